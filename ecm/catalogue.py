@@ -1,0 +1,243 @@
+"""The indicator catalogue: outcomes and aims, indicators and pupil groups, read from ``data/``.
+
+The catalogue is data, not code, so that an analyst can read it and add a measure without
+programming. This module reads the three CSV files, checks every rule a row must obey
+(reporting file, line and column for each breach), and writes them into the store.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ecm.config import DATA_DIR
+from ecm.errors import DataError, DataProblem
+from ecm.models import LEVELS, POLARITIES, STATISTICS, Aim, Indicator, Outcome, PupilGroup
+
+OUTCOMES_FILE = "outcomes.csv"
+INDICATORS_FILE = "indicators.csv"
+GROUPS_FILE = "pupil_groups.csv"
+
+UNIT_MULTIPLIERS = {
+    "%": 100,
+    "per 1,000": 1_000,
+    "per 10,000": 10_000,
+    "per 100,000": 100_000,
+    "score": 1,
+    "days": 1,
+    "count": 1,
+}
+PHASES = ("primary", "secondary", "special")
+PERIOD_TYPES = (
+    "academic_year",
+    "financial_year",
+    "calendar_year",
+    "pooled_3_years",
+    "pooled_5_years",
+    "snapshot_march",
+)
+INDICATOR_COLUMNS = (
+    "code",
+    "title",
+    "outcome",
+    "aim",
+    "ni_number",
+    "unit",
+    "multiplier",
+    "statistic",
+    "polarity",
+    "levels",
+    "phases",
+    "period_type",
+    "source",
+    "definition",
+)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The whole catalogue as plain rows (dicts), in file order."""
+
+    outcomes: list[dict[str, str]]
+    indicators: list[dict[str, str]]
+    groups: list[dict[str, str]]
+
+    def indicator(self, code: str) -> dict[str, str]:
+        """The row of indicator ``code``; KeyError if absent."""
+        for row in self.indicators:
+            if row["code"] == code:
+                return row
+        raise KeyError(code)
+
+    @property
+    def outcome_titles(self) -> dict[str, str]:
+        """Outcome code -> title, in the order of the five outcomes."""
+        return {row["outcome_code"]: row["outcome_title"] for row in self.outcomes}
+
+
+def read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """Read a CSV file into dicts (each with its ``_line`` number); DataError on bad structure."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise DataError([DataProblem(name, None, None, "file not found")]) from None
+    except UnicodeDecodeError as error:
+        raise DataError([DataProblem(name, None, None, f"not UTF-8 text ({error})")]) from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DataError(
+            [DataProblem(name, 1, c, "column missing from the header") for c in missing]
+        )
+    rows = []
+    for row in reader:
+        if None in row:  # more fields than the header
+            raise DataError(
+                [DataProblem(name, reader.line_num, None, "more fields than the header has")]
+            )
+        cleaned = {k: (v or "").strip() for k, v in row.items()}
+        cleaned["_line"] = str(reader.line_num)
+        rows.append(cleaned)
+    return rows
+
+
+def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
+    """Read and check the three catalogue files; DataError listing every problem found."""
+    outcomes = read_rows(
+        data_dir / OUTCOMES_FILE, ("outcome_code", "outcome_title", "aim_code", "aim_title")
+    )
+    indicators = read_rows(data_dir / INDICATORS_FILE, INDICATOR_COLUMNS)
+    groups = read_rows(data_dir / GROUPS_FILE, ("code", "title", "comparator", "description"))
+    catalogue = Catalogue(outcomes, indicators, groups)
+    problems = check_catalogue(catalogue)
+    if problems:
+        raise DataError(problems)
+    return catalogue
+
+
+def check_catalogue(catalogue: Catalogue) -> list[DataProblem]:
+    """Every breach of the catalogue's rules, as problems naming file, line and column."""
+    problems: list[DataProblem] = []
+    aims = {row["aim_code"]: row["outcome_code"] for row in catalogue.outcomes}
+    outcome_codes = set(aims.values())
+
+    def problem(row: dict[str, str], column: str, message: str, file: str) -> None:
+        problems.append(DataProblem(file, int(row["_line"]), column, message))
+
+    seen: set[str] = set()
+    for row in catalogue.indicators:
+        file = INDICATORS_FILE
+        for column in ("code", "title", "outcome", "aim", "unit", "statistic", "polarity"):
+            if not row[column]:
+                problem(row, column, "is empty", file)
+        for column in ("levels", "period_type", "source", "definition"):
+            if not row[column]:
+                problem(row, column, "is empty", file)
+        code = row["code"]
+        if code in seen:
+            problem(row, "code", f"{code!r} appears twice", file)
+        seen.add(code)
+        if code and (not code.replace("_", "").isalnum() or code != code.lower()):
+            problem(row, "code", f"{code!r} is not lower-case snake_case", file)
+        if row["outcome"] and row["outcome"] not in outcome_codes:
+            problem(row, "outcome", f"{row['outcome']!r} is not one of the five outcomes", file)
+        if row["aim"] and aims.get(row["aim"]) != row["outcome"]:
+            problem(row, "aim", f"{row['aim']!r} is not an aim of {row['outcome']!r}", file)
+        if row["unit"] and row["unit"] not in UNIT_MULTIPLIERS:
+            problem(row, "unit", f"{row['unit']!r} is not one of {list(UNIT_MULTIPLIERS)}", file)
+        elif row["unit"]:
+            expected = UNIT_MULTIPLIERS[row["unit"]]
+            try:
+                if float(row["multiplier"]) != expected:
+                    problem(row, "multiplier", f"should be {expected} for {row['unit']!r}", file)
+            except ValueError:
+                problem(row, "multiplier", f"{row['multiplier']!r} is not a number", file)
+        if row["statistic"] and row["statistic"] not in STATISTICS:
+            problem(row, "statistic", f"{row['statistic']!r} is not one of {STATISTICS}", file)
+        if row["polarity"] and row["polarity"] not in POLARITIES:
+            problem(row, "polarity", f"{row['polarity']!r} is not one of {POLARITIES}", file)
+        levels = split_list(row["levels"])
+        if any(level not in LEVELS for level in levels):
+            problem(row, "levels", f"{row['levels']!r}: each level must be one of {LEVELS}", file)
+        phases = split_list(row["phases"])
+        if any(phase not in PHASES for phase in phases):
+            problem(row, "phases", f"{row['phases']!r}: each must be one of {PHASES}", file)
+        if ("school" in levels) != bool(phases):
+            problem(row, "phases", "must be given exactly when the school level is", file)
+        if row["period_type"] and row["period_type"] not in PERIOD_TYPES:
+            problem(
+                row, "period_type", f"{row['period_type']!r} is not one of {PERIOD_TYPES}", file
+            )
+        if row["ni_number"] and not row["ni_number"].isdigit():
+            problem(row, "ni_number", f"{row['ni_number']!r} is not a whole number", file)
+
+    group_codes = {row["code"] for row in catalogue.groups}
+    for row in catalogue.groups:
+        if row["comparator"] and row["comparator"] not in group_codes:
+            problem(row, "comparator", f"{row['comparator']!r} is not a group", GROUPS_FILE)
+        if not row["title"] or not row["description"]:
+            problem(row, "title", "title and description must both be given", GROUPS_FILE)
+    return problems
+
+
+def split_list(text: str | None) -> list[str]:
+    """Split a semicolon-separated catalogue cell into its items."""
+    return [item.strip() for item in (text or "").split(";") if item.strip()]
+
+
+def sync_catalogue(session: Session, catalogue: Catalogue) -> None:
+    """Insert or update every outcome, aim, indicator and group in the store (never deletes,
+    since observations refer to indicators)."""
+    positions: dict[str, int] = {}
+    for row in catalogue.outcomes:
+        positions.setdefault(row["outcome_code"], len(positions) + 1)
+    for code, position in positions.items():
+        session.merge(Outcome(code=code, title=catalogue.outcome_titles[code], position=position))
+    session.flush()
+    for position, row in enumerate(catalogue.outcomes, start=1):
+        session.merge(
+            Aim(
+                code=row["aim_code"],
+                outcome_code=row["outcome_code"],
+                title=row["aim_title"],
+                position=position,
+            )
+        )
+    for row in catalogue.groups:
+        session.merge(
+            PupilGroup(code=row["code"], title=row["title"], description=row["description"])
+        )
+    session.flush()
+    for row in catalogue.groups:
+        session.merge(
+            PupilGroup(
+                code=row["code"],
+                title=row["title"],
+                comparator_code=row["comparator"] or None,
+                description=row["description"],
+            )
+        )
+    session.flush()
+    for row in catalogue.indicators:
+        session.merge(
+            Indicator(
+                code=row["code"],
+                title=row["title"],
+                outcome_code=row["outcome"],
+                aim_code=row["aim"],
+                ni_number=int(row["ni_number"]) if row["ni_number"] else None,
+                unit=row["unit"],
+                multiplier=float(row["multiplier"]),
+                statistic=row["statistic"],
+                polarity=row["polarity"],
+                levels=row["levels"],
+                phases=row["phases"] or None,
+                period_type=row["period_type"],
+                source=row["source"],
+                definition=row["definition"],
+            )
+        )

@@ -1,0 +1,122 @@
+"""The command line: ``python -m ecm COMMAND``.
+
+Every command has ``--help``; success exits 0, failure exits non-zero with a one-line reason on
+standard error. Commands are thin: they parse arguments and call the package's functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from ecm.catalogue import load_catalogue, sync_catalogue
+from ecm.config import database_url
+from ecm.errors import DataError
+from ecm.store import current_revision, head_revision, make_engine, session_scope, upgrade_schema
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ecm",
+        description="Every Child Matters outcomes dashboard: set up and manage the store.",
+        epilog="The store is ECM_DATABASE_URL if set, else the SQLite file data/ecm.db.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser(
+        "init",
+        help="create or upgrade the database schema and load the indicator catalogue",
+        description="Create the schema (or upgrade it to the newest revision) and load the "
+        "indicator catalogue from data/. Safe to run again: it changes only what is out of date.",
+    )
+    init.set_defaults(handler=run_init)
+
+    demo = commands.add_parser(
+        "demo",
+        help="build the fictional demo data",
+        description="Build fictional demo data (invented regions, authorities, schools, "
+        "figures and plans for 2005/06 to 2009/10), replacing any earlier demo data and "
+        "leaving imported real data alone.",
+    )
+    demo.add_argument(
+        "--scale",
+        choices=("tiny", "small", "national"),
+        default="small",
+        help="small: 2 regions, 8 LAs, ~600 schools (default); national: 9 regions, 150 LAs, "
+        "~21,500 schools; tiny: 2 regions, 4 LAs, ~120 schools (for tests)",
+    )
+    demo.add_argument("--seed", type=int, default=2008, help="random seed (default 2008)")
+    demo.set_defaults(handler=run_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the process exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except Exception as error:  # one line for people; the traceback is no use to them
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+
+
+def run_init(_args: argparse.Namespace) -> int:
+    """``init``: upgrade the schema and load the catalogue."""
+    engine = make_engine()
+    before = current_revision(engine)
+    upgrade_schema(engine)
+    catalogue = load_catalogue()
+    with session_scope(engine) as session:
+        sync_catalogue(session, catalogue)
+    state = (
+        "created"
+        if before is None
+        else f"upgraded from {before}"
+        if before != head_revision()
+        else "already current"
+    )
+    print(
+        f"schema {state} at revision {head_revision()}; catalogue loaded: "
+        f"{len(catalogue.indicators)} indicators, {len(catalogue.groups)} pupil groups "
+        f"({_safe_url(database_url())})"
+    )
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """``demo``: build the fictional demo data with a progress line on the terminal."""
+    from ecm.demo.build import build_demo  # numpy/scipy load only when needed
+
+    started = time.perf_counter()
+    engine = make_engine()
+
+    def progress(fraction: float, message: str) -> None:
+        if sys.stderr.isatty():
+            bar = "#" * int(fraction * 30)
+            print(f"\r[{bar:<30}] {fraction:4.0%} {message:<50}", end="", file=sys.stderr)
+        else:
+            print(f"{fraction:4.0%} {message}", file=sys.stderr)
+
+    summary = build_demo(engine, scale=args.scale, seed=args.seed, progress=progress)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    print(
+        f"fictional demo data built (scale {summary.scale}, seed {summary.seed}): "
+        f"{summary.regions} regions, {summary.las} local authorities, {summary.schools:,} schools, "
+        f"{summary.observations:,} figures, {summary.actions} plan actions "
+        f"in {time.perf_counter() - started:.1f} s ({_safe_url(database_url())})"
+    )
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    """The database URL without any password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

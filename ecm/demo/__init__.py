@@ -1,0 +1,1 @@
+"""The fictional demo: invented geography, figures and plans, deterministic from a seed."""

@@ -1,0 +1,319 @@
+"""Build the fictional demo database: geography, observations at every level, and plans.
+
+``python -m ecm demo --scale small|national`` calls :func:`build_demo`. The build is
+deterministic for a seed, replaces any earlier demo data (and nothing else), and records one
+import batch so every demo figure says where it came from: this generator, not a real source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, delete, func, select, text
+
+from ecm.catalogue import load_catalogue, sync_catalogue
+from ecm.config import DEMO_ENGLAND_CODE
+from ecm.demo.geography import SCALES, build_geography
+from ecm.demo.parameters import AREA_MEASURES, PERIODS, SCHOOL_MEASURES
+from ecm.demo.plans import build_plans
+from ecm.demo.simulate import (
+    GROUP_CELLS,
+    gap_trends,
+    la_populations,
+    school_cohorts,
+    simulate_area_measure,
+    simulate_school_measure,
+)
+from ecm.models import (
+    Action,
+    ActionSchool,
+    ActionSpend,
+    ActionTarget,
+    ImportBatch,
+    LocalAuthority,
+    Observation,
+    Plan,
+    Priority,
+    Region,
+    School,
+)
+from ecm.store import bulk_insert, session_scope, upgrade_schema
+
+DEFAULT_SEED = 2008
+DEMO_FORMAT = "demo"
+DEMO_LICENCE = "Fictional demo data: invented for demonstration; describes no real school or area."
+GENERATOR_VERSION = "1"
+OBSERVATION_COLUMNS = [
+    "indicator_code",
+    "level",
+    "area_code",
+    "group_code",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "batch_id",
+]
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What a demo build produced."""
+
+    scale: str
+    seed: int
+    regions: int
+    las: int
+    schools: int
+    observations: int
+    actions: int
+
+
+def build_demo(
+    engine: Engine,
+    scale: str = "small",
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Create (or replace) the fictional demo data in the store at ``engine``."""
+    report = progress or (lambda _fraction, _message: None)
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+    rng = np.random.default_rng(seed)
+    report(0.02, "Preparing the database")
+    upgrade_schema(engine)
+    catalogue = load_catalogue()
+    indicators = {row["code"]: row for row in catalogue.indicators}
+
+    report(0.05, "Inventing regions, local authorities and schools")
+    geography = build_geography(SCALES[scale], rng)
+    las, schools = geography["local_authority"], geography["school"]
+    la_effects = gap_trends(las, rng)
+
+    report(0.10, "Simulating school results")
+    school_frames = []
+    cohorts = school_cohorts(schools, rng)
+    for k, measure in enumerate(SCHOOL_MEASURES):
+        rows, numerators, denominators = simulate_school_measure(
+            measure, schools, cohorts, la_effects, rng
+        )
+        groups = GROUP_CELLS if measure.by_group else {"all": GROUP_CELLS["all"]}
+        school_frames.append(
+            _school_long(
+                measure.code, indicators, schools.iloc[rows], numerators, denominators, groups
+            )
+        )
+        report(0.10 + 0.4 * (k + 1) / len(SCHOOL_MEASURES), f"Simulated {measure.code}")
+    school_obs = pd.concat(school_frames, ignore_index=True)
+
+    report(0.52, "Simulating local authority measures")
+    population = la_populations(schools, las)
+    fsm_share = (
+        schools.assign(fsm=schools["number_on_roll"] * schools["percent_fsm"] / 100)
+        .groupby("la_code")[["fsm", "number_on_roll"]]
+        .sum()
+    )
+    fsm_share = fsm_share["fsm"] / fsm_share["number_on_roll"]
+    area_frames = []
+    for measure in AREA_MEASURES:
+        results = simulate_area_measure(measure, las, population, fsm_share, la_effects, rng)
+        periods = PERIODS[indicators[measure.code]["period_type"]]
+        for group, (numerators, denominators) in results.items():
+            area_frames.append(
+                _long(
+                    measure.code, group, las["code"].to_numpy(), periods, numerators, denominators
+                )
+            )
+    area_obs = pd.concat(area_frames, ignore_index=True)
+
+    report(0.6, "Adding up schools to authorities, regions and the country")
+    region_of = las.set_index("code")["region_code"]
+    la_obs = pd.concat(
+        [_roll_up(school_obs, "la_code", "la"), area_obs.assign(level="la")], ignore_index=True
+    )
+    region_obs = _roll_up(
+        la_obs.assign(region=la_obs["area_code"].map(region_of)), "region", "region"
+    )
+    england_obs = _roll_up(la_obs.assign(country=DEMO_ENGLAND_CODE), "country", "england")
+    observations = pd.concat(
+        [school_obs.drop(columns="la_code"), la_obs, region_obs, england_obs], ignore_index=True
+    )
+    observations = observations[observations["denominator"] > 0].copy()
+    multipliers = observations["indicator_code"].map(
+        {code: float(row["multiplier"]) for code, row in indicators.items()}
+    )
+    observations["value"] = observations["numerator"] / observations["denominator"] * multipliers
+
+    report(0.65, "Drafting Children and Young People's Plans")
+    plan_frames = build_plans(
+        las,
+        schools,
+        la_obs.assign(
+            value=la_obs["numerator"]
+            / la_obs["denominator"]
+            * la_obs["indicator_code"].map(
+                {code: float(row["multiplier"]) for code, row in indicators.items()}
+            )
+        ),
+        {code: row["polarity"] for code, row in indicators.items()},
+        rng,
+    )
+
+    report(0.7, "Writing to the database")
+    with session_scope(engine) as session:
+        sync_catalogue(session, catalogue)
+        remove_demo(session)
+        batch = ImportBatch(
+            file_name=f"fictional demo: scale {scale}, seed {seed}",
+            checksum=hashlib.sha256(
+                f"demo:{scale}:{seed}:{GENERATOR_VERSION}".encode()
+            ).hexdigest(),
+            format=DEMO_FORMAT,
+            imported_by="python -m ecm demo",
+            rows_loaded=len(observations),
+            status="loaded",
+            licence=DEMO_LICENCE,
+            note="Invented data for demonstration and testing. Not real figures.",
+        )
+        session.add(batch)
+        session.flush()
+        connection = session.connection()
+        for table in ("region", "local_authority", "school"):
+            bulk_insert(connection, table, geography[table])
+        observations["batch_id"] = batch.id
+        bulk_insert(connection, "observation", observations[OBSERVATION_COLUMNS])
+        _insert_plans(session, plan_frames)
+        report(0.95, "Finishing")
+    _analyse(engine)
+    report(1.0, "Demo data ready")
+    return DemoSummary(
+        scale=scale,
+        seed=seed,
+        regions=len(geography["region"]),
+        las=len(las),
+        schools=len(schools),
+        observations=len(observations),
+        actions=len(plan_frames["action"]),
+    )
+
+
+def _school_long(
+    code: str,
+    indicators: dict[str, dict[str, str]],
+    schools: pd.DataFrame,
+    numerators: np.ndarray,
+    denominators: np.ndarray,
+    groups: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """School x year x group rows (with the school's LA kept for rolling up)."""
+    periods = PERIODS[indicators[code]["period_type"]]
+    frames = []
+    for group, mask in groups.items():
+        frame = _long(
+            code,
+            group,
+            schools["urn"].to_numpy(),
+            periods,
+            numerators[:, :, mask].sum(axis=2),
+            denominators[:, :, mask].sum(axis=2),
+        )
+        frame["la_code"] = np.repeat(schools["la_code"].to_numpy(), len(periods))
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True).assign(level="school")
+
+
+def _long(
+    code: str,
+    group: str,
+    areas: np.ndarray,
+    periods: tuple[str, ...],
+    numerators: np.ndarray,
+    denominators: np.ndarray,
+) -> pd.DataFrame:
+    """Rows of one indicator and group from (areas x periods) arrays."""
+    return pd.DataFrame(
+        {
+            "indicator_code": code,
+            "area_code": np.repeat(areas, len(periods)),
+            "group_code": group,
+            "period": np.tile(np.array(periods), len(areas)),
+            "numerator": numerators.reshape(-1).astype(float),
+            "denominator": denominators.reshape(-1).astype(float),
+        }
+    )
+
+
+def _roll_up(frame: pd.DataFrame, by: str, level: str) -> pd.DataFrame:
+    """Sum numerators and denominators into the areas named by column ``by``."""
+    keys = ["indicator_code", by, "group_code", "period"]
+    summed = frame.groupby(keys, as_index=False)[["numerator", "denominator"]].sum()
+    return summed.rename(columns={by: "area_code"}).assign(level=level)
+
+
+def remove_demo(session) -> None:  # noqa: ANN001
+    """Delete every fictional record: demo observations, plans, schools, LAs and regions."""
+    demo_batches = select(ImportBatch.id).where(ImportBatch.format == DEMO_FORMAT)
+    session.execute(delete(Observation).where(Observation.batch_id.in_(demo_batches)))
+    session.execute(delete(ImportBatch).where(ImportBatch.format == DEMO_FORMAT))
+    fictional_las = select(LocalAuthority.code).where(LocalAuthority.fictional.is_(True))
+    plans = select(Plan.id).where(Plan.la_code.in_(fictional_las))
+    actions = select(Action.id).where(Action.plan_id.in_(plans))
+    for model in (ActionTarget, ActionSpend, ActionSchool):
+        session.execute(delete(model).where(model.action_id.in_(actions)))
+    session.execute(delete(Action).where(Action.plan_id.in_(plans)))
+    session.execute(delete(Priority).where(Priority.plan_id.in_(plans)))
+    session.execute(delete(Plan).where(Plan.la_code.in_(fictional_las)))
+    session.execute(delete(School).where(School.fictional.is_(True)))
+    session.execute(delete(LocalAuthority).where(LocalAuthority.fictional.is_(True)))
+    session.execute(delete(Region).where(Region.fictional.is_(True)))
+
+
+def _insert_plans(session, frames: dict[str, pd.DataFrame]) -> None:  # noqa: ANN001
+    """Insert the plan tables, offsetting the generated ids past any existing rows."""
+    connection = session.connection()
+    offsets = {}
+    for table, model in (("plan", Plan), ("priority", Priority), ("action", Action)):
+        offsets[table] = session.scalar(select(func.coalesce(func.max(model.id), 0)))
+    plan, priority, action = (
+        frames["plan"].copy(),
+        frames["priority"].copy(),
+        frames["action"].copy(),
+    )
+    plan["id"] += offsets["plan"]
+    priority["id"] += offsets["priority"]
+    priority["plan_id"] += offsets["plan"]
+    action["id"] += offsets["action"]
+    action["plan_id"] += offsets["plan"]
+    action["priority_id"] += offsets["priority"]
+    bulk_insert(connection, "plan", plan)
+    bulk_insert(connection, "priority", priority)
+    bulk_insert(connection, "action", action)
+    for table in ("action_target", "action_spend", "action_school"):
+        frame = frames[table].copy()
+        if frame.empty:
+            continue
+        frame["action_id"] += offsets["action"]
+        if "id" in frame:
+            frame = frame.drop(columns="id")
+        bulk_insert(connection, table, frame)
+    if connection.dialect.name == "postgresql":
+        # COPY with explicit ids leaves the sequences behind; move them past the new rows.
+        for table in ("plan", "priority", "action"):
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+                )
+            )
+
+
+def _analyse(engine: Engine) -> None:
+    """Refresh the planner's statistics after a bulk load, so index lookups are chosen."""
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))

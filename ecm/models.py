@@ -1,0 +1,360 @@
+"""The store's tables, as SQLAlchemy 2 declarative models.
+
+The schema itself is created and upgraded by the Alembic migrations in ``ecm/migrations``;
+these models are their mirror and what the code reads and writes through. Column and index
+choices are made for the two hot paths: one area's profile (``level, area_code``) and one
+indicator's league across areas (``indicator_code, period, level, group_code``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: An auto-incrementing key that is 64-bit on PostgreSQL and SQLite's ROWID alias on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+LEVELS = ("school", "la", "region", "england")
+POLARITIES = ("higher_is_better", "lower_is_better", "neither")
+STATISTICS = ("proportion", "rate", "mean", "count")
+ACTION_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete")
+ROLES = ("headteacher", "board_member", "go_officer", "analyst")
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+# --- geography ----------------------------------------------------------------------------------
+
+
+class Region(Base):
+    """A Government Office region (ONS E12 code), or a fictional one in the demo."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    country_code: Mapped[str] = mapped_column(String(9))
+    fictional: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LocalAuthority(Base):
+    """An upper-tier local authority with children's services responsibilities."""
+
+    __tablename__ = "local_authority"
+
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)  # ONS code, e.g. E10000014
+    old_code: Mapped[str | None] = mapped_column(String(3), unique=True)  # DfE number, e.g. 850
+    name: Mapped[str] = mapped_column(String(100))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+    deprivation_score: Mapped[float | None] = mapped_column(Float)
+    fictional: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StatisticalNeighbour(Base):
+    """One of an LA's children's services statistical neighbours, closest first."""
+
+    __tablename__ = "statistical_neighbour"
+
+    la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), primary_key=True)
+    neighbour_code: Mapped[str] = mapped_column(
+        ForeignKey("local_authority.code"), primary_key=True
+    )
+    rank: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(200))
+
+
+class School(Base):
+    """A school, keyed by its URN."""
+
+    __tablename__ = "school"
+
+    urn: Mapped[str] = mapped_column(String(8), primary_key=True)
+    laestab: Mapped[str | None] = mapped_column(String(7), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    la_code: Mapped[str | None] = mapped_column(ForeignKey("local_authority.code"), index=True)
+    phase: Mapped[str | None] = mapped_column(String(30))  # primary, secondary, special, ...
+    school_type: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str | None] = mapped_column(String(30))  # open, closed, proposed to close
+    number_on_roll: Mapped[int | None] = mapped_column(Integer)
+    percent_fsm: Mapped[float | None] = mapped_column(Float)
+    fictional: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- indicator catalogue --------------------------------------------------------------------------
+
+
+class Outcome(Base):
+    """One of the five Every Child Matters outcomes."""
+
+    __tablename__ = "outcome"
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Aim(Base):
+    """One of the 25 aims under the five outcomes."""
+
+    __tablename__ = "aim"
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    outcome_code: Mapped[str] = mapped_column(ForeignKey("outcome.code"))
+    title: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Indicator(Base):
+    """A measure in the catalogue (``data/indicators.csv``)."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (
+        CheckConstraint(
+            "polarity IN ('higher_is_better', 'lower_is_better', 'neither')",
+            name="ck_indicator_polarity",
+        ),
+        CheckConstraint(
+            "statistic IN ('proportion', 'rate', 'mean', 'count')", name="ck_indicator_statistic"
+        ),
+    )
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    outcome_code: Mapped[str] = mapped_column(ForeignKey("outcome.code"), index=True)
+    aim_code: Mapped[str] = mapped_column(ForeignKey("aim.code"))
+    ni_number: Mapped[int | None] = mapped_column(Integer)
+    unit: Mapped[str] = mapped_column(String(20))
+    multiplier: Mapped[float] = mapped_column(Float)
+    statistic: Mapped[str] = mapped_column(String(12))
+    polarity: Mapped[str] = mapped_column(String(20))
+    levels: Mapped[str] = mapped_column(String(40))  # "school;la;region;england"
+    phases: Mapped[str | None] = mapped_column(String(40))
+    period_type: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(200))
+    definition: Mapped[str] = mapped_column(Text)
+
+
+class PupilGroup(Base):
+    """A pupil group; focus groups name the comparator their gap is measured against."""
+
+    __tablename__ = "pupil_group"
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    comparator_code: Mapped[str | None] = mapped_column(ForeignKey("pupil_group.code"))
+    description: Mapped[str] = mapped_column(Text)
+
+
+# --- observations and provenance ----------------------------------------------------------------
+
+
+class ImportBatch(Base):
+    """One file (or one demo build) loaded into the store: the provenance of every number."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    file_name: Mapped[str] = mapped_column(String(300))
+    checksum: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the file's bytes
+    format: Mapped[str] = mapped_column(String(40))
+    imported_by: Mapped[str] = mapped_column(String(100))
+    imported_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    rows_loaded: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20))  # loaded, rejected, superseded
+    licence: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Observation(Base):
+    """One published or computed figure: an indicator for one area, group and period."""
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        # Profile lookups (one school's or one LA's figures) read this index's prefix.
+        UniqueConstraint(
+            "level", "area_code", "indicator_code", "group_code", "period", name="uq_observation"
+        ),
+        # League tables and gap explorers: one indicator and period across all areas of a level.
+        Index("ix_observation_indicator", "indicator_code", "period", "level", "group_code"),
+        CheckConstraint(
+            "level IN ('school', 'la', 'region', 'england')", name="ck_observation_level"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    level: Mapped[str] = mapped_column(String(10))
+    area_code: Mapped[str] = mapped_column(String(12))
+    group_code: Mapped[str] = mapped_column(ForeignKey("pupil_group.code"))
+    period: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    lower_ci: Mapped[float | None] = mapped_column(Float)
+    upper_ci: Mapped[float | None] = mapped_column(Float)
+    marker: Mapped[str | None] = mapped_column(String(12))  # SUPP, c, x, ... as published
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+
+# --- Children and Young People's Plans ---------------------------------------------------------
+
+
+class Plan(Base):
+    """A Children and Young People's Plan: one per LA and period."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("la_code", "period_label", name="uq_plan_la_period"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    period_label: Mapped[str] = mapped_column(String(20))  # e.g. 2008-2011
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10))  # draft, agreed
+
+
+class Priority(Base):
+    """A priority of a plan, under one of the five outcomes."""
+
+    __tablename__ = "priority"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    outcome_code: Mapped[str] = mapped_column(ForeignKey("outcome.code"))
+    title: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Action(Base):
+    """An action in a plan, with its lead partner, status and scope."""
+
+    __tablename__ = "action"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('not_started', 'on_track', 'at_risk', 'off_track', 'complete')",
+            name="ck_action_status",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    priority_id: Mapped[int | None] = mapped_column(ForeignKey("priority.id"))
+    outcome_code: Mapped[str] = mapped_column(ForeignKey("outcome.code"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    lead_partner: Mapped[str] = mapped_column(String(100))
+    contributing_partners: Mapped[str | None] = mapped_column(Text)  # semicolon-separated
+    status: Mapped[str] = mapped_column(String(12))
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    scope: Mapped[str] = mapped_column(String(12), default="whole_area")  # locality, schools
+    scope_detail: Mapped[str | None] = mapped_column(String(200))
+    # Optimistic locking: a save must name the version it read (issue: the edit conflict).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class ActionSchool(Base):
+    """A school within an action's scope."""
+
+    __tablename__ = "action_school"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), primary_key=True)
+    urn: Mapped[str] = mapped_column(ForeignKey("school.urn"), primary_key=True)
+
+
+class ActionTarget(Base):
+    """The indicator and group an action aims to move, with baseline and target gap."""
+
+    __tablename__ = "action_target"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    group_code: Mapped[str] = mapped_column(ForeignKey("pupil_group.code"))
+    baseline_period: Mapped[str | None] = mapped_column(String(20))
+    # A target on a focus group's gap (signed: positive = the group is worse off) or, for the
+    # ``all`` group, on the value itself; the other pair stays empty.
+    baseline_gap: Mapped[float | None] = mapped_column(Float)
+    target_gap: Mapped[float | None] = mapped_column(Float)
+    baseline_value: Mapped[float | None] = mapped_column(Float)
+    target_value: Mapped[float | None] = mapped_column(Float)
+    target_period: Mapped[str | None] = mapped_column(String(20))
+
+
+class ActionSpend(Base):
+    """One partner's spend on an action in one financial year (pounds)."""
+
+    __tablename__ = "action_spend"
+    __table_args__ = (
+        UniqueConstraint("action_id", "partner", "financial_year", name="uq_action_spend"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    partner: Mapped[str] = mapped_column(String(100))
+    financial_year: Mapped[str] = mapped_column(String(7))  # 2008-09
+    amount: Mapped[float] = mapped_column(Numeric(12, 2))
+
+
+class AuditLog(Base):
+    """Who changed what, when, with the record before and after (JSON text)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    user_name: Mapped[str] = mapped_column(String(100))
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(40))
+    change: Mapped[str] = mapped_column(String(10))  # insert, update, delete
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+
+class User(Base):
+    """A person who signs in, with a role and the geography they may see."""
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    scope_level: Mapped[str] = mapped_column(String(10))  # school, la, region, all
+    scope_code: Mapped[str | None] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

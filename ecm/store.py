@@ -1,0 +1,131 @@
+"""The store: engines, schema upgrades through Alembic, and fast bulk writes.
+
+SQLite (a file, the default) and PostgreSQL (``ECM_DATABASE_URL``) behave identically from the
+caller's side; the only dialect-specific code here is how each is made fast.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from ecm.config import database_url
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for ``url`` (default: :func:`ecm.config.database_url`).
+
+    SQLite gets foreign keys switched on and write-ahead logging, so that the dashboard's
+    reader threads do not block on a writer; its parent folder is created if missing.
+    """
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration pointing at the package's migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Create the schema, or upgrade it, to ``revision`` (``python -m ecm init``)."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest revision the code knows."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database is at the newest revision."""
+    return current_revision(engine) == head_revision()
+
+
+def table_names(engine: Engine) -> set[str]:
+    """The tables that exist in the database."""
+    return set(inspect(engine).get_table_names())
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on any error."""
+    session = sessionmaker(bind=engine, expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: ANN001
+    """Append ``frame``'s rows to ``table`` inside the caller's transaction; return the count.
+
+    PostgreSQL gets ``COPY ... FROM STDIN`` (an order of magnitude faster than INSERTs at the
+    national scale); other databases get a DB-API ``executemany``. Missing values become NULL.
+    """
+    if frame.empty:
+        return 0
+    columns = list(frame.columns)
+    raw = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
+        buffer.seek(0)
+        column_list = ", ".join(columns)
+        sql = f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            while chunk := buffer.read(1 << 20):
+                copy.write(chunk)
+        return len(frame)
+    placeholders = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    values = frame.astype(object).where(frame.notna(), None)  # native Python values, NaN -> NULL
+    rows = zip(*(values[column].tolist() for column in columns), strict=True)
+    cursor = raw.cursor()
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
+    return len(frame)
