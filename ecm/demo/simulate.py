@@ -181,7 +181,7 @@ def simulate_area_measure(
     worse_trend = gaps["gap_slope"].to_numpy()[:, None] * t
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     offsets, weights = [], []
-    for group, (share, shift) in cells.items():
+    for share, shift in cells.values():
         sign = np.sign(shift) if shift else 0.0
         offset = base + shift + sign * (gaps["gap_offset"].to_numpy()[:, None] + worse_trend)
         offsets.append(offset)

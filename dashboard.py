@@ -1,0 +1,40 @@
+"""Every Child Matters outcomes dashboard: the entry point (router and frame only).
+
+Run with ``streamlit run dashboard.py``. On first start an empty store is filled with the small
+fictional demo, with a progress indicator.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecm import ui
+
+st.set_page_config(
+    page_title="ECM outcomes dashboard",
+    page_icon=":material/child_care:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+ui.ensure_store()
+
+pages = [
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page(
+        "pages/indicators.py",
+        title="Indicators",
+        icon=":material/menu_book:",
+        url_path="indicators",
+    ),
+    st.Page("pages/data.py", title="Data sources", icon=":material/database:", url_path="data"),
+]
+navigation = st.navigation(pages)
+
+with st.sidebar:
+    st.caption(
+        "Every Child Matters outcomes for schools, local authorities and regions in England: "
+        "where disadvantaged children fall behind, and what the plan does about it."
+    )
+
+navigation.run()

@@ -1,0 +1,144 @@
+"""The one Streamlit boundary: cached loaders, shared banners, pickers and query-parameter sync.
+
+Pages call these helpers and the rest of ``ecm``; nothing else in the package imports streamlit.
+Engines are cached as resources (one pool per process); DataFrames are cached as data, keyed by
+the database URL (never by the engine, which is not hashable data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from ecm import queries
+from ecm.config import database_url
+from ecm.store import make_engine, schema_is_current, upgrade_schema
+
+CACHE_TTL = 600  # seconds; imports clear the caches explicitly
+OUTCOME_ICONS = {
+    "be_healthy": ":material/favorite:",
+    "stay_safe": ":material/shield:",
+    "enjoy_achieve": ":material/school:",
+    "positive_contribution": ":material/groups:",
+    "economic_wellbeing": ":material/work:",
+}
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def engine() -> Engine:
+    """The shared engine of the configured store."""
+    return _engine_for(database_url())
+
+
+def ensure_store() -> None:
+    """On first start, create the schema and build the small demo, showing progress.
+
+    Builds only when the store is empty, so imported real data is never touched; set
+    ``ECM_AUTO_DEMO=0`` to start with an empty store instead.
+    """
+    import os
+
+    eng = engine()
+    if not schema_is_current(eng):
+        upgrade_schema(eng)
+    if os.environ.get("ECM_AUTO_DEMO", "1") == "0" or not queries.store_is_empty(eng):
+        return
+    from ecm.demo.build import build_demo
+
+    with st.status("First start: building the fictional demo data…", expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        summary = build_demo(eng, scale="small", progress=progress)
+        status.update(
+            label=f"Fictional demo data ready: {summary.schools:,} schools in {summary.las} "
+            "local authorities",
+            state="complete",
+            expanded=False,
+        )
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
+def _load(url: str, name: str, *args: object) -> pd.DataFrame:
+    """Run ``queries.<name>`` on the store at ``url``; the name is part of the cache key."""
+    return getattr(queries, name)(_engine_for(url), *args)
+
+
+def _cached(name: str) -> Callable[..., pd.DataFrame]:
+    """A cached version of the ``queries`` function ``name`` that needs no engine."""
+
+    def call(*args: object) -> pd.DataFrame:
+        return _load(database_url(), name, *args)
+
+    call.__name__ = name
+    call.__doc__ = getattr(queries, name).__doc__
+    return call
+
+
+load_outcomes = _cached("load_outcomes")
+load_indicators = _cached("load_indicators")
+load_pupil_groups = _cached("load_pupil_groups")
+load_regions = _cached("load_regions")
+load_local_authorities = _cached("load_local_authorities")
+load_schools = _cached("load_schools")
+load_import_batches = _cached("load_import_batches")
+count_observations = _cached("count_observations")
+
+
+def fictional_banner() -> None:
+    """Say plainly, on every page, when the figures are invented."""
+    if queries.holds_fictional_data(engine()):
+        st.warning(
+            "**Fictional demo data.** Every region, authority, school, figure and plan shown "
+            "here is invented for demonstration and describes no real place.",
+            icon=":material/science:",
+        )
+
+
+def query_param(name: str) -> str | None:
+    """A query parameter's value, or None."""
+    value = st.query_params.get(name)
+    return value or None
+
+
+def set_query_params(**values: str | None) -> None:
+    """Put the selection in the URL (dropping empty values) so the view can be bookmarked."""
+    for name, value in values.items():
+        if value:
+            st.query_params[name] = value
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def select_by_code(
+    label: str,
+    options: pd.DataFrame,
+    param: str,
+    *,
+    key: str,
+    placeholder: str,
+) -> str | None:
+    """A selectbox over ``options`` (code, name) that reads and writes query param ``param``."""
+    codes = options["code"].tolist()
+    names = dict(zip(options["code"], options["name"], strict=True))
+    current = query_param(param)
+    index = codes.index(current) if current in codes else None
+    chosen = st.selectbox(
+        label,
+        codes,
+        index=index,
+        format_func=lambda code: names.get(code, code),
+        placeholder=placeholder,
+        key=key,
+    )
+    return chosen

@@ -1,0 +1,33 @@
+"""Data sources: where every figure came from (the import history) and what the store holds."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecm import ui
+
+st.title("Data sources")
+ui.fictional_banner()
+st.markdown(
+    "Every figure in the store belongs to one import batch: the file (or demo build) it came "
+    "from, its checksum, who loaded it and when, and under what licence."
+)
+batches = ui.load_import_batches()
+if batches.empty:
+    st.info("Nothing has been imported yet.")
+else:
+    st.dataframe(
+        batches,
+        hide_index=True,
+        use_container_width=True,
+        column_config={
+            "id": st.column_config.NumberColumn("Batch"),
+            "file_name": st.column_config.TextColumn("File", width="medium"),
+            "checksum": st.column_config.TextColumn("SHA-256", width="small"),
+            "imported_at": st.column_config.DatetimeColumn("Imported", format="D MMM YYYY, HH:mm"),
+            "rows_loaded": st.column_config.NumberColumn("Figures loaded", format="%d"),
+            "licence": st.column_config.TextColumn("Licence", width="large"),
+        },
+    )
+st.subheader("Figures held by level")
+st.dataframe(ui.count_observations(), hide_index=True)

@@ -1,0 +1,105 @@
+"""Home: the five outcomes explained, and a way in for a school, an authority or a region."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecm import queries, ui
+
+st.title("Every Child Matters outcomes dashboard")
+ui.fictional_banner()
+st.markdown(
+    "How children are doing on the five **Every Child Matters** outcomes, school by school and "
+    "area by area; where disadvantaged children fall behind their peers; and what the area's "
+    "Children and Young People's Plan does about each gap. For **headteachers**, "
+    "**Children's Trust Boards** and **Government Office** teams."
+)
+
+st.header("The five outcomes")
+outcomes = ui.load_outcomes()
+indicators = ui.load_indicators()
+counts = indicators.groupby("outcome_code").size()
+columns = st.columns(5)
+for column, (code, aims) in zip(
+    columns, outcomes.groupby("outcome_code", sort=False), strict=False
+):
+    with column.container(border=True):
+        st.markdown(f"#### {aims['outcome'].iloc[0]}")
+        st.caption(f"{ui.OUTCOME_ICONS.get(code, '')} {counts.get(code, 0)} indicators")
+        st.markdown("\n".join(f"- {aim}" for aim in aims["aim"]))
+
+st.header("Find a school, authority or region")
+regions = ui.load_regions()
+if regions.empty:
+    st.info("The store holds no areas yet. Import data or build the demo: `python -m ecm demo`.")
+    st.stop()
+
+left, middle, right = st.columns(3)
+with left:
+    region = ui.select_by_code(
+        "Region", regions, "region", key="pick_region", placeholder="Choose a region"
+    )
+with middle:
+    las = ui.load_local_authorities(region)
+    la = ui.select_by_code(
+        "Local authority", las, "la", key="pick_la", placeholder="Choose an authority"
+    )
+with right:
+    schools = ui.load_schools(la) if la else None
+    urn = None
+    if schools is not None and not schools.empty:
+        options = schools.rename(columns={"urn": "code"})
+        urn = ui.select_by_code(
+            "School", options, "urn", key="pick_school", placeholder="Choose a school"
+        )
+    else:
+        st.selectbox("School", [], placeholder="Choose an authority first", disabled=True)
+
+with st.expander("Search schools by name, URN or LAESTAB"):
+    text = st.text_input("School name, URN or LAESTAB", key="school_search")
+    found = queries.search_schools(ui.engine(), text) if text else None
+    if found is not None:
+        if found.empty:
+            st.write(f"No school matches “{text}”.")
+        else:
+            st.dataframe(found, hide_index=True, use_container_width=True)
+
+ui.set_query_params(region=region, la=la, urn=urn)
+eng = ui.engine()
+if urn:
+    school = queries.school_summary(eng, urn)
+    if school:
+        with st.container(border=True):
+            st.subheader(school["name"], anchor=False)
+            st.markdown(
+                f"URN **{school['urn']}** · LAESTAB **{school['laestab']}** · "
+                f"{(school['phase'] or 'phase unknown').capitalize()} · {school['school_type']}  \n"
+                f"{school['la_name']} · {school['region_name']}"
+            )
+            a, b, c = st.columns(3)
+            a.metric("Pupils on roll", f"{school['number_on_roll']:,}")
+            b.metric("Eligible for free school meals", f"{school['percent_fsm']:.1f}%")
+            c.metric("Figures held", f"{school['figures']:,}")
+elif la:
+    authority = queries.la_summary(eng, la)
+    if authority:
+        with st.container(border=True):
+            st.subheader(authority["name"], anchor=False)
+            st.markdown(
+                f"ONS code **{authority['code']}** · LA number **{authority['old_code']}** · "
+                f"{authority['region_name']}"
+            )
+            phases = authority["schools_by_phase"]
+            a, b, c, d = st.columns(4)
+            a.metric("Primary schools", phases.get("primary", 0))
+            b.metric("Secondary schools", phases.get("secondary", 0))
+            c.metric("Special schools", phases.get("special", 0))
+            d.metric("Plan actions", authority["actions"])
+elif region:
+    summary = queries.region_summary(eng, region)
+    if summary:
+        with st.container(border=True):
+            st.subheader(summary["name"], anchor=False)
+            a, b = st.columns(2)
+            a.metric("Local authorities", summary["las"])
+            b.metric("Schools", f"{summary['schools']:,}")
