@@ -50,6 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=2008, help="random seed (default 2008)")
     demo.set_defaults(handler=run_demo)
+
+    bench = commands.add_parser(
+        "bench",
+        help="measure build time, database size and read speed",
+        description="Build the demo at a scale in a fresh database (a temporary SQLite file "
+        "unless --database-url names an empty one) and time the reads the pages depend on.",
+    )
+    bench.add_argument("--scale", choices=("tiny", "small", "national"), default="small")
+    bench.add_argument(
+        "--database-url", help="an empty database to build in (default: temporary SQLite)"
+    )
+    bench.add_argument("--repeats", type=int, default=50, help="timed reads per case (default 50)")
+    bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    bench.set_defaults(handler=run_bench)
     return parser
 
 
@@ -62,8 +76,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # one line for people; the traceback is no use to them
-        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"error: {one_line(error)}", file=sys.stderr)
         return 1
+
+
+def one_line(error: BaseException) -> str:
+    """The first line of an error's message (a database driver's own message if wrapped)."""
+    cause = getattr(error, "orig", None) or error
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return f"{type(cause).__name__}: {lines[0] if lines else 'no message'}"
 
 
 def run_init(_args: argparse.Namespace) -> int:
@@ -112,6 +133,17 @@ def run_demo(args: argparse.Namespace) -> int:
         f"{summary.observations:,} figures, {summary.actions} plan actions "
         f"in {time.perf_counter() - started:.1f} s ({_safe_url(database_url())})"
     )
+    return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """``bench``: build and time; print a table or JSON."""
+    import json
+
+    from ecm.bench import format_result, run_benchmark
+
+    result = run_benchmark(args.scale, args.database_url, args.repeats)
+    print(json.dumps(result.as_dict(), indent=2) if args.json else format_result(result))
     return 0
 
 

@@ -172,8 +172,8 @@ def _target(
     if focus is not None and other is not None and not np.isnan(focus) and not np.isnan(other):
         # Signed so that a positive gap means the focus group is worse off.
         gap = (other - focus) if higher_better else (focus - other)
-        target["baseline_gap"] = round(float(gap), 1)
-        target["target_gap"] = round(float(gap) * 0.75, 1)  # close a quarter of the gap
+        target["baseline_gap"] = round(float(gap), 2)
+        target["target_gap"] = round(float(gap) * 0.75, 2)  # close a quarter of the gap
     return target
 
 

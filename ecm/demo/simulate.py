@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import brentq
 from scipy.special import expit, logit
 
 from ecm.demo.parameters import POPULATION_SHARES, AreaMeasure, SchoolMeasure
@@ -50,19 +51,21 @@ def gap_trends(las: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def calibrate(offsets: np.ndarray, weights: np.ndarray, target: float) -> float:
-    """The constant c with sum(w * expit(c + offsets)) / sum(w) = target (Newton's method)."""
-    c = float(logit(target))
+    """The constant c with sum(w * expit(c + offsets)) / sum(w) = target.
+
+    The weighted mean is increasing in c, so Brent's method on a wide bracket always finds it
+    (Newton's method can overshoot when the offsets are spread).
+    """
     total = weights.sum()
     if total <= 0:
-        return c
-    for _ in range(30):
-        p = expit(c + offsets)
-        error = (weights * p).sum() / total - target
-        slope = (weights * p * (1 - p)).sum() / total
-        if abs(error) < 1e-9 or slope <= 0:
-            break
-        c -= error / slope
-    return c
+        return float(logit(target))
+
+    def error(c: float) -> float:
+        return float((weights * expit(c + offsets)).sum() / total - target)
+
+    low = float(logit(target) - offsets.max() - 1)
+    high = float(logit(target) - offsets.min() + 1)
+    return float(brentq(error, low, high, xtol=1e-12))
 
 
 def school_cohorts(schools: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:

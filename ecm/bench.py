@@ -1,0 +1,150 @@
+"""The benchmark behind ``python -m ecm bench``: how fast the store is built and read.
+
+Each run builds the demo at the chosen scale in a fresh database (a temporary SQLite file unless
+``--database-url`` names another), then times the reads the pages depend on. Figures are wall
+clock on this machine; run it twice and compare like with like.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import Engine, func, select, text
+
+from ecm import queries
+from ecm.demo.build import build_demo
+from ecm.models import LocalAuthority, Observation, School
+from ecm.store import make_engine
+
+
+@dataclass
+class BenchResult:
+    """What one benchmark run measured (seconds unless named otherwise)."""
+
+    scale: str
+    database: str
+    build_seconds: float = 0.0
+    database_bytes: int | None = None
+    observations: int = 0
+    schools: int = 0
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON output."""
+        return asdict(self)
+
+
+def run_benchmark(
+    scale: str = "small", database_url: str | None = None, repeats: int = 50
+) -> BenchResult:
+    """Build the demo at ``scale`` and time the hot reads; returns the measurements."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        url = database_url or f"sqlite:///{path}"
+        engine = make_engine(url)
+        result = BenchResult(scale=scale, database=engine.dialect.name)
+        started = time.perf_counter()
+        summary = build_demo(engine, scale=scale)
+        result.build_seconds = round(time.perf_counter() - started, 2)
+        result.observations = summary.observations
+        result.schools = summary.schools
+        result.database_bytes = _database_bytes(engine, path if database_url is None else None)
+        result.timings = _time_reads(engine, repeats)
+        engine.dispose()
+    return result
+
+
+def _database_bytes(engine: Engine, path: Path | None) -> int | None:
+    """Size of the database: the SQLite file (after a checkpoint), or PostgreSQL's own count."""
+    if path is not None:
+        with engine.begin() as connection:
+            connection.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return path.stat().st_size
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            return int(connection.scalar(text("SELECT pg_database_size(current_database())")))
+    return None
+
+
+def _time_reads(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
+    """Median and 95th-percentile milliseconds of each read, over random schools and LAs."""
+    rng = np.random.default_rng(1)
+    with engine.connect() as connection:
+        urns = connection.scalars(select(School.urn)).all()
+        las = connection.scalars(select(LocalAuthority.code)).all()
+        periods = connection.scalars(
+            select(Observation.period).where(Observation.indicator_code == "ni_73").distinct()
+        ).all()
+    latest = max(periods)
+
+    def school_profile(urn: str) -> None:
+        with engine.connect() as connection:
+            connection.execute(
+                select(Observation).where(
+                    Observation.level == "school", Observation.area_code == urn
+                )
+            ).all()
+
+    def la_profile(code: str) -> None:
+        with engine.connect() as connection:
+            connection.execute(
+                select(Observation).where(Observation.level == "la", Observation.area_code == code)
+            ).all()
+
+    def league(_code: str) -> None:
+        with engine.connect() as connection:
+            connection.execute(
+                select(Observation.area_code, Observation.value).where(
+                    Observation.indicator_code == "ni_73",
+                    Observation.period == latest,
+                    Observation.level == "school",
+                    Observation.group_code == "disadvantaged",
+                )
+            ).all()
+
+    def schools_of_la(code: str) -> None:
+        queries.load_schools(engine, code)
+
+    def count(_code: str) -> None:
+        with engine.connect() as connection:
+            connection.scalar(select(func.count()).select_from(School))
+
+    cases: dict[str, tuple[Callable[[str], None], list[str]]] = {
+        "school profile (one school's figures)": (school_profile, list(urns)),
+        "LA profile (one LA's figures)": (la_profile, list(las)),
+        "school league (one indicator, group, year)": (league, list(las)),
+        "schools of one LA (register)": (schools_of_la, list(las)),
+        "count schools": (count, list(las)),
+    }
+    timings = {}
+    for name, (read, keys) in cases.items():
+        samples = []
+        for key in rng.choice(keys, size=repeats):
+            started = time.perf_counter()
+            read(str(key))
+            samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        timings[name] = {
+            "median_ms": round(statistics.median(samples), 2),
+            "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 2),
+        }
+    return timings
+
+
+def format_result(result: BenchResult) -> str:
+    """A plain-text report of a benchmark run."""
+    size = f"{result.database_bytes / 2**20:,.0f} MiB" if result.database_bytes else "unknown"
+    lines = [
+        f"demo build, scale {result.scale} on {result.database}: {result.build_seconds:.1f} s, "
+        f"{result.schools:,} schools, {result.observations:,} figures, database {size}",
+        f"{'read':<45} {'median ms':>10} {'p95 ms':>10}",
+    ]
+    for name, timing in result.timings.items():
+        lines.append(f"{name:<45} {timing['median_ms']:>10.2f} {timing['p95_ms']:>10.2f}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Browser tests: the dashboard served by ``streamlit run`` and driven in Chromium."""
