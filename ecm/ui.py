@@ -7,6 +7,7 @@ the database URL (never by the engine, which is not hashable data).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pandas as pd
@@ -43,8 +44,6 @@ def ensure_store() -> None:
     Builds only when the store is empty, so imported real data is never touched; set
     ``ECM_AUTO_DEMO=0`` to start with an empty store instead.
     """
-    import os
-
     eng = engine()
     if not schema_is_current(eng):
         upgrade_schema(eng)

@@ -15,24 +15,10 @@ st.markdown(
     "**Children's Trust Boards** and **Government Office** teams."
 )
 
-st.header("The five outcomes")
-outcomes = ui.load_outcomes()
-indicators = ui.load_indicators()
-counts = indicators.groupby("outcome_code").size()
-columns = st.columns(5)
-for column, (code, aims) in zip(
-    columns, outcomes.groupby("outcome_code", sort=False), strict=False
-):
-    with column.container(border=True):
-        st.markdown(f"#### {aims['outcome'].iloc[0]}")
-        st.caption(f"{ui.OUTCOME_ICONS.get(code, '')} {counts.get(code, 0)} indicators")
-        st.markdown("\n".join(f"- {aim}" for aim in aims["aim"]))
-
 st.header("Find a school, authority or region")
 regions = ui.load_regions()
 if regions.empty:
     st.info("The store holds no areas yet. Import data or build the demo: `python -m ecm demo`.")
-    st.stop()
 
 left, middle, right = st.columns(3)
 with left:
@@ -103,3 +89,16 @@ elif region:
             a, b = st.columns(2)
             a.metric("Local authorities", summary["las"])
             b.metric("Schools", f"{summary['schools']:,}")
+
+st.header("The five outcomes")
+outcomes = ui.load_outcomes()
+indicators = ui.load_indicators()
+counts = indicators.groupby("outcome_code").size()
+columns = st.columns(5)
+for column, (code, aims) in zip(
+    columns, outcomes.groupby("outcome_code", sort=False), strict=False
+):
+    with column.container(border=True):
+        st.markdown(f"#### {aims['outcome'].iloc[0]}")
+        st.caption(f"{ui.OUTCOME_ICONS.get(code, '')} {counts.get(code, 0)} indicators")
+        st.markdown("\n".join(f"- {aim}" for aim in aims["aim"]))

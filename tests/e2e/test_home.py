@@ -51,3 +51,21 @@ def test_home_page_shows_five_outcomes(
     assert screenshot == artifacts_dir / "home.png"
     assert screenshot.is_file()
     assert screenshot.stat().st_size > MIN_SCREENSHOT_BYTES
+
+
+def test_choosing_an_authority_shows_it_and_puts_it_in_the_address(
+    page: Page, app_url: str, full_page_screenshot: Callable[[Page, str], Path]
+) -> None:
+    """A Board member picks their authority: its card appears and the URL can be bookmarked."""
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name=re.compile("Every Child Matters")).first).to_be_visible(
+        timeout=FIRST_RUN_TIMEOUT_MS
+    )
+    page.get_by_role("combobox", name=re.compile("Local authority")).click()
+    first_option = page.get_by_role("option").first
+    name = first_option.inner_text().strip()
+    first_option.click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    expect(page.get_by_text("Plan actions")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]la=Z1000\d{4}"))
+    full_page_screenshot(page, "home-authority.png")

@@ -1,0 +1,27 @@
+"""The benchmark runs end to end and reports every measurement (values, not timings)."""
+
+from __future__ import annotations
+
+from ecm.bench import format_result, run_benchmark
+from tests.conftest import new_database_url, on_postgres
+
+
+def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
+    url = new_database_url(tmp_path) if on_postgres() else None
+    result = run_benchmark("tiny", url, repeats=5)
+    assert result.scale == "tiny"
+    assert result.schools > 100 and result.observations > 10_000
+    assert result.database_bytes and result.database_bytes > 1_000_000
+    assert set(result.timings) == {
+        "school profile (one school's figures)",
+        "LA profile (one LA's figures)",
+        "school league (one indicator, group, year)",
+        "schools of one LA (register)",
+        "count schools",
+    }
+    assert all(
+        t["median_ms"] >= 0 and t["p95_ms"] >= t["median_ms"] for t in result.timings.values()
+    )
+    report = format_result(result)
+    assert report.startswith("demo build, scale tiny on ")
+    assert "school profile" in report
