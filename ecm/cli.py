@@ -51,6 +51,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2008, help="random seed (default 2008)")
     demo.set_defaults(handler=run_demo)
 
+    profile = commands.add_parser(
+        "profile",
+        help="the whole profile of one school, LA or region for a period",
+        description="Figures with intervals, benchmarks and trends, and every gap with its "
+        "interval, significance, trend and plan actions, for one place and period (default: the "
+        "latest). Small numbers are withheld as on screen.",
+    )
+    place = profile.add_mutually_exclusive_group(required=True)
+    place.add_argument("--school", metavar="URN", help="a school's URN")
+    place.add_argument("--la", metavar="CODE", help="an LA's ONS code or 3-digit number")
+    place.add_argument("--region", metavar="CODE", help="a region's ONS code")
+    profile.add_argument("--period", help="an academic year such as 2008/09 (default: latest)")
+    profile.add_argument(
+        "--format", choices=("json", "csv", "table"), default="table", help="output format"
+    )
+    profile.set_defaults(handler=run_profile)
+
     bench = commands.add_parser(
         "bench",
         help="measure build time, database size and read speed",
@@ -134,6 +151,60 @@ def run_demo(args: argparse.Namespace) -> int:
         f"in {time.perf_counter() - started:.1f} s ({_safe_url(database_url())})"
     )
     return 0
+
+
+def run_profile(args: argparse.Namespace) -> int:
+    """``profile``: one place's profile as JSON, CSV (figures then gaps) or a table."""
+    import json
+    import re
+
+    from ecm.profile import build_profile, profile_tables
+    from ecm.queries import UnknownArea
+
+    if args.period and not re.fullmatch(r"\d{4}/\d{2}", args.period):
+        print(
+            f"error: --period {args.period!r}: write an academic year like 2008/09", file=sys.stderr
+        )
+        return 2
+    level, code = next(
+        (lvl, value)
+        for lvl, value in (("school", args.school), ("la", args.la), ("region", args.region))
+        if value
+    )
+    try:
+        profile = build_profile(make_engine(), level, code, args.period)
+    except UnknownArea as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not profile["observations"]:
+        print(f"error: no figures for {code} in {args.period or 'any period'}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        print(json.dumps(profile, indent=2))
+        return 0
+    figures, gaps = profile_tables(profile)
+    if args.format == "csv":
+        sys.stdout.write(figures.to_csv(index=False))
+        sys.stdout.write("\n")
+        sys.stdout.write(gaps.to_csv(index=False))
+        return 0
+    geography = profile["geography"]
+    print(f"{geography['name']} ({geography['level']} {geography['code']}), {profile['period']}")
+    with_pandas_display(lambda: print(figures.to_string(index=False)))
+    print()
+    print("Gaps (positive: the focus group is worse off)")
+    with_pandas_display(lambda: print(gaps.to_string(index=False)))
+    return 0
+
+
+def with_pandas_display(show) -> None:  # noqa: ANN001
+    """Print a wide table without pandas wrapping or cutting it."""
+    import pandas as pd
+
+    with pd.option_context(
+        "display.width", 250, "display.max_rows", None, "display.max_columns", None
+    ):
+        show()
 
 
 def run_bench(args: argparse.Namespace) -> int:

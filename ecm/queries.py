@@ -69,6 +69,7 @@ def load_indicators(engine: Engine) -> pd.DataFrame:
             Aim.title.label("aim"),
             Indicator.ni_number,
             Indicator.unit,
+            Indicator.multiplier,
             Indicator.statistic,
             Indicator.polarity,
             Indicator.levels,
@@ -270,5 +271,235 @@ def count_observations(engine: Engine) -> pd.DataFrame:
         select(Observation.level, func.count().label("figures"))
         .group_by(Observation.level)
         .order_by(Observation.level)
+    )
+    return _frame(engine, statement)
+
+
+# --- figures for one place, with disclosure control --------------------------------------------
+
+FIGURE_FIELDS = (
+    Observation.indicator_code,
+    Observation.level,
+    Observation.area_code,
+    Observation.group_code,
+    Observation.period,
+    Observation.value,
+    Observation.numerator,
+    Observation.denominator,
+    Observation.lower_ci,
+    Observation.upper_ci,
+    Observation.marker,
+    Observation.batch_id,
+)
+
+
+class UnknownArea(LookupError):
+    """Raised when a school, LA or region code is not in the store."""
+
+
+def resolve_area(engine: Engine, level: str, code: str) -> dict:
+    """The geography of a school (URN), LA (ONS code or 3-digit number) or region (ONS code).
+
+    Returns level, code, name, the LA and region (code and name), the country code, and for a
+    school its phase and % FSM. Raises :class:`UnknownArea` with a plain message if not found.
+    """
+    code = code.strip()
+    with engine.connect() as connection:
+        if level == "school":
+            row = connection.execute(
+                select(
+                    School.urn, School.name, School.phase, School.percent_fsm, School.la_code
+                ).where(School.urn == code)
+            ).first()
+            if row is None:
+                raise UnknownArea(f"no school with URN {code!r} in the store")
+            area = {"level": "school", "code": row.urn, "name": row.name, "phase": row.phase}
+            area["percent_fsm"] = row.percent_fsm
+            la_code = row.la_code
+        elif level == "la":
+            row = connection.execute(
+                select(LocalAuthority.code).where(
+                    (LocalAuthority.code == code) | (LocalAuthority.old_code == code.zfill(3))
+                )
+            ).first()
+            if row is None:
+                raise UnknownArea(f"no local authority with code or number {code!r} in the store")
+            la_code = row.code
+            area = {"level": "la", "code": la_code}
+        elif level == "region":
+            la_code = None
+            row = connection.execute(select(Region.code).where(Region.code == code)).first()
+            if row is None:
+                raise UnknownArea(f"no region with code {code!r} in the store")
+            area = {"level": "region", "code": row.code}
+        else:
+            raise ValueError(f"unknown level {level!r}")
+        la = None
+        region_code = code if level == "region" else None
+        if la_code:
+            la_row = connection.execute(
+                select(LocalAuthority.code, LocalAuthority.name, LocalAuthority.region_code).where(
+                    LocalAuthority.code == la_code
+                )
+            ).first()
+            la = {"code": la_row.code, "name": la_row.name}
+            region_code = la_row.region_code
+        region_row = connection.execute(
+            select(Region.code, Region.name, Region.country_code).where(Region.code == region_code)
+        ).first()
+    region = {"code": region_row.code, "name": region_row.name} if region_row else None
+    if level == "la":
+        area["name"] = la["name"]
+    if level == "region":
+        area["name"] = region["name"]
+    area["la"] = la if level == "school" else None
+    area["region"] = region if level != "region" else None
+    area["country_code"] = region_row.country_code if region_row else None
+    return area
+
+
+def _figures(engine: Engine, level: str, area_codes: list[str]) -> pd.DataFrame:
+    """Raw figures of the given areas at one level (index lookups, in chunks)."""
+    frames = []
+    for start in range(0, len(area_codes), 500):
+        chunk = area_codes[start : start + 500]
+        statement = select(*FIGURE_FIELDS).where(
+            Observation.level == level, Observation.area_code.in_(chunk)
+        )
+        frames.append(_frame(engine, statement))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=[c.key for c in FIGURE_FIELDS])
+    return pd.concat(frames, ignore_index=True)
+
+
+def indicator_statistics(engine: Engine) -> dict[str, str]:
+    """Indicator code -> statistic kind (what disclosure control and intervals need)."""
+    with engine.connect() as connection:
+        return dict(connection.execute(select(Indicator.code, Indicator.statistic)).all())
+
+
+def load_area_figures(engine: Engine, area: dict, rules=None) -> pd.DataFrame:  # noqa: ANN001
+    """Every figure of an area and of the areas it is compared with, after disclosure control.
+
+    For a school: the school, its LA, region and country; for an LA: the LA, its region and
+    country; for a region: the region and country. Each level's figures are suppressed together
+    with their siblings (the other schools of the LA, the other LAs of the region), so a figure
+    is withheld or shown the same way on every page. Returns only the requested areas' rows,
+    with a ``suppressed`` column.
+    """
+    from ecm.disclosure import apply_disclosure_control
+
+    statistics = indicator_statistics(engine)
+    wanted: list[tuple[str, str]] = [(area["level"], area["code"])]
+    if area.get("la"):
+        wanted.append(("la", area["la"]["code"]))
+    if area.get("region"):
+        wanted.append(("region", area["region"]["code"]))
+    if area.get("country_code"):
+        wanted.append(("england", area["country_code"]))
+    frames = []
+    for level, code in wanted:
+        family, parent_of = _family(engine, level, code)
+        figures = _figures(engine, level, family)
+        controlled = apply_disclosure_control(figures, statistics, rules, parent_of)
+        frames.append(controlled[controlled["area_code"] == code])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _family(engine: Engine, level: str, code: str) -> tuple[list[str], pd.Series | None]:
+    """The area and its siblings under the same parent, with the child -> parent mapping."""
+    with engine.connect() as connection:
+        if level == "school":
+            la = connection.scalar(select(School.la_code).where(School.urn == code))
+            urns = connection.scalars(select(School.urn).where(School.la_code == la)).all()
+            return list(urns) or [code], pd.Series(la, index=list(urns) or [code])
+        if level == "la":
+            region = connection.scalar(
+                select(LocalAuthority.region_code).where(LocalAuthority.code == code)
+            )
+            codes = connection.scalars(
+                select(LocalAuthority.code).where(LocalAuthority.region_code == region)
+            ).all()
+            return list(codes) or [code], pd.Series(region, index=list(codes) or [code])
+        if level == "region":
+            country = connection.scalar(select(Region.country_code).where(Region.code == code))
+            codes = connection.scalars(
+                select(Region.code).where(Region.country_code == country)
+            ).all()
+            return list(codes) or [code], pd.Series(country, index=list(codes) or [code])
+    return [code], None
+
+
+def load_similar_school_totals(
+    engine: Engine, phase: str, fsm_low: float, fsm_high: float, period: str
+) -> pd.DataFrame:
+    """Pooled numerators and denominators of all schools of a phase and FSM band in a period:
+    indicator_code, group_code, numerator, denominator, schools."""
+    statement = (
+        select(
+            Observation.indicator_code,
+            Observation.group_code,
+            func.sum(Observation.numerator).label("numerator"),
+            func.sum(Observation.denominator).label("denominator"),
+            func.count().label("schools"),
+        )
+        .join(School, School.urn == Observation.area_code)
+        .where(
+            Observation.level == "school",
+            Observation.period == period,
+            School.phase == phase,
+            School.percent_fsm >= fsm_low,
+            School.percent_fsm < fsm_high,
+        )
+        .group_by(Observation.indicator_code, Observation.group_code)
+    )
+    return _frame(engine, statement)
+
+
+def load_neighbour_codes(engine: Engine, la_code: str) -> list[str]:
+    """An LA's statistical neighbours, closest first."""
+    from ecm.models import StatisticalNeighbour
+
+    with engine.connect() as connection:
+        return list(
+            connection.scalars(
+                select(StatisticalNeighbour.neighbour_code)
+                .where(StatisticalNeighbour.la_code == la_code)
+                .order_by(StatisticalNeighbour.rank)
+            ).all()
+        )
+
+
+def load_la_figures(engine: Engine, la_codes: list[str], period: str) -> pd.DataFrame:
+    """LA-level figures of several LAs in one period, after disclosure control."""
+    from ecm.disclosure import apply_disclosure_control
+
+    figures = _figures(engine, "la", la_codes)
+    figures = figures[figures["period"] == period]
+    return apply_disclosure_control(figures, indicator_statistics(engine))
+
+
+def load_plan_targets(engine: Engine, la_code: str) -> pd.DataFrame:
+    """The LA's plan actions that target an indicator and group: action_id, title, status,
+    lead_partner, indicator_code, group_code, baseline and target."""
+    from ecm.models import ActionTarget
+
+    statement = (
+        select(
+            Action.id.label("action_id"),
+            Action.title,
+            Action.status,
+            Action.lead_partner,
+            ActionTarget.indicator_code,
+            ActionTarget.group_code,
+            ActionTarget.baseline_gap,
+            ActionTarget.target_gap,
+            ActionTarget.target_period,
+        )
+        .join(ActionTarget, ActionTarget.action_id == Action.id)
+        .join(Plan, Plan.id == Action.plan_id)
+        .where(Plan.la_code == la_code)
+        .order_by(Action.id)
     )
     return _frame(engine, statement)

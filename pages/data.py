@@ -19,7 +19,7 @@ else:
     st.dataframe(
         batches,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={
             "id": st.column_config.NumberColumn("Batch"),
             "file_name": st.column_config.TextColumn("File", width="medium"),

@@ -48,7 +48,7 @@ with st.expander("Search schools by name, URN or LAESTAB"):
         if found.empty:
             st.write(f"No school matches “{text}”.")
         else:
-            st.dataframe(found, hide_index=True, use_container_width=True)
+            st.dataframe(found, hide_index=True, width="stretch")
 
 ui.set_query_params(region=region, la=la, urn=urn)
 eng = ui.engine()

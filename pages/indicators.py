@@ -37,7 +37,7 @@ table["polarity"] = table["polarity"].str.replace("_", " ")
 st.dataframe(
     table,
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
     column_config={
         "code": st.column_config.TextColumn("Code"),
         "title": st.column_config.TextColumn("Indicator", width="medium"),

@@ -40,6 +40,7 @@ from ecm.models import (
     Priority,
     Region,
     School,
+    StatisticalNeighbour,
 )
 from ecm.store import bulk_insert, session_scope, upgrade_schema
 
@@ -189,6 +190,7 @@ def build_demo(
         observations["batch_id"] = batch.id
         bulk_insert(connection, "observation", observations[OBSERVATION_COLUMNS])
         _insert_plans(session, plan_frames)
+        bulk_insert(connection, "statistical_neighbour", statistical_neighbours(las))
         report(0.95, "Finishing")
     _analyse(engine)
     report(1.0, "Demo data ready")
@@ -256,6 +258,27 @@ def _roll_up(frame: pd.DataFrame, by: str, level: str) -> pd.DataFrame:
     return summed.rename(columns={by: "area_code"}).assign(level=level)
 
 
+def statistical_neighbours(las: pd.DataFrame, count: int = 10) -> pd.DataFrame:
+    """Each demo LA's ten closest LAs by deprivation score (real neighbour sets use many more
+    characteristics; this is enough to exercise neighbour comparisons)."""
+    scores = las["deprivation_score"].to_numpy()
+    codes = las["code"].to_numpy()
+    rows = []
+    for i, code in enumerate(codes):
+        order = np.argsort(np.abs(scores - scores[i]), kind="stable")
+        neighbours = [j for j in order if j != i][: min(count, len(codes) - 1)]
+        for rank, j in enumerate(neighbours, start=1):
+            rows.append(
+                {
+                    "la_code": code,
+                    "neighbour_code": codes[j],
+                    "rank": rank,
+                    "source": "fictional demo: closest by deprivation",
+                }
+            )
+    return pd.DataFrame(rows, columns=["la_code", "neighbour_code", "rank", "source"])
+
+
 def remove_demo(session) -> None:  # noqa: ANN001
     """Delete every fictional record: demo observations, plans, schools, LAs and regions."""
     demo_batches = select(ImportBatch.id).where(ImportBatch.format == DEMO_FORMAT)
@@ -270,6 +293,12 @@ def remove_demo(session) -> None:  # noqa: ANN001
     session.execute(delete(Priority).where(Priority.plan_id.in_(plans)))
     session.execute(delete(Plan).where(Plan.la_code.in_(fictional_las)))
     session.execute(delete(School).where(School.fictional.is_(True)))
+    session.execute(
+        delete(StatisticalNeighbour).where(
+            StatisticalNeighbour.la_code.in_(fictional_las)
+            | StatisticalNeighbour.neighbour_code.in_(fictional_las)
+        )
+    )
     session.execute(delete(LocalAuthority).where(LocalAuthority.fictional.is_(True)))
     session.execute(delete(Region).where(Region.fictional.is_(True)))
 

@@ -184,8 +184,9 @@ def simulate_area_measure(
     worse_trend = gaps["gap_slope"].to_numpy()[:, None] * t
     results: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     offsets, weights = [], []
-    for share, shift in cells.values():
-        sign = np.sign(shift) if shift else 0.0
+    for group, (share, shift) in cells.items():
+        # The LA's own gap level and trend act on disadvantage gaps, not on boys and girls.
+        sign = np.sign(shift) if shift and group not in ("boys", "girls") else 0.0
         offset = base + shift + sign * (gaps["gap_offset"].to_numpy()[:, None] + worse_trend)
         offsets.append(offset)
         weights.append(np.round(sizes * share))

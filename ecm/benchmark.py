@@ -1,0 +1,102 @@
+"""Benchmarks: better, similar or worse than a comparator; ranks, quartiles and red-reds.
+
+The Fingertips rule: a figure is significantly better or worse than a comparator when the
+comparator's value lies outside the figure's confidence interval (95% or 99.8%); otherwise it is
+similar. Polarity says which side is better; for ``neither`` the words are higher and lower.
+Quartile bands follow the DfE Local Authority Interactive Tool (LAIT): A is the best quarter of
+the comparison set by polarity, D the worst. Pure functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+BETTER, SIMILAR, WORSE, NOT_COMPARED = "better", "similar", "worse", "not compared"
+HIGHER, LOWER = "higher", "lower"
+#: FSM bands for "similar schools" (same phase and band), in per cent of pupils eligible.
+FSM_BANDS = (0, 8, 20, 35, 50, 101)
+FSM_BAND_LABELS = ("0-8%", "8-20%", "20-35%", "35-50%", "50%+")
+
+
+def compare(
+    value: pd.Series | np.ndarray,
+    lower: pd.Series | np.ndarray,
+    upper: pd.Series | np.ndarray,
+    comparator: pd.Series | np.ndarray,
+    polarity: str | pd.Series,
+) -> np.ndarray:
+    """Better / similar / worse (or higher / similar / lower) against ``comparator``, row by row.
+
+    Rows without an interval or a comparator are ``not compared``.
+    """
+    value, lower, upper, comparator = (
+        np.asarray(a, float) for a in (value, lower, upper, comparator)
+    )
+    polarity = np.broadcast_to(np.asarray(polarity, dtype=object), value.shape)
+    testable = ~(np.isnan(lower) | np.isnan(upper) | np.isnan(comparator) | np.isnan(value))
+    above = testable & (lower > comparator)
+    below = testable & (upper < comparator)
+    higher_better = polarity == "higher_is_better"
+    lower_better = polarity == "lower_is_better"
+    result = np.full(value.shape, NOT_COMPARED, dtype=object)
+    result[testable] = SIMILAR
+    result[above & higher_better] = BETTER
+    result[below & higher_better] = WORSE
+    result[above & lower_better] = WORSE
+    result[below & lower_better] = BETTER
+    neither = ~(higher_better | lower_better)
+    result[above & neither] = HIGHER
+    result[below & neither] = LOWER
+    return result
+
+
+def rank_best_first(values: pd.Series, polarity: str) -> pd.Series:
+    """Rank within the set, 1 = best by polarity (ties share the lowest rank); NaN unranked."""
+    ascending = polarity == "lower_is_better"
+    return values.rank(method="min", ascending=ascending)
+
+
+def quartile_band(values: pd.Series, polarity: str) -> pd.Series:
+    """LAIT's quartile bands A (best quarter) to D (worst) within the set; None when missing.
+
+    For ``neither`` polarity the bands run from the highest values (A) to the lowest (D), as
+    LAIT shows context measures.
+    """
+    ascending = polarity == "lower_is_better"
+    valid = values.dropna()
+    bands = pd.Series(None, index=values.index, dtype=object)
+    if valid.empty:
+        return bands
+    # Percentile rank from the best (0) to the worst (1), then four equal bands.
+    position = valid.rank(method="average", ascending=ascending, pct=True)
+    bands[valid.index] = pd.cut(
+        position, [0, 0.25, 0.5, 0.75, 1.0], labels=list("ABCD"), include_lowest=True
+    ).astype(str)
+    return bands.astype(object).where(bands.notna(), None)
+
+
+def fsm_band(percent_fsm: pd.Series | np.ndarray) -> pd.Series:
+    """The FSM band of each school (for similar-school comparisons)."""
+    return pd.cut(
+        pd.Series(percent_fsm, dtype=float), FSM_BANDS, labels=FSM_BAND_LABELS, right=False
+    ).astype(object)
+
+
+def pooled_value(frame: pd.DataFrame, by: list[str], multiplier: pd.Series | float) -> pd.DataFrame:
+    """Sum numerators and denominators within ``by`` and give the pooled value.
+
+    Used for comparator values such as similar schools (all schools of the same phase and FSM
+    band together).
+    """
+    summed = frame.groupby(by, as_index=False)[["numerator", "denominator"]].sum(min_count=1)
+    multipliers = (
+        multiplier if np.isscalar(multiplier) else summed["indicator_code"].map(multiplier)
+    )
+    summed["value"] = summed["numerator"] / summed["denominator"] * multipliers
+    return summed
+
+
+def red_red(comparison_with_england: str, polarity_trend: str) -> bool:
+    """Significantly worse than England and getting worse: the Fingertips "red-red"."""
+    return comparison_with_england == WORSE and polarity_trend == "getting worse"

@@ -1,0 +1,168 @@
+"""Disclosure control: no figure on screen or in an export reveals a small number of pupils.
+
+Applied once, by :mod:`ecm.queries`, to every frame of figures before anything else sees it.
+
+Primary suppression: a figure is withheld when it rests on too few pupils: a count of 1 to 5
+(``min_count`` = 6), or a percentage or rate whose numerator is 1 to 5 or whose denominator is
+under 6 (``min_denominator`` = 6). Zero is not a small number and is shown.
+
+Secondary suppression, so that nothing withheld can be recovered by subtraction:
+
+- *complements*: where a group and its complement make up all pupils (disadvantaged and other
+  pupils, SEN and no SEN, FSM and not FSM, boys and girls), withholding one withholds the other,
+  since all pupils minus the one shown would give it back;
+- *siblings*: where an area's figure is the sum of its parts (schools in an LA, LAs in a region),
+  a part withheld alone among shown parts is joined by the smallest other part, since the total
+  minus the shown parts would give it back.
+
+Published markers (``SUPP``, ``c``, ``x``, ...) arrive as markers and stay; the figures behind
+them are missing already. Our own withheld figures get the marker ``c``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SUPPRESSED_MARKER = "c"
+#: Published markers and what they mean, for screens and exports.
+MARKER_MEANINGS = {
+    "c": "withheld to protect confidentiality (fewer than the minimum number of pupils)",
+    "SUPP": "suppressed by the publisher: small cohort",
+    "x": "not available",
+    "z": "not applicable",
+    "u": "low reliability",
+    "low": "rounds to zero",
+    "NE": "no entries",
+    "NA": "not applicable",
+    "NP": "not published",
+    "LOWCOV": "low coverage",
+    "NEW": "new school",
+    "NR": "not reported",
+    "SP": "small percentage",
+    "DNS": "did not sit",
+    "..": "not available",
+    ":": "not available",
+    "-": "not available",
+}
+#: Groups that add up to all pupils, in complementary pairs.
+COMPLEMENTS = (
+    ("disadvantaged", "not_disadvantaged"),
+    ("fsm", "not_fsm"),
+    ("sen", "no_sen"),
+    ("boys", "girls"),
+    ("lowest_20pc", "other_80pc"),
+)
+FIGURE_COLUMNS = ("value", "numerator", "denominator", "lower_ci", "upper_ci")
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """Thresholds of primary suppression; ``ECM_SUPPRESS_BELOW`` sets both (default 6)."""
+
+    min_count: int = 6
+    min_denominator: int = 6
+
+    @classmethod
+    def from_environment(cls) -> DisclosureRules:
+        """Rules from ``ECM_SUPPRESS_BELOW`` (a whole number of pupils, at least 1)."""
+        raw = os.environ.get("ECM_SUPPRESS_BELOW", "").strip()
+        if not raw:
+            return cls()
+        threshold = int(raw)
+        if threshold < 1:
+            raise ValueError("ECM_SUPPRESS_BELOW must be a whole number of at least 1")
+        return cls(min_count=threshold, min_denominator=threshold)
+
+
+def primary_mask(frame: pd.DataFrame, statistic: pd.Series, rules: DisclosureRules) -> np.ndarray:
+    """Rows resting on too few pupils (``statistic`` is each row's statistic kind)."""
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    numerator = pd.to_numeric(frame["numerator"], errors="coerce")
+    denominator = pd.to_numeric(frame["denominator"], errors="coerce")
+    small_count = (value >= 1) & (value < rules.min_count) & (statistic == "count")
+    small_numerator = (numerator >= 1) & (numerator < rules.min_count)
+    small_denominator = denominator < rules.min_denominator
+    counted = statistic.isin(["proportion", "rate", "mean"])
+    return (small_count | (counted & (small_numerator | small_denominator))).to_numpy()
+
+
+def apply_disclosure_control(
+    frame: pd.DataFrame,
+    statistic_of: pd.Series | dict[str, str],
+    rules: DisclosureRules | None = None,
+    parent_of: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Withhold small figures and whatever would give them back; returns a new frame.
+
+    ``frame`` has ``indicator_code, level, area_code, group_code, period`` and the figure
+    columns; ``statistic_of`` maps indicator code to statistic kind; ``parent_of`` maps an
+    area code to the area its figures add up into (school -> LA, LA -> region) for the sibling
+    rule. The result has a boolean ``suppressed`` column, the ``marker`` ``c`` on withheld rows
+    (published markers kept) and every figure column emptied there.
+    """
+    rules = rules or DisclosureRules.from_environment()
+    out = frame.copy()
+    if "marker" not in out:
+        out["marker"] = None
+    for column in FIGURE_COLUMNS:
+        if column not in out:
+            out[column] = np.nan
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+    statistic = out["indicator_code"].map(statistic_of).fillna("proportion")
+    hidden = pd.Series(primary_mask(out, statistic, rules), index=out.index)
+    for _ in range(10):  # each pass can only add; stops when nothing changes
+        before = int(hidden.sum())
+        hidden |= _complement_mask(out, hidden)
+        if parent_of is not None:
+            hidden |= _sibling_mask(out, hidden, parent_of)
+        if int(hidden.sum()) == before:
+            break
+    out["suppressed"] = hidden.to_numpy()
+    out.loc[hidden, list(FIGURE_COLUMNS)] = np.nan
+    published = out["marker"].notna() & (out["marker"].astype(str) != "")
+    out.loc[hidden & ~published, "marker"] = SUPPRESSED_MARKER
+    return out
+
+
+def _complement_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
+    """Rows whose complementary group (same indicator, area, period) is withheld."""
+    keys = ["indicator_code", "level", "area_code", "period"]
+    partner = {}
+    for a, b in COMPLEMENTS:
+        partner[a], partner[b] = b, a
+    withheld = frame.loc[hidden, [*keys, "group_code"]].copy()
+    withheld["group_code"] = withheld["group_code"].map(partner)
+    withheld = withheld.dropna(subset=["group_code"]).drop_duplicates()
+    if withheld.empty:
+        return pd.Series(False, index=frame.index)
+    withheld["_hit"] = True
+    merged = frame[[*keys, "group_code"]].merge(withheld, on=[*keys, "group_code"], how="left")
+    return pd.Series(merged["_hit"].fillna(False).astype(bool).to_numpy(), index=frame.index)
+
+
+def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) -> pd.Series:
+    """Add the smallest shown sibling wherever exactly one part of a total is withheld."""
+    # The parent's total is published somewhere (its own page) even when not in this frame,
+    # so the rule applies whenever the frame holds the parts.
+    parents = frame["area_code"].map(parent_of)
+    has_parent = parents.notna()
+    if not has_parent.any():
+        return pd.Series(False, index=frame.index)
+    parts = frame.loc[has_parent, ["indicator_code", "group_code", "period", "denominator"]].copy()
+    parts["parent"] = parents[has_parent]
+    parts["hidden"] = hidden[has_parent]
+    keys = ["indicator_code", "group_code", "period", "parent"]
+    hidden_count = parts.groupby(keys)["hidden"].transform("sum")
+    lonely = parts[(hidden_count == 1) & ~parts["hidden"]]
+    if lonely.empty:
+        return pd.Series(False, index=frame.index)
+    # The smallest shown sibling (ties: the first) is withheld with the lonely one.
+    order = lonely.assign(_size=lonely["denominator"].fillna(np.inf)).sort_values("_size")
+    chosen = order.groupby(keys, sort=False).head(1).index
+    mask = pd.Series(False, index=frame.index)
+    mask[chosen] = True
+    return mask

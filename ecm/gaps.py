@@ -1,0 +1,262 @@
+"""Gaps between a focus group and its comparator, with intervals and significance.
+
+A gap is signed by the indicator's polarity so that a positive gap always means the focus group
+is worse off, in the indicator's unit (percentage points for percentages). Three kinds:
+
+- ``within``: the focus group against the comparator group in the same school or area;
+- ``vs_la``: a school's focus group against the comparator group across its LA;
+- ``vs_national``: the focus group against the comparator group nationally, as the DfE
+  performance tables' ``DIFFN_*`` columns publish (disadvantaged pupils in the school against
+  other pupils in England).
+
+Intervals: Newcombe's hybrid score method for proportions, the normal approximation for rates,
+and MOVER from each figure's own interval where only published limits exist (e.g. means such as
+Progress 8). Indicators with polarity ``neither`` have no better or worse, so no gaps. Pure
+functions on DataFrames.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ecm import stats
+
+GAP_KINDS = ("within", "vs_la", "vs_national")
+KEY = ["indicator_code", "period"]
+GAP_COLUMNS = [
+    "indicator_code",
+    "level",
+    "area_code",
+    "period",
+    "focus_group",
+    "comparator_group",
+    "kind",
+    "focus_value",
+    "comparator_value",
+    "gap",
+    "lower",
+    "upper",
+    "significant",
+    "significant_998",
+    "suppressed",
+]
+
+
+def polarity_sign(polarity: str | pd.Series) -> float | np.ndarray:
+    """+1 where higher is better, -1 where lower is better, NaN for ``neither``.
+
+    A gap is ``sign * (comparator - focus)``: positive when the focus group is worse off.
+    """
+    mapping = {"higher_is_better": 1.0, "lower_is_better": -1.0}
+    if isinstance(polarity, str):
+        return mapping.get(polarity, np.nan)
+    return polarity.map(mapping).astype(float).to_numpy()
+
+
+def gap_between(
+    focus: pd.DataFrame,
+    comparator: pd.DataFrame,
+    statistic: str | pd.Series,
+    polarity: str | pd.Series,
+    multiplier: float | pd.Series,
+    confidence: float = stats.CONFIDENCE_95,
+) -> pd.DataFrame:
+    """Signed gaps row by row between two aligned frames of figures.
+
+    Each frame has ``value, numerator, denominator, lower_ci, upper_ci`` (missing allowed);
+    ``statistic``, ``polarity`` and ``multiplier`` are one value or one per row. Counts give
+    the interval where both rows have them (Newcombe for proportions, normal approximation for
+    rates); otherwise each figure's published interval is combined by MOVER; otherwise the
+    interval is missing and nothing is significant.
+    """
+    n = len(focus)
+    statistic = np.broadcast_to(np.asarray(statistic, dtype=object), n)
+    multiplier = np.broadcast_to(np.asarray(multiplier, dtype=float), n)
+    sign = np.broadcast_to(
+        polarity_sign(polarity if isinstance(polarity, pd.Series) else pd.Series([polarity] * n)),
+        n,
+    )
+    has_counts = (
+        focus["numerator"].notna()
+        & focus["denominator"].notna()
+        & comparator["numerator"].notna()
+        & comparator["denominator"].notna()
+    ).to_numpy()
+    value = comparator["value"].to_numpy(float) - focus["value"].to_numpy(float)
+    mover = stats.interval_difference_ci(
+        comparator["value"].to_numpy(float),
+        comparator["lower_ci"].to_numpy(float),
+        comparator["upper_ci"].to_numpy(float),
+        focus["value"].to_numpy(float),
+        focus["lower_ci"].to_numpy(float),
+        focus["upper_ci"].to_numpy(float),
+    )
+    lower, upper = np.array(mover.lower, float), np.array(mover.upper, float)
+    first = (comparator["numerator"].to_numpy(float), comparator["denominator"].to_numpy(float))
+    second = (focus["numerator"].to_numpy(float), focus["denominator"].to_numpy(float))
+    for kind in ("proportion", "rate"):
+        rows = has_counts & (statistic == kind)
+        if rows.any():
+            # comparator - focus; the sign below turns it into "positive = focus worse off".
+            diff = stats.difference_ci(
+                kind,
+                (first[0][rows], first[1][rows]),
+                (second[0][rows], second[1][rows]),
+                confidence,
+                multiplier[rows],
+            )
+            value[rows], lower[rows], upper[rows] = diff.value, diff.lower, diff.upper
+    flipped = sign < 0
+    value = np.where(flipped, -value, value) * np.where(np.isnan(sign), np.nan, 1.0)
+    lower, upper = np.where(flipped, -upper, lower), np.where(flipped, -lower, upper)
+    lower = lower * np.where(np.isnan(sign), np.nan, 1.0)
+    upper = upper * np.where(np.isnan(sign), np.nan, 1.0)
+    significant = (lower > 0) | (upper < 0)
+    return pd.DataFrame({"gap": value, "lower": lower, "upper": upper, "significant": significant})
+
+
+def compute_gaps(
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    comparators: dict[str, str],
+    *,
+    la_of_school: pd.Series | None = None,
+    national_code: str | None = None,
+    kinds: tuple[str, ...] = GAP_KINDS,
+    only_area: tuple[str, str] | None = None,
+) -> pd.DataFrame:
+    """Every gap the observations allow, for each focus group with a comparator.
+
+    Parameters
+    ----------
+    observations
+        Long figures: ``indicator_code, level, area_code, group_code, period, value,
+        numerator, denominator, lower_ci, upper_ci`` and optionally ``suppressed``. For
+        ``vs_la`` the schools' LAs' rows must be included; for ``vs_national`` the national rows.
+    indicators
+        The catalogue: ``code, statistic, polarity, multiplier``.
+    comparators
+        Focus group code -> comparator group code.
+    la_of_school
+        URN -> LA code, for ``vs_la`` gaps.
+    national_code
+        The area code of the national rows (England, or the demo's fictional country).
+    only_area
+        ``(level, area_code)`` to compute one place's gaps only (a profile); default all.
+    """
+    obs = _prepared(observations)
+    catalogue = indicators.set_index("code")
+    frames = []
+    for focus_group, comparator_group in comparators.items():
+        focus = obs[obs["group_code"] == focus_group]
+        if only_area is not None:
+            focus = focus[(focus["level"] == only_area[0]) & (focus["area_code"] == only_area[1])]
+        comparator = obs[obs["group_code"] == comparator_group]
+        if focus.empty or comparator.empty:
+            continue
+        if "within" in kinds:
+            frames.append(
+                _pairs(focus, comparator, ["level", "area_code", *KEY], "within", catalogue)
+            )
+        if "vs_la" in kinds and la_of_school is not None:
+            schools = focus[focus["level"] == "school"].assign(
+                parent=lambda f: f["area_code"].map(la_of_school)
+            )
+            la_rows = comparator[comparator["level"] == "la"].rename(
+                columns={"area_code": "parent"}
+            )
+            frames.append(
+                _pairs(schools, la_rows.drop(columns="level"), ["parent", *KEY], "vs_la", catalogue)
+            )
+        if "vs_national" in kinds and national_code is not None:
+            national = comparator[
+                (comparator["level"] == "england") & (comparator["area_code"] == national_code)
+            ]
+            local = focus[focus["level"] != "england"]
+            frames.append(
+                _pairs(
+                    local,
+                    national.drop(columns=["level", "area_code"]),
+                    KEY,
+                    "vs_national",
+                    catalogue,
+                )
+            )
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[GAP_COLUMNS]
+
+
+def _prepared(observations: pd.DataFrame) -> pd.DataFrame:
+    """The columns gap computation needs, with missing optional ones added."""
+    obs = observations.copy()
+    for column in ("numerator", "denominator", "lower_ci", "upper_ci", "value"):
+        if column not in obs:
+            obs[column] = np.nan
+        obs[column] = pd.to_numeric(obs[column], errors="coerce").astype(float)
+    if "suppressed" not in obs:
+        obs["suppressed"] = False
+    return obs
+
+
+def _pairs(
+    focus: pd.DataFrame,
+    comparator: pd.DataFrame,
+    on: list[str],
+    kind: str,
+    catalogue: pd.DataFrame,
+) -> pd.DataFrame:
+    """Join focus rows to comparator rows on ``on`` and compute their gaps in one pass."""
+    figures = [
+        "value",
+        "numerator",
+        "denominator",
+        "lower_ci",
+        "upper_ci",
+        "suppressed",
+        "group_code",
+    ]
+    merged = focus.merge(comparator[[*on, *figures]], on=on, suffixes=("", "_c"))
+    polarity = merged["indicator_code"].map(catalogue["polarity"])
+    merged = merged[polarity.isin(["higher_is_better", "lower_is_better"]).to_numpy()]
+    if merged.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    meta = catalogue.loc[merged["indicator_code"]]
+    columns = ["value", "numerator", "denominator", "lower_ci", "upper_ci"]
+    focus_part = merged[columns]
+    comparator_part = merged[[f"{c}_c" for c in columns]].set_axis(columns, axis=1)
+    arguments = (
+        meta["statistic"].to_numpy(),
+        pd.Series(meta["polarity"].to_numpy()),
+        meta["multiplier"].astype(float).to_numpy(),
+    )
+    result = gap_between(focus_part, comparator_part, *arguments)
+    strict = gap_between(focus_part, comparator_part, *arguments, stats.CONFIDENCE_998)
+    suppressed = (
+        merged["suppressed"].astype(bool) | merged["suppressed_c"].astype(bool)
+    ).to_numpy()
+    part = pd.DataFrame(
+        {
+            "indicator_code": merged["indicator_code"].to_numpy(),
+            "level": merged["level"].to_numpy(),
+            "area_code": merged["area_code"].to_numpy(),
+            "period": merged["period"].to_numpy(),
+            "focus_group": merged["group_code"].to_numpy(),
+            "comparator_group": merged["group_code_c"].to_numpy(),
+            "kind": kind,
+            "focus_value": merged["value"].to_numpy(),
+            "comparator_value": merged["value_c"].to_numpy(),
+            "gap": result["gap"].to_numpy(),
+            "lower": result["lower"].to_numpy(),
+            "upper": result["upper"].to_numpy(),
+            "significant": result["significant"].to_numpy(),
+            "significant_998": strict["significant"].to_numpy(),
+            "suppressed": suppressed,
+        }
+    )
+    # A gap that involves a suppressed figure is itself suppressed.
+    part.loc[suppressed, ["focus_value", "comparator_value", "gap", "lower", "upper"]] = np.nan
+    part.loc[suppressed, ["significant", "significant_998"]] = False
+    return part

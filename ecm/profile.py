@@ -1,0 +1,294 @@
+"""One place's whole profile for a period: figures, intervals, benchmarks, trends and gaps.
+
+The same assembly serves ``python -m ecm profile`` and the dashboard's pages, so both show the
+same numbers. Figures arrive from :mod:`ecm.queries` already under disclosure control.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from ecm import queries
+from ecm.benchmark import FSM_BANDS, NOT_COMPARED, compare
+from ecm.gaps import compute_gaps
+from ecm.stats import CONFIDENCE_95, CONFIDENCE_998, value_ci
+from ecm.trends import compute_trends, gap_trend, trend_by_polarity
+
+ACADEMIC = "academic_year"
+
+
+def period_aliases(period: str) -> set[str]:
+    """The same year in each period style: ``2008/09`` <-> ``2008-09`` <-> ``2009``."""
+    start = int(period[:4])
+    end = start + 1
+    return {
+        f"{start}/{str(end)[-2:]}",
+        f"{start}-{str(end)[-2:]}",
+        str(end),
+        f"{start}{str(end)[-2:]}",
+    }
+
+
+def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Add 95% and 99.8% limits where the source published none (Wilson or Poisson)."""
+    meta = catalogue.set_index("code")
+    out = figures.copy()
+    out["statistic"] = out["indicator_code"].map(meta["statistic"])
+    out["polarity"] = out["indicator_code"].map(meta["polarity"])
+    out["multiplier"] = out["indicator_code"].map(meta["multiplier"]).astype(float)
+    for column in ("lower_998", "upper_998"):
+        out[column] = np.nan
+    for statistic, rows in out.groupby("statistic"):
+        if statistic not in ("proportion", "rate"):
+            continue
+        index = rows.index
+        ci95 = value_ci(
+            statistic, rows["numerator"], rows["denominator"], CONFIDENCE_95, rows["multiplier"]
+        )
+        ci998 = value_ci(
+            statistic, rows["numerator"], rows["denominator"], CONFIDENCE_998, rows["multiplier"]
+        )
+        published = rows["lower_ci"].notna()
+        out.loc[index, "lower_ci"] = np.where(published, rows["lower_ci"], ci95.lower)
+        out.loc[index, "upper_ci"] = np.where(published, rows["upper_ci"], ci95.upper)
+        out.loc[index, "lower_998"] = ci998.lower
+        out.loc[index, "upper_998"] = ci998.upper
+    return out
+
+
+def build_profile(engine: Engine, level: str, code: str, period: str | None = None) -> dict:
+    """The profile of a school (URN), LA (ONS code or number) or region for ``period``.
+
+    ``period`` is an academic year such as ``2008/09``; other period styles of the same year
+    (``2008-09``, ``2009``) come with it. Default: the latest year the place has figures for.
+    """
+    area = queries.resolve_area(engine, level, code)
+    catalogue = queries.load_indicators(engine)
+    figures = with_intervals(queries.load_area_figures(engine, area), catalogue)
+    own = figures[(figures["level"] == area["level"]) & (figures["area_code"] == area["code"])]
+    if period is None:
+        academic = own.loc[own["period"].str.contains("/"), "period"]
+        period = academic.max() if not academic.empty else own["period"].max()
+    periods = period_aliases(period) if period else set()
+
+    trends = _value_trends(own)
+    gaps = _gaps(engine, figures, area, catalogue)
+    current = own[own["period"].isin(periods)].copy()
+    current = _benchmarks(engine, current, figures, area, periods)
+    current = current.merge(trends, on=["indicator_code", "group_code"], how="left")
+    current["trend"] = [
+        trend_by_polarity(t, p) if isinstance(t, str) else "not enough data"
+        for t, p in zip(current["trend"], current["polarity"], strict=True)
+    ]
+    meta = catalogue.set_index("code")
+    current["outcome"] = current["indicator_code"].map(meta["outcome"])
+    current["title"] = current["indicator_code"].map(meta["title"])
+    current = current.sort_values(["outcome", "indicator_code", "group_code", "period"])
+
+    geography = {k: area.get(k) for k in ("level", "code", "name", "la", "region")}
+    return {
+        "geography": geography,
+        "period": period,
+        "observations": [_observation_record(row) for row in current.itertuples(index=False)],
+        "gaps": _gap_records(gaps, periods, engine, area),
+    }
+
+
+def _value_trends(own: pd.DataFrame) -> pd.DataFrame:
+    """Recent trend of every indicator and group of the place."""
+    series = own.rename(columns={"lower_ci": "lower", "upper_ci": "upper"})
+    counted = (series["statistic"] == "proportion") & series["numerator"].notna()
+    # Each period style is its own series order; sorting the text sorts the years.
+    return compute_trends(series, ["indicator_code", "group_code"], use_counts=counted)
+
+
+def _benchmarks(
+    engine: Engine, current: pd.DataFrame, figures: pd.DataFrame, area: dict, periods: set[str]
+) -> pd.DataFrame:
+    """Better / similar / worse against England, region, LA, neighbours and similar schools."""
+    comparators: dict[str, pd.Series] = {}
+    key = ["indicator_code", "group_code", "period"]
+    for name, level, code in (
+        ("england", "england", area.get("country_code")),
+        ("region", "region", (area.get("region") or {}).get("code")),
+        ("la", "la", (area.get("la") or {}).get("code")),
+    ):
+        if code and not (level == area["level"] and code == area["code"]):
+            rows = figures[(figures["level"] == level) & (figures["area_code"] == code)]
+            comparators[name] = rows.set_index(key)["value"]
+    if area["level"] == "la":
+        comparators["statistical_neighbours"] = _neighbour_average(engine, area["code"], periods)
+    if area["level"] == "school" and area.get("phase") and area.get("percent_fsm") is not None:
+        comparators["similar_schools"] = _similar_schools(engine, area, periods)
+    index = pd.MultiIndex.from_frame(current[key])
+    for name, values in comparators.items():
+        aligned = values.reindex(index).to_numpy(float) if not values.empty else np.nan
+        current[f"vs_{name}"] = compare(
+            current["value"], current["lower_ci"], current["upper_ci"], aligned, current["polarity"]
+        )
+        current[f"vs_{name}_998"] = compare(
+            current["value"],
+            current["lower_998"],
+            current["upper_998"],
+            aligned,
+            current["polarity"],
+        )
+        current[f"{name}_value"] = aligned
+    return current
+
+
+def _neighbour_average(engine: Engine, la_code: str, periods: set[str]) -> pd.Series:
+    """The simple average of the statistical neighbours' values (LAIT's convention)."""
+    codes = queries.load_neighbour_codes(engine, la_code)
+    if not codes:
+        return pd.Series(dtype=float)
+    frames = [queries.load_la_figures(engine, codes, p) for p in periods]
+    figures = pd.concat(frames, ignore_index=True)
+    return figures.groupby(["indicator_code", "group_code", "period"])["value"].mean()
+
+
+def _similar_schools(engine: Engine, area: dict, periods: set[str]) -> pd.Series:
+    """Pooled value of all schools of the same phase and FSM band (excluding none)."""
+    fsm = float(area["percent_fsm"])
+    low = max(b for b in FSM_BANDS if b <= fsm)
+    high = min(b for b in FSM_BANDS if b > fsm)
+    frames = []
+    for period in periods:
+        totals = queries.load_similar_school_totals(engine, area["phase"], low, high, period)
+        frames.append(totals.assign(period=period))
+    totals = pd.concat(frames, ignore_index=True)
+    if totals.empty:
+        return pd.Series(dtype=float)
+    catalogue = queries.load_indicators(engine).set_index("code")
+    multiplier = totals["indicator_code"].map(catalogue["multiplier"]).astype(float)
+    totals["value"] = (
+        totals["numerator"].astype(float) / totals["denominator"].astype(float) * multiplier
+    )
+    return totals.set_index(["indicator_code", "group_code", "period"])["value"]
+
+
+def _gaps(
+    engine: Engine, figures: pd.DataFrame, area: dict, catalogue: pd.DataFrame
+) -> pd.DataFrame:
+    """The place's gaps of every kind, in every period, with each gap's trend."""
+    groups = queries.load_pupil_groups(engine)
+    comparators = dict(
+        groups.dropna(subset=["comparator_code"])[["code", "comparator_code"]].values
+    )
+    la_of = None
+    if area["level"] == "school" and area.get("la"):
+        la_of = pd.Series({area["code"]: area["la"]["code"]})
+    gaps = compute_gaps(
+        figures,
+        catalogue,
+        comparators,
+        la_of_school=la_of,
+        national_code=area.get("country_code"),
+        only_area=(area["level"], area["code"]),
+    )
+    if gaps.empty:
+        gaps["trend"] = []
+        return gaps
+    series = gaps.rename(columns={"gap": "value"})
+    trends = compute_trends(series, ["indicator_code", "focus_group", "kind"], use_counts=False)
+    gaps = gaps.merge(trends[["indicator_code", "focus_group", "kind", "trend"]], how="left")
+    gaps["trend"] = gaps["trend"].fillna("not enough data")
+    return gaps
+
+
+def _observation_record(row) -> dict:  # noqa: ANN001
+    """One figure as the profile's JSON shape."""
+    benchmarks = {
+        name: getattr(row, f"vs_{name}", NOT_COMPARED)
+        for name in ("england", "region", "la", "statistical_neighbours", "similar_schools")
+        if hasattr(row, f"vs_{name}")
+    }
+    return {
+        "indicator": row.indicator_code,
+        "title": row.title,
+        "outcome": row.outcome,
+        "group": row.group_code,
+        "period": row.period,
+        "value": _number(row.value),
+        "numerator": _number(row.numerator),
+        "denominator": _number(row.denominator),
+        "lower": _number(row.lower_ci),
+        "upper": _number(row.upper_ci),
+        "suppressed": bool(row.suppressed),
+        "marker": row.marker if isinstance(row.marker, str) and row.marker else None,
+        "benchmarks": benchmarks,
+        "trend": row.trend,
+    }
+
+
+def _gap_records(gaps: pd.DataFrame, periods: set[str], engine: Engine, area: dict) -> list[dict]:
+    """The period's gaps as the profile's JSON shape, each with the plan actions on it."""
+    current = gaps[gaps["period"].isin(periods)]
+    la_code = area["code"] if area["level"] == "la" else (area.get("la") or {}).get("code")
+    targets = queries.load_plan_targets(engine, la_code) if la_code else pd.DataFrame()
+    records = []
+    for row in current.itertuples(index=False):
+        actions = []
+        if not targets.empty:
+            hits = targets[
+                (targets["indicator_code"] == row.indicator_code)
+                & (targets["group_code"] == row.focus_group)
+            ]
+            actions = [
+                {
+                    "id": int(a.action_id),
+                    "title": a.title,
+                    "status": a.status,
+                    "lead": a.lead_partner,
+                }
+                for a in hits.itertuples(index=False)
+            ]
+        records.append(
+            {
+                "indicator": row.indicator_code,
+                "focus_group": row.focus_group,
+                "comparator_group": row.comparator_group,
+                "kind": row.kind,
+                "period": row.period,
+                "gap": _number(row.gap),
+                "lower": _number(row.lower),
+                "upper": _number(row.upper),
+                "significant": bool(row.significant),
+                "suppressed": bool(row.suppressed),
+                "trend": gap_trend(row.trend, row.gap),
+                "actions": actions,
+            }
+        )
+    return records
+
+
+def _number(value) -> float | None:  # noqa: ANN001
+    """A JSON-friendly number: None for missing, rounded to 4 decimals."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
+        return None
+    return round(float(value), 4)
+
+
+def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The profile as two flat tables (figures, gaps) for CSV and terminal output."""
+    figures = pd.DataFrame(
+        [
+            {
+                **{k: v for k, v in record.items() if k != "benchmarks"},
+                **{f"vs_{name}": word for name, word in record["benchmarks"].items()},
+            }
+            for record in profile["observations"]
+        ]
+    )
+    gaps = pd.DataFrame(
+        [
+            {
+                **{k: v for k, v in record.items() if k != "actions"},
+                "actions": "; ".join(f"{a['title']} ({a['status']})" for a in record["actions"]),
+            }
+            for record in profile["gaps"]
+        ]
+    )
+    return figures, gaps

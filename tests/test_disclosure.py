@@ -1,0 +1,161 @@
+"""Disclosure control: small figures withheld, and nothing withheld derivable by subtraction."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecm.disclosure import (
+    COMPLEMENTS,
+    SUPPRESSED_MARKER,
+    DisclosureRules,
+    apply_disclosure_control,
+)
+
+STATISTICS = {"ks2": "proportion", "cla_count": "count"}
+
+
+def frame(rows: list[tuple]) -> pd.DataFrame:
+    columns = [
+        "indicator_code",
+        "level",
+        "area_code",
+        "group_code",
+        "period",
+        "numerator",
+        "denominator",
+    ]
+    out = pd.DataFrame(rows, columns=columns)
+    out["value"] = out["numerator"] / out["denominator"] * 100
+    return out
+
+
+def test_primary_rules() -> None:
+    result = apply_disclosure_control(
+        frame(
+            [
+                ("ks2", "school", "A", "all", "2009/10", 3, 5),  # denominator under 6
+                ("ks2", "school", "B", "all", "2009/10", 6, 6),  # six pupils: shown
+                ("ks2", "school", "C", "all", "2009/10", 3, 40),  # three pupils reached it
+                ("ks2", "school", "D", "all", "2009/10", 0, 40),  # zero is shown
+            ]
+        ),
+        STATISTICS,
+        DisclosureRules(),
+    )
+    assert result["suppressed"].tolist() == [True, False, True, False]
+    assert result["marker"].tolist() == [SUPPRESSED_MARKER, None, SUPPRESSED_MARKER, None]
+    assert result.loc[0, ["value", "numerator", "denominator"]].isna().all()
+    assert result.loc[1, "value"] == 100.0
+
+
+def test_counts_of_one_to_five_are_withheld() -> None:
+    counts = pd.DataFrame(
+        {
+            "indicator_code": "cla_count",
+            "level": "la",
+            "area_code": ["A", "B", "C"],
+            "group_code": "all",
+            "period": "2010",
+            "value": [0.0, 5.0, 6.0],
+        }
+    )
+    result = apply_disclosure_control(counts, STATISTICS, DisclosureRules())
+    assert result["suppressed"].tolist() == [False, True, False]
+
+
+def test_the_complement_of_a_withheld_group_is_withheld_too() -> None:
+    result = apply_disclosure_control(
+        frame(
+            [
+                ("ks2", "school", "A", "all", "2009/10", 20, 30),
+                ("ks2", "school", "A", "disadvantaged", "2009/10", 2, 4),
+                ("ks2", "school", "A", "not_disadvantaged", "2009/10", 18, 26),
+                ("ks2", "school", "A", "boys", "2009/10", 10, 15),
+                ("ks2", "school", "A", "girls", "2009/10", 10, 15),
+            ]
+        ),
+        STATISTICS,
+        DisclosureRules(),
+    )
+    hidden = dict(zip(result["group_code"], result["suppressed"], strict=True))
+    assert hidden == {
+        "all": False,
+        "disadvantaged": True,
+        "not_disadvantaged": True,
+        "boys": False,
+        "girls": False,
+    }
+
+
+def test_a_lone_withheld_school_takes_the_smallest_sibling_with_it() -> None:
+    rows = [
+        ("ks2", "school", "A", "all", "2009/10", 3, 4),
+        ("ks2", "school", "B", "all", "2009/10", 30, 40),
+        ("ks2", "school", "C", "all", "2009/10", 10, 12),
+        ("ks2", "la", "L", "all", "2009/10", 43, 56),
+    ]
+    parent = pd.Series({"A": "L", "B": "L", "C": "L"})
+    result = apply_disclosure_control(frame(rows), STATISTICS, DisclosureRules(), parent)
+    assert dict(zip(result["area_code"], result["suppressed"], strict=True)) == {
+        "A": True,
+        "B": False,
+        "C": True,
+        "L": False,
+    }
+
+
+def test_published_markers_survive(monkeypatch) -> None:
+    published = frame([("ks2", "school", "A", "all", "2018/19", np.nan, np.nan)])
+    published["marker"] = "SUPP"
+    result = apply_disclosure_control(published, STATISTICS)
+    assert result["marker"].tolist() == ["SUPP"]
+    monkeypatch.setenv("ECM_SUPPRESS_BELOW", "11")
+    assert DisclosureRules.from_environment() == DisclosureRules(11, 11)
+
+
+@st.composite
+def schools(draw):
+    """An LA of 2-6 schools whose groups add up, as in real files."""
+    rows = []
+    totals: dict[str, list[int]] = {}
+    for i in range(draw(st.integers(2, 6))):
+        cells = {
+            group: (draw(st.integers(0, 12)), draw(st.integers(0, 12)))
+            for group in ("disadvantaged", "not_disadvantaged")
+        }
+        for group, (passed, failed) in cells.items():
+            rows.append(("ks2", "school", f"S{i}", group, "2009/10", passed, passed + failed))
+        passed = sum(p for p, _ in cells.values())
+        pupils = sum(p + f for p, f in cells.values())
+        rows.append(("ks2", "school", f"S{i}", "all", "2009/10", passed, pupils))
+        for group, (p, f) in [*cells.items(), ("all", (passed, pupils - passed))]:
+            totals.setdefault(group, [0, 0])
+            totals[group][0] += p
+            totals[group][1] += p + f
+    for group, (p, n) in totals.items():
+        rows.append(("ks2", "la", "L", group, "2009/10", p, n))
+    return frame([r for r in rows if r[6] > 0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=schools())
+def test_nothing_withheld_can_be_recovered_by_subtraction(data) -> None:
+    parent = pd.Series("L", index=[f"S{i}" for i in range(6)])
+    result = apply_disclosure_control(data, STATISTICS, DisclosureRules(), parent)
+    shown = result[~result["suppressed"]]
+    hidden = result[result["suppressed"]]
+    # 1. Nothing shown rests on a small number.
+    assert not ((shown["denominator"] < 6) | shown["numerator"].between(1, 5)).any()
+    # 2. A withheld group's complement is withheld too (else all minus it gives it back).
+    partner = dict(COMPLEMENTS) | {b: a for a, b in COMPLEMENTS}
+    keys = set(zip(hidden["area_code"], hidden["group_code"], strict=True))
+    present = set(zip(result["area_code"], result["group_code"], strict=True))
+    for area, group in keys:
+        if group in partner and (area, partner[group]) in present:
+            assert (area, partner[group]) in keys
+    # 3. No total has exactly one withheld part (else total minus the others gives it back).
+    parts = hidden[hidden["level"] == "school"].groupby("group_code").size()
+    assert not (parts == 1).any()
