@@ -145,24 +145,36 @@ def _complement_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
 
 
 def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) -> pd.Series:
-    """Add the smallest shown sibling wherever exactly one part of a total is withheld."""
+    """Add the smallest shown sibling wherever exactly one part of a total is withheld.
+
+    Where the lone withheld part has no shown sibling at all, the total itself is withheld
+    (when it is in the frame), since it would equal the part.
+    """
     # The parent's total is published somewhere (its own page) even when not in this frame,
     # so the rule applies whenever the frame holds the parts.
     parents = frame["area_code"].map(parent_of)
     has_parent = parents.notna()
+    mask = pd.Series(False, index=frame.index)
     if not has_parent.any():
-        return pd.Series(False, index=frame.index)
+        return mask
     parts = frame.loc[has_parent, ["indicator_code", "group_code", "period", "denominator"]].copy()
     parts["parent"] = parents[has_parent]
     parts["hidden"] = hidden[has_parent]
     keys = ["indicator_code", "group_code", "period", "parent"]
     hidden_count = parts.groupby(keys)["hidden"].transform("sum")
     lonely = parts[(hidden_count == 1) & ~parts["hidden"]]
-    if lonely.empty:
-        return pd.Series(False, index=frame.index)
     # The smallest shown sibling (ties: the first) is withheld with the lonely one.
     order = lonely.assign(_size=lonely["denominator"].fillna(np.inf)).sort_values("_size")
-    chosen = order.groupby(keys, sort=False).head(1).index
-    mask = pd.Series(False, index=frame.index)
-    mask[chosen] = True
+    mask[order.groupby(keys, sort=False).head(1).index] = True
+    alone = (
+        parts[(hidden_count == 1) & parts["hidden"]]
+        .set_index(keys)
+        .index.difference(lonely.set_index(keys).index)
+    )
+    if len(alone):
+        totals = frame[["indicator_code", "group_code", "period", "area_code"]].rename(
+            columns={"area_code": "parent"}
+        )
+        is_total = pd.MultiIndex.from_frame(totals[keys]).isin(alone)
+        mask |= pd.Series(is_total, index=frame.index) & ~hidden
     return mask
