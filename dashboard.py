@@ -20,14 +20,17 @@ st.set_page_config(
 ui.ensure_store()
 
 pages = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page(
-        "pages/indicators.py",
+        "app_pages/profile.py", title="Profile", icon=":material/insights:", url_path="profile"
+    ),
+    st.Page(
+        "app_pages/indicators.py",
         title="Indicators",
         icon=":material/menu_book:",
         url_path="indicators",
     ),
-    st.Page("pages/data.py", title="Data sources", icon=":material/database:", url_path="data"),
+    st.Page("app_pages/data.py", title="Data sources", icon=":material/database:", url_path="data"),
 ]
 navigation = st.navigation(pages)
 

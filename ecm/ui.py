@@ -141,3 +141,59 @@ def select_by_code(
         key=key,
     )
     return chosen
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
+def _profile(url: str, level: str, code: str, period: str | None) -> dict | None:
+    from ecm.profile import build_profile
+    from ecm.queries import UnknownArea
+
+    try:
+        return build_profile(_engine_for(url), level, code, period)
+    except UnknownArea:
+        return None
+
+
+def load_profile(level: str, code: str, period: str | None) -> dict | None:
+    """The cached profile of a place (None when the code is unknown)."""
+    return _profile(database_url(), level, code, period)
+
+
+def complete_selection() -> None:
+    """Fill in the LA and region of a school (or the region of an LA) named in the URL, so a
+    link to ``?urn=...`` alone opens with the whole selection."""
+    from ecm.queries import UnknownArea, resolve_area
+
+    urn, la = query_param("urn"), query_param("la")
+    try:
+        if urn and not la:
+            area = resolve_area(engine(), "school", urn)
+            set_query_params(
+                la=(area["la"] or {}).get("code"), region=(area["region"] or {}).get("code")
+            )
+        elif la and not query_param("region"):
+            area = resolve_area(engine(), "la", la)
+            set_query_params(region=(area["region"] or {}).get("code"))
+    except UnknownArea:
+        pass  # the pickers drop what they cannot find
+
+
+def selected_place() -> tuple[str, str] | None:
+    """The place in the URL: ``urn`` (school) before ``la`` before ``region``."""
+    for param, level in (("urn", "school"), ("la", "la"), ("region", "region")):
+        value = query_param(param)
+        if value:
+            return level, value
+    return None
+
+
+def table_with_download(frame: pd.DataFrame, key: str, file_name: str) -> None:
+    """A table with a CSV download of exactly what it shows."""
+    st.dataframe(frame, hide_index=True, width="stretch", key=f"table_{key}")
+    st.download_button(
+        "Download as CSV",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"download_{key}",
+    )

@@ -35,3 +35,10 @@ def test_the_two_newcomer_commands_exist() -> None:
         "bash scripts/test" in (ROOT / ".ci" / "run").read_text()
         or "scripts/test" in (ROOT / ".ci" / "run").read_text()
     )
+
+
+def test_no_pages_folder_beside_the_entry_point() -> None:
+    # Streamlit runs a folder named pages/ as old-style navigation when a link opens a page
+    # directly, skipping dashboard.py: bookmarks and e-mailed links would lose the frame.
+    assert not (ROOT / "pages").exists()
+    assert (ROOT / "app_pages" / "home.py").is_file()

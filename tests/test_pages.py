@@ -8,18 +8,23 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["pages/home.py", "pages/indicators.py", "pages/data.py"]
+PAGES = [
+    "app_pages/home.py",
+    "app_pages/profile.py",
+    "app_pages/indicators.py",
+    "app_pages/data.py",
+]
 TIMEOUT = 60
 
 
 def open_app(page: str | None = None, **params: str) -> AppTest:
+    """Run the app as a browser opening ``page`` (default: home) with ``params`` in the URL."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     for name, value in params.items():
         at.query_params[name] = value
-    at.run()
     if page:
         at.switch_page(str(ROOT / page))
-        at.run()
+    at.run()
     return at
 
 
@@ -65,6 +70,19 @@ def test_home_opens_on_the_la_named_in_the_url(use_demo_database, demo_engine) -
     assert int(metrics["Plan actions"]) >= 15
 
 
+def test_a_school_in_the_url_brings_its_authority_and_region(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.queries import resolve_area
+
+    area = resolve_area(demo_engine, "school", "900003")
+    at = open_app(urn="900003")
+    assert at.selectbox(key="pick_school").value == "900003"
+    assert at.selectbox(key="pick_la").value == area["la"]["code"]
+    assert at.selectbox(key="pick_region").value == area["region"]["code"]
+    assert at.query_params["urn"] == "900003"
+
+
 def test_picking_a_school_puts_it_in_the_url(use_demo_database, demo_engine) -> None:
     from ecm.queries import load_local_authorities, load_schools
 
@@ -80,7 +98,7 @@ def test_picking_a_school_puts_it_in_the_url(use_demo_database, demo_engine) -> 
 
 
 def test_indicator_search_filters_the_catalogue(use_demo_database) -> None:
-    at = open_app("pages/indicators.py")
+    at = open_app("app_pages/indicators.py")
     at.text_input(key="indicator_search").set_value("obesity").run()
     table = at.dataframe[0].value
     assert len(table) >= 2
@@ -91,8 +109,37 @@ def test_indicator_search_filters_the_catalogue(use_demo_database) -> None:
 
 
 def test_data_page_lists_the_demo_build_as_a_batch(use_demo_database) -> None:
-    at = open_app("pages/data.py")
+    at = open_app("app_pages/data.py")
     batches = at.dataframe[0].value
     assert batches["format"].tolist() == ["demo"]
     assert batches["file_name"][0] == "fictional demo: scale tiny, seed 2008"
     assert "Fictional demo data" in batches["licence"][0]
+
+
+def test_profile_page_shows_the_same_figures_as_the_profile_command(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.profile import build_profile, screen_tables
+
+    at = open_app("app_pages/profile.py", la="Z10000001")
+    assert not at.exception
+    assert at.title[0].value == build_profile(demo_engine, "la", "Z10000001")["geography"]["name"]
+    expected_figures, expected_gaps = screen_tables(build_profile(demo_engine, "la", "Z10000001"))
+    shown_gaps = at.dataframe[0].value
+    assert shown_gaps["Size"].tolist() == expected_gaps["Size"].tolist()
+    assert shown_gaps["Significant"].iloc[0] == "yes"  # significant gaps come first
+    shown = {(r["Indicator"], r["Group"]): r["Value"] for _, r in at.dataframe[1].value.iterrows()}
+    first_outcome = expected_figures["Outcome"].iloc[0]
+    for _, row in expected_figures[expected_figures["Outcome"] == first_outcome].iterrows():
+        assert shown[(row["Indicator"], row["Group"])] == row["Value"]
+
+
+def test_profile_page_without_a_place_points_home(use_demo_database) -> None:
+    at = open_app("app_pages/profile.py")
+    assert not at.exception
+    assert "Choose a school, local authority or region" in at.info[0].body
+
+
+def test_profile_page_for_an_unknown_code_says_so(use_demo_database) -> None:
+    at = open_app("app_pages/profile.py", urn="123456")
+    assert "No school with code 123456" in at.error[0].body

@@ -16,6 +16,7 @@ st.markdown(
 )
 
 st.header("Find a school, authority or region")
+ui.complete_selection()
 regions = ui.load_regions()
 if regions.empty:
     st.info("The store holds no areas yet. Import data or build the demo: `python -m ecm demo`.")
@@ -66,6 +67,12 @@ if urn:
             a.metric("Pupils on roll", f"{school['number_on_roll']:,}")
             b.metric("Eligible for free school meals", f"{school['percent_fsm']:.1f}%")
             c.metric("Figures held", f"{school['figures']:,}")
+            st.page_link(
+                "app_pages/profile.py",
+                label="Open the school's profile",
+                icon=":material/insights:",
+                query_params={"urn": urn},
+            )
 elif la:
     authority = queries.la_summary(eng, la)
     if authority:
@@ -81,6 +88,12 @@ elif la:
             b.metric("Secondary schools", phases.get("secondary", 0))
             c.metric("Special schools", phases.get("special", 0))
             d.metric("Plan actions", authority["actions"])
+            st.page_link(
+                "app_pages/profile.py",
+                label="Open the authority's profile",
+                icon=":material/insights:",
+                query_params={"la": la},
+            )
 elif region:
     summary = queries.region_summary(eng, region)
     if summary:
@@ -89,6 +102,12 @@ elif region:
             a, b = st.columns(2)
             a.metric("Local authorities", summary["las"])
             b.metric("Schools", f"{summary['schools']:,}")
+            st.page_link(
+                "app_pages/profile.py",
+                label="Open the region's profile",
+                icon=":material/insights:",
+                query_params={"region": region},
+            )
 
 st.header("The five outcomes")
 outcomes = ui.load_outcomes()

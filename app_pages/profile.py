@@ -1,0 +1,61 @@
+"""Profile: one school's, authority's or region's figures, benchmarks, trends and gaps."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecm import ui
+from ecm.disclosure import MARKER_MEANINGS
+from ecm.profile import screen_tables
+
+place = ui.selected_place()
+if place is None:
+    st.title("Profile")
+    ui.fictional_banner()
+    st.info("Choose a school, local authority or region on the Home page first.")
+    st.page_link("app_pages/home.py", label="Go to Home", icon=":material/home:")
+    st.stop()
+
+level, code = place
+profile = ui.load_profile(level, code, ui.query_param("period"))
+if profile is None:
+    st.title("Profile")
+    st.error(f"No {level} with code {code} is in the store.")
+    st.stop()
+
+geography = profile["geography"]
+st.title(geography["name"])
+ui.fictional_banner()
+context = [p["name"] for p in (geography.get("la"), geography.get("region")) if p]
+st.caption(
+    " · ".join([{"school": "School", "la": "Local authority", "region": "Region"}[level], *context])
+)
+
+periods = profile["available_periods"] or [profile["period"]]
+period = st.selectbox(
+    "Year", periods, index=periods.index(profile["period"]) if profile["period"] in periods else 0
+)
+if period != profile["period"]:
+    ui.set_query_params(period=period)
+    st.rerun()
+
+figures, gaps = screen_tables(profile)
+st.markdown(
+    "Each figure has its 95% confidence interval. **▲ better** and **▼ worse** mean significantly "
+    "different from the comparator at 95%; **● similar** means not significantly different. "
+    f"**c**: {MARKER_MEANINGS['c']}."
+)
+st.header("Gaps")
+st.caption(
+    "Positive gaps mean the focus group is worse off, in the indicator's unit (percentage points "
+    "for percentages). Significant gaps first, widest first."
+)
+ui.table_with_download(gaps, "gaps", f"{code}-{period}-gaps.csv")
+
+st.header("Figures by outcome")
+tabs = st.tabs(list(figures["Outcome"].drop_duplicates()) if not figures.empty else ["No figures"])
+for tab, (outcome, rows) in zip(tabs, figures.groupby("Outcome", sort=False), strict=False):
+    with tab:
+        ui.table_with_download(
+            rows.drop(columns="Outcome"), f"figures-{outcome}", f"{code}-{period}-{outcome}.csv"
+        )

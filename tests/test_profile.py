@@ -1,0 +1,150 @@
+"""``python -m ecm profile`` on the demo data: a school, an LA and a region, checked against
+the store and against the statistics functions."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from ecm.profile import build_profile, period_aliases
+from ecm.stats import proportion_ci, proportion_difference_ci
+from tests.test_cli import run
+
+
+def first(engine, sql: str, **params):
+    with engine.connect() as connection:
+        return connection.execute(text(sql), params).mappings().first()
+
+
+@pytest.fixture(scope="module")
+def big_school(demo_engine) -> str:
+    """A primary school with at least 20 disadvantaged pupils in Year 6 in 2009/10."""
+    row = first(
+        demo_engine,
+        "SELECT area_code FROM observation WHERE level = 'school' AND indicator_code = 'ni_73' "
+        "AND group_code = 'disadvantaged' AND period = '2009/10' AND denominator >= 20 "
+        "ORDER BY area_code LIMIT 1",
+    )
+    return row["area_code"]
+
+
+def test_school_profile_json_matches_the_store_and_the_methods(
+    demo_database_url, demo_engine, big_school
+) -> None:
+    result = run("profile", "--school", big_school, "--format", "json", url=demo_database_url)
+    assert result.returncode == 0, result.stderr
+    profile = json.loads(result.stdout)
+    assert profile["geography"]["level"] == "school" and profile["geography"]["code"] == big_school
+    assert profile["geography"]["la"]["code"].startswith("Z10")
+    assert profile["period"] == "2009/10"
+    figures = {(o["indicator"], o["group"]): o for o in profile["observations"]}
+    ks2 = figures[("ni_73", "all")]
+    stored = first(
+        demo_engine,
+        "SELECT numerator, denominator FROM observation WHERE level = 'school' "
+        "AND area_code = :urn AND indicator_code = 'ni_73' AND group_code = 'all' "
+        "AND period = '2009/10'",
+        urn=big_school,
+    )
+    value, lower, upper = proportion_ci(stored["numerator"], stored["denominator"], multiplier=100)
+    assert ks2["value"] == pytest.approx(value, abs=1e-4)
+    assert (ks2["lower"], ks2["upper"]) == (
+        pytest.approx(lower, abs=1e-4),
+        pytest.approx(upper, abs=1e-4),
+    )
+    assert set(ks2["benchmarks"]) == {"england", "region", "la", "similar_schools"}
+    assert ks2["benchmarks"]["england"] in {"better", "similar", "worse"}
+    assert ks2["trend"] in {
+        "getting better",
+        "getting worse",
+        "no significant change",
+        "not enough data",
+    }
+
+    gaps = {(g["indicator"], g["focus_group"], g["kind"]): g for g in profile["gaps"]}
+    within = gaps[("ni_73", "disadvantaged", "within")]
+    dis, other = figures[("ni_73", "disadvantaged")], figures[("ni_73", "not_disadvantaged")]
+    expected = proportion_difference_ci(
+        other["numerator"],
+        other["denominator"],
+        dis["numerator"],
+        dis["denominator"],
+        multiplier=100,
+    )
+    assert within["gap"] == pytest.approx(expected.value, abs=1e-4)
+    assert within["lower"] == pytest.approx(expected.lower, abs=1e-4)
+    assert within["significant"] == (expected.lower > 0 or expected.upper < 0)
+    assert {"within", "vs_la", "vs_national"} == {
+        k for (i, f, k) in gaps if i == "ni_73" and f == "disadvantaged"
+    }
+
+
+def test_small_groups_are_withheld_in_the_profile(demo_engine) -> None:
+    row = first(
+        demo_engine,
+        "SELECT area_code FROM observation WHERE level = 'school' AND indicator_code = 'ni_73' "
+        "AND group_code = 'disadvantaged' AND period = '2009/10' AND denominator < 6 LIMIT 1",
+    )
+    profile = build_profile(demo_engine, "school", row["area_code"], "2009/10")
+    figures = {(o["indicator"], o["group"]): o for o in profile["observations"]}
+    small = figures[("ni_73", "disadvantaged")]
+    assert small["suppressed"] and small["marker"] == "c" and small["value"] is None
+    assert figures[("ni_73", "not_disadvantaged")]["suppressed"]  # its complement
+    gap = [
+        g
+        for g in profile["gaps"]
+        if (g["indicator"], g["focus_group"], g["kind"]) == ("ni_73", "disadvantaged", "within")
+    ]
+    assert gap and gap[0]["suppressed"] and gap[0]["gap"] is None
+
+
+def test_la_profile_by_number_with_neighbours_and_actions(demo_database_url, demo_engine) -> None:
+    result = run(
+        "profile", "--la", "001", "--period", "2008/09", "--format", "json", url=demo_database_url
+    )
+    assert result.returncode == 0, result.stderr
+    profile = json.loads(result.stdout)
+    assert profile["geography"]["code"] == "Z10000001" and profile["period"] == "2008/09"
+    periods = {o["period"] for o in profile["observations"]}
+    assert periods <= period_aliases("2008/09") and "2008/09" in periods
+    ks2 = next(
+        o for o in profile["observations"] if (o["indicator"], o["group"]) == ("ni_73", "all")
+    )
+    assert "statistical_neighbours" in ks2["benchmarks"]
+    assert any(g["actions"] for g in profile["gaps"]) or all(
+        not g["significant"] for g in profile["gaps"]
+    )
+
+
+def test_region_profile_as_csv_and_table(demo_database_url) -> None:
+    csv = run("profile", "--region", "Z12000001", "--format", "csv", url=demo_database_url)
+    assert csv.returncode == 0, csv.stderr
+    header = csv.stdout.splitlines()[0]
+    assert header.startswith(
+        "indicator,title,outcome,group,period,value,numerator,denominator,lower,upper"
+    )
+    table = run("profile", "--region", "Z12000001", url=demo_database_url)
+    assert table.returncode == 0 and "Gaps (positive: the focus group is worse off)" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--school", "123"], "no school with URN '123'"),
+        (["--la", "999"], "no local authority with code or number '999'"),
+        (["--region", "E12000001"], "no region with code 'E12000001'"),
+        (["--la", "001", "--period", "2008-09"], "write an academic year like 2008/09"),
+    ],
+)
+def test_unknown_places_and_bad_periods_fail_clearly(demo_database_url, args, message) -> None:
+    result = run("profile", *args, url=demo_database_url)
+    assert result.returncode == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_period_aliases() -> None:
+    assert period_aliases("2008/09") == {"2008/09", "2008-09", "2009", "200809"}
+    assert pd.Series(["2008/09"]).isin(period_aliases("2008/09")).all()
