@@ -148,41 +148,46 @@ def compute_gaps(
     obs = _prepared(observations)
     catalogue = indicators.set_index("code")
     frames = []
-    for focus_group, comparator_group in comparators.items():
-        focus = obs[obs["group_code"] == focus_group]
-        if only_area is not None:
-            focus = focus[(focus["level"] == only_area[0]) & (focus["area_code"] == only_area[1])]
-        comparator = obs[obs["group_code"] == comparator_group]
-        if focus.empty or comparator.empty:
-            continue
-        if "within" in kinds:
-            frames.append(
-                _pairs(focus, comparator, ["level", "area_code", *KEY], "within", catalogue)
+    # All focus groups at once: each focus row carries the code of its comparator group, and
+    # comparator rows are joined on it, so each kind of gap is one merge.
+    focus = obs[obs["group_code"].isin(list(comparators))].copy()
+    if only_area is not None:
+        focus = focus[(focus["level"] == only_area[0]) & (focus["area_code"] == only_area[1])]
+    focus["pair"] = focus["group_code"].map(comparators)
+    comparator = obs[obs["group_code"].isin(set(comparators.values()))].rename(
+        columns={"group_code": "pair"}
+    )
+    comparator["group_code"] = comparator["pair"]
+    if focus.empty or comparator.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    if "within" in kinds:
+        frames.append(
+            _pairs(focus, comparator, ["level", "area_code", "pair", *KEY], "within", catalogue)
+        )
+    if "vs_la" in kinds and la_of_school is not None:
+        schools = focus[focus["level"] == "school"].assign(
+            parent=lambda f: f["area_code"].map(la_of_school)
+        )
+        la_rows = comparator[comparator["level"] == "la"].rename(columns={"area_code": "parent"})
+        frames.append(
+            _pairs(
+                schools, la_rows.drop(columns="level"), ["parent", "pair", *KEY], "vs_la", catalogue
             )
-        if "vs_la" in kinds and la_of_school is not None:
-            schools = focus[focus["level"] == "school"].assign(
-                parent=lambda f: f["area_code"].map(la_of_school)
+        )
+    if "vs_national" in kinds and national_code is not None:
+        national = comparator[
+            (comparator["level"] == "england") & (comparator["area_code"] == national_code)
+        ]
+        local = focus[focus["level"] != "england"]
+        frames.append(
+            _pairs(
+                local,
+                national.drop(columns=["level", "area_code"]),
+                ["pair", *KEY],
+                "vs_national",
+                catalogue,
             )
-            la_rows = comparator[comparator["level"] == "la"].rename(
-                columns={"area_code": "parent"}
-            )
-            frames.append(
-                _pairs(schools, la_rows.drop(columns="level"), ["parent", *KEY], "vs_la", catalogue)
-            )
-        if "vs_national" in kinds and national_code is not None:
-            national = comparator[
-                (comparator["level"] == "england") & (comparator["area_code"] == national_code)
-            ]
-            local = focus[focus["level"] != "england"]
-            frames.append(
-                _pairs(
-                    local,
-                    national.drop(columns=["level", "area_code"]),
-                    KEY,
-                    "vs_national",
-                    catalogue,
-                )
-            )
+        )
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=GAP_COLUMNS)

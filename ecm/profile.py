@@ -232,23 +232,14 @@ def _gap_records(gaps: pd.DataFrame, periods: set[str], engine: Engine, area: di
     current = gaps[gaps["period"].isin(periods)]
     la_code = area["code"] if area["level"] == "la" else (area.get("la") or {}).get("code")
     targets = queries.load_plan_targets(engine, la_code) if la_code else pd.DataFrame()
+    actions_by_target: dict[tuple[str, str], list[dict]] = {}
+    for a in targets.itertuples(index=False) if not targets.empty else []:
+        actions_by_target.setdefault((a.indicator_code, a.group_code), []).append(
+            {"id": int(a.action_id), "title": a.title, "status": a.status, "lead": a.lead_partner}
+        )
     records = []
     for row in current.itertuples(index=False):
-        actions = []
-        if not targets.empty:
-            hits = targets[
-                (targets["indicator_code"] == row.indicator_code)
-                & (targets["group_code"] == row.focus_group)
-            ]
-            actions = [
-                {
-                    "id": int(a.action_id),
-                    "title": a.title,
-                    "status": a.status,
-                    "lead": a.lead_partner,
-                }
-                for a in hits.itertuples(index=False)
-            ]
+        actions = actions_by_target.get((row.indicator_code, row.focus_group), [])
         records.append(
             {
                 "indicator": row.indicator_code,
