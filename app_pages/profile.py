@@ -45,6 +45,19 @@ st.markdown(
     "different from the comparator at 95%; **● similar** means not significantly different. "
     f"**c**: {MARKER_MEANINGS['c']}."
 )
+st.header("Areas of interest")
+interest = profile["areas_of_interest"]
+if interest:
+    st.markdown("\n".join(f"- {sentence}" for sentence in interest[:8]))
+    if len(interest) > 8:
+        with st.expander(f"{len(interest) - 8} more"):
+            st.markdown("\n".join(f"- {sentence}" for sentence in interest[8:]))
+else:
+    st.write(
+        "Nothing stands out: no figure is significantly worse than England, and no gap is "
+        "persistent or widening."
+    )
+
 st.header("Gaps")
 st.caption(
     "Positive gaps mean the focus group is worse off, in the indicator's unit (percentage points "

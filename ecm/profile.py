@@ -11,7 +11,13 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ecm import queries
-from ecm.benchmark import FSM_BANDS, NOT_COMPARED, compare
+from ecm.benchmark import FSM_BANDS, NOT_COMPARED, compare, quartile_band
+from ecm.flags import (
+    areas_of_interest,
+    bottom_quartile_sentences,
+    floor_status,
+    load_floor_standards,
+)
 from ecm.gaps import compute_gaps
 from ecm.stats import CONFIDENCE_95, CONFIDENCE_998, value_ci
 from ecm.trends import compute_trends, gap_trend, trend_by_polarity
@@ -88,6 +94,8 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
     current["unit"] = current["indicator_code"].map(meta["unit"])
     current = current.sort_values(["outcome", "indicator_code", "group_code", "period"])
 
+    interest, floors = _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
+
     geography = {k: area.get(k) for k in ("level", "code", "name", "la", "region")}
     academic_years = sorted(own.loc[own["period"].str.contains("/"), "period"].unique())
     return {
@@ -96,7 +104,67 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
         "available_periods": academic_years,
         "observations": [_observation_record(row) for row in current.itertuples(index=False)],
         "gaps": _gap_records(gaps, periods, engine, area),
+        "floor_standards": floors,
+        "areas_of_interest": interest,
     }
+
+
+def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current):  # noqa: ANN001, ANN202
+    """Areas-of-interest sentences and floor-standard results for the place."""
+    country = area.get("country_code")
+    england = figures[(figures["level"] == "england") & (figures["area_code"] == country)]
+    mine = own[own["group_code"] == "all"].merge(
+        england[["indicator_code", "group_code", "period", "value"]],
+        on=["indicator_code", "group_code", "period"],
+        suffixes=("", "_england"),
+    )
+    mine["vs_england"] = compare(
+        mine["value"], mine["lower_ci"], mine["upper_ci"], mine["value_england"], mine["polarity"]
+    )
+    mine = mine.merge(trends[["indicator_code", "group_code", "trend"]], how="left")
+    mine["trend"] = [
+        trend_by_polarity(t, p) if isinstance(t, str) else "not enough data"
+        for t, p in zip(mine["trend"], mine["polarity"], strict=True)
+    ]
+    floors = (
+        floor_status(own, load_floor_standards()) if area["level"] == "school" else own.iloc[:0]
+    )
+    gap_words = gaps.assign(
+        trend=[gap_trend(t, g) for t, g in zip(gaps["trend"], gaps["gap"], strict=True)]
+    )
+    sentences = areas_of_interest(gap_words, mine, floors, catalogue, period, place=area["level"])
+    if area["level"] == "school" and area.get("phase"):
+        sentences += _bottom_quartile(engine, current, catalogue, area["phase"], period)
+    floor_records = [
+        {
+            "indicator": r.indicator_code,
+            "period": r.period,
+            "value": _number(r.value),
+            "threshold": float(r.threshold),
+            "label": r.label,
+        }
+        for r in floors.itertuples(index=False)
+    ]
+    return sentences, floor_records
+
+
+def _bottom_quartile(engine, current, catalogue, phase: str, period: str) -> list[str]:  # noqa: ANN001
+    """Sentences for the school's all-pupil figures in the bottom quarter of its phase."""
+    own = current[(current["group_code"] == "all") & current["value"].notna()]
+    own = own[own["polarity"].isin(["higher_is_better", "lower_is_better"])]
+    if own.empty:
+        return []
+    values = queries.load_phase_values(
+        engine, phase, list(own["indicator_code"]), list(own["period"].unique())
+    )
+    bands = []
+    for row in own.itertuples(index=False):
+        peers = values[
+            (values["indicator_code"] == row.indicator_code) & (values["period"] == row.period)
+        ]
+        band = quartile_band(peers.set_index("area_code")["value"], row.polarity).get(row.area_code)
+        bands.append({"indicator_code": row.indicator_code, "band": band})
+    return bottom_quartile_sentences(pd.DataFrame(bands), catalogue, phase, period)
 
 
 def _value_trends(own: pd.DataFrame) -> pd.DataFrame:

@@ -503,3 +503,25 @@ def load_plan_targets(engine: Engine, la_code: str) -> pd.DataFrame:
         .order_by(Action.id)
     )
     return _frame(engine, statement)
+
+
+def load_phase_values(
+    engine: Engine, phase: str, indicator_codes: list[str], periods: list[str]
+) -> pd.DataFrame:
+    """All-pupil values of every school of a phase: indicator_code, period, area_code, value.
+
+    For ranking one school among its phase (only that school's own band is ever shown)."""
+    statement = (
+        select(
+            Observation.indicator_code, Observation.period, Observation.area_code, Observation.value
+        )
+        .join(School, School.urn == Observation.area_code)
+        .where(
+            Observation.indicator_code.in_(indicator_codes),
+            Observation.period.in_(periods),
+            Observation.level == "school",
+            Observation.group_code == "all",
+            School.phase == phase,
+        )
+    )
+    return _frame(engine, statement)

@@ -1,0 +1,209 @@
+"""Flags for action: floor standards, the bottom quartile, and "areas of interest" sentences.
+
+Floor standards are data (``data/floor_standards.csv``: indicator, the periods a standard
+applied, its threshold). Sentences follow the style of the DfE's inspection data summary
+report, e.g. "Disadvantaged pupils' KS2 level 4+ in English and maths was significantly below
+other pupils nationally in each of the last three years." Pure functions on DataFrames.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm.config import DATA_DIR
+
+FLOOR_FILE = DATA_DIR / "floor_standards.csv"
+RUN = 3  # "in each of the last three years"
+GROUP_NOUNS = {
+    "all": "all pupils",
+    "disadvantaged": "disadvantaged pupils",
+    "not_disadvantaged": "other pupils",
+    "fsm": "pupils eligible for FSM",
+    "not_fsm": "pupils not eligible for FSM",
+    "sen": "pupils with SEN",
+    "no_sen": "pupils without SEN",
+    "boys": "boys",
+    "girls": "girls",
+    "looked_after": "looked-after children",
+    "lowest_20pc": "the lowest-attaining 20% of children",
+    "other_80pc": "the other 80%",
+}
+
+
+def load_floor_standards() -> pd.DataFrame:
+    """The floor standards of each period: indicator_code, first/last period, threshold, label."""
+    return pd.read_csv(FLOOR_FILE, dtype={"first_period": str, "last_period": str})
+
+
+def floor_status(figures: pd.DataFrame, standards: pd.DataFrame) -> pd.DataFrame:
+    """All-pupil figures below the floor standard of their period.
+
+    ``figures``: indicator_code, group_code, period, value. Returns the rows below a floor
+    with the standard's ``threshold`` and ``label``.
+    """
+    rows = figures[figures["group_code"] == "all"].merge(standards, on="indicator_code")
+    applies = (rows["period"] >= rows["first_period"]) & (rows["period"] <= rows["last_period"])
+    below = applies & (rows["value"] < rows["threshold"])
+    return rows.loc[below, ["indicator_code", "period", "value", "threshold", "label"]]
+
+
+#: Sentence kinds, most serious first.
+PRIORITY = {
+    "floor": 0,
+    "red_red": 1,
+    "widening": 2,
+    "worse_three_years": 3,
+    "national_gap_focus": 4,
+    "national_gap_other": 5,
+    "bottom_quartile": 6,
+}
+#: The groups "narrow the gap" is about; their gaps come before the others'.
+HEADLINE_GROUPS = {"disadvantaged", "fsm", "looked_after", "lowest_20pc"}
+
+
+def areas_of_interest(
+    gaps: pd.DataFrame,
+    comparisons: pd.DataFrame,
+    floors: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    period: str,
+    place: str = "school",
+) -> list[str]:
+    """Plain sentences about what most needs attention, most serious first.
+
+    Parameters
+    ----------
+    gaps
+        The place's gaps in every period: indicator_code, focus_group, comparator_group, kind,
+        period, gap, significant, trend (trend in words: widening / narrowing / ...).
+    comparisons
+        The place's all-pupil figures against England in every period: indicator_code,
+        period, vs_england (better / similar / worse), trend (getting better / worse / ...).
+    floors
+        Output of :func:`floor_status` for the place.
+    catalogue
+        code, title, polarity.
+    period
+        The period the sentences speak of; "the last three years" are it and the two before,
+        in the same period style.
+    place
+        The level's word for "in the same ..." (school, la, region).
+    """
+    meta = catalogue.set_index("code")
+    found: list[tuple[int, str]] = []
+
+    def title(code: str) -> str:
+        return str(meta.loc[code, "title"]) if code in meta.index else code
+
+    def recent(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        """The series' last three periods up to the profile's year, in the series' own style."""
+        target = in_style_of(period, str(rows["period"].iloc[0]))
+        rows = rows[_same_style(rows["period"], target) & (rows["period"] <= target)]
+        return rows.sort_values("period").tail(RUN), target
+
+    for (code, focus, kind), series in gaps.groupby(["indicator_code", "focus_group", "kind"]):
+        rows, target = recent(series)
+        if rows.empty:
+            continue
+        noun = GROUP_NOUNS.get(focus, focus)
+        comparator = GROUP_NOUNS.get(rows["comparator_group"].iloc[-1], "other pupils")
+        persistent = len(rows) == RUN and (rows["significant"] & (rows["gap"] > 0)).all()
+        if kind == "vs_national" and persistent:
+            direction = "below" if meta.loc[code, "polarity"] == "higher_is_better" else "above"
+            kind_of = "national_gap_focus" if focus in HEADLINE_GROUPS else "national_gap_other"
+            found.append(
+                (
+                    PRIORITY[kind_of],
+                    f"{title(code)} for {noun} was significantly {direction} {comparator} "
+                    "nationally in each of the last three years.",
+                )
+            )
+        latest = rows[rows["period"] == target]
+        if (
+            kind == "within"
+            and not latest.empty
+            and bool(latest["significant"].iloc[0])
+            and latest["trend"].iloc[0] == "widening"
+        ):
+            where = {"la": "authority"}.get(place, place)
+            found.append(
+                (
+                    PRIORITY["widening"],
+                    f"The gap in {title(code)} between {noun} and {comparator} in this {where} "
+                    "is significant and widening.",
+                )
+            )
+    for code, series in comparisons.groupby("indicator_code"):
+        rows, target = recent(series)
+        latest = rows[rows["period"] == target]
+        if latest.empty:
+            continue
+        if latest["vs_england"].iloc[0] == "worse" and latest["trend"].iloc[0] == "getting worse":
+            found.append(
+                (
+                    PRIORITY["red_red"],
+                    f"{title(code)} is significantly worse than England and getting worse.",
+                )
+            )
+        elif len(rows) == RUN and (rows["vs_england"] == "worse").all():
+            found.append(
+                (
+                    PRIORITY["worse_three_years"],
+                    f"{title(code)} was significantly worse than England in each of the last "
+                    "three years.",
+                )
+            )
+    for _code, rows in floors.groupby("indicator_code"):
+        current = rows[rows["period"] == period]
+        if current.empty:
+            continue
+        persistent = (
+            " for the second year running (a school causing concern)"
+            if previous_period(period) in set(rows["period"])
+            else ""
+        )
+        found.append(
+            (
+                PRIORITY["floor"],
+                f"Below the floor standard in {period}{persistent}: {current['label'].iloc[0]} "
+                f"({current['value'].iloc[0]:.1f}).",
+            )
+        )
+    return [sentence for _, sentence in sorted(found, key=lambda item: item[0])]
+
+
+def in_style_of(period: str, example: str) -> str:
+    """The year of ``period`` written like ``example``: (2009/10, 2008-09) -> 2009-10;
+    (2009/10, 2008) -> 2010."""
+    start = int(period[:4])
+    if len(example) == 4:
+        return str(start + 1)
+    return f"{start}{example[4]}{str(start + 1)[-2:]}"
+
+
+def previous_period(period: str) -> str:
+    """The year before, in the same style: 2009/10 -> 2008/09, 2009-10 -> 2008-09, 2010 -> 2009."""
+    start = int(period[:4]) - 1
+    if len(period) == 4:
+        return str(start)
+    return f"{start}{period[4]}{str(start + 1)[-2:]}"
+
+
+def bottom_quartile_sentences(
+    bands: pd.DataFrame, catalogue: pd.DataFrame, phase: str, period: str
+) -> list[str]:
+    """Sentences for the indicators where the school is in the bottom quarter (band D) of its
+    phase nationally. ``bands``: indicator_code, band."""
+    titles = catalogue.set_index("code")["title"]
+    return [
+        f"{titles.get(code, code)} was in the bottom quarter of {phase} schools nationally in "
+        f"{period}."
+        for code in bands.loc[bands["band"] == "D", "indicator_code"]
+    ]
+
+
+def _same_style(periods: pd.Series, period: str) -> pd.Series:
+    """Periods written in the same style as ``period`` (2008/09, 2008-09 or 2009)."""
+    if len(period) == 4:
+        return periods.str.len() == 4
+    return periods.str[4:5] == period[4:5]

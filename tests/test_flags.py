@@ -1,0 +1,121 @@
+"""Flags for action: floor standards and areas-of-interest sentences."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm.flags import (
+    areas_of_interest,
+    bottom_quartile_sentences,
+    floor_status,
+    in_style_of,
+    load_floor_standards,
+    previous_period,
+)
+
+CATALOGUE = pd.DataFrame(
+    {
+        "code": ["ni_73", "ni_87", "ni_75"],
+        "title": ["KS2 level 4+ in English and maths", "Persistent absence", "5+ A*-C incl. E&M"],
+        "polarity": ["higher_is_better", "lower_is_better", "higher_is_better"],
+    }
+)
+YEARS = ["2007/08", "2008/09", "2009/10"]
+
+
+def gaps(code: str, kind: str, values, significant, trend="no significant change"):
+    return pd.DataFrame(
+        {
+            "indicator_code": code,
+            "focus_group": "disadvantaged",
+            "comparator_group": "not_disadvantaged",
+            "kind": kind,
+            "period": YEARS,
+            "gap": values,
+            "significant": significant,
+            "trend": ["no significant change", "no significant change", trend],
+        }
+    )
+
+
+NO_COMPARISONS = pd.DataFrame(columns=["indicator_code", "period", "vs_england", "trend"])
+NO_FLOORS = pd.DataFrame(columns=["indicator_code", "period", "value", "threshold", "label"])
+
+
+def test_a_gap_significant_three_years_running_is_reported_in_the_dfe_style() -> None:
+    sentences = areas_of_interest(
+        pd.concat(
+            [
+                gaps("ni_73", "vs_national", [20, 22, 21], [True, True, True]),
+                gaps("ni_87", "vs_national", [3, 4, 5], [True, True, True]),
+                gaps("ni_75", "vs_national", [20, 22, 21], [True, False, True]),
+            ]
+        ),
+        NO_COMPARISONS,
+        NO_FLOORS,
+        CATALOGUE,
+        "2009/10",
+    )
+    assert sentences == [
+        "KS2 level 4+ in English and maths for disadvantaged pupils was significantly below "
+        "other pupils nationally in each of the last three years.",
+        "Persistent absence for disadvantaged pupils was significantly above other pupils "
+        "nationally in each of the last three years.",
+    ]
+
+
+def test_floor_red_red_and_widening_come_first() -> None:
+    comparisons = pd.DataFrame(
+        {
+            "indicator_code": "ni_87",
+            "period": YEARS,
+            "vs_england": ["worse", "worse", "worse"],
+            "trend": "getting worse",
+        }
+    )
+    figures = pd.DataFrame(
+        {"indicator_code": "ni_73", "group_code": "all", "period": YEARS[1:], "value": [60.0, 62.0]}
+    )
+    floors = floor_status(figures, load_floor_standards())
+    sentences = areas_of_interest(
+        gaps("ni_73", "within", [10, 12, 15], [True, True, True], trend="widening"),
+        comparisons,
+        floors,
+        CATALOGUE,
+        "2009/10",
+    )
+    assert sentences[0].startswith(
+        "Below the floor standard in 2009/10 for the second year running (a school causing concern)"
+    )
+    assert sentences[0].endswith("(62.0).")
+    assert (
+        sentences[1] == "Persistent absence is significantly worse than England and getting worse."
+    )
+    assert sentences[2].startswith("The gap in KS2 level 4+ in English and maths between")
+    assert sentences[2].endswith("in this school is significant and widening.")
+
+
+def test_floor_standards_apply_only_in_their_periods() -> None:
+    figures = pd.DataFrame(
+        {
+            "indicator_code": ["ni_73", "ni_73", "ni_73", "ni_75"],
+            "group_code": ["all", "all", "disadvantaged", "all"],
+            "period": ["2006/07", "2008/09", "2008/09", "2008/09"],
+            "value": [50.0, 64.9, 40.0, 30.0],
+        }
+    )
+    below = floor_status(figures, load_floor_standards())
+    assert below[["indicator_code", "period"]].values.tolist() == [["ni_73", "2008/09"]]
+
+
+def test_periods_and_bottom_quartile() -> None:
+    assert previous_period("2009/10") == "2008/09"
+    assert previous_period("2009-10") == "2008-09"
+    assert previous_period("2010") == "2009"
+    assert in_style_of("2009/10", "2005-06") == "2009-10"
+    assert in_style_of("2009/10", "2006") == "2010"
+    bands = pd.DataFrame({"indicator_code": ["ni_73", "ni_75"], "band": ["D", "B"]})
+    assert bottom_quartile_sentences(bands, CATALOGUE, "primary", "2009/10") == [
+        "KS2 level 4+ in English and maths was in the bottom quarter of primary schools "
+        "nationally in 2009/10."
+    ]
