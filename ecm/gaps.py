@@ -225,41 +225,38 @@ def _pairs(
     ]
     merged = focus.merge(comparator[[*on, *figures]], on=on, suffixes=("", "_c"))
     polarity = merged["indicator_code"].map(catalogue["polarity"])
-    merged = merged[polarity.isin(["higher_is_better", "lower_is_better"]).to_numpy()]
+    keep = polarity.isin(["higher_is_better", "lower_is_better"]).to_numpy()
+    merged, polarity = merged[keep], polarity[keep].reset_index(drop=True)
     if merged.empty:
         return pd.DataFrame(columns=GAP_COLUMNS)
-    meta = catalogue.loc[merged["indicator_code"]]
+    codes = merged["indicator_code"]
     columns = ["value", "numerator", "denominator", "lower_ci", "upper_ci"]
     focus_part = merged[columns]
     comparator_part = merged[[f"{c}_c" for c in columns]].set_axis(columns, axis=1)
     arguments = (
-        meta["statistic"].to_numpy(),
-        pd.Series(meta["polarity"].to_numpy()),
-        meta["multiplier"].astype(float).to_numpy(),
+        codes.map(catalogue["statistic"]).to_numpy(),
+        polarity,
+        codes.map(catalogue["multiplier"]).astype(float).to_numpy(),
     )
     result = gap_between(focus_part, comparator_part, *arguments)
     strict = gap_between(focus_part, comparator_part, *arguments, stats.CONFIDENCE_998)
     suppressed = (
         merged["suppressed"].astype(bool) | merged["suppressed_c"].astype(bool)
     ).to_numpy()
-    part = pd.DataFrame(
-        {
-            "indicator_code": merged["indicator_code"].to_numpy(),
-            "level": merged["level"].to_numpy(),
-            "area_code": merged["area_code"].to_numpy(),
-            "period": merged["period"].to_numpy(),
-            "focus_group": merged["group_code"].to_numpy(),
-            "comparator_group": merged["group_code_c"].to_numpy(),
-            "kind": kind,
-            "focus_value": merged["value"].to_numpy(),
-            "comparator_value": merged["value_c"].to_numpy(),
-            "gap": result["gap"].to_numpy(),
-            "lower": result["lower"].to_numpy(),
-            "upper": result["upper"].to_numpy(),
-            "significant": result["significant"].to_numpy(),
-            "significant_998": strict["significant"].to_numpy(),
-            "suppressed": suppressed,
-        }
+    # Text columns stay as Series (no conversion of pandas' Arrow-backed strings to objects).
+    merged = merged.reset_index(drop=True)
+    part = merged[["indicator_code", "level", "area_code", "period"]].assign(
+        focus_group=merged["group_code"],
+        comparator_group=merged["group_code_c"],
+        kind=kind,
+        focus_value=merged["value"],
+        comparator_value=merged["value_c"],
+        gap=result["gap"],
+        lower=result["lower"],
+        upper=result["upper"],
+        significant=result["significant"],
+        significant_998=strict["significant"],
+        suppressed=suppressed,
     )
     # A gap that involves a suppressed figure is itself suppressed.
     part.loc[suppressed, ["focus_value", "comparator_value", "gap", "lower", "upper"]] = np.nan

@@ -218,6 +218,29 @@ class Observation(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
 
+class SchoolBenchmark(Base):
+    """Derived figures for comparing one school with others, refreshed after every load.
+
+    Rows with ``fsm_band`` = ``all`` hold the quartiles of the phase's school values (for
+    bottom-quartile flags and LAIT-style bands); rows with a band label hold the pooled counts
+    of all schools of that phase and FSM band ("similar schools").
+    """
+
+    __tablename__ = "school_benchmark"
+
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"), primary_key=True)
+    group_code: Mapped[str] = mapped_column(ForeignKey("pupil_group.code"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    phase: Mapped[str] = mapped_column(String(30), primary_key=True)
+    fsm_band: Mapped[str] = mapped_column(String(10), primary_key=True)
+    schools: Mapped[int] = mapped_column(Integer)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    q1: Mapped[float | None] = mapped_column(Float)
+    median: Mapped[float | None] = mapped_column(Float)
+    q3: Mapped[float | None] = mapped_column(Float)
+
+
 # --- Children and Young People's Plans ---------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ecm import queries
-from ecm.benchmark import FSM_BANDS, NOT_COMPARED, compare, quartile_band
+from ecm.benchmark import NOT_COMPARED, compare, fsm_band
 from ecm.flags import (
     areas_of_interest,
     bottom_quartile_sentences,
@@ -154,17 +154,17 @@ def _bottom_quartile(engine, current, catalogue, phase: str, period: str) -> lis
     own = own[own["polarity"].isin(["higher_is_better", "lower_is_better"])]
     if own.empty:
         return []
-    values = queries.load_phase_values(
-        engine, phase, list(own["indicator_code"]), list(own["period"].unique())
+    quartiles = queries.load_school_benchmarks(engine, phase, "all", list(own["period"].unique()))
+    merged = own.merge(quartiles, on=["indicator_code", "period"], suffixes=("", "_q"))
+    worst = np.where(
+        merged["polarity"] == "higher_is_better",
+        merged["value"] < merged["q1"],
+        merged["value"] > merged["q3"],
     )
-    bands = []
-    for row in own.itertuples(index=False):
-        peers = values[
-            (values["indicator_code"] == row.indicator_code) & (values["period"] == row.period)
-        ]
-        band = quartile_band(peers.set_index("area_code")["value"], row.polarity).get(row.area_code)
-        bands.append({"indicator_code": row.indicator_code, "band": band})
-    return bottom_quartile_sentences(pd.DataFrame(bands), catalogue, phase, period)
+    bands = pd.DataFrame(
+        {"indicator_code": merged["indicator_code"], "band": np.where(worst, "D", "")}
+    )
+    return bottom_quartile_sentences(bands, catalogue, phase, period)
 
 
 def _value_trends(own: pd.DataFrame) -> pd.DataFrame:
@@ -221,22 +221,14 @@ def _neighbour_average(engine: Engine, la_code: str, periods: set[str]) -> pd.Se
 
 
 def _similar_schools(engine: Engine, area: dict, periods: set[str]) -> pd.Series:
-    """Pooled value of all schools of the same phase and FSM band (excluding none)."""
-    fsm = float(area["percent_fsm"])
-    low = max(b for b in FSM_BANDS if b <= fsm)
-    high = min(b for b in FSM_BANDS if b > fsm)
-    frames = []
-    for period in periods:
-        totals = queries.load_similar_school_totals(engine, area["phase"], low, high, period)
-        frames.append(totals.assign(period=period))
-    totals = pd.concat(frames, ignore_index=True)
+    """Pooled value of all schools of the same phase and FSM band (the school included)."""
+    band = fsm_band([float(area["percent_fsm"])]).iloc[0]
+    totals = queries.load_school_benchmarks(engine, area["phase"], band, sorted(periods))
     if totals.empty:
         return pd.Series(dtype=float)
     catalogue = queries.load_indicators(engine).set_index("code")
     multiplier = totals["indicator_code"].map(catalogue["multiplier"]).astype(float)
-    totals["value"] = (
-        totals["numerator"].astype(float) / totals["denominator"].astype(float) * multiplier
-    )
+    totals["value"] = totals["numerator"] / totals["denominator"] * multiplier
     return totals.set_index(["indicator_code", "group_code", "period"])["value"]
 
 

@@ -431,29 +431,25 @@ def _family(engine: Engine, level: str, code: str) -> tuple[list[str], pd.Series
     return [code], None
 
 
-def load_similar_school_totals(
-    engine: Engine, phase: str, fsm_low: float, fsm_high: float, period: str
+def load_school_benchmarks(
+    engine: Engine, phase: str, fsm_band: str, periods: list[str]
 ) -> pd.DataFrame:
-    """Pooled numerators and denominators of all schools of a phase and FSM band in a period:
-    indicator_code, group_code, numerator, denominator, schools."""
-    statement = (
-        select(
-            Observation.indicator_code,
-            Observation.group_code,
-            func.sum(Observation.numerator).label("numerator"),
-            func.sum(Observation.denominator).label("denominator"),
-            func.count().label("schools"),
-        )
-        .join(School, School.urn == Observation.area_code)
-        .where(
-            Observation.level == "school",
-            Observation.period == period,
-            School.phase == phase,
-            School.percent_fsm >= fsm_low,
-            School.percent_fsm < fsm_high,
-        )
-        .group_by(Observation.indicator_code, Observation.group_code)
-    )
+    """Pooled similar-school counts (``fsm_band`` given) or phase quartiles (``fsm_band`` =
+    ``all``) for the periods: indicator_code, group_code, period, schools, numerator,
+    denominator, q1, median, q3."""
+    from ecm.models import SchoolBenchmark as B
+
+    statement = select(
+        B.indicator_code,
+        B.group_code,
+        B.period,
+        B.schools,
+        B.numerator,
+        B.denominator,
+        B.q1,
+        B.median,
+        B.q3,
+    ).where(B.phase == phase, B.fsm_band == fsm_band, B.period.in_(periods))
     return _frame(engine, statement)
 
 
@@ -501,27 +497,5 @@ def load_plan_targets(engine: Engine, la_code: str) -> pd.DataFrame:
         .join(Plan, Plan.id == Action.plan_id)
         .where(Plan.la_code == la_code)
         .order_by(Action.id)
-    )
-    return _frame(engine, statement)
-
-
-def load_phase_values(
-    engine: Engine, phase: str, indicator_codes: list[str], periods: list[str]
-) -> pd.DataFrame:
-    """All-pupil values of every school of a phase: indicator_code, period, area_code, value.
-
-    For ranking one school among its phase (only that school's own band is ever shown)."""
-    statement = (
-        select(
-            Observation.indicator_code, Observation.period, Observation.area_code, Observation.value
-        )
-        .join(School, School.urn == Observation.area_code)
-        .where(
-            Observation.indicator_code.in_(indicator_codes),
-            Observation.period.in_(periods),
-            Observation.level == "school",
-            Observation.group_code == "all",
-            School.phase == phase,
-        )
     )
     return _frame(engine, statement)

@@ -37,13 +37,14 @@ EXPECTED_TABLES = {
     "action_spend",
     "audit_log",
     "app_user",
+    "school_benchmark",
 }
 
 
 def test_schema_is_created_from_empty_and_upgrade_is_repeatable(engine) -> None:
     assert current_revision(engine) is None
     upgrade_schema(engine)
-    assert current_revision(engine) == head_revision() == "0001"
+    assert current_revision(engine) == head_revision() == "0002"
     assert EXPECTED_TABLES <= table_names(engine)
     upgrade_schema(engine)  # a second run changes nothing and does not fail
     assert schema_is_current(engine)
@@ -103,3 +104,12 @@ def test_a_failed_transaction_leaves_nothing_behind(engine) -> None:
         pass
     with engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM region")).scalar() == 0
+
+
+def test_upgrade_runs_each_migration_in_turn(engine) -> None:
+    upgrade_schema(engine, "0001")
+    assert current_revision(engine) == "0001"
+    assert "school_benchmark" not in table_names(engine)
+    upgrade_schema(engine)
+    assert current_revision(engine) == "0002"
+    assert "school_benchmark" in table_names(engine)

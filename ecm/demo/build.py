@@ -43,6 +43,7 @@ from ecm.models import (
     StatisticalNeighbour,
 )
 from ecm.store import bulk_insert, session_scope, upgrade_schema
+from ecm.summaries import refresh_school_benchmarks
 
 DEFAULT_SEED = 2008
 DEMO_FORMAT = "demo"
@@ -191,6 +192,8 @@ def build_demo(
         bulk_insert(connection, "observation", observations[OBSERVATION_COLUMNS])
         _insert_plans(session, plan_frames)
         bulk_insert(connection, "statistical_neighbour", statistical_neighbours(las))
+        report(0.9, "Summarising schools for comparisons")
+        refresh_school_benchmarks(connection)
         report(0.95, "Finishing")
     _analyse(engine)
     report(1.0, "Demo data ready")

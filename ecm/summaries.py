@@ -1,0 +1,73 @@
+"""Derived tables refreshed after every load, so that comparisons with all schools are lookups.
+
+``school_benchmark`` holds, per indicator, group, period and phase: the pooled counts of the
+schools in each FSM band ("similar schools"), and the quartiles of the phase's all-pupil values
+(for bottom-quartile flags). Computing these from 3.7 million figures takes seconds, too slow
+for a page or a command that wants one school's profile, and quick once per import.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, case, delete, func, select
+
+from ecm.benchmark import FSM_BAND_LABELS, FSM_BANDS
+from ecm.models import Observation, School, SchoolBenchmark
+from ecm.store import bulk_insert
+
+ALL_BANDS = "all"
+
+
+def fsm_band_expression():  # noqa: ANN201
+    """SQL CASE giving a school's FSM band label from its % FSM."""
+    whens = [
+        (School.percent_fsm < high, label)
+        for high, label in zip(FSM_BANDS[1:], FSM_BAND_LABELS, strict=True)
+    ]
+    return case(*whens, else_=FSM_BAND_LABELS[-1])
+
+
+def refresh_school_benchmarks(connection: Connection) -> int:
+    """Recompute ``school_benchmark`` from the stored school figures; returns its row count."""
+    connection.execute(delete(SchoolBenchmark))
+    band = fsm_band_expression().label("fsm_band")
+    pooled = select(
+        Observation.indicator_code,
+        Observation.group_code,
+        Observation.period,
+        School.phase,
+        band,
+        func.count().label("schools"),
+        func.sum(Observation.numerator).label("numerator"),
+        func.sum(Observation.denominator).label("denominator"),
+    ).join(School, School.urn == Observation.area_code)
+    pooled = pooled.where(
+        Observation.level == "school", School.phase.is_not(None), School.percent_fsm.is_not(None)
+    ).group_by(
+        Observation.indicator_code, Observation.group_code, Observation.period, School.phase, band
+    )
+    result = connection.execute(pooled)
+    bands = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    values = connection.execute(
+        select(Observation.indicator_code, Observation.period, School.phase, Observation.value)
+        .join(School, School.urn == Observation.area_code)
+        .where(
+            Observation.level == "school",
+            Observation.group_code == "all",
+            Observation.value.is_not(None),
+            School.phase.is_not(None),
+        )
+    )
+    frame = pd.DataFrame(values.fetchall(), columns=list(values.keys()))
+    if frame.empty and bands.empty:
+        return 0
+    grouped = frame.groupby(["indicator_code", "period", "phase"])["value"]
+    quartiles = grouped.quantile([0.25, 0.5, 0.75]).unstack()
+    quartiles.columns = ["q1", "median", "q3"]
+    quartiles["schools"] = grouped.size()
+    quartiles = quartiles.reset_index().assign(group_code="all", fsm_band=ALL_BANDS)
+    rows = pd.concat([bands, quartiles], ignore_index=True)
+    columns = [c.key for c in SchoolBenchmark.__table__.columns]
+    rows = rows.reindex(columns=columns)
+    return bulk_insert(connection, "school_benchmark", rows)
