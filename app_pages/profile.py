@@ -43,6 +43,8 @@ figures, gaps = screen_tables(profile)
 st.markdown(
     "Each figure has its 95% confidence interval. **▲ better** and **▼ worse** mean significantly "
     "different from the comparator at 95%; **● similar** means not significantly different. "
+    "Bands run from A (best quarter) to D (worst quarter) of all authorities, all regions, or "
+    "schools of the same phase. A **red-red** is worse than England and getting worse. "
     f"**c**: {MARKER_MEANINGS['c']}."
 )
 st.header("Areas of interest")

@@ -112,6 +112,9 @@ def run_init(_args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     with session_scope(engine) as session:
         sync_catalogue(session, catalogue)
+    from ecm.summaries import ensure_school_benchmarks
+
+    ensure_school_benchmarks(engine)
     state = (
         "created"
         if before is None

@@ -189,8 +189,14 @@ def _benchmarks(
         if code and not (level == area["level"] and code == area["code"]):
             rows = figures[(figures["level"] == level) & (figures["area_code"] == code)]
             comparators[name] = rows.set_index(key)["value"]
+    peers = pd.DataFrame()
+    if area["level"] in ("la", "region"):
+        peers = queries.load_peer_figures(engine, area["level"], sorted(periods))
     if area["level"] == "la":
-        comparators["statistical_neighbours"] = _neighbour_average(engine, area["code"], periods)
+        codes = queries.load_neighbour_codes(engine, area["code"])
+        neighbours = peers[peers["area_code"].isin(codes)]
+        # LAIT shows the simple average of the neighbours' values.
+        comparators["statistical_neighbours"] = neighbours.groupby(key)["value"].mean()
     if area["level"] == "school" and area.get("phase") and area.get("percent_fsm") is not None:
         comparators["similar_schools"] = _similar_schools(engine, area, periods)
     index = pd.MultiIndex.from_frame(current[key])
@@ -207,17 +213,67 @@ def _benchmarks(
             current["polarity"],
         )
         current[f"{name}_value"] = aligned
+    return _ranks(engine, current, peers, area, periods)
+
+
+def _ranks(
+    engine: Engine, current: pd.DataFrame, peers: pd.DataFrame, area: dict, periods: set[str]
+) -> pd.DataFrame:
+    """Rank (1 = best by polarity) and LAIT quartile band A-D of each figure in its set: all
+    LAs or all regions of the country; for a school, its phase's quartiles."""
+    current = current.copy()
+    current["rank"], current["of"], current["band"] = np.nan, np.nan, None
+    key = ["indicator_code", "group_code", "period"]
+    if area["level"] in ("la", "region") and not peers.empty:
+        ranked = peers[peers["value"].notna()].copy()
+        polarity = ranked["indicator_code"].map(
+            current.drop_duplicates("indicator_code").set_index("indicator_code")["polarity"]
+        )
+        ranked = ranked[polarity.notna().to_numpy()]
+        polarity = polarity[polarity.notna()]
+        parts = []
+        for direction, rows in ranked.groupby(polarity.to_numpy()):
+            grouped = rows.groupby(key)["value"]
+            ascending = direction == "lower_is_better"
+            rows = rows.assign(
+                rank=grouped.rank(method="min", ascending=ascending),
+                of=grouped.transform("size"),
+                position=grouped.rank(method="average", ascending=ascending, pct=True),
+            )
+            parts.append(rows)
+        if parts:
+            ranked = pd.concat(parts)
+            ranked["band"] = pd.cut(
+                ranked["position"],
+                [0, 0.25, 0.5, 0.75, 1.0],
+                labels=list("ABCD"),
+                include_lowest=True,
+            ).astype(str)
+            mine = ranked[ranked["area_code"] == area["code"]].set_index(key)
+            index = pd.MultiIndex.from_frame(current[key])
+            current["rank"] = mine["rank"].reindex(index).to_numpy()
+            current["of"] = mine["of"].reindex(index).to_numpy()
+            current["band"] = mine["band"].reindex(index).to_numpy()
+    elif area["level"] == "school" and area.get("phase"):
+        quartiles = queries.load_school_benchmarks(engine, area["phase"], "all", sorted(periods))
+        merged = current[key + ["value", "polarity"]].merge(
+            quartiles[["indicator_code", "period", "q1", "median", "q3"]],
+            on=["indicator_code", "period"],
+            how="left",
+        )
+        merged.loc[merged["group_code"] != "all", ["q1", "median", "q3"]] = np.nan
+        current["band"] = _band_from_quartiles(merged)
     return current
 
 
-def _neighbour_average(engine: Engine, la_code: str, periods: set[str]) -> pd.Series:
-    """The simple average of the statistical neighbours' values (LAIT's convention)."""
-    codes = queries.load_neighbour_codes(engine, la_code)
-    if not codes:
-        return pd.Series(dtype=float)
-    frames = [queries.load_la_figures(engine, codes, p) for p in periods]
-    figures = pd.concat(frames, ignore_index=True)
-    return figures.groupby(["indicator_code", "group_code", "period"])["value"].mean()
+def _band_from_quartiles(frame: pd.DataFrame) -> np.ndarray:
+    """A (best quarter) to D from a value and its set's quartiles, by polarity."""
+    value, q1, q2, q3 = (frame[c].to_numpy(float) for c in ("value", "q1", "median", "q3"))
+    higher = np.select([value >= q3, value >= q2, value >= q1], ["A", "B", "C"], "D")
+    lower = np.select([value <= q1, value <= q2, value <= q3], ["A", "B", "C"], "D")
+    band = np.where(frame["polarity"].to_numpy() == "lower_is_better", lower, higher).astype(object)
+    band[np.isnan(value) | np.isnan(q1)] = None
+    return band
 
 
 def _similar_schools(engine: Engine, area: dict, periods: set[str]) -> pd.Series:
@@ -283,8 +339,24 @@ def _observation_record(row) -> dict:  # noqa: ANN001
         "suppressed": bool(row.suppressed),
         "marker": row.marker if isinstance(row.marker, str) and row.marker else None,
         "benchmarks": benchmarks,
+        "benchmarks_998": {
+            name: getattr(row, f"vs_{name}_998", NOT_COMPARED) for name in benchmarks
+        },
+        "rank": _rank_record(row),
         "trend": row.trend,
+        "red_red": benchmarks.get("england") == "worse" and row.trend == "getting worse",
     }
+
+
+def _rank_record(row) -> dict | None:  # noqa: ANN001
+    """Rank and quartile band of a figure, where it has them."""
+    band = row.band if isinstance(row.band, str) and row.band in "ABCD" else None
+    if band is None:
+        return None
+    record = {"band": band}
+    if not pd.isna(row.rank):
+        record.update({"rank": int(row.rank), "of": int(row.of)})
+    return record
 
 
 def _gap_records(gaps: pd.DataFrame, periods: set[str], engine: Engine, area: dict) -> list[dict]:
@@ -412,7 +484,8 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                     f"vs {name.replace('_', ' ')}": COMPARISON_LABELS.get(word, word)
                     for name, word in o["benchmarks"].items()
                 },
-                "Trend": o["trend"],
+                "Band (A best)": _band_text(o["rank"]),
+                "Trend": o["trend"] + (" · red-red" if o["red_red"] else ""),
             }
         )
     titles = {o["indicator"]: o["title"] for o in profile["observations"]}
@@ -449,6 +522,15 @@ def _gap_order(gap: dict, unit: str | None) -> tuple:
         return (not gap["significant"], 0, -size)
     base = abs(gap.get("comparator_value") or 0) or 1.0
     return (not gap["significant"], 1, -size / base)
+
+
+def _band_text(rank: dict | None) -> str:
+    """'B (rank 40 of 150)' or 'B'."""
+    if not rank:
+        return ""
+    if "rank" in rank:
+        return f"{rank['band']} (rank {rank['rank']} of {rank['of']})"
+    return rank["band"]
 
 
 def _fmt(value: float | None, decimals: int = 1) -> str:

@@ -467,13 +467,23 @@ def load_neighbour_codes(engine: Engine, la_code: str) -> list[str]:
         )
 
 
-def load_la_figures(engine: Engine, la_codes: list[str], period: str) -> pd.DataFrame:
-    """LA-level figures of several LAs in one period, after disclosure control."""
+def load_peer_figures(engine: Engine, level: str, periods: list[str]) -> pd.DataFrame:
+    """Every LA's (or region's) figures in the periods, after disclosure control: the set an
+    area is ranked in and its neighbours are averaged from."""
     from ecm.disclosure import apply_disclosure_control
 
-    figures = _figures(engine, "la", la_codes)
-    figures = figures[figures["period"] == period]
-    return apply_disclosure_control(figures, indicator_statistics(engine))
+    if level == "la":
+        with engine.connect() as connection:
+            rows = connection.execute(select(LocalAuthority.code, LocalAuthority.region_code)).all()
+    elif level == "region":
+        with engine.connect() as connection:
+            rows = connection.execute(select(Region.code, Region.country_code)).all()
+    else:
+        raise ValueError(f"peers are LAs or regions, not {level!r}")
+    parent_of = pd.Series(dict(rows))
+    figures = _figures(engine, level, list(parent_of.index))
+    figures = figures[figures["period"].isin(periods)]
+    return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parent_of)
 
 
 def load_plan_targets(engine: Engine, la_code: str) -> pd.DataFrame:

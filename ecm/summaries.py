@@ -9,7 +9,7 @@ for a page or a command that wants one school's profile, and quick once per impo
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, case, delete, func, select
+from sqlalchemy import Connection, Engine, case, delete, exists, func, select
 
 from ecm.benchmark import FSM_BAND_LABELS, FSM_BANDS
 from ecm.models import Observation, School, SchoolBenchmark
@@ -25,6 +25,19 @@ def fsm_band_expression():  # noqa: ANN201
         for high, label in zip(FSM_BANDS[1:], FSM_BAND_LABELS, strict=True)
     ]
     return case(*whens, else_=FSM_BAND_LABELS[-1])
+
+
+def ensure_school_benchmarks(engine: Engine) -> bool:
+    """Fill ``school_benchmark`` if it is empty while school figures exist (a store made before
+    the table existed); returns True when it refreshed."""
+    with engine.connect() as connection:
+        has_summary = connection.scalar(select(exists().where(SchoolBenchmark.schools > 0)))
+        has_schools = connection.scalar(select(exists().where(Observation.level == "school")))
+    if has_summary or not has_schools:
+        return False
+    with engine.begin() as connection:
+        refresh_school_benchmarks(connection)
+    return True
 
 
 def refresh_school_benchmarks(connection: Connection) -> int:

@@ -46,7 +46,10 @@ def ensure_store() -> None:
     """
     eng = engine()
     if not schema_is_current(eng):
+        from ecm.summaries import ensure_school_benchmarks
+
         upgrade_schema(eng)
+        ensure_school_benchmarks(eng)
     if os.environ.get("ECM_AUTO_DEMO", "1") == "0" or not queries.store_is_empty(eng):
         return
     from ecm.demo.build import build_demo

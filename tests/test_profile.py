@@ -148,3 +148,24 @@ def test_unknown_places_and_bad_periods_fail_clearly(demo_database_url, args, me
 def test_period_aliases() -> None:
     assert period_aliases("2008/09") == {"2008/09", "2008-09", "2009", "200809"}
     assert pd.Series(["2008/09"]).isin(period_aliases("2008/09")).all()
+
+
+def test_ranks_bands_strict_benchmarks_and_red_red_are_reported(demo_engine) -> None:
+    profile = build_profile(demo_engine, "la", "Z10000001", "2009/10")
+    ks2 = next(
+        o for o in profile["observations"] if (o["indicator"], o["group"]) == ("ni_73", "all")
+    )
+    assert ks2["rank"]["of"] == 4 and 1 <= ks2["rank"]["rank"] <= 4
+    assert ks2["rank"]["band"] in {"A", "B", "C", "D"}
+    assert set(ks2["benchmarks_998"]) == set(ks2["benchmarks"])
+    # 99.8% is stricter: nothing significant there is "similar" at 95%.
+    for o in profile["observations"]:
+        for name, word in o["benchmarks_998"].items():
+            if word in {"better", "worse"}:
+                assert o["benchmarks"][name] == word
+        assert o["red_red"] == (
+            o["benchmarks"].get("england") == "worse" and o["trend"] == "getting worse"
+        )
+    school = build_profile(demo_engine, "school", "900003")
+    bands = {o["rank"]["band"] for o in school["observations"] if o["rank"]}
+    assert bands <= {"A", "B", "C", "D"} and bands
