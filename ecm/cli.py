@@ -51,6 +51,26 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2008, help="random seed (default 2008)")
     demo.set_defaults(handler=run_demo)
 
+    imports = commands.add_parser(
+        "import",
+        help="import published files (performance tables, GIAS, Fingertips series)",
+        description="Import files the field publishes. Each file is checked and loaded in one "
+        "transaction: a rejected file changes nothing and every problem is listed with its "
+        "line and column. Re-importing a file adds nothing; a newer file for the same period "
+        "replaces the older figures.",
+    )
+    imports.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
+    imports.add_argument(
+        "--format",
+        default="auto",
+        help="auto (from the header) or one of: " + ", ".join(FORMAT_NAMES),
+    )
+    imports.add_argument(
+        "--period", help="the academic year, e.g. 2018/19, when the file name lacks it"
+    )
+    imports.add_argument("--dry-run", action="store_true", help="check the files, write nothing")
+    imports.set_defaults(handler=run_import)
+
     profile = commands.add_parser(
         "profile",
         help="the whole profile of one school, LA or region for a period",
@@ -153,6 +173,33 @@ def run_demo(args: argparse.Namespace) -> int:
         f"{summary.observations:,} figures, {summary.actions} plan actions "
         f"in {time.perf_counter() - started:.1f} s ({_safe_url(database_url())})"
     )
+    return 0
+
+
+FORMAT_NAMES = ("ks2", "ks4", "absence", "census", "destinations", "gias", "fingertips")
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``import``: each file in turn; stops at the first rejected file (earlier ones stay)."""
+    from pathlib import Path
+
+    from ecm.importers import import_file
+
+    if args.format != "auto" and args.format not in FORMAT_NAMES:
+        print(f"error: unknown format {args.format!r}", file=sys.stderr)
+        return 2
+    engine = make_engine()
+    for path in args.paths:
+        if not Path(path).is_file():
+            print(f"error: {path}: no such file", file=sys.stderr)
+            return 2
+        outcome = import_file(engine, Path(path), args.format, args.period, args.dry_run)
+        extra = f", replacing {outcome.superseded:,} older figures" if outcome.superseded else ""
+        notes = f" ({'; '.join(outcome.notes)})" if outcome.notes else ""
+        print(
+            f"{outcome.file_name}: {outcome.status} as {outcome.format}: "
+            f"{outcome.figures:,} figures{extra}{notes}"
+        )
     return 0
 
 

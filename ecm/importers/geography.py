@@ -1,0 +1,114 @@
+"""The real geography an import names: LAs by their DfE number, their regions, and schools.
+
+``data/local_authorities.csv`` lists every LA in England with its DfE number, ONS code, name
+and Government Office region (from DfE open data). A file that names an LA creates it, with its
+region, if the store does not have it yet; schools are created from a file's own columns and
+enriched by later files (a register import fills in what a results file lacks).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from ecm.config import DATA_DIR, ENGLAND_CODE
+from ecm.models import LocalAuthority, Region, School
+from ecm.store import bulk_insert
+
+LA_LOOKUP_FILE = DATA_DIR / "local_authorities.csv"
+SCHOOL_FIELDS = (
+    "laestab",
+    "name",
+    "la_code",
+    "phase",
+    "school_type",
+    "status",
+    "number_on_roll",
+    "percent_fsm",
+)
+
+
+@cache
+def la_lookup() -> pd.DataFrame:
+    """Every English LA: old_code (index), ons_code, name, region_code, region_name."""
+    return pd.read_csv(LA_LOOKUP_FILE, dtype=str).set_index("old_code")
+
+
+@cache
+def _ons_codes() -> dict[str, str]:
+    return la_lookup()["ons_code"].to_dict()
+
+
+def ons_code(old_code: str) -> str | None:
+    """The ONS code of an LA number such as 850 (None if unknown)."""
+    return _ons_codes().get(str(old_code).strip().zfill(3))
+
+
+def ensure_las(
+    connection: Connection, old_codes: set[str], region_codes: set[str] | None = None
+) -> None:
+    """Create the named LAs and regions (and the LAs' regions) where the store lacks them."""
+    lookup = la_lookup()
+    wanted = lookup.loc[sorted(c for c in old_codes if c in lookup.index)]
+    named_regions = lookup[lookup["region_code"].isin(region_codes or set())]
+    have_regions = set(connection.scalars(select(Region.code)).all())
+    regions = pd.concat([wanted, named_regions]).drop_duplicates("region_code")
+    new_regions = regions[~regions["region_code"].isin(have_regions)]
+    bulk_insert(
+        connection,
+        "region",
+        pd.DataFrame(
+            {
+                "code": new_regions["region_code"],
+                "name": new_regions["region_name"],
+                "country_code": ENGLAND_CODE,
+                "fictional": False,
+            }
+        ),
+    )
+    if wanted.empty:
+        return
+    have_las = set(connection.scalars(select(LocalAuthority.code)).all())
+    new_las = wanted[~wanted["ons_code"].isin(have_las)]
+    bulk_insert(
+        connection,
+        "local_authority",
+        pd.DataFrame(
+            {
+                "code": new_las["ons_code"],
+                "old_code": new_las.index,
+                "name": new_las["name"],
+                "region_code": new_las["region_code"],
+                "fictional": False,
+            }
+        ),
+    )
+
+
+def ensure_schools(connection: Connection, schools: pd.DataFrame) -> None:
+    """Create new schools and fill in missing facts of known ones (never blanking a fact)."""
+    if schools.empty:
+        return
+    schools = schools.drop_duplicates("urn", keep="last")
+    existing = pd.read_sql_query(
+        select(School.urn, *[getattr(School, f) for f in SCHOOL_FIELDS]).where(
+            School.urn.in_(list(schools["urn"]))
+        ),
+        connection,
+    )
+    new = schools[~schools["urn"].isin(existing["urn"])].copy()
+    if not new.empty:
+        # A results file without names (census, absence) still creates the school; a register
+        # import fills the name in later.
+        names = new["name"] if "name" in new else pd.Series(None, index=new.index)
+        new["name"] = names.fillna("School URN " + new["urn"].astype(str))
+        frame = new.reindex(columns=["urn", *SCHOOL_FIELDS])
+        frame["fictional"] = False
+        bulk_insert(connection, "school", frame)
+    known = schools[schools["urn"].isin(existing["urn"])]
+    for row in known.to_dict("records"):
+        values = {f: row[f] for f in SCHOOL_FIELDS if f in row and not pd.isna(row[f])}
+        if values:
+            connection.execute(School.__table__.update().where(School.urn == row["urn"]), values)

@@ -1,0 +1,270 @@
+"""DfE school performance tables: KS2 and KS4 results, absence, census and KS4 destinations.
+
+One row per school (plus LA and national rows); columns split by pupil group. Columns are
+mapped by name, never by position, through ``data/mappings/performance_tables.csv``, so a new
+year or a new measure is a data change. Where a file gives a percentage and its group's size,
+the numerator is derived (percentage x size / 100, rounded) so that intervals can be computed;
+published limits (progress scores, Progress 8) are kept.
+
+Row types (``RECTYPE``): KS2 1 mainstream, 2 special, 3 LA, 5 England (state-funded); KS4 1, 2,
+4 LA, 7 England (state-funded); destinations 1, 2, ``LA``, ``NAT``. The England rows of all
+schools including independent ones (KS2 4, KS4 5) are not loaded: the state-funded figure is
+the national comparator the tables themselves use.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import cache
+
+import pandas as pd
+
+from ecm.config import DATA_DIR, ENGLAND_CODE
+from ecm.errors import DataError, DataProblem
+from ecm.importers.geography import ons_code
+from ecm.importers.reader import Table
+from ecm.importers.values import BadNumber, parse_cell
+from ecm.importers.writer import ParsedFile
+
+MAPPING_FILE = DATA_DIR / "mappings" / "performance_tables.csv"
+MAX_PROBLEMS = 50
+#: (format, RECTYPE) -> level; formats without RECTYPE take every row with a URN as a school.
+ROW_LEVELS = {
+    "ks2": {"1": "school", "2": "school", "3": "la", "5": "england"},
+    "ks4": {"1": "school", "2": "school", "4": "la", "7": "england"},
+    "destinations": {"1": "school", "2": "school", "LA": "la", "NAT": "england"},
+}
+PHASES = {"ks2": "primary", "ks4": "secondary"}
+#: Columns that identify each format (all must be present, in any case).
+SIGNATURES = {
+    "ks2": ("RECTYPE", "URN", "PTRWM_EXP", "TELIG"),
+    "ks4": ("RECTYPE", "URN", "ATT8SCR", "TPUP"),
+    "destinations": ("RECTYPE", "URN", "OVERALL_DESTPER", "COHORT"),
+    "absence": ("URN", "PERCTOT", "PPERSABS10"),
+    "census": ("URN", "NOR", "PNUMFSMEVER"),
+}
+
+
+@cache
+def mappings() -> pd.DataFrame:
+    """The column -> indicator and group mapping of every performance-table format."""
+    with MAPPING_FILE.open(encoding="utf-8") as handle:
+        return pd.DataFrame(list(csv.DictReader(handle))).fillna("")
+
+
+def detect(table: Table) -> str | None:
+    """The performance-table format a header belongs to, or None."""
+    for name, columns in SIGNATURES.items():
+        if all(table.column(c) is not None for c in columns):
+            return name
+    return None
+
+
+def period_from_name(name: str) -> str | None:
+    """2018-2019_850_ks2final.csv or england-2018-19/... -> 2018/19."""
+    match = re.search(r"(20\d{2})[-_](20\d{2}|\d{2})(?!\d)", name)
+    if not match:
+        return None
+    start = int(match.group(1))
+    return f"{start}/{str(start + 1)[-2:]}"
+
+
+def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> ParsedFile:
+    """Turn a performance-table file into figures, schools and the LAs it names.
+
+    ``units`` maps indicator code to unit (to reject percentages over 100).
+    """
+    rules = mappings()
+    rules = rules[rules["format"] == kind]
+    columns = {c: table.column(c) for c in _named_columns(rules)}
+    mapped = rules[rules["column"].map(lambda c: columns.get(c) is not None)]
+    if mapped.empty:
+        raise DataError([DataProblem(table.name, 1, None, f"no {kind} measure columns found")])
+    # Plain tuples: pandas row access inside a loop over 20,000 rows would dominate the time.
+    rule_list = list(mapped.itertuples(index=False, name="Rule"))
+    problems: list[DataProblem] = []
+    figures: list[dict] = []
+    schools: list[dict] = []
+    la_codes: set[str] = set()
+    seen: dict[tuple[str, str], int] = {}
+    skipped = 0
+    position = {
+        name: table.column(name)
+        for name in (
+            "RECTYPE",
+            "URN",
+            "LEA",
+            "LA",
+            "ESTAB",
+            "SCHNAME",
+            "SCHOOLTYPE",
+            "NOR",
+            "TOTPUPS",
+        )
+    }
+
+    def cell(fields: list[str], name: str | None) -> str:
+        index = position.get(name) if name in position else columns.get(name)
+        return fields[index].strip() if index is not None and index < len(fields) else ""
+
+    for line, fields in table.rows:
+        level = _level(kind, cell(fields, "RECTYPE"), cell(fields, "URN"))
+        if level is None:
+            skipped += 1
+            continue
+        la_number = (
+            (cell(fields, "LEA") or cell(fields, "LA")).zfill(3)
+            if (cell(fields, "LEA") or cell(fields, "LA"))
+            else ""
+        )
+        if level == "england":
+            area = ENGLAND_CODE
+        elif level == "la":
+            area = ons_code(la_number) if la_number else None
+            if area is None:
+                problems.append(
+                    DataProblem(table.name, line, "LEA", f"{la_number!r} is not an LA number")
+                )
+                continue
+            la_codes.add(la_number)
+        else:
+            area = cell(fields, "URN")
+            if not area.isdigit():
+                problems.append(DataProblem(table.name, line, "URN", f"{area!r} is not a URN"))
+                continue
+            if la_number and ons_code(la_number) is None:
+                problems.append(
+                    DataProblem(table.name, line, "LEA", f"{la_number!r} is not an LA number")
+                )
+                continue
+            if la_number:
+                la_codes.add(la_number)
+            schools.append(_school(kind, fields, cell, area, la_number))
+        if (level, area) in seen:
+            problems.append(
+                DataProblem(
+                    table.name,
+                    line,
+                    "URN" if level == "school" else "LEA",
+                    f"{area} appears twice (first on line {seen[(level, area)]:,})",
+                )
+            )
+            continue
+        seen[(level, area)] = line
+        for rule in rule_list:
+            try:
+                value, marker = parse_cell(cell(fields, rule.column))
+                denominator, _ = (
+                    parse_cell(cell(fields, rule.denominator)) if rule.denominator else (None, None)
+                )
+                numerator, _ = (
+                    parse_cell(cell(fields, rule.numerator)) if rule.numerator else (None, None)
+                )
+                lower, _ = parse_cell(cell(fields, rule.lower)) if rule.lower else (None, None)
+                upper, _ = parse_cell(cell(fields, rule.upper)) if rule.upper else (None, None)
+            except BadNumber as error:
+                problems.append(DataProblem(table.name, line, rule.column, str(error)))
+                continue
+            if value is None and marker is None:
+                continue
+            unit = units.get(rule.indicator, "")
+            if value is not None and unit == "%" and not 0 <= value <= 100:
+                problems.append(
+                    DataProblem(table.name, line, rule.column, f"{value:g}% is outside 0-100%")
+                )
+                continue
+            if denominator is not None and denominator < 0:
+                problems.append(
+                    DataProblem(
+                        table.name, line, rule.denominator, f"negative count {denominator:g}"
+                    )
+                )
+                continue
+            if numerator is not None and denominator is not None and numerator > denominator:
+                problems.append(
+                    DataProblem(
+                        table.name,
+                        line,
+                        rule.numerator,
+                        f"{numerator:g} is more than its denominator {denominator:g}",
+                    )
+                )
+                continue
+            if numerator is None and value is not None and denominator is not None and unit == "%":
+                numerator = round(value * denominator / 100)
+            figures.append(
+                {
+                    "indicator_code": rule.indicator,
+                    "level": level,
+                    "area_code": area,
+                    "group_code": rule.group,
+                    "period": period,
+                    "value": value,
+                    "numerator": numerator,
+                    "denominator": denominator,
+                    "lower_ci": lower,
+                    "upper_ci": upper,
+                    "marker": marker,
+                }
+            )
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    if problems:
+        raise DataError(problems)
+    observations = pd.DataFrame(figures)
+    if observations.empty:
+        raise DataError([DataProblem(table.name, None, None, "no figures found in the file")])
+    return ParsedFile(
+        file_name=table.name,
+        format=kind,
+        observations=observations,
+        la_codes=la_codes,
+        schools=pd.DataFrame(schools),
+        rows_read=len(table.rows),
+        rows_skipped=skipped,
+    )
+
+
+def _named_columns(rules: pd.DataFrame) -> set[str]:
+    names = set()
+    for column in ("column", "numerator", "denominator", "lower", "upper"):
+        names |= {n for n in rules[column] if n}
+    return names
+
+
+def _level(kind: str, rectype: str, urn: str) -> str | None:
+    if kind in ROW_LEVELS:
+        return ROW_LEVELS[kind].get(rectype)
+    return "school" if urn.isdigit() else None
+
+
+def _school(kind: str, fields: list[str], cell, urn: str, la_number: str) -> dict:  # noqa: ANN001
+    """The register facts a results file carries about a school."""
+    phase = PHASES.get(kind)
+    if cell(fields, "RECTYPE") == "2":
+        phase = "special"
+    school_type = cell(fields, "SCHOOLTYPE") or None
+    if kind in ("census", "absence") and school_type:
+        lowered = school_type.lower()
+        phase = (
+            "special"
+            if "special" in lowered
+            else "secondary"
+            if "secondary" in lowered
+            else "primary"
+            if "primary" in lowered
+            else None
+        )
+    roll = cell(fields, "NOR") or cell(fields, "TOTPUPS")
+    return {
+        "urn": urn,
+        "laestab": f"{la_number}{cell(fields, 'ESTAB').zfill(4)}"
+        if la_number and cell(fields, "ESTAB")
+        else None,
+        "name": cell(fields, "SCHNAME") or None,
+        "la_code": ons_code(la_number) if la_number else None,
+        "phase": phase,
+        "school_type": school_type,
+        "number_on_roll": int(float(roll)) if roll.replace(".", "", 1).isdigit() else None,
+    }

@@ -1,0 +1,43 @@
+"""Numbers and markers in published cells: "63%", "1,380", "SUPP", "x", "-", "NA"."""
+
+from __future__ import annotations
+
+import re
+
+#: Cells that stand in for a number, by the publishers that use them.
+MARKERS = {
+    "SUPP", "NE", "NA", "NP", "LOWCOV", "LOW COV", "NEW", "NR", "SP", "DNS", "NEXT",
+    "x", "c", "z", "u", "low", "..", ":", "-", "*", "~",
+}  # fmt: skip
+_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+class BadNumber(ValueError):
+    """A cell that is neither a number nor a known marker."""
+
+
+def parse_cell(text: str | None) -> tuple[float | None, str | None]:
+    """(value, marker) of a cell: a number (percent signs and thousands separators allowed),
+    a marker, or (None, None) when blank. BadNumber for anything else."""
+    cell = (text or "").strip()
+    if not cell:
+        return None, None
+    if cell in MARKERS or cell.upper() in {
+        "SUPP",
+        "NE",
+        "NA",
+        "NP",
+        "LOWCOV",
+        "NEW",
+        "NR",
+        "SP",
+        "DNS",
+    }:
+        return None, cell.upper() if cell.upper() in {"SUPP", "LOWCOV", "NEW"} else cell
+    number = cell[:-1].strip() if cell.endswith("%") else cell
+    if _THOUSANDS.match(number):
+        number = number.replace(",", "")
+    try:
+        return float(number), None
+    except ValueError:
+        raise BadNumber(f"{cell!r} is not a number") from None

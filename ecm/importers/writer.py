@@ -1,0 +1,164 @@
+"""Writing one file's figures: one transaction, a provenance batch, supersession, no repeats.
+
+A file already imported (same SHA-256) adds nothing. A newer file with figures for the same
+indicator, place, group and period replaces the older figures; the older batch stays in the
+import history, marked superseded once none of its figures remain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine, and_, delete, exists, select
+
+from ecm.importers.geography import ensure_las, ensure_schools
+from ecm.models import ImportBatch, Observation
+from ecm.store import bulk_insert, session_scope
+from ecm.summaries import refresh_school_benchmarks
+
+OBSERVATION_COLUMNS = [
+    "indicator_code",
+    "level",
+    "area_code",
+    "group_code",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "lower_ci",
+    "upper_ci",
+    "marker",
+]
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
+
+
+@dataclass
+class ParsedFile:
+    """What an importer made of a file, before anything is written."""
+
+    file_name: str
+    format: str
+    observations: pd.DataFrame
+    la_codes: set[str] = field(default_factory=set)  # DfE LA numbers named by the file
+    region_codes: set[str] = field(default_factory=set)  # ONS region codes named by the file
+    schools: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rows_read: int = 0
+    rows_skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+    licence: str = OGL
+    after_write: object = None  # optional callable(connection) for extra tables
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to a file."""
+
+    file_name: str
+    format: str
+    status: str  # loaded, already imported, checked (dry run)
+    figures: int
+    superseded: int = 0
+    batch_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def checksum(raw: bytes) -> str:
+    """SHA-256 of a file's bytes."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def write_parsed(
+    engine: Engine, parsed: ParsedFile, digest: str, user: str, dry_run: bool = False
+) -> ImportOutcome:
+    """Write a parsed file in one transaction (or, with ``dry_run``, only report)."""
+    figures = parsed.observations
+    if dry_run:
+        return ImportOutcome(
+            parsed.file_name, parsed.format, "checked", len(figures), notes=parsed.notes
+        )
+    with session_scope(engine) as session:
+        done = session.scalar(
+            select(exists().where(ImportBatch.checksum == digest, ImportBatch.status != "rejected"))
+        )
+        if done:
+            return ImportOutcome(parsed.file_name, parsed.format, "already imported", 0)
+        connection = session.connection()
+        ensure_las(connection, parsed.la_codes, parsed.region_codes)
+        ensure_schools(connection, parsed.schools)
+        batch = ImportBatch(
+            file_name=parsed.file_name,
+            checksum=digest,
+            format=parsed.format,
+            imported_by=user,
+            rows_loaded=len(figures),
+            rows_rejected=parsed.rows_skipped,
+            status="loaded",
+            licence=parsed.licence,
+            note="; ".join(parsed.notes) or None,
+        )
+        session.add(batch)
+        session.flush()
+        superseded = _remove_older(connection, figures)
+        frame = figures.reindex(columns=OBSERVATION_COLUMNS).assign(batch_id=batch.id)
+        bulk_insert(connection, "observation", frame)
+        _mark_superseded(session, batch.id)
+        if parsed.after_write is not None:
+            parsed.after_write(connection)
+        if not figures.empty and (figures["level"] == "school").any():
+            refresh_school_benchmarks(connection)
+        return ImportOutcome(
+            parsed.file_name,
+            parsed.format,
+            "loaded",
+            len(figures),
+            superseded,
+            batch.id,
+            parsed.notes,
+        )
+
+
+def _remove_older(connection, figures: pd.DataFrame) -> int:  # noqa: ANN001
+    """Delete stored figures that the new file replaces; returns how many."""
+    removed = 0
+    if figures.empty:
+        return removed
+    keys = ["indicator_code", "level", "group_code", "period"]
+    for (indicator, level, group, period), rows in figures.groupby(keys):
+        areas = rows["area_code"].unique().tolist()
+        for start in range(0, len(areas), 500):
+            result = connection.execute(
+                delete(Observation).where(
+                    and_(
+                        Observation.indicator_code == indicator,
+                        Observation.level == level,
+                        Observation.group_code == group,
+                        Observation.period == period,
+                        Observation.area_code.in_(areas[start : start + 500]),
+                    )
+                )
+            )
+            removed += result.rowcount or 0
+    return removed
+
+
+def _mark_superseded(session, current_batch: int) -> None:  # noqa: ANN001
+    """Older loaded batches left without figures become "superseded"."""
+    empty = (
+        select(ImportBatch.id)
+        .where(
+            ImportBatch.status == "loaded",
+            ImportBatch.id != current_batch,
+            ImportBatch.rows_loaded > 0,
+        )
+        .where(~exists().where(Observation.batch_id == ImportBatch.id))
+    )
+    ids = session.scalars(empty).all()
+    if ids:
+        session.execute(
+            ImportBatch.__table__.update()
+            .where(ImportBatch.id.in_(ids))
+            .values(status="superseded")
+        )
+    session.flush()

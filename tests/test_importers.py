@@ -1,0 +1,429 @@
+"""Importers on the real published files, and on malformed variants made from them.
+
+Every variant must be rejected with a message naming the file (and line and column where there
+is one), and must leave the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from ecm.catalogue import load_catalogue, sync_catalogue
+from ecm.errors import DataError
+from ecm.importers import import_file
+from ecm.store import make_engine, session_scope, upgrade_schema
+from tests.conftest import drop_database, new_database_url
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+PT = REAL / "performance-tables"
+KS2 = PT / "hampshire" / "2018-2019_850_ks2final.csv"
+KS4 = PT / "hampshire" / "2017-2018_850_ks4final.csv"
+CENSUS = PT / "england-2018-19" / "england_census.csv"
+ABSENCE = PT / "england-2018-19" / "england_abs.csv"
+DESTINATIONS = PT / "england-2018-19" / "england_ks4-pupdest.csv"
+GIAS = REAL / "gias" / "20220420_gias.csv"
+NEETS = REAL / "fingertips-tidy" / "neets.csv"
+TABLES = ("region", "local_authority", "school", "observation", "import_batch")
+
+
+def fresh_engine(folder: Path):
+    url = new_database_url(folder)
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with session_scope(engine) as session:
+        sync_catalogue(session, load_catalogue())
+    return url, engine
+
+
+def fingerprint(engine) -> dict[str, str]:
+    """Row count and a checksum of every row of the tables an import writes."""
+    prints = {}
+    with engine.connect() as connection:
+        for table in TABLES:
+            rows = connection.execute(text(f"SELECT * FROM {table}")).all()
+            digest = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
+            prints[table] = f"{len(rows)}:{digest}"
+    return prints
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A store holding one real KS2 file, for rejection tests to leave untouched."""
+    url, engine = fresh_engine(tmp_path_factory.mktemp("importers"))
+    import_file(engine, KS2)
+    yield engine
+    engine.dispose()
+    drop_database(url)
+
+
+def read(engine, sql: str, **params):
+    with engine.connect() as connection:
+        return connection.execute(text(sql), params).all()
+
+
+# --- the real files ------------------------------------------------------------------------
+
+
+def test_every_school_file_imports_with_values_as_published(tmp_path) -> None:
+    url, engine = fresh_engine(tmp_path)
+    try:
+        outcomes = [
+            import_file(engine, path) for path in (GIAS, *sorted((PT / "hampshire").glob("*.csv")))
+        ]
+        outcomes += [import_file(engine, path) for path in (CENSUS, ABSENCE, DESTINATIONS)]
+        assert [o.status for o in outcomes] == ["loaded"] * len(outcomes)
+        assert [o.format for o in outcomes] == [
+            "gias", "ks2", "ks4", "ks2", "ks4", "ks2", "census", "absence", "destinations",
+        ]  # fmt: skip
+        # Hampshire KS2 2018-19, LA row: 3,263 disadvantaged pupils, 49% vs 73%.
+        la = {
+            g: (v, n, d)
+            for g, v, n, d in read(
+                engine,
+                "SELECT group_code, value, numerator, denominator FROM observation "
+                "WHERE level = 'la' AND area_code = 'E10000014' AND period = '2018/19' "
+                "AND indicator_code = 'ptrwm_exp'",
+            )
+        }
+        assert la["disadvantaged"] == (49.0, round(0.49 * 3263), 3263.0)
+        assert la["not_disadvantaged"][0] == 73.0 and la["all"][2] == 14855
+        # A school row, as in the raw file: Anstey Junior School 63% of 60, disadvantaged 61% of 18.
+        school = {
+            g: (v, d)
+            for g, v, d in read(
+                engine,
+                "SELECT group_code, value, denominator FROM observation WHERE level = 'school' "
+                "AND area_code = '115851' AND period = '2018/19' AND indicator_code = 'ptrwm_exp'",
+            )
+        }
+        assert school["all"] == (63.0, 60.0) and school["disadvantaged"] == (61.0, 18.0)
+        # Markers survive: Treloar School's disadvantaged Attainment 8 is published as NP.
+        assert read(
+            engine,
+            "SELECT marker FROM observation WHERE area_code = '116636' AND indicator_code = "
+            "'att8scr' AND group_code = 'disadvantaged' AND period = '2017/18'",
+        ) == [("NP",)]
+        # Progress 8 keeps its published interval.
+        assert read(
+            engine,
+            "SELECT value, lower_ci, upper_ci FROM observation WHERE area_code = '137315' "
+            "AND indicator_code = 'p8mea' AND group_code = 'all' AND period = '2017/18'",
+        ) == [(0.02, -0.23, 0.26)]
+        # The census names schools all over England: their LAs exist, from the lookup.
+        assert read(engine, "SELECT COUNT(*) FROM local_authority")[0][0] >= 150
+        assert read(engine, "SELECT name, phase FROM school WHERE urn = '115851'") == [
+            ("Anstey Junior School", "primary")
+        ]
+        # Absence for the first row of the file: PERCTOT 2.6, PPERSABS10 3.4 for URN 100000.
+        assert sorted(
+            read(
+                engine,
+                "SELECT indicator_code, value FROM observation WHERE area_code = '100000' "
+                "AND indicator_code IN ('perctot', 'ppersabs10')",
+            )
+        ) == [("perctot", 2.6), ("ppersabs10", 3.4)]
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+def test_every_fingertips_series_imports(tmp_path) -> None:
+    url, engine = fresh_engine(tmp_path)
+    try:
+        for path in sorted((REAL / "fingertips-tidy").glob("*.csv")):
+            outcome = import_file(engine, path)
+            assert outcome.status == "loaded" and outcome.figures > 100, path.name
+        # neets.csv: Hartlepool (E06000001) 2016 is in the file; England too.
+        rows = read(
+            engine,
+            "SELECT level, value FROM observation WHERE indicator_code = 'neet_16_17' "
+            "AND area_code IN ('E92000001') ORDER BY period",
+        )
+        assert rows and all(level == "england" for level, _ in rows)
+        raw = NEETS.read_text(encoding="utf-8").splitlines()
+        hartlepool = next(
+            line for line in raw if line.startswith("E06000001,") and ",2016," in line
+        )
+        published = float(hartlepool.split(",")[3])
+        assert read(
+            engine,
+            "SELECT value FROM observation WHERE indicator_code = 'neet_16_17' "
+            "AND area_code = 'E06000001' AND period = '2016'",
+        ) == [(published,)]
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+def test_importing_the_same_file_twice_adds_nothing(store) -> None:
+    before = fingerprint(store)
+    outcome = import_file(store, KS2)
+    assert outcome.status == "already imported" and outcome.figures == 0
+    assert fingerprint(store) == before
+
+
+def test_a_newer_file_for_the_same_period_supersedes_the_older_figures(tmp_path, store) -> None:
+    changed = tmp_path / "2018-2019_850_ks2final.csv"
+    raw = KS2.read_bytes().replace(b"Anstey Junior School,", b"Anstey Junior School,", 1)
+    lines = raw.split(b"\n")
+    header = lines[0].decode("utf-8-sig").split(",")
+    position = header.index("PTRWM_EXP")
+    fields = lines[1].decode().split(",")
+    fields[position] = "65%"
+    lines[1] = ",".join(fields).encode()
+    changed.write_bytes(b"\n".join(lines))
+    url, engine = fresh_engine(tmp_path)
+    try:
+        import_file(engine, KS2)
+        outcome = import_file(engine, changed)
+        assert outcome.status == "loaded" and outcome.superseded == outcome.figures
+        assert read(
+            engine,
+            "SELECT value FROM observation WHERE area_code = '115851' AND indicator_code = "
+            "'ptrwm_exp' AND group_code = 'all' AND period = '2018/19'",
+        ) == [(65.0,)]
+        history = read(engine, "SELECT status FROM import_batch ORDER BY id")
+        assert history == [("superseded",), ("loaded",)]
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+def test_crlf_lf_bom_or_not_import_the_same(tmp_path) -> None:
+    raw = KS4.read_bytes()
+    plain = raw.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+    variants = {
+        "lf-bom.csv": b"\xef\xbb\xbf" + plain,
+        "lf.csv": plain,
+        "crlf.csv": plain.replace(b"\n", b"\r\n"),
+    }
+    results = []
+    for name, content in variants.items():
+        path = tmp_path / f"2017-2018_850_ks4final-{name}"
+        path.write_bytes(content)
+        url, engine = fresh_engine(tmp_path / name)
+        try:
+            import_file(engine, path)
+            results.append(
+                read(
+                    engine,
+                    "SELECT indicator_code, area_code, group_code, value FROM observation "
+                    "ORDER BY 1, 2, 3",
+                )
+            )
+        finally:
+            engine.dispose()
+            drop_database(url)
+    assert results[0] == results[1] == results[2] and len(results[0]) > 1000
+
+
+# --- malformed variants ---------------------------------------------------------------------
+
+
+def header_and_rows(path: Path) -> tuple[str, list[str]]:
+    lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    return lines[0], lines[1:]
+
+
+def set_cell(path: Path, row: int, column: str, value: str) -> bytes:
+    header, rows = header_and_rows(path)
+    names = header.split(",")
+    fields = rows[row].split(",")
+    fields[names.index(column)] = value
+    rows[row] = ",".join(fields)
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def whole(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+SOURCES = {
+    "ks2": KS2,
+    "ks4": KS4,
+    "census": CENSUS,
+    "absence": ABSENCE,
+    "gias": GIAS,
+    "neets": NEETS,
+}
+COMMON = {
+    "empty": (lambda p: b"", "the file is empty"),
+    "blank lines": (lambda p: b"\n\n  \n", "the file is empty"),
+    "header only": (lambda p: whole(p).split(b"\n")[0] + b"\n", "header but no rows"),
+    "utf-16": (lambda p: whole(p).decode("utf-8-sig").encode("utf-16"), "not UTF-8"),
+    "binary": (lambda p: bytes(range(256)) * 40, "not UTF-8"),
+    "semicolons": (lambda p: whole(p).replace(b",", b";"), "';' between fields"),
+    "cut off": (lambda p: whole(p)[: len(whole(p)) // 2].rstrip(b"\r\n")[:-3], "cut off"),
+}
+COMMON_CASES = [
+    pytest.param(source, maker, message, id=f"{source}-{name}")
+    for source in SOURCES
+    for name, (maker, message) in COMMON.items()
+]
+
+
+def assert_rejected(
+    store, tmp_path: Path, name: str, content: bytes, message: str, **kwargs
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = fingerprint(store)
+    with pytest.raises(DataError) as caught:
+        import_file(store, path, **kwargs)
+    assert message in str(caught.value), str(caught.value)
+    assert str(caught.value).startswith(name)
+    assert fingerprint(store) == before
+
+
+@pytest.mark.parametrize(("source", "maker", "message"), COMMON_CASES)
+def test_structurally_broken_files_are_rejected(store, tmp_path, source, maker, message) -> None:
+    path = SOURCES[source]
+    assert_rejected(store, tmp_path, f"2018-2019_{path.name}", maker(path), message)
+
+
+SPECIFIC = [
+    # (id, source, builder, message)
+    (
+        "comma-decimal",
+        ABSENCE,
+        lambda: set_cell(ABSENCE, 4099, "PERCTOT", '"12,5"'),
+        "line 4,101 column PERCTOT: '12,5' is not a number",
+    ),
+    (
+        "text-in-number",
+        KS2,
+        lambda: set_cell(KS2, 0, "PTRWM_EXP", "sixty"),
+        "line 2 column PTRWM_EXP: 'sixty' is not a number",
+    ),
+    (
+        "percent-over-100",
+        KS2,
+        lambda: set_cell(KS2, 2, "PTRWM_EXP_FSM6CLA1A", "163%"),
+        "line 4 column PTRWM_EXP_FSM6CLA1A: 163% is outside 0-100%",
+    ),
+    (
+        "negative-count",
+        KS2,
+        lambda: set_cell(KS2, 0, "TELIG", "-5"),
+        "column TELIG: negative count -5",
+    ),
+    (
+        "numerator-above-denominator",
+        CENSUS,
+        lambda: set_cell(CENSUS, 0, "NUMFSMEVER", "9999"),
+        "line 2 column NUMFSMEVER: 9999 is more than its denominator 285",
+    ),
+    (
+        "unknown-la",
+        KS2,
+        lambda: set_cell(KS2, 5, "LEA", "999"),
+        "line 7 column LEA: '999' is not an LA number",
+    ),
+    (
+        "bad-urn",
+        KS2,
+        lambda: set_cell(KS2, 1, "URN", "ABC123"),
+        "line 3 column URN: 'ABC123' is not a URN",
+    ),
+    (
+        "unknown-header",
+        KS2,
+        lambda: whole(KS2).replace(b"PTRWM_EXP,", b"WHATEVER,", 1),
+        "not a recognised format",
+    ),
+    (
+        "cp1252",
+        KS2,
+        lambda: whole(KS2).replace(b"Anstey", b"Anst\xe9y", 1),
+        "not UTF-8 text (byte 0xe9)",
+    ),
+    ("unclosed-quote", KS2, lambda: whole(KS2) + b'1,"unterminated,850\n', "cut off or malformed"),
+    (
+        "gias-fsm-over-100",
+        GIAS,
+        lambda: set_cell(GIAS, 0, '"PercentageFSM"', "120"),
+        "is outside 0-100%",
+    ),
+    (
+        "gias-bad-la",
+        GIAS,
+        lambda: set_cell(GIAS, 0, '"LA (code)"', "999"),
+        "'999' is not an LA number",
+    ),
+    (
+        "fingertips-unknown-indicator",
+        NEETS,
+        lambda: whole(NEETS).replace(b"(NEET)", b"(NEETS)", 1),
+        "is not in data/mappings/fingertips.csv",
+    ),
+    (
+        "fingertips-bad-value",
+        NEETS,
+        lambda: set_cell(NEETS, 5, "value", "n/a"),
+        "'n/a' is not a number",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "builder", "message"),
+    [pytest.param(s, b, m, id=i) for i, s, b, m in SPECIFIC],
+)
+def test_bad_values_are_rejected_with_line_and_column(
+    store, tmp_path, source, builder, message
+) -> None:
+    assert_rejected(store, tmp_path, f"2018-2019_{source.name}", builder(), message)
+
+
+@pytest.mark.parametrize(
+    ("source", "row"),
+    [(KS2, 2), (GIAS, 2), (NEETS, 40), (CENSUS, 2)],
+    ids=["ks2", "gias", "neets", "census"],
+)
+def test_duplicate_rows_are_rejected(store, tmp_path, source, row) -> None:
+    header, rows = header_and_rows(source)
+    content = ("\n".join([header, *rows[:50], rows[row], *rows[50:]]) + "\n").encode()
+    assert_rejected(store, tmp_path, f"2018-2019_{source.name}", content, "appears twice")
+
+
+def test_a_file_without_a_year_needs_one(store, tmp_path) -> None:
+    assert_rejected(
+        store, tmp_path, "ks2.csv", whole(KS2), "cannot tell the year from the file name"
+    )
+
+
+def test_the_wrong_format_is_refused(store, tmp_path) -> None:
+    assert_rejected(
+        store,
+        tmp_path,
+        "2018-2019_ks2.csv",
+        whole(KS2),
+        "is not that of the gias format",
+        format_name="gias",
+    )
+
+
+def test_a_50_mb_file_with_one_bad_row_at_the_end_changes_nothing(store, tmp_path) -> None:
+    header, rows = header_and_rows(CENSUS)
+    rows = [row for row in rows if row.split(",")[0].isdigit()]  # schools, not national rows
+    body = "\n".join(rows)
+    copies = 50 * 2**20 // len(body) + 1
+    # Many copies of the census rows with fresh URNs, then one negative pupil count at the end.
+    lines = [header]
+    for copy in range(copies):
+        for row in rows:
+            fields = row.split(",")
+            fields[0] = str(200000 + copy * 100000 + int(fields[0]) % 100000)
+            lines.append(",".join(fields))
+    last = lines[-1].split(",")
+    last[header.split(",").index("NUMFSMEVER")] = "99999"
+    lines[-1] = ",".join(last)
+    content = ("\n".join(lines) + "\n").encode()
+    assert len(content) > 50 * 2**20
+    assert_rejected(
+        store, tmp_path, "2018-2019_census.csv", content, "is more than its denominator"
+    )
