@@ -25,7 +25,7 @@ if profile is None:
 
 geography = profile["geography"]
 st.title(geography["name"])
-ui.fictional_banner()
+ui.source_banner(geography["fictional"], profile["sources"])
 context = [p["name"] for p in (geography.get("la"), geography.get("region")) if p]
 st.caption(
     " · ".join([{"school": "School", "la": "Local authority", "region": "Region"}[level], *context])

@@ -96,7 +96,13 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
 
     interest, floors = _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
 
-    geography = {k: area.get(k) for k in ("level", "code", "name", "la", "region")}
+    geography = {k: area.get(k) for k in ("level", "code", "name", "la", "region", "fictional")}
+    sources = queries.batch_sources(
+        engine, sorted({int(b) for b in current["batch_id"].dropna().unique()})
+    )
+    current["source"] = current["batch_id"].map(
+        lambda b: (sources.get(int(b)) or {}).get("file") if pd.notna(b) else None
+    )
     academic_years = sorted(own.loc[own["period"].str.contains("/"), "period"].unique())
     return {
         "geography": geography,
@@ -106,6 +112,7 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
         "gaps": _gap_records(gaps, periods, engine, area),
         "floor_standards": floors,
         "areas_of_interest": interest,
+        "sources": list(sources.values()),
     }
 
 
@@ -344,6 +351,7 @@ def _observation_record(row) -> dict:  # noqa: ANN001
         },
         "rank": _rank_record(row),
         "trend": row.trend,
+        "source": row.source,
         "red_red": benchmarks.get("england") == "worse" and row.trend == "getting worse",
     }
 
@@ -456,8 +464,8 @@ COMPARATOR_PHRASES = {
 }
 KIND_TITLES = {
     "within": "in the same place",
-    "vs_la": "against the LA's other pupils",
-    "vs_national": "against other pupils nationally",
+    "vs_la": "across the LA",
+    "vs_national": "nationally",
 }
 
 
@@ -486,6 +494,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 },
                 "Band (A best)": _band_text(o["rank"]),
                 "Trend": o["trend"] + (" · red-red" if o["red_red"] else ""),
+                "Source": o["source"] or "",
             }
         )
     titles = {o["indicator"]: o["title"] for o in profile["observations"]}

@@ -318,20 +318,22 @@ def resolve_area(engine: Engine, level: str, code: str) -> dict:
             la_code = row.la_code
         elif level == "la":
             row = connection.execute(
-                select(LocalAuthority.code).where(
+                select(LocalAuthority.code, LocalAuthority.fictional).where(
                     (LocalAuthority.code == code) | (LocalAuthority.old_code == code.zfill(3))
                 )
             ).first()
             if row is None:
                 raise UnknownArea(f"no local authority with code or number {code!r} in the store")
             la_code = row.code
-            area = {"level": "la", "code": la_code}
+            area = {"level": "la", "code": la_code, "fictional": bool(row.fictional)}
         elif level == "region":
             la_code = None
-            row = connection.execute(select(Region.code).where(Region.code == code)).first()
+            row = connection.execute(
+                select(Region.code, Region.fictional).where(Region.code == code)
+            ).first()
             if row is None:
                 raise UnknownArea(f"no region with code {code!r} in the store")
-            area = {"level": "region", "code": row.code}
+            area = {"level": "region", "code": row.code, "fictional": bool(row.fictional)}
         else:
             raise ValueError(f"unknown level {level!r}")
         la = None
@@ -371,6 +373,29 @@ def _figures(engine: Engine, level: str, area_codes: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=[c.key for c in FIGURE_FIELDS])
     return pd.concat(frames, ignore_index=True)
+
+
+def batch_sources(engine: Engine, batch_ids: list[int]) -> dict[int, dict]:
+    """Import batch id -> its file name, format, date and licence (provenance of figures)."""
+    if not batch_ids:
+        return {}
+    statement = select(
+        ImportBatch.id,
+        ImportBatch.file_name,
+        ImportBatch.format,
+        ImportBatch.imported_at,
+        ImportBatch.licence,
+    ).where(ImportBatch.id.in_(batch_ids))
+    with engine.connect() as connection:
+        return {
+            row.id: {
+                "file": row.file_name,
+                "format": row.format,
+                "imported": str(row.imported_at)[:10],
+                "licence": row.licence,
+            }
+            for row in connection.execute(statement)
+        }
 
 
 def indicator_statistics(engine: Engine) -> dict[str, str]:

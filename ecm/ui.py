@@ -107,6 +107,20 @@ def fictional_banner() -> None:
         )
 
 
+def source_banner(fictional: bool, sources: list[dict]) -> None:
+    """For a place: the fictional-data warning, or the real sources and their licences."""
+    if fictional:
+        st.warning(
+            "**Fictional demo data.** This place and every figure shown for it are invented for "
+            "demonstration and describe no real place.",
+            icon=":material/science:",
+        )
+        return
+    files = ", ".join(sorted({s["file"] for s in sources})) or "none"
+    licences = sorted({s["licence"] for s in sources if s.get("licence")})
+    st.caption(f"Sources: {files}. " + " ".join(licences))
+
+
 def query_param(name: str) -> str | None:
     """A query parameter's value, or None."""
     value = st.query_params.get(name)
