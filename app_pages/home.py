@@ -64,8 +64,11 @@ if urn:
                 f"{school['la_name']} · {school['region_name']}"
             )
             a, b, c = st.columns(3)
-            a.metric("Pupils on roll", f"{school['number_on_roll']:,}")
-            b.metric("Eligible for free school meals", f"{school['percent_fsm']:.1f}%")
+            roll, fsm = school["number_on_roll"], school["percent_fsm"]
+            a.metric("Pupils on roll", f"{roll:,}" if roll is not None else "not known")
+            b.metric(
+                "Eligible for free school meals", f"{fsm:.1f}%" if fsm is not None else "not known"
+            )
             c.metric("Figures held", f"{school['figures']:,}")
             st.page_link(
                 "app_pages/profile.py",

@@ -26,6 +26,9 @@ if profile is None:
 geography = profile["geography"]
 st.title(geography["name"])
 ui.source_banner(geography["fictional"], profile["sources"])
+if not profile["observations"]:
+    st.info("The store holds no figures for this place yet.")
+    st.stop()
 context = [p["name"] for p in (geography.get("la"), geography.get("region")) if p]
 st.caption(
     " · ".join([{"school": "School", "la": "Local authority", "region": "Region"}[level], *context])

@@ -56,7 +56,9 @@ COMPLEMENTS = (
     ("boys", "girls"),
     ("lowest_20pc", "other_80pc"),
 )
-FIGURE_COLUMNS = ("value", "numerator", "denominator", "lower_ci", "upper_ci")
+FIGURE_COLUMNS = ("value", "numerator", "denominator", "lower_ci", "upper_ci", "pupils")
+#: Publishers' markers that mean "withheld for confidentiality" (not "not applicable").
+PUBLISHER_SUPPRESSION = {"SUPP", "c", "SP"}
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ def primary_mask(frame: pd.DataFrame, statistic: pd.Series, rules: DisclosureRul
     value = pd.to_numeric(frame["value"], errors="coerce")
     numerator = pd.to_numeric(frame["numerator"], errors="coerce")
     denominator = pd.to_numeric(frame["denominator"], errors="coerce")
+    if "pupils" in frame:
+        # Where the denominator counts sessions, the pupils behind it decide.
+        denominator = pd.to_numeric(frame["pupils"], errors="coerce").fillna(denominator)
     small_count = (value >= 1) & (value < rules.min_count) & (statistic == "count")
     small_numerator = (numerator >= 1) & (numerator < rules.min_count)
     small_denominator = denominator < rules.min_denominator
@@ -114,13 +119,17 @@ def apply_disclosure_control(
         out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
     statistic = out["indicator_code"].map(statistic_of).fillna("proportion")
     hidden = pd.Series(primary_mask(out, statistic, rules), index=out.index)
-    for _ in range(10):  # each pass can only add; stops when nothing changes
-        before = int(hidden.sum())
-        hidden |= _complement_mask(out, hidden)
+    # A figure the publisher withheld must be protected from subtraction just like ours.
+    published_hidden = out["marker"].isin(PUBLISHER_SUPPRESSION) & out["value"].isna()
+    seeds = hidden | published_hidden
+    while True:  # each pass can only add, so this ends
+        before = int(seeds.sum())
+        seeds |= _complement_mask(out, seeds)
         if parent_of is not None:
-            hidden |= _sibling_mask(out, hidden, parent_of)
-        if int(hidden.sum()) == before:
+            seeds |= _sibling_mask(out, seeds, parent_of)
+        if int(seeds.sum()) == before:
             break
+    hidden = seeds  # the publisher's own withheld rows count as suppressed too
     out["suppressed"] = hidden.to_numpy()
     out.loc[hidden, list(FIGURE_COLUMNS)] = np.nan
     published = out["marker"].notna() & (out["marker"].astype(str) != "")

@@ -215,6 +215,9 @@ class Observation(Base):
     lower_ci: Mapped[float | None] = mapped_column(Float)
     upper_ci: Mapped[float | None] = mapped_column(Float)
     marker: Mapped[str | None] = mapped_column(String(12))  # SUPP, c, x, ... as published
+    # Pupils the figure rests on, where the denominator counts something else (absence is
+    # sessions missed out of possible sessions); disclosure control tests pupils, not sessions.
+    pupils: Mapped[float | None] = mapped_column(Float)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
 

@@ -37,6 +37,28 @@ def period_aliases(period: str) -> set[str]:
     }
 
 
+def period_start(period: str) -> int:
+    """The first calendar year a period label covers (2008/09, 2008-09 -> 2008; 2009 -> 2008,
+    since a calendar or March-snapshot year belongs with the academic year ending in it)."""
+    start = int(str(period)[:4])
+    return start - 1 if len(str(period)) == 4 else start
+
+
+def _empty_profile(area: dict, period: str | None) -> dict:
+    """The profile of a place the store has no figures for."""
+    keys = ("level", "code", "name", "la", "region", "fictional")
+    return {
+        "geography": {k: area.get(k) for k in keys},
+        "period": period,
+        "available_periods": [],
+        "observations": [],
+        "gaps": [],
+        "floor_standards": [],
+        "areas_of_interest": [],
+        "sources": [],
+    }
+
+
 def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     """Add 95% and 99.8% limits where the source published none (Wilson or Poisson)."""
     meta = catalogue.set_index("code")
@@ -74,10 +96,15 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
     catalogue = queries.load_indicators(engine)
     figures = with_intervals(queries.load_area_figures(engine, area), catalogue)
     own = figures[(figures["level"] == area["level"]) & (figures["area_code"] == area["code"])]
+    if own.empty:
+        return _empty_profile(area, period)
     if period is None:
         academic = own.loc[own["period"].str.contains("/"), "period"]
         period = academic.max() if not academic.empty else own["period"].max()
-    periods = period_aliases(period) if period else set()
+    periods = period_aliases(period)
+    # Trends and flags look back from the chosen year, never forward.
+    own = own[own["period"].map(period_start) <= period_start(period)]
+    figures = figures[figures["period"].map(period_start) <= period_start(period)]
 
     trends = _value_trends(own)
     gaps = _gaps(engine, figures, area, catalogue)
@@ -85,8 +112,8 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
     current = _benchmarks(engine, current, figures, area, periods)
     current = current.merge(trends, on=["indicator_code", "group_code"], how="left")
     current["trend"] = [
-        trend_by_polarity(t, p) if isinstance(t, str) else "not enough data"
-        for t, p in zip(current["trend"], current["polarity"], strict=True)
+        trend_by_polarity(t, p) if isinstance(t, str) and not pd.isna(v) else "not enough data"
+        for t, p, v in zip(current["trend"], current["polarity"], current["value"], strict=True)
     ]
     meta = catalogue.set_index("code")
     current["outcome"] = current["indicator_code"].map(meta["outcome"])
@@ -205,7 +232,7 @@ def _benchmarks(
         # LAIT shows the simple average of the neighbours' values.
         comparators["statistical_neighbours"] = neighbours.groupby(key)["value"].mean()
     if area["level"] == "school" and area.get("phase") and area.get("percent_fsm") is not None:
-        comparators["similar_schools"] = _similar_schools(engine, area, periods)
+        comparators["similar_schools"] = _similar_schools(engine, area, periods, current)
     index = pd.MultiIndex.from_frame(current[key])
     for name, values in comparators.items():
         aligned = values.reindex(index).to_numpy(float) if not values.empty else np.nan
@@ -283,16 +310,30 @@ def _band_from_quartiles(frame: pd.DataFrame) -> np.ndarray:
     return band
 
 
-def _similar_schools(engine: Engine, area: dict, periods: set[str]) -> pd.Series:
-    """Pooled value of all schools of the same phase and FSM band (the school included)."""
+#: A similar-schools comparator needs this many other schools, so that it describes a group
+#: and can never be worked back to one school's figures.
+MIN_SIMILAR_SCHOOLS = 3
+
+
+def _similar_schools(
+    engine: Engine, area: dict, periods: set[str], current: pd.DataFrame
+) -> pd.Series:
+    """Pooled value of the other schools of the same phase and FSM band (the school itself
+    left out); missing where fewer than three other schools, or the school's own figure is
+    withheld."""
     band = fsm_band([float(area["percent_fsm"])]).iloc[0]
     totals = queries.load_school_benchmarks(engine, area["phase"], band, sorted(periods))
     if totals.empty:
         return pd.Series(dtype=float)
-    catalogue = queries.load_indicators(engine).set_index("code")
-    multiplier = totals["indicator_code"].map(catalogue["multiplier"]).astype(float)
-    totals["value"] = totals["numerator"] / totals["denominator"] * multiplier
-    return totals.set_index(["indicator_code", "group_code", "period"])["value"]
+    key = ["indicator_code", "group_code", "period"]
+    own = current[[*key, "numerator", "denominator", "multiplier"]]
+    pooled = totals.merge(own, on=key, suffixes=("", "_own"))
+    others = pooled["schools"] - 1
+    numerator = pooled["numerator"] - pooled["numerator_own"]
+    denominator = pooled["denominator"] - pooled["denominator_own"]
+    value = numerator / denominator * pooled["multiplier"]
+    pooled["value"] = value.where((others >= MIN_SIMILAR_SCHOOLS) & (denominator > 0))
+    return pooled.set_index(key)["value"]
 
 
 def _gaps(
@@ -341,6 +382,7 @@ def _observation_record(row) -> dict:  # noqa: ANN001
         "value": _number(row.value),
         "numerator": _number(row.numerator),
         "denominator": _number(row.denominator),
+        "pupils": _number(row.pupils) if not pd.isna(row.pupils) else _number(row.denominator),
         "lower": _number(row.lower_ci),
         "upper": _number(row.upper_ci),
         "suppressed": bool(row.suppressed),
@@ -371,7 +413,8 @@ def _gap_records(gaps: pd.DataFrame, periods: set[str], engine: Engine, area: di
     """The period's gaps as the profile's JSON shape, each with the plan actions on it."""
     current = gaps[gaps["period"].isin(periods)]
     la_code = area["code"] if area["level"] == "la" else (area.get("la") or {}).get("code")
-    targets = queries.load_plan_targets(engine, la_code) if la_code else pd.DataFrame()
+    urn = area["code"] if area["level"] == "school" else None
+    targets = queries.load_plan_targets(engine, la_code, urn) if la_code else pd.DataFrame()
     actions_by_target: dict[tuple[str, str], list[dict]] = {}
     for a in targets.itertuples(index=False) if not targets.empty else []:
         actions_by_target.setdefault((a.indicator_code, a.group_code), []).append(
@@ -412,8 +455,16 @@ def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     figures = pd.DataFrame(
         [
             {
-                **{k: v for k, v in record.items() if k != "benchmarks"},
+                **{
+                    k: v
+                    for k, v in record.items()
+                    if k not in ("benchmarks", "benchmarks_998", "rank")
+                },
                 **{f"vs_{name}": word for name, word in record["benchmarks"].items()},
+                **{f"vs_{name}_998": w for name, w in record["benchmarks_998"].items()},
+                "band": (record["rank"] or {}).get("band"),
+                "rank": (record["rank"] or {}).get("rank"),
+                "of": (record["rank"] or {}).get("of"),
             }
             for record in profile["observations"]
         ]
@@ -487,7 +538,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "95% interval": f"{_fmt(o['lower'])} to {_fmt(o['upper'])}"
                 if o["lower"] is not None
                 else "",
-                "Pupils": _fmt(o["denominator"], 0) if o["denominator"] is not None else "",
+                "Pupils": _fmt(o["pupils"], 0) if o["pupils"] is not None else "",
                 **{
                     f"vs {name.replace('_', ' ')}": COMPARISON_LABELS.get(word, word)
                     for name, word in o["benchmarks"].items()

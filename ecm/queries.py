@@ -1,8 +1,9 @@
 """Read functions: the store in, DataFrames out.
 
-Everything a page or an export shows passes through here, so this is where scope and disclosure
-control belong (they arrive with later capabilities). Functions take an engine and plain values,
-aggregate in SQL, and never return more rows than the page needs.
+Everything a page or an export shows passes through here, so this is where disclosure control
+is applied (``ecm.disclosure``) to every figure before anything else sees it; scope (who may see
+what) joins it with sign-in. Functions take an engine and plain values, aggregate in SQL, and
+never return more rows than the page needs.
 """
 
 from __future__ import annotations
@@ -289,6 +290,7 @@ FIGURE_FIELDS = (
     Observation.lower_ci,
     Observation.upper_ci,
     Observation.marker,
+    Observation.pupils,
     Observation.batch_id,
 )
 
@@ -308,12 +310,18 @@ def resolve_area(engine: Engine, level: str, code: str) -> dict:
         if level == "school":
             row = connection.execute(
                 select(
-                    School.urn, School.name, School.phase, School.percent_fsm, School.la_code
+                    School.urn,
+                    School.name,
+                    School.phase,
+                    School.percent_fsm,
+                    School.la_code,
+                    School.fictional,
                 ).where(School.urn == code)
             ).first()
             if row is None:
                 raise UnknownArea(f"no school with URN {code!r} in the store")
             area = {"level": "school", "code": row.urn, "name": row.name, "phase": row.phase}
+            area["fictional"] = bool(row.fictional)
             area["percent_fsm"] = row.percent_fsm
             la_code = row.la_code
         elif level == "la":
@@ -511,10 +519,12 @@ def load_peer_figures(engine: Engine, level: str, periods: list[str]) -> pd.Data
     return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parent_of)
 
 
-def load_plan_targets(engine: Engine, la_code: str) -> pd.DataFrame:
+def load_plan_targets(engine: Engine, la_code: str, urn: str | None = None) -> pd.DataFrame:
     """The LA's plan actions that target an indicator and group: action_id, title, status,
-    lead_partner, indicator_code, group_code, baseline and target."""
-    from ecm.models import ActionTarget
+    lead_partner, scope, indicator_code, group_code, baseline and target. With ``urn``, only
+    the actions that reach that school: whole-area and locality actions, and school-scoped
+    actions that list it."""
+    from ecm.models import ActionSchool, ActionTarget
 
     statement = (
         select(
@@ -522,6 +532,7 @@ def load_plan_targets(engine: Engine, la_code: str) -> pd.DataFrame:
             Action.title,
             Action.status,
             Action.lead_partner,
+            Action.scope,
             ActionTarget.indicator_code,
             ActionTarget.group_code,
             ActionTarget.baseline_gap,
@@ -533,4 +544,7 @@ def load_plan_targets(engine: Engine, la_code: str) -> pd.DataFrame:
         .where(Plan.la_code == la_code)
         .order_by(Action.id)
     )
+    if urn is not None:
+        listed = exists().where(ActionSchool.action_id == Action.id, ActionSchool.urn == urn)
+        statement = statement.where((Action.scope != "schools") | listed)
     return _frame(engine, statement)

@@ -111,6 +111,15 @@ def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: AN
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
         buffer = io.StringIO()
+        # Whole numbers in float columns (pandas' way of holding integers with gaps) are
+        # written without ".0", which PostgreSQL's COPY refuses for integer columns.
+        frame = frame.apply(
+            lambda c: (
+                c.astype("Int64")
+                if c.dtype.kind == "f" and (c.dropna() % 1 == 0).all() and c.notna().any()
+                else c
+            )
+        )
         frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
         buffer.seek(0)
         column_list = ", ".join(columns)

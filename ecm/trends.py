@@ -104,12 +104,12 @@ def compute_trends(
         frame["numerator"].notna() & (frame["denominator"] > 0),
         frame["value"].notna() & (frame["upper"] > frame["lower"]),
     )
-    frame = frame[usable]
-    # The latest ``window`` periods of each series, scored 1..k in period order.
-    frame = frame.sort_values([*by, "period"])
-    frame["_from_end"] = frame.groupby(by, sort=False).cumcount(ascending=False)
-    frame = frame[frame["_from_end"] < window].copy()
-    frame["x"] = frame.groupby(by, sort=False).cumcount() + 1.0
+    frame = frame[usable].copy()
+    # Score each period by its first year, so a missing year leaves a gap in the time axis,
+    # and keep the periods within ``window`` years of each series' latest.
+    frame["x"] = frame["period"].astype(str).str[:4].astype(float)
+    latest = frame.groupby(by, sort=False)["x"].transform("max")
+    frame = frame[frame["x"] > latest - window].sort_values([*by, "period"])
 
     counted = frame[frame["_counts"]]
     regressed = frame[~frame["_counts"]]
@@ -117,9 +117,10 @@ def compute_trends(
         _chi_square_trends(counted, by, confidence),
         _regression_trends(regressed, by, confidence, interval_confidence),
     ]
-    result = pd.concat([r for r in results if not r.empty], ignore_index=True)
-    if result.empty:
+    results = [r for r in results if not r.empty]
+    if not results:
         return pd.DataFrame(columns=[*by, "trend", "statistic", "points"])
+    result = pd.concat(results, ignore_index=True)
     too_short = result["points"] < min_points
     result.loc[too_short, "trend"] = NOT_ENOUGH
     return result

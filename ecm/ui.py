@@ -172,7 +172,12 @@ def _profile(url: str, level: str, code: str, period: str | None) -> dict | None
 
 
 def load_profile(level: str, code: str, period: str | None) -> dict | None:
-    """The cached profile of a place (None when the code is unknown)."""
+    """The cached profile of a place (None when the code is unknown); a period that is not an
+    academic year such as 2008/09 is ignored (the latest year is shown)."""
+    import re
+
+    if period and not re.fullmatch(r"\d{4}/\d{2}", period):
+        period = None
     return _profile(database_url(), level, code, period)
 
 

@@ -191,3 +191,20 @@ def test_calibrate_hits_the_target_mean(offsets, target, data) -> None:
     c = calibrate(o, w, target)
     achieved = (w / (1 + np.exp(-(c + o)))).sum() / w.sum()
     assert achieved == pytest.approx(target, abs=1e-6)
+
+
+def test_absence_figures_carry_the_pupils_behind_the_sessions(observations, demo_engine) -> None:
+    absence = frame(
+        demo_engine,
+        "SELECT denominator, pupils FROM observation WHERE indicator_code = 'perctot' "
+        "AND level = 'school'",
+    )
+    assert absence["pupils"].notna().all()
+    # About 320 possible sessions per pupil a year.
+    assert (absence["denominator"] / absence["pupils"]).round().eq(320).all()
+    others = frame(
+        demo_engine,
+        "SELECT COUNT(*) AS n FROM observation WHERE indicator_code = 'ni_73' "
+        "AND pupils IS NOT NULL",
+    )
+    assert others["n"][0] == 0

@@ -160,3 +160,24 @@ def test_nothing_withheld_can_be_recovered_by_subtraction(data) -> None:
     parts = hidden[hidden["level"] == "school"].groupby("group_code").size()
     shown_totals = set(shown.loc[shown["level"] == "la", "group_code"])
     assert not any(count == 1 and group in shown_totals for group, count in parts.items())
+
+
+def test_a_figure_the_publisher_withheld_protects_its_complement() -> None:
+    rows = frame(
+        [
+            ("ks2", "school", "A", "all", "2018/19", 20, 30),
+            ("ks2", "school", "A", "disadvantaged", "2018/19", None, None),
+            ("ks2", "school", "A", "not_disadvantaged", "2018/19", 17, 26),
+        ]
+    )
+    rows.loc[1, "marker"] = "SUPP"
+    result = apply_disclosure_control(rows, STATISTICS, DisclosureRules())
+    assert result["suppressed"].tolist() == [False, True, True]
+    assert result["marker"].tolist()[1:] == ["SUPP", SUPPRESSED_MARKER]
+
+
+def test_sessions_are_not_pupils() -> None:
+    absence = frame([("perctot", "school", "A", "disadvantaged", "2009/10", 89, 640)])
+    absence["pupils"] = 2.0  # two pupils, 640 possible sessions
+    result = apply_disclosure_control(absence, {"perctot": "proportion"}, DisclosureRules())
+    assert result["suppressed"].tolist() == [True]

@@ -124,7 +124,7 @@ def test_region_profile_as_csv_and_table(demo_database_url) -> None:
     assert csv.returncode == 0, csv.stderr
     header = csv.stdout.splitlines()[0]
     assert header.startswith(
-        "indicator,title,unit,outcome,group,period,value,numerator,denominator,lower,upper"
+        "indicator,title,unit,outcome,group,period,value,numerator,denominator,pupils,lower,upper"
     )
     table = run("profile", "--region", "Z12000001", url=demo_database_url)
     assert table.returncode == 0 and "Gaps (positive: the focus group is worse off)" in table.stdout
@@ -169,3 +169,59 @@ def test_ranks_bands_strict_benchmarks_and_red_red_are_reported(demo_engine) -> 
     school = build_profile(demo_engine, "school", "900003")
     bands = {o["rank"]["band"] for o in school["observations"] if o["rank"]}
     assert bands <= {"A", "B", "C", "D"} and bands
+
+
+def test_a_school_sees_only_the_plan_actions_that_reach_it(demo_engine) -> None:
+    from ecm.queries import load_plan_targets
+
+    with demo_engine.connect() as connection:
+        action_id, listed = connection.execute(
+            text(
+                "SELECT a.id, s.urn FROM action a JOIN action_school s ON s.action_id = a.id "
+                "JOIN action_target t ON t.action_id = a.id ORDER BY a.id LIMIT 1"
+            )
+        ).first()
+        la_code, phase = connection.execute(
+            text("SELECT la_code, phase FROM school WHERE urn = :u"), {"u": listed}
+        ).first()
+        other = connection.execute(
+            text(
+                "SELECT urn FROM school WHERE la_code = :la AND phase = :p AND urn NOT IN "
+                "(SELECT urn FROM action_school WHERE action_id = :a) LIMIT 1"
+            ),
+            {"la": la_code, "p": phase, "a": action_id},
+        ).scalar()
+    assert action_id in set(load_plan_targets(demo_engine, la_code, listed)["action_id"])
+    assert action_id not in set(load_plan_targets(demo_engine, la_code, other)["action_id"])
+    assert action_id in set(load_plan_targets(demo_engine, la_code)["action_id"])
+
+
+def test_a_profile_of_an_earlier_year_uses_no_later_figures(demo_engine) -> None:
+    early = build_profile(demo_engine, "la", "Z10000001", "2006/07")
+    # Two academic years by then: too short for any trend.
+    academic = [o for o in early["observations"] if "/" in o["period"]]
+    assert academic and all(o["trend"] == "not enough data" for o in academic)
+
+
+def test_a_place_without_figures_gives_an_empty_profile(demo_engine, tmp_path) -> None:
+    from ecm.catalogue import load_catalogue, sync_catalogue
+    from ecm.store import make_engine, session_scope, upgrade_schema
+    from tests.conftest import drop_database, new_database_url
+
+    url = new_database_url(tmp_path)
+    engine = make_engine(url)
+    try:
+        upgrade_schema(engine)
+        with session_scope(engine) as session:
+            sync_catalogue(session, load_catalogue())
+            session.execute(
+                text(
+                    "INSERT INTO region (code, name, country_code, fictional) "
+                    "VALUES ('Z12000009', 'Empty (fictional)', 'Z92000001', true)"
+                )
+            )
+        profile = build_profile(engine, "region", "Z12000009")
+        assert profile["observations"] == [] and profile["period"] is None
+    finally:
+        engine.dispose()
+        drop_database(url)

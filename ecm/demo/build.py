@@ -58,6 +58,7 @@ OBSERVATION_COLUMNS = [
     "value",
     "numerator",
     "denominator",
+    "pupils",
     "batch_id",
 ]
 
@@ -102,15 +103,19 @@ def build_demo(
     school_frames = []
     cohorts = school_cohorts(schools, rng)
     for k, measure in enumerate(SCHOOL_MEASURES):
-        rows, numerators, denominators = simulate_school_measure(
+        rows, numerators, denominators, pupils = simulate_school_measure(
             measure, schools, cohorts, la_effects, rng
         )
         groups = GROUP_CELLS if measure.by_group else {"all": GROUP_CELLS["all"]}
-        school_frames.append(
-            _school_long(
-                measure.code, indicators, schools.iloc[rows], numerators, denominators, groups
-            )
+        frame = _school_long(
+            measure.code, indicators, schools.iloc[rows], numerators, denominators, groups
         )
+        if measure.units_per_pupil != 1:
+            counts = _school_long(
+                measure.code, indicators, schools.iloc[rows], pupils, pupils, groups
+            )
+            frame["pupils"] = counts["denominator"].to_numpy()
+        school_frames.append(frame)
         report(0.10 + 0.4 * (k + 1) / len(SCHOOL_MEASURES), f"Simulated {measure.code}")
     school_obs = pd.concat(school_frames, ignore_index=True)
 
@@ -147,6 +152,8 @@ def build_demo(
         [school_obs.drop(columns="la_code"), la_obs, region_obs, england_obs], ignore_index=True
     )
     observations = observations[observations["denominator"] > 0].copy()
+    if "pupils" not in observations:
+        observations["pupils"] = np.nan
     multipliers = observations["indicator_code"].map(
         {code: float(row["multiplier"]) for code, row in indicators.items()}
     )
@@ -257,7 +264,8 @@ def _long(
 def _roll_up(frame: pd.DataFrame, by: str, level: str) -> pd.DataFrame:
     """Sum numerators and denominators into the areas named by column ``by``."""
     keys = ["indicator_code", by, "group_code", "period"]
-    summed = frame.groupby(keys, as_index=False)[["numerator", "denominator"]].sum()
+    columns = ["numerator", "denominator"] + (["pupils"] if "pupils" in frame else [])
+    summed = frame.groupby(keys, as_index=False)[columns].sum(min_count=1)
     return summed.rename(columns={by: "area_code"}).assign(level=level)
 
 

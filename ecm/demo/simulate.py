@@ -108,11 +108,12 @@ def simulate_school_measure(
     cohorts: dict[str, np.ndarray],
     la_effects: pd.DataFrame,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Numerators and denominators per school, year and cell for one measure.
 
-    Returns (row positions of the schools the measure applies to, numerators, denominators),
-    the arrays shaped (schools, years, 8).
+    Returns (row positions of the schools the measure applies to, numerators, denominators,
+    pupils), the arrays shaped (schools, years, 8); denominators differ from pupils where the
+    measure counts sessions.
     """
     rows = np.flatnonzero(schools["phase"].isin(measure.phases).to_numpy())
     subset = schools.iloc[rows]
@@ -147,7 +148,7 @@ def simulate_school_measure(
         c = calibrate(offsets[:, year], units[:, year], measure.levels[year] / 100)
         p = expit(c + offsets[:, year])
         numerators[:, year] = rng.binomial(units[:, year].astype(np.int64), p)
-    return rows, numerators, units
+    return rows, numerators, units, pupils
 
 
 def la_populations(schools: pd.DataFrame, las: pd.DataFrame) -> pd.Series:

@@ -30,6 +30,7 @@ OBSERVATION_COLUMNS = [
     "lower_ci",
     "upper_ci",
     "marker",
+    "pupils",
 ]
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 
