@@ -31,3 +31,23 @@ else:
     )
 st.subheader("Figures held by level")
 st.dataframe(ui.count_observations(), hide_index=True)
+
+st.subheader("Coverage")
+st.caption(
+    "How many places each indicator covers in each year and level, and how many are markers."
+)
+ui.table_with_download(ui.load_coverage(), "coverage", "ecm-coverage.csv")
+
+st.subheader("Reconciliation: schools added up against the LA's published figures")
+st.caption(
+    "Where a file publishes an LA row, the schools' figures are added up and compared with it. "
+    "Differences are expected where the LA figure includes pupils in schools the file does not "
+    "list (closed, independent or small schools); large value differences deserve a look."
+)
+reconciliation = ui.load_reconciliation()
+if reconciliation.empty:
+    st.write("No file here publishes both school and LA figures.")
+else:
+    flagged = int((reconciliation["value_difference"].abs() > 1).sum())
+    st.write(f"{flagged:,} of {len(reconciliation):,} comparisons differ by more than one unit.")
+    ui.table_with_download(reconciliation, "reconciliation", "ecm-reconciliation.csv")

@@ -548,3 +548,84 @@ def load_plan_targets(engine: Engine, la_code: str, urn: str | None = None) -> p
         listed = exists().where(ActionSchool.action_id == Action.id, ActionSchool.urn == urn)
         statement = statement.where((Action.scope != "schools") | listed)
     return _frame(engine, statement)
+
+
+def load_coverage(engine: Engine) -> pd.DataFrame:
+    """How many places have each indicator in each period and level, and how many of those
+    figures are markers: indicator_code, level, period, places, markers."""
+    statement = (
+        select(
+            Observation.indicator_code,
+            Observation.level,
+            Observation.period,
+            func.count().label("places"),
+            func.count(Observation.marker).label("markers"),
+        )
+        .group_by(Observation.indicator_code, Observation.level, Observation.period)
+        .order_by(Observation.indicator_code, Observation.period, Observation.level)
+    )
+    return _frame(engine, statement)
+
+
+def load_reconciliation(engine: Engine, min_count: int = 6) -> pd.DataFrame:
+    """School figures added up to their LA against the LA figures the files publish.
+
+    For every indicator, group and period with both: schools, the schools' summed denominator
+    and pooled value, the LA's published denominator and value, and the differences. A
+    difference of fewer than ``min_count`` pupils is not shown as a number (it would reveal a
+    small count) but as "under 6".
+    """
+    school_totals = (
+        select(
+            Observation.indicator_code,
+            Observation.group_code,
+            Observation.period,
+            School.la_code,
+            func.count().label("schools"),
+            func.sum(Observation.numerator).label("school_numerator"),
+            func.sum(Observation.denominator).label("school_denominator"),
+        )
+        .join(School, School.urn == Observation.area_code)
+        .where(
+            Observation.level == "school",
+            Observation.numerator.is_not(None),
+            Observation.denominator.is_not(None),
+        )
+        .group_by(
+            Observation.indicator_code, Observation.group_code, Observation.period, School.la_code
+        )
+    ).subquery()
+    la = Observation.__table__.alias("la_row")
+    statement = (
+        select(
+            school_totals,
+            LocalAuthority.name.label("la_name"),
+            la.c.value.label("la_value"),
+            la.c.denominator.label("la_denominator"),
+        )
+        .join(
+            la,
+            (la.c.level == "la")
+            & (la.c.area_code == school_totals.c.la_code)
+            & (la.c.indicator_code == school_totals.c.indicator_code)
+            & (la.c.group_code == school_totals.c.group_code)
+            & (la.c.period == school_totals.c.period),
+        )
+        .join(LocalAuthority, LocalAuthority.code == school_totals.c.la_code)
+    )
+    frame = _frame(engine, statement)
+    if frame.empty:
+        return frame
+    multipliers = frame["indicator_code"].map(
+        load_indicators(engine).set_index("code")["multiplier"]
+    )
+    frame["school_value"] = frame["school_numerator"] / frame["school_denominator"] * multipliers
+    frame["value_difference"] = (frame["school_value"] - frame["la_value"]).round(2)
+    difference = frame["la_denominator"] - frame["school_denominator"]
+    frame["pupils_not_in_school_rows"] = difference.where(
+        (difference.abs() >= min_count) | (difference == 0)
+    ).astype(object)
+    frame.loc[frame["pupils_not_in_school_rows"].isna(), "pupils_not_in_school_rows"] = (
+        f"under {min_count}"
+    )
+    return frame.drop(columns=["school_numerator"])

@@ -95,6 +95,8 @@ load_local_authorities = _cached("load_local_authorities")
 load_schools = _cached("load_schools")
 load_import_batches = _cached("load_import_batches")
 count_observations = _cached("count_observations")
+load_coverage = _cached("load_coverage")
+load_reconciliation = _cached("load_reconciliation")
 
 
 def fictional_banner() -> None:

@@ -208,3 +208,13 @@ def test_absence_figures_carry_the_pupils_behind_the_sessions(observations, demo
         "AND pupils IS NOT NULL",
     )
     assert others["n"][0] == 0
+
+
+def test_demo_schools_reconcile_exactly_with_their_las(demo_engine) -> None:
+    from ecm.queries import load_reconciliation
+
+    rec = load_reconciliation(demo_engine)
+    ks2 = rec[(rec["indicator_code"] == "ni_73") & (rec["group_code"] == "all")]
+    assert len(ks2) == 4 * 5  # four LAs, five years
+    assert (ks2["value_difference"].abs() < 1e-6).all()
+    assert (ks2["pupils_not_in_school_rows"] == 0).all()

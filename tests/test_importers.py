@@ -118,6 +118,12 @@ def test_every_school_file_imports_with_values_as_published(tmp_path) -> None:
         assert read(engine, "SELECT name, phase FROM school WHERE urn = '115851'") == [
             ("Anstey Junior School", "primary")
         ]
+        # Reconciliation: Hampshire's schools add up to within a point of its published KS2 rows.
+        from ecm.queries import load_reconciliation
+
+        rec = load_reconciliation(engine)
+        ks2 = rec[(rec["indicator_code"] == "ptrwm_exp") & (rec["la_code"] == "E10000014")]
+        assert len(ks2) == 9 and (ks2["value_difference"].abs() <= 1.1).all()
         # Absence for the first row of the file: PERCTOT 2.6, PPERSABS10 3.4 for URN 100000.
         assert sorted(
             read(
