@@ -176,7 +176,16 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-FORMAT_NAMES = ("ks2", "ks4", "absence", "census", "destinations", "gias", "fingertips")
+FORMAT_NAMES = (
+    "ks2",
+    "ks4",
+    "absence",
+    "census",
+    "destinations",
+    "gias",
+    "fingertips",
+    "neighbours",
+)
 
 
 def run_import(args: argparse.Namespace) -> int:

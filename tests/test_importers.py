@@ -433,3 +433,59 @@ def test_a_50_mb_file_with_one_bad_row_at_the_end_changes_nothing(store, tmp_pat
     assert_rejected(
         store, tmp_path, "2018-2019_census.csv", content, "is more than its denominator"
     )
+
+
+# --- statistical neighbours workbooks ---------------------------------------------------------
+
+SN_2025 = REAL / "lait" / "sn_may_2025.xlsx"
+SN_2021 = REAL / "lait" / "sn_april_2021.xlsx"
+
+
+def test_neighbour_workbooks_import_and_replace_the_sets(tmp_path) -> None:
+    import pandas as pd
+
+    url, engine = fresh_engine(tmp_path)
+    try:
+        first = import_file(engine, SN_2021)
+        second = import_file(engine, SN_2025)
+        assert (first.status, second.status) == ("loaded", "loaded")
+        raw = pd.read_excel(SN_2025, header=None, dtype=str)
+        header = raw.index[raw[0] == "LA num"][0]
+        hampshire = raw[raw[0] == "850"].iloc[0]
+        expected = [hampshire[list(raw.iloc[header]).index(f"SN{k}")] for k in (1, 2, 3)]
+        stored = read(
+            engine,
+            "SELECT l.old_code, n.source FROM statistical_neighbour n JOIN local_authority l "
+            "ON l.code = n.neighbour_code WHERE n.la_code = 'E10000014' ORDER BY n.rank LIMIT 3",
+        )
+        assert [code for code, _ in stored] == expected
+        assert {source for _, source in stored} == {"sn_may_2025.xlsx"}
+        # New authorities published with "-" for neighbours simply have none in 2021's file.
+        assert read(engine, "SELECT COUNT(*) FROM statistical_neighbour")[0][0] > 1400
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+def edited_workbook(tmp_path: Path, name: str, row: int, column: int, value) -> Path:
+    from openpyxl import load_workbook
+
+    book = load_workbook(SN_2025)
+    book.active.cell(row=row, column=column, value=value)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def test_broken_neighbour_workbooks_are_rejected(store, tmp_path) -> None:
+    cases = [
+        (tmp_path / "csv.xlsx", "not an Excel workbook"),
+        (edited_workbook(tmp_path, "noheader.xlsx", 3, 1, "Authority"), "no sheet has an 'LA num'"),
+        (edited_workbook(tmp_path, "badla.xlsx", 5, 6, "999"), "line 5 column SN1: '999'"),
+    ]
+    (tmp_path / "csv.xlsx").write_bytes(KS2.read_bytes())
+    for path, message in cases:
+        before = fingerprint(store)
+        with pytest.raises(DataError, match=message):
+            import_file(store, path)
+        assert fingerprint(store) == before

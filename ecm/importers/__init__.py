@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from ecm.errors import DataError, DataProblem
-from ecm.importers import fingertips, gias, performance_tables
+from ecm.importers import fingertips, gias, neighbours, performance_tables
 from ecm.importers.reader import Table, read_table
 from ecm.importers.writer import ImportOutcome, ParsedFile, checksum, write_parsed
 from ecm.models import Indicator
@@ -94,7 +94,16 @@ def import_file(
 ) -> ImportOutcome:
     """Import one file; DataError (nothing written) when it is rejected."""
     upgrade_schema(engine)
-    table = read_table(Path(path))
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        if format_name not in ("auto", "neighbours"):
+            raise DataError(
+                [DataProblem(path.name, None, None, f"a workbook is not {format_name}")]
+            )
+        raw = path.read_bytes()
+        parsed = neighbours.parse_workbook(path.name, raw)
+        return write_parsed(engine, parsed, checksum(raw), user, dry_run)
+    table = read_table(path)
     fmt = detect_format(table) if format_name == "auto" else FORMATS[format_name]
     if format_name != "auto" and not fmt.detect(table):
         raise DataError(
