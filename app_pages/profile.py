@@ -6,7 +6,7 @@ import streamlit as st
 
 from ecm import ui
 from ecm.disclosure import MARKER_MEANINGS
-from ecm.profile import screen_tables
+from ecm.profile_tables import screen_tables
 
 place = ui.selected_place()
 if place is None:

@@ -217,7 +217,8 @@ def run_profile(args: argparse.Namespace) -> int:
     import json
     import re
 
-    from ecm.profile import build_profile, profile_tables
+    from ecm.profile import build_profile
+    from ecm.profile_tables import profile_tables
     from ecm.queries import UnknownArea
 
     if args.period and not re.fullmatch(r"\d{4}/\d{2}", args.period):

@@ -119,7 +119,8 @@ def test_data_page_lists_the_demo_build_as_a_batch(use_demo_database) -> None:
 def test_profile_page_shows_the_same_figures_as_the_profile_command(
     use_demo_database, demo_engine
 ) -> None:
-    from ecm.profile import build_profile, screen_tables
+    from ecm.profile import build_profile
+    from ecm.profile_tables import screen_tables
 
     at = open_app("app_pages/profile.py", la="Z10000001")
     assert not at.exception

@@ -1,0 +1,157 @@
+"""The profile as tables: flat columns for CSV, and words, symbols and intervals for screens.
+
+Both take the dictionary :func:`ecm.profile.build_profile` returns, so the Profile page, its
+downloads and ``python -m ecm profile --format csv|table`` show the same numbers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The profile as two flat tables (figures, gaps) for CSV and terminal output."""
+    figures = pd.DataFrame(
+        [
+            {
+                **{
+                    k: v
+                    for k, v in record.items()
+                    if k not in ("benchmarks", "benchmarks_998", "rank")
+                },
+                **{f"vs_{name}": word for name, word in record["benchmarks"].items()},
+                **{f"vs_{name}_998": w for name, w in record["benchmarks_998"].items()},
+                "band": (record["rank"] or {}).get("band"),
+                "rank": (record["rank"] or {}).get("rank"),
+                "of": (record["rank"] or {}).get("of"),
+            }
+            for record in profile["observations"]
+        ]
+    )
+    gaps = pd.DataFrame(
+        [
+            {
+                **{k: v for k, v in record.items() if k != "actions"},
+                "actions": "; ".join(f"{a['title']} ({a['status']})" for a in record["actions"]),
+            }
+            for record in profile["gaps"]
+        ]
+    )
+    return figures, gaps
+
+
+#: Words with a symbol, so that a comparison never rests on colour alone.
+COMPARISON_LABELS = {
+    "better": "▲ better",
+    "worse": "▼ worse",
+    "similar": "● similar",
+    "higher": "△ higher",
+    "lower": "▽ lower",
+    "not compared": "– not compared",
+}
+GROUP_TITLES = {
+    "all": "All pupils",
+    "disadvantaged": "Disadvantaged",
+    "not_disadvantaged": "Other pupils",
+    "fsm": "FSM",
+    "not_fsm": "Not FSM",
+    "sen": "SEN",
+    "no_sen": "No SEN",
+    "boys": "Boys",
+    "girls": "Girls",
+    "looked_after": "Looked after",
+    "lowest_20pc": "Lowest 20%",
+    "other_80pc": "Other 80%",
+}
+#: How a comparator group reads after "vs".
+COMPARATOR_PHRASES = {
+    "not_disadvantaged": "other pupils",
+    "not_fsm": "pupils not eligible for FSM",
+    "no_sen": "pupils without SEN",
+    "girls": "girls",
+    "all": "all children",
+    "other_80pc": "the other 80%",
+}
+KIND_TITLES = {
+    "within": "in the same place",
+    "vs_la": "across the LA",
+    "vs_national": "nationally",
+}
+
+
+def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The profile's figures and gaps as tables for people: words, symbols, intervals as text.
+
+    Withheld figures show their marker; the numbers are those of :func:`build_profile`.
+    """
+    rows = []
+    for o in profile["observations"]:
+        shown = o["value"] is not None
+        rows.append(
+            {
+                "Outcome": o["outcome"],
+                "Indicator": o["title"],
+                "Group": GROUP_TITLES.get(o["group"], o["group"]),
+                "Period": o["period"],
+                "Value": _fmt(o["value"]) if shown else (o["marker"] or "–"),
+                "95% interval": f"{_fmt(o['lower'])} to {_fmt(o['upper'])}"
+                if o["lower"] is not None
+                else "",
+                "Pupils": _fmt(o["pupils"], 0) if o["pupils"] is not None else "",
+                **{
+                    f"vs {name.replace('_', ' ')}": COMPARISON_LABELS.get(word, word)
+                    for name, word in o["benchmarks"].items()
+                },
+                "Band (A best)": _band_text(o["rank"]),
+                "Trend": o["trend"] + (" · red-red" if o["red_red"] else ""),
+                "Source": o["source"] or "",
+            }
+        )
+    titles = {o["indicator"]: o["title"] for o in profile["observations"]}
+    units = {o["indicator"]: o["unit"] for o in profile["observations"]}
+    gaps = []
+    for g in sorted(profile["gaps"], key=lambda g: _gap_order(g, units.get(g["indicator"]))):
+        gaps.append(
+            {
+                "Indicator": titles.get(g["indicator"], g["indicator"]),
+                "Gap": f"{GROUP_TITLES.get(g['focus_group'], g['focus_group'])} vs "
+                f"{COMPARATOR_PHRASES.get(g['comparator_group'], g['comparator_group'])}, "
+                f"{KIND_TITLES.get(g['kind'], g['kind'])}",
+                "Size": _fmt(g["gap"]) if g["gap"] is not None else "c",
+                "95% interval": f"{_fmt(g['lower'])} to {_fmt(g['upper'])}"
+                if g["lower"] is not None
+                else "",
+                "Significant": "yes" if g["significant"] else "no",
+                "Trend": g["trend"],
+                "Plan actions": "; ".join(
+                    f"{a['title']} ({a['status'].replace('_', ' ')})" for a in g["actions"]
+                )
+                or ("none" if g["significant"] else ""),
+            }
+        )
+    return pd.DataFrame(rows), pd.DataFrame(gaps)
+
+
+def _gap_order(gap: dict, unit: str | None) -> tuple:
+    """Significant gaps first; among them percentage gaps widest first (in percentage points),
+    then gaps in other units widest relative to the comparator's value, since points and
+    rates per 100,000 cannot be ranked on one scale."""
+    size = gap["gap"] if gap["gap"] is not None else float("-inf")
+    if unit == "%":
+        return (not gap["significant"], 0, -size)
+    base = abs(gap.get("comparator_value") or 0) or 1.0
+    return (not gap["significant"], 1, -size / base)
+
+
+def _band_text(rank: dict | None) -> str:
+    """'B (rank 40 of 150)' or 'B'."""
+    if not rank:
+        return ""
+    if "rank" in rank:
+        return f"{rank['band']} (rank {rank['rank']} of {rank['of']})"
+    return rank["band"]
+
+
+def _fmt(value: float | None, decimals: int = 1) -> str:
+    """A number for the screen, with thousands separators."""
+    return "" if value is None else f"{value:,.{decimals}f}"
