@@ -220,3 +220,54 @@ def format_result(result: BenchResult) -> str:
     for name, timing in result.timings.items():
         lines.append(f"{name:<60} {timing['median_ms']:>10.2f} {timing['p95_ms']:>10.2f}")
     return "\n".join(lines)
+
+
+def run_import_benchmark(sample: Path, schools: int = 16_000) -> dict[str, float]:
+    """Time the import of a national-sized performance-table file made from ``sample``'s shape.
+
+    The sample's school rows (e.g. one LA's KS2 file) are copied until there are ``schools``
+    rows, each copy given new URNs and spread over every LA number, so the file has the
+    columns, markers and ragged rows of the real thing at national size.
+    """
+    import csv
+    import io
+    import resource
+
+    from ecm.catalogue import load_catalogue, sync_catalogue
+    from ecm.importers import import_file
+    from ecm.importers.geography import la_lookup
+    from ecm.store import session_scope, upgrade_schema
+
+    text_in = sample.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text_in)))
+    header, body = rows[0], [r for r in rows[1:] if r and r[0] in ("1", "2")]
+    urn, lea = header.index("URN"), header.index("LEA")
+    numbers = list(la_lookup().index)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for k in range(schools):
+        row = list(body[k % len(body)])
+        row[urn] = str(200000 + k)
+        row[lea] = numbers[k % len(numbers)]
+        writer.writerow(row)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / sample.name
+        path.write_text(out.getvalue(), encoding="utf-8")
+        engine = make_engine(f"sqlite:///{Path(folder) / 'import.db'}")
+        upgrade_schema(engine)
+        with session_scope(engine) as session:
+            sync_catalogue(session, load_catalogue())
+        started = time.perf_counter()
+        outcome = import_file(engine, path)
+        seconds = time.perf_counter() - started
+        engine.dispose()
+        size = path.stat().st_size
+    return {
+        "rows": schools,
+        "columns": len(header),
+        "file_mib": round(size / 2**20, 1),
+        "figures": outcome.figures,
+        "seconds": round(seconds, 2),
+        "peak_memory_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 0),
+    }

@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--repeats", type=int, default=50, help="timed reads per case (default 50)")
     bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    bench.add_argument(
+        "--import-sample",
+        metavar="FILE",
+        help="instead, time importing a national-sized performance-table file built from "
+        "FILE's shape (e.g. one LA's KS2 file)",
+    )
     bench.set_defaults(handler=run_bench)
     return parser
 
@@ -271,8 +277,18 @@ def run_bench(args: argparse.Namespace) -> int:
     """``bench``: build and time; print a table or JSON."""
     import json
 
-    from ecm.bench import format_result, run_benchmark
+    from ecm.bench import format_result, run_benchmark, run_import_benchmark
 
+    if args.import_sample:
+        from pathlib import Path
+
+        measured = run_import_benchmark(Path(args.import_sample))
+        print(
+            json.dumps(measured, indent=2)
+            if args.json
+            else ", ".join(f"{k} {v}" for k, v in measured.items())
+        )
+        return 0
     result = run_benchmark(args.scale, args.database_url, args.repeats)
     print(json.dumps(result.as_dict(), indent=2) if args.json else format_result(result))
     return 0

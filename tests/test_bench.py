@@ -30,3 +30,18 @@ def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
     report = format_result(result)
     assert report.startswith("demo build, scale tiny on ")
     assert "school profile" in report
+
+
+def test_import_benchmark_builds_a_file_of_the_sample_shape() -> None:
+    from pathlib import Path
+
+    from ecm.bench import run_import_benchmark
+
+    sample = (
+        Path(__file__).resolve().parents[2]
+        / "shared/realdata/performance-tables/hampshire/2018-2019_850_ks2final.csv"
+    )
+    measured = run_import_benchmark(sample, schools=400)
+    assert measured["rows"] == 400 and measured["columns"] == 318
+    assert measured["figures"] > 400 * 10
+    assert measured["seconds"] > 0 and measured["peak_memory_mib"] > 0

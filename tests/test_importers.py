@@ -489,3 +489,62 @@ def test_broken_neighbour_workbooks_are_rejected(store, tmp_path) -> None:
         with pytest.raises(DataError, match=message):
             import_file(store, path)
         assert fingerprint(store) == before
+
+
+def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path) -> None:
+    """Kill the import at several moments (while reading, parsing and writing): each time the
+    store holds either exactly what it held before or the whole file, never part of it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    header, rows = header_and_rows(CENSUS)
+    rows = [row for row in rows if row.split(",")[0].isdigit()]
+    lines = [header]
+    for copy in range(3):
+        for row in rows:
+            fields = row.split(",")
+            fields[0] = str(300000 + copy * 100000 + int(fields[0]) % 100000)
+            lines.append(",".join(fields))
+    big = tmp_path / "2018-2019_census_big.csv"
+    big.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    outcomes = []
+    for moment in (1.5, 3.0, 4.5, 6.0, 7.5, 9.0):
+        url, engine = fresh_engine(tmp_path / f"kill-{moment}")
+        try:
+            import_file(engine, KS2)
+            before = fingerprint(engine)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "ecm", "import", str(big)],
+                cwd=root,
+                env={**os.environ, "ECM_DATABASE_URL": url},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(moment)
+            finished = process.poll() is not None
+            if not finished:
+                process.send_signal(signal.SIGKILL)
+            process.wait(timeout=60)
+            after = fingerprint(engine)
+            batches = read(engine, "SELECT file_name, rows_loaded FROM import_batch ORDER BY id")
+            if after == before:
+                outcomes.append("nothing")
+            else:
+                # The whole file: its batch is recorded and every figure it promised is there.
+                name, promised = batches[-1]
+                stored = read(
+                    engine,
+                    "SELECT COUNT(*) FROM observation o JOIN import_batch b ON b.id = o.batch_id "
+                    "WHERE b.file_name = :name",
+                    name=name,
+                )[0][0]
+                assert name == big.name and stored == promised
+                outcomes.append("whole")
+        finally:
+            engine.dispose()
+            drop_database(url)
+    assert "nothing" in outcomes, outcomes  # at least one kill landed before the commit
