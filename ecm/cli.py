@@ -190,6 +190,7 @@ FORMAT_NAMES = (
     "destinations",
     "gias",
     "fingertips",
+    "tidy",
     "neighbours",
 )
 

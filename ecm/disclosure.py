@@ -35,6 +35,7 @@ MARKER_MEANINGS = {
     "x": "not available",
     "z": "not applicable",
     "u": "low reliability",
+    "k": "not published (DfE open data: too few pupils for a reliable figure)",
     "low": "rounds to zero",
     "NE": "no entries",
     "NA": "not applicable",

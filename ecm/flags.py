@@ -25,6 +25,8 @@ GROUP_NOUNS = {
     "boys": "boys",
     "girls": "girls",
     "looked_after": "looked-after children",
+    "children_in_need": "children in need",
+    "child_protection_plan": "children on a child protection plan",
     "lowest_20pc": "the lowest-attaining 20% of children",
     "other_80pc": "the other 80%",
 }

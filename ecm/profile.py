@@ -286,6 +286,10 @@ def _ranks(
             current["rank"] = mine["rank"].reindex(index).to_numpy()
             current["of"] = mine["of"].reindex(index).to_numpy()
             current["band"] = mine["band"].reindex(index).to_numpy()
+            # A rank among fewer than four places says nothing; LAIT bands need quarters.
+            too_few = ~(current["of"] >= 4)
+            current.loc[too_few, ["rank", "of"]] = np.nan
+            current.loc[too_few, "band"] = None
     elif area["level"] == "school" and area.get("phase"):
         quartiles = queries.load_school_benchmarks(engine, area["phase"], "all", sorted(periods))
         merged = current[key + ["value", "polarity"]].merge(

@@ -61,6 +61,8 @@ GROUP_TITLES = {
     "girls": "Girls",
     "looked_after": "Looked after",
     "lowest_20pc": "Lowest 20%",
+    "children_in_need": "Children in need",
+    "child_protection_plan": "On a protection plan",
     "other_80pc": "Other 80%",
 }
 #: How a comparator group reads after "vs".

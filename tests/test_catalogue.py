@@ -109,6 +109,8 @@ def test_focus_groups_are_paired_with_their_comparators(catalogue) -> None:
         "girls": "",
         "lowest_20pc": "other_80pc",
         "other_80pc": "",
+        "children_in_need": "all",
+        "child_protection_plan": "all",
     }
 
 

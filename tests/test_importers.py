@@ -548,3 +548,88 @@ def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path) -> None:
             engine.dispose()
             drop_database(url)
     assert "nothing" in outcomes, outcomes  # at least one kill landed before the commit
+
+
+# --- DfE tidy open data ----------------------------------------------------------------------
+
+TIDY = REAL / "la-releases" / "cla-outcomes" / "Post_2016_files"
+CLA_RATES = (
+    REAL / "la-releases" / "cla-placements" / "post_2017_updated25" / "data"
+    / "cla_number_and_rate_per_10k_children.csv"
+)  # fmt: skip
+
+
+def test_tidy_open_data_files_import_with_groups_from_their_filters(tmp_path) -> None:
+    import csv
+
+    url, engine = fresh_engine(tmp_path)
+    try:
+        files = ["ks2_la", "ks4_la", "absence_six_half_terms_la"]
+        files.append("permanent_exclusions_and_suspensions_la")
+        for path in [*(TIDY / f"{name}.csv" for name in files), CLA_RATES]:
+            outcome = import_file(engine, path)
+            assert outcome.status == "loaded" and outcome.format == "tidy", path.name
+        with (TIDY / "ks2_la.csv").open(encoding="utf-8-sig") as handle:
+            raw = next(
+                r
+                for r in csv.DictReader(handle)
+                if r["new_la_code"] == "E10000014"
+                and r["time_period"] == "201819"
+                and r["social_care_group"] == "CLA 12 months at 31 March"
+            )
+        stored = read(
+            engine,
+            "SELECT value, numerator, denominator FROM observation WHERE area_code = 'E10000014' "
+            "AND indicator_code = 'ptrwm_exp' AND group_code = 'looked_after' "
+            "AND period = '2018/19'",
+        )
+        assert stored == [
+            (
+                float(raw["pt_rwm_met_expected_standard"]),
+                float(raw["t_rwm_met_expected_standard"]),
+                float(raw["t_rwm_eligible_pupils"]),
+            )
+        ]
+        # Absence keeps the pupils behind the sessions; CLA rates come as published.
+        absence = read(
+            engine,
+            "SELECT pupils, denominator FROM observation WHERE indicator_code = 'perctot' "
+            "AND level = 'england' AND group_code = 'children_in_need' AND period = '2018/19'",
+        )
+        assert absence and absence[0][0] < absence[0][1]
+        assert (
+            read(
+                engine,
+                "SELECT COUNT(*) FROM observation "
+                "WHERE indicator_code = 'cla_rate' AND level = 'la'",
+            )[0][0]
+            > 700
+        )
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+def test_broken_tidy_files_are_rejected(store, tmp_path) -> None:
+    header, rows = header_and_rows(TIDY / "ks2_la.csv")
+    names = header.split(",")
+    fields = rows[3].split(",")
+    fields[names.index("pt_rwm_met_expected_standard")] = "45.5.5"
+    bad_value = "\n".join([header, *rows[:3], ",".join(fields), *rows[4:]]) + "\n"
+    assert_rejected(
+        store,
+        tmp_path,
+        "ks2_la.csv",
+        bad_value.encode(),
+        "line 5 column pt_rwm_met_expected_standard: '45.5.5' is not a number",
+    )
+    duplicate = "\n".join([header, *rows[:10], rows[5], *rows[10:]]) + "\n"
+    assert_rejected(store, tmp_path, "ks2_dup.csv", duplicate.encode(), "appears twice")
+    unmapped = header.replace("pt_", "px_").replace("avg_", "mean_")
+    assert_rejected(
+        store,
+        tmp_path,
+        "ks2_unmapped.csv",
+        ("\n".join([unmapped, *rows]) + "\n").encode(),
+        "no measure column",
+    )

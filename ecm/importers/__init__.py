@@ -13,12 +13,13 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.errors import DataError, DataProblem
-from ecm.importers import fingertips, gias, neighbours, performance_tables
+from ecm.importers import fingertips, gias, neighbours, performance_tables, tidy
 from ecm.importers.reader import Table, read_table
 from ecm.importers.writer import ImportOutcome, ParsedFile, checksum, write_parsed
 from ecm.models import Indicator
-from ecm.store import upgrade_schema
+from ecm.store import session_scope, upgrade_schema
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ FORMATS: dict[str, Format] = {
         _performance("destinations", "DfE performance tables: KS4 destinations"),
         Format("gias", "Get Information About Schools register extract", gias.detect, gias.parse),
         Format(
+            "tidy",
+            "DfE tidy open data (explore education statistics: time_period, geographic_level)",
+            tidy.detect,
+            tidy.parse,
+        ),
+        Format(
             "fingertips",
             "Fingertips-style tidy series (area_code, period, value, indicator)",
             fingertips.detect,
@@ -94,6 +101,8 @@ def import_file(
 ) -> ImportOutcome:
     """Import one file; DataError (nothing written) when it is rejected."""
     upgrade_schema(engine)
+    with session_scope(engine) as session:  # new indicators or groups in data/ reach the store
+        sync_catalogue(session, load_catalogue())
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         if format_name not in ("auto", "neighbours"):
@@ -111,13 +120,5 @@ def import_file(
         )
     with engine.connect() as connection:
         units = dict(connection.execute(select(Indicator.code, Indicator.unit)).all())
-    if not units:
-        raise DataError(
-            [
-                DataProblem(
-                    table.name, None, None, "the store has no catalogue: run `python -m ecm init`"
-                )
-            ]
-        )
     parsed = fmt.parse(table, period, units)
     return write_parsed(engine, parsed, checksum(table.raw), user, dry_run)

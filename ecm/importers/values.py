@@ -7,7 +7,7 @@ import re
 #: Cells that stand in for a number, by the publishers that use them.
 MARKERS = {
     "SUPP", "NE", "NA", "NP", "LOWCOV", "LOW COV", "NEW", "NR", "SP", "DNS", "NEXT",
-    "x", "c", "z", "u", "low", "..", ":", "-", "*", "~",
+    "x", "c", "z", "u", "k", "low", "..", ":", "-", "*", "~",
 }  # fmt: skip
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
