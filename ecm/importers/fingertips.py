@@ -19,6 +19,7 @@ import pandas as pd
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
+from ecm.importers.checks import figure_problem
 from ecm.importers.geography import la_lookup
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
@@ -127,15 +128,11 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
         seen[key] = line
         if value is None and marker is None:
             continue
-        if count is not None and denominator is not None and count > denominator:
-            problems.append(
-                DataProblem(
-                    table.name,
-                    line,
-                    "count",
-                    f"{count:g} is more than its denominator {denominator:g}",
-                )
-            )
+        problem = figure_problem(
+            table.name, line, ("value", "count", "denominator"), value, count, denominator, None
+        )
+        if problem:
+            problems.append(problem)
             continue
         figures.append(
             {

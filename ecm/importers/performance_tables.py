@@ -22,6 +22,7 @@ import pandas as pd
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
+from ecm.importers.checks import figure_problem
 from ecm.importers.geography import ons_code
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
@@ -169,27 +170,17 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
             if value is None and marker is None:
                 continue
             unit = units.get(rule.indicator, "")
-            if value is not None and unit == "%" and not 0 <= value <= 100:
-                problems.append(
-                    DataProblem(table.name, line, rule.column, f"{value:g}% is outside 0-100%")
-                )
-                continue
-            if denominator is not None and denominator < 0:
-                problems.append(
-                    DataProblem(
-                        table.name, line, rule.denominator, f"negative count {denominator:g}"
-                    )
-                )
-                continue
-            if numerator is not None and denominator is not None and numerator > denominator:
-                problems.append(
-                    DataProblem(
-                        table.name,
-                        line,
-                        rule.numerator,
-                        f"{numerator:g} is more than its denominator {denominator:g}",
-                    )
-                )
+            problem = figure_problem(
+                table.name,
+                line,
+                (rule.column, rule.numerator, rule.denominator),
+                value,
+                numerator,
+                denominator,
+                unit,
+            )
+            if problem:
+                problems.append(problem)
                 continue
             if numerator is None and value is not None and denominator is not None and unit == "%":
                 numerator = round(value * denominator / 100)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
+from ecm.importers.checks import figure_problem
 from ecm.importers.geography import la_lookup
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
@@ -139,24 +140,17 @@ def parse(table: Table, _period: str | None, units: dict[str, str]) -> ParsedFil
                 )
                 continue
             seen[key] = line
-            if (
-                units.get(measure["indicator"]) == "%"
-                and value is not None
-                and not 0 <= value <= 100
-            ):
-                problems.append(
-                    DataProblem(table.name, line, measure["value"], f"{value:g}% is outside 0-100%")
-                )
-                continue
-            if numerator is not None and denominator is not None and numerator > denominator:
-                problems.append(
-                    DataProblem(
-                        table.name,
-                        line,
-                        measure["numerator"],
-                        f"{numerator:g} is more than its denominator {denominator:g}",
-                    )
-                )
+            problem = figure_problem(
+                table.name,
+                line,
+                (measure["value"], measure["numerator"], measure["denominator"]),
+                value,
+                numerator,
+                denominator,
+                units.get(measure["indicator"]),
+            )
+            if problem:
+                problems.append(problem)
                 continue
             figures.append(
                 {
