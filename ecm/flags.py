@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.benchmark import red_red
 from ecm.config import DATA_DIR
 
 FLOOR_FILE = DATA_DIR / "floor_standards.csv"
@@ -140,7 +141,7 @@ def areas_of_interest(
         latest = rows[rows["period"] == target]
         if latest.empty:
             continue
-        if latest["vs_england"].iloc[0] == "worse" and latest["trend"].iloc[0] == "getting worse":
+        if red_red(latest["vs_england"].iloc[0], latest["trend"].iloc[0]):
             found.append(
                 (
                     PRIORITY["red_red"],

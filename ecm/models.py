@@ -187,6 +187,23 @@ class ImportBatch(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+#: The columns a load writes for each figure (the key and ``id`` aside, what an import sets).
+OBSERVATION_COLUMNS = (
+    "indicator_code",
+    "level",
+    "area_code",
+    "group_code",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "lower_ci",
+    "upper_ci",
+    "marker",
+    "pupils",
+)
+
+
 class Observation(Base):
     """One published or computed figure: an indicator for one area, group and period."""
 

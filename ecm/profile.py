@@ -11,7 +11,14 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ecm import queries
-from ecm.benchmark import NOT_COMPARED, compare, fsm_band
+from ecm.benchmark import (
+    NOT_COMPARED,
+    compare,
+    fsm_band,
+    quartile_band,
+    rank_best_first,
+    red_red,
+)
 from ecm.flags import (
     areas_of_interest,
     bottom_quartile_sentences,
@@ -257,39 +264,26 @@ def _ranks(
     current["rank"], current["of"], current["band"] = np.nan, np.nan, None
     key = ["indicator_code", "group_code", "period"]
     if area["level"] in ("la", "region") and not peers.empty:
-        ranked = peers[peers["value"].notna()].copy()
-        polarity = ranked["indicator_code"].map(
-            current.drop_duplicates("indicator_code").set_index("indicator_code")["polarity"]
-        )
-        ranked = ranked[polarity.notna().to_numpy()]
-        polarity = polarity[polarity.notna()]
-        parts = []
-        for direction, rows in ranked.groupby(polarity.to_numpy()):
-            grouped = rows.groupby(key)["value"]
-            ascending = direction == "lower_is_better"
-            rows = rows.assign(
-                rank=grouped.rank(method="min", ascending=ascending),
-                of=grouped.transform("size"),
-                position=grouped.rank(method="average", ascending=ascending, pct=True),
-            )
-            parts.append(rows)
-        if parts:
-            ranked = pd.concat(parts)
-            ranked["band"] = pd.cut(
-                ranked["position"],
-                [0, 0.25, 0.5, 0.75, 1.0],
-                labels=list("ABCD"),
-                include_lowest=True,
-            ).astype(str)
-            mine = ranked[ranked["area_code"] == area["code"]].set_index(key)
-            index = pd.MultiIndex.from_frame(current[key])
-            current["rank"] = mine["rank"].reindex(index).to_numpy()
-            current["of"] = mine["of"].reindex(index).to_numpy()
-            current["band"] = mine["band"].reindex(index).to_numpy()
+        shown = peers[peers["value"].notna()]
+        sets = {k: rows.set_index("area_code")["value"] for k, rows in shown.groupby(key)}
+        ranks = []
+        for row in current[[*key, "polarity"]].itertuples(index=False):
+            values = sets.get(tuple(row[:3]))
             # A rank among fewer than four places says nothing; LAIT bands need quarters.
-            too_few = ~(current["of"] >= 4)
-            current.loc[too_few, ["rank", "of"]] = np.nan
-            current.loc[too_few, "band"] = None
+            if values is None or area["code"] not in values.index or len(values) < 4:
+                ranks.append((np.nan, np.nan, None))
+                continue
+            ranks.append(
+                (
+                    rank_best_first(values, row.polarity)[area["code"]],
+                    len(values),
+                    quartile_band(values, row.polarity)[area["code"]],
+                )
+            )
+        if ranks:
+            current[["rank", "of", "band"]] = pd.DataFrame(
+                ranks, columns=["rank", "of", "band"], index=current.index
+            )
     elif area["level"] == "school" and area.get("phase"):
         quartiles = queries.load_school_benchmarks(engine, area["phase"], "all", sorted(periods))
         merged = current[key + ["value", "polarity"]].merge(
@@ -396,7 +390,7 @@ def _observation_record(row) -> dict:  # noqa: ANN001
         "rank": _rank_record(row),
         "trend": row.trend,
         "source": row.source,
-        "red_red": benchmarks.get("england") == "worse" and row.trend == "getting worse",
+        "red_red": red_red(benchmarks.get("england"), row.trend),
     }
 
 

@@ -38,12 +38,27 @@ def engine() -> Engine:
     return _engine_for(database_url())
 
 
+@st.cache_resource(show_spinner=False)
+def _store_checks(url: str) -> dict[str, bool]:
+    """Per process and store: whether the start-up checks have passed (so each rerun of the
+    app does not reload the migration scripts and query the store again)."""
+    return {"ready": False}
+
+
 def ensure_store() -> None:
     """On first start, create the schema and build the small demo, showing progress.
 
     Builds only when the store is empty, so imported real data is never touched; set
-    ``ECM_AUTO_DEMO=0`` to start with an empty store instead.
+    ``ECM_AUTO_DEMO=0`` to start with an empty store instead. Runs once per process.
     """
+    checks = _store_checks(database_url())
+    if checks["ready"]:
+        return
+    _prepare_store()
+    checks["ready"] = True
+
+
+def _prepare_store() -> None:
     eng = engine()
     if not schema_is_current(eng):
         from ecm.summaries import ensure_school_benchmarks

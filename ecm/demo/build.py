@@ -29,6 +29,7 @@ from ecm.demo.simulate import (
     simulate_school_measure,
 )
 from ecm.models import (
+    OBSERVATION_COLUMNS,
     Action,
     ActionSchool,
     ActionSpend,
@@ -49,18 +50,6 @@ DEFAULT_SEED = 2008
 DEMO_FORMAT = "demo"
 DEMO_LICENCE = "Fictional demo data: invented for demonstration; describes no real school or area."
 GENERATOR_VERSION = "1"
-OBSERVATION_COLUMNS = [
-    "indicator_code",
-    "level",
-    "area_code",
-    "group_code",
-    "period",
-    "value",
-    "numerator",
-    "denominator",
-    "pupils",
-    "batch_id",
-]
 
 Progress = Callable[[float, str], None]
 
@@ -196,7 +185,8 @@ def build_demo(
         for table in ("region", "local_authority", "school"):
             bulk_insert(connection, table, geography[table])
         observations["batch_id"] = batch.id
-        bulk_insert(connection, "observation", observations[OBSERVATION_COLUMNS])
+        columns = [c for c in OBSERVATION_COLUMNS if c in observations] + ["batch_id"]
+        bulk_insert(connection, "observation", observations[columns])
         _insert_plans(session, plan_frames)
         bulk_insert(connection, "statistical_neighbour", statistical_neighbours(las))
         report(0.9, "Summarising schools for comparisons")

@@ -14,24 +14,10 @@ import pandas as pd
 from sqlalchemy import Engine, and_, delete, exists, select
 
 from ecm.importers.geography import ensure_las, ensure_schools
-from ecm.models import ImportBatch, Observation
+from ecm.models import OBSERVATION_COLUMNS, ImportBatch, Observation
 from ecm.store import bulk_insert, session_scope
 from ecm.summaries import refresh_school_benchmarks
 
-OBSERVATION_COLUMNS = [
-    "indicator_code",
-    "level",
-    "area_code",
-    "group_code",
-    "period",
-    "value",
-    "numerator",
-    "denominator",
-    "lower_ci",
-    "upper_ci",
-    "marker",
-    "pupils",
-]
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 
 
@@ -102,7 +88,7 @@ def write_parsed(
         session.add(batch)
         session.flush()
         superseded = _remove_older(connection, figures)
-        frame = figures.reindex(columns=OBSERVATION_COLUMNS).assign(batch_id=batch.id)
+        frame = figures.reindex(columns=list(OBSERVATION_COLUMNS)).assign(batch_id=batch.id)
         bulk_insert(connection, "observation", frame)
         _mark_superseded(session, batch.id)
         if parsed.after_write is not None:
