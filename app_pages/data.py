@@ -48,6 +48,6 @@ reconciliation = ui.load_reconciliation()
 if reconciliation.empty:
     st.write("No file here publishes both school and LA figures.")
 else:
-    flagged = int((reconciliation["value_difference"].abs() > 1).sum())
+    flagged = int(reconciliation["differs"].sum())
     st.write(f"{flagged:,} of {len(reconciliation):,} comparisons differ by more than one unit.")
     ui.table_with_download(reconciliation, "reconciliation", "ecm-reconciliation.csv")

@@ -70,12 +70,7 @@ if urn:
                 "Eligible for free school meals", f"{fsm:.1f}%" if fsm is not None else "not known"
             )
             c.metric("Figures held", f"{school['figures']:,}")
-            st.page_link(
-                "app_pages/profile.py",
-                label="Open the school's profile",
-                icon=":material/insights:",
-                query_params={"urn": urn},
-            )
+            ui.profile_link("Open the school's profile", urn=urn)
 elif la:
     authority = queries.la_summary(eng, la)
     if authority:
@@ -91,12 +86,7 @@ elif la:
             b.metric("Secondary schools", phases.get("secondary", 0))
             c.metric("Special schools", phases.get("special", 0))
             d.metric("Plan actions", authority["actions"])
-            st.page_link(
-                "app_pages/profile.py",
-                label="Open the authority's profile",
-                icon=":material/insights:",
-                query_params={"la": la},
-            )
+            ui.profile_link("Open the authority's profile", la=la)
 elif region:
     summary = queries.region_summary(eng, region)
     if summary:
@@ -105,22 +95,15 @@ elif region:
             a, b = st.columns(2)
             a.metric("Local authorities", summary["las"])
             b.metric("Schools", f"{summary['schools']:,}")
-            st.page_link(
-                "app_pages/profile.py",
-                label="Open the region's profile",
-                icon=":material/insights:",
-                query_params={"region": region},
-            )
+            ui.profile_link("Open the region's profile", region=region)
 
 st.header("The five outcomes")
 outcomes = ui.load_outcomes()
-indicators = ui.load_indicators()
-counts = indicators.groupby("outcome_code").size()
 columns = st.columns(5)
 for column, (code, aims) in zip(
     columns, outcomes.groupby("outcome_code", sort=False), strict=False
 ):
     with column.container(border=True):
         st.markdown(f"#### {aims['outcome'].iloc[0]}")
-        st.caption(f"{ui.OUTCOME_ICONS.get(code, '')} {counts.get(code, 0)} indicators")
+        st.caption(f"{ui.OUTCOME_ICONS.get(code, '')} {aims['indicators'].iloc[0]} indicators")
         st.markdown("\n".join(f"- {aim}" for aim in aims["aim"]))

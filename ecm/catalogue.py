@@ -131,10 +131,19 @@ def check_catalogue(catalogue: Catalogue) -> list[DataProblem]:
     seen: set[str] = set()
     for row in catalogue.indicators:
         file = INDICATORS_FILE
-        for column in ("code", "title", "outcome", "aim", "unit", "statistic", "polarity"):
-            if not row[column]:
-                problem(row, column, "is empty", file)
-        for column in ("levels", "period_type", "source", "definition"):
+        for column in (
+            "code",
+            "title",
+            "outcome",
+            "aim",
+            "unit",
+            "statistic",
+            "polarity",
+            "levels",
+            "period_type",
+            "source",
+            "definition",
+        ):
             if not row[column]:
                 problem(row, column, "is empty", file)
         code = row["code"]
@@ -207,12 +216,8 @@ def sync_catalogue(session: Session, catalogue: Catalogue) -> None:
                 position=position,
             )
         )
-    for row in catalogue.groups:
-        session.merge(
-            PupilGroup(code=row["code"], title=row["title"], description=row["description"])
-        )
-    session.flush()
-    for row in catalogue.groups:
+    # Groups that are only comparators come first, so every comparator exists when named.
+    for row in sorted(catalogue.groups, key=lambda r: bool(r["comparator"])):
         session.merge(
             PupilGroup(
                 code=row["code"],

@@ -46,15 +46,23 @@ def holds_fictional_data(engine: Engine) -> bool:
 
 
 def load_outcomes(engine: Engine) -> pd.DataFrame:
-    """The five outcomes with their aims, in order: outcome_code, outcome, aim_code, aim."""
+    """The five outcomes with their aims, in order: outcome_code, outcome, aim_code, aim, and
+    the number of catalogue indicators under the outcome (``indicators``)."""
+    counts = (
+        select(Indicator.outcome_code, func.count().label("indicators"))
+        .group_by(Indicator.outcome_code)
+        .subquery()
+    )
     statement = (
         select(
             Outcome.code.label("outcome_code"),
             Outcome.title.label("outcome"),
             Aim.code.label("aim_code"),
             Aim.title.label("aim"),
+            func.coalesce(counts.c.indicators, 0).label("indicators"),
         )
         .join(Aim, Aim.outcome_code == Outcome.code)
+        .join(counts, counts.c.outcome_code == Outcome.code, isouter=True)
         .order_by(Outcome.position, Aim.position)
     )
     return _frame(engine, statement)
@@ -114,22 +122,22 @@ def load_local_authorities(engine: Engine, region_code: str | None = None) -> pd
     return _frame(engine, statement)
 
 
+#: A school's register facts, as lists and summaries show them.
+SCHOOL_FACTS = (
+    School.urn,
+    School.laestab,
+    School.name,
+    School.phase,
+    School.school_type,
+    School.status,
+    School.number_on_roll,
+    School.percent_fsm,
+)
+
+
 def load_schools(engine: Engine, la_code: str) -> pd.DataFrame:
     """The schools of one LA: urn, laestab, name, phase, type, status, roll, % FSM."""
-    statement = (
-        select(
-            School.urn,
-            School.laestab,
-            School.name,
-            School.phase,
-            School.school_type,
-            School.status,
-            School.number_on_roll,
-            School.percent_fsm,
-        )
-        .where(School.la_code == la_code)
-        .order_by(School.name)
-    )
+    statement = select(*SCHOOL_FACTS).where(School.la_code == la_code).order_by(School.name)
     return _frame(engine, statement)
 
 
@@ -157,14 +165,7 @@ def school_summary(engine: Engine, urn: str) -> dict | None:
     """One school's register facts with its LA and region names, or None if unknown."""
     statement = (
         select(
-            School.urn,
-            School.laestab,
-            School.name,
-            School.phase,
-            School.school_type,
-            School.status,
-            School.number_on_roll,
-            School.percent_fsm,
+            *SCHOOL_FACTS,
             School.fictional,
             LocalAuthority.code.label("la_code"),
             LocalAuthority.name.label("la_name"),
@@ -621,6 +622,7 @@ def load_reconciliation(engine: Engine, min_count: int = 6) -> pd.DataFrame:
     )
     frame["school_value"] = frame["school_numerator"] / frame["school_denominator"] * multipliers
     frame["value_difference"] = (frame["school_value"] - frame["la_value"]).round(2)
+    frame["differs"] = frame["value_difference"].abs() > 1  # more than one unit (point)
     difference = frame["la_denominator"] - frame["school_denominator"]
     frame["pupils_not_in_school_rows"] = difference.where(
         (difference.abs() >= min_count) | (difference == 0)

@@ -217,6 +217,13 @@ def complete_selection() -> None:
         pass  # the pickers drop what they cannot find
 
 
+def profile_link(label: str, **place: str) -> None:
+    """A link to the Profile page for a place (``urn=``, ``la=`` or ``region=``)."""
+    st.page_link(
+        "app_pages/profile.py", label=label, icon=":material/insights:", query_params=place
+    )
+
+
 def selected_place() -> tuple[str, str] | None:
     """The place in the URL: ``urn`` (school) before ``la`` before ``region``."""
     for param, level in (("urn", "school"), ("la", "la"), ("region", "region")):
