@@ -12,6 +12,25 @@ st.markdown(
     "Every figure in the store belongs to one import batch: the file (or demo build) it came "
     "from, its checksum, who loaded it and when, and under what licence."
 )
+with st.expander("Import files", icon=":material/upload_file:"):
+    st.markdown(
+        "DfE performance tables (KS2, KS4, absence, census, destinations), the GIAS register, "
+        "DfE tidy open data, the older LA statistical releases, Fingertips series, the LAIT "
+        "long file (`.parquet`) and statistical-neighbour workbooks (`.xlsx`). The format is "
+        "read from each file's header; a file with any problem is rejected whole, with the "
+        "line and column of each problem, and changes nothing. Field guides, code lists and "
+        "metadata documents are recognised and checked, and nothing is stored from them."
+    )
+    with st.form("import_form", clear_on_submit=True):
+        uploads = st.file_uploader(
+            "Files to import",
+            type=["csv", "parquet", "xlsx", "txt", "doc", "docx", "json", "geojson", "hexjson"],
+            accept_multiple_files=True,
+        )
+        submitted = st.form_submit_button("Import", type="primary")
+    if submitted and uploads:
+        ui.import_uploads(uploads)
+
 batches = ui.load_import_batches()
 if batches.empty:
     st.info("Nothing has been imported yet.")
@@ -25,7 +44,10 @@ else:
             "file_name": st.column_config.TextColumn("File", width="medium"),
             "checksum": st.column_config.TextColumn("SHA-256", width="small"),
             "imported_at": st.column_config.DatetimeColumn("Imported", format="D MMM YYYY, HH:mm"),
+            "imported_by": st.column_config.TextColumn("By"),
             "rows_loaded": st.column_config.NumberColumn("Figures loaded", format="%d"),
+            "rows_rejected": st.column_config.NumberColumn("Rows left out", format="%d"),
+            "status": st.column_config.TextColumn("Outcome"),
             "licence": st.column_config.TextColumn("Licence", width="large"),
         },
     )
@@ -37,6 +59,17 @@ st.caption(
     "How many places each indicator covers in each year and level, and how many are markers."
 )
 ui.table_with_download(ui.load_coverage(), "coverage", "ecm-coverage.csv")
+
+st.subheader("Schools and the register")
+st.caption(
+    "Schools named by results files are matched to a Get Information About Schools extract; "
+    "those missing from it are new, closed or outside the extract."
+)
+register = ui.load_register_coverage()
+if register.empty:
+    st.write("No real schools are held.")
+else:
+    ui.table_with_download(register, "register", "ecm-register-coverage.csv")
 
 st.subheader("Reconciliation: schools added up against the LA's published figures")
 st.caption(

@@ -106,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead, time importing a national-sized performance-table file built from "
         "FILE's shape (e.g. one LA's KS2 file)",
     )
+    bench.add_argument(
+        "--import-file",
+        metavar="FILE",
+        help="instead, time importing FILE as it is into a fresh store (e.g. the LAIT parquet)",
+    )
     bench.set_defaults(handler=run_bench)
     return parser
 
@@ -191,7 +196,9 @@ FORMAT_NAMES = (
     "gias",
     "fingertips",
     "tidy",
+    "la_table",
     "neighbours",
+    "lait",
 )
 
 
@@ -200,23 +207,50 @@ def run_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ecm.importers import import_file
+    from ecm.importers.writer import describe_outcome
+    from ecm.summaries import refresh_school_benchmarks
 
     if args.format != "auto" and args.format not in FORMAT_NAMES:
         print(f"error: unknown format {args.format!r}", file=sys.stderr)
         return 2
     engine = make_engine()
-    for path in args.paths:
-        if not Path(path).is_file():
-            print(f"error: {path}: no such file", file=sys.stderr)
-            return 2
-        outcome = import_file(engine, Path(path), args.format, args.period, args.dry_run)
-        extra = f", replacing {outcome.superseded:,} older figures" if outcome.superseded else ""
-        notes = f" ({'; '.join(outcome.notes)})" if outcome.notes else ""
-        print(
-            f"{outcome.file_name}: {outcome.status} as {outcome.format}: "
-            f"{outcome.figures:,} figures{extra}{notes}"
-        )
+    missing = [path for path in args.paths if not Path(path).is_file()]
+    if missing:
+        print(f"error: {missing[0]}: no such file", file=sys.stderr)
+        return 2
+    schools_loaded = False
+    try:
+        for path in args.paths:
+            outcome = import_file(
+                engine,
+                Path(path),
+                args.format,
+                args.period,
+                args.dry_run,
+                progress=_terminal_progress,
+                refresh_benchmarks=False,
+            )
+            schools_loaded |= outcome.status == "loaded" and outcome.has_schools
+            if sys.stderr.isatty():
+                sys.stderr.write("\r\033[K")  # clear the progress bar
+            print(describe_outcome(outcome))
+    finally:
+        # Similar-school comparisons are rebuilt once, after the last school file, even when a
+        # later file was rejected (the files before it stay loaded).
+        if schools_loaded:
+            with engine.begin() as connection:
+                refresh_school_benchmarks(connection)
     return 0
+
+
+def _terminal_progress(fraction: float, message: str) -> None:
+    """A one-line progress bar on stderr, redrawn in place (only on a terminal)."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    done = round(fraction * width)
+    sys.stderr.write(f"\r\033[K[{'#' * done}{'.' * (width - done)}] {message[:60]}")
+    sys.stderr.flush()
 
 
 def run_profile(args: argparse.Namespace) -> int:
@@ -277,13 +311,16 @@ def with_pandas_display(show) -> None:  # noqa: ANN001
 def run_bench(args: argparse.Namespace) -> int:
     """``bench``: build and time; print a table or JSON."""
     import json
+    from pathlib import Path
 
-    from ecm.bench import format_result, run_benchmark, run_import_benchmark
+    from ecm.bench import format_result, run_benchmark, run_import_benchmark, time_file_import
 
-    if args.import_sample:
-        from pathlib import Path
-
-        measured = run_import_benchmark(Path(args.import_sample))
+    if args.import_sample or args.import_file:
+        measured = (
+            run_import_benchmark(Path(args.import_sample))
+            if args.import_sample
+            else time_file_import(Path(args.import_file))
+        )
         print(
             json.dumps(measured, indent=2)
             if args.json

@@ -568,6 +568,31 @@ def load_coverage(engine: Engine) -> pd.DataFrame:
     return _frame(engine, statement)
 
 
+def load_register_coverage(engine: Engine) -> pd.DataFrame:
+    """Per LA, the real schools the store holds and how many are missing from the register.
+
+    A school a results file names is created from that file's columns; a Get Information About
+    Schools import fills in its status. Schools without a status have not been matched to a
+    register extract (new, closed or outside the extract): la_code, la_name, schools, in_register,
+    missing_from_register.
+    """
+    registered = func.count(School.status)
+    statement = (
+        select(
+            School.la_code,
+            LocalAuthority.name.label("la_name"),
+            func.count().label("schools"),
+            registered.label("in_register"),
+            (func.count() - registered).label("missing_from_register"),
+        )
+        .join(LocalAuthority, LocalAuthority.code == School.la_code, isouter=True)
+        .where(School.fictional.is_(False))
+        .group_by(School.la_code, LocalAuthority.name)
+        .order_by(LocalAuthority.name)
+    )
+    return _frame(engine, statement)
+
+
 def load_reconciliation(engine: Engine, min_count: int = 6) -> pd.DataFrame:
     """School figures added up to their LA against the LA figures the files publish.
 

@@ -70,3 +70,35 @@ def test_an_unreachable_database_fails_with_one_line_on_stderr() -> None:
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:")
+
+
+def test_import_takes_many_files_and_rebuilds_similar_schools_once(database_url: str) -> None:
+    real = ROOT.parent / "shared" / "realdata"
+    ks2 = real / "performance-tables" / "hampshire" / "2018-2019_850_ks2final.csv"
+    gias = real / "gias" / "20220420_gias.csv"
+    guide = real / "performance-tables" / "meta" / "2018-2019" / "ks2_meta.csv"
+    result = run("import", str(gias), str(ks2), str(guide), url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "20220420_gias.csv: loaded as gias: 0 figures (1,096 schools registered or updated)",
+        "2018-2019_850_ks2final.csv: loaded as ks2: 8,756 figures",
+        "ks2_meta.csv: field guide, nothing to load (documents 318 columns; 27 of the 27 KS2 "
+        "columns that data/mappings/performance_tables.csv maps are documented)",
+    ]
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        benchmarks = connection.execute(
+            text("SELECT COUNT(*) FROM school_benchmark WHERE period = '2018/19'")
+        ).scalar()
+    engine.dispose()
+    assert benchmarks > 0  # rebuilt after the last file, though no file rebuilt it itself
+    again = run("import", str(ks2), url=database_url)
+    assert again.stdout.strip() == "2018-2019_850_ks2final.csv: already imported as ks2: 0 figures"
+
+
+def test_import_reports_a_rejected_file_on_stderr(database_url: str, tmp_path: Path) -> None:
+    broken = tmp_path / "2018-2019_850_ks2final.csv"
+    broken.write_text("URN,RECTYPE\n", encoding="utf-8")
+    result = run("import", str(broken), url=database_url)
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: 2018-2019_850_ks2final.csv")

@@ -160,6 +160,16 @@ def test_every_fingertips_series_imports(tmp_path) -> None:
             "SELECT value FROM observation WHERE indicator_code = 'neet_16_17' "
             "AND area_code = 'E06000001' AND period = '2016'",
         ) == [(published,)]
+        # North Yorkshire's figures under its former county code continue the unitary's series.
+        former = next(line for line in raw if line.startswith("E10000023,") and ",2016," in line)
+        assert read(
+            engine,
+            "SELECT value FROM observation WHERE indicator_code = 'neet_16_17' "
+            "AND area_code = 'E06000065' AND period = '2016'",
+        ) == [(float(former.split(",")[3]),)]
+        assert read(engine, "SELECT COUNT(*) FROM observation WHERE area_code = 'E10000023'") == [
+            (0,)
+        ]
     finally:
         engine.dispose()
         drop_database(url)

@@ -15,7 +15,16 @@ from sqlalchemy import Engine, select
 
 from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.errors import DataError, DataProblem
-from ecm.importers import fingertips, gias, neighbours, performance_tables, tidy
+from ecm.importers import (
+    fingertips,
+    gias,
+    la_tables,
+    lait,
+    neighbours,
+    performance_tables,
+    reference,
+    tidy,
+)
 from ecm.importers.reader import Table, read_table
 from ecm.importers.writer import ImportOutcome, ParsedFile, checksum, write_parsed
 from ecm.models import Indicator
@@ -76,6 +85,12 @@ FORMATS: dict[str, Format] = {
             fingertips.detect,
             fingertips.parse,
         ),
+        Format(
+            "la_table",
+            "DfE LA release tables, one row per place (2010-2011 tables, geog_l/geog_c/geog_n)",
+            la_tables.detect,
+            la_tables.parse,
+        ),
     )
 }
 
@@ -91,6 +106,13 @@ def detect_format(table: Table) -> Format:
     )
 
 
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(_fraction: float, _message: str) -> None:
+    """The default: say nothing."""
+
+
 def import_file(
     engine: Engine,
     path: Path,
@@ -98,27 +120,72 @@ def import_file(
     period: str | None = None,
     dry_run: bool = False,
     user: str = "command line",
+    progress: Progress = _no_progress,
+    refresh_benchmarks: bool = True,
 ) -> ImportOutcome:
-    """Import one file; DataError (nothing written) when it is rejected."""
+    """Import one file; DataError (nothing written) when it is rejected.
+
+    ``progress`` hears each stage (read, checked, written) with the fraction done. With
+    ``refresh_benchmarks=False`` the similar-school table is left for the caller to refresh
+    once after several files (see :func:`ecm.summaries.refresh_school_benchmarks`).
+    """
     upgrade_schema(engine)
     with session_scope(engine) as session:  # new indicators or groups in data/ reach the store
         sync_catalogue(session, load_catalogue())
     path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        if format_name not in ("auto", "neighbours"):
-            raise DataError(
-                [DataProblem(path.name, None, None, f"a workbook is not {format_name}")]
-            )
+    name, suffix = path.name, path.suffix.lower()
+    if format_name == "auto" and (found := reference.by_suffix(path)):
+        return _reference_outcome(name, found)
+    progress(0.05, f"reading {name}")
+    if suffix in (".xlsx", ".xlsm", ".parquet"):
+        wanted = "lait" if suffix == ".parquet" else "neighbours"
+        if format_name not in ("auto", wanted):
+            raise DataError([DataProblem(name, None, None, f"this file is not {format_name}")])
         raw = path.read_bytes()
-        parsed = neighbours.parse_workbook(path.name, raw)
-        return write_parsed(engine, parsed, checksum(raw), user, dry_run)
-    table = read_table(path)
-    fmt = detect_format(table) if format_name == "auto" else FORMATS[format_name]
-    if format_name != "auto" and not fmt.detect(table):
-        raise DataError(
-            [DataProblem(table.name, 1, None, f"the header is not that of the {fmt.name} format")]
-        )
+        progress(0.2, f"checking {name}")
+        if suffix == ".parquet":
+            parsed = lait.parse_parquet(name, raw, _indicator_types(engine))
+        else:
+            try:
+                parsed = neighbours.parse_workbook(name, raw)
+            except DataError:
+                found = reference.from_workbook(name, raw) if format_name == "auto" else None
+                if found is None:
+                    raise
+                return _reference_outcome(name, found)
+        digest = checksum(raw)
+    else:
+        try:
+            table = read_table(path)
+        except DataError:
+            # DfE ships methodology notes as one-column "CSV" files beside the field guides.
+            if format_name == "auto" and "meta" in name.lower():
+                return _reference_outcome(name, reference.METHOD_NOTES)
+            raise
+        progress(0.2, f"checking {name}")
+        if format_name == "auto" and (found := reference.from_table(table)):
+            return _reference_outcome(name, found)
+        fmt = detect_format(table) if format_name == "auto" else FORMATS[format_name]
+        if format_name != "auto" and not fmt.detect(table):
+            raise DataError(
+                [DataProblem(name, 1, None, f"the header is not that of the {fmt.name} format")]
+            )
+        units = {code: unit for code, (unit, _) in _indicator_types(engine).items()}
+        parsed = fmt.parse(table, period, units)
+        digest = checksum(table.raw)
+    progress(0.6, f"writing {len(parsed.observations):,} figures from {name}")
+    outcome = write_parsed(engine, parsed, digest, user, dry_run, refresh_benchmarks)
+    progress(1.0, f"{name}: {outcome.status}")
+    return outcome
+
+
+def _indicator_types(engine: Engine) -> dict[str, tuple[str, str]]:
+    """Each indicator's (unit, period type), as the store holds them."""
     with engine.connect() as connection:
-        units = dict(connection.execute(select(Indicator.code, Indicator.unit)).all())
-    parsed = fmt.parse(table, period, units)
-    return write_parsed(engine, parsed, checksum(table.raw), user, dry_run)
+        rows = connection.execute(select(Indicator.code, Indicator.unit, Indicator.period_type))
+        return {code: (unit, period_type) for code, unit, period_type in rows}
+
+
+def _reference_outcome(name: str, found: reference.Reference) -> ImportOutcome:
+    """A reference file: recognised and checked, nothing written."""
+    return ImportOutcome(name, found.kind, "reference, nothing to load", 0, notes=found.notes)

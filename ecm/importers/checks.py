@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ecm.errors import DataProblem
+from ecm.errors import DataError, DataProblem
 
 
 def figure_problem(
@@ -34,3 +34,13 @@ def figure_problem(
             f"{numerator:g} is more than its denominator {denominator:g}",
         )
     return None
+
+
+def reject_if_needed(
+    file: str, problems: list[DataProblem], figures: list, empty: str, column: str | None = None
+) -> None:
+    """Reject a file with every problem found, or with ``empty`` when it gave no figures."""
+    if problems:
+        raise DataError(problems)
+    if not figures:
+        raise DataError([DataProblem(file, None, column, empty)])

@@ -18,9 +18,9 @@ from functools import cache
 import pandas as pd
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
-from ecm.errors import DataError, DataProblem
-from ecm.importers.checks import figure_problem
-from ecm.importers.geography import la_lookup
+from ecm.errors import DataProblem
+from ecm.importers.checks import figure_problem, reject_if_needed
+from ecm.importers.geography import la_lookup, la_numbers_by_ons_code
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
 from ecm.importers.writer import ParsedFile
@@ -62,7 +62,7 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
         key: next((table.column(n) for n in names if table.column(n) is not None), None)
         for key, names in FIELDS.items()
     }
-    las = {code: old for old, code in la_lookup()["ons_code"].items()}
+    las = la_numbers_by_ons_code()
     regions = set(la_lookup()["region_code"])
     problems: list[DataProblem] = []
     figures, used_las, used_regions, seen = [], set(), set(), {}
@@ -101,7 +101,8 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
             used_regions.add(area)
         elif area in las:
             level = "la"
-            used_las.add(las[area])
+            used_las.add(las[area][0])
+            area = las[area][1]  # a former code continues its successor's series
         else:
             skipped["areas"] += 1
             continue
@@ -151,12 +152,7 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
         )
         if len(problems) >= 50:
             break
-    if problems:
-        raise DataError(problems)
-    if not figures:
-        raise DataError(
-            [DataProblem(table.name, None, None, "no figures for areas the dashboard holds")]
-        )
+    reject_if_needed(table.name, problems, figures, "no figures for areas the dashboard holds")
     notes = [f"skipped {n:,} rows ({why})" for why, n in skipped.items() if n]
     return ParsedFile(
         file_name=table.name,

@@ -18,6 +18,7 @@ from ecm.models import LocalAuthority, Region, School
 from ecm.store import bulk_insert
 
 LA_LOOKUP_FILE = DATA_DIR / "local_authorities.csv"
+ALIASES_FILE = DATA_DIR / "ons_code_aliases.csv"
 SCHOOL_FIELDS = (
     "laestab",
     "name",
@@ -34,6 +35,22 @@ SCHOOL_FIELDS = (
 def la_lookup() -> pd.DataFrame:
     """Every English LA: old_code (index), ons_code, name, region_code, region_name."""
     return pd.read_csv(LA_LOOKUP_FILE, dtype=str).set_index("old_code")
+
+
+@cache
+def la_numbers_by_ons_code() -> dict[str, tuple[str, str]]:
+    """ONS code -> (DfE LA number, current ONS code), former codes included.
+
+    Where a county council became a unitary authority covering the same area, its figures
+    published under the former code (in ``data/ons_code_aliases.csv``) continue the series of
+    the current code. Areas that were split or merged have no alias: their old figures do not
+    describe any current authority.
+    """
+    lookup = {code: (old, code) for old, code in la_lookup()["ons_code"].items()}
+    aliases = pd.read_csv(ALIASES_FILE, dtype=str)
+    for former, current in zip(aliases["former_code"], aliases["ons_code"], strict=True):
+        lookup[former] = lookup[current]
+    return lookup
 
 
 @cache

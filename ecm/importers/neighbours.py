@@ -7,13 +7,12 @@ cells. Importing replaces the neighbour sets of the LAs the workbook lists.
 
 from __future__ import annotations
 
-from io import BytesIO
-
 import pandas as pd
 from sqlalchemy import Connection, delete
 
 from ecm.errors import DataError, DataProblem
 from ecm.importers.geography import ons_code
+from ecm.importers.reader import read_workbook
 from ecm.importers.values import MARKERS
 from ecm.importers.writer import ParsedFile
 from ecm.models import StatisticalNeighbour
@@ -23,7 +22,7 @@ from ecm.store import bulk_insert
 def parse_workbook(name: str, raw: bytes) -> ParsedFile:
     """Neighbour sets from a workbook; DataError naming the row and column of any problem."""
     try:
-        sheets = pd.read_excel(BytesIO(raw), header=None, sheet_name=None, dtype=str)
+        sheets = read_workbook(raw)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise DataError(
             [DataProblem(name, None, None, f"not an Excel workbook ({error})")]

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 from ecm.errors import DataError, DataProblem
 
@@ -119,3 +122,11 @@ def parse_table(name: str, raw: bytes) -> Table:
             ]
         )
     return Table(name, header, rows, raw)
+
+
+def read_workbook(raw: bytes) -> dict[str, pd.DataFrame]:
+    """Every sheet as text cells, without openpyxl's warnings about Excel extensions it skips
+    (data validation and the like, which do not affect the cells)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.read_excel(io.BytesIO(raw), header=None, sheet_name=None, dtype=str)

@@ -5,8 +5,12 @@ Measure columns map to catalogue indicators through ``data/mappings/tidy.csv`` (
 numerator, denominator, pupils, limits, and filters such as ``school_type=Total``); filter
 values that name a pupil group (``social_care_group``: looked-after children, children in need,
 children on a protection plan) map through ``data/mappings/tidy_groups.csv``. Files without a
-group filter are all pupils. A ``.meta.csv`` beside a file is not needed: columns are matched by
-name. Places the dashboard does not hold (former LA codes) are skipped and counted.
+group filter are all pupils; a measure whose column is about one group only (the 2019
+looked-after outcomes' ``cla_ks4_...`` columns) names that group in the mapping's ``group``. A
+measure is used only when the file has its filter columns too. A ``.meta.csv`` beside a file is
+not needed: columns are matched by name. Places the dashboard does not hold (former LA codes)
+and rows without a readable period (``NULL``) are skipped and counted. A cell "." (not
+applicable) is read as a marker.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import pandas as pd
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
-from ecm.importers.checks import figure_problem
+from ecm.importers.checks import figure_problem, reject_if_needed
 from ecm.importers.geography import la_lookup
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
@@ -27,6 +31,8 @@ from ecm.importers.writer import ParsedFile
 MEASURES_FILE = DATA_DIR / "mappings" / "tidy.csv"
 GROUPS_FILE = DATA_DIR / "mappings" / "tidy_groups.csv"
 LEVELS = {"National": "england", "Regional": "region", "Local authority": "la"}
+#: "." stands for "not applicable" in DfE's 2019 outcomes files; ecm.importers.values lacks it.
+EXTRA_MARKERS = {"."}
 
 
 @cache
@@ -41,6 +47,11 @@ def group_values() -> dict[tuple[str, str], str]:
     """(filter column, value) -> pupil group."""
     with GROUPS_FILE.open(encoding="utf-8") as handle:
         return {(r["column"], r["value"]): r["group"] for r in csv.DictReader(handle)}
+
+
+def _parse(text: str) -> tuple[float | None, str | None]:
+    """parse_cell, with "." read as a marker."""
+    return (None, text.strip()) if text.strip() in EXTRA_MARKERS else parse_cell(text)
 
 
 def detect(table: Table) -> bool:
@@ -62,7 +73,13 @@ def period_label(code: str, identifier: str) -> str:
 def parse(table: Table, _period: str | None, units: dict[str, str]) -> ParsedFile:
     """Figures for England, regions and LAs from a tidy file."""
     column = {name.lower(): i for i, name in enumerate(table.header)}
-    mapped = [m for m in measures() if m["value"].lower() in column and m["indicator"] in units]
+    mapped = [
+        m
+        for m in measures()
+        if m["value"].lower() in column
+        and m["indicator"] in units
+        and all(c.split("=", 1)[0].lower() in column for c in m["filters"].split(";") if c)
+    ]
     if not mapped:
         raise DataError(
             [
@@ -105,24 +122,31 @@ def parse(table: Table, _period: str | None, units: dict[str, str]) -> ParsedFil
                 skipped += 1
                 continue
             used_las.add(las[area])
-        group = "all"
+        row_group: str | None = "all"
         for name in group_columns:
-            group = group_values().get((name, cell(name)), None)
-        if group is None:
+            row_group = group_values().get((name, cell(name)), None)
+        period = period_label(cell("time_period"), cell("time_identifier"))
+        if (
+            row_group is None
+            and not any(m.get("group") for m in mapped)
+            or not period[:4].isdigit()
+        ):
             skipped += 1
             continue
-        period = period_label(cell("time_period"), cell("time_identifier"))
         for measure in mapped:
             conditions = [c.split("=", 1) for c in measure["filters"].split(";") if c]
             if any(cell(name) != value for name, value in conditions):
                 continue
+            group = measure.get("group") or row_group
+            if group is None:
+                continue
             try:
-                value, marker = parse_cell(cell(measure["value"]))
-                numerator, _ = parse_cell(cell(measure["numerator"]))
-                denominator, _ = parse_cell(cell(measure["denominator"]))
-                pupils, _ = parse_cell(cell(measure["pupils"]))
-                lower, _ = parse_cell(cell(measure["lower"]))
-                upper, _ = parse_cell(cell(measure["upper"]))
+                value, marker = _parse(cell(measure["value"]))
+                numerator, _ = _parse(cell(measure["numerator"]))
+                denominator, _ = _parse(cell(measure["denominator"]))
+                pupils, _ = _parse(cell(measure["pupils"]))
+                lower, _ = _parse(cell(measure["lower"]))
+                upper, _ = _parse(cell(measure["upper"]))
             except BadNumber as error:
                 problems.append(DataProblem(table.name, line, measure["value"], str(error)))
                 continue
@@ -170,16 +194,9 @@ def parse(table: Table, _period: str | None, units: dict[str, str]) -> ParsedFil
             )
         if len(problems) >= 50:
             break
-    if problems:
-        raise DataError(problems)
-    if not figures:
-        raise DataError(
-            [
-                DataProblem(
-                    table.name, None, None, "no figures for places and groups the dashboard holds"
-                )
-            ]
-        )
+    reject_if_needed(
+        table.name, problems, figures, "no figures for places and groups the dashboard holds"
+    )
     return ParsedFile(
         file_name=table.name,
         format="tidy",

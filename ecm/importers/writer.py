@@ -2,7 +2,8 @@
 
 A file already imported (same SHA-256) adds nothing. A newer file with figures for the same
 indicator, place, group and period replaces the older figures; the older batch stays in the
-import history, marked superseded once none of its figures remain.
+import history, marked superseded once none of its figures remain. A secondary file (a
+compendium such as LAIT) only fills gaps: figures another format has loaded stay.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class ParsedFile:
     notes: list[str] = field(default_factory=list)
     licence: str = OGL
     after_write: object = None  # optional callable(connection) for extra tables
+    # A compendium (LAIT) republishes other sources' figures without their counts: its figures
+    # fill gaps but never replace a figure that another format's file has loaded.
+    secondary: bool = False
 
 
 @dataclass
@@ -49,6 +53,19 @@ class ImportOutcome:
     superseded: int = 0
     batch_id: int | None = None
     notes: list[str] = field(default_factory=list)
+    has_schools: bool = False  # school figures were written (similar schools need a refresh)
+
+
+def describe_outcome(outcome: ImportOutcome) -> str:
+    """One line on what happened to a file."""
+    extra = f", replacing {outcome.superseded:,} older figures" if outcome.superseded else ""
+    notes = f" ({'; '.join(outcome.notes)})" if outcome.notes else ""
+    if outcome.status.startswith("reference"):
+        return f"{outcome.file_name}: {outcome.format}, nothing to load{notes}"
+    return (
+        f"{outcome.file_name}: {outcome.status} as {outcome.format}: "
+        f"{outcome.figures:,} figures{extra}{notes}"
+    )
 
 
 def checksum(raw: bytes) -> str:
@@ -57,9 +74,18 @@ def checksum(raw: bytes) -> str:
 
 
 def write_parsed(
-    engine: Engine, parsed: ParsedFile, digest: str, user: str, dry_run: bool = False
+    engine: Engine,
+    parsed: ParsedFile,
+    digest: str,
+    user: str,
+    dry_run: bool = False,
+    refresh_benchmarks: bool = True,
 ) -> ImportOutcome:
-    """Write a parsed file in one transaction (or, with ``dry_run``, only report)."""
+    """Write a parsed file in one transaction (or, with ``dry_run``, only report).
+
+    School figures refresh the similar-school table in the same transaction unless
+    ``refresh_benchmarks`` is False (a caller importing many files refreshes once at the end).
+    """
     figures = parsed.observations
     if dry_run:
         return ImportOutcome(
@@ -87,13 +113,20 @@ def write_parsed(
         )
         session.add(batch)
         session.flush()
+        notes = list(parsed.notes)
+        if parsed.secondary:
+            figures, kept = _without_primary(connection, figures, parsed.format)
+            if kept:
+                notes.append(f"kept {kept:,} figures already loaded from their source files")
+            batch.rows_loaded = len(figures)
+            batch.note = "; ".join(notes) or None
         superseded = _remove_older(connection, figures)
         frame = figures.reindex(columns=list(OBSERVATION_COLUMNS)).assign(batch_id=batch.id)
         bulk_insert(connection, "observation", frame)
         _mark_superseded(session, batch.id)
         if parsed.after_write is not None:
             parsed.after_write(connection)
-        if not figures.empty and (figures["level"] == "school").any():
+        if refresh_benchmarks and not figures.empty and (figures["level"] == "school").any():
             refresh_school_benchmarks(connection)
         return ImportOutcome(
             parsed.file_name,
@@ -102,8 +135,32 @@ def write_parsed(
             len(figures),
             superseded,
             batch.id,
-            parsed.notes,
+            notes,
+            has_schools=not figures.empty and bool((figures["level"] == "school").any()),
         )
+
+
+def _without_primary(connection, figures: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, int]:  # noqa: ANN001
+    """The figures no file of another format has loaded, and how many were left out."""
+    keys = ["indicator_code", "level", "area_code", "group_code", "period"]
+    if figures.empty:
+        return figures, 0
+    held = pd.DataFrame(
+        connection.execute(
+            select(*(getattr(Observation, k) for k in keys))
+            .join(ImportBatch, ImportBatch.id == Observation.batch_id)
+            .where(
+                ImportBatch.format != fmt,
+                Observation.indicator_code.in_(figures["indicator_code"].unique().tolist()),
+            )
+        ).all(),
+        columns=keys,
+    )
+    if held.empty:
+        return figures, 0
+    marked = figures.merge(held.assign(_held=True), on=keys, how="left")
+    fresh = marked["_held"].isna().to_numpy()
+    return figures[fresh].reset_index(drop=True), int((~fresh).sum())
 
 
 def _remove_older(connection, figures: pd.DataFrame) -> int:  # noqa: ANN001

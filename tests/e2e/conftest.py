@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,9 +76,9 @@ def stop_process(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="package")
-def app_url(demo_database_url: str) -> Iterator[str]:
-    """Serve ``dashboard.py`` on the demo database and yield the app's base URL."""
+@contextmanager
+def serve_dashboard(database_url: str, **env_extra: str) -> Iterator[str]:
+    """Serve ``dashboard.py`` on ``database_url`` and yield the app's base URL."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [
@@ -97,7 +98,12 @@ def app_url(demo_database_url: str) -> Iterator[str]:
         "--server.fileWatcherType",
         "none",
     ]
-    env = {**os.environ, "ECM_DATABASE_URL": demo_database_url, "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "ECM_DATABASE_URL": database_url,
+        "PYTHONUNBUFFERED": "1",
+        **env_extra,
+    }
     # A file, not a pipe, holds the server's output: a full pipe would block the server.
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
@@ -132,6 +138,13 @@ def app_url(demo_database_url: str) -> Iterator[str]:
             yield base_url
         finally:
             stop_process(process)
+
+
+@pytest.fixture(scope="package")
+def app_url(demo_database_url: str) -> Iterator[str]:
+    """The dashboard on the fictional demo database, for all browser tests that read it."""
+    with serve_dashboard(demo_database_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="package")
