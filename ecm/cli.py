@@ -203,7 +203,8 @@ FORMAT_NAMES = (
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """``import``: each file in turn; stops at the first rejected file (earlier ones stay)."""
+    """``import``: each file in turn, all or nothing per file; a rejected file is reported on
+    stderr and the others still load (exit status 2 if any was rejected)."""
     from pathlib import Path
 
     from ecm.importers import import_file
@@ -218,9 +219,9 @@ def run_import(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: {missing[0]}: no such file", file=sys.stderr)
         return 2
-    schools_loaded = False
-    try:
-        for path in args.paths:
+    schools_loaded, rejected = False, 0
+    for path in args.paths:
+        try:
             outcome = import_file(
                 engine,
                 Path(path),
@@ -230,17 +231,29 @@ def run_import(args: argparse.Namespace) -> int:
                 progress=_terminal_progress,
                 refresh_benchmarks=False,
             )
-            schools_loaded |= outcome.status == "loaded" and outcome.has_schools
-            if sys.stderr.isatty():
-                sys.stderr.write("\r\033[K")  # clear the progress bar
-            print(describe_outcome(outcome))
-    finally:
-        # Similar-school comparisons are rebuilt once, after the last school file, even when a
-        # later file was rejected (the files before it stay loaded).
-        if schools_loaded:
-            with engine.begin() as connection:
-                refresh_school_benchmarks(connection)
+        except DataError as error:
+            # One bad file does not stop a folder's load: it changes nothing and is reported.
+            _clear_progress()
+            print(f"error: {error}", file=sys.stderr)
+            rejected += 1
+            continue
+        schools_loaded |= outcome.status == "loaded" and outcome.has_schools
+        _clear_progress()
+        print(describe_outcome(outcome))
+    # Similar-school comparisons are rebuilt once, after the last school file.
+    if schools_loaded:
+        with engine.begin() as connection:
+            refresh_school_benchmarks(connection)
+    if rejected:
+        print(f"error: {rejected} of {len(args.paths)} files rejected", file=sys.stderr)
+        return 2
     return 0
+
+
+def _clear_progress() -> None:
+    """Remove the progress bar before a result line (only on a terminal)."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
 
 
 def _terminal_progress(fraction: float, message: str) -> None:

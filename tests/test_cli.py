@@ -96,9 +96,16 @@ def test_import_takes_many_files_and_rebuilds_similar_schools_once(database_url:
     assert again.stdout.strip() == "2018-2019_850_ks2final.csv: already imported as ks2: 0 figures"
 
 
-def test_import_reports_a_rejected_file_on_stderr(database_url: str, tmp_path: Path) -> None:
+def test_a_rejected_file_is_reported_and_the_others_still_load(
+    database_url: str, tmp_path: Path
+) -> None:
     broken = tmp_path / "2018-2019_850_ks2final.csv"
     broken.write_text("URN,RECTYPE\n", encoding="utf-8")
-    result = run("import", str(broken), url=database_url)
-    assert result.returncode != 0
-    assert result.stderr.startswith("error: 2018-2019_850_ks2final.csv")
+    neets = ROOT.parent / "shared" / "realdata" / "fingertips-tidy" / "neets.csv"
+    result = run("import", str(broken), str(neets), url=database_url)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: 2018-2019_850_ks2final.csv line 2: the file has a header but no rows",
+        "error: 1 of 2 files rejected",
+    ]
+    assert result.stdout.startswith("neets.csv: loaded as fingertips: 459 figures")
