@@ -25,6 +25,9 @@ pages = [
         "app_pages/profile.py", title="Profile", icon=":material/insights:", url_path="profile"
     ),
     st.Page(
+        "app_pages/gaps.py", title="Gap explorer", icon=":material/compare_arrows:", url_path="gaps"
+    ),
+    st.Page(
         "app_pages/indicators.py",
         title="Indicators",
         icon=":material/menu_book:",

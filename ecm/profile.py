@@ -372,6 +372,7 @@ def _observation_record(row) -> dict:  # noqa: ANN001
         "indicator": row.indicator_code,
         "title": row.title,
         "unit": row.unit,
+        "polarity": row.polarity,
         "outcome": row.outcome,
         "group": row.group_code,
         "period": row.period,
@@ -386,6 +387,10 @@ def _observation_record(row) -> dict:  # noqa: ANN001
         "benchmarks": benchmarks,
         "benchmarks_998": {
             name: getattr(row, f"vs_{name}_998", NOT_COMPARED) for name in benchmarks
+        },
+        # The comparators' own values, for charts and for people who want the number.
+        "comparator_values": {
+            name: _number(getattr(row, f"{name}_value", None)) for name in benchmarks
         },
         "rank": _rank_record(row),
         "trend": row.trend,

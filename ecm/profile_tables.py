@@ -17,8 +17,9 @@ def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 **{
                     k: v
                     for k, v in record.items()
-                    if k not in ("benchmarks", "benchmarks_998", "rank")
+                    if k not in ("benchmarks", "benchmarks_998", "rank", "comparator_values")
                 },
+                **{f"{name}_value": v for name, v in record["comparator_values"].items()},
                 **{f"vs_{name}": word for name, word in record["benchmarks"].items()},
                 **{f"vs_{name}_998": w for name, w in record["benchmarks_998"].items()},
                 "band": (record["rank"] or {}).get("band"),
@@ -47,7 +48,7 @@ COMPARISON_LABELS = {
     "similar": "● similar",
     "higher": "△ higher",
     "lower": "▽ lower",
-    "not compared": "– not compared",
+    "not compared": "◆ not compared",
 }
 GROUP_TITLES = {
     "all": "All pupils",
@@ -112,7 +113,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     titles = {o["indicator"]: o["title"] for o in profile["observations"]}
     units = {o["indicator"]: o["unit"] for o in profile["observations"]}
     gaps = []
-    for g in sorted(profile["gaps"], key=lambda g: _gap_order(g, units.get(g["indicator"]))):
+    for g in sorted(profile["gaps"], key=lambda g: gap_order(g, units.get(g["indicator"]))):
         gaps.append(
             {
                 "Indicator": titles.get(g["indicator"], g["indicator"]),
@@ -123,7 +124,10 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "95% interval": f"{_fmt(g['lower'])} to {_fmt(g['upper'])}"
                 if g["lower"] is not None
                 else "",
-                "Significant": "yes" if g["significant"] else "no",
+                # Without an interval (a source that publishes no counts) there is no test.
+                "Significant": ("yes" if g["significant"] else "no")
+                if g["lower"] is not None
+                else "not tested",
                 "Trend": g["trend"],
                 "Plan actions": "; ".join(
                     f"{a['title']} ({a['status'].replace('_', ' ')})" for a in g["actions"]
@@ -134,7 +138,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), pd.DataFrame(gaps)
 
 
-def _gap_order(gap: dict, unit: str | None) -> tuple:
+def gap_order(gap: dict, unit: str | None) -> tuple:
     """Significant gaps first; among them percentage gaps widest first (in percentage points),
     then gaps in other units widest relative to the comparator's value, since points and
     rates per 100,000 cannot be ranked on one scale."""

@@ -288,3 +288,151 @@ def import_uploads(files: list, user: str = "dashboard upload") -> None:  # noqa
         with engine().begin() as connection:
             refresh_school_benchmarks(connection)
     st.cache_data.clear()
+
+
+# --- overviews and the gap explorer (cached per store, place and period) ----------------------
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the area overview…")
+def _area(url: str, la: str, period: str | None):  # noqa: ANN202
+    from ecm.overview import area_overview
+    from ecm.queries import UnknownArea
+
+    try:
+        return area_overview(_engine_for(url), la, period)
+    except UnknownArea:
+        return None
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Computing the region overview…")
+def _region(url: str, code: str, period: str | None):  # noqa: ANN202
+    from ecm.overview import region_overview
+    from ecm.queries import UnknownArea
+
+    try:
+        return region_overview(_engine_for(url), code, period)
+    except UnknownArea:
+        return None
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gaps…")
+def _gaps(url: str, indicator: str, group: str, level: str, period, within):  # noqa: ANN001, ANN202
+    from ecm.explorer import explore_gaps
+
+    return explore_gaps(_engine_for(url), indicator, group, level, period, within)
+
+
+def load_area_overview(la: str, period: str | None):  # noqa: ANN201
+    """The cached area overview of an LA (None for an unknown code)."""
+    return _area(database_url(), la, period)
+
+
+def load_region_overview(code: str, period: str | None):  # noqa: ANN201
+    """The cached region overview (None for an unknown code)."""
+    return _region(database_url(), code, period)
+
+
+def load_gap_exploration(indicator: str, group: str, level: str, period, within):  # noqa: ANN001, ANN201
+    """The cached gap explorer result."""
+    return _gaps(database_url(), indicator, group, level, period, within)
+
+
+# --- charts with their tables, presentation mode ----------------------------------------------
+
+
+def chart(figure, alt: str, table: pd.DataFrame, key: str, file_name: str) -> None:  # noqa: ANN001
+    """A chart with its text alternative, and "view as table" with a CSV of exactly what it
+    shows, so nothing rests on seeing the chart."""
+    from ecm.charts import PLOTLY_CONFIG
+
+    st.plotly_chart(figure, key=f"chart_{key}", alt=alt, config=PLOTLY_CONFIG)
+    st.caption(alt)
+    with st.expander("View as table", icon=":material/table:"):
+        table_with_download(table, key, file_name)
+
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stMain"] { font-size: 1.45rem; color: #000; background: #fff; }
+[data-testid="stMain"] h1 { font-size: 3rem; }
+[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem; }
+[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.45rem; line-height: 1.5; }
+[data-testid="stMain"] a { color: #003078; text-decoration: underline; }
+</style>
+"""
+
+
+def presentation_mode() -> bool:
+    """Presentation mode (``?present=1`` or the toggle): large type, high contrast, no sidebar,
+    one panel at a time, for the meeting-room projector."""
+    on = query_param("present") == "1"
+    with st.sidebar:
+        wanted = st.toggle("Presentation mode", value=on, key="present_toggle")
+    if wanted != on:
+        set_query_params(present="1" if wanted else None, panel=None)
+        st.rerun()
+    if on:
+        st.html(PRESENTATION_CSS)
+        if st.button("Leave presentation mode", icon=":material/close:", shortcut="Esc"):
+            set_query_params(present=None, panel=None)
+            st.rerun()
+    return on
+
+
+def panels(items: list[tuple[str, Callable[[], None]]], presenting: bool) -> None:
+    """Show each (title, draw) panel in turn; when presenting, one at a time with Previous and
+    Next (the left and right arrow keys)."""
+    if not presenting:
+        for title, draw in items:
+            st.header(title)
+            draw()
+        return
+    try:
+        index = min(max(int(query_param("panel") or 1), 1), len(items)) - 1
+    except ValueError:
+        index = 0
+    title, draw = items[index]
+    back, where, forward = st.columns([1, 2, 1])
+    if back.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0):
+        set_query_params(panel=str(index))
+        st.rerun()
+    where.markdown(f"**Panel {index + 1} of {len(items)}** · ← and → move between panels")
+    if forward.button(
+        "Next", icon=":material/arrow_forward:", shortcut="Right", disabled=index == len(items) - 1
+    ):
+        set_query_params(panel=str(index + 2))
+        st.rerun()
+    st.header(title)
+    draw()
+
+
+def page_link(page: str, label: str, **params: str) -> None:
+    """A link to another page carrying the selection (and presentation mode) in its URL."""
+    if query_param("present") == "1":
+        params = {**params, "present": "1"}
+    st.page_link(f"app_pages/{page}.py", label=label, query_params=params)
+
+
+def select_param(
+    label: str, options: dict[str, str], param: str, default: str | None = None, **kwargs: object
+) -> str:
+    """A selectbox over ``options`` (value -> label) kept in query parameter ``param``."""
+    values = list(options)
+    current = query_param(param)
+    chosen = current if current in options else (default if default in options else values[0])
+    value = st.selectbox(
+        label,
+        values,
+        index=values.index(chosen),
+        format_func=lambda v: options.get(v, v),
+        key=f"param_{param}",
+        **kwargs,
+    )
+    set_query_params(**{param: value})
+    return value
+
+
+def link_column(label: str = "Open") -> st.column_config.LinkColumn:
+    """A table column of links to a place's page (the URL carries the selection)."""
+    return st.column_config.LinkColumn(label, display_text="Open", width="small")

@@ -124,7 +124,8 @@ def test_region_profile_as_csv_and_table(demo_database_url) -> None:
     assert csv.returncode == 0, csv.stderr
     header = csv.stdout.splitlines()[0]
     assert header.startswith(
-        "indicator,title,unit,outcome,group,period,value,numerator,denominator,pupils,lower,upper"
+        "indicator,title,unit,polarity,outcome,group,period,value,numerator,denominator,pupils,"
+        "lower,upper"
     )
     table = run("profile", "--region", "Z12000001", url=demo_database_url)
     assert table.returncode == 0 and "Gaps (positive: the focus group is worse off)" in table.stdout

@@ -10,6 +10,10 @@ Two shapes are read:
   (``Yorks & the Humber ``, ``YORKSHIRE AND THE HUMBER``).
 - the "underlying data" (UD) tables of 2010-2017 with ``geog_l, geog_c, geog_n`` (or
   ``Geog_lev, Geog_code, Geog_name``), sometimes with ``New_geog_code`` and ``LA_order``.
+- contextual tables keyed by an ONS area code in a column named in ``ONS_COLUMNS`` (IMD 2019
+  by upper-tier LA, the 2011 rural-urban classification by district): LA rows only. Former
+  codes continue their successors' series (``la_numbers_by_ons_code``); shire districts
+  (``E07``) are below the education authority level and are skipped and counted.
 
 Columns map to catalogue indicators through ``data/mappings/la_tables.csv``, one row per
 figure: ``value`` (the published figure's column, or blank to compute it as ``numerator /
@@ -17,7 +21,11 @@ denominator x multiplier``), ``numerator`` and ``denominator`` (stored whenever 
 intervals can be computed), ``indicator``, ``group`` and ``period``. Header names are matched
 after collapsing whitespace, without regard to case. In a column name ``{year}`` stands for a
 year found in the header (one figure per year of a 2007-2011 series) and ``{prev}`` for the
-year before; ``A|B`` means the first of A or B the file has; ``A;B`` means A + B.
+year before; ``A|B`` means the first of A or B the file has; ``A;B`` means A + B. A published
+``value`` is multiplied by ``multiplier`` too (blank = 1): IMD gives proportions as fractions.
+A spec ``@FILE:COLUMN`` reads the column from the file of that name in the same folder, row
+by row for the same place: the 2017 missing-from-care table has no denominator of its own,
+and its release publishes the children looked after during the year in SFR50_CLA2017.csv.
 
 Periods: a mapping row's ``period`` is either fixed (``2016/17``: the SFR20_2018 tables report
 the year ending 31 March 2017) or a template over the year Y: ``{prev}/{yy}`` (academic year
@@ -26,6 +34,9 @@ column name for ``{year}`` columns; otherwise the year of ``--period`` (``2010/1
 else the year of a ``2010_underlying`` folder (the release "as at 31 March 2010", whose
 attainment is that of the 2009/10 academic year). Absence and exclusions in the 2010 release
 are for 2008/09 (they match the "2009" columns of the 2011 series), so their rows fix it.
+
+Files whose columns are known and deliberately not mapped (``NOT_OUTCOMES``) are rejected
+with the reason, so that nobody adds a mapping for them by mistake.
 
 Places: LAs by DfE number (places the lookup does not hold, such as former LAs, are skipped and
 counted); England by name or level; regions by ONS code where given, else by name. Inner and
@@ -46,8 +57,8 @@ from ecm.catalogue import load_catalogue
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
 from ecm.importers.checks import figure_problem, reject_if_needed
-from ecm.importers.geography import la_lookup
-from ecm.importers.reader import Table
+from ecm.importers.geography import la_lookup, la_numbers_by_ons_code
+from ecm.importers.reader import Table, read_table
 from ecm.importers.values import BadNumber, parse_cell
 from ecm.importers.writer import ParsedFile
 
@@ -62,8 +73,34 @@ UD_COLUMNS = {
 ENGLAND_LEVELS = {"national", "country", "england"}
 REGION_LEVELS = {"region", "gor"}
 LA_LEVELS = {"la", "local authority"}
+#: Place columns holding ONS area codes, in files that have no DfE LA number; with the name
+#: column that follows each.
+ONS_COLUMNS = {
+    "Upper Tier Local Authority District code (2019)": (
+        "Upper Tier Local Authority District name (2019)"
+    ),
+    "LAD11CD": "LAD11NM",
+}
+#: Shire districts: below the education authority level, so their rows are not held.
+DISTRICT_PREFIX = "E07"
 #: "." stands for "not applicable" in these releases; ecm.importers.values does not list it.
 EXTRA_MARKERS = {"."}
+#: Cells a release publishes inconsistently (a numerator above its own denominator), so that
+#: no figure can be computed from them: (file name, LA number, numerator column) -> what.
+#: The rest of the file is sound; rejecting it for one cell would lose every other LA.
+PUBLISHED_ERRORS = {
+    ("KS1_Final_V2.csv", "936", "number of children achieving level 2 in maths"): (
+        "Surrey KS1 maths: 7 children at level 2 of 6 eligible"
+    ),
+}
+#: A column that marks a known table holding no outcome measure -> why it stays unmapped.
+NOT_OUTCOMES = {
+    "infogath_1": (
+        "OSR23 holds local authorities' self-evaluation scores (0-15) of their procedures for "
+        "children missing from home or care (the NI 71 process measure), not an outcome for "
+        "children, so it is deliberately not mapped"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -78,6 +115,8 @@ class Rule:
     denominator: tuple[int, ...]
     multiplier: float
     names: tuple[str, str, str]  # value, numerator and denominator column, for messages
+    #: The denominator's rows by place when it comes from another file (``@FILE:COLUMN``).
+    companion: dict[tuple[str, str], list[str]] | None = None
 
 
 @cache
@@ -92,9 +131,20 @@ def _key(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
+def _ons_column(table: Table) -> int | None:
+    """The position of an ONS code column named in ONS_COLUMNS; None if there is none."""
+    keys = [_key(h) for h in table.header]
+    for name in ONS_COLUMNS:
+        if _key(name) in keys:
+            return keys.index(_key(name))
+    return None
+
+
 def _shape(table: Table) -> str | None:
-    """ "headerless", "ud" or None."""
+    """ "headerless", "ud", "ons" or None."""
     header = [_key(h) for h in table.header]
+    if _ons_column(table) == 0:  # first column only: other formats carry ONS codes later on
+        return "ons"
     if all(any(table.column(n) is not None for n in UD_COLUMNS[k]) for k in ("code", "name")):
         return "ud"
     # The 2010-2011 tables: no names over the code and place columns, long names after them.
@@ -104,7 +154,8 @@ def _shape(table: Table) -> str | None:
 
 
 def detect(table: Table) -> bool:
-    """A headerless 2010-2011 table or a UD table (tidy and school files have other columns)."""
+    """A headerless 2010-2011 table, a UD table or an ONS-coded contextual table (tidy and
+    school files have other columns)."""
     return _shape(table) is not None
 
 
@@ -155,29 +206,78 @@ def _given_year(period: str | None, table: Table) -> int | None:
     return None
 
 
+def _positions(header: list[str]) -> dict[str, int]:
+    """Matched header name -> position (the first of repeated names)."""
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        positions.setdefault(_key(name), index)
+    return positions
+
+
+Companion = tuple[dict[str, int], dict[tuple[str, str], list[str]]]
+
+
+def _companion(table: Table, file_name: str, found: dict[str, Companion | None]):  # noqa: ANN202
+    """(header positions, rows by place) of a file beside ``table``; None if it is not there
+    or not a table this module reads. Read once per import."""
+    if file_name not in found:
+        path = Path(table.path).parent / file_name
+        found[file_name] = None
+        if table.path and path.is_file() and path.name != table.name:
+            other = read_table(path)
+            shape = _shape(other)
+            if shape is not None:
+                cells = _place_reader(other, shape)
+                rows: dict[tuple[str, str], list[str]] = {}
+                for _, fields in other.rows:
+                    where = _locate(shape, *cells(fields))
+                    if where is not None:
+                        rows.setdefault(where, fields)
+                found[file_name] = (_positions(other.header), rows)
+    return found[file_name]
+
+
 def rules_for(table: Table, period: str | None, units: dict[str, str]) -> list[Rule]:
     """Every figure the mapping finds in this file's header; DataError if a period is unknown."""
-    positions: dict[str, int] = {}
-    for index, name in enumerate(table.header):
-        positions.setdefault(_key(name), index)
+    positions = _positions(table.header)
     years = _header_years(table.header)
     given = _given_year(period, table)
     rules: list[Rule] = []
     needs_year = False
+    companions: dict[str, Companion | None] = {}
+    missing_companions: set[str] = set()
     for row in mappings():
         if row["indicator"] not in units:
             continue
         specs = (row["value"], row["numerator"], row["denominator"])
         per_year = any("{year}" in s or "{prev}" in s for s in specs)
         for year in years if per_year else [None]:
-            columns = [_resolve(s, positions, year) for s in specs]
+            companion = None
+            if specs[2].startswith("@"):  # the denominator comes from a file beside this one
+                if _resolve(specs[1], positions, year) is None:
+                    continue
+                file_name, _, column = specs[2][1:].partition(":")
+                companion = _companion(table, file_name, companions)
+                if companion is None:
+                    missing_companions.add(file_name)
+                    continue
+                columns = [
+                    _resolve(specs[0], positions, year),
+                    _resolve(specs[1], positions, year),
+                    _resolve(column, companion[0], year),
+                ]
+            else:
+                columns = [_resolve(s, positions, year) for s in specs]
             if any(c is None for c in columns) or not (columns[0] or columns[1] and columns[2]):
                 continue
             label = _period(row["period"], year if per_year else given)
             if label is None:
                 needs_year = True
                 continue
-            names = tuple(table.header[c[0]] if c else "" for c in columns)
+            names = tuple(
+                table.header[c[0]] if c and i < 2 or c and companion is None else spec
+                for i, (c, spec) in enumerate(zip(columns, specs, strict=True))
+            )
             rules.append(
                 Rule(
                     row["indicator"],
@@ -186,6 +286,7 @@ def rules_for(table: Table, period: str | None, units: dict[str, str]) -> list[R
                     *columns,  # type: ignore[arg-type]
                     float(row["multiplier"] or 1),
                     names,  # type: ignore[arg-type]
+                    companion[1] if companion else None,
                 )
             )
     if needs_year:
@@ -201,13 +302,16 @@ def rules_for(table: Table, period: str | None, units: dict[str, str]) -> list[R
             ]
         )
     if not rules:
-        raise DataError(
-            [
-                DataProblem(
-                    table.name, 1, None, "no column of this file is in data/mappings/la_tables.csv"
-                )
-            ]
-        )
+        keys = {_key(h) for h in table.header}
+        reason = next((why for column, why in NOT_OUTCOMES.items() if column in keys), None)
+        if reason:
+            message = f"not mapped on purpose: {reason}"
+        elif missing_companions:
+            wanted = ", ".join(sorted(missing_companions))
+            message = f"its denominator is published in {wanted}: import it from the same folder"
+        else:
+            message = "no column of this file is in data/mappings/la_tables.csv"
+        raise DataError([DataProblem(table.name, 1, None, message)])
     # One figure per indicator, group and period: the first mapping row that fits wins.
     unique = {(r.indicator, r.group, r.period): r for r in reversed(rules)}
     return [r for r in rules if unique[(r.indicator, r.group, r.period)] is r]
@@ -246,6 +350,20 @@ def place(level: str, code: str, name: str, ons: str) -> tuple[str, str] | None:
     return None
 
 
+@cache
+def _by_ons_code() -> dict[str, tuple[str, str]]:
+    return la_numbers_by_ons_code()
+
+
+def _locate(shape: str, level: str, code: str, name: str, ons: str) -> tuple[str, str] | None:
+    """(level, area code) of a row of a table of this shape, LAs as DfE numbers; None if not
+    held."""
+    if shape == "ons":
+        held = _by_ons_code().get(code.strip())
+        return ("la", held[0]) if held else None
+    return place(level, code, name, ons)
+
+
 def _number(text: str) -> tuple[float | None, str | None]:
     """parse_cell, with "." read as a marker."""
     cell = text.strip()
@@ -272,11 +390,18 @@ def _means() -> frozenset[str]:
     return frozenset(r["code"] for r in load_catalogue().indicators if r["statistic"] == "mean")
 
 
-def _figure(rule: Rule, fields: list[str]) -> dict | None:
+def _figure(rule: Rule, fields: list[str], where: tuple[str, str]) -> dict | None:
     """One figure from one row, or None when the row has nothing for it; BadNumber passes up."""
     value, marker = _read(fields, rule.value)
+    if value is not None:
+        value *= rule.multiplier
     numerator, numerator_marker = _read(fields, rule.numerator)
-    denominator, denominator_marker = _read(fields, rule.denominator)
+    if rule.companion is not None:
+        if where not in rule.companion:
+            return None  # the other file does not publish this place
+        denominator, denominator_marker = _read(rule.companion[where], rule.denominator)
+    else:
+        denominator, denominator_marker = _read(fields, rule.denominator)
     if not rule.value:  # computed: published counts only
         marker = numerator_marker or denominator_marker
         if marker is None and numerator is not None and denominator:
@@ -302,6 +427,16 @@ def _place_reader(table: Table, shape: str):  # noqa: ANN202
     """A function from a row's fields to its (level, code, name, ONS code) cells."""
     if shape == "headerless":
         spots = {"level": None, "code": 0, "name": 1, "ons": None}
+    elif shape == "ons":
+        code = _ons_column(table)
+        name = next(n for c, n in ONS_COLUMNS.items() if _key(table.header[code]) == _key(c))
+        names = [_key(h) for h in table.header]
+        spots = {
+            "level": None,
+            "code": code,
+            "name": names.index(_key(name)) if _key(name) in names else None,
+            "ons": None,
+        }
     else:
         spots = {
             key: next((table.column(n) for n in names if table.column(n) is not None), None)
@@ -321,6 +456,8 @@ def _code_column(table: Table, shape: str) -> str:
     """The name of the column that holds LA numbers, for messages."""
     if shape == "headerless":
         return table.header[0] or "LA Number"
+    if shape == "ons":
+        return table.header[_ons_column(table)]
     return next(
         table.header[table.column(n)] for n in UD_COLUMNS["code"] if table.column(n) is not None
     )
@@ -341,17 +478,26 @@ def parse(table: Table, period: str | None, units: dict[str, str]) -> ParsedFile
     used_regions: set[str] = set()
     seen: dict[tuple, int] = {}
     skipped: list[str] = []
+    districts = 0
+    notes_known: list[str] = []
     for line, fields in table.rows:
         level, code, name, ons = cells(fields)
-        where = place(level, code, name, ons)
+        if shape == "ons" and code.startswith(DISTRICT_PREFIX):
+            districts += 1  # a shire district: its county is the education authority
+            continue
+        where = _locate(shape, level, code, name, ons)
         if where is None:
             skipped.append(name or code)
             continue
         level, area = where
         area_code = lookup.at[area, "ons_code"] if level == "la" else area
         for rule in rules:
+            known = PUBLISHED_ERRORS.get((table.name, code, _key(rule.names[1])))
+            if known:
+                notes_known.append(known)
+                continue
             try:
-                figure = _figure(rule, fields)
+                figure = _figure(rule, fields, where)
             except BadNumber as error:
                 column = next(n for n in rule.names if n)
                 problems.append(DataProblem(table.name, line, column, str(error)))
@@ -392,7 +538,11 @@ def parse(table: Table, period: str | None, units: dict[str, str]) -> ParsedFile
         if len(problems) >= 50:
             break
     reject_if_needed(table.name, problems, figures, "no figures for places the dashboard holds")
-    notes = []
+    notes = [
+        f"no figure from a cell the release publishes inconsistently ({n})" for n in notes_known
+    ]
+    if districts:
+        notes.append(f"skipped {districts:,} shire district rows ({DISTRICT_PREFIX}: not held)")
     if skipped:
         shown = ", ".join(sorted({s for s in skipped if s})[:6])
         notes.append(f"skipped {len(skipped):,} rows (places not held: {shown})")
@@ -403,6 +553,6 @@ def parse(table: Table, period: str | None, units: dict[str, str]) -> ParsedFile
         la_codes=used_las,
         region_codes=used_regions,
         rows_read=len(table.rows),
-        rows_skipped=len(skipped),
+        rows_skipped=len(skipped) + districts,
         notes=notes,
     )

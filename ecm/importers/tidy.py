@@ -8,7 +8,9 @@ children on a protection plan) map through ``data/mappings/tidy_groups.csv``. Fi
 group filter are all pupils; a measure whose column is about one group only (the 2019
 looked-after outcomes' ``cla_ks4_...`` columns) names that group in the mapping's ``group``. A
 measure is used only when the file has its filter columns too. A ``.meta.csv`` beside a file is
-not needed: columns are matched by name. Places the dashboard does not hold (former LA codes)
+not needed: columns are matched by name. A mapping with no ``value`` column computes the
+value as numerator / denominator x the unit's multiplier (``school_type_la.csv`` publishes
+only counts). Places the dashboard does not hold (former LA codes)
 and rows without a readable period (``NULL``) are skipped and counted. A cell "." (not
 applicable) is read as a marker.
 """
@@ -20,6 +22,7 @@ from functools import cache
 
 import pandas as pd
 
+from ecm.catalogue import UNIT_MULTIPLIERS
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
 from ecm.importers.checks import figure_problem, reject_if_needed
@@ -76,7 +79,8 @@ def parse(table: Table, _period: str | None, units: dict[str, str]) -> ParsedFil
     mapped = [
         m
         for m in measures()
-        if m["value"].lower() in column
+        if (m["value"] or m["numerator"]).lower() in column
+        and (m["value"] or m["denominator"].lower() in column)
         and m["indicator"] in units
         and all(c.split("=", 1)[0].lower() in column for c in m["filters"].split(";") if c)
     ]
@@ -148,8 +152,14 @@ def parse(table: Table, _period: str | None, units: dict[str, str]) -> ParsedFil
                 lower, _ = _parse(cell(measure["lower"]))
                 upper, _ = _parse(cell(measure["upper"]))
             except BadNumber as error:
-                problems.append(DataProblem(table.name, line, measure["value"], str(error)))
+                column_name = measure["value"] or measure["numerator"]
+                problems.append(DataProblem(table.name, line, column_name, str(error)))
                 continue
+            if not measure["value"]:  # computed from published counts
+                marker = marker or _parse(cell(measure["numerator"]))[1]
+                marker = marker or _parse(cell(measure["denominator"]))[1]
+                if marker is None and numerator is not None and denominator:
+                    value = numerator / denominator * UNIT_MULTIPLIERS[units[measure["indicator"]]]
             if value is None and marker is None:
                 continue
             key = (measure["indicator"], level, area, group, period)
@@ -168,7 +178,7 @@ def parse(table: Table, _period: str | None, units: dict[str, str]) -> ParsedFil
                 table.name,
                 line,
                 (measure["value"], measure["numerator"], measure["denominator"]),
-                value,
+                value if measure["value"] else None,
                 numerator,
                 denominator,
                 units.get(measure["indicator"]),

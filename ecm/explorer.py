@@ -1,0 +1,182 @@
+"""The gap explorer: one indicator's gap for one focus group across every school, LA or region.
+
+Each place's gap is its focus group against the comparator group nationally (the DfE's
+``DIFFN`` measure), so every place is measured against the same yardstick and the gaps can be
+ranked and put in a funnel plot (``ecm.funnel``). The national gap over time, and the chosen
+LA's or region's own gap (focus against comparator within the area), give the trend.
+
+Figures come through ``ecm.place_queries``, after disclosure control.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from ecm import funnel, place_queries, queries
+from ecm.gaps import compute_gaps
+from ecm.profile import period_aliases, period_start, with_intervals
+
+LEVELS = ("school", "la", "region")
+
+
+@dataclass
+class GapExploration:
+    """What the gap explorer shows for one indicator, group, level and period."""
+
+    indicator: dict
+    focus_group: str
+    comparator_group: str
+    level: str
+    period: str | None
+    periods: list[str]
+    gaps: pd.DataFrame  # one row per place, widest gap first
+    limits: pd.DataFrame = field(default_factory=pd.DataFrame)  # funnel limits by size
+    centre: float | None = None  # the national gap
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # name, period, value, lower, upper
+    summary: dict = field(default_factory=dict)
+
+
+def explore_gaps(
+    engine: Engine,
+    indicator: str,
+    focus_group: str,
+    level: str,
+    period: str | None = None,
+    within: tuple[str, str] | None = None,
+) -> GapExploration:
+    """Every place's gap at ``level`` (optionally only those in an LA or region, ``within`` =
+    ``("la", code)`` or ``("region", code)``) for ``period`` (default: the latest)."""
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    catalogue = queries.load_indicators(engine)
+    meta = catalogue.set_index("code").loc[indicator]
+    groups = queries.load_pupil_groups(engine).set_index("code")
+    comparator = groups.loc[focus_group, "comparator_code"]
+    if not isinstance(comparator, str) or not comparator:
+        raise ValueError(f"{focus_group!r} has no comparator group")
+    pair = [focus_group, comparator]
+    national = place_queries.load_national_series(engine, indicator, pair)
+    periods = sorted(national["period"].unique(), key=period_start)
+    indicator_record = {"code": indicator, **{k: meta[k] for k in ("title", "unit", "polarity")}}
+    if not periods:
+        return GapExploration(indicator_record, focus_group, comparator, level, None, [], _empty())
+    period = period if period in periods else periods[-1]
+    figures = place_queries.load_level_figures(
+        engine, indicator, level, period_aliases(period), pair, within
+    )
+    figures = with_intervals(pd.concat([national, figures], ignore_index=True), catalogue)
+    country = national["area_code"].iloc[0]
+    gaps = compute_gaps(
+        figures[figures["period"].isin(period_aliases(period))],
+        catalogue,
+        {focus_group: comparator},
+        national_code=country,
+        kinds=("vs_national", "within"),
+    )
+    centre_row = gaps[(gaps["kind"] == "within") & (gaps["level"] == "england")]
+    centre = float(centre_row["gap"].iloc[0]) if not centre_row.empty else None
+    places = gaps[(gaps["kind"] == "vs_national") & (gaps["level"] == level)]
+    places = _with_sizes_and_names(engine, places, figures, level, focus_group)
+    limits = pd.DataFrame()
+    national_focus = figures[
+        (figures["level"] == "england")
+        & (figures["group_code"] == focus_group)
+        & figures["period"].isin(period_aliases(period))
+    ]
+    if centre is not None and not national_focus.empty and places["size"].notna().any():
+        sd = funnel.pupil_sd(
+            places["focus_value"], places["focus_lower"], places["focus_upper"], places["size"]
+        )
+        args = (
+            meta["statistic"],
+            float(national_focus["value"].iloc[0]),
+            float(meta["multiplier"]),
+        )
+        limits = funnel.funnel_limits(centre, *args, float(places["size"].max()), sd)
+        places["position"] = funnel.positions(places["gap"], places["size"], centre, *args, sd)
+    else:
+        places["position"] = None
+    places = places.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
+    trend = _trend(engine, figures, national, catalogue, focus_group, comparator, within, period)
+    return GapExploration(
+        indicator_record,
+        focus_group,
+        comparator,
+        level,
+        period,
+        periods,
+        places,
+        limits,
+        centre,
+        trend,
+        _summary(places, centre),
+    )
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=["area_code", "name", "gap", "lower", "upper", "significant", "size", "position"]
+    )
+
+
+def _with_sizes_and_names(
+    engine: Engine, places: pd.DataFrame, figures: pd.DataFrame, level: str, focus_group: str
+) -> pd.DataFrame:
+    """Each place's focus-group size and interval, and its name, LA and region."""
+    focus = figures[(figures["level"] == level) & (figures["group_code"] == focus_group)]
+    focus = focus.assign(size=focus["denominator"].fillna(focus["pupils"]))[
+        ["area_code", "size", "lower_ci", "upper_ci", "suppressed"]
+    ].rename(columns={"lower_ci": "focus_lower", "upper_ci": "focus_upper"})
+    merged = places.drop(columns=["suppressed"]).merge(focus, on="area_code", how="left")
+    names = place_queries.load_place_names(engine, level, list(merged["area_code"]))
+    return merged.merge(names, on="area_code", how="left")
+
+
+def _trend(engine, figures, national, catalogue, focus_group, comparator, within, period):  # noqa: ANN001, ANN202
+    """The national gap by period, and the chosen LA's or region's own gap beside it."""
+    series = [("England", national)]
+    if within is not None:
+        own = place_queries.load_area_series(
+            engine,
+            indicator=national["indicator_code"].iloc[0],
+            level=within[0],
+            code=within[1],
+            groups=[focus_group, comparator],
+        )
+        name = place_queries.load_place_names(engine, within[0], [within[1]])
+        series.append((name["name"].iloc[0] if not name.empty else within[1], own))
+    frames = []
+    for name, rows in series:
+        rows = rows[rows["period"].map(period_start) <= period_start(period)]
+        if rows.empty:
+            continue
+        gaps = compute_gaps(
+            with_intervals(rows, catalogue), catalogue, {focus_group: comparator}, kinds=("within",)
+        )
+        frames.append(
+            gaps.assign(name=name)[["name", "period", "gap", "lower", "upper"]].rename(
+                columns={"gap": "value"}
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["name", "period", "value", "lower", "upper"])
+    out = pd.concat(frames, ignore_index=True)
+    return out.iloc[np.argsort(out["period"].map(period_start).to_numpy(), kind="stable")]
+
+
+def _summary(places: pd.DataFrame, centre: float | None) -> dict:
+    """Counts people ask first: how many places, how many significantly wider than nothing."""
+    shown = places[places["gap"].notna()]
+    return {
+        "places": int(len(places)),
+        "with_figures": int(len(shown)),
+        "significant": int(shown["significant"].fillna(False).astype(bool).sum()),
+        "focus_worse": int(((shown["gap"] > 0) & shown["significant"].astype(bool)).sum()),
+        "above_998": int((places.get("position") == "above 99.8%").sum()),
+        "median_gap": float(shown["gap"].median()) if not shown.empty else None,
+        "national_gap": centre,
+    }

@@ -1,0 +1,103 @@
+"""The gap explorer's result as people see it: a table with words, the rows of the ranked
+chart, and map cells. Pure functions; pages only lay them out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm import maps
+from ecm.explorer import GapExploration
+
+#: How many of the widest and of the narrowest gaps the ranked chart shows (the table has all).
+RANKED_EACH_END = 20
+POSITION_WORDS = {
+    "above 99.8%": "wider than expected (99.8%)",
+    "above 95%": "wider than expected (95%)",
+    "within": "as expected",
+    "below 95%": "narrower than expected (95%)",
+    "below 99.8%": "narrower than expected (99.8%)",
+}
+#: Map colours by funnel position: wider gaps vermillion, narrower blue, as expected grey (the
+#: product's worse / better / similar-or-not-compared colours), no figure white.
+POSITION_COLOURS = {
+    "wider than expected (99.8%)": "#D55E00",
+    "wider than expected (95%)": "#F4A582",
+    "as expected": "#BBBBBB",
+    "narrower than expected (95%)": "#92C5DE",
+    "narrower than expected (99.8%)": "#0072B2",
+    "no figure": "#FFFFFF",
+}
+LINK_PAGES = {"school": ("school", "urn"), "la": ("area", "la"), "region": ("region", "code")}
+
+
+def place_link(level: str, code: str) -> str:
+    """The URL of a place's page, carrying its code."""
+    page, param = LINK_PAGES[level]
+    return f"/{page}?{param}={code}"
+
+
+def gap_table(result: GapExploration) -> pd.DataFrame:
+    """Every place's gap, widest first, in words: place, LA, region, gap, interval,
+    significance, group size, funnel position and a link to the place's page."""
+    gaps = result.gaps
+    shown = gaps["gap"].notna()
+    table = pd.DataFrame(
+        {
+            "Place": gaps["name"].fillna(gaps["area_code"]),
+            "Code": gaps["area_code"],
+            "Authority": gaps["la_name"] if result.level == "school" else None,
+            "Region": gaps["region_name"] if result.level != "region" else None,
+            "Gap": gaps["gap"].round(1).where(shown),
+            "95% interval": [
+                f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) and pd.notna(hi) else ""
+                for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
+            ],
+            "Significant": [
+                ("c" if s else "") if pd.isna(g) else ("yes" if sig else "no")
+                for g, sig, s in zip(
+                    gaps["gap"], gaps["significant"], gaps["suppressed"].fillna(False), strict=True
+                )
+            ],
+            "Group size": gaps["size"],
+            "Funnel": gaps["position"].map(POSITION_WORDS).fillna(""),
+            "Link": [place_link(result.level, c) for c in gaps["area_code"]],
+        }
+    )
+    return table.dropna(axis=1, how="all")
+
+
+def ranked_rows(result: GapExploration) -> pd.DataFrame:
+    """The widest and narrowest gaps with intervals, for the ranked chart (label, gap, lower,
+    upper, significant), widest at the top."""
+    gaps = result.gaps.dropna(subset=["gap"])
+    if len(gaps) > 2 * RANKED_EACH_END:
+        gaps = pd.concat([gaps.head(RANKED_EACH_END), gaps.tail(RANKED_EACH_END)])
+    return pd.DataFrame(
+        {
+            "label": gaps["name"].fillna(gaps["area_code"]),
+            "gap": gaps["gap"],
+            "lower": gaps["lower"],
+            "upper": gaps["upper"],
+            "significant": gaps["significant"].astype(bool),
+        }
+    ).reset_index(drop=True)
+
+
+def map_cells(result: GapExploration, las: pd.DataFrame) -> tuple[pd.DataFrame | None, str | None]:
+    """Hex-map cells of LA gaps coloured by funnel position: the real LA hexes for real data,
+    a generated layout for the fictional demo. (None, None) below or above LA level."""
+    if result.level != "la":
+        return None, None
+    fictional = las["code"].str.startswith("Z").any()
+    if fictional:
+        hexes, layout = maps.demo_hexes(las[["code", "name", "region_code"]]), "odd-r"
+    else:
+        hexes, layout = maps.load_hexes()
+    gaps = result.gaps.set_index("area_code")
+    category = gaps["position"].map(POSITION_WORDS).reindex(hexes["code"])
+    text = gaps["gap"].reindex(hexes["code"])
+    hexes = hexes.assign(
+        category=category.fillna("no figure").to_numpy(),
+        text=[f"gap {v:.1f}" if pd.notna(v) else "no figure" for v in text],
+    )
+    return hexes, layout

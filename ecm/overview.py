@@ -1,0 +1,434 @@
+"""The area (LA) and region overviews: what a Children's Trust Board and a Government Office
+team ask first, computed from the same figures, comparisons, trends and gaps as the profiles.
+
+Pure analysis on top of ``ecm.profile`` (one place's whole profile), ``ecm.explorer`` (school
+gaps in a funnel) and ``ecm.place_queries`` (figures after disclosure control). Pages only lay
+these results out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from ecm import place_queries, queries
+from ecm.benchmark import (
+    BETTER,
+    NOT_COMPARED,
+    SIMILAR,
+    WORSE,
+    compare,
+    quartile_band,
+    rank_best_first,
+)
+from ecm.explorer import GapExploration, explore_gaps
+from ecm.gaps import compute_gaps
+from ecm.models import Action, Plan
+from ecm.profile import build_profile, period_aliases, period_start, with_intervals
+from ecm.profile_tables import gap_order
+from ecm.trends import compute_trends, trend_by_polarity
+
+#: Gaps a Board sees first: significant and widening, then significant, then widening.
+LEAGUE_ORDER = {(True, True): 0, (True, False): 1, (False, True): 2}
+OFF_TRACK_STATUSES = ("off_track", "at_risk")
+
+
+@dataclass
+class AreaOverview:
+    """Everything the area page shows for one LA and period."""
+
+    profile: dict
+    tiles: pd.DataFrame  # outcome, better, similar, worse, not compared, getting better/worse
+    league: pd.DataFrame  # significant or widening gaps, with plan coverage
+    red_reds: pd.DataFrame
+    neighbours: pd.DataFrame  # indicator, value, neighbours' average, England, comparison
+    schools: pd.DataFrame
+    funnel: GapExploration | None = None
+    headline: str | None = None  # the indicator of the funnel
+
+
+def area_overview(engine: Engine, la_code: str, period: str | None = None) -> AreaOverview:
+    """The overview of one LA (ONS code or DfE number) for ``period`` (default: latest)."""
+    profile = build_profile(engine, "la", la_code, period)
+    observations = pd.DataFrame(profile["observations"])
+    gaps = pd.DataFrame(profile["gaps"])
+    code = profile["geography"]["code"]
+    headline = _headline_indicator(observations, gaps)
+    funnel = (
+        explore_gaps(engine, headline, "disadvantaged", "school", profile["period"], ("la", code))
+        if headline and profile["period"]
+        else None
+    )
+    return AreaOverview(
+        profile=profile,
+        tiles=outcome_tiles(observations),
+        league=gap_league(gaps, observations),
+        red_reds=_red_reds(observations),
+        neighbours=_neighbour_table(observations),
+        schools=school_table(engine, code, profile["period"])
+        if profile["period"]
+        else pd.DataFrame(),
+        funnel=funnel,
+        headline=headline,
+    )
+
+
+def outcome_tiles(observations: pd.DataFrame) -> pd.DataFrame:
+    """Per outcome: how many all-pupil indicators are better, similar or worse than England,
+    and how many are getting better or worse."""
+    columns = ["outcome", BETTER, SIMILAR, WORSE, NOT_COMPARED, "getting better", "getting worse"]
+    if observations.empty:
+        return pd.DataFrame(columns=columns)
+    own = observations[observations["group"] == "all"].copy()
+    own["vs"] = [b.get("england", NOT_COMPARED) for b in own["benchmarks"]]
+    rows = []
+    for outcome, part in own.groupby("outcome", sort=True):
+        counts = part["vs"].value_counts()
+        rows.append(
+            {
+                "outcome": outcome,
+                **{word: int(counts.get(word, 0)) for word in (BETTER, SIMILAR, WORSE)},
+                NOT_COMPARED: int(
+                    len(part) - sum(counts.get(w, 0) for w in (BETTER, SIMILAR, WORSE))
+                ),
+                "getting better": int((part["trend"] == "getting better").sum()),
+                "getting worse": int((part["trend"] == "getting worse").sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def gap_league(gaps: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
+    """The place's own gaps (focus group against comparator group in the same place) that are
+    significant or widening, widest and widening first, each with the plan's actions on it."""
+    columns = [
+        "indicator", "title", "focus_group", "comparator_group", "gap", "lower", "upper",
+        "significant", "trend", "covered", "actions",
+    ]  # fmt: skip
+    if gaps.empty:
+        return pd.DataFrame(columns=columns)
+    own = gaps[(gaps["kind"] == "within") & gaps["gap"].notna()].copy()
+    own["widening"] = own["trend"] == "widening"
+    own = own[own["significant"] | own["widening"]]
+    titles = dict(
+        zip(observations.get("indicator", []), observations.get("title", []), strict=False)
+    )
+    own["title"] = own["indicator"].map(titles).fillna(own["indicator"])
+    own["covered"] = own["actions"].map(bool)
+    units = dict(zip(observations.get("indicator", []), observations.get("unit", []), strict=False))
+    # Significant and widening first; then by size, in points for percentages and relative to
+    # the comparator otherwise (points and rates per 100,000 are not one scale).
+    order = [
+        (
+            LEAGUE_ORDER[(g["significant"], g["widening"])],
+            *gap_order(g, units.get(g["indicator"]))[1:],
+        )
+        for g in own.to_dict("records")
+    ]
+    own = own.iloc[sorted(range(len(own)), key=order.__getitem__)]
+    return own[columns].reset_index(drop=True)
+
+
+def _red_reds(observations: pd.DataFrame) -> pd.DataFrame:
+    """Figures worse than England and getting worse."""
+    if observations.empty:
+        return pd.DataFrame(columns=["indicator", "title", "group", "value", "trend"])
+    rows = observations[observations["red_red"].astype(bool)]
+    return rows[["indicator", "title", "group", "value", "trend"]].reset_index(drop=True)
+
+
+def _neighbour_table(observations: pd.DataFrame) -> pd.DataFrame:
+    """All-pupil figures beside the statistical neighbours' average and England."""
+    columns = [
+        "indicator",
+        "title",
+        "unit",
+        "value",
+        "neighbours",
+        "england",
+        "vs_neighbours",
+        "vs_england",
+    ]
+    if observations.empty:
+        return pd.DataFrame(columns=columns)
+    own = observations[observations["group"] == "all"]
+    rows = []
+    for o in own.itertuples(index=False):
+        values = o.comparator_values or {}
+        rows.append(
+            {
+                "indicator": o.indicator,
+                "title": o.title,
+                "unit": o.unit,
+                "value": o.value,
+                "neighbours": values.get("statistical_neighbours"),
+                "england": values.get("england"),
+                "vs_neighbours": o.benchmarks.get("statistical_neighbours", NOT_COMPARED),
+                "vs_england": o.benchmarks.get("england", NOT_COMPARED),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _headline_indicator(observations: pd.DataFrame, gaps: pd.DataFrame) -> str | None:
+    """The indicator for the funnel: the one with the widest significant disadvantage gap
+    among school-level indicators, else the first with a disadvantage gap."""
+    if gaps.empty:
+        return None
+    disadvantaged = gaps[(gaps["focus_group"] == "disadvantaged") & (gaps["kind"] == "within")]
+    if disadvantaged.empty:
+        return None
+    ranked = disadvantaged.sort_values(["significant", "gap"], ascending=[False, False])
+    return str(ranked["indicator"].iloc[0])
+
+
+def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
+    """The LA's schools with their all-pupil figures for the period, one column per indicator,
+    and the national phase quartile band of each (A best)."""
+    schools = queries.load_schools(engine, la_code)
+    if schools.empty:
+        return schools
+    figures = place_queries.load_school_figures_of_la(engine, la_code, period_aliases(period))
+    if figures.empty:
+        return schools[["urn", "name", "phase", "percent_fsm"]]
+    catalogue = queries.load_indicators(engine).set_index("code")
+    figures = figures.merge(schools[["urn", "phase"]], left_on="area_code", right_on="urn")
+    quartiles = place_queries.load_phase_quartiles(engine, sorted(set(figures["period"])))
+    figures = figures.merge(quartiles, on=["indicator_code", "period", "phase"], how="left")
+    figures["polarity"] = figures["indicator_code"].map(catalogue["polarity"])
+    figures["band"] = _bands(figures)
+    figures["shown"] = [
+        ("c" if s else "–") if pd.isna(v) else f"{v:.1f}" + (f" ({b})" if b else "")
+        for v, b, s in zip(figures["value"], figures["band"], figures["suppressed"], strict=True)
+    ]
+    wide = figures.pivot_table(
+        index="urn", columns="indicator_code", values="shown", aggfunc="first"
+    )
+    wide.columns = [catalogue["title"].get(c, c) for c in wide.columns]
+    table = schools[["urn", "name", "phase", "percent_fsm"]].merge(
+        wide, left_on="urn", right_index=True, how="left"
+    )
+    # Blank: the school has no figure for that indicator (another phase's measure).
+    table[list(wide.columns)] = table[list(wide.columns)].fillna("")
+    return table
+
+
+def _bands(frame: pd.DataFrame) -> list[str | None]:
+    """A (best quarter of the phase nationally) to D, by polarity; None without quartiles."""
+    value, q1, q2, q3 = (frame[c].to_numpy(float) for c in ("value", "q1", "median", "q3"))
+    higher = np.select([value >= q3, value >= q2, value >= q1], ["A", "B", "C"], "D")
+    lower = np.select([value <= q1, value <= q2, value <= q3], ["A", "B", "C"], "D")
+    band = np.where(frame["polarity"].to_numpy() == "lower_is_better", lower, higher).astype(object)
+    usable = (
+        ~(np.isnan(value) | np.isnan(q1))
+        & frame["polarity"].isin(["higher_is_better", "lower_is_better"]).to_numpy()
+    )
+    return [b if ok else None for b, ok in zip(band, usable, strict=True)]
+
+
+# --- region -------------------------------------------------------------------------------
+
+
+@dataclass
+class RegionOverview:
+    """Everything the region page shows for one region and period."""
+
+    region: dict
+    period: str | None
+    periods: list[str]
+    cells: pd.DataFrame  # la_code, la_name, indicator, title, value, comparison, trend, rank, band
+    briefs: dict[str, dict] = field(default_factory=dict)  # LA code -> priorities brief
+
+
+def region_overview(engine: Engine, region_code: str, period: str | None = None) -> RegionOverview:
+    """The LAs of a region side by side, each figure compared with England, with trends,
+    national ranks and quartile bands, and a priorities brief per LA."""
+    region = queries.resolve_area(engine, "region", region_code)
+    las = queries.load_local_authorities(engine, region["code"])
+    catalogue = queries.load_indicators(engine)
+    meta = catalogue.set_index("code")
+    figures = place_queries.load_la_figures(engine, list(las["code"]))
+    national = place_queries.load_country_figures(engine, region.get("country_code"))
+    academic = (
+        sorted({p for p in figures["period"] if "/" in p}, key=period_start)
+        if not figures.empty
+        else []
+    )
+    if not academic:
+        return RegionOverview(region, None, [], pd.DataFrame())
+    period = period if period in academic else academic[-1]
+    aliases = period_aliases(period)
+    figures = with_intervals(
+        figures[figures["period"].map(period_start) <= period_start(period)], catalogue
+    )
+    own = figures[figures["group_code"] == "all"]
+    trends = compute_trends(
+        own.rename(columns={"lower_ci": "lower", "upper_ci": "upper"}),
+        ["area_code", "indicator_code"],
+        use_counts=(own["statistic"] == "proportion") & own["numerator"].notna(),
+    )
+    current = own[own["period"].isin(aliases)].copy()
+    england = national[(national["group_code"] == "all") & national["period"].isin(aliases)]
+    current = current.merge(
+        england[["indicator_code", "period", "value"]].rename(columns={"value": "england"}),
+        on=["indicator_code", "period"],
+        how="left",
+    )
+    current["comparison"] = compare(
+        current["value"],
+        current["lower_ci"],
+        current["upper_ci"],
+        current["england"],
+        current["polarity"],
+    )
+    current = current.merge(trends[["area_code", "indicator_code", "trend"]], how="left")
+    current["trend"] = [
+        trend_by_polarity(t, p) if isinstance(t, str) else "not enough data"
+        for t, p in zip(current["trend"], current["polarity"], strict=True)
+    ]
+    current = _national_ranks(engine, current, aliases)
+    names = las.set_index("code")["name"]
+    current["la_name"] = current["area_code"].map(names)
+    current["title"] = current["indicator_code"].map(meta["title"])
+    current["outcome"] = current["indicator_code"].map(meta["outcome"])
+    cells = current.rename(columns={"area_code": "la_code", "indicator_code": "indicator"})[
+        ["la_code", "la_name", "outcome", "indicator", "title", "period", "value", "england",
+         "comparison", "trend", "rank", "of", "band"]
+    ].sort_values(["la_name", "outcome", "indicator"]).reset_index(drop=True)  # fmt: skip
+    groups = queries.load_pupil_groups(engine).dropna(subset=["comparator_code"])
+    own_gaps = compute_gaps(
+        figures[figures["period"].isin(aliases)],
+        catalogue,
+        dict(zip(groups["code"], groups["comparator_code"], strict=True)),
+        kinds=("within",),
+    )
+    own_gaps["title"] = own_gaps["indicator_code"].map(meta["title"])
+    briefs = {
+        code: priorities_brief(engine, code, cells, own_gaps[own_gaps["area_code"] == code])
+        for code in las["code"]
+    }
+    return RegionOverview(region, period, academic, cells, briefs)
+
+
+def _national_ranks(engine: Engine, current: pd.DataFrame, aliases: set[str]) -> pd.DataFrame:
+    """Rank (1 = best) and quartile band of each LA figure among all LAs of the country."""
+    peers = queries.load_peer_figures(engine, "la", sorted(aliases))
+    peers = peers[(peers["group_code"] == "all") & peers["value"].notna()]
+    current = current.copy()
+    current["rank"], current["of"], current["band"] = np.nan, np.nan, None
+    for (indicator, period), rows in peers.groupby(["indicator_code", "period"]):
+        mine = (current["indicator_code"] == indicator) & (current["period"] == period)
+        if not mine.any() or len(rows) < 4:  # a rank among fewer than four says nothing
+            continue
+        polarity = current.loc[mine, "polarity"].iloc[0]
+        if polarity not in ("higher_is_better", "lower_is_better"):
+            continue
+        values = rows.set_index("area_code")["value"]
+        ranks, bands = rank_best_first(values, polarity), quartile_band(values, polarity)
+        codes = current.loc[mine, "area_code"]
+        current.loc[mine, "rank"] = codes.map(ranks).to_numpy()
+        current.loc[mine, "of"] = len(values)
+        current.loc[mine, "band"] = codes.map(bands).to_numpy()
+    return current
+
+
+def priorities_brief(engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd.DataFrame) -> dict:
+    """A one-page brief for a priorities meeting: top concerns (worse than England and getting
+    worse, then worse), improvements, significant gaps with no plan action, off-track actions."""
+    mine = cells[cells["la_code"] == la_code]
+    worse = mine[mine["comparison"] == WORSE]
+    concerns = pd.concat(
+        [worse[worse["trend"] == "getting worse"], worse[worse["trend"] != "getting worse"]]
+    )
+    improvements = mine[mine["trend"] == "getting better"]
+    significant = _covered_by_plan(engine, la_code, gaps[gaps["significant"].astype(bool)])
+    uncovered = significant[~significant["covered"]]
+    return {
+        "la_code": la_code,
+        "la_name": mine["la_name"].iloc[0] if not mine.empty else la_code,
+        "concerns": concerns[["title", "value", "england", "trend"]].head(5).to_dict("records"),
+        "improvements": improvements[["title", "value", "comparison"]].head(5).to_dict("records"),
+        "uncovered_gaps": uncovered.head(5).to_dict("records"),
+        "off_track_actions": off_track_actions(engine, la_code).to_dict("records"),
+    }
+
+
+def _covered_by_plan(engine: Engine, la_code: str, gaps: pd.DataFrame) -> pd.DataFrame:
+    """The gaps, widest first, each marked covered when a plan action targets its indicator and
+    focus group: title, focus_group, gap, covered."""
+    columns = ["title", "focus_group", "gap", "covered"]
+    if gaps.empty:
+        return pd.DataFrame(columns=columns)
+    targets = queries.load_plan_targets(engine, la_code)
+    covered = set(
+        zip(targets.get("indicator_code", []), targets.get("group_code", []), strict=False)
+    )
+    gaps = gaps.assign(
+        covered=[
+            (i, g) in covered
+            for i, g in zip(gaps["indicator_code"], gaps["focus_group"], strict=True)
+        ]
+    )
+    units = queries.load_indicators(engine).set_index("code")["unit"]
+    order = [
+        gap_order({**g, "significant": True}, units.get(g["indicator_code"]))
+        for g in gaps.to_dict("records")
+    ]
+    return gaps.iloc[sorted(range(len(gaps)), key=order.__getitem__)][columns]
+
+
+def off_track_actions(engine: Engine, la_code: str) -> pd.DataFrame:
+    """The LA's plan actions reported off track or at risk: title, status, lead partner."""
+    statement = (
+        select(Action.title, Action.status, Action.lead_partner)
+        .join(Plan, Plan.id == Action.plan_id)
+        .where(Plan.la_code == la_code, Action.status.in_(OFF_TRACK_STATUSES))
+        .order_by(Action.status.desc(), Action.title)
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    return pd.DataFrame(rows, columns=["title", "status", "lead_partner"])
+
+
+# --- spine charts ---------------------------------------------------------------------------
+
+
+def spine_rows(observations: pd.DataFrame, distribution: pd.DataFrame) -> pd.DataFrame:
+    """Rows for a spine chart of a place's all-pupil figures: indicator (title), outcome, unit,
+    polarity, value, england, worst, q1, q3, best (oriented by polarity) and comparison with
+    England. ``distribution`` holds the comparators' indicator_code, period, minimum, q1, q3,
+    maximum (all LAs, or all schools of the phase)."""
+    columns = ["indicator", "outcome", "unit", "polarity", "value", "england", "worst", "q1",
+               "q3", "best", "comparison"]  # fmt: skip
+    if observations.empty or distribution.empty:
+        return pd.DataFrame(columns=columns)
+    own = observations[(observations["group"] == "all") & observations["value"].notna()]
+    rows = []
+    spread = distribution.set_index(["indicator_code", "period"])
+    for o in own.itertuples(index=False):
+        england = (o.comparator_values or {}).get("england")
+        if (o.indicator, o.period) not in spread.index or england is None:
+            continue
+        if o.polarity not in ("higher_is_better", "lower_is_better"):
+            continue
+        d = spread.loc[(o.indicator, o.period)]
+        low_first = o.polarity == "higher_is_better"
+        rows.append(
+            {
+                "indicator": o.title,
+                "outcome": o.outcome,
+                "unit": o.unit,
+                "polarity": o.polarity,
+                "value": o.value,
+                "england": england,
+                "worst": d["minimum"] if low_first else d["maximum"],
+                "q1": d["q1"] if low_first else d["q3"],
+                "q3": d["q3"] if low_first else d["q1"],
+                "best": d["maximum"] if low_first else d["minimum"],
+                "comparison": o.benchmarks.get("england", NOT_COMPARED),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,274 @@
+"""Read functions for pages that look across many places at once (gap explorer, area and
+region overviews): one indicator at one level, names of places, one area's series.
+
+Like ``ecm.queries``, every figure passes disclosure control here, with each place's siblings
+(the other schools of its LA, the other LAs of its region), so a figure is withheld or shown
+the same way on every page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from ecm.disclosure import apply_disclosure_control
+from ecm.models import LocalAuthority, Observation, Region, School
+from ecm.queries import FIGURE_FIELDS, _family, _frame, indicator_statistics
+
+CHUNK = 900  # bound parameters per IN list, well under every driver's limit
+
+
+def _parents(engine: Engine, level: str) -> pd.Series:
+    """Every place at ``level`` -> the place its figures add up into."""
+    column = {
+        "school": (School.urn, School.la_code),
+        "la": (LocalAuthority.code, LocalAuthority.region_code),
+        "region": (Region.code, Region.country_code),
+    }[level]
+    with engine.connect() as connection:
+        return pd.Series(dict(connection.execute(select(*column)).all()), dtype=object)
+
+
+def _select(
+    engine: Engine, indicator: str, groups: list[str], level: str, periods: set[str] | None
+) -> pd.DataFrame:
+    statement = select(*FIGURE_FIELDS).where(
+        Observation.indicator_code == indicator,
+        Observation.level == level,
+        Observation.group_code.in_(groups),
+    )
+    if periods is not None:
+        statement = statement.where(Observation.period.in_(sorted(periods)))
+    return _frame(engine, statement)
+
+
+def load_national_series(engine: Engine, indicator: str, groups: list[str]) -> pd.DataFrame:
+    """England's figures for the groups in every period (the demo's fictional country in a
+    demo store), after disclosure control."""
+    figures = _select(engine, indicator, groups, "england", None)
+    if figures.empty:
+        return figures.assign(suppressed=pd.Series(dtype=bool))
+    # A store holds one country: real England, or the demo's fictional one.
+    country = figures["area_code"].value_counts().index[0]
+    figures = figures[figures["area_code"] == country]
+    return apply_disclosure_control(figures, indicator_statistics(engine))
+
+
+def load_level_figures(
+    engine: Engine,
+    indicator: str,
+    level: str,
+    periods: set[str],
+    groups: list[str],
+    within: tuple[str, str] | None = None,
+) -> pd.DataFrame:
+    """Every school's, LA's or region's figures for the groups and periods, optionally only the
+    places inside an LA or region, after disclosure control among siblings."""
+    parents = _parents(engine, level)
+    figures = _select(engine, indicator, groups, level, periods)
+    if within is not None:
+        members = set(members_of(engine, level, *within))
+        figures = figures[figures["area_code"].isin(members)]
+    return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parents)
+
+
+def members_of(engine: Engine, level: str, parent_level: str, parent_code: str) -> list[str]:
+    """The places at ``level`` inside an LA or region (schools of an LA or region, LAs of a
+    region)."""
+    with engine.connect() as connection:
+        if level == "school" and parent_level == "la":
+            statement = select(School.urn).where(School.la_code == parent_code)
+        elif level == "school" and parent_level == "region":
+            statement = (
+                select(School.urn)
+                .join(LocalAuthority, LocalAuthority.code == School.la_code)
+                .where(LocalAuthority.region_code == parent_code)
+            )
+        elif level == "la" and parent_level == "region":
+            statement = select(LocalAuthority.code).where(LocalAuthority.region_code == parent_code)
+        elif level == parent_level:
+            return [parent_code]
+        else:
+            raise ValueError(f"{level} places are not inside a {parent_level}")
+        return list(connection.scalars(statement).all())
+
+
+def load_area_series(
+    engine: Engine, indicator: str, level: str, code: str, groups: list[str]
+) -> pd.DataFrame:
+    """One LA's or region's figures for the groups in every period, after disclosure control
+    among its siblings."""
+    family, parent_of = _family(engine, level, code)
+    figures = _chunked(
+        engine,
+        family,
+        Observation.indicator_code == indicator,
+        Observation.level == level,
+        Observation.group_code.in_(groups),
+    )
+    controlled = apply_disclosure_control(
+        figures, indicator_statistics(engine), parent_of=parent_of
+    )
+    return controlled[controlled["area_code"] == code]
+
+
+def load_place_names(engine: Engine, level: str, codes: list[str]) -> pd.DataFrame:
+    """area_code, name, la_code, la_name, region_name of places at ``level``."""
+    if level == "school":
+        statement = (
+            select(
+                School.urn.label("area_code"),
+                School.name,
+                School.la_code,
+                LocalAuthority.name.label("la_name"),
+                Region.name.label("region_name"),
+            )
+            .join(LocalAuthority, LocalAuthority.code == School.la_code, isouter=True)
+            .join(Region, Region.code == LocalAuthority.region_code, isouter=True)
+        )
+        key = School.urn
+    elif level == "la":
+        statement = select(
+            LocalAuthority.code.label("area_code"),
+            LocalAuthority.name,
+            LocalAuthority.code.label("la_code"),
+            LocalAuthority.name.label("la_name"),
+            Region.name.label("region_name"),
+        ).join(Region, Region.code == LocalAuthority.region_code, isouter=True)
+        key = LocalAuthority.code
+    else:
+        statement = select(
+            Region.code.label("area_code"),
+            Region.name,
+            Region.code.label("la_code"),
+            Region.name.label("la_name"),
+            Region.name.label("region_name"),
+        )
+        key = Region.code
+    frames = [
+        _frame(engine, statement.where(key.in_(codes[start : start + CHUNK])))
+        for start in range(0, len(codes), CHUNK)
+    ]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=["area_code", "name", "la_code", "la_name", "region_name"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _controlled(engine: Engine, statement, parent_of: pd.Series | None) -> pd.DataFrame:  # noqa: ANN001
+    figures = _frame(engine, statement)
+    return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parent_of)
+
+
+def load_school_figures_of_la(engine: Engine, la_code: str, periods: set[str]) -> pd.DataFrame:
+    """All-pupil figures of every school of an LA in the periods, after disclosure control
+    (the schools of an LA are each other's siblings)."""
+    urns = members_of(engine, "school", "la", la_code)
+    figures = _chunked(
+        engine,
+        urns,
+        Observation.level == "school",
+        Observation.group_code == "all",
+        Observation.period.in_(sorted(periods)),
+    )
+    parents = pd.Series(la_code, index=urns)
+    return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parents)
+
+
+def _chunked(engine: Engine, codes: list[str], *conditions) -> pd.DataFrame:  # noqa: ANN002
+    """Figures of the areas ``codes`` meeting ``conditions``, read in chunks of codes."""
+    frames = [
+        _frame(
+            engine,
+            select(*FIGURE_FIELDS).where(
+                *conditions, Observation.area_code.in_(codes[start : start + CHUNK])
+            ),
+        )
+        for start in range(0, len(codes), CHUNK)
+    ]
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=[c.key for c in FIGURE_FIELDS])
+    return pd.concat(frames, ignore_index=True)
+
+
+def load_phase_quartiles(engine: Engine, periods: list[str]) -> pd.DataFrame:
+    """National quartiles of schools' all-pupil figures by phase: indicator_code, period,
+    phase, q1, median, q3."""
+    from ecm.models import SchoolBenchmark as B
+
+    statement = select(B.indicator_code, B.period, B.phase, B.q1, B.median, B.q3).where(
+        B.fsm_band == "all", B.group_code == "all", B.period.in_(periods)
+    )
+    return _frame(engine, statement)
+
+
+def load_la_figures(engine: Engine, la_codes: list[str]) -> pd.DataFrame:
+    """Every figure of the LAs (all indicators, groups and periods), after disclosure control
+    among the LAs of each region."""
+    figures = _chunked(engine, la_codes, Observation.level == "la")
+    return apply_disclosure_control(
+        figures, indicator_statistics(engine), parent_of=_parents(engine, "la")
+    )
+
+
+def load_country_figures(engine: Engine, country_code: str | None) -> pd.DataFrame:
+    """Every figure of the country (England, or the demo's fictional country)."""
+    statement = select(*FIGURE_FIELDS).where(
+        Observation.level == "england", Observation.area_code == country_code
+    )
+    return _controlled(engine, statement, None)
+
+
+def load_la_distribution(engine: Engine, periods: set[str]) -> pd.DataFrame:
+    """Across all LAs, each indicator's all-pupil spread in the periods: indicator_code, period,
+    minimum, q1, q3, maximum (after disclosure control)."""
+    from ecm.queries import load_peer_figures
+
+    peers = load_peer_figures(engine, "la", sorted(periods))
+    peers = peers[(peers["group_code"] == "all") & peers["value"].notna()]
+    return _spread(peers)
+
+
+def load_school_distribution(engine: Engine, phase: str, periods: set[str]) -> pd.DataFrame:
+    """Across all schools of a phase, each indicator's all-pupil spread in the periods:
+    indicator_code, period, minimum, q1, q3, maximum. Only the spread is read, never a
+    school's figure, so no small number can show."""
+    from sqlalchemy import func
+
+    from ecm.models import SchoolBenchmark as B
+
+    extremes = (
+        select(
+            Observation.indicator_code,
+            Observation.period,
+            func.min(Observation.value).label("minimum"),
+            func.max(Observation.value).label("maximum"),
+        )
+        .join(School, School.urn == Observation.area_code)
+        .where(
+            Observation.level == "school",
+            Observation.group_code == "all",
+            Observation.period.in_(sorted(periods)),
+            School.phase == phase,
+        )
+        .group_by(Observation.indicator_code, Observation.period)
+    )
+    quartiles = select(B.indicator_code, B.period, B.q1, B.q3).where(
+        B.phase == phase, B.fsm_band == "all", B.group_code == "all", B.period.in_(sorted(periods))
+    )
+    return _frame(engine, extremes).merge(
+        _frame(engine, quartiles), on=["indicator_code", "period"]
+    )
+
+
+def _spread(figures: pd.DataFrame) -> pd.DataFrame:
+    grouped = figures.groupby(["indicator_code", "period"])["value"]
+    return pd.DataFrame(
+        {
+            "minimum": grouped.min(),
+            "q1": grouped.quantile(0.25),
+            "q3": grouped.quantile(0.75),
+            "maximum": grouped.max(),
+        }
+    ).reset_index()

@@ -1,0 +1,155 @@
+"""Gap explorer, area and region overviews on the tiny fictional demo: the numbers agree with
+the profiles they are built beside, and each list holds what its heading promises."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ecm import queries
+from ecm.benchmark import compare
+from ecm.explorer import explore_gaps
+from ecm.overview import area_overview, region_overview
+from ecm.profile import build_profile
+
+
+@pytest.fixture(scope="module")
+def places(demo_engine) -> dict:
+    las = queries.load_local_authorities(demo_engine)
+    return {"la": las["code"].iloc[0], "region": las["region_code"].iloc[0]}
+
+
+def test_each_places_gap_is_the_one_its_profile_shows(demo_engine, places) -> None:
+    la = places["la"]
+    explored = explore_gaps(demo_engine, "ni_73", "disadvantaged", "la")
+    row = explored.gaps.set_index("area_code").loc[la]
+    profile = build_profile(demo_engine, "la", la, explored.period)
+    mine = next(
+        g
+        for g in profile["gaps"]
+        if g["indicator"] == "ni_73"
+        and g["focus_group"] == "disadvantaged"
+        and g["kind"] == "vs_national"
+    )
+    assert row["gap"] == pytest.approx(mine["gap"], abs=1e-3)
+    assert row["lower"] == pytest.approx(mine["lower"], abs=1e-3)
+    assert bool(row["significant"]) == mine["significant"]
+    # Widest first; every LA listed once; the national gap is the funnel's centre.
+    assert explored.gaps["gap"].is_monotonic_decreasing
+    assert explored.gaps["area_code"].is_unique
+    assert len(explored.gaps) == len(queries.load_local_authorities(demo_engine))
+    england = explored.trend[explored.trend["name"] == "England"]
+    assert england["period"].iloc[-1] == explored.period
+    assert england["value"].iloc[-1] == pytest.approx(explored.centre)
+
+
+def test_school_gaps_within_an_la_sit_in_a_funnel(demo_engine, places) -> None:
+    explored = explore_gaps(
+        demo_engine, "ni_73", "disadvantaged", "school", None, ("la", places["la"])
+    )
+    schools = set(queries.load_schools(demo_engine, places["la"])["urn"])
+    assert set(explored.gaps["area_code"]) <= schools
+    shown = explored.gaps[explored.gaps["gap"].notna()]
+    assert not shown.empty
+    assert set(shown["position"].dropna()) <= {
+        "above 99.8%", "above 95%", "within", "below 95%", "below 99.8%"
+    }  # fmt: skip
+    # A point's position agrees with the limits drawn at its size.
+    limits = explored.limits.set_index("size")
+    for row in shown.dropna(subset=["size"]).itertuples():
+        if row.size in limits.index:
+            edge = limits.loc[row.size]
+            inside = edge["lower95"] <= row.gap <= edge["upper95"]
+            assert inside == (row.position == "within"), row
+    assert explored.summary["with_figures"] == len(shown)
+    # The LA's own gap series runs beside England's.
+    assert set(explored.trend["name"]) == {"England", shown["la_name"].iloc[0]}
+
+
+def test_an_unknown_level_or_a_group_without_comparator_is_refused(demo_engine) -> None:
+    with pytest.raises(ValueError, match="level must be one of"):
+        explore_gaps(demo_engine, "ni_73", "disadvantaged", "ward")
+    with pytest.raises(ValueError, match="has no comparator"):
+        explore_gaps(demo_engine, "ni_73", "all", "la")
+
+
+def test_area_tiles_count_every_all_pupil_figure_once(demo_engine, places) -> None:
+    overview = area_overview(demo_engine, places["la"])
+    observations = pd.DataFrame(overview.profile["observations"])
+    own = observations[observations["group"] == "all"]
+    tiles = overview.tiles.set_index("outcome")
+    assert int(tiles[["better", "similar", "worse", "not compared"]].to_numpy().sum()) == len(own)
+    worse_by_outcome = own[[b["england"] == "worse" for b in own["benchmarks"]]].groupby("outcome")
+    assert tiles["worse"].to_dict() == {
+        o: int(worse_by_outcome.size().get(o, 0)) for o in tiles.index
+    }
+
+
+def test_the_gap_league_lists_significant_or_widening_gaps_with_their_cover(
+    demo_engine, places
+) -> None:
+    league = area_overview(demo_engine, places["la"]).league
+    assert not league.empty
+    assert (league["significant"] | (league["trend"] == "widening")).all()
+    assert (league["covered"] == league["actions"].map(bool)).all()
+    # Significant ones come before the merely widening ones; percentages widest first.
+    first_not_significant = (
+        np.argmax(~league["significant"].to_numpy())
+        if not league["significant"].all()
+        else len(league)
+    )
+    assert league["significant"].iloc[:first_not_significant].all()
+    targets = queries.load_plan_targets(demo_engine, places["la"])
+    pairs = set(zip(targets["indicator_code"], targets["group_code"], strict=True))
+    for row in league.itertuples():
+        assert row.covered == ((row.indicator, row.focus_group) in pairs)
+
+
+def test_the_schools_table_lists_every_school_of_the_la(demo_engine, places) -> None:
+    overview = area_overview(demo_engine, places["la"])
+    schools = queries.load_schools(demo_engine, places["la"])
+    assert set(overview.schools["urn"]) == set(schools["urn"])
+    cells = overview.schools.drop(columns=["urn", "name", "phase", "percent_fsm"]).stack()
+    # Every cell is a figure with its band, a withheld "c", a dash (marker) or blank (no figure).
+    assert cells.astype(str).str.fullmatch(r"-?\d+\.\d( \([ABCD]\))?|c|–|").all()
+    assert cells.astype(str).str.contains(r"\([ABCD]\)").any()
+
+
+def test_region_cells_compare_each_la_with_england(demo_engine, places) -> None:
+    overview = region_overview(demo_engine, places["region"])
+    cells = overview.cells
+    las = queries.load_local_authorities(demo_engine, places["region"])
+    assert set(cells["la_code"]) == set(las["code"])
+    catalogue = queries.load_indicators(demo_engine).set_index("code")
+    row = cells[cells["comparison"] == "worse"].iloc[0]
+    polarity = catalogue.loc[row["indicator"], "polarity"]
+    assert (row["value"] < row["england"]) == (polarity == "higher_is_better")
+    ranked = cells.dropna(subset=["rank"])
+    assert (ranked["rank"] >= 1).all() and (ranked["rank"] <= ranked["of"]).all()
+    assert set(ranked["band"]) <= set("ABCD")
+    # Recomputing one comparison by hand gives the same word.
+    assert compare(
+        [row["value"]], [row["value"] - 0.0001], [row["value"] + 0.0001], [row["england"]], polarity
+    )[0] in {"better", "worse"}
+
+
+def test_each_brief_lists_only_uncovered_gaps_and_off_track_actions(demo_engine, places) -> None:
+    overview = region_overview(demo_engine, places["region"])
+    for code, brief in overview.briefs.items():
+        targets = queries.load_plan_targets(demo_engine, code)
+        titles = dict(
+            zip(
+                queries.load_indicators(demo_engine)["title"],
+                queries.load_indicators(demo_engine)["code"],
+                strict=True,
+            )
+        )
+        pairs = set(zip(targets["indicator_code"], targets["group_code"], strict=True))
+        for gap in brief["uncovered_gaps"]:
+            assert (titles[gap["title"]], gap["focus_group"]) not in pairs
+            assert gap["covered"] is False
+        assert all(a["status"] in ("off_track", "at_risk") for a in brief["off_track_actions"])
+        concerns = {c["title"] for c in brief["concerns"]}
+        mine = overview.cells[overview.cells["la_code"] == code]
+        assert concerns <= set(mine.loc[mine["comparison"] == "worse", "title"])
