@@ -21,11 +21,14 @@ ui.ensure_store()
 
 pages = [
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page(
-        "app_pages/profile.py", title="Profile", icon=":material/insights:", url_path="profile"
-    ),
+    st.Page("app_pages/school.py", title="School", icon=":material/school:", url_path="school"),
+    st.Page("app_pages/area.py", title="Area", icon=":material/location_city:", url_path="area"),
+    st.Page("app_pages/region.py", title="Region", icon=":material/map:", url_path="region"),
     st.Page(
         "app_pages/gaps.py", title="Gap explorer", icon=":material/compare_arrows:", url_path="gaps"
+    ),
+    st.Page(
+        "app_pages/profile.py", title="Profile", icon=":material/insights:", url_path="profile"
     ),
     st.Page(
         "app_pages/indicators.py",
@@ -34,6 +37,12 @@ pages = [
         url_path="indicators",
     ),
     st.Page("app_pages/data.py", title="Data sources", icon=":material/database:", url_path="data"),
+    st.Page(
+        "app_pages/accessibility.py",
+        title="Accessibility",
+        icon=":material/accessibility:",
+        url_path="accessibility",
+    ),
 ]
 navigation = st.navigation(pages)
 

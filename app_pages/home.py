@@ -70,7 +70,8 @@ if urn:
                 "Eligible for free school meals", f"{fsm:.1f}%" if fsm is not None else "not known"
             )
             c.metric("Figures held", f"{school['figures']:,}")
-            ui.profile_link("Open the school's profile", urn=urn)
+            ui.page_link("school", "Open the school's profile", urn=urn)
+            ui.profile_link("All its figures in one table", urn=urn)
 elif la:
     authority = queries.la_summary(eng, la)
     if authority:
@@ -86,7 +87,8 @@ elif la:
             b.metric("Secondary schools", phases.get("secondary", 0))
             c.metric("Special schools", phases.get("special", 0))
             d.metric("Plan actions", authority["actions"])
-            ui.profile_link("Open the authority's profile", la=la)
+            ui.page_link("area", "Open the area overview: gaps and the plan", la=la)
+            ui.profile_link("All its figures in one table", la=la)
 elif region:
     summary = queries.region_summary(eng, region)
     if summary:
@@ -95,7 +97,29 @@ elif region:
             a, b = st.columns(2)
             a.metric("Local authorities", summary["las"])
             b.metric("Schools", f"{summary['schools']:,}")
-            ui.profile_link("Open the region's profile", region=region)
+            ui.page_link(
+                "region", "Open the region overview: authorities side by side", code=region
+            )
+            ui.profile_link("All its figures in one table", region=region)
+
+st.header("Ways in")
+ways = st.columns(3)
+with ways[0].container(border=True):
+    st.markdown(
+        "**Headteachers**: your school's well-being profile against the LA, England and "
+        "similar schools, its widest gaps and the plan's actions."
+    )
+with ways[1].container(border=True):
+    st.markdown(
+        "**Children's Trust Boards**: your area's significant gaps, widest and widening "
+        "first, and which have no action in the plan."
+    )
+with ways[2].container(border=True):
+    st.markdown(
+        "**Government Office teams**: the authorities of a region against England, getting "
+        "better or worse, with a brief for each."
+    )
+ui.page_link("gaps", "Or explore any gap across all schools, authorities or regions")
 
 st.header("The five outcomes")
 outcomes = ui.load_outcomes()

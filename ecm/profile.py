@@ -61,6 +61,8 @@ def _empty_profile(area: dict, period: str | None) -> dict:
         "floor_standards": [],
         "areas_of_interest": [],
         "sources": [],
+        "context_gaps": [],
+        "series": [],
     }
 
 
@@ -128,7 +130,9 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
 
     interest, floors = _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
 
-    geography = {k: area.get(k) for k in ("level", "code", "name", "la", "region", "fictional")}
+    geography = {
+        k: area.get(k) for k in ("level", "code", "name", "la", "region", "fictional", "phase")
+    }
     sources = queries.batch_sources(
         engine, sorted({int(b) for b in current["batch_id"].dropna().unique()})
     )
@@ -142,6 +146,8 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
         "available_periods": academic_years,
         "observations": [_observation_record(row) for row in current.itertuples(index=False)],
         "gaps": _gap_records(gaps, periods, engine, area),
+        "context_gaps": _context_gaps(figures, area, catalogue, periods),
+        "series": _series(figures, area, period),
         "floor_standards": floors,
         "areas_of_interest": interest,
         "sources": list(sources.values()),
@@ -359,6 +365,80 @@ def _gaps(
     gaps = gaps.merge(trends[["indicator_code", "focus_group", "kind", "trend"]], how="left")
     gaps["trend"] = gaps["trend"].fillna("not enough data")
     return gaps
+
+
+#: Years of history the trend lines show.
+SERIES_YEARS = 5
+
+
+def _context_gaps(
+    figures: pd.DataFrame, area: dict, catalogue: pd.DataFrame, periods: set[str]
+) -> list[dict]:
+    """The same gaps (focus group against comparator group) in the place's LA and in England,
+    for the period, to set beside the place's own: indicator, focus_group, place, gap, lower,
+    upper, significant."""
+    places = [
+        ("la", (area.get("la") or {}).get("code"), "LA"),
+        ("england", area.get("country_code"), "England"),
+    ]
+    places = [(level, code, name) for level, code, name in places if code and code != area["code"]]
+    if not places:
+        return []
+    groups = {
+        "disadvantaged": "not_disadvantaged",
+        "fsm": "not_fsm",
+        "sen": "no_sen",
+        "boys": "girls",
+    }
+    rows = figures[figures["period"].isin(periods)]
+    records = []
+    for level, code, name in places:
+        mine = rows[(rows["level"] == level) & (rows["area_code"] == code)]
+        gaps = compute_gaps(mine, catalogue, groups, kinds=("within",))
+        for g in gaps.itertuples(index=False):
+            records.append(
+                {
+                    "indicator": g.indicator_code,
+                    "focus_group": g.focus_group,
+                    "place": name,
+                    "gap": _number(g.gap),
+                    "lower": _number(g.lower),
+                    "upper": _number(g.upper),
+                    "significant": bool(g.significant),
+                }
+            )
+    return records
+
+
+def _series(figures: pd.DataFrame, area: dict, period: str) -> list[dict]:
+    """All-pupil figures of the place, its LA and England over the last five years up to the
+    period, for trend lines: indicator, name, period, value, lower, upper."""
+    names = {
+        (area["level"], area["code"]): area["name"],
+        ("la", (area.get("la") or {}).get("code")): (area.get("la") or {}).get("name"),
+        ("england", area.get("country_code")): "England",
+    }
+    start = period_start(period) - (SERIES_YEARS - 1)
+    rows = figures[
+        (figures["group_code"] == "all")
+        & figures["value"].notna()
+        & (figures["period"].map(period_start) >= start)
+    ]
+    records = []
+    for r in rows.itertuples(index=False):
+        name = names.get((r.level, r.area_code))
+        if name:
+            records.append(
+                {
+                    "indicator": r.indicator_code,
+                    "name": name,
+                    "period": r.period,
+                    "value": _number(r.value),
+                    "lower": _number(r.lower_ci),
+                    "upper": _number(r.upper_ci),
+                }
+            )
+    return records
 
 
 def _observation_record(row) -> dict:  # noqa: ANN001

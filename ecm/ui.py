@@ -436,3 +436,23 @@ def select_param(
 def link_column(label: str = "Open") -> st.column_config.LinkColumn:
     """A table column of links to a place's page (the URL carries the selection)."""
     return st.column_config.LinkColumn(label, display_text="Open", width="small")
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
+def _distribution(url: str, level: str, period: str, phase: str | None) -> pd.DataFrame:
+    from ecm import place_queries
+    from ecm.profile import period_aliases
+
+    if level == "la":
+        return place_queries.load_la_distribution(_engine_for(url), period_aliases(period))
+    return place_queries.load_school_distribution(_engine_for(url), phase, period_aliases(period))
+
+
+def load_la_distribution(period: str) -> pd.DataFrame:
+    """Every indicator's spread across all LAs in the period (for spine charts)."""
+    return _distribution(database_url(), "la", period, None)
+
+
+def load_school_distribution(phase: str, period: str) -> pd.DataFrame:
+    """Every indicator's spread across all schools of a phase in the period."""
+    return _distribution(database_url(), "school", period, phase)

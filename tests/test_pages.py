@@ -13,6 +13,10 @@ PAGES = [
     "app_pages/profile.py",
     "app_pages/indicators.py",
     "app_pages/data.py",
+    "app_pages/school.py",
+    "app_pages/area.py",
+    "app_pages/region.py",
+    "app_pages/gaps.py",
 ]
 TIMEOUT = 60
 
@@ -144,3 +148,106 @@ def test_profile_page_without_a_place_points_home(use_demo_database) -> None:
 def test_profile_page_for_an_unknown_code_says_so(use_demo_database) -> None:
     at = open_app("app_pages/profile.py", urn="123456")
     assert "No school with code 123456" in at.error[0].body
+
+
+# --- the three ways in and the gap explorer -------------------------------------------------
+
+
+def test_school_page_states_its_widest_significant_gap_and_the_plan(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.profile import build_profile
+    from ecm.school_views import headline_gap
+
+    profile = build_profile(demo_engine, "school", "900003")
+    at = open_app("app_pages/school.py", urn="900003")
+    assert not at.exception
+    assert at.title[0].value == profile["geography"]["name"]
+    headline = next(m.value for m in at.markdown if "significant gap" in m.value)
+    widest = headline_gap(profile)
+    if widest is None:
+        assert "No gap for disadvantaged pupils is significant" in headline
+    else:
+        assert widest["title"] in headline and f"{widest['gap']:.1f}" in headline
+    assert [h.value for h in at.header] == [
+        "Areas of interest",
+        "The five outcomes",
+        "Gaps beside the LA and England",
+        "Five-year trends",
+        "What the plan does",
+    ]
+    from ecm.school_views import gap_comparison
+
+    shown = next(d.value for d in at.dataframe if "England" in d.value.columns)
+    expected = gap_comparison(profile)
+    assert list(shown["School"]) == list(expected["School"])
+    assert list(shown["LA"]) == list(expected["LA"]) and shown["LA"].str.len().gt(0).any()
+
+
+def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_engine) -> None:
+    from ecm.overview import area_overview
+    from ecm.queries import load_local_authorities
+
+    la = load_local_authorities(demo_engine).iloc[0]["code"]
+    overview = area_overview(demo_engine, la)
+    at = open_app("app_pages/area.py", la=la)
+    assert not at.exception
+    assert at.title[0].value == overview.profile["geography"]["name"]
+    uncovered = int((~overview.league["covered"]).sum())
+    line = next(m.value for m in at.markdown if "have **no plan action**" in m.value)
+    assert f"**{len(overview.league)}** gaps" in line and f"**{uncovered}** have" in line
+    league = next(d.value for d in at.dataframe if "Plan action" in d.value.columns)
+    assert list(league["Plan action"]) == [
+        "yes" if c else "none" for c in overview.league["covered"]
+    ]
+    assert league["Size"].iloc[0] == pytest.approx(round(overview.league["gap"].iloc[0], 1))
+
+
+def test_region_page_lists_authorities_worse_and_getting_worse(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.overview import region_overview
+    from ecm.queries import load_regions
+
+    code = load_regions(demo_engine).iloc[0]["code"]
+    overview = region_overview(demo_engine, code)
+    at = open_app("app_pages/region.py", code=code)
+    assert not at.exception
+    assert at.title[0].value == overview.region["name"]
+    cells = overview.cells
+    red = cells[(cells["comparison"] == "worse") & (cells["trend"] == "getting worse")]
+    if red.empty:
+        assert any("No authority has a figure" in m.value for m in at.markdown)
+    else:
+        table = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
+        assert len(table) == len(red)
+        assert set(table["Local authority"]) == set(red["la_name"])
+    brief = next(m.value for m in at.markdown if "priorities brief" in m.value)
+    assert "Top concerns" in brief and "Significant gaps with no plan action" in brief
+
+
+def test_gap_explorer_ranks_every_authority(use_demo_database, demo_engine) -> None:
+    from ecm.explorer import explore_gaps
+
+    result = explore_gaps(demo_engine, "ni_73", "disadvantaged", "la")
+    at = open_app("app_pages/gaps.py", indicator="ni_73", group="disadvantaged", level="la")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Funnel" in d.value.columns)
+    assert list(table["Code"]) == list(result.gaps["area_code"])
+    assert table["Gap"].iloc[0] == pytest.approx(round(result.gaps["gap"].iloc[0], 1))
+    summary = next(m.value for m in at.markdown if "Nationally the gap is" in m.value)
+    assert f"**{result.centre:.1f}**" in summary
+    assert at.query_params["level"] == "la" and at.query_params["period"] == result.period
+
+
+def test_presentation_mode_shows_one_panel_and_moves_on(use_demo_database, demo_engine) -> None:
+    from ecm.queries import load_local_authorities
+
+    la = load_local_authorities(demo_engine).iloc[0]["code"]
+    at = open_app("app_pages/area.py", la=la, present="1")
+    assert not at.exception
+    assert [h.value for h in at.header] == ["At a glance"]
+    assert any("Panel 1 of 7" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "Next").click().run()
+    assert [h.value for h in at.header] == ["Gaps: widest and widening first"]
+    assert at.query_params["panel"] == "2"

@@ -1,0 +1,154 @@
+"""Area overview (one LA): for a Children's Trust Board on the meeting-room screen."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ecm import charts, ui
+from ecm.area_views import (
+    league_table,
+    neighbour_table,
+    red_red_table,
+    school_funnel,
+    tile_lines,
+)
+from ecm.overview import spine_rows
+
+presenting = ui.presentation_mode()
+la = ui.query_param("la")
+if not la:
+    st.title("Area overview")
+    ui.fictional_banner()
+    las = ui.load_local_authorities(None)
+    if las.empty:
+        st.info("The store holds no local authorities yet.")
+        st.stop()
+    la = ui.select_param("Local authority", dict(zip(las["code"], las["name"], strict=True)), "la")
+
+overview = ui.load_area_overview(la, ui.query_param("period"))
+if overview is None:
+    st.title("Area overview")
+    st.error(f"No local authority with code {la} is in the store.")
+    st.stop()
+profile = overview.profile
+geography = profile["geography"]
+st.title(geography["name"])
+ui.source_banner(geography["fictional"], profile["sources"])
+if not profile["observations"]:
+    st.info("The store holds no figures for this authority yet.")
+    st.stop()
+region = geography.get("region") or {}
+st.caption(f"Local authority · {region.get('name', '')} · {profile['period']}")
+periods = profile["available_periods"] or [profile["period"]]
+period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
+if period != profile["period"]:
+    st.rerun()
+code = geography["code"]
+
+
+def draw_glance() -> None:
+    columns = st.columns(len(overview.tiles) or 1)
+    for column, line in zip(columns, tile_lines(overview.tiles), strict=False):
+        with column.container(border=True):
+            st.markdown(line)
+    st.caption(
+        "▲ better, ● similar, ▼ worse than England at 95% confidence; ◆ not compared (no "
+        "interval). Trends over the last five years."
+    )
+
+
+def draw_league() -> None:
+    table = league_table(overview.league)
+    if table.empty:
+        st.write("No significant or widening gaps.")
+        return
+    uncovered = int((table["Plan action"] == "none").sum())
+    st.markdown(
+        f"**{len(table)}** gaps are significant or widening; **{uncovered}** have **no plan "
+        "action**. Widest and widening first."
+    )
+    ui.table_with_download(table, "league", f"{code}-{period.replace('/', '-')}-gaps.csv")
+
+
+def draw_funnel() -> None:
+    funnel = overview.funnel
+    frame = school_funnel(funnel)
+    if frame is None:
+        st.write("No school gaps to plot.")
+        return
+    points, y_title, x_title = frame
+    ui.chart(
+        charts.funnel_plot(
+            points, funnel.limits, funnel.centre, y_title, x_title, presentation=presenting
+        ),
+        charts.describe_funnel_plot(points, funnel.centre, y_title),
+        points,
+        "area_funnel",
+        f"{code}-{funnel.indicator['code']}-school-gaps.csv",
+    )
+    ui.page_link(
+        "gaps",
+        "Explore these school gaps",
+        indicator=funnel.indicator["code"],
+        group="disadvantaged",
+        level="school",
+        within_region=region.get("code", ""),
+        within_la=code,
+    )
+
+
+def draw_spine() -> None:
+    distribution = ui.load_la_distribution(period)
+    rows = spine_rows(pd.DataFrame(profile["observations"]), distribution)
+    if rows.empty:
+        st.write("No figures to compare with all authorities.")
+        return
+    for outcome, part in rows.groupby("outcome", sort=True):
+        st.subheader(outcome)
+        part = part.drop(columns="outcome")
+        ui.chart(
+            charts.spine_chart(part, presentation=presenting),
+            charts.describe_spine_chart(part),
+            part,
+            f"spine_{outcome}",
+            f"{code}-{outcome}-spine.csv",
+        )
+
+
+def draw_red_reds() -> None:
+    table = red_red_table(overview.red_reds)
+    if table.empty:
+        st.write("No figure is both worse than England and getting worse.")
+    else:
+        ui.table_with_download(table, "red_reds", f"{code}-red-reds.csv")
+
+
+def draw_neighbours() -> None:
+    ui.table_with_download(
+        neighbour_table(overview.neighbours), "neighbours", f"{code}-neighbours.csv"
+    )
+
+
+def draw_schools() -> None:
+    schools = overview.schools.assign(Link=[f"/school?urn={u}" for u in overview.schools["urn"]])
+    st.caption(
+        "Each figure with its national quartile band among schools of the same phase (A best)."
+    )
+    st.dataframe(
+        schools, hide_index=True, width="stretch", column_config={"Link": ui.link_column()}
+    )
+
+
+ui.panels(
+    [
+        ("At a glance", draw_glance),
+        ("Gaps: widest and widening first", draw_league),
+        ("School gaps in a funnel", draw_funnel),
+        ("Against all authorities and England", draw_spine),
+        ("Worse than England and getting worse", draw_red_reds),
+        ("Statistical neighbours and England", draw_neighbours),
+        ("Schools", draw_schools),
+    ],
+    presenting,
+)

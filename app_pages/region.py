@@ -1,0 +1,120 @@
+"""Region overview: the LAs of a region side by side, for a Government Office priorities
+meeting."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecm import charts, maps, ui
+from ecm.region_views import (
+    brief_markdown,
+    heat_cells,
+    rank_table,
+    region_hexes,
+    worse_and_worsening,
+)
+
+presenting = ui.presentation_mode()
+regions = ui.load_regions()
+if regions.empty:
+    st.title("Region overview")
+    st.info("The store holds no regions yet.")
+    st.stop()
+code = ui.query_param("code")
+if code not in set(regions["code"]):
+    st.title("Region overview")
+    ui.fictional_banner()
+    code = ui.select_param(
+        "Region", dict(zip(regions["code"], regions["name"], strict=True)), "code"
+    )
+
+overview = ui.load_region_overview(code, ui.query_param("period"))
+st.title(overview.region["name"])
+ui.fictional_banner()
+if overview.cells.empty:
+    st.info("The store holds no figures for this region's authorities yet.")
+    st.stop()
+st.caption(f"Region · {overview.cells['la_code'].nunique()} local authorities · {overview.period}")
+period = ui.select_param(
+    "Year", {p: p for p in reversed(overview.periods)}, "period", overview.period
+)
+if period != overview.period:
+    st.rerun()
+cells = overview.cells
+outcomes = sorted(cells["outcome"].dropna().unique())
+outcome = ui.select_param("Outcome", {o: o for o in outcomes}, "outcome")
+stem = f"{code}-{period.replace('/', '-')}"
+
+
+def draw_red_reds() -> None:
+    table = worse_and_worsening(cells)
+    if table.empty:
+        st.write("No authority has a figure both worse than England and getting worse.")
+        return
+    st.markdown(
+        f"**{table['Local authority'].nunique()}** of {cells['la_code'].nunique()} authorities "
+        f"have figures worse than England and getting worse ({len(table)} in all)."
+    )
+    ui.table_with_download(table, "red_reds", f"{stem}-worse-and-worsening.csv")
+
+
+def draw_heat_map() -> None:
+    shown = heat_cells(cells, outcome)
+    ui.chart(
+        charts.heat_map(shown, "Local authority", "Indicator", presentation=presenting),
+        charts.describe_heat_map(shown, "Local authority", "Indicator"),
+        shown,
+        "heat",
+        f"{stem}-heat-map.csv",
+    )
+
+
+def draw_map() -> None:
+    mine = cells[cells["outcome"] == outcome]
+    titles = dict(zip(mine["indicator"], mine["title"], strict=False))
+    indicator = ui.select_param("Indicator on the map", titles, "map_indicator")
+    hexes, layout = region_hexes(cells, indicator, ui.load_local_authorities(None))
+    colours = {"other region": "#F2F2F2"}  # comparison words keep the product's colours
+    ui.chart(
+        charts.hex_map(
+            hexes,
+            layout,
+            presentation=presenting,
+            colours=colours,
+            attribution=maps.HEX_ATTRIBUTION,
+        ),
+        charts.describe_hex_map(hexes[hexes["category"] != "other region"]),
+        hexes.drop(columns=["q", "r"]),
+        "region_hexes",
+        f"{stem}-{indicator}-map.csv",
+    )
+
+
+def draw_ranks() -> None:
+    st.caption(
+        "Each figure with its rank among all authorities in England (1 = best) and its quartile "
+        "band (A best quarter, D worst)."
+    )
+    ui.table_with_download(rank_table(cells, outcome), "ranks", f"{stem}-ranks.csv")
+
+
+def draw_briefs() -> None:
+    names = {
+        c: b["la_name"] for c, b in sorted(overview.briefs.items(), key=lambda kv: kv[1]["la_name"])
+    }
+    la = ui.select_param("Authority", names, "brief")
+    with st.container(border=True):
+        st.markdown(brief_markdown(overview.briefs[la], period))
+    ui.page_link("area", f"Open {names[la]}'s area overview", la=la)
+
+
+ui.panels(
+    [
+        ("Worse than England and getting worse", draw_red_reds),
+        ("Authorities against England", draw_heat_map),
+        ("Map", draw_map),
+        ("Ranks and quartiles", draw_ranks),
+        ("Priorities meeting brief", draw_briefs),
+    ],
+    presenting,
+)

@@ -1,0 +1,125 @@
+"""School profile: a headteacher's well-being profile of the school, for governors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ecm import charts, ui
+from ecm.overview import spine_rows
+from ecm.profile_tables import screen_tables
+from ecm.school_views import (
+    gap_comparison,
+    headline_gap,
+    headline_markdown,
+    plan_actions,
+    trend_series,
+)
+
+presenting = ui.presentation_mode()
+urn = ui.query_param("urn")
+if not urn:
+    st.title("School profile")
+    ui.fictional_banner()
+    st.info("Choose a school on the Home page, or open this page with `?urn=` and its URN.")
+    ui.page_link("home", "Go to Home")
+    st.stop()
+profile = ui.load_profile("school", urn, ui.query_param("period"))
+if profile is None:
+    st.title("School profile")
+    st.error(f"No school with URN {urn} is in the store.")
+    st.stop()
+
+geography = profile["geography"]
+st.title(geography["name"])
+ui.source_banner(geography["fictional"], profile["sources"])
+if not profile["observations"]:
+    st.info("The store holds no figures for this school yet.")
+    st.stop()
+la, region = geography.get("la") or {}, geography.get("region") or {}
+st.caption(f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}")
+periods = profile["available_periods"] or [profile["period"]]
+period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
+if period != profile["period"]:
+    st.rerun()
+st.markdown(headline_markdown(headline_gap(profile)))
+if la:
+    ui.page_link("area", f"{la['name']}: area overview and plan coverage", la=la["code"])
+
+figures, _ = screen_tables(profile)
+observations = pd.DataFrame(profile["observations"])
+phase = geography.get("phase")
+
+
+def draw_interest() -> None:
+    interest = profile["areas_of_interest"]
+    if interest:
+        st.markdown("\n".join(f"- {sentence}" for sentence in interest))
+    else:
+        st.write(
+            "Nothing stands out: no figure is significantly worse than England, and no gap is "
+            "persistent or widening."
+        )
+
+
+def draw_outcomes() -> None:
+    distribution = ui.load_school_distribution(phase, period) if phase else pd.DataFrame()
+    spines = spine_rows(observations, distribution)
+    tabs = st.tabs(list(figures["Outcome"].drop_duplicates()))
+    for tab, (outcome, rows) in zip(tabs, figures.groupby("Outcome", sort=False), strict=False):
+        with tab:
+            part = spines[spines["outcome"] == outcome].drop(columns="outcome")
+            if not part.empty:
+                ui.chart(
+                    charts.spine_chart(part, presentation=presenting),
+                    charts.describe_spine_chart(part)
+                    + f" Comparators: {phase} schools in England.",
+                    part,
+                    f"spine_{outcome}",
+                    f"{urn}-{outcome}-spine.csv",
+                )
+            ui.table_with_download(
+                rows.drop(columns="Outcome"), f"figures_{outcome}", f"{urn}-{outcome}.csv"
+            )
+
+
+def draw_gaps() -> None:
+    st.caption(
+        "Each gap with its 95% interval; * significant. Positive: the focus group is worse off. "
+        "The LA's and England's gaps are the same groups across all their pupils."
+    )
+    ui.table_with_download(gap_comparison(profile), "school_gaps", f"{urn}-gaps.csv")
+
+
+def draw_trends() -> None:
+    titles = dict(zip(observations["indicator"], observations["title"], strict=False))
+    indicator = ui.select_param("Indicator", titles, "trend_indicator")
+    series = trend_series(profile, indicator)
+    unit = observations.set_index("indicator")["unit"].get(indicator, "")
+    ui.chart(
+        charts.trend_chart(series, f"{titles[indicator]} ({unit})", presentation=presenting),
+        charts.describe_trend_chart(series, titles[indicator]),
+        series,
+        "school_trend",
+        f"{urn}-{indicator}-trend.csv",
+    )
+
+
+def draw_actions() -> None:
+    actions = plan_actions(profile)
+    if actions.empty:
+        st.write("No action in the area's plan targets this school or its gaps.")
+    else:
+        ui.table_with_download(actions, "school_actions", f"{urn}-plan-actions.csv")
+
+
+ui.panels(
+    [
+        ("Areas of interest", draw_interest),
+        ("The five outcomes", draw_outcomes),
+        ("Gaps beside the LA and England", draw_gaps),
+        ("Five-year trends", draw_trends),
+        ("What the plan does", draw_actions),
+    ],
+    presenting,
+)

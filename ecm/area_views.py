@@ -1,0 +1,105 @@
+"""The area overview's results as people read them: tiles in words and symbols, and tables
+with plain column names. Pure functions; the area page only lays them out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm.explorer import GapExploration
+from ecm.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES
+
+
+def tile_lines(tiles: pd.DataFrame) -> list[str]:
+    """One markdown block per outcome: counts better / similar / worse than England and how
+    many are getting better or worse."""
+    lines = []
+    for t in tiles.to_dict("records"):
+        lines.append(
+            f"**{t['outcome']}**  \n"
+            f"▲ {t['better']} better · ● {t['similar']} similar · ▼ {t['worse']} worse"
+            + (f" · ◆ {t['not compared']} not compared" if t["not compared"] else "")
+            + f"  \n↗ {t['getting better']} getting better · "
+            f"↘ {t['getting worse']} getting worse"
+        )
+    return lines
+
+
+def league_table(league: pd.DataFrame) -> pd.DataFrame:
+    """The gap league with words: indicator, gap between groups, size, interval, significant,
+    trend, whether the plan acts on it and its actions."""
+    if league.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Indicator": league["title"],
+            "Gap": [
+                f"{GROUP_TITLES.get(f, f)} vs {COMPARATOR_PHRASES.get(c, c)}"
+                for f, c in zip(league["focus_group"], league["comparator_group"], strict=True)
+            ],
+            "Size": league["gap"].round(1),
+            "95% interval": [
+                f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) else ""
+                for lo, hi in zip(league["lower"], league["upper"], strict=True)
+            ],
+            "Significant": league["significant"].map({True: "yes", False: "no"}),
+            "Trend": league["trend"],
+            "Plan action": league["covered"].map({True: "yes", False: "none"}),
+            "Actions": [
+                "; ".join(f"{a['title']} ({a['status'].replace('_', ' ')})" for a in actions)
+                for actions in league["actions"]
+            ],
+        }
+    )
+
+
+def red_red_table(red_reds: pd.DataFrame) -> pd.DataFrame:
+    """Figures worse than England and getting worse."""
+    if red_reds.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Indicator": red_reds["title"],
+            "Group": red_reds["group"].map(lambda g: GROUP_TITLES.get(g, g)),
+            "Value": red_reds["value"].round(1),
+            "Trend": red_reds["trend"],
+        }
+    )
+
+
+def neighbour_table(neighbours: pd.DataFrame) -> pd.DataFrame:
+    """All-pupil figures beside the statistical neighbours' average and England, with the
+    comparison in words and symbols."""
+    if neighbours.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Indicator": neighbours["title"],
+            "Value": neighbours["value"].round(1),
+            "Neighbours (average)": neighbours["neighbours"].round(1),
+            "vs neighbours": neighbours["vs_neighbours"].map(COMPARISON_LABELS),
+            "England": neighbours["england"].round(1),
+            "vs England": neighbours["vs_england"].map(COMPARISON_LABELS),
+        }
+    )
+
+
+def school_funnel(funnel: GapExploration | None) -> tuple[pd.DataFrame, str, str] | None:
+    """The funnel's points (label, size, value, position) and axis titles, or None."""
+    if funnel is None or funnel.limits.empty:
+        return None
+    plotted = funnel.gaps.dropna(subset=["gap", "size"])
+    if plotted.empty:
+        return None
+    points = pd.DataFrame(
+        {
+            "label": plotted["name"].fillna(plotted["area_code"]),
+            "size": plotted["size"],
+            "value": plotted["gap"].round(2),
+            "position": plotted["position"],
+        }
+    )
+    unit = "percentage points" if funnel.indicator["unit"] == "%" else funnel.indicator["unit"]
+    y_title = (
+        f"{funnel.indicator['title']}: disadvantaged pupils' gap ({unit}; positive = worse off)"
+    )
+    return points, y_title, "Number of disadvantaged pupils"

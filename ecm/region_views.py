@@ -1,0 +1,129 @@
+"""The region overview's results as people read them: heat-map cells, rank tables, map cells
+and the priorities brief in words. Pure functions; the region page only lays them out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm import maps
+from ecm.charts import cell_text
+from ecm.profile_tables import GROUP_TITLES
+
+STATUS_WORDS = {"off_track": "off track", "at_risk": "at risk"}
+
+
+def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
+    """One heat-map cell per LA and indicator: row (LA), column (indicator), comparison with
+    England and the value as text."""
+    chosen = cells if outcome is None else cells[cells["outcome"] == outcome]
+    return pd.DataFrame(
+        {
+            "row": chosen["la_name"],
+            "column": chosen["title"],
+            "comparison": chosen["comparison"],
+            "text": [f"{v:.1f}" if pd.notna(v) else "–" for v in chosen["value"]],
+        }
+    ).reset_index(drop=True)
+
+
+def rank_table(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
+    """LAs by indicators: each figure with its rank among all LAs and its quartile band."""
+    chosen = cells if outcome is None else cells[cells["outcome"] == outcome]
+    shown = [
+        (f"{v:.1f}" if pd.notna(v) else "–")
+        + (f" · {int(r)} of {int(n)} ({b})" if pd.notna(r) else "")
+        for v, r, n, b in zip(
+            chosen["value"], chosen["rank"], chosen["of"], chosen["band"], strict=True
+        )
+    ]
+    wide = chosen.assign(shown=shown).pivot_table(
+        index="la_name", columns="title", values="shown", aggfunc="first"
+    )
+    return wide.fillna("").reset_index().rename(columns={"la_name": "Local authority"})
+
+
+def region_hexes(
+    cells: pd.DataFrame, indicator: str, las: pd.DataFrame
+) -> tuple[pd.DataFrame, str]:
+    """Hex-map cells of every LA for one indicator, coloured by comparison with England; LAs
+    outside the region are left as "other region". Real hexes for real data, a generated
+    layout for the fictional demo."""
+    if las["code"].str.startswith("Z").any():
+        hexes, layout = maps.demo_hexes(las[["code", "name", "region_code"]]), "odd-r"
+    else:
+        hexes, layout = maps.load_hexes()
+    mine = cells[cells["indicator"] == indicator].set_index("la_code")
+    comparison = mine["comparison"].reindex(hexes["code"])
+    value = mine["value"].reindex(hexes["code"])
+    return (
+        hexes.assign(
+            category=comparison.fillna("other region").to_numpy(),
+            text=[
+                cell_text(c, f"{v:.1f}") if pd.notna(v) else "not in this region"
+                for c, v in zip(comparison, value, strict=True)
+            ],
+        ),
+        layout,
+    )
+
+
+def _md(text: str) -> str:
+    """Text safe inside markdown emphasis (titles such as "A*-C" carry asterisks)."""
+    return str(text).replace("*", "\\*").replace("_", "\\_")
+
+
+def brief_markdown(brief: dict, period: str) -> str:
+    """The priorities-meeting brief of one LA as markdown."""
+
+    def items(rows: list[str], empty: str) -> str:
+        return "\n".join(f"- {r}" for r in rows) if rows else f"- {empty}"
+
+    concerns = [
+        f"**{_md(c['title'])}**: {c['value']:.1f} against England's {c['england']:.1f}"
+        + (", and getting worse" if c["trend"] == "getting worse" else "")
+        for c in brief["concerns"]
+    ]
+    better = [
+        f"**{_md(i['title'])}** ({i['value']:.1f}), {i['comparison']} than England"
+        if i["comparison"] in ("better", "worse")
+        else f"**{_md(i['title'])}** ({i['value']:.1f})"
+        for i in brief["improvements"]
+    ]
+    gaps = [
+        f"**{_md(g['title'])}**: {GROUP_TITLES.get(g['focus_group'], g['focus_group'])}, gap "
+        f"{g['gap']:.1f}"
+        for g in brief["uncovered_gaps"]
+    ]
+    actions = [
+        f"**{_md(a['title'])}** ({STATUS_WORDS.get(a['status'], a['status'])}; lead: "
+        f"{a['lead_partner']})"
+        for a in brief["off_track_actions"]
+    ]
+    return (
+        f"#### {brief['la_name']}: priorities brief, {period}\n\n"
+        f"**Top concerns** (worse than England, getting worse first)\n\n"
+        f"{items(concerns, 'None: no figure is significantly worse than England.')}\n\n"
+        f"**Getting better**\n\n{items(better, 'No figure is significantly improving.')}\n\n"
+        f"**Significant gaps with no plan action**\n\n"
+        f"{items(gaps, 'Every significant gap has an action.')}\n\n"
+        f"**Plan actions off track or at risk**\n\n{items(actions, 'None reported.')}"
+    )
+
+
+def worse_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
+    """Every LA figure worse than England and getting worse: authority, indicator, value,
+    England, national rank."""
+    rows = cells[(cells["comparison"] == "worse") & (cells["trend"] == "getting worse")]
+    return pd.DataFrame(
+        {
+            "Local authority": rows["la_name"],
+            "Outcome": rows["outcome"],
+            "Indicator": rows["title"],
+            "Value": rows["value"].round(1),
+            "England": rows["england"].round(1),
+            "Rank": [
+                f"{int(r)} of {int(n)}" if pd.notna(r) else ""
+                for r, n in zip(rows["rank"], rows["of"], strict=True)
+            ],
+        }
+    ).reset_index(drop=True)

@@ -1,0 +1,116 @@
+"""A school's profile as its page shows it: the headline gap, gaps beside the LA's and
+England's, trend series and the plan's actions. Pure functions on ``build_profile``'s result."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, KIND_TITLES, gap_order
+
+
+def _titles(profile: dict) -> tuple[dict, dict]:
+    titles = {o["indicator"]: o["title"] for o in profile["observations"]}
+    units = {o["indicator"]: o["unit"] for o in profile["observations"]}
+    return titles, units
+
+
+def headline_gap(profile: dict, focus_group: str = "disadvantaged") -> dict | None:
+    """The widest significant gap of the focus group (percentage gaps in points first), with
+    the plan's actions on it; None when no gap of the group is significant."""
+    titles, units = _titles(profile)
+    significant = [
+        g
+        for g in profile["gaps"]
+        if g["focus_group"] == focus_group and g["significant"] and g["gap"] is not None
+    ]
+    if not significant:
+        return None
+    widest = sorted(significant, key=lambda g: gap_order(g, units.get(g["indicator"])))[0]
+    return {**widest, "title": titles.get(widest["indicator"], widest["indicator"])}
+
+
+def headline_markdown(gap: dict | None, focus_group: str = "disadvantaged") -> str:
+    """The headline in words: the gap, its interval and what the plan does about it."""
+    group = GROUP_TITLES.get(focus_group, focus_group).lower()
+    if gap is None:
+        return f"No gap for {group} pupils is significant this year."
+    actions = gap["actions"]
+    plan = (
+        "; ".join(
+            f"**{a['title']}** ({a['status'].replace('_', ' ')}, lead: {a['lead']})"
+            for a in actions
+        )
+        if actions
+        else "**no action in the plan targets it**"
+    )
+    comparator = COMPARATOR_PHRASES.get(gap["comparator_group"], gap["comparator_group"])
+    return (
+        f"**Widest significant gap for {group} pupils:** {gap['title']}, "
+        f"{gap['gap']:.1f} (95% interval {gap['lower']:.1f} to {gap['upper']:.1f}) against "
+        f"{comparator} {KIND_TITLES.get(gap['kind'], gap['kind'])}. Plan: {plan}."
+    )
+
+
+def gap_comparison(profile: dict) -> pd.DataFrame:
+    """Each of the school's own gaps (focus group against comparator in the school) beside the
+    same gap in its LA and in England, with the school's trend and the plan's actions."""
+    titles, units = _titles(profile)
+    context = {
+        (c["indicator"], c["focus_group"], c["place"]): c for c in profile.get("context_gaps", [])
+    }
+    own = [g for g in profile["gaps"] if g["kind"] == "within"]
+    own.sort(key=lambda g: gap_order(g, units.get(g["indicator"])))
+
+    def shown(gap: dict | None) -> str:
+        if gap is None or gap.get("gap") is None:
+            return ""
+        interval = (
+            f" ({gap['lower']:.1f} to {gap['upper']:.1f})" if gap.get("lower") is not None else ""
+        )
+        return f"{gap['gap']:.1f}{interval}" + (" *" if gap.get("significant") else "")
+
+    rows = [
+        {
+            "Indicator": titles.get(g["indicator"], g["indicator"]),
+            "Gap": f"{GROUP_TITLES.get(g['focus_group'], g['focus_group'])} vs "
+            f"{COMPARATOR_PHRASES.get(g['comparator_group'], g['comparator_group'])}",
+            "School": "c" if g["suppressed"] else shown(g),
+            "LA": shown(context.get((g["indicator"], g["focus_group"], "LA"))),
+            "England": shown(context.get((g["indicator"], g["focus_group"], "England"))),
+            "Trend": g["trend"],
+            "Plan actions": "; ".join(a["title"] for a in g["actions"]),
+        }
+        for g in own
+    ]
+    return pd.DataFrame(rows)
+
+
+def trend_series(profile: dict, indicator: str) -> pd.DataFrame:
+    """One indicator's series for the school, its LA and England: name, period, value,
+    lower, upper."""
+    rows = [s for s in profile.get("series", []) if s["indicator"] == indicator]
+    frame = pd.DataFrame(rows, columns=["indicator", "name", "period", "value", "lower", "upper"])
+    return frame.drop(columns="indicator").sort_values(["period", "name"]).reset_index(drop=True)
+
+
+def plan_actions(profile: dict) -> pd.DataFrame:
+    """The plan's actions that reach this school and target one of its gaps."""
+    titles, _ = _titles(profile)
+    seen: dict[int, dict] = {}
+    for g in profile["gaps"]:
+        for a in g["actions"]:
+            entry = seen.setdefault(
+                a["id"],
+                {
+                    "Action": a["title"],
+                    "Status": a["status"].replace("_", " "),
+                    "Lead": a["lead"],
+                    "Targets": set(),
+                },
+            )
+            entry["Targets"].add(
+                f"{titles.get(g['indicator'], g['indicator'])} "
+                f"({GROUP_TITLES.get(g['focus_group'], g['focus_group']).lower()})"
+            )
+    rows = [{**e, "Targets": "; ".join(sorted(e["Targets"]))} for e in seen.values()]
+    return pd.DataFrame(rows, columns=["Action", "Status", "Lead", "Targets"])
