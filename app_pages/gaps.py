@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm import charts, maps, ui
-from ecm.gap_views import POSITION_COLOURS, gap_table, map_cells, ranked_rows
+from ecm.gap_views import gap_table, map_cells, map_colours, ranked_rows
 
 presenting = ui.presentation_mode()
 st.title("Gap explorer")
@@ -60,7 +60,9 @@ if not result.periods:
     st.info("The store holds no national figures for this indicator and group.")
     st.stop()
 with filters[2]:
-    period = ui.select_param("Year", {p: p for p in reversed(result.periods)}, "period")
+    period = ui.select_param(
+        "Year", {p: p for p in reversed(result.periods)}, "period", result.period
+    )
 if period != result.period:
     st.rerun()
 
@@ -167,7 +169,7 @@ def draw_map() -> None:
             hexes,
             layout,
             presentation=presenting,
-            colours=POSITION_COLOURS,
+            colours=map_colours(hexes),
             attribution=maps.HEX_ATTRIBUTION,
         ),
         charts.describe_hex_map(hexes),

@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from ecm import funnel, place_queries, queries
 from ecm.gaps import compute_gaps
-from ecm.profile import period_aliases, period_start, with_intervals
+from ecm.profile import default_period, period_aliases, period_start, with_intervals
 
 LEVELS = ("school", "la", "region")
 
@@ -64,7 +64,7 @@ def explore_gaps(
     indicator_record = {"code": indicator, **{k: meta[k] for k in ("title", "unit", "polarity")}}
     if not periods:
         return GapExploration(indicator_record, focus_group, comparator, level, None, [], _empty())
-    period = period if period in periods else periods[-1]
+    period = period if period in periods else default_period(national)
     figures = place_queries.load_level_figures(
         engine, indicator, level, period_aliases(period), pair, within
     )

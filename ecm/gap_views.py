@@ -27,6 +27,13 @@ POSITION_COLOURS = {
     "narrower than expected (99.8%)": "#0072B2",
     "no figure": "#FFFFFF",
 }
+QUARTER_COLOURS = {
+    "widest quarter": "#D55E00",
+    "second widest quarter": "#F4A582",
+    "second narrowest quarter": "#92C5DE",
+    "narrowest quarter": "#0072B2",
+    "no figure": "#FFFFFF",
+}
 LINK_PAGES = {"school": ("school", "urn"), "la": ("area", "la"), "region": ("region", "code")}
 
 
@@ -53,9 +60,15 @@ def gap_table(result: GapExploration) -> pd.DataFrame:
                 for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
             ],
             "Significant": [
-                ("c" if s else "") if pd.isna(g) else ("yes" if sig else "no")
-                for g, sig, s in zip(
-                    gaps["gap"], gaps["significant"], gaps["suppressed"].fillna(False), strict=True
+                ("c" if s else "")
+                if pd.isna(g)
+                else ("not tested" if pd.isna(lo) else ("yes" if sig else "no"))
+                for g, lo, sig, s in zip(
+                    gaps["gap"],
+                    gaps["lower"],
+                    gaps["significant"],
+                    gaps["suppressed"].fillna(False),
+                    strict=True,
                 )
             ],
             "Group size": gaps["size"],
@@ -94,10 +107,33 @@ def map_cells(result: GapExploration, las: pd.DataFrame) -> tuple[pd.DataFrame |
     else:
         hexes, layout = maps.load_hexes()
     gaps = result.gaps.set_index("area_code")
-    category = gaps["position"].map(POSITION_WORDS).reindex(hexes["code"])
+    with_gap = gaps["gap"].notna()
+    if gaps.loc[with_gap, "position"].notna().mean() >= 0.5:
+        category = gaps["position"].map(POSITION_WORDS).reindex(hexes["code"])
+    else:
+        # No funnel for most places (figures published without counts, as LAIT's): the
+        # gap's quarter among the places instead.
+        category = gap_quarters(gaps["gap"]).reindex(hexes["code"])
     text = gaps["gap"].reindex(hexes["code"])
     hexes = hexes.assign(
         category=category.fillna("no figure").to_numpy(),
         text=[f"gap {v:.1f}" if pd.notna(v) else "no figure" for v in text],
     )
     return hexes, layout
+
+
+def gap_quarters(gaps: pd.Series) -> pd.Series:
+    """Each gap's quarter among the places, widest first, in words."""
+    shown = gaps.dropna()
+    if shown.empty:
+        return pd.Series("no figure", index=gaps.index)
+    labels = list(QUARTER_COLOURS)[:4][::-1]
+    ranks = shown.rank(method="first", pct=True)
+    quarters = pd.cut(ranks, [0, 0.25, 0.5, 0.75, 1.0], labels=labels).astype(str)
+    return quarters.reindex(gaps.index)
+
+
+def map_colours(hexes: pd.DataFrame) -> dict[str, str]:
+    """The colour of each category a gap map uses (funnel positions or quarters)."""
+    present = set(hexes["category"])
+    return {k: v for k, v in {**POSITION_COLOURS, **QUARTER_COLOURS}.items() if k in present}

@@ -27,7 +27,13 @@ from ecm.benchmark import (
 from ecm.explorer import GapExploration, explore_gaps
 from ecm.gaps import compute_gaps
 from ecm.models import Action, Plan
-from ecm.profile import build_profile, period_aliases, period_start, with_intervals
+from ecm.profile import (
+    build_profile,
+    default_period,
+    period_aliases,
+    period_start,
+    with_intervals,
+)
 from ecm.profile_tables import gap_order
 from ecm.trends import compute_trends, trend_by_polarity
 
@@ -259,7 +265,7 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
     )
     if not academic:
         return RegionOverview(region, None, [], pd.DataFrame())
-    period = period if period in academic else academic[-1]
+    period = period if period in academic else default_period(figures)
     aliases = period_aliases(period)
     figures = with_intervals(
         figures[figures["period"].map(period_start) <= period_start(period)], catalogue
@@ -351,7 +357,9 @@ def priorities_brief(engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd
         "la_name": mine["la_name"].iloc[0] if not mine.empty else la_code,
         "concerns": concerns[["title", "value", "england", "trend"]].head(5).to_dict("records"),
         "improvements": improvements[["title", "value", "comparison"]].head(5).to_dict("records"),
+        "significant_gaps": int(len(significant)),
         "uncovered_gaps": uncovered.head(5).to_dict("records"),
+        "has_plan": bool(_has_plan(engine, la_code)),
         "off_track_actions": off_track_actions(engine, la_code).to_dict("records"),
     }
 
@@ -378,6 +386,14 @@ def _covered_by_plan(engine: Engine, la_code: str, gaps: pd.DataFrame) -> pd.Dat
         for g in gaps.to_dict("records")
     ]
     return gaps.iloc[sorted(range(len(gaps)), key=order.__getitem__)][columns]
+
+
+def _has_plan(engine: Engine, la_code: str) -> bool:
+    """Whether the store holds a Children and Young People's Plan for the LA."""
+    with engine.connect() as connection:
+        return (
+            connection.scalar(select(Plan.id).where(Plan.la_code == la_code).limit(1)) is not None
+        )
 
 
 def off_track_actions(engine: Engine, la_code: str) -> pd.DataFrame:

@@ -42,6 +42,23 @@ def period_aliases(period: str) -> set[str]:
     }
 
 
+def default_period(figures: pd.DataFrame) -> str:
+    """The year a page opens on: the latest academic year with figures that can be tested
+    (counts or published intervals), so that comparisons and gaps are not all "not compared"
+    because a newer year holds only value-only figures (LAIT); else the latest academic year;
+    else the latest period of any style."""
+    academic = figures[figures["period"].str.contains("/", regex=False)]
+    testable = (
+        academic[academic["denominator"].notna() | academic["lower_ci"].notna()]
+        if {"denominator", "lower_ci"} <= set(academic.columns)
+        else academic
+    )
+    for candidates in (testable, academic):
+        if not candidates.empty:
+            return str(candidates["period"].max())
+    return str(figures["period"].max())
+
+
 def period_start(period: str) -> int:
     """The first calendar year a period label covers (2008/09, 2008-09 -> 2008; 2009 -> 2008,
     since a calendar or March-snapshot year belongs with the academic year ending in it)."""
@@ -106,8 +123,7 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
     if own.empty:
         return _empty_profile(area, period)
     if period is None:
-        academic = own.loc[own["period"].str.contains("/"), "period"]
-        period = academic.max() if not academic.empty else own["period"].max()
+        period = default_period(own)
     periods = period_aliases(period)
     # Trends and flags look back from the chosen year, never forward.
     own = own[own["period"].map(period_start) <= period_start(period)]

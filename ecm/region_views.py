@@ -99,13 +99,19 @@ def brief_markdown(brief: dict, period: str) -> str:
         f"{a['lead_partner']})"
         for a in brief["off_track_actions"]
     ]
+    if not brief.get("significant_gaps"):
+        no_gaps = "No gap is significant this year."
+    else:
+        no_gaps = "Every significant gap has an action."
+    if not brief.get("has_plan", True):
+        gaps.insert(0, "No plan is held for this authority, so no gap can be covered.")
     return (
         f"#### {brief['la_name']}: priorities brief, {period}\n\n"
         f"**Top concerns** (worse than England, getting worse first)\n\n"
         f"{items(concerns, 'None: no figure is significantly worse than England.')}\n\n"
         f"**Getting better**\n\n{items(better, 'No figure is significantly improving.')}\n\n"
         f"**Significant gaps with no plan action**\n\n"
-        f"{items(gaps, 'Every significant gap has an action.')}\n\n"
+        f"{items(gaps, no_gaps)}\n\n"
         f"**Plan actions off track or at risk**\n\n{items(actions, 'None reported.')}"
     )
 
