@@ -10,7 +10,7 @@ from ecm.gap_views import gap_table, map_cells, map_colours, ranked_rows
 
 presenting = ui.presentation_mode()
 st.title("Gap explorer")
-ui.fictional_banner()
+ui.fictional_banner(licence_line=True)
 
 catalogue = ui.load_indicators()
 catalogue = catalogue[catalogue["polarity"].isin(["higher_is_better", "lower_is_better"])]
@@ -66,6 +66,7 @@ with filters[2]:
 if period != result.period:
     st.rerun()
 
+ui.definition(indicator)
 comparator = groups.set_index("code").loc[group, "title"]
 unit = result.indicator["unit"]
 points = "percentage points" if unit == "%" else unit

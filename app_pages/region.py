@@ -30,7 +30,7 @@ if code not in set(regions["code"]):
 
 overview = ui.load_region_overview(code, ui.query_param("period"))
 st.title(overview.region["name"])
-ui.fictional_banner()
+ui.fictional_banner(licence_line=True)
 if overview.cells.empty:
     st.info("The store holds no figures for this region's authorities yet.")
     st.stop()
@@ -73,7 +73,34 @@ def draw_map() -> None:
     mine = cells[cells["outcome"] == outcome]
     titles = dict(zip(mine["indicator"], mine["title"], strict=False))
     indicator = ui.select_param("Indicator on the map", titles, "map_indicator")
-    hexes, layout = region_hexes(cells, indicator, ui.load_local_authorities(None))
+    ui.definition(indicator)
+    las = ui.load_local_authorities(None)
+    hexes, layout = region_hexes(cells, indicator, las)
+    real = not las["code"].str.startswith("Z").any()
+    kind = (
+        ui.select_param(
+            "Map", {"hex": "Hex map (one hex per authority)", "boundary": "Boundaries"}, "map"
+        )
+        if real
+        else "hex"
+    )
+    if kind == "boundary":
+        areas = hexes[["code", "name", "category", "text"]]
+        ui.chart(
+            charts.boundary_map(
+                maps.load_boundaries(),
+                areas,
+                maps.BOUNDARY_CODE,
+                presentation=presenting,
+                colours={"other region": "#F2F2F2"},
+                attribution=maps.BOUNDARY_ATTRIBUTION,
+            ),
+            charts.describe_boundary_map(areas[areas["category"] != "other region"]),
+            areas,
+            "region_boundaries",
+            f"{stem}-{indicator}-boundaries.csv",
+        )
+        return
     colours = {"other region": "#F2F2F2"}  # comparison words keep the product's colours
     ui.chart(
         charts.hex_map(

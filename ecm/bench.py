@@ -7,6 +7,7 @@ clock on this machine; run it twice and compare like with like.
 
 from __future__ import annotations
 
+import math
 import statistics
 import tempfile
 import time
@@ -123,15 +124,7 @@ def _time_reads(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
         "schools of one LA (register)": (schools_of_la, list(las)),
         "count schools": (count, list(las)),
     }
-    timings = {}
-    for name, (read, keys) in cases.items():
-        samples = []
-        for key in rng.choice(keys, size=repeats):
-            started = time.perf_counter()
-            read(str(key))
-            samples.append((time.perf_counter() - started) * 1000)
-        timings[name] = _summary(samples)
-    return timings
+    return _time_cases(cases, rng, repeats)
 
 
 def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str, float]]:
@@ -196,16 +189,56 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
     cli_ms = (time.perf_counter() - started) * 1000
     return {
         **gap_cases,
+        **_time_pages(engine, max(2, repeats // 10)),
         "school profile, whole (in process)": _summary(profile_samples),
         "school profile, command line (incl. start-up)": _summary([cli_ms]),
     }
+
+
+def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
+    """The analyses behind each page's server run (what a warm page computes, uncached):
+    the area and region overviews and the national gap explorer at school level."""
+    from ecm.explorer import explore_gaps
+    from ecm.overview import area_overview, region_overview
+
+    rng = np.random.default_rng(3)
+    with engine.connect() as connection:
+        las = connection.scalars(select(LocalAuthority.code)).all()
+        regions = connection.scalars(select(LocalAuthority.region_code).distinct()).all()
+    cases = {
+        "area page (LA overview)": (lambda code: area_overview(engine, code), las),
+        "region page (region overview)": (lambda code: region_overview(engine, code), regions),
+        "gap explorer, all schools (ni_73, disadvantaged)": (
+            lambda _code: explore_gaps(engine, "ni_73", "disadvantaged", "school"),
+            las,
+        ),
+    }
+    return _time_cases(cases, rng, repeats)
+
+
+def _time_cases(
+    cases: dict[str, tuple[Callable[[str], object], list[str]]],
+    rng: np.random.Generator,
+    repeats: int,
+) -> dict[str, dict[str, float]]:
+    """Median and 95th-percentile milliseconds of each case, run on random keys."""
+    timings = {}
+    for name, (run, keys) in cases.items():
+        samples = []
+        for key in rng.choice(keys, size=repeats):
+            started = time.perf_counter()
+            run(str(key))
+            samples.append((time.perf_counter() - started) * 1000)
+        timings[name] = _summary(samples)
+    return timings
 
 
 def _summary(samples: list[float]) -> dict[str, float]:
     samples = sorted(samples)
     return {
         "median_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 2),
+        # Nearest rank, rounded up, so that with few samples it is never below the median.
+        "p95_ms": round(samples[math.ceil(0.95 * (len(samples) - 1))], 2),
     }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 
 from ecm.disclosure import apply_disclosure_control
 from ecm.models import LocalAuthority, Observation, Region, School
-from ecm.queries import FIGURE_FIELDS, _family, _frame, indicator_statistics
+from ecm.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
 
 CHUNK = 900  # bound parameters per IN list, well under every driver's limit
 
@@ -39,7 +39,7 @@ def _select(
     )
     if periods is not None:
         statement = statement.where(Observation.period.in_(sorted(periods)))
-    return _frame(engine, statement)
+    return _figure_frame(engine, statement)
 
 
 def load_national_series(engine: Engine, indicator: str, groups: list[str]) -> pd.DataFrame:
@@ -65,10 +65,19 @@ def load_level_figures(
     """Every school's, LA's or region's figures for the groups and periods, optionally only the
     places inside an LA or region, after disclosure control among siblings."""
     parents = _parents(engine, level)
-    figures = _select(engine, indicator, groups, level, periods)
-    if within is not None:
-        members = set(members_of(engine, level, *within))
-        figures = figures[figures["area_code"].isin(members)]
+    if within is None:
+        figures = _select(engine, indicator, groups, level, periods)
+    else:
+        # Only the places inside: whole families (all schools of an LA or region, all LAs of
+        # a region), so disclosure control among siblings is the same as nationally.
+        figures = _chunked(
+            engine,
+            members_of(engine, level, *within),
+            Observation.indicator_code == indicator,
+            Observation.level == level,
+            Observation.group_code.in_(groups),
+            Observation.period.in_(sorted(periods)),
+        )
     return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parents)
 
 
@@ -178,7 +187,7 @@ def load_school_figures_of_la(engine: Engine, la_code: str, periods: set[str]) -
 def _chunked(engine: Engine, codes: list[str], *conditions) -> pd.DataFrame:  # noqa: ANN002
     """Figures of the areas ``codes`` meeting ``conditions``, read in chunks of codes."""
     frames = [
-        _frame(
+        _figure_frame(
             engine,
             select(*FIGURE_FIELDS).where(
                 *conditions, Observation.area_code.in_(codes[start : start + CHUNK])

@@ -30,7 +30,20 @@ def _frame(engine: Engine, statement) -> pd.DataFrame:  # noqa: ANN001
     """Run a select and return its rows as a DataFrame."""
     with engine.connect() as connection:
         result = connection.execute(statement)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        columns = list(result.keys())
+        # Plain tuples: pandas probes each SQLAlchemy Row for named-tuple attributes, which
+        # costs more than the query itself on large reads.
+        rows = [tuple(row) for row in result]
+        return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _figure_frame(engine: Engine, statement) -> pd.DataFrame:  # noqa: ANN001
+    """Run a select of plain figure columns (text and numbers, no types needing conversion)
+    and take the driver's rows as they are: the fastest path for large reads."""
+    with engine.connect() as connection:
+        result = connection.execute(statement)
+        columns = list(result.keys())
+        return pd.DataFrame.from_records(result.cursor.fetchall(), columns=columns)
 
 
 def store_is_empty(engine: Engine) -> bool:
@@ -377,7 +390,7 @@ def _figures(engine: Engine, level: str, area_codes: list[str]) -> pd.DataFrame:
         statement = select(*FIGURE_FIELDS).where(
             Observation.level == level, Observation.area_code.in_(chunk)
         )
-        frames.append(_frame(engine, statement))
+        frames.append(_figure_frame(engine, statement))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=[c.key for c in FIGURE_FIELDS])

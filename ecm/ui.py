@@ -115,14 +115,34 @@ load_reconciliation = _cached("load_reconciliation")
 load_register_coverage = _cached("load_register_coverage")
 
 
-def fictional_banner() -> None:
-    """Say plainly, on every page, when the figures are invented."""
+def fictional_banner(licence_line: bool = False) -> None:
+    """Say plainly, on every page, when the figures are invented; with ``licence_line``, a
+    page of real figures says under what licence they are published instead."""
     if queries.holds_fictional_data(engine()):
         st.warning(
             "**Fictional demo data.** Every region, authority, school, figure and plan shown "
             "here is invented for demonstration and describes no real place.",
             icon=":material/science:",
         )
+    elif licence_line:
+        batches = load_import_batches()
+        licences = sorted({x for x in batches.get("licence", []) if isinstance(x, str) and x})
+        if licences:
+            st.caption(
+                " ".join(licences) + ". Each figure's source file is listed on Data sources."
+            )
+
+
+def definition(code: str) -> None:
+    """An indicator's definition and source, one click away."""
+    indicators = load_indicators().set_index("code")
+    if code not in indicators.index:
+        return
+    row = indicators.loc[code]
+    with st.popover("Definition", icon=":material/info:"):
+        st.markdown(f"**{row['title']}**\n\n{row.get('definition', '')}")
+        if isinstance(row.get("source"), str):
+            st.caption(f"Source: {row['source']}")
 
 
 def source_banner(fictional: bool, sources: list[dict]) -> None:

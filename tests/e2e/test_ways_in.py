@@ -146,9 +146,11 @@ def test_the_gap_league_downloads_as_the_csv_it_shows(page: Page, app_url: str, 
         timeout=RUN_MS
     )
     settled(page)
-    with page.expect_download() as download:
-        # Ours, not the table toolbar's; those in closed "View as table" expanders are hidden.
-        page.locator('[data-testid="stDownloadButton"]:visible').first.click()
+    # Ours, not the table toolbar's; those in closed "View as table" expanders are hidden.
+    button = page.locator('[data-testid="stDownloadButton"]:visible').first
+    expect(button).to_be_visible(timeout=RUN_MS)
+    with page.expect_download(timeout=RUN_MS) as download:
+        button.click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
     assert len(rows) == len(overview.league)
     assert float(rows[0]["Size"]) == pytest.approx(round(overview.league["gap"].iloc[0], 1))
