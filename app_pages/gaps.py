@@ -23,7 +23,7 @@ with top[0]:
         "Indicator",
         dict(zip(catalogue["code"], catalogue["title"], strict=True)),
         "indicator",
-        default="ni_73" if "ni_73" in set(catalogue["code"]) else "ptrwm_exp",
+        default="ni_73" if ui.holds_fictional_data() else "ptrwm_exp",
     )
 with top[1]:
     group = ui.select_param(
@@ -67,20 +67,24 @@ if period != result.period:
     st.rerun()
 
 ui.definition(indicator)
-comparator = groups.set_index("code").loc[group, "title"]
+titles = ui.load_pupil_groups().set_index("code")["title"]
+comparator = titles.get(result.comparator_group, result.comparator_group)
 unit = result.indicator["unit"]
 points = "percentage points" if unit == "%" else unit
 summary = result.summary
+funnel_clause = (
+    f" **{summary['above_998']:,}** lie above the funnel's 99.8% limit (wider than chance "
+    "allows for their size)."
+    if not result.limits.empty
+    else " No funnel: the places' figures come without group sizes, so no limits can be drawn."
+)
 st.markdown(
     f"**{summary['with_figures']:,}** of {summary['places']:,} {levels[level].lower()} have a "
-    f"figure for {result.indicator['title'].lower()} in {result.period}. The gap is "
-    "each place's "
+    f"figure for {result.indicator['title']} in {result.period}. The gap is each place's "
     f"**{groups.set_index('code').loc[group, 'title'].lower()}** against "
     f"**{comparator.lower()} nationally**; positive means the focus group is worse off, in "
     f"{points}. Nationally the gap is **{result.centre:.1f}**. "
-    f"**{summary['focus_worse']:,}** places have a gap significantly above zero; "
-    f"**{summary['above_998']:,}** lie above the funnel's 99.8% limit (wider than chance "
-    "allows for their size)."
+    f"**{summary['focus_worse']:,}** places have a gap significantly above zero." + funnel_clause
     if result.centre is not None
     else "There is no national gap for this indicator and group in this year."
 )

@@ -73,7 +73,8 @@ def draw_outcomes() -> None:
                 ui.chart(
                     charts.spine_chart(part, presentation=presenting),
                     charts.describe_spine_chart(part)
-                    + f" Comparators: {phase} schools in England.",
+                    + f" Comparators: {phase} schools in England; the light bar runs from "
+                    "the 5th to the 95th percentile (the extremes are the smallest schools).",
                     part,
                     f"spine_{outcome}",
                     f"{urn}-{outcome}-spine.csv",

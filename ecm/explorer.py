@@ -64,7 +64,7 @@ def explore_gaps(
     indicator_record = {"code": indicator, **{k: meta[k] for k in ("title", "unit", "polarity")}}
     if not periods:
         return GapExploration(indicator_record, focus_group, comparator, level, None, [], _empty())
-    period = period if period in periods else default_period(national)
+    period = period if period in periods else _default_period(national, pair)
     figures = place_queries.load_level_figures(
         engine, indicator, level, period_aliases(period), pair, within
     )
@@ -87,7 +87,12 @@ def explore_gaps(
         & (figures["group_code"] == focus_group)
         & figures["period"].isin(period_aliases(period))
     ]
-    if centre is not None and not national_focus.empty and places["size"].notna().any():
+    if (
+        centre is not None
+        and not national_focus.empty
+        and places["size"].notna().any()
+        and _counts_pupils(figures, level, focus_group)
+    ):
         sd = funnel.pupil_sd(
             places["focus_value"], places["focus_lower"], places["focus_upper"], places["size"]
         )
@@ -117,6 +122,25 @@ def explore_gaps(
     )
 
 
+def _default_period(national: pd.DataFrame, pair: list[str]) -> str:
+    """The latest year in which both groups' national figures can be tested, else the usual
+    default: a gap needs both."""
+    testable = national[
+        national["value"].notna() & (national["denominator"].notna() | national["lower_ci"].notna())
+    ]
+    both = [p for p, rows in testable.groupby("period") if set(pair) <= set(rows["group_code"])]
+    return max(both, key=period_start) if both else default_period(national)
+
+
+def _counts_pupils(figures: pd.DataFrame, level: str, focus_group: str) -> bool:
+    """Whether the figures' denominators count pupils, as the funnel's binomial model needs.
+    Absence rates count sessions (hundreds per pupil): a funnel on them would be far too
+    narrow, so none is drawn."""
+    rows = figures[(figures["level"] == level) & (figures["group_code"] == focus_group)]
+    both = rows[rows["pupils"].notna() & rows["denominator"].notna()]
+    return both.empty or bool((both["denominator"] <= both["pupils"] * 1.01).mean() >= 0.9)
+
+
 def _empty() -> pd.DataFrame:
     return pd.DataFrame(
         columns=["area_code", "name", "gap", "lower", "upper", "significant", "size", "position"]
@@ -128,7 +152,8 @@ def _with_sizes_and_names(
 ) -> pd.DataFrame:
     """Each place's focus-group size and interval, and its name, LA and region."""
     focus = figures[(figures["level"] == level) & (figures["group_code"] == focus_group)]
-    focus = focus.assign(size=focus["denominator"].fillna(focus["pupils"]))[
+    # The group's size is its pupils: for absence the denominator counts sessions.
+    focus = focus.assign(size=focus["pupils"].fillna(focus["denominator"]))[
         ["area_code", "size", "lower_ci", "upper_ci", "suppressed"]
     ].rename(columns={"lower_ci": "focus_lower", "upper_ci": "focus_upper"})
     merged = places.drop(columns=["suppressed"]).merge(focus, on="area_code", how="left")

@@ -62,7 +62,9 @@ def area_overview(engine: Engine, la_code: str, period: str | None = None) -> Ar
     observations = pd.DataFrame(profile["observations"])
     gaps = pd.DataFrame(profile["gaps"])
     code = profile["geography"]["code"]
-    headline = _headline_indicator(observations, gaps)
+    catalogue = queries.load_indicators(engine)
+    school_level = set(catalogue.loc[catalogue["levels"].str.contains("school"), "code"])
+    headline = _headline_indicator(observations, gaps, school_level)
     funnel = (
         explore_gaps(engine, headline, "disadvantaged", "school", profile["period"], ("la", code))
         if headline and profile["period"]
@@ -118,7 +120,8 @@ def gap_league(gaps: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     own = gaps[(gaps["kind"] == "within") & gaps["gap"].notna()].copy()
     own["widening"] = own["trend"] == "widening"
-    own = own[own["significant"] | own["widening"]]
+    # A significant gap in the focus group's favour is not a concern for the league.
+    own = own[(own["significant"] & (own["gap"] > 0)) | own["widening"]]
     titles = dict(
         zip(observations.get("indicator", []), observations.get("title", []), strict=False)
     )
@@ -179,16 +182,26 @@ def _neighbour_table(observations: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _headline_indicator(observations: pd.DataFrame, gaps: pd.DataFrame) -> str | None:
-    """The indicator for the funnel: the one with the widest significant disadvantage gap
-    among school-level indicators, else the first with a disadvantage gap."""
+def _headline_indicator(
+    observations: pd.DataFrame, gaps: pd.DataFrame, school_level: set[str]
+) -> str | None:
+    """The indicator for the funnel: among indicators schools report, the one with the widest
+    significant disadvantage gap (percentage gaps in points first), else the widest gap."""
     if gaps.empty:
         return None
-    disadvantaged = gaps[(gaps["focus_group"] == "disadvantaged") & (gaps["kind"] == "within")]
-    if disadvantaged.empty:
+    candidates = gaps[
+        (gaps["focus_group"] == "disadvantaged")
+        & (gaps["kind"] == "within")
+        & gaps["indicator"].isin(school_level)
+        & gaps["gap"].notna()
+    ]
+    if candidates.empty:
         return None
-    ranked = disadvantaged.sort_values(["significant", "gap"], ascending=[False, False])
-    return str(ranked["indicator"].iloc[0])
+    units = dict(zip(observations.get("indicator", []), observations.get("unit", []), strict=False))
+    ranked = sorted(
+        candidates.to_dict("records"), key=lambda g: gap_order(g, units.get(g["indicator"]))
+    )
+    return str(ranked[0]["indicator"])
 
 
 def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
@@ -350,7 +363,8 @@ def priorities_brief(engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd
         [worse[worse["trend"] == "getting worse"], worse[worse["trend"] != "getting worse"]]
     )
     improvements = mine[mine["trend"] == "getting better"]
-    significant = _covered_by_plan(engine, la_code, gaps[gaps["significant"].astype(bool)])
+    worse_off = gaps[gaps["significant"].astype(bool) & (gaps["gap"] > 0)]
+    significant = _covered_by_plan(engine, la_code, worse_off)
     uncovered = significant[~significant["covered"]]
     return {
         "la_code": la_code,

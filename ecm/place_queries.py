@@ -241,43 +241,37 @@ def load_la_distribution(engine: Engine, periods: set[str]) -> pd.DataFrame:
 
 def load_school_distribution(engine: Engine, phase: str, periods: set[str]) -> pd.DataFrame:
     """Across all schools of a phase, each indicator's all-pupil spread in the periods:
-    indicator_code, period, minimum, q1, q3, maximum. Only the spread is read, never a
-    school's figure, so no small number can show."""
-    from sqlalchemy import func
-
-    from ecm.models import SchoolBenchmark as B
-
-    extremes = (
-        select(
-            Observation.indicator_code,
-            Observation.period,
-            func.min(Observation.value).label("minimum"),
-            func.max(Observation.value).label("maximum"),
-        )
-        .join(School, School.urn == Observation.area_code)
-        .where(
+    indicator_code, period, minimum, q1, q3, maximum — where "minimum" and "maximum" are the
+    5th and 95th percentiles. The extremes of thousands of schools are the smallest schools,
+    whose figures disclosure control withholds, and they would stretch every range to 0-100;
+    the spread is taken only over figures after disclosure control (siblings: every school of
+    the LA, whatever its phase)."""
+    figures = _figure_frame(
+        engine,
+        select(*FIGURE_FIELDS).where(
             Observation.level == "school",
             Observation.group_code == "all",
             Observation.period.in_(sorted(periods)),
-            School.phase == phase,
-        )
-        .group_by(Observation.indicator_code, Observation.period)
+        ),
     )
-    quartiles = select(B.indicator_code, B.period, B.q1, B.q3).where(
-        B.phase == phase, B.fsm_band == "all", B.group_code == "all", B.period.in_(sorted(periods))
+    controlled = apply_disclosure_control(
+        figures, indicator_statistics(engine), parent_of=_parents(engine, "school")
     )
-    return _frame(engine, extremes).merge(
-        _frame(engine, quartiles), on=["indicator_code", "period"]
-    )
+    with engine.connect() as connection:
+        in_phase = set(connection.scalars(select(School.urn).where(School.phase == phase)).all())
+    shown = controlled[controlled["area_code"].isin(in_phase) & controlled["value"].notna()]
+    return _spread(shown, tails=0.05)
 
 
-def _spread(figures: pd.DataFrame) -> pd.DataFrame:
+def _spread(figures: pd.DataFrame, tails: float = 0.0) -> pd.DataFrame:
+    """Per indicator and period: the ``tails`` and ``1 - tails`` quantiles (the minimum and
+    maximum when 0) and the quartiles of the figures' values."""
     grouped = figures.groupby(["indicator_code", "period"])["value"]
     return pd.DataFrame(
         {
-            "minimum": grouped.min(),
+            "minimum": grouped.quantile(tails),
             "q1": grouped.quantile(0.25),
             "q3": grouped.quantile(0.75),
-            "maximum": grouped.max(),
+            "maximum": grouped.quantile(1 - tails),
         }
     ).reset_index()

@@ -31,8 +31,9 @@ from ecm.trends import compute_trends, gap_trend, trend_by_polarity
 
 
 def period_aliases(period: str) -> set[str]:
-    """The same year in each period style: ``2008/09`` <-> ``2008-09`` <-> ``2009``."""
-    start = int(period[:4])
+    """The same year in each period style: ``2008/09`` <-> ``2008-09`` <-> ``2009``
+    (a four-digit year is the year a period ends, as :func:`period_start` reads it)."""
+    start = period_start(period)
     end = start + 1
     return {
         f"{start}/{str(end)[-2:]}",
@@ -46,7 +47,10 @@ def default_period(figures: pd.DataFrame) -> str:
     """The year a page opens on: the latest academic year with figures that can be tested
     (counts or published intervals), so that comparisons and gaps are not all "not compared"
     because a newer year holds only value-only figures (LAIT); else the latest academic year;
-    else the latest period of any style."""
+    else the latest period of any style. All-pupil figures decide where there are any, since
+    they carry the headline comparisons."""
+    if "group_code" in figures and (figures["group_code"] == "all").any():
+        figures = figures[figures["group_code"] == "all"]
     academic = figures[figures["period"].str.contains("/", regex=False)]
     testable = (
         academic[academic["denominator"].notna() | academic["lower_ci"].notna()]

@@ -59,8 +59,10 @@ def region_hexes(
         hexes.assign(
             category=comparison.fillna("other region").to_numpy(),
             text=[
-                cell_text(c, f"{v:.1f}") if pd.notna(v) else "not in this region"
-                for c, v in zip(comparison, value, strict=True)
+                cell_text(c, f"{v:.1f}")
+                if pd.notna(v)
+                else ("no figure" if code in mine.index else "not in this region")
+                for c, v, code in zip(comparison, value, hexes["code"], strict=True)
             ],
         ),
         layout,

@@ -21,7 +21,10 @@ def headline_gap(profile: dict, focus_group: str = "disadvantaged") -> dict | No
     significant = [
         g
         for g in profile["gaps"]
-        if g["focus_group"] == focus_group and g["significant"] and g["gap"] is not None
+        if g["focus_group"] == focus_group
+        and g["significant"]
+        and g["gap"] is not None
+        and g["gap"] > 0  # the focus group worse off
     ]
     if not significant:
         return None

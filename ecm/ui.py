@@ -133,6 +133,11 @@ def fictional_banner(licence_line: bool = False) -> None:
             )
 
 
+def holds_fictional_data() -> bool:
+    """Whether the store holds the fictional demo (its pages open on demo indicators)."""
+    return queries.holds_fictional_data(engine())
+
+
 def definition(code: str) -> None:
     """An indicator's definition and source, one click away."""
     indicators = load_indicators().set_index("code")
@@ -387,17 +392,27 @@ def presentation_mode() -> bool:
     """Presentation mode (``?present=1`` or the toggle): large type, high contrast, no sidebar,
     one panel at a time, for the meeting-room projector."""
     on = query_param("present") == "1"
+    # The toggle follows the address (a link or "Leave" may have changed it since last run).
+    st.session_state["present_toggle"] = on
     with st.sidebar:
-        wanted = st.toggle("Presentation mode", value=on, key="present_toggle")
-    if wanted != on:
-        set_query_params(present="1" if wanted else None, panel=None)
-        st.rerun()
+        st.toggle("Presentation mode", key="present_toggle", on_change=_presentation_toggled)
     if on:
         st.html(PRESENTATION_CSS)
-        if st.button("Leave presentation mode", icon=":material/close:", shortcut="Esc"):
-            set_query_params(present=None, panel=None)
-            st.rerun()
+        st.button(
+            "Leave presentation mode",
+            icon=":material/close:",
+            shortcut="Esc",
+            on_click=_leave_presentation,
+        )
     return on
+
+
+def _presentation_toggled() -> None:
+    set_query_params(present="1" if st.session_state["present_toggle"] else None, panel=None)
+
+
+def _leave_presentation() -> None:
+    set_query_params(present=None, panel=None)
 
 
 def panels(items: list[tuple[str, Callable[[], None]]], presenting: bool) -> None:

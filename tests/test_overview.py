@@ -153,3 +153,38 @@ def test_each_brief_lists_only_uncovered_gaps_and_off_track_actions(demo_engine,
         concerns = {c["title"] for c in brief["concerns"]}
         mine = overview.cells[overview.cells["la_code"] == code]
         assert concerns <= set(mine.loc[mine["comparison"] == "worse", "title"])
+
+
+def test_no_funnel_is_drawn_on_sessions(demo_engine) -> None:
+    """Absence rates count sessions, not pupils: a binomial funnel on them would be too narrow."""
+    explored = explore_gaps(demo_engine, "perctot", "disadvantaged", "school")
+    assert explored.limits.empty
+    assert explored.gaps["position"].isna().all()
+    assert explored.gaps["size"].max() < 2_000  # pupils, not sessions
+
+
+def test_gap_lists_count_only_gaps_where_the_focus_group_is_worse_off(demo_engine, places) -> None:
+    league = area_overview(demo_engine, places["la"]).league
+    assert not (
+        league["significant"] & (league["gap"] <= 0) & (league["trend"] != "widening")
+    ).any()
+    for brief in region_overview(demo_engine, places["region"]).briefs.values():
+        assert all(g["gap"] > 0 for g in brief["uncovered_gaps"])
+
+
+def test_school_spreads_leave_out_withheld_figures(demo_engine) -> None:
+    from ecm import place_queries
+    from ecm.profile import period_aliases
+
+    spread = place_queries.load_school_distribution(
+        demo_engine, "secondary", period_aliases("2009/10")
+    )
+    row = spread.set_index("indicator_code").loc["ni_114"]
+    figures = place_queries.load_level_figures(
+        demo_engine, "ni_114", "school", period_aliases("2009/10"), ["all"]
+    )
+    withheld = figures.loc[figures["suppressed"], "area_code"]
+    assert not withheld.empty  # small exclusion counts are withheld in the demo
+    shown = figures.loc[~figures["suppressed"], "value"].dropna()
+    assert shown.min() <= row["minimum"] <= row["maximum"] <= shown.max()
+    assert row["q1"] <= row["q3"]

@@ -251,3 +251,15 @@ def test_presentation_mode_shows_one_panel_and_moves_on(use_demo_database, demo_
     next(b for b in at.button if b.label == "Next").click().run()
     assert [h.value for h in at.header] == ["Gaps: widest and widening first"]
     assert at.query_params["panel"] == "2"
+
+
+def test_leaving_presentation_mode_returns_to_the_whole_page(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.queries import load_local_authorities
+
+    la = load_local_authorities(demo_engine).iloc[0]["code"]
+    at = open_app("app_pages/area.py", la=la, present="1")
+    next(b for b in at.button if b.label == "Leave presentation mode").click().run()
+    assert "present" not in at.query_params
+    assert len(at.header) == 7  # every panel again

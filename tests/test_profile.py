@@ -226,3 +226,11 @@ def test_a_place_without_figures_gives_an_empty_profile(demo_engine, tmp_path) -
     finally:
         engine.dispose()
         drop_database(url)
+
+
+def test_a_four_digit_year_is_the_year_a_period_ends() -> None:
+    from ecm.profile import period_aliases, period_start
+
+    assert period_aliases("2019") == {"2018/19", "2018-19", "2019", "201819"}
+    assert period_aliases("2018/19") == period_aliases("2019") == period_aliases("2018-19")
+    assert period_start("2019") == period_start("2018/19") == 2018
