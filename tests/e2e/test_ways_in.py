@@ -146,8 +146,8 @@ def test_the_gap_league_downloads_as_the_csv_it_shows(page: Page, app_url: str, 
         timeout=RUN_MS
     )
     settled(page)
-    # Ours, not the table toolbar's; those in closed "View as table" expanders are hidden.
-    button = page.locator('[data-testid="stDownloadButton"]:visible').first
+    # The league's own button (its widget key), not the grid toolbar's or another table's.
+    button = page.locator(".st-key-download_league button")
     expect(button).to_be_visible(timeout=RUN_MS)
     with page.expect_download(timeout=RUN_MS) as download:
         button.click()
