@@ -7,10 +7,12 @@ import streamlit as st
 
 from ecm import charts, ui
 from ecm.area_views import (
+    league_summary,
     league_table,
     neighbour_table,
     red_red_table,
     school_funnel,
+    school_rows,
     tile_lines,
 )
 from ecm.overview import spine_rows
@@ -27,17 +29,13 @@ if not la:
     la = ui.select_param("Local authority", dict(zip(las["code"], las["name"], strict=True)), "la")
 
 overview = ui.load_area_overview(la, ui.query_param("period"))
-if overview is None:
-    st.title("Area overview")
-    st.error(f"No local authority with code {la} is in the store.")
-    st.stop()
+ui.place_heading(
+    overview and overview.profile,
+    f"No local authority with code {la} is in the store.",
+    "The store holds no figures for this authority yet.",
+)
 profile = overview.profile
 geography = profile["geography"]
-st.title(geography["name"])
-ui.source_banner(geography["fictional"], profile["sources"])
-if not profile["observations"]:
-    st.info("The store holds no figures for this authority yet.")
-    st.stop()
 region = geography.get("region") or {}
 st.caption(f"Local authority · {region.get('name', '')} · {profile['period']}")
 periods = profile["available_periods"] or [profile["period"]]
@@ -63,11 +61,7 @@ def draw_league() -> None:
     if table.empty:
         st.write("No significant or widening gaps.")
         return
-    uncovered = int((table["Plan action"] == "none").sum())
-    st.markdown(
-        f"**{len(table)}** gaps are significant or widening; **{uncovered}** have **no plan "
-        "action**. Widest and widening first."
-    )
+    st.markdown(league_summary(overview.league))
     ui.table_with_download(table, "league", f"{code}-{period.replace('/', '-')}-gaps.csv")
 
 
@@ -131,7 +125,7 @@ def draw_neighbours() -> None:
 
 
 def draw_schools() -> None:
-    schools = overview.schools.assign(Link=[f"/school?urn={u}" for u in overview.schools["urn"]])
+    schools = school_rows(overview.schools)
     st.caption(
         "Each figure with its national quartile band among schools of the same phase (A best)."
     )

@@ -18,17 +18,12 @@ if place is None:
 
 level, code = place
 profile = ui.load_profile(level, code, ui.query_param("period"))
-if profile is None:
-    st.title("Profile")
-    st.error(f"No {level} with code {code} is in the store.")
-    st.stop()
-
+ui.place_heading(
+    profile,
+    f"No {level} with code {code} is in the store.",
+    "The store holds no figures for this place yet.",
+)
 geography = profile["geography"]
-st.title(geography["name"])
-ui.source_banner(geography["fictional"], profile["sources"])
-if not profile["observations"]:
-    st.info("The store holds no figures for this place yet.")
-    st.stop()
 context = [p["name"] for p in (geography.get("la"), geography.get("region")) if p]
 st.caption(
     " · ".join([{"school": "School", "la": "Local authority", "region": "Region"}[level], *context])

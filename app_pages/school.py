@@ -25,17 +25,12 @@ if not urn:
     ui.page_link("home", "Go to Home")
     st.stop()
 profile = ui.load_profile("school", urn, ui.query_param("period"))
-if profile is None:
-    st.title("School profile")
-    st.error(f"No school with URN {urn} is in the store.")
-    st.stop()
-
+ui.place_heading(
+    profile,
+    f"No school with URN {urn} is in the store.",
+    "The store holds no figures for this school yet.",
+)
 geography = profile["geography"]
-st.title(geography["name"])
-ui.source_banner(geography["fictional"], profile["sources"])
-if not profile["observations"]:
-    st.info("The store holds no figures for this school yet.")
-    st.stop()
 la, region = geography.get("la") or {}, geography.get("region") or {}
 st.caption(f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}")
 periods = profile["available_periods"] or [profile["period"]]

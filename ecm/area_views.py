@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm.explorer import GapExploration
+from ecm.gap_views import place_link
 from ecm.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES
 
 
@@ -50,6 +51,20 @@ def league_table(league: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     )
+
+
+def league_summary(league: pd.DataFrame) -> str:
+    """How many gaps the league holds and how many have no plan action, in words."""
+    uncovered = int((~league["covered"].astype(bool)).sum())
+    return (
+        f"**{len(league)}** gaps are significant or widening; **{uncovered}** have **no plan "
+        "action**. Widest and widening first."
+    )
+
+
+def school_rows(schools: pd.DataFrame) -> pd.DataFrame:
+    """The schools table with a link to each school's page."""
+    return schools.assign(Link=[place_link("school", u) for u in schools["urn"]])
 
 
 def red_red_table(red_reds: pd.DataFrame) -> pd.DataFrame:

@@ -106,7 +106,7 @@ def explore_gaps(
     else:
         places["position"] = None
     places = places.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
-    trend = _trend(engine, figures, national, catalogue, focus_group, comparator, within, period)
+    trend = _trend(engine, national, catalogue, focus_group, comparator, within, period)
     return GapExploration(
         indicator_record,
         focus_group,
@@ -161,7 +161,15 @@ def _with_sizes_and_names(
     return merged.merge(names, on="area_code", how="left")
 
 
-def _trend(engine, figures, national, catalogue, focus_group, comparator, within, period):  # noqa: ANN001, ANN202
+def _trend(
+    engine: Engine,
+    national: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    focus_group: str,
+    comparator: str,
+    within: tuple[str, str] | None,
+    period: str,
+) -> pd.DataFrame:
     """The national gap by period, and the chosen LA's or region's own gap beside it."""
     series = [("England", national)]
     if within is not None:

@@ -101,11 +101,7 @@ def map_cells(result: GapExploration, las: pd.DataFrame) -> tuple[pd.DataFrame |
     a generated layout for the fictional demo. (None, None) below or above LA level."""
     if result.level != "la":
         return None, None
-    fictional = las["code"].str.startswith("Z").any()
-    if fictional:
-        hexes, layout = maps.demo_hexes(las[["code", "name", "region_code"]]), "odd-r"
-    else:
-        hexes, layout = maps.load_hexes()
+    hexes, layout = maps.hexes_for(las)
     gaps = result.gaps.set_index("area_code")
     with_gap = gaps["gap"].notna()
     if gaps.loc[with_gap, "position"].notna().mean() >= 0.5:

@@ -181,3 +181,11 @@ def demo_hexes(las: pd.DataFrame) -> pd.DataFrame:
         for k, (code, name) in enumerate(zip(members["code"], members["name"], strict=True)):
             cells.append((code, name, q0 + k % width, r0 + height - 1 - k // width))
     return pd.DataFrame(cells, columns=["code", "name", "q", "r"])
+
+
+def hexes_for(las: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The hexes of the store's LAs (code, name, region_code): the real hex map for real data,
+    a generated layout for the fictional demo (codes starting Z)."""
+    if las["code"].str.startswith("Z").any():
+        return demo_hexes(las[["code", "name", "region_code"]]), "odd-r"
+    return load_hexes()

@@ -28,6 +28,7 @@ from ecm.explorer import GapExploration, explore_gaps
 from ecm.gaps import compute_gaps
 from ecm.models import Action, Plan
 from ecm.profile import (
+    band_from_quartiles,
     build_profile,
     default_period,
     period_aliases,
@@ -218,7 +219,9 @@ def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
     quartiles = place_queries.load_phase_quartiles(engine, sorted(set(figures["period"])))
     figures = figures.merge(quartiles, on=["indicator_code", "period", "phase"], how="left")
     figures["polarity"] = figures["indicator_code"].map(catalogue["polarity"])
-    figures["band"] = _bands(figures)
+    figures["band"] = band_from_quartiles(figures)
+    # Context measures (polarity "neither") have no best quarter.
+    figures.loc[~figures["polarity"].isin(["higher_is_better", "lower_is_better"]), "band"] = None
     figures["shown"] = [
         ("c" if s else "–") if pd.isna(v) else f"{v:.1f}" + (f" ({b})" if b else "")
         for v, b, s in zip(figures["value"], figures["band"], figures["suppressed"], strict=True)
@@ -233,19 +236,6 @@ def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
     # Blank: the school has no figure for that indicator (another phase's measure).
     table[list(wide.columns)] = table[list(wide.columns)].fillna("")
     return table
-
-
-def _bands(frame: pd.DataFrame) -> list[str | None]:
-    """A (best quarter of the phase nationally) to D, by polarity; None without quartiles."""
-    value, q1, q2, q3 = (frame[c].to_numpy(float) for c in ("value", "q1", "median", "q3"))
-    higher = np.select([value >= q3, value >= q2, value >= q1], ["A", "B", "C"], "D")
-    lower = np.select([value <= q1, value <= q2, value <= q3], ["A", "B", "C"], "D")
-    band = np.where(frame["polarity"].to_numpy() == "lower_is_better", lower, higher).astype(object)
-    usable = (
-        ~(np.isnan(value) | np.isnan(q1))
-        & frame["polarity"].isin(["higher_is_better", "lower_is_better"]).to_numpy()
-    )
-    return [b if ok else None for b, ok in zip(band, usable, strict=True)]
 
 
 # --- region -------------------------------------------------------------------------------
@@ -325,6 +315,7 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         kinds=("within",),
     )
     own_gaps["title"] = own_gaps["indicator_code"].map(meta["title"])
+    own_gaps["unit"] = own_gaps["indicator_code"].map(meta["unit"])
     briefs = {
         code: priorities_brief(engine, code, cells, own_gaps[own_gaps["area_code"] == code])
         for code in las["code"]
@@ -379,8 +370,8 @@ def priorities_brief(engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd
 
 
 def _covered_by_plan(engine: Engine, la_code: str, gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps, widest first, each marked covered when a plan action targets its indicator and
-    focus group: title, focus_group, gap, covered."""
+    """The gaps (with their ``unit``), widest first, each marked covered when a plan action
+    targets its indicator and focus group: title, focus_group, gap, covered."""
     columns = ["title", "focus_group", "gap", "covered"]
     if gaps.empty:
         return pd.DataFrame(columns=columns)
@@ -394,11 +385,7 @@ def _covered_by_plan(engine: Engine, la_code: str, gaps: pd.DataFrame) -> pd.Dat
             for i, g in zip(gaps["indicator_code"], gaps["focus_group"], strict=True)
         ]
     )
-    units = queries.load_indicators(engine).set_index("code")["unit"]
-    order = [
-        gap_order({**g, "significant": True}, units.get(g["indicator_code"]))
-        for g in gaps.to_dict("records")
-    ]
+    order = [gap_order({**g, "significant": True}, g["unit"]) for g in gaps.to_dict("records")]
     return gaps.iloc[sorted(range(len(gaps)), key=order.__getitem__)][columns]
 
 

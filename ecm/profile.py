@@ -318,11 +318,11 @@ def _ranks(
             how="left",
         )
         merged.loc[merged["group_code"] != "all", ["q1", "median", "q3"]] = np.nan
-        current["band"] = _band_from_quartiles(merged)
+        current["band"] = band_from_quartiles(merged)
     return current
 
 
-def _band_from_quartiles(frame: pd.DataFrame) -> np.ndarray:
+def band_from_quartiles(frame: pd.DataFrame) -> np.ndarray:
     """A (best quarter) to D from a value and its set's quartiles, by polarity."""
     value, q1, q2, q3 = (frame[c].to_numpy(float) for c in ("value", "q1", "median", "q3"))
     higher = np.select([value >= q3, value >= q2, value >= q1], ["A", "B", "C"], "D")

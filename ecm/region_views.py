@@ -48,10 +48,7 @@ def region_hexes(
     """Hex-map cells of every LA for one indicator, coloured by comparison with England; LAs
     outside the region are left as "other region". Real hexes for real data, a generated
     layout for the fictional demo."""
-    if las["code"].str.startswith("Z").any():
-        hexes, layout = maps.demo_hexes(las[["code", "name", "region_code"]]), "odd-r"
-    else:
-        hexes, layout = maps.load_hexes()
+    hexes, layout = maps.hexes_for(las)
     mine = cells[cells["indicator"] == indicator].set_index("la_code")
     comparison = mine["comparison"].reindex(hexes["code"])
     value = mine["value"].reindex(hexes["code"])

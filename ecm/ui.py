@@ -164,6 +164,20 @@ def source_banner(fictional: bool, sources: list[dict]) -> None:
     st.caption(f"Sources: {files}. " + " ".join(licences))
 
 
+def place_heading(profile: dict | None, missing: str, empty: str) -> None:
+    """Title a place's page with its name and sources, or stop the page with ``missing``
+    (unknown code) or ``empty`` (no figures held)."""
+    if profile is None:
+        st.error(missing)
+        st.stop()
+    geography = profile["geography"]
+    st.title(geography["name"])
+    source_banner(geography["fictional"], profile["sources"])
+    if not profile["observations"]:
+        st.info(empty)
+        st.stop()
+
+
 def query_param(name: str) -> str | None:
     """A query parameter's value, or None."""
     value = st.query_params.get(name)
