@@ -364,6 +364,18 @@ class ActionSpend(Base):
     amount: Mapped[float] = mapped_column(Numeric(12, 2))
 
 
+class ActionNote(Base):
+    """A dated progress note on an action, written by a named person."""
+
+    __tablename__ = "action_note"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action.id"), index=True)
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    author: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text)
+
+
 class AuditLog(Base):
     """Who changed what, when, with the record before and after (JSON text)."""
 

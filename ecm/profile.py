@@ -358,6 +358,33 @@ def _similar_schools(
     return pooled.set_index(key)["value"]
 
 
+def place_gaps(engine: Engine, level: str, code: str, period: str | None = None) -> pd.DataFrame:
+    """A place's own gaps (focus group against its comparator group in the same place) in every
+    period up to ``period`` (default: all), after disclosure control, each with the trend of
+    the gap in words (``widening``, ``narrowing``, ...) as of its latest period.
+
+    Columns as ``ecm.gaps.compute_gaps`` plus ``trend``; the history behind a plan's targets.
+    """
+    area = queries.resolve_area(engine, level, code)
+    catalogue = queries.load_indicators(engine)
+    figures = with_intervals(queries.load_area_figures(engine, area), catalogue)
+    if period is not None:
+        figures = figures[figures["period"].map(period_start) <= period_start(period)]
+    gaps = _gaps(engine, figures, area, catalogue)
+    gaps = gaps[gaps["kind"] == "within"].reset_index(drop=True)
+    latest = gaps.groupby(["indicator_code", "focus_group"])["period"].transform(
+        lambda p: p.iloc[np.argmax(p.map(period_start).to_numpy())]
+    )
+    sizes = gaps.set_index(["indicator_code", "focus_group", "period"])["gap"]
+    gaps["trend"] = [
+        gap_trend(t, sizes.get((i, g, p)))
+        for t, i, g, p in zip(
+            gaps["trend"], gaps["indicator_code"], gaps["focus_group"], latest, strict=True
+        )
+    ]
+    return gaps
+
+
 def _gaps(
     engine: Engine, figures: pd.DataFrame, area: dict, catalogue: pd.DataFrame
 ) -> pd.DataFrame:

@@ -35,6 +35,7 @@ EXPECTED_TABLES = {
     "action_school",
     "action_target",
     "action_spend",
+    "action_note",
     "audit_log",
     "app_user",
     "school_benchmark",
@@ -44,7 +45,7 @@ EXPECTED_TABLES = {
 def test_schema_is_created_from_empty_and_upgrade_is_repeatable(engine) -> None:
     assert current_revision(engine) is None
     upgrade_schema(engine)
-    assert current_revision(engine) == head_revision() == "0003"
+    assert current_revision(engine) == head_revision() == "0004"
     assert EXPECTED_TABLES <= table_names(engine)
     upgrade_schema(engine)  # a second run changes nothing and does not fail
     assert schema_is_current(engine)
@@ -111,5 +112,5 @@ def test_upgrade_runs_each_migration_in_turn(engine) -> None:
     assert current_revision(engine) == "0001"
     assert "school_benchmark" not in table_names(engine)
     upgrade_schema(engine)
-    assert current_revision(engine) == "0003"
+    assert current_revision(engine) == "0004"
     assert "school_benchmark" in table_names(engine)
