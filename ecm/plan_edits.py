@@ -1,0 +1,337 @@
+"""Editing a plan's actions in the app: every save checked against the version it was read at,
+every change written to the audit log with the record before and after.
+
+Two people editing the same action: each form carries the ``version`` it was opened at. A save
+updates the row only while the stored version is still that one (``UPDATE ... WHERE id = ? AND
+version = ?``), so the second save finds no row, nothing is overwritten, and the caller gets an
+:class:`EditConflict` naming who changed what in between.
+
+Audit rows for an action's own record use ``table_name = 'action'`` and ``record_id = '<id>'``;
+rows for records that belong to an action (targets, notes) use their own table and
+``record_id = '<action id>/<record id>'``, so an action's whole history is one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, delete, insert, or_, select, update
+
+from ecm.models import Action, ActionNote, ActionTarget, AuditLog, Plan
+
+STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete")
+SCOPES = ("whole_area", "locality", "schools")
+#: The fields of an action a person can edit in the app.
+EDITABLE = (
+    "title",
+    "description",
+    "outcome_code",
+    "lead_partner",
+    "contributing_partners",
+    "status",
+    "start_date",
+    "due_date",
+    "scope",
+    "scope_detail",
+)
+TARGET_FIELDS = (
+    "indicator_code",
+    "group_code",
+    "baseline_period",
+    "baseline_gap",
+    "target_gap",
+    "baseline_value",
+    "target_value",
+    "target_period",
+)
+
+
+class EditError(ValueError):
+    """An edit that cannot be saved as it stands (a missing title, due before start, ...)."""
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone else saved the action after it was opened: their change, so nobody's is lost."""
+
+    action_id: int
+    opened_version: int
+    current: dict
+    changed_by: str | None
+    changed_at: dt.datetime | None
+    changes: dict[str, tuple[object, object]]
+
+    def __str__(self) -> str:
+        who = self.changed_by or "someone"
+        when = f" at {self.changed_at:%H:%M on %d %b %Y}" if self.changed_at else ""
+        fields = ", ".join(
+            f"{name.replace('_', ' ')}: {before!r} → {after!r}"
+            for name, (before, after) in self.changes.items()
+        )
+        return (
+            f"Not saved: {who} changed this action{when}, after you opened it"
+            f"{' (' + fields + ')' if fields else ''}. Your changes are still in the form: "
+            "reload the action to see theirs, then make yours again."
+        )
+
+
+def _record(row: object | None, fields: tuple[str, ...]) -> dict | None:
+    """A row as a JSON-friendly dict of ``fields`` (dates as ISO text)."""
+    if row is None:
+        return None
+    mapping = row._mapping  # type: ignore[attr-defined]
+    return {name: _plain(mapping[name]) for name in fields if name in mapping}
+
+
+def _plain(value: object) -> object:
+    """Dates as ISO text and decimals as floats, so records compare and serialise alike."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if value is not None and type(value).__name__ == "Decimal":
+        return float(value)  # type: ignore[arg-type]
+    return value
+
+
+def _audit(connection, user: str, table: str, record_id: str, change: str, before, after) -> None:  # noqa: ANN001
+    """One audit row: who changed which record, how, and the record before and after."""
+    connection.execute(
+        insert(AuditLog).values(
+            changed_at=dt.datetime.now(dt.UTC),
+            user_name=user,
+            table_name=table,
+            record_id=record_id,
+            change=change,
+            before=json.dumps(before) if before is not None else None,
+            after=json.dumps(after) if after is not None else None,
+        )
+    )
+
+
+def _checked(fields: dict) -> dict:
+    """The editable fields, tidied (empty text to None) and checked; raises EditError."""
+    values = {name: fields[name] for name in EDITABLE if name in fields}
+    for name, value in list(values.items()):
+        if isinstance(value, str):
+            values[name] = value.strip() or None
+    if "title" in values and not values["title"]:
+        raise EditError("An action needs a title.")
+    if "lead_partner" in values and not values["lead_partner"]:
+        raise EditError("An action needs a lead partner.")
+    if "status" in values and values["status"] not in STATUSES:
+        raise EditError(f"Status must be one of {', '.join(STATUSES)}.")
+    if "scope" in values and values["scope"] not in SCOPES:
+        raise EditError(f"Scope must be one of {', '.join(SCOPES)}.")
+    start, due = values.get("start_date"), values.get("due_date")
+    if start and due and due < start:
+        raise EditError("The due date is before the start date.")
+    return values
+
+
+def load_action(engine: Engine, action_id: int) -> dict | None:
+    """An action as a form opens it: its editable fields, ``plan_id``, ``version``, and who
+    saved it last and when; None when there is no such action."""
+    with engine.connect() as connection:
+        row = connection.execute(select(Action).where(Action.id == action_id)).first()
+    if row is None:
+        return None
+    mapping = row._mapping
+    return {
+        "id": int(mapping["id"]),
+        "plan_id": int(mapping["plan_id"]),
+        **{name: mapping[name] for name in EDITABLE},
+        "version": int(mapping["version"]),
+        "updated_by": mapping["updated_by"],
+        "updated_at": mapping["updated_at"],
+    }
+
+
+def create_action(engine: Engine, plan_id: int, fields: dict, user: str) -> int:
+    """Add an action to a plan; returns its id. The insert is audited."""
+    values = _checked(fields)
+    for required in ("title", "outcome_code", "lead_partner", "status"):
+        if not values.get(required):
+            raise EditError(f"An action needs {required.replace('_', ' ')}.")
+    values.setdefault("scope", "whole_area")
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        if connection.scalar(select(Plan.id).where(Plan.id == plan_id)) is None:
+            raise EditError(f"There is no plan {plan_id}.")
+        action_id = connection.execute(
+            insert(Action)
+            .values(plan_id=plan_id, version=1, updated_at=now, updated_by=user, **values)
+            .returning(Action.id)
+        ).scalar_one()
+        after = _record(
+            connection.execute(select(Action).where(Action.id == action_id)).first(), EDITABLE
+        )
+        _audit(connection, user, "action", str(action_id), "insert", None, after)
+    return int(action_id)
+
+
+def save_action(
+    engine: Engine, action_id: int, fields: dict, opened_version: int, user: str
+) -> int:
+    """Save edits to an action opened at ``opened_version``; returns the new version.
+
+    Raises :class:`EditConflict` (and changes nothing) when the action was saved by someone
+    else since it was opened, and :class:`EditError` when the edit is not valid.
+    """
+    values = _checked(fields)
+    with engine.begin() as connection:
+        before_row = connection.execute(select(Action).where(Action.id == action_id)).first()
+        if before_row is None:
+            raise EditError(f"There is no action {action_id}.")
+        before = _record(before_row, EDITABLE)
+        result = connection.execute(
+            update(Action)
+            .where(Action.id == action_id, Action.version == opened_version)
+            .values(
+                version=Action.version + 1,
+                updated_at=dt.datetime.now(dt.UTC),
+                updated_by=user,
+                **values,
+            )
+        )
+        if result.rowcount != 1:
+            raise _conflict(connection, action_id, opened_version, before_row)
+        after = _record(
+            connection.execute(select(Action).where(Action.id == action_id)).first(), EDITABLE
+        )
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        if changed:
+            _audit(
+                connection,
+                user,
+                "action",
+                str(action_id),
+                "update",
+                {k: before[k] for k in changed},
+                changed,
+            )
+        return opened_version + 1
+
+
+def _conflict(connection, action_id: int, opened_version: int, current_row) -> EditConflict:  # noqa: ANN001
+    """The conflict for a save that lost the race: the latest audited change to the action."""
+    last = connection.execute(
+        select(AuditLog)
+        .where(AuditLog.table_name == "action", AuditLog.record_id == str(action_id))
+        .order_by(AuditLog.id.desc())
+        .limit(1)
+    ).first()
+    changes: dict[str, tuple[object, object]] = {}
+    if last is not None and last.change == "update":
+        before, after = json.loads(last.before or "{}"), json.loads(last.after or "{}")
+        changes = {name: (before.get(name), after[name]) for name in after}
+    mapping = current_row._mapping
+    return EditConflict(
+        action_id=action_id,
+        opened_version=opened_version,
+        current=_record(current_row, EDITABLE) or {},
+        changed_by=mapping["updated_by"],
+        changed_at=mapping["updated_at"],
+        changes=changes,
+    )
+
+
+def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
+    """Record a dated progress note on an action; returns the note's id."""
+    text = (note or "").strip()
+    if not text:
+        raise EditError("A progress note needs some text.")
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        if connection.scalar(select(Action.id).where(Action.id == action_id)) is None:
+            raise EditError(f"There is no action {action_id}.")
+        note_id = connection.execute(
+            insert(ActionNote)
+            .values(action_id=action_id, written_at=now, author=user, note=text)
+            .returning(ActionNote.id)
+        ).scalar_one()
+        _audit(
+            connection, user, "action_note", f"{action_id}/{note_id}", "insert", None,
+            {"note": text},
+        )  # fmt: skip
+    return int(note_id)
+
+
+def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
+    """Link an action to a gap (indicator and focus group, with baseline and target) or, for
+    the ``all`` group, to a value; returns the target's id."""
+    values = {name: target.get(name) for name in TARGET_FIELDS}
+    if not values["indicator_code"] or not values["group_code"]:
+        raise EditError("A target needs an indicator and a pupil group.")
+    with engine.begin() as connection:
+        if connection.scalar(select(Action.id).where(Action.id == action_id)) is None:
+            raise EditError(f"There is no action {action_id}.")
+        target_id = connection.execute(
+            insert(ActionTarget).values(action_id=action_id, **values).returning(ActionTarget.id)
+        ).scalar_one()
+        _audit(
+            connection, user, "action_target", f"{action_id}/{target_id}", "insert", None,
+            {k: _plain(v) for k, v in values.items()},
+        )  # fmt: skip
+    return int(target_id)
+
+
+def unlink_target(engine: Engine, action_id: int, target_id: int, user: str) -> None:
+    """Remove one of an action's targets (audited with the target as it was)."""
+    with engine.begin() as connection:
+        row = connection.execute(
+            select(ActionTarget).where(
+                ActionTarget.id == target_id, ActionTarget.action_id == action_id
+            )
+        ).first()
+        if row is None:
+            raise EditError(f"Action {action_id} has no target {target_id}.")
+        connection.execute(delete(ActionTarget).where(ActionTarget.id == target_id))
+        _audit(
+            connection, user, "action_target", f"{action_id}/{target_id}", "delete",
+            _record(row, TARGET_FIELDS), None,
+        )  # fmt: skip
+
+
+def action_history(engine: Engine, action_id: int) -> pd.DataFrame:
+    """Every audited change to an action, its targets and its notes, newest first: when, who,
+    what (record and change), before and after (as dicts)."""
+    statement = (
+        select(
+            AuditLog.changed_at,
+            AuditLog.user_name,
+            AuditLog.table_name,
+            AuditLog.change,
+            AuditLog.before,
+            AuditLog.after,
+        )
+        .where(
+            or_(
+                (AuditLog.table_name == "action") & (AuditLog.record_id == str(action_id)),
+                AuditLog.table_name.in_(("action_target", "action_note"))
+                & AuditLog.record_id.like(f"{action_id}/%"),
+            )
+        )
+        .order_by(AuditLog.id.desc())
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    records = [
+        (*row[:4], *(json.loads(text) if text else None for text in row[4:])) for row in rows
+    ]
+    return pd.DataFrame(
+        records, columns=["changed_at", "user_name", "table_name", "change", "before", "after"]
+    )
+
+
+def load_notes(engine: Engine, action_id: int) -> pd.DataFrame:
+    """An action's progress notes, newest first: written_at, author, note."""
+    statement = (
+        select(ActionNote.written_at, ActionNote.author, ActionNote.note)
+        .where(ActionNote.action_id == action_id)
+        .order_by(ActionNote.written_at.desc(), ActionNote.id.desc())
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    return pd.DataFrame(rows, columns=["written_at", "author", "note"])

@@ -1,0 +1,148 @@
+"""Editing plan actions: the version check that refuses a second save, and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from ecm.demo.build import build_demo
+from ecm.models import Action, AuditLog, Plan
+from ecm.plan_edits import (
+    EditConflict,
+    EditError,
+    action_history,
+    add_note,
+    create_action,
+    link_target,
+    load_action,
+    load_notes,
+    save_action,
+    unlink_target,
+)
+
+
+@pytest.fixture
+def plan_engine(engine):  # noqa: ANN001, ANN201
+    """A writable store holding the tiny demo and its plans."""
+    build_demo(engine, scale="tiny", seed=7)
+    return engine
+
+
+def first_action(engine) -> dict:  # noqa: ANN001
+    with engine.connect() as connection:
+        action_id = connection.scalar(select(func.min(Action.id)))
+    return load_action(engine, action_id)
+
+
+def test_a_save_bumps_the_version_and_is_audited_with_before_and_after(plan_engine) -> None:
+    action = first_action(plan_engine)
+    version = save_action(
+        plan_engine, action["id"], {"status": "at_risk", "title": "New title"}, 1, "Ann Analyst"
+    )
+    assert version == 2
+    saved = load_action(plan_engine, action["id"])
+    assert (saved["status"], saved["title"], saved["version"]) == ("at_risk", "New title", 2)
+    assert saved["updated_by"] == "Ann Analyst"
+    history = action_history(plan_engine, action["id"])
+    assert len(history) == 1
+    row = history.iloc[0]
+    assert (row["user_name"], row["table_name"], row["change"]) == (
+        "Ann Analyst",
+        "action",
+        "update",
+    )
+    assert row["after"] == {"status": "at_risk", "title": "New title"}
+    assert row["before"] == {"status": action["status"], "title": action["title"]}
+
+
+def test_the_second_of_two_saves_from_the_same_version_is_refused_and_changes_nothing(
+    plan_engine,
+) -> None:
+    action = first_action(plan_engine)
+    save_action(plan_engine, action["id"], {"status": "off_track"}, 1, "Board member A")
+    with pytest.raises(EditConflict) as raised:
+        save_action(plan_engine, action["id"], {"status": "complete"}, 1, "Board member B")
+    conflict = raised.value
+    assert conflict.changed_by == "Board member A"
+    assert conflict.changes == {"status": (action["status"], "off_track")}
+    assert "Board member A changed this action" in str(conflict)
+    assert "'off_track'" in str(conflict)
+    stored = load_action(plan_engine, action["id"])
+    assert (stored["status"], stored["version"]) == ("off_track", 2)
+    # Only the first save reached the audit log.
+    assert list(action_history(plan_engine, action["id"])["user_name"]) == ["Board member A"]
+
+
+def test_an_invalid_edit_is_refused_before_anything_is_written(plan_engine) -> None:
+    action = first_action(plan_engine)
+    with pytest.raises(EditError, match="due date is before the start"):
+        save_action(
+            plan_engine,
+            action["id"],
+            {"start_date": dt.date(2009, 4, 1), "due_date": dt.date(2009, 3, 1)},
+            1,
+            "x",
+        )
+    with pytest.raises(EditError, match="Status must be one of"):
+        save_action(plan_engine, action["id"], {"status": "done"}, 1, "x")
+    with pytest.raises(EditError, match="needs a title"):
+        save_action(plan_engine, action["id"], {"title": "  "}, 1, "x")
+    assert load_action(plan_engine, action["id"])["version"] == 1
+    with plan_engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(AuditLog)) == 0
+
+
+def test_new_actions_notes_and_targets_make_one_history_newest_first(plan_engine) -> None:
+    with plan_engine.connect() as connection:
+        plan_id = connection.scalar(select(func.min(Plan.id)))
+    action_id = create_action(
+        plan_engine,
+        plan_id,
+        {
+            "title": "Summer reading challenge",
+            "outcome_code": "enjoy_achieve",
+            "lead_partner": "LA children's services",
+            "status": "not_started",
+        },
+        "Ann Analyst",
+    )
+    target_id = link_target(
+        plan_engine,
+        action_id,
+        {
+            "indicator_code": "ni_73",
+            "group_code": "disadvantaged",
+            "baseline_period": "2007/08",
+            "baseline_gap": 20.0,
+            "target_gap": 15.0,
+            "target_period": "2010/11",
+        },
+        "Ann Analyst",
+    )
+    add_note(plan_engine, action_id, "Libraries signed up 12 schools.", "Bob Board")
+    unlink_target(plan_engine, action_id, target_id, "Bob Board")
+    history = action_history(plan_engine, action_id)
+    assert list(zip(history["table_name"], history["change"], strict=True)) == [
+        ("action_target", "delete"),
+        ("action_note", "insert"),
+        ("action_target", "insert"),
+        ("action", "insert"),
+    ]
+    assert history.iloc[0]["before"]["target_gap"] == 15.0
+    assert history.iloc[3]["after"]["title"] == "Summer reading challenge"
+    notes = load_notes(plan_engine, action_id)
+    assert list(notes["note"]) == ["Libraries signed up 12 schools."]
+    assert list(notes["author"]) == ["Bob Board"]
+    # Another action's history is not mixed in (ids sharing a prefix, like 1 and 10).
+    other = first_action(plan_engine)["id"]
+    assert action_history(plan_engine, other).empty
+
+
+def test_an_empty_note_and_a_target_without_indicator_are_refused(plan_engine) -> None:
+    action = first_action(plan_engine)
+    with pytest.raises(EditError, match="needs some text"):
+        add_note(plan_engine, action["id"], "   ", "x")
+    with pytest.raises(EditError, match="indicator and a pupil group"):
+        link_target(plan_engine, action["id"], {"indicator_code": "ni_73"}, "x")
