@@ -1,0 +1,290 @@
+"""Pure chart builders for the Children and Young People's Plan: the turn-the-curve picture, the
+coverage of gaps per outcome, and who spends what. Each builder has a text alternative.
+
+They take plain frames and return plotly figures, like ``ecm.charts``, whose style they share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ecm.charts import ENGLAND_COLOUR, SERIES_COLOURS, _finish, _require, fmt, ink, style_for, wrap
+
+POINT_COLUMNS = ("period", "value", "lower", "upper")
+HISTORY_COLOUR, FORECAST_COLOUR, TARGET_COLOUR = SERIES_COLOURS[0], ENGLAND_COLOUR, "#009E73"
+
+
+def period_order(periods: Sequence[str]) -> list[str]:
+    """Periods of any style (2008/09, 2008-09, 2009) in time order, each once."""
+
+    def key(period: str) -> tuple[int, str]:
+        found = re.match(r"(\d{4})", str(period))
+        return (int(found.group(1)) if found else 0, str(period))
+
+    return sorted(dict.fromkeys(str(p) for p in periods), key=key)
+
+
+def turn_the_curve_chart(
+    history: pd.DataFrame,
+    forecast: pd.DataFrame,
+    path: pd.DataFrame,
+    target: dict | None,
+    y_title: str,
+    presentation: bool = False,
+) -> go.Figure:
+    """The results-based-accountability "turn the curve" picture for one gap or value.
+
+    Parameters
+    ----------
+    history
+        ``period, value, lower, upper``: the figures so far with their 95% intervals (solid).
+    forecast
+        ``period, value, lower, upper``: where the curve goes if nothing changes (dashed, with
+        its band shaded); may be empty.
+    path
+        ``period, value``: the straight path from the baseline to the target (dotted); may be
+        empty.
+    target
+        ``{"period", "value"}`` of the target (a star), or None.
+    y_title
+        The value axis title with its unit, e.g. "Gap (percentage points)".
+    """
+    _require(history, POINT_COLUMNS, "turn_the_curve_chart: history")
+    style = style_for(presentation)
+    fig = go.Figure()
+    periods = period_order(
+        [
+            *history["period"],
+            *forecast.get("period", []),
+            *path.get("period", []),
+            *([target["period"]] if target else []),
+        ]
+    )
+    if not forecast.empty:
+        band = forecast.dropna(subset=["lower", "upper"])
+        if not band.empty:
+            fig.add_trace(
+                go.Scatter(
+                    x=[*band["period"], *band["period"][::-1]],
+                    y=[*band["upper"], *band["lower"][::-1]],
+                    fill="toself",
+                    fillcolor="rgba(85,85,85,0.15)",
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name="Forecast range (95%)",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=forecast["period"],
+                y=forecast["value"],
+                mode="lines+markers",
+                name="If nothing changes",
+                line={"color": FORECAST_COLOUR, "width": style.line, "dash": "dash"},
+                marker={"symbol": "circle-open", "size": style.marker, "color": FORECAST_COLOUR},
+                hovertemplate=f"Forecast, %{{x}}<br>{y_title}: %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    if not path.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=path["period"],
+                y=path["value"],
+                mode="lines",
+                name="Path to the target",
+                line={"color": TARGET_COLOUR, "width": style.line, "dash": "dot"},
+                hovertemplate=f"Path to target, %{{x}}<br>{y_title}: %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    value = history["value"].astype(float)
+    fig.add_trace(
+        go.Scatter(
+            x=history["period"],
+            y=value,
+            mode="lines+markers",
+            name="Actual",
+            line={"color": HISTORY_COLOUR, "width": style.line},
+            marker={"symbol": "circle", "size": style.marker, "color": HISTORY_COLOUR},
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (history["upper"].astype(float) - value).to_numpy(),
+                "arrayminus": (value - history["lower"].astype(float)).to_numpy(),
+                "color": HISTORY_COLOUR,
+                "thickness": style.line * 0.75,
+                "width": 4,
+            },
+            customdata=np.column_stack(
+                [history["lower"].map(fmt), history["upper"].map(fmt), value.map(fmt)]
+            ),
+            hovertemplate=(
+                f"Actual, %{{x}}<br>{y_title}: %{{customdata[2]}}"
+                "<br>95% interval: %{customdata[0]} to %{customdata[1]}<extra></extra>"
+            ),
+        )
+    )
+    if target:
+        fig.add_trace(
+            go.Scatter(
+                x=[target["period"]],
+                y=[target["value"]],
+                mode="markers+text",
+                name="Target",
+                text=[f"Target {fmt(target['value'])}"],
+                textposition="top center",
+                marker={"symbol": "star", "size": style.marker * 1.6, "color": TARGET_COLOUR},
+                hovertemplate=f"Target, %{{x}}<br>{y_title}: %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    fig.add_hline(y=0, line={"color": "#999999", "width": 1})
+    fig.update_layout(
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": periods},
+        yaxis={"title": {"text": wrap(y_title)}},
+        height=480 if presentation else 400,
+    )
+    return _finish(fig, style)
+
+
+def describe_turn_the_curve(
+    history: pd.DataFrame, forecast: pd.DataFrame, target: dict | None, y_title: str
+) -> str:
+    """A text alternative of :func:`turn_the_curve_chart`."""
+    _require(history, POINT_COLUMNS, "describe_turn_the_curve: history")
+    known = history.dropna(subset=["value"])
+    if known.empty:
+        return f"Turn-the-curve chart of {y_title} with no figures."
+    first, last = known.iloc[0], known.iloc[-1]
+    parts = [
+        f"Turn-the-curve chart of {y_title}: {fmt(first['value'])} in {first['period']}, "
+        f"{fmt(last['value'])} in {last['period']} (95% interval {fmt(last['lower'])} to "
+        f"{fmt(last['upper'])})"
+    ]
+    if not forecast.empty:
+        end = forecast.iloc[-1]
+        parts.append(f"if nothing changes, {fmt(end['value'])} by {end['period']}")
+    if target:
+        parts.append(f"target {fmt(target['value'])} by {target['period']}")
+    return "; ".join(parts) + "."
+
+
+COVERAGE_COLUMNS = ("outcome", "covered", "uncovered", "off_track")
+#: Coverage categories: column, words, colour (Okabe-Ito) and bar pattern, so print and
+#: colour-blind readers can tell them apart without colour.
+COVERAGE_STYLE = (
+    ("covered", "Covered by an action", "#0072B2", ""),
+    ("uncovered", "No action", "#D55E00", "/"),
+    ("off_track", "Action off track by the figures", "#E69F00", "x"),
+)
+
+
+def coverage_chart(by_outcome: pd.DataFrame, presentation: bool = False) -> go.Figure:
+    """Per outcome, how many significant or widening gaps the plan covers, leaves without an
+    action, and covers with an action the figures say is off track (horizontal bars, each
+    category with its own colour, pattern and number)."""
+    _require(by_outcome, COVERAGE_COLUMNS, "coverage_chart: by_outcome")
+    style = style_for(presentation)
+    fig = go.Figure()
+    for column, words, colour, pattern in COVERAGE_STYLE:
+        counts = by_outcome[column].astype(int)
+        fig.add_trace(
+            go.Bar(
+                y=by_outcome["outcome"],
+                x=counts,
+                orientation="h",
+                name=words,
+                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": ink(colour)}},
+                text=[str(c) if c else "" for c in counts],
+                textposition="inside",
+                insidetextanchor="middle",
+                textfont={"color": ink(colour), "size": style.font},
+                hovertemplate=f"%{{y}}<br>{words}: %{{x}}<extra></extra>",
+            )
+        )
+    most = by_outcome[["covered", "uncovered", "off_track"]].to_numpy().max(initial=0)
+    fig.update_layout(
+        barmode="group",
+        # Whole gaps only: ticks every gap while the counts are small.
+        xaxis={"title": {"text": "Gaps"}, "dtick": 1 if most <= 10 else None},
+        yaxis={"autorange": "reversed"},
+        height=(120 if presentation else 90) * max(3, len(by_outcome)),
+    )
+    return _finish(fig, style)
+
+
+def describe_coverage_chart(by_outcome: pd.DataFrame) -> str:
+    """A text alternative of :func:`coverage_chart`."""
+    _require(by_outcome, COVERAGE_COLUMNS, "describe_coverage_chart: by_outcome")
+    if by_outcome.empty:
+        return "Coverage chart with no gaps."
+    parts = [
+        f"{r.outcome}: {int(r.covered)} covered, {int(r.uncovered)} with no action, "
+        f"{int(r.off_track)} off track"
+        for r in by_outcome.itertuples(index=False)
+    ]
+    return "Gaps by outcome. " + "; ".join(parts) + "."
+
+
+SPEND_COLUMNS = ("partner", "outcome", "amount")
+
+
+def spend_matrix_chart(spend: pd.DataFrame, presentation: bool = False) -> go.Figure:
+    """Who puts in what: partners (rows) by outcome (columns), each cell's spend written in
+    thousands of pounds, shaded from light to dark blue; empty cells are blank."""
+    _require(spend, SPEND_COLUMNS, "spend_matrix_chart: spend")
+    style = style_for(presentation)
+    matrix = spend.pivot_table(
+        index="partner", columns="outcome", values="amount", aggfunc="sum", sort=False
+    )
+    matrix = matrix.loc[matrix.sum(axis=1).sort_values(ascending=False).index]
+    values = matrix.to_numpy(dtype=float)
+    text = [[_pounds(v) if not np.isnan(v) and v else "" for v in row] for row in values]
+    fig = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=[wrap(c, 18) for c in matrix.columns],
+            y=list(matrix.index),
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": style.font},
+            colorscale="Blues",
+            colorbar={"title": {"text": "£"}},
+            hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
+    fig.update_layout(
+        yaxis={"autorange": "reversed"},
+        height=max(300, (40 if not presentation else 56) * len(matrix) + 120),
+    )
+    return _finish(fig, style)
+
+
+def _pounds(amount: float) -> str:
+    """£1.2m, £340k, £900."""
+    if amount >= 1_000_000:
+        return f"£{amount / 1_000_000:,.1f}m"
+    if amount >= 1_000:
+        return f"£{amount / 1_000:,.0f}k"
+    return f"£{amount:,.0f}"
+
+
+def describe_spend_matrix(spend: pd.DataFrame) -> str:
+    """A text alternative of :func:`spend_matrix_chart`: the total and the largest cells."""
+    _require(spend, SPEND_COLUMNS, "describe_spend_matrix: spend")
+    if spend.empty:
+        return "Spend by partner and outcome: no spend recorded."
+    cells = spend.groupby(["partner", "outcome"], as_index=False)["amount"].sum()
+    top = cells.sort_values("amount", ascending=False).head(3)
+    largest = "; ".join(
+        f"{r.partner} on {r.outcome}, {_pounds(r.amount)}" for r in top.itertuples(index=False)
+    )
+    return (
+        f"Spend by partner and outcome, {_pounds(cells['amount'].sum())} in all from "
+        f"{cells['partner'].nunique()} partners. Largest: {largest}."
+    )
