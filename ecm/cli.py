@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.config import database_url
 from ecm.errors import DataError
+from ecm.plan_cli import add_plan_commands
 from ecm.store import current_revision, head_revision, make_engine, session_scope, upgrade_schema
 
 
@@ -87,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("json", "csv", "table"), default="table", help="output format"
     )
     profile.set_defaults(handler=run_profile)
+
+    add_plan_commands(commands)
 
     bench = commands.add_parser(
         "bench",
