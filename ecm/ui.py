@@ -273,9 +273,18 @@ def selected_place() -> tuple[str, str] | None:
     return None
 
 
+#: Longest table shown as large page text in presentation mode.
+PRESENTED_ROWS = 40
+
+
 def table_with_download(frame: pd.DataFrame, key: str, file_name: str) -> None:
-    """A table with a CSV download of exactly what it shows."""
-    st.dataframe(frame, hide_index=True, width="stretch", key=f"table_{key}")
+    """A table with a CSV download of exactly what it shows. When presenting, short tables are
+    written as page text, so they take the projector's large type (the interactive grid draws
+    on a canvas at a fixed size)."""
+    if query_param("present") == "1" and len(frame) <= PRESENTED_ROWS:
+        st.table(frame, hide_index=True)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"table_{key}")
     st.download_button(
         "Download as CSV",
         frame.to_csv(index=False).encode("utf-8"),
@@ -398,6 +407,8 @@ PRESENTATION_CSS = """
 [data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.45rem; line-height: 1.5; }
 [data-testid="stMain"] a { color: #003078; text-decoration: underline; }
+[data-testid="stMain"] [data-testid="stTable"] th,
+[data-testid="stMain"] [data-testid="stTable"] td { font-size: 1.35rem; padding: 0.5rem 0.75rem; }
 </style>
 """
 

@@ -253,6 +253,19 @@ def test_presentation_mode_shows_one_panel_and_moves_on(use_demo_database, demo_
     assert at.query_params["panel"] == "2"
 
 
+def test_presented_tables_are_page_text_in_large_type(use_demo_database, demo_engine) -> None:
+    from ecm.queries import load_local_authorities
+
+    la = load_local_authorities(demo_engine).iloc[0]["code"]
+    at = open_app("app_pages/area.py", la=la, present="1", panel="2")
+    assert [h.value for h in at.header] == ["Gaps: widest and widening first"]
+    assert len(at.table) == 1 and len(at.dataframe) == 0
+    shown = at.table[0].value
+    assert "Gap" in " ".join(map(str, shown.columns)) and len(shown) > 0
+    plain = open_app("app_pages/area.py", la=la)
+    assert len(plain.table) == 0
+
+
 def test_leaving_presentation_mode_returns_to_the_whole_page(
     use_demo_database, demo_engine
 ) -> None:
