@@ -745,7 +745,8 @@ def heat_map(
     cells
         One row per cell: ``row`` (e.g. LA name), ``column`` (e.g. indicator short title),
         ``comparison`` (better, similar, worse, not compared, lower, higher) and ``text``
-        (the figure, already formatted). Rows and columns appear in the order first met.
+        (the figure, already formatted), and optionally ``detail`` (e.g. the interval in
+        words, shown on hover). Rows and columns appear in the order first met.
     row_title, column_title
         Axis titles.
 
@@ -772,7 +773,13 @@ def heat_map(
     shown = pivot["shown"].reindex(index).fillna("").to_numpy().reshape(len(rows), -1)
     words = pivot["comparison"].reindex(index).fillna("no figure").to_numpy()
     figures = pivot["text"].reindex(index).fillna("").astype(str).to_numpy()
-    custom = np.dstack([words.reshape(len(rows), -1), figures.reshape(len(rows), -1)])
+    detail = (
+        pivot["detail"].reindex(index).fillna("").astype(str)
+        if "detail" in pivot
+        else pd.Series("", index=index)
+    )
+    extra = np.where(detail != "", "<br>" + detail, "")
+    custom = np.dstack([a.reshape(len(rows), -1) for a in (words, figures, extra)])
     steps = max(len(categories), 1)
     scale = [
         [edge / steps, colours[c]] for i, c in enumerate(categories) for edge in (i, i + 1)
@@ -794,7 +801,7 @@ def heat_map(
             customdata=custom,
             hovertemplate=(
                 f"{row_title}: %{{y}}<br>{column_title}: %{{x}}<br>"
-                "%{customdata[0]}: %{customdata[1]}<extra></extra>"
+                "%{customdata[0]}: %{customdata[1]}%{customdata[2]}<extra></extra>"
             ),
             name="",
         )

@@ -303,9 +303,12 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
     current["la_name"] = current["area_code"].map(names)
     current["title"] = current["indicator_code"].map(meta["title"])
     current["outcome"] = current["indicator_code"].map(meta["outcome"])
-    cells = current.rename(columns={"area_code": "la_code", "indicator_code": "indicator"})[
-        ["la_code", "la_name", "outcome", "indicator", "title", "period", "value", "england",
-         "comparison", "trend", "rank", "of", "band"]
+    cells = current.rename(
+        columns={"area_code": "la_code", "indicator_code": "indicator", "lower_ci": "lower",
+                 "upper_ci": "upper"}
+    )[
+        ["la_code", "la_name", "outcome", "indicator", "title", "period", "value", "lower",
+         "upper", "england", "comparison", "trend", "rank", "of", "band"]
     ].sort_values(["la_name", "outcome", "indicator"]).reset_index(drop=True)  # fmt: skip
     groups = queries.load_pupil_groups(engine).dropna(subset=["comparator_code"])
     own_gaps = compute_gaps(

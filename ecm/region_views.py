@@ -14,7 +14,7 @@ STATUS_WORDS = {"off_track": "off track", "at_risk": "at risk"}
 
 def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
     """One heat-map cell per LA and indicator: row (LA), column (indicator), comparison with
-    England and the value as text."""
+    England, the value as text and its 95% interval in words (``detail``)."""
     chosen = cells if outcome is None else cells[cells["outcome"] == outcome]
     return pd.DataFrame(
         {
@@ -22,6 +22,12 @@ def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
             "column": chosen["title"],
             "comparison": chosen["comparison"],
             "text": [f"{v:.1f}" if pd.notna(v) else "–" for v in chosen["value"]],
+            "detail": [
+                f"95% interval {lo:.1f} to {hi:.1f}"
+                if pd.notna(lo) and pd.notna(hi)
+                else "no interval"
+                for lo, hi in zip(chosen["lower"], chosen["upper"], strict=True)
+            ],  # fmt: skip
         }
     ).reset_index(drop=True)
 

@@ -309,12 +309,21 @@ def test_heat_map_cells_start_with_their_symbol(cells) -> None:
     assert list(heat.y) == ["Camden", "Brent"] and list(heat.x) == ["KS2", "Absence"]
     assert heat.text[0][0] == "▲ 71.2%" and heat.text[0][1] == "▼ 5.1%"
     assert heat.text[1][0].startswith(charts.TEXT_SYMBOLS["similar"])
-    assert list(heat.customdata[0][1]) == ["worse", "5.1%"]
+    assert list(heat.customdata[0][1]) == ["worse", "5.1%", ""]
     assert "Local authority: %{y}" in heat.hovertemplate
     # Each category's integer code lands on its own colour.
     assert heat.z[0][0] == 0 and heat.z[0][1] == 2 and heat.z[1][0] == 1
     legend = [t.name for t in fig.data[1:]]
     assert legend == ["▲ better", "● similar", "▼ worse"]
+
+
+def test_heat_map_hover_carries_each_cells_interval(cells) -> None:
+    cells = cells.assign(detail=["95% interval 69.0 to 73.4", "no interval", "", ""])
+    heat = charts.heat_map(cells, "Local authority", "Indicator").data[0]
+    assert list(heat.customdata[0][0]) == ["better", "71.2%", "<br>95% interval 69.0 to 73.4"]
+    assert list(heat.customdata[0][1]) == ["worse", "5.1%", "<br>no interval"]
+    assert list(heat.customdata[1][0]) == ["similar", "65.0%", ""]
+    assert "%{customdata[2]}" in heat.hovertemplate
 
 
 def test_describe_heat_map(cells) -> None:

@@ -132,6 +132,14 @@ def test_region_cells_compare_each_la_with_england(demo_engine, places) -> None:
     assert compare(
         [row["value"]], [row["value"] - 0.0001], [row["value"] + 0.0001], [row["england"]], polarity
     )[0] in {"better", "worse"}
+    # A worse figure's interval lies wholly on one side of England's value, and the heat map
+    # shows it on hover.
+    assert not (row["lower"] <= row["england"] <= row["upper"])
+    from ecm.region_views import heat_cells
+
+    shown = heat_cells(cells)
+    worse = shown[(shown["row"] == row["la_name"]) & (shown["column"] == row["title"])].iloc[0]
+    assert worse["detail"] == f"95% interval {row['lower']:.1f} to {row['upper']:.1f}"
 
 
 def test_each_brief_lists_only_uncovered_gaps_and_off_track_actions(demo_engine, places) -> None:
