@@ -8,6 +8,7 @@ import streamlit as st
 from ecm import charts, maps, ui
 from ecm.region_views import (
     brief_markdown,
+    gap_trend_table,
     heat_cells,
     rank_table,
     region_hexes,
@@ -125,6 +126,35 @@ def draw_ranks() -> None:
     ui.table_with_download(rank_table(cells, outcome), "ranks", f"{stem}-ranks.csv")
 
 
+def draw_gap_trends() -> None:
+    titles = dict(zip(cells["indicator"], cells["title"], strict=False))
+    indicator = ui.select_param(
+        "Indicator", titles, "gap_indicator", "ni_73" if "ni_73" in titles else None
+    )
+    groups = {"disadvantaged": "Disadvantaged", "sen": "SEN", "boys": "Boys"}
+    group = ui.select_param("Focus group", groups, "gap_group")
+    trends = ui.load_region_gap_trends(code, indicator, group, period)
+    unit = "points" if trends.indicator["unit"] == "%" else str(trends.indicator["unit"])
+    table = gap_trend_table(trends.authorities, trends.periods, unit)
+    if table.empty:
+        st.write(f"No {groups[group].lower()} gap figures for this indicator in these years.")
+        return
+    widening = int((trends.authorities["trend"] == "widening").sum())
+    st.markdown(
+        f"The gap between {groups[group].lower()} pupils and their peers is **widening in "
+        f"{widening}** of {len(table)} authorities (Fingertips trend method, 99.8%)."
+    )
+    st.dataframe(table, hide_index=True, width="stretch", column_config={"Link": ui.link_column()})
+    y_title = f"Gap ({unit})"
+    ui.chart(
+        charts.trend_chart(trends.series, y_title, presentation=presenting),
+        charts.describe_trend_chart(trends.series, y_title),
+        trends.series,
+        "region_gap_trend",
+        f"{stem}-{indicator}-{group}-gap-trend.csv",
+    )
+
+
 def draw_briefs() -> None:
     names = {
         c: b["la_name"] for c, b in sorted(overview.briefs.items(), key=lambda kv: kv[1]["la_name"])
@@ -141,6 +171,7 @@ ui.panels(
         ("Authorities against England", draw_heat_map),
         ("Map", draw_map),
         ("Ranks and quartiles", draw_ranks),
+        ("Gap trends by authority", draw_gap_trends),
         ("Priorities meeting brief", draw_briefs),
     ],
     presenting,

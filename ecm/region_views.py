@@ -138,3 +138,22 @@ def worse_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     ).reset_index(drop=True)
+
+
+def gap_trend_table(authorities: pd.DataFrame, periods: list[str], unit: str) -> pd.DataFrame:
+    """Each authority's gap by year as people read it, widening first: the latest year's 95%
+    interval and the trend in words (with a symbol, so it never rests on colour)."""
+    if authorities.empty:
+        return pd.DataFrame()
+    marks = {"widening": "▲ widening", "narrowing": "▼ narrowing"}
+    shown = [p for p in periods if p in authorities.columns]
+    table = pd.DataFrame({"Local authority": authorities["la_name"]})
+    for period in shown:
+        table[period] = [f"{v:.1f}" if pd.notna(v) else "–" for v in authorities[period]]
+    table["Latest 95% interval"] = [
+        f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) and pd.notna(hi) else "–"
+        for lo, hi in zip(authorities["lower"], authorities["upper"], strict=True)
+    ]
+    table["Trend of the gap"] = [marks.get(t, t) for t in authorities["trend"]]
+    table["Link"] = [f"/area?la={code}" for code in authorities["la_code"]]
+    return table.rename(columns={p: f"{p} ({unit})" if unit else p for p in shown})

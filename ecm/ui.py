@@ -370,6 +370,18 @@ def _gaps(url: str, indicator: str, group: str, level: str, period, within):  # 
     return explore_gaps(_engine_for(url), indicator, group, level, period, within)
 
 
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gap trends…")
+def _region_gaps(url: str, code: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
+    from ecm.region_gaps import region_gap_trends
+
+    return region_gap_trends(_engine_for(url), code, indicator, group, period)
+
+
+def load_region_gap_trends(code: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
+    """The cached gap trends of a region's authorities for one indicator and focus group."""
+    return _region_gaps(database_url(), code, indicator, group, period)
+
+
 def load_area_overview(la: str, period: str | None):  # noqa: ANN201
     """The cached area overview of an LA (None for an unknown code)."""
     return _area(database_url(), la, period)

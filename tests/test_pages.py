@@ -222,6 +222,13 @@ def test_region_page_lists_authorities_worse_and_getting_worse(
         table = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
         assert len(table) == len(red)
         assert set(table["Local authority"]) == set(red["la_name"])
+    from ecm.region_gaps import region_gap_trends
+
+    trends = region_gap_trends(demo_engine, code, "ni_73", "disadvantaged", overview.period)
+    gap_table = next(d.value for d in at.dataframe if "Trend of the gap" in d.value.columns)
+    assert list(gap_table["Local authority"]) == list(trends.authorities["la_name"])
+    widening = int((trends.authorities["trend"] == "widening").sum())
+    assert any(f"widening in {widening}** of" in m.value for m in at.markdown)
     brief = next(m.value for m in at.markdown if "priorities brief" in m.value)
     assert "Top concerns" in brief and "Significant gaps with no plan action" in brief
 
