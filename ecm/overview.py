@@ -27,6 +27,7 @@ from ecm.benchmark import (
 from ecm.explorer import GapExploration, explore_gaps
 from ecm.gaps import compute_gaps
 from ecm.models import Action, Plan
+from ecm.plans import mark_covered
 from ecm.profile import (
     band_from_quartiles,
     build_profile,
@@ -378,16 +379,7 @@ def _covered_by_plan(engine: Engine, la_code: str, gaps: pd.DataFrame) -> pd.Dat
     columns = ["title", "focus_group", "gap", "covered"]
     if gaps.empty:
         return pd.DataFrame(columns=columns)
-    targets = queries.load_plan_targets(engine, la_code)
-    covered = set(
-        zip(targets.get("indicator_code", []), targets.get("group_code", []), strict=False)
-    )
-    gaps = gaps.assign(
-        covered=[
-            (i, g) in covered
-            for i, g in zip(gaps["indicator_code"], gaps["focus_group"], strict=True)
-        ]
-    )
+    gaps = gaps.assign(covered=mark_covered(gaps, queries.load_plan_targets(engine, la_code)))
     order = [gap_order({**g, "significant": True}, g["unit"]) for g in gaps.to_dict("records")]
     return gaps.iloc[sorted(range(len(gaps)), key=order.__getitem__)][columns]
 

@@ -47,5 +47,54 @@ def run_plan_export(args: argparse.Namespace) -> int:
 
 
 def run_plan_coverage(args: argparse.Namespace) -> int:
-    """``plan coverage``: the plan's coverage of the LA's gaps."""
-    raise NotImplementedError("plan coverage is being written")
+    """``plan coverage``: the plan's coverage of the LA's gaps, as JSON (keys ``covered``,
+    ``uncovered``, ``off_track``, ``no_target``, ``spend_by_outcome_partner``,
+    ``partners_without_actions``, ``by_outcome``, ``la`` with the plan's title, ``period``)
+    or tables."""
+    import json
+    import re
+    import sys
+
+    from ecm.cli import with_pandas_display
+    from ecm.plan_queries import la_plan_coverage, load_plan
+    from ecm.queries import UnknownArea, resolve_area
+    from ecm.store import make_engine
+
+    if args.period and not re.fullmatch(r"\d{4}/\d{2}", args.period):
+        print(
+            f"error: --period {args.period!r}: write an academic year like 2008/09", file=sys.stderr
+        )
+        return 2
+    engine = make_engine()
+    try:
+        area = resolve_area(engine, "la", args.la)
+    except UnknownArea as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    coverage = la_plan_coverage(engine, area["code"], args.period)
+    plan = load_plan(engine, area["code"])
+    if args.format == "json":
+        la = {"code": area["code"], "name": area["name"], "plan": plan["title"] if plan else None}
+        result = {"la": la, **coverage.as_dict()}
+        del result["evidence"]  # every target's verdict: the Plan page's, not the command's
+        print(json.dumps(result, indent=2))
+        return 0
+    title = plan["title"] if plan else "no plan held"
+    print(f"{area['name']} ({area['code']}), {coverage.period}: {title}")
+    sections = (
+        ("Coverage at a glance", coverage.by_outcome),
+        ("Significant or widening gaps with actions (positive: focus group worse off)",
+         coverage.covered.drop(columns=["action_ids"])),
+        ("Significant or widening gaps with no action", coverage.uncovered),
+        ("Actions off track by the evidence, whatever their status", coverage.off_track[
+            ["action_id", "title", "status", "lead_partner", "indicator_code", "group_code",
+             "reason"]]),
+        ("Actions with no measurable target", coverage.no_target),
+        ("Spend by outcome and partner (all years, pounds)", coverage.spend_by_outcome_partner),
+        ("Partners with no actions", coverage.partners_without_actions),
+    )  # fmt: skip
+    for heading, frame in sections:
+        print(f"\n{heading}")
+        shown = frame.map(lambda v: "; ".join(map(str, v)) if isinstance(v, list) else v)
+        with_pandas_display(lambda f=shown: print(f.to_string(index=False) if len(f) else "none"))
+    return 0

@@ -1,0 +1,248 @@
+"""Read an LA's Children and Young People's Plan from the store, and put it beside the LA's
+gaps: the loaders behind ``ecm.plans`` (pure coverage analysis), the Plan page and
+``python -m ecm plan coverage``.
+
+LA codes may be ONS codes or three-digit LA numbers (``ecm.queries.resolve_area``). The plan
+read is the LA's latest (by start date): earlier plans' actions do not cover today's gaps.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from ecm import queries
+from ecm.config import DATA_DIR
+from ecm.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority, School
+from ecm.plans import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
+from ecm.profile import default_period, period_start, place_gaps, with_intervals
+from ecm.trajectory import measurable_target
+from ecm.trends import compute_trends, trend_by_polarity
+
+PARTNERS_FILE = DATA_DIR / "partners.csv"
+ACTION_COLUMNS = [
+    "action_id", "plan_id", "priority", "outcome_code", "title", "description", "lead_partner",
+    "contributing_partners", "status", "start_date", "due_date", "scope", "scope_detail",
+    "version", "updated_at", "updated_by",
+]  # fmt: skip
+TARGET_COLUMNS = [
+    "target_id", "action_id", "indicator_code", "group_code", "baseline_period",
+    "baseline_gap", "target_gap", "baseline_value", "target_value", "target_period",
+]  # fmt: skip
+SPEND_COLUMNS = ["spend_id", "action_id", "partner", "financial_year", "amount"]
+GAP_FRAME_COLUMNS = [
+    "indicator_code", "focus_group", "comparator_group", "period", "gap", "lower", "upper",
+    "significant", "suppressed", "trend",
+]  # fmt: skip
+
+
+def _frame(engine: Engine, statement, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
+    """Run a select; its rows as a DataFrame with ``columns`` (also when there are none)."""
+    with engine.connect() as connection:
+        rows = [tuple(row) for row in connection.execute(statement)]
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _la_code(engine: Engine, la_code: str) -> str:
+    """The LA's ONS code from an ONS code or a three-digit number."""
+    return queries.resolve_area(engine, "la", la_code)["code"]
+
+
+def load_plan(engine: Engine, la_code: str) -> dict | None:
+    """The LA's latest plan (id, la_code, title, period_label, start_date, end_date, status)
+    with its priorities (id, outcome_code, title, position), or None if it has none."""
+    code = _la_code(engine, la_code)
+    statement = (
+        select(Plan.id, Plan.la_code, Plan.title, Plan.period_label, Plan.start_date,
+               Plan.end_date, Plan.status)
+        .where(Plan.la_code == code)
+        .order_by(Plan.start_date.desc(), Plan.id.desc())
+        .limit(1)
+    )  # fmt: skip
+    with engine.connect() as connection:
+        row = connection.execute(statement).first()
+        if row is None:
+            return None
+        priorities = connection.execute(
+            select(Priority.id, Priority.outcome_code, Priority.title, Priority.position)
+            .where(Priority.plan_id == row.id)
+            .order_by(Priority.position, Priority.id)
+        ).all()
+    return {**row._asdict(), "priorities": [p._asdict() for p in priorities]}
+
+
+def _plan_id(engine: Engine, la_code: str, plan_id: int | None) -> int | None:
+    """The given plan, or the LA's latest."""
+    if plan_id is not None:
+        return plan_id
+    plan = load_plan(engine, la_code)
+    return plan["id"] if plan else None
+
+
+def load_actions(engine: Engine, la_code: str, plan_id: int | None = None) -> pd.DataFrame:
+    """The actions of the LA's latest plan (or of ``plan_id``), by id: action_id, plan_id,
+    priority (its title), outcome_code, title, description, lead_partner,
+    contributing_partners, status, start_date, due_date, scope, scope_detail, version,
+    updated_at, updated_by."""
+    plan_id = _plan_id(engine, la_code, plan_id)
+    statement = (
+        select(Action.id, Action.plan_id, Priority.title, Action.outcome_code, Action.title,
+               Action.description, Action.lead_partner, Action.contributing_partners,
+               Action.status, Action.start_date, Action.due_date, Action.scope,
+               Action.scope_detail, Action.version, Action.updated_at, Action.updated_by)
+        .join(Priority, Priority.id == Action.priority_id, isouter=True)
+        .where(Action.plan_id == plan_id)
+        .order_by(Action.id)
+    )  # fmt: skip
+    return _frame(engine, statement, ACTION_COLUMNS)
+
+
+def load_targets(engine: Engine, la_code: str, plan_id: int | None = None) -> pd.DataFrame:
+    """The targets of the plan's actions: target_id, action_id, indicator_code, group_code,
+    baseline_period, baseline_gap, target_gap, baseline_value, target_value, target_period."""
+    plan_id = _plan_id(engine, la_code, plan_id)
+    statement = (
+        select(ActionTarget.id, ActionTarget.action_id, ActionTarget.indicator_code,
+               ActionTarget.group_code, ActionTarget.baseline_period, ActionTarget.baseline_gap,
+               ActionTarget.target_gap, ActionTarget.baseline_value, ActionTarget.target_value,
+               ActionTarget.target_period)
+        .join(Action, Action.id == ActionTarget.action_id)
+        .where(Action.plan_id == plan_id)
+        .order_by(ActionTarget.action_id, ActionTarget.id)
+    )  # fmt: skip
+    frame = _frame(engine, statement, TARGET_COLUMNS)
+    numbers = ["baseline_gap", "target_gap", "baseline_value", "target_value"]
+    frame[numbers] = frame[numbers].astype(float)
+    return frame
+
+
+def load_spend(engine: Engine, la_code: str, plan_id: int | None = None) -> pd.DataFrame:
+    """Each partner's spend on each action per financial year (pounds): spend_id, action_id,
+    partner, financial_year, amount."""
+    plan_id = _plan_id(engine, la_code, plan_id)
+    statement = (
+        select(ActionSpend.id, ActionSpend.action_id, ActionSpend.partner,
+               ActionSpend.financial_year, ActionSpend.amount)
+        .join(Action, Action.id == ActionSpend.action_id)
+        .where(Action.plan_id == plan_id)
+        .order_by(ActionSpend.action_id, ActionSpend.financial_year, ActionSpend.partner)
+    )  # fmt: skip
+    frame = _frame(engine, statement, SPEND_COLUMNS)
+    frame["amount"] = frame["amount"].astype(float)  # Numeric arrives as Decimal
+    return frame
+
+
+def load_action_schools(engine: Engine, la_code: str, plan_id: int | None = None) -> pd.DataFrame:
+    """The schools in the scope of the plan's school-scoped actions: action_id, urn, name,
+    phase."""
+    plan_id = _plan_id(engine, la_code, plan_id)
+    statement = (
+        select(ActionSchool.action_id, ActionSchool.urn, School.name, School.phase)
+        .join(Action, Action.id == ActionSchool.action_id)
+        .join(School, School.urn == ActionSchool.urn)
+        .where(Action.plan_id == plan_id)
+        .order_by(ActionSchool.action_id, School.name)
+    )
+    return _frame(engine, statement, ["action_id", "urn", "name", "phase"])
+
+
+def load_partners() -> pd.DataFrame:
+    """The Children's Trust partners (``data/partners.csv``): name, sector, relevant_partner
+    (True for relevant partners under the duty to cooperate, Children Act 2004 s.10)."""
+    partners = pd.read_csv(PARTNERS_FILE, dtype=str, keep_default_na=False)
+    partners["relevant_partner"] = partners["relevant_partner"].str.strip().str.lower() == "yes"
+    return partners
+
+
+def _own_values(engine: Engine, area: dict, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The LA's all-pupil figures with 95% intervals: indicator_code, period, value, lower,
+    upper, numerator, denominator, statistic, polarity (and the columns the loader gives)."""
+    figures = with_intervals(queries.load_area_figures(engine, area), catalogue)
+    own = figures[
+        (figures["level"] == "la")
+        & (figures["area_code"] == area["code"])
+        & (figures["group_code"] == "all")
+    ]
+    return own.rename(columns={"lower_ci": "lower", "upper_ci": "upper"}).reset_index(drop=True)
+
+
+def value_series(own: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
+    """All-pupil figures up to ``period`` with each indicator's recent trend in words
+    (``getting better``, ``getting worse``, ...) as of that period."""
+    columns = ["indicator_code", "period", "value", "lower", "upper", "trend"]
+    if own.empty:
+        return pd.DataFrame(columns=columns)
+    if period is not None:
+        own = own[own["period"].map(period_start) <= period_start(period)]
+    counted = (own["statistic"] == "proportion") & own["numerator"].notna()
+    trends = compute_trends(own, ["indicator_code"], use_counts=counted)
+    words = dict(zip(trends["indicator_code"], trends["trend"], strict=True))
+    polarity = dict(zip(own["indicator_code"], own["polarity"], strict=False))
+    own = own.assign(
+        trend=[
+            trend_by_polarity(words.get(i, "not enough data"), polarity.get(i) or "neither")
+            for i in own["indicator_code"]
+        ]
+    )
+    return own[columns].reset_index(drop=True)
+
+
+def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) -> PlanCoverage:
+    """The coverage of the LA's latest plan in ``period`` (default: the year its profile
+    opens on, ``ecm.profile.default_period``): see :func:`ecm.plans.plan_coverage`."""
+    area = queries.resolve_area(engine, "la", la_code)
+    code = area["code"]
+    catalogue = queries.load_indicators(engine)
+    own = _own_values(engine, area, catalogue)
+    if period is None:
+        period = default_period(own) if not own.empty else "2000/01"
+    gaps = place_gaps(engine, "la", code, period)
+    if gaps.empty:
+        gaps = pd.DataFrame(columns=GAP_FRAME_COLUMNS)
+    plan_id = _plan_id(engine, code, None)
+    return plan_coverage(
+        gaps,
+        load_actions(engine, code, plan_id),
+        load_targets(engine, code, plan_id),
+        load_spend(engine, code, plan_id),
+        load_partners(),
+        period,
+        indicators=catalogue,
+        values=value_series(own, period),
+    )
+
+
+def gap_turn_the_curve(
+    engine: Engine, la_code: str, indicator_code: str, group_code: str
+) -> TurnTheCurve:
+    """The turn-the-curve picture of one of the LA's gaps (a focus group) or, for group
+    ``all``, of its value: the whole history, the first measurable target the latest plan
+    sets on it (by action), and every action on it with its total spend."""
+    area = queries.resolve_area(engine, "la", la_code)
+    code = area["code"]
+    catalogue = queries.load_indicators(engine)
+    polarity = catalogue.set_index("code")["polarity"].get(indicator_code)
+    if group_code == "all":
+        history = value_series(_own_values(engine, area, catalogue))
+        history = history[history["indicator_code"] == indicator_code]
+    else:
+        gaps = place_gaps(engine, "la", code)
+        history = gaps[
+            (gaps["indicator_code"] == indicator_code) & (gaps["focus_group"] == group_code)
+        ] if not gaps.empty else pd.DataFrame(columns=GAP_FRAME_COLUMNS)  # fmt: skip
+    plan_id = _plan_id(engine, code, None)
+    targets = load_targets(engine, code, plan_id)
+    targets = targets[
+        (targets["indicator_code"] == indicator_code) & (targets["group_code"] == group_code)
+    ]
+    rows = targets.to_dict("records")
+    target = next((t for t in rows if measurable_target(t) is not None), None)
+    target = target or (rows[0] if rows else {})
+    target = {"indicator_code": indicator_code, "group_code": group_code, **target}
+    actions = load_actions(engine, code, plan_id)
+    actions = actions[actions["action_id"].isin(targets["action_id"])]
+    spend = load_spend(engine, code, plan_id).groupby("action_id")["amount"].sum()
+    actions = actions[["action_id", "title", "status", "lead_partner"]].assign(
+        spend=actions["action_id"].map(spend).fillna(0.0).astype(float)
+    )
+    return turn_the_curve(history, target, actions, polarity=polarity)

@@ -1,0 +1,608 @@
+"""Plan coverage and turn the curve: cases built by hand (covered, uncovered, off track by the
+evidence though reported on track, on trajectory, no target, spend, partners), forecasts
+checked against hand calculations, properties, and the store and command on the tiny demo."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ecm.plan_spend import spend_cells, spend_matrix
+from ecm.plans import concern_gaps, mark_covered, plan_coverage, turn_the_curve
+from ecm.trajectory import (
+    Target,
+    assess_trajectory,
+    forecast_if_nothing_changes,
+    measurable_target,
+    period_label,
+    required_value,
+)
+
+Z = 1.959963984540054
+PERIOD = "2009/10"
+COMPARATOR = {"disadvantaged": "not_disadvantaged", "sen": "no_sen", "fsm": "not_fsm"}
+COMPARATOR |= {"boys": "girls"}
+
+
+def gap_series(indicator: str, group: str, points: list[tuple], trend: str) -> list[dict]:
+    """Gap rows as ``place_gaps`` returns them: points are (period, gap, lower, upper)."""
+    return [
+        {
+            "indicator_code": indicator,
+            "focus_group": group,
+            "comparator_group": COMPARATOR[group],
+            "period": period,
+            "gap": gap,
+            "lower": lower,
+            "upper": upper,
+            "significant": lower > 0 or upper < 0,
+            "suppressed": False,
+            "trend": trend,
+        }
+        for period, gap, lower, upper in points
+    ]
+
+
+def target(action_id: int, indicator: str, group: str, baseline: float, goal: float) -> dict:
+    """A target row from 2007/08 to 2010/11 on a gap (focus group) or value (all)."""
+    measure = "value" if group == "all" else "gap"
+    other = "gap" if measure == "value" else "value"
+    return {
+        "action_id": action_id,
+        "indicator_code": indicator,
+        "group_code": group,
+        "baseline_period": "2007/08",
+        "target_period": "2010/11",
+        f"baseline_{measure}": baseline,
+        f"target_{measure}": goal,
+        f"baseline_{other}": None,
+        f"target_{other}": None,
+    }
+
+
+def action(action_id: int, outcome: str, lead: str, contributors: str | None = None) -> dict:
+    """An action reported on track."""
+    return {
+        "action_id": action_id,
+        "title": f"Action {action_id}",
+        "outcome_code": outcome,
+        "status": "on_track",
+        "lead_partner": lead,
+        "contributing_partners": contributors,
+    }
+
+
+@pytest.fixture
+def plan() -> dict:
+    """A small plan and an LA's gaps for 2009/10, every case of the issue in one place."""
+    gaps = pd.DataFrame(
+        # Covered, narrowing along its path: 24 needed by 2009/10, interval 21-31 holds it.
+        gap_series("ni_73", "disadvantaged", [("2007/08", 30, 25, 35), ("2008/09", 28, 23, 33),
+                                              ("2009/10", 26, 21, 31)], "no significant change")
+        # Significant and no action: uncovered.
+        + gap_series("ni_75", "sen", [("2009/10", 40, 35, 45)], "no significant change")
+        # Covered and on its path (16.7 needed, 15-25), but widening: off track by evidence.
+        + gap_series("ni_75", "disadvantaged", [("2007/08", 14, 12, 16), ("2008/09", 17, 15, 19),
+                                                ("2009/10", 20, 15, 25)], "widening")
+        # Covered, no trend, but behind: 15 needed by 2009/10, interval 22-28.
+        + gap_series("ni_79", "fsm", [("2009/10", 25, 22, 28)], "no significant change")
+        # Not significant, not widening: no concern although an action targets it.
+        + gap_series("ni_93", "boys", [("2009/10", 2, -1, 5)], "no significant change")
+        # Significant in the focus group's favour: no concern.
+        + gap_series("ni_94", "boys", [("2009/10", -5, -8, -2)], "no significant change")
+    )  # fmt: skip
+    actions = pd.DataFrame(
+        [
+            action(1, "enjoy_achieve", "LA children's services", "Police; schools"),
+            action(2, "enjoy_achieve", "Schools"),
+            action(3, "economic_wellbeing", "Connexions"),
+            action(4, "enjoy_achieve", "Schools"),
+            action(5, "stay_safe", "LA children's services"),
+            action(6, "be_healthy", "Primary Care Trust"),
+            action(7, "be_healthy", "Primary Care Trust"),
+        ]
+    )
+    targets = pd.DataFrame(
+        [
+            target(1, "ni_73", "disadvantaged", 30, 21),
+            target(2, "ni_75", "disadvantaged", 18, 16),
+            target(3, "ni_79", "fsm", 25, 10),
+            target(4, "ni_93", "boys", 3, 1),
+            {**target(6, "ni_55", "disadvantaged", 5, 4), "baseline_gap": None},
+            target(7, "ni_56", "all", 20, 18),
+        ]
+    )
+    spend = pd.DataFrame(
+        [
+            (1, "LA children's services", "2008-09", 100.0),
+            (1, "LA children's services", "2009-10", 150.0),
+            (1, "Schools", "2008-09", 50.0),
+            (3, "Connexions", "2008-09", 200.0),
+            (7, "Primary Care Trust", "2009-10", 70.0),
+        ],
+        columns=["action_id", "partner", "financial_year", "amount"],
+    )
+    partners = pd.DataFrame(
+        {
+            "name": ["LA children's services", "Primary Care Trust", "Police", "Probation",
+                     "Connexions", "Schools"],
+            "sector": ["local authority", "health", "police", "criminal justice",
+                       "young people", "schools and colleges"],
+            "relevant_partner": [True] * 6,
+        }
+    )  # fmt: skip
+    indicators = pd.DataFrame(
+        {
+            "code": ["ni_73", "ni_75", "ni_79", "ni_93", "ni_94", "ni_55", "ni_56"],
+            "title": ["KS2", "KS4", "Level 2", "KS2 English", "KS2 maths", "Obesity R",
+                      "Obesity Y6"],
+            "polarity": ["higher_is_better"] * 5 + ["lower_is_better"] * 2,
+            "outcome_code": ["enjoy_achieve"] * 2 + ["economic_wellbeing"]
+            + ["enjoy_achieve"] * 2 + ["be_healthy"] * 2,
+            "outcome": ["Enjoy and achieve"] * 2 + ["Achieve economic well-being"]
+            + ["Enjoy and achieve"] * 2 + ["Be healthy"] * 2,
+        }
+    )  # fmt: skip
+    # Year 6 obesity: 18.7 needed by 2009/10 on the way from 20 to 18, interval 21-25.
+    values = pd.DataFrame(
+        [("ni_56", "2008/09", 21.0, 19.0, 23.0), ("ni_56", "2009/10", 23.0, 21.0, 25.0)],
+        columns=["indicator_code", "period", "value", "lower", "upper"],
+    ).assign(trend="no significant change")
+    return {
+        "gaps": gaps, "actions": actions, "targets": targets, "spend": spend,
+        "partners": partners, "indicators": indicators, "values": values,
+    }  # fmt: skip
+
+
+def coverage_of(plan: dict):  # noqa: ANN201
+    return plan_coverage(
+        plan["gaps"], plan["actions"], plan["targets"], plan["spend"], plan["partners"],
+        PERIOD, indicators=plan["indicators"], values=plan["values"],
+    )  # fmt: skip
+
+
+def pairs(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    return set(zip(frame["indicator_code"], frame["focus_group"], strict=True))
+
+
+def test_a_targeted_significant_gap_is_covered_with_its_actions(plan) -> None:
+    coverage = coverage_of(plan)
+    assert pairs(coverage.covered) == {
+        ("ni_73", "disadvantaged"), ("ni_75", "disadvantaged"), ("ni_79", "fsm")
+    }  # fmt: skip
+    row = coverage.covered.set_index("indicator_code").loc["ni_73"]
+    assert row["action_ids"] == [1]
+    assert row["actions"] == ["Action 1"]
+    assert row["statuses"] == ["on_track"]
+    assert row["leads"] == ["LA children's services"]
+    assert row["spend"] == 300.0
+    assert row["title"] == "KS2" and row["outcome_code"] == "enjoy_achieve"
+    assert not row["off_track"]
+    # Significant and widening first, then significant ones widest first (26 before 25).
+    assert list(coverage.covered["indicator_code"]) == ["ni_75", "ni_73", "ni_79"]
+
+
+def test_a_significant_gap_without_action_is_uncovered(plan) -> None:
+    coverage = coverage_of(plan)
+    assert pairs(coverage.uncovered) == {("ni_75", "sen")}
+    assert coverage.uncovered["gap"].tolist() == [40]
+    # Neither a non-significant gap nor one in the focus group's favour is listed at all.
+    listed = pairs(coverage.covered) | pairs(coverage.uncovered)
+    assert ("ni_93", "boys") not in listed and ("ni_94", "boys") not in listed
+
+
+def test_actions_reported_on_track_are_off_track_by_the_evidence(plan) -> None:
+    coverage = coverage_of(plan)
+    off = coverage.off_track.set_index("action_id")
+    assert set(off.index) == {2, 3, 7}
+    assert (off["status"] == "on_track").all()
+    # Widening, although the latest figure is on the path.
+    assert off.loc[2, "reason"] == "the gap is widening"
+    assert off.loc[2, "on_trajectory"] is True
+    assert off.loc[2, "required"] == pytest.approx(18 - 2 * 2 / 3)
+    # Behind the path: 25 - 15 * 2/3 = 15 needed in 2009/10, interval 22 to 28.
+    assert off.loc[3, "required"] == pytest.approx(15.0)
+    assert off.loc[3, "on_trajectory"] is False
+    assert off.loc[3, "reason"] == (
+        "significantly behind the path to its target: gap 25.0 in 2009/10 "
+        "(95% CI 22.0 to 28.0), path 15.0"
+    )
+    # A value target (lower is better): 18.67 needed, interval 21 to 25.
+    assert off.loc[7, "measure"] == "value"
+    assert off.loc[7, "required"] == pytest.approx(20 - 2 * 2 / 3)
+    assert off.loc[7, "reason"].startswith("significantly behind the path")
+    assert coverage.covered.set_index("indicator_code").loc["ni_79", "off_track"]
+
+
+def test_an_action_on_its_path_is_not_flagged(plan) -> None:
+    evidence = coverage_of(plan).evidence.set_index("action_id")
+    assert evidence.loc[1, "required"] == pytest.approx(24.0)
+    assert evidence.loc[1, "latest"] == 26 and evidence.loc[1, "latest_period"] == "2009/10"
+    assert evidence.loc[1, "on_trajectory"] is True
+    assert not evidence.loc[1, "off_track"]
+    assert evidence.loc[1, "reason"].startswith("on the path to its target")
+    # The action on a gap that is no concern is still assessed: 3 - 2 * 2/3 needed, 2 found.
+    assert evidence.loc[4, "required"] == pytest.approx(3 - 4 / 3)
+    assert not evidence.loc[4, "off_track"]
+
+
+def test_actions_without_a_measurable_target(plan) -> None:
+    no_target = coverage_of(plan).no_target.set_index("action_id")
+    assert no_target["reason"].to_dict() == {
+        5: "no target",
+        6: "target has no baseline or target gap",
+    }
+
+
+def test_spend_matrix_sums_by_outcome_and_partner(plan) -> None:
+    matrix = coverage_of(plan).spend_by_outcome_partner.set_index("outcome_code")
+    assert list(matrix.index) == ["be_healthy", "enjoy_achieve", "economic_wellbeing"]
+    # Partner columns follow the partner list's order.
+    assert list(matrix.columns) == [
+        "LA children's services", "Primary Care Trust", "Connexions", "Schools", "total"
+    ]  # fmt: skip
+    assert matrix.loc["enjoy_achieve", "LA children's services"] == 250.0
+    assert matrix.loc["enjoy_achieve", "Schools"] == 50.0
+    assert matrix.loc["economic_wellbeing", "Connexions"] == 200.0
+    assert matrix["total"].to_dict() == {
+        "be_healthy": 70.0, "enjoy_achieve": 300.0, "economic_wellbeing": 200.0
+    }  # fmt: skip
+    assert matrix["total"].sum() == plan["spend"]["amount"].sum()
+    one_year = spend_matrix(plan["actions"], plan["spend"], plan["partners"], "2008-09")
+    assert one_year["total"].sum() == 350.0
+    cells = spend_cells(plan["actions"], plan["spend"])
+    assert len(cells) == 4 and cells["amount"].sum() == 570.0
+
+
+def test_partners_without_actions(plan) -> None:
+    # Police contribute (named in lower case after a space); Probation has no part.
+    assert coverage_of(plan).partners_without_actions["name"].tolist() == ["Probation"]
+
+
+def test_coverage_at_a_glance_per_outcome(plan) -> None:
+    glance = coverage_of(plan).by_outcome.set_index("outcome_code")
+    assert list(glance.index) == ["be_healthy", "stay_safe", "enjoy_achieve",
+                                  "economic_wellbeing"]  # fmt: skip
+    assert glance.loc["enjoy_achieve", ["covered", "uncovered", "off_track"]].tolist() == [2, 1, 1]
+    assert glance.loc["economic_wellbeing", ["covered", "uncovered", "off_track"]].tolist() == [
+        1, 0, 1
+    ]  # fmt: skip
+    assert glance.loc["be_healthy", "off_track_actions"] == 1
+    assert glance.loc["be_healthy", "actions"] == 2 and glance.loc["be_healthy", "spend"] == 70.0
+    assert glance.loc["enjoy_achieve", "outcome"] == "Enjoy and achieve"
+
+
+def test_without_a_plan_every_concern_gap_is_uncovered(plan) -> None:
+    empty = plan["actions"].iloc[0:0]
+    coverage = plan_coverage(
+        plan["gaps"], empty, plan["targets"].iloc[0:0], plan["spend"].iloc[0:0],
+        plan["partners"], PERIOD,
+    )  # fmt: skip
+    assert coverage.covered.empty and coverage.off_track.empty and coverage.no_target.empty
+    assert len(coverage.uncovered) == 4
+    assert len(coverage.partners_without_actions) == 6
+
+
+def test_coverage_is_json_ready(plan) -> None:
+    result = coverage_of(plan).as_dict()
+    assert {"covered", "uncovered", "off_track", "no_target", "spend_by_outcome_partner",
+            "partners_without_actions", "by_outcome", "period"} <= set(result)  # fmt: skip
+    again = json.loads(json.dumps(result))
+    assert again["covered"][0]["action_ids"] == [2]
+    assert again["off_track"][0]["on_trajectory"] is True
+
+
+def test_a_gap_widening_in_the_focus_groups_favour_is_no_evidence_against() -> None:
+    gaps = pd.DataFrame(
+        gap_series("ni_73", "boys", [("2008/09", -2, -4, 0), ("2009/10", -6, -8, -4)], "widening")
+    )
+    targets = pd.DataFrame([target(1, "ni_73", "boys", 2, 0)])
+    actions = pd.DataFrame([action(1, "enjoy_achieve", "Schools")])
+    empty_spend = pd.DataFrame(columns=["action_id", "partner", "financial_year", "amount"])
+    coverage = plan_coverage(
+        gaps, actions, targets, empty_spend, pd.DataFrame({"name": []}), PERIOD
+    )
+    assert coverage.evidence["worsening"].tolist() == [False]
+    assert coverage.off_track.empty
+    # Still listed as a widening gap, and covered.
+    assert pairs(coverage.covered) == {("ni_73", "boys")}
+
+
+# --- trajectory and forecast by hand -----------------------------------------------------
+
+
+def test_required_path_and_period_labels() -> None:
+    goal = Target("ni_73", "disadvantaged", "gap", "2007/08", 30.0, "2010/11", 21.0)
+    assert required_value(goal, 2007) == 30.0
+    assert required_value(goal, 2008) == pytest.approx(27.0)
+    assert required_value(goal, 2012) == 21.0  # held at the target afterwards
+    assert required_value(goal, 2005) == 30.0
+    assert [period_label(2009, s) for s in ("2008/09", "2008-09", "2009")] == [
+        "2009/10", "2009-10", "2010"
+    ]  # fmt: skip
+
+
+def test_targets_that_cannot_be_measured() -> None:
+    row = target(1, "ni_73", "disadvantaged", 30, 21)
+    assert measurable_target(row) == Target(
+        "ni_73", "disadvantaged", "gap", "2007/08", 30.0, "2010/11", 21.0
+    )
+    assert measurable_target({**row, "target_gap": float("nan")}) is None
+    assert measurable_target({**row, "target_period": "2006/07"}) is None
+    assert measurable_target({**row, "baseline_period": None}) is None
+    # A value target needs value figures, not gap figures.
+    assert measurable_target({**row, "group_code": "all"}) is None
+
+
+def test_ahead_of_the_path_and_not_assessable() -> None:
+    goal = Target("ni_56", "all", "value", "2007/08", 20.0, "2010/11", 18.0)
+    ahead = pd.DataFrame(
+        [("2009/10", 15.0, 14.0, 16.0)], columns=["period", "value", "lower", "upper"]
+    )
+    verdict = assess_trajectory(ahead, goal, lower_better=True)
+    assert verdict.on_trajectory is True and verdict.verdict.startswith("significantly ahead")
+    untested = ahead.assign(lower=float("nan"), upper=float("nan"))
+    assert assess_trajectory(untested, goal, True).on_trajectory is None
+    before = ahead.assign(period="2007/08")
+    found = assess_trajectory(before, goal, True)
+    assert found.on_trajectory is None and found.verdict == "no figure since the baseline (2007/08)"
+    # Higher is better: behind when the upper limit falls short of the path.
+    rising = Target("ni_53", "all", "value", "2007/08", 40.0, "2010/11", 46.0)
+    low = pd.DataFrame([("2009/10", 38.0, 36.0, 40.0)], columns=ahead.columns)
+    assert assess_trajectory(low, rising, lower_better=False).on_trajectory is False
+
+
+def series(values: list[float], se: float, first_year: int = 2005) -> pd.DataFrame:
+    """A yearly series with symmetric 95% intervals of standard error ``se``."""
+    return pd.DataFrame(
+        {
+            "period": [period_label(first_year + i, "2000/01") for i in range(len(values))],
+            "value": values,
+            "lower": [v - Z * se for v in values],
+            "upper": [v + Z * se for v in values],
+        }
+    )
+
+
+def test_forecast_of_a_straight_line_by_hand() -> None:
+    # 10, 12, 14 in 2005-2007 with SE 1: slope 2, no scatter (dispersion 1), x-bar 2006,
+    # Sxx = 2. At 2010: 20, variance 1/3 + (2010 - 2006)^2 / 2 + 1 (a new year's own error).
+    forecast = forecast_if_nothing_changes(series([10, 12, 14], 1.0), 2010, style="2010/11")
+    assert forecast is not None
+    assert forecast.points == 3 and forecast.slope == pytest.approx(2.0)
+    assert forecast.dispersion == 1.0
+    assert forecast.path["period"].tolist() == ["2007/08", "2008/09", "2009/10", "2010/11"]
+    assert forecast.path["value"].tolist() == pytest.approx([14, 16, 18, 20])
+    half = Z * math.sqrt(1 / 3 + 16 / 2 + 1)
+    assert forecast.at_end["lower"] == pytest.approx(20 - half)
+    assert forecast.at_end["upper"] == pytest.approx(20 + half)
+
+
+def test_forecast_allows_for_scatter_beyond_sampling_error() -> None:
+    # 10, 13, 14, 17 in 2005-2008 with SE 0.25 (weight 16): slope 11/5 = 2.2, fitted 10.2,
+    # 12.4, 14.6, 16.8, weighted residual sum 16 x 0.8 = 12.8 on 2 df: dispersion 6.4.
+    forecast = forecast_if_nothing_changes(series([10, 13, 14, 17], 0.25), 2010)
+    assert forecast.slope == pytest.approx(2.2)
+    assert forecast.dispersion == pytest.approx(6.4)
+    end = forecast.at_end
+    assert end["value"] == pytest.approx(13.5 + 2.2 * 3.5)
+    variance = 6.4 * (1 / 64 + 3.5**2 / 80 + 0.25**2)
+    assert end["upper"] - end["value"] == pytest.approx(Z * math.sqrt(variance))
+
+
+def test_forecast_uses_only_the_last_five_years_and_needs_three() -> None:
+    # An old outlier six years back is left out: the line is the last five points' (slope 1).
+    history = series([90, 1, 2, 3, 4, 5], 1.0, first_year=2003)
+    assert forecast_if_nothing_changes(history, 2010).slope == pytest.approx(1.0)
+    assert forecast_if_nothing_changes(series([1, 2], 1.0), 2010) is None
+    # A missing year leaves a gap on the time axis: 2005 and 2006 at 10 and 12, 2008 at 16.
+    gappy = series([10, 12, 14, 16], 1.0).drop(index=2)
+    assert forecast_if_nothing_changes(gappy, 2010).slope == pytest.approx(2.0)
+
+
+def test_turn_the_curve_of_a_gap_by_hand() -> None:
+    history = series([10, 12, 14], 1.0).rename(columns={"value": "gap"}).assign(trend="widening")
+    goal = target(1, "ni_73", "disadvantaged", 12, 9)  # from 12 in 2007/08 to 9 by 2010/11
+    actions = pd.DataFrame(
+        [{"action_id": 1, "title": "Every Child a Reader", "status": "on_track",
+          "lead_partner": "LA children's services", "spend": 500.0}]
+    )  # fmt: skip
+    picture = turn_the_curve(history, goal, actions)
+    assert picture.measure == "gap" and picture.trend == "widening"
+    assert picture.baseline == {"period": "2007/08", "value": 12.0}
+    assert picture.target == {"period": "2010/11", "value": 9.0}
+    assert picture.required["value"].tolist() == pytest.approx([12, 11, 10, 9])
+    assert picture.required["period"].tolist() == ["2007/08", "2008/09", "2009/10", "2010/11"]
+    assert picture.forecast.at_end["value"] == pytest.approx(20.0)
+    assert picture.forecast.at_end["period"] == "2010/11"
+    # The latest figure is the baseline year's: nothing to test against the path yet.
+    assert picture.on_trajectory is None
+    # 20 +/- 5.99 at 2010/11, all above the target of 9.
+    assert picture.outlook == "likely missed"
+    assert picture.actions["spend"].tolist() == [500.0]
+
+
+def test_turn_the_curve_without_a_target_runs_two_years_on() -> None:
+    picture = turn_the_curve(
+        series([10, 12, 14], 1.0), {"indicator_code": "ni_56", "group_code": "all"}, pd.DataFrame()
+    )
+    assert picture.target is None and picture.required.empty and picture.trajectory is None
+    assert picture.forecast.at_end["period"] == "2009/10"
+    assert picture.outlook == "not assessed"
+
+
+# --- properties ----------------------------------------------------------------------------
+
+gap_records = st.lists(
+    st.fixed_dictionaries(
+        {
+            "indicator_code": st.sampled_from(["ni_73", "ni_75", "ni_79"]),
+            "focus_group": st.sampled_from(["disadvantaged", "sen", "boys"]),
+            "period": st.sampled_from(["2008/09", "2009/10", "2009-10", "2010"]),
+            "gap": st.one_of(st.none(), st.floats(-30, 30)),
+            "half": st.floats(0.1, 20),
+            "trend": st.sampled_from(["widening", "narrowing", "no significant change"]),
+        }
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    records=gap_records,
+    targeted=st.sets(
+        st.tuples(st.sampled_from(["ni_73", "ni_75"]), st.sampled_from(["disadvantaged", "sen"]))
+    ),
+)
+def test_every_concern_gap_is_either_covered_or_uncovered(records, targeted) -> None:
+    gaps = pd.DataFrame(records, columns=["indicator_code", "focus_group", "period", "gap",
+                                          "half", "trend"]).astype({"gap": float})  # fmt: skip
+    gaps = gaps.assign(
+        comparator_group="x", lower=gaps["gap"] - gaps["half"], upper=gaps["gap"] + gaps["half"]
+    )
+    gaps["significant"] = (gaps["lower"] > 0) | (gaps["upper"] < 0)
+    targets = pd.DataFrame(
+        [target(k, i, g, 5, 1) for k, (i, g) in enumerate(sorted(targeted))],
+        columns=list(target(0, "ni_73", "sen", 5, 1)),
+    )
+    actions = pd.DataFrame([action(k, "enjoy_achieve", "Schools") for k in range(len(targets))],
+                           columns=list(action(0, "x", "y")))  # fmt: skip
+    spend = pd.DataFrame(columns=["action_id", "partner", "financial_year", "amount"])
+    coverage = plan_coverage(gaps, actions, targets, spend, pd.DataFrame({"name": []}), PERIOD)
+    concern = concern_gaps(gaps, PERIOD)
+    # Same year in every style, never withheld, worse off and significant or widening.
+    assert set(concern["period"]) <= {"2009/10", "2009-10", "2010"}
+    assert (
+        (concern["significant"] & (concern["gap"] > 0)) | (concern["trend"] == "widening")
+    ).all()
+    assert len(coverage.covered) + len(coverage.uncovered) == len(concern)
+    assert pairs(coverage.covered) <= targeted
+    assert not (pairs(coverage.uncovered) & targeted)
+    assert int(mark_covered(concern, targets).sum()) == len(coverage.covered)
+    assert coverage.by_outcome["covered"].sum() == len(coverage.covered)
+    assert coverage.by_outcome["uncovered"].sum() == len(coverage.uncovered)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 4), st.sampled_from(["Police", "Schools", "Connexions"]),
+                  st.sampled_from(["2008-09", "2009-10"]), st.integers(0, 10**6)),
+        max_size=20,
+        unique_by=lambda r: r[:3],
+    )
+)  # fmt: skip
+def test_the_spend_matrix_holds_every_pound_once(rows) -> None:
+    spend = pd.DataFrame(rows, columns=["action_id", "partner", "financial_year", "amount"])
+    spend["amount"] = spend["amount"].astype(float)
+    actions = pd.DataFrame(
+        {"action_id": [1, 2, 3, 4],
+         "outcome_code": ["be_healthy", "stay_safe", "be_healthy", "economic_wellbeing"]}
+    )  # fmt: skip
+    matrix = spend_matrix(actions, spend)
+    assert matrix["total"].sum() == pytest.approx(spend["amount"].sum())
+    partners = matrix.drop(columns=["outcome_code", "total"])
+    assert partners.sum(axis=1).tolist() == pytest.approx(matrix["total"].tolist())
+
+
+# --- the store and the command on the tiny demo ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def la(demo_engine) -> dict:
+    from ecm import queries
+
+    return queries.load_local_authorities(demo_engine).iloc[0].to_dict()
+
+
+def test_store_coverage_agrees_with_the_gap_league(demo_engine, la) -> None:
+    from ecm.overview import area_overview
+    from ecm.plan_queries import la_plan_coverage
+
+    overview = area_overview(demo_engine, la["code"])
+    coverage = la_plan_coverage(demo_engine, la["code"])
+    assert coverage.period == overview.profile["period"]
+    league = overview.league
+    listed = dict(zip(zip(league["indicator"], league["focus_group"], strict=True),
+                      league["covered"], strict=True))  # fmt: skip
+    assert pairs(coverage.covered) == {pair for pair, covered in listed.items() if covered}
+    assert pairs(coverage.uncovered) == {pair for pair, covered in listed.items() if not covered}
+    assert len(coverage.uncovered) > 0  # the demo leaves some gap-targeting actions out
+    # The LA's three-digit number gives the same answer.
+    again = la_plan_coverage(demo_engine, la["old_code"])
+    assert pairs(again.covered) == pairs(coverage.covered)
+
+
+def test_store_loaders_read_the_latest_plan(demo_engine, la) -> None:
+    from ecm.plan_queries import (
+        ACTION_COLUMNS,
+        load_action_schools,
+        load_actions,
+        load_partners,
+        load_plan,
+        load_spend,
+        load_targets,
+    )
+
+    plan = load_plan(demo_engine, la["old_code"])
+    assert plan["la_code"] == la["code"] and plan["period_label"] == "2008-2011"
+    assert [p["outcome_code"] for p in plan["priorities"]] == [
+        "be_healthy", "stay_safe", "enjoy_achieve", "positive_contribution", "economic_wellbeing"
+    ]  # fmt: skip
+    actions = load_actions(demo_engine, la["code"])
+    assert list(actions.columns) == ACTION_COLUMNS
+    assert 15 <= len(actions) <= 30 and (actions["plan_id"] == plan["id"]).all()
+    assert actions["priority"].notna().all()
+    targets = load_targets(demo_engine, la["code"])
+    assert set(targets["action_id"]) <= set(actions["action_id"])
+    spend = load_spend(demo_engine, la["code"])
+    assert spend["amount"].dtype == float and (spend["amount"] > 0).all()
+    schools = load_action_schools(demo_engine, la["code"])
+    assert schools["name"].notna().all()
+    assert set(schools["action_id"]) <= set(actions.loc[actions["scope"] == "schools", "action_id"])
+    partners = load_partners()
+    assert "Connexions" in set(partners["name"]) and partners["relevant_partner"].dtype == bool
+
+
+def test_store_turn_the_curve_of_a_targeted_gap(demo_engine, la) -> None:
+    from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage, load_targets
+    from ecm.profile import place_gaps
+
+    coverage = la_plan_coverage(demo_engine, la["code"])
+    gap = coverage.covered.iloc[0]
+    picture = gap_turn_the_curve(demo_engine, la["code"], gap["indicator_code"], gap["focus_group"])
+    targets = load_targets(demo_engine, la["code"])
+    mine = targets[(targets["indicator_code"] == gap["indicator_code"])
+                   & (targets["group_code"] == gap["focus_group"])].iloc[0]  # fmt: skip
+    assert picture.baseline == {"period": mine["baseline_period"], "value": mine["baseline_gap"]}
+    assert picture.required["value"].iloc[0] == pytest.approx(mine["baseline_gap"])
+    assert picture.required["value"].iloc[-1] == pytest.approx(mine["target_gap"])
+    history = place_gaps(demo_engine, "la", la["code"])
+    history = history[(history["indicator_code"] == gap["indicator_code"])
+                      & (history["focus_group"] == gap["focus_group"])]  # fmt: skip
+    assert picture.history["value"].tolist() == pytest.approx(history["gap"].tolist(), nan_ok=True)
+    assert set(picture.actions["action_id"]) == set(gap["action_ids"])
+    assert picture.forecast is not None and picture.forecast.path["period"].iloc[-1] == "2010/11"
+
+
+def test_the_coverage_command_prints_json_with_its_keys(use_demo_database, la, capsys) -> None:
+    from ecm.cli import main
+
+    assert main(["plan", "coverage", "--la", la["old_code"], "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"covered", "uncovered", "off_track", "no_target", "spend_by_outcome_partner"} <= set(
+        result
+    )
+    assert result["la"]["code"] == la["code"]
+    assert all(row["off_track"] for row in result["off_track"])
+    assert main(["plan", "coverage", "--la", la["code"]]) == 0
+    table = capsys.readouterr().out
+    assert "Significant or widening gaps with no action" in table
+    assert main(["plan", "coverage", "--la", "999"]) == 2
+    assert main(["plan", "coverage", "--la", la["code"], "--period", "2009"]) == 2
