@@ -27,6 +27,7 @@ pages = [
     st.Page(
         "app_pages/gaps.py", title="Gap explorer", icon=":material/compare_arrows:", url_path="gaps"
     ),
+    st.Page("app_pages/plan.py", title="Plan", icon=":material/checklist:", url_path="plan"),
     st.Page(
         "app_pages/profile.py", title="Profile", icon=":material/insights:", url_path="profile"
     ),

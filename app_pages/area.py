@@ -57,12 +57,15 @@ def draw_glance() -> None:
 
 
 def draw_league() -> None:
-    table = league_table(overview.league)
+    table = league_table(overview.league, code)
     if table.empty:
         st.write("No significant or widening gaps.")
         return
     st.markdown(league_summary(overview.league))
-    ui.table_with_download(table, "league", f"{code}-{period.replace('/', '-')}-gaps.csv")
+    ui.table_with_download(
+        table, "league", f"{code}-{period.replace('/', '-')}-gaps.csv", ("Turn the curve",)
+    )
+    ui.page_link("plan", "Open the plan: coverage, actions off track, spend", la=code)
 
 
 def draw_funnel() -> None:

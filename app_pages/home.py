@@ -89,6 +89,7 @@ elif la:
             c.metric("Special schools", phases.get("special", 0))
             d.metric("Plan actions", authority["actions"])
             ui.page_link("area", "Open the area overview: gaps and the plan", la=la)
+            ui.page_link("plan", "Open the plan: gaps with no action, actions off track", la=la)
             ui.profile_link("All its figures in one table", la=la)
 elif region:
     summary = queries.region_summary(eng, region)

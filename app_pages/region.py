@@ -163,6 +163,7 @@ def draw_briefs() -> None:
     with st.container(border=True):
         st.markdown(brief_markdown(overview.briefs[la], period))
     ui.page_link("area", f"Open {names[la]}'s area overview", la=la)
+    ui.page_link("plan", f"Open {names[la]}'s plan", la=la)
 
 
 ui.panels(

@@ -37,7 +37,15 @@ periods = profile["available_periods"] or [profile["period"]]
 period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
 if period != profile["period"]:
     st.rerun()
-st.markdown(headline_markdown(headline_gap(profile)))
+headline = headline_gap(profile)
+st.markdown(headline_markdown(headline))
+if la and headline:
+    ui.page_link(
+        "plan",
+        f"What {la['name']}'s plan does about this gap",
+        la=la["code"],
+        gap=f"{headline['indicator']}:{headline['focus_group']}",
+    )
 if la:
     ui.page_link("area", f"{la['name']}: area overview and plan coverage", la=la["code"])
 
@@ -106,7 +114,9 @@ def draw_actions() -> None:
     if actions.empty:
         st.write("No action in the area's plan targets this school or its gaps.")
     else:
-        ui.table_with_download(actions, "school_actions", f"{urn}-plan-actions.csv")
+        ui.table_with_download(
+            actions, "school_actions", f"{urn}-plan-actions.csv", ("Action page",)
+        )
 
 
 ui.panels(

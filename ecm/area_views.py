@@ -25,9 +25,10 @@ def tile_lines(tiles: pd.DataFrame) -> list[str]:
     return lines
 
 
-def league_table(league: pd.DataFrame) -> pd.DataFrame:
+def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
     """The gap league with words: indicator, gap between groups, size, interval, significant,
-    trend, whether the plan acts on it and its actions."""
+    trend, whether the plan acts on it, its actions and a link to its turn-the-curve picture
+    on the Plan page."""
     if league.empty:
         return pd.DataFrame()
     return pd.DataFrame(
@@ -48,6 +49,10 @@ def league_table(league: pd.DataFrame) -> pd.DataFrame:
             "Actions": [
                 "; ".join(f"{a['title']} ({a['status'].replace('_', ' ')})" for a in actions)
                 for actions in league["actions"]
+            ],
+            "Turn the curve": [
+                f"/plan?la={la_code}&gap={i}:{g}"
+                for i, g in zip(league["indicator"], league["focus_group"], strict=True)
             ],
         }
     )

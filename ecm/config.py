@@ -22,3 +22,16 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{DEFAULT_DATABASE_PATH}"
+
+
+def plan_editing_allowed() -> bool:
+    """Whether the app may change plans: ``ECM_PLAN_EDITING`` (``1`` yes, ``0`` no).
+
+    By default editing is on for a SQLite file (one analyst's own copy) and off for a shared
+    server database, where anyone who can open the page could otherwise change the plan: until
+    people sign in, a shared deployment must opt in knowingly.
+    """
+    setting = os.environ.get("ECM_PLAN_EDITING", "").strip()
+    if setting in ("0", "1"):
+        return setting == "1"
+    return database_url().startswith("sqlite")

@@ -97,8 +97,10 @@ def trend_series(profile: dict, indicator: str) -> pd.DataFrame:
 
 
 def plan_actions(profile: dict) -> pd.DataFrame:
-    """The plan's actions that reach this school and target one of its gaps."""
+    """The plan's actions that reach this school and target one of its gaps, each with a link
+    to the action on the LA's Plan page."""
     titles, _ = _titles(profile)
+    la_code = (profile["geography"].get("la") or {}).get("code", "")
     seen: dict[int, dict] = {}
     for g in profile["gaps"]:
         for a in g["actions"]:
@@ -109,6 +111,7 @@ def plan_actions(profile: dict) -> pd.DataFrame:
                     "Status": a["status"].replace("_", " "),
                     "Lead": a["lead"],
                     "Targets": set(),
+                    "Action page": f"/plan?la={la_code}&action={a['id']}",
                 },
             )
             entry["Targets"].add(
@@ -116,4 +119,4 @@ def plan_actions(profile: dict) -> pd.DataFrame:
                 f"({GROUP_TITLES.get(g['focus_group'], g['focus_group']).lower()})"
             )
     rows = [{**e, "Targets": "; ".join(sorted(e["Targets"]))} for e in seen.values()]
-    return pd.DataFrame(rows, columns=["Action", "Status", "Lead", "Targets"])
+    return pd.DataFrame(rows, columns=["Action", "Status", "Lead", "Targets", "Action page"])

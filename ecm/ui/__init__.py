@@ -65,6 +65,11 @@ def _prepare_store() -> None:
 
         upgrade_schema(eng)
         ensure_school_benchmarks(eng)
+    from ecm.withholding import decisions_current, ensure_withholding
+
+    if not decisions_current(eng):  # a store from before they were stored, or a new threshold
+        with st.spinner("Deciding disclosure control over every figure…"):
+            ensure_withholding(eng)
     if os.environ.get("ECM_AUTO_DEMO", "1") == "0" or not queries.store_is_empty(eng):
         return
     from ecm.demo.build import build_demo
@@ -277,14 +282,23 @@ def selected_place() -> tuple[str, str] | None:
 PRESENTED_ROWS = 40
 
 
-def table_with_download(frame: pd.DataFrame, key: str, file_name: str) -> None:
-    """A table with a CSV download of exactly what it shows. When presenting, short tables are
-    written as page text, so they take the projector's large type (the interactive grid draws
-    on a canvas at a fixed size)."""
+def table_with_download(
+    frame: pd.DataFrame, key: str, file_name: str, links: tuple[str, ...] = ()
+) -> None:
+    """A table with a CSV download of exactly what it shows; ``links`` names its columns of
+    URLs, shown as "Open" links. When presenting, short tables are written as page text, so they
+    take the projector's large type (the interactive grid draws on a canvas at a fixed size),
+    without their link columns."""
     if query_param("present") == "1" and len(frame) <= PRESENTED_ROWS:
-        st.table(frame, hide_index=True)
+        st.table(frame.drop(columns=list(links)), hide_index=True)
     else:
-        st.dataframe(frame, hide_index=True, width="stretch", key=f"table_{key}")
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            key=f"table_{key}",
+            column_config={column: link_column(column) for column in links},
+        )
     st.download_button(
         "Download as CSV",
         frame.to_csv(index=False).encode("utf-8"),
@@ -380,6 +394,52 @@ def _region_gaps(url: str, code: str, indicator: str, group: str, period: str | 
 def load_region_gap_trends(code: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
     """The cached gap trends of a region's authorities for one indicator and focus group."""
     return _region_gaps(database_url(), code, indicator, group, period)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
+def _plan(url: str, la: str, period: str | None) -> dict | None:
+    from ecm import plan_queries
+    from ecm.queries import UnknownArea, resolve_area
+
+    engine = _engine_for(url)
+    try:
+        area = resolve_area(engine, "la", la)
+    except UnknownArea:
+        return None
+    code = area["code"]
+    return {
+        "area": area,
+        "plan": plan_queries.load_plan(engine, code),
+        "actions": plan_queries.load_actions(engine, code),
+        "targets": plan_queries.load_targets(engine, code),
+        "spend": plan_queries.load_spend(engine, code),
+        "schools": plan_queries.load_action_schools(engine, code),
+        "partners": plan_queries.load_partners(),
+        "coverage": plan_queries.la_plan_coverage(engine, code, period),
+    }
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Drawing the curve…")
+def _curve(url: str, la: str, indicator: str, group: str):  # noqa: ANN202
+    from ecm.plan_queries import gap_turn_the_curve
+
+    return gap_turn_the_curve(_engine_for(url), la, indicator, group)
+
+
+def load_plan_page(la: str, period: str | None) -> dict | None:
+    """The cached plan of an LA with its coverage (None for an unknown LA code)."""
+    return _plan(database_url(), la, period)
+
+
+def load_turn_the_curve(la: str, indicator: str, group: str):  # noqa: ANN201
+    """The cached turn-the-curve picture of one of an LA's gaps (or values)."""
+    return _curve(database_url(), la, indicator, group)
+
+
+def plan_changed() -> None:
+    """Forget every cached result that shows the plan, after an edit or an import."""
+    for cached in (_plan, _curve, _area, _region, _profile):
+        cached.clear()
 
 
 def load_area_overview(la: str, period: str | None):  # noqa: ANN201

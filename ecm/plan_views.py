@@ -1,0 +1,367 @@
+"""The Plan page's results as people read them: coverage in words, tables with plain column
+names and links, the turn-the-curve frames and an action's history. Pure functions on the
+results of ``ecm.plans`` and ``ecm.plan_queries``; the page only lays them out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm.plan_spend import spend_cells
+from ecm.plans import PlanCoverage, TurnTheCurve
+from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES
+
+STATUS_WORDS = {
+    "not_started": "not started",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "complete": "complete",
+}
+SCOPE_WORDS = {"whole_area": "whole area", "locality": "a locality", "schools": "listed schools"}
+
+
+def gap_key(indicator: str, group: str) -> str:
+    """The URL form of a gap (or, for group ``all``, a value): ``ni_73:disadvantaged``."""
+    return f"{indicator}:{group}"
+
+
+def plan_link(la_code: str, **params: str | int) -> str:
+    """The URL of the Plan page for an LA, with an action or gap chosen."""
+    extra = "".join(f"&{name}={value}" for name, value in params.items())
+    return f"/plan?la={la_code}{extra}"
+
+
+def _gap_words(focus: str, comparator: str) -> str:
+    return f"{GROUP_TITLES.get(focus, focus)} vs {COMPARATOR_PHRASES.get(comparator, comparator)}"
+
+
+def _interval(lower: object, upper: object) -> str:
+    return f"{lower:.1f} to {upper:.1f}" if pd.notna(lower) and pd.notna(upper) else "–"
+
+
+def glance_summary(coverage: PlanCoverage) -> str:
+    """The three numbers a Board asks first, in words."""
+    concern = len(coverage.covered) + len(coverage.uncovered)
+    actions_off = coverage.off_track["action_id"].nunique() if not coverage.off_track.empty else 0
+    return (
+        f"**{concern}** gaps are significant or widening in {coverage.period}: "
+        f"**{len(coverage.covered)}** have an action, **{len(coverage.uncovered)} have none**. "
+        f"**{actions_off}** actions are off track by the figures, whatever their reported "
+        f"status; **{len(coverage.no_target)}** have no measurable target."
+    )
+
+
+def coverage_rows(coverage: PlanCoverage) -> pd.DataFrame:
+    """Per outcome, the gaps covered, uncovered and covered by an off-track action: the
+    coverage chart's rows (``outcome`` is the outcome's title)."""
+    glance = coverage.by_outcome
+    if glance.empty:
+        return pd.DataFrame(columns=["outcome", "covered", "uncovered", "off_track"])
+    return glance[["outcome", "covered", "uncovered", "off_track"]].reset_index(drop=True)
+
+
+def uncovered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
+    """Significant or widening gaps with no action, widest first, each with a link to its
+    turn-the-curve picture."""
+    gaps = coverage.uncovered
+    if gaps.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Indicator": gaps["title"],
+            "Gap": [
+                _gap_words(f, c)
+                for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
+            ],
+            "Size": gaps["gap"].round(1),
+            "95% interval": [
+                _interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
+            ],
+            "Significant": gaps["significant"].map({True: "yes", False: "no"}),
+            "Trend": gaps["trend"],
+            "Turn the curve": [
+                plan_link(la_code, gap=gap_key(i, g))
+                for i, g in zip(gaps["indicator_code"], gaps["focus_group"], strict=True)
+            ],
+        }
+    )
+
+
+def covered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
+    """Significant or widening gaps with their actions, statuses, leads and spend."""
+    gaps = coverage.covered
+    if gaps.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Indicator": gaps["title"],
+            "Gap": [
+                _gap_words(f, c)
+                for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
+            ],
+            "Size": gaps["gap"].round(1),
+            "95% interval": [
+                _interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
+            ],
+            "Trend": gaps["trend"],
+            "Actions": ["; ".join(a) for a in gaps["actions"]],
+            "Reported status": [
+                "; ".join(STATUS_WORDS.get(s, s) for s in statuses) for statuses in gaps["statuses"]
+            ],
+            "Lead": ["; ".join(dict.fromkeys(leads)) for leads in gaps["leads"]],
+            "Spend (£)": gaps["spend"].round(0),
+            "Off track by the figures": gaps["off_track"].map({True: "yes", False: "no"}),
+            "Turn the curve": [
+                plan_link(la_code, gap=gap_key(i, g))
+                for i, g in zip(gaps["indicator_code"], gaps["focus_group"], strict=True)
+            ],
+        }
+    )
+
+
+def off_track_table(coverage: PlanCoverage, la_code: str, titles: dict[str, str]) -> pd.DataFrame:
+    """Actions the figures say are off track, whatever their reported status, with the
+    evidence in words and links to the action and its curve."""
+    rows = coverage.off_track
+    if rows.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "Action": rows["title"],
+            "Reported status": rows["status"].map(lambda s: STATUS_WORDS.get(s, s)),
+            "Lead": rows["lead_partner"],
+            "Target": [
+                f"{titles.get(i, i)} ({GROUP_TITLES.get(g, g).lower()})"
+                for i, g in zip(rows["indicator_code"], rows["group_code"], strict=True)
+            ],
+            "Evidence": rows["reason"],
+            "Action page": [plan_link(la_code, action=int(a)) for a in rows["action_id"]],
+            "Turn the curve": [
+                plan_link(la_code, gap=gap_key(i, g))
+                for i, g in zip(rows["indicator_code"], rows["group_code"], strict=True)
+            ],
+        }
+    )
+
+
+def evidence_words(action_id: int, coverage: PlanCoverage) -> str:
+    """What the figures say of one action: off track, on its path, not assessed, no target."""
+    if not coverage.no_target.empty and action_id in set(coverage.no_target["action_id"]):
+        return "no measurable target"
+    mine = coverage.evidence[coverage.evidence["action_id"] == action_id]
+    if mine.empty:
+        return "no measurable target"
+    if mine["off_track"].astype(bool).any():
+        return "off track"
+    if (mine["on_trajectory"] == True).any():  # noqa: E712 (None means not assessed)
+        return "on its path"
+    return "not assessed yet"
+
+
+def action_table(
+    actions: pd.DataFrame,
+    spend: pd.DataFrame,
+    coverage: PlanCoverage,
+    outcomes: dict[str, str],
+    la_code: str,
+) -> pd.DataFrame:
+    """Every action with its outcome, lead, reported status, what the figures say, spend and
+    due date, and a link to the action."""
+    if actions.empty:
+        return pd.DataFrame()
+    totals = spend.groupby("action_id")["amount"].sum() if not spend.empty else pd.Series()
+    return pd.DataFrame(
+        {
+            "Action": actions["title"],
+            "Outcome": actions["outcome_code"].map(lambda o: outcomes.get(o, o)),
+            "Lead": actions["lead_partner"],
+            "Reported status": actions["status"].map(lambda s: STATUS_WORDS.get(s, s)),
+            "The figures say": [evidence_words(int(a), coverage) for a in actions["action_id"]],
+            "Spend (£)": actions["action_id"].map(totals).fillna(0).round(0),
+            "Due": actions["due_date"].astype(str).replace({"None": "", "NaT": ""}),
+            "Scope": actions["scope"].map(lambda s: SCOPE_WORDS.get(s, s)),
+            "Action page": [plan_link(la_code, action=int(a)) for a in actions["action_id"]],
+        }
+    )
+
+
+def spend_frame(
+    actions: pd.DataFrame, spend: pd.DataFrame, outcomes: dict[str, str]
+) -> pd.DataFrame:
+    """Spend by partner and outcome (titles), the shape the spend chart takes."""
+    cells = spend_cells(actions, spend)
+    return pd.DataFrame(
+        {
+            "partner": cells["partner"],
+            "outcome": cells["outcome_code"].map(lambda o: outcomes.get(o, o)),
+            "amount": cells["amount"].astype(float),
+        }
+    )
+
+
+def curve_choices(
+    coverage: PlanCoverage, targets: pd.DataFrame, titles: dict[str, str]
+) -> dict[str, str]:
+    """The gaps and values a turn-the-curve picture can be drawn for: the gaps of concern
+    (uncovered first), then every other target of the plan; key -> words."""
+    choices: dict[str, str] = {}
+    for frame in (coverage.uncovered, coverage.covered):
+        for row in frame.to_dict("records"):
+            words = _gap_words(row["focus_group"], row["comparator_group"])
+            choices[gap_key(row["indicator_code"], row["focus_group"])] = (
+                f"{titles.get(row['indicator_code'], row['title'])}: {words}"
+            )
+    for row in targets.to_dict("records") if not targets.empty else []:
+        key = gap_key(row["indicator_code"], row["group_code"])
+        if key not in choices:
+            group = row["group_code"]
+            what = "all pupils" if group == "all" else GROUP_TITLES.get(group, group).lower()
+            choices[key] = f"{titles.get(row['indicator_code'], row['indicator_code'])}: {what}"
+    return choices
+
+
+def curve_frames(curve: TurnTheCurve) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """History, forecast and required path as the turn-the-curve chart takes them."""
+    history = curve.history[["period", "value", "lower", "upper"]].reset_index(drop=True)
+    forecast = (
+        curve.forecast.path[["period", "value", "lower", "upper"]]
+        if curve.forecast is not None
+        else pd.DataFrame(columns=["period", "value", "lower", "upper"])
+    )
+    path = (
+        curve.required[["period", "value"]]
+        if not curve.required.empty
+        else pd.DataFrame(columns=["period", "value"])
+    )
+    return history, forecast, path
+
+
+def curve_table(curve: TurnTheCurve) -> pd.DataFrame:
+    """Everything the turn-the-curve chart shows, one row per period and line."""
+    history, forecast, path = curve_frames(curve)
+    parts = [history.assign(line="actual"), forecast.assign(line="if nothing changes")]
+    parts.append(path.assign(line="path to target", lower=None, upper=None))
+    if curve.target:
+        parts.append(
+            pd.DataFrame([{**curve.target, "line": "target", "lower": None, "upper": None}])
+        )
+    parts = [p for p in parts if not p.empty]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return table[["line", "period", "value", "lower", "upper"]] if not table.empty else table
+
+
+def curve_summary(curve: TurnTheCurve, measure_words: str) -> str:
+    """The turn-the-curve picture in words: where it is, the trend, the path and the outlook."""
+    parts = []
+    if curve.trajectory is not None and curve.trajectory.latest is not None:
+        t = curve.trajectory
+        parts.append(
+            f"The {measure_words} was **{t.latest:.1f}** in {t.latest_period} (95% interval "
+            f"{_interval(t.lower, t.upper)})."
+        )
+    elif not curve.history.empty:
+        last = curve.history.iloc[-1]
+        parts.append(
+            f"The {measure_words} was **{last['value']:.1f}** in {last['period']} (95% interval "
+            f"{_interval(last['lower'], last['upper'])})."
+        )
+    parts.append(f"Recent trend: **{curve.trend}**.")
+    if curve.target:
+        parts.append(
+            f"Target: **{curve.target['value']:.1f}** by {curve.target['period']}"
+            + (f" from {curve.baseline['value']:.1f} in {curve.baseline['period']}." if
+               curve.baseline else ".")
+        )  # fmt: skip
+        if curve.trajectory is not None:
+            parts.append(f"Against the path: {curve.trajectory.verdict}.")
+        parts.append(f"If nothing changes: target **{curve.outlook}**.")
+    else:
+        parts.append("No action sets a measurable target on it.")
+    return " ".join(parts)
+
+
+def detail_lines(action: dict, schools: pd.DataFrame, spend: pd.DataFrame) -> str:
+    """An action's particulars in words: lead, partners, status, dates, scope, spend."""
+    partners = (action.get("contributing_partners") or "").replace(";", ", ") or "none"
+    scope = SCOPE_WORDS.get(action["scope"], action["scope"])
+    if action.get("scope_detail"):
+        scope += f" ({action['scope_detail']})"
+    if action["scope"] == "schools":
+        scope += f", {len(schools)} schools"
+    total = float(spend["amount"].sum()) if not spend.empty else 0.0
+    by_year = (
+        ", ".join(
+            f"{year} £{amount:,.0f}"
+            for year, amount in spend.groupby("financial_year")["amount"].sum().items()
+        )
+        if not spend.empty
+        else "none recorded"
+    )
+    return (
+        f"**Lead:** {action['lead_partner']}  \n"
+        f"**Contributing:** {partners}  \n"
+        f"**Reported status:** {STATUS_WORDS.get(action['status'], action['status'])}  \n"
+        f"**Dates:** {action.get('start_date') or '–'} to {action.get('due_date') or '–'}  \n"
+        f"**Scope:** {scope}  \n"
+        f"**Spend:** £{total:,.0f} ({by_year})"
+    )
+
+
+def target_table(targets: pd.DataFrame, titles: dict[str, str], la_code: str) -> pd.DataFrame:
+    """An action's targets: indicator, group, baseline, target, and a link to the curve."""
+    if targets.empty:
+        return pd.DataFrame()
+    rows = []
+    for t in targets.to_dict("records"):
+        gap = t["group_code"] != "all"
+        baseline = t["baseline_gap"] if gap else t["baseline_value"]
+        target = t["target_gap"] if gap else t["target_value"]
+        rows.append(
+            {
+                "Indicator": titles.get(t["indicator_code"], t["indicator_code"]),
+                "Group": GROUP_TITLES.get(t["group_code"], t["group_code"]),
+                "Measure": "gap" if gap else "value",
+                "Baseline": f"{baseline:.1f} ({t['baseline_period']})"
+                if pd.notna(baseline)
+                else "–",
+                "Target": f"{target:.1f} ({t['target_period']})" if pd.notna(target) else "–",
+                "Turn the curve": plan_link(
+                    la_code, gap=gap_key(t["indicator_code"], t["group_code"])
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """An action's audited changes in words, newest first: when, who, what, before, after."""
+    if history.empty:
+        return pd.DataFrame(columns=["When", "Who", "What", "Before", "After"])
+    what = {
+        ("action", "insert"): "added the action",
+        ("action", "update"): "edited the action",
+        ("action_target", "insert"): "linked a target",
+        ("action_target", "delete"): "removed a target",
+        ("action_note", "insert"): "wrote a progress note",
+    }
+    return pd.DataFrame(
+        {
+            "When": pd.to_datetime(history["changed_at"]).dt.strftime("%d %b %Y %H:%M"),
+            "Who": history["user_name"],
+            "What": [
+                what.get((t, c), f"{c} {t}")
+                for t, c in zip(history["table_name"], history["change"], strict=True)
+            ],
+            "Before": history["before"].map(_fields_words),
+            "After": history["after"].map(_fields_words),
+        }
+    )
+
+
+def _fields_words(fields: dict | None) -> str:
+    if not fields:
+        return ""
+    return "; ".join(
+        f"{name.replace('_', ' ')}: {STATUS_WORDS.get(value, value)}"
+        for name, value in fields.items()
+    )

@@ -1,0 +1,302 @@
+"""The Plan page's Streamlit parts that change the plan: an action's page with its edit form,
+progress notes, targets and history; a new action; the plan file in and out.
+
+Every save goes through ``ecm.plan_edits`` (a version check and the audit log) or
+``ecm.plan_io`` (all or nothing); caches that show the plan are cleared after each change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from ecm import plan_edits
+from ecm.plan_views import STATUS_WORDS, detail_lines, history_table, target_table
+from ecm.profile_tables import GROUP_TITLES
+from ecm.ui import engine, link_column, plan_changed, table_with_download
+
+SCOPE_CHOICES = {"whole_area": "Whole area", "locality": "A locality", "schools": "Listed schools"}
+
+
+def _editor_name() -> str | None:
+    """The name edits are recorded under, asked once per session."""
+    return (
+        st.text_input(
+            "Your name, for the plan's history",
+            key="editor_name",
+            help="Every change is recorded with this name, the time, and the record before "
+            "and after.",
+        ).strip()
+        or None
+    )
+
+
+def draw_action_panel(
+    la_code: str,
+    action_id: int,
+    data: dict,
+    titles: dict[str, str],
+    outcomes: dict[str, str],
+    editing: bool,
+) -> None:
+    """One action: particulars, the gaps it targets, the schools in scope, progress notes,
+    history, and (for those allowed) the edit, note and target forms."""
+    action = plan_edits.load_action(engine(), action_id)
+    if action is None:
+        st.error(f"There is no action {action_id}.")
+        return
+    spend = data["spend"][data["spend"]["action_id"] == action_id]
+    schools = data["schools"][data["schools"]["action_id"] == action_id]
+    targets = data["targets"][data["targets"]["action_id"] == action_id]
+    st.subheader(action["title"])
+    st.caption(outcomes.get(action["outcome_code"], action["outcome_code"]))
+    if action.get("description"):
+        st.write(action["description"])
+    st.markdown(detail_lines(action, schools, spend))
+    st.markdown("**Gaps and values it targets**")
+    table = target_table(targets, titles, la_code)
+    if table.empty:
+        st.write("No measurable target.")
+    else:
+        table_with_download(table, f"targets_{action_id}", f"action-{action_id}-targets.csv",
+                            ("Turn the curve",))  # fmt: skip
+    if not schools.empty:
+        st.markdown("**Schools in scope**")
+        shown = pd.DataFrame(
+            {
+                "School": schools["name"],
+                "Phase": schools["phase"],
+                "Link": [f"/school?urn={u}" for u in schools["urn"]],
+            }
+        )
+        st.dataframe(shown, hide_index=True, column_config={"Link": link_column()})
+    notes = plan_edits.load_notes(engine(), action_id)
+    st.markdown("**Progress notes**")
+    if notes.empty:
+        st.write("No progress notes yet.")
+    for note in notes.to_dict("records"):
+        st.markdown(
+            f"*{pd.Timestamp(note['written_at']):%d %b %Y}, {note['author']}:* {note['note']}"
+        )
+    if editing:
+        _edit_forms(action, titles, data["partners"])
+    with st.expander("History of this action", icon=":material/history:"):
+        history = history_table(plan_edits.action_history(engine(), action_id))
+        if history.empty:
+            st.write("No change has been made in the app since the plan was loaded.")
+        else:
+            st.dataframe(history, hide_index=True, width="stretch")
+        if action.get("updated_by"):
+            st.caption(f"Last saved by {action['updated_by']} (version {action['version']}).")
+
+
+def _edit_forms(action: dict, titles: dict[str, str], partners: pd.DataFrame) -> None:
+    """The forms that change an action, each saved with the editor's name."""
+    action_id = action["id"]
+    opened = f"opened_version_{action_id}"
+    # The version this person started from; a save from an older version is refused.
+    st.session_state.setdefault(opened, action["version"])
+    name = _editor_name()
+    with st.expander("Edit this action", icon=":material/edit:"):
+        _action_form(action, partners, name, opened)
+    with st.expander("Add a progress note", icon=":material/note_add:"):
+        with st.form(f"note_{action_id}", clear_on_submit=True):
+            text = st.text_area("Progress note", key=f"note_text_{action_id}")
+            if st.form_submit_button("Save the note") and _named(name):
+                _apply(lambda: plan_edits.add_note(engine(), action_id, text, name), "Note saved.")
+    with st.expander("Link a gap or value", icon=":material/link:"):
+        _target_form(action_id, titles, name)
+
+
+def _named(name: str | None) -> bool:
+    if not name:
+        st.error("Write your name above first: every change is recorded with it.")
+    return bool(name)
+
+
+def _apply(change, done: str) -> None:  # noqa: ANN001
+    """Run a change; on success clear the caches and say so, else show why nothing changed."""
+    try:
+        change()
+    except plan_edits.EditError as error:
+        st.error(str(error))
+        return
+    plan_changed()
+    st.session_state["plan_message"] = done
+    st.rerun()
+
+
+def _action_form(action: dict, partners: pd.DataFrame, name: str | None, opened: str) -> None:
+    """Edit the action's fields; a save names the version it was opened at."""
+    action_id = action["id"]
+    names = list(dict.fromkeys([*partners["name"], action["lead_partner"]]))
+    contributing = [p for p in (action.get("contributing_partners") or "").split(";") if p]
+    conflict = st.session_state.get(f"conflict_{action_id}")
+    if conflict:
+        st.error(conflict)
+        if st.button("Load their version", key=f"reload_{action_id}"):
+            st.session_state[opened] = action["version"]
+            del st.session_state[f"conflict_{action_id}"]
+            st.rerun()
+    with st.form(f"edit_{action_id}"):
+        title = st.text_input("Title", action["title"])
+        description = st.text_area("Description", action.get("description") or "")
+        lead = st.selectbox("Lead partner", names, index=names.index(action["lead_partner"]))
+        others = st.multiselect(
+            "Contributing partners",
+            list(dict.fromkeys([*partners["name"], *contributing])),
+            default=contributing,
+        )
+        status = st.selectbox(
+            "Status",
+            list(STATUS_WORDS),
+            index=list(STATUS_WORDS).index(action["status"]),
+            format_func=STATUS_WORDS.get,
+        )
+        start = st.date_input("Start", action.get("start_date"), format="DD/MM/YYYY")
+        due = st.date_input("Due", action.get("due_date"), format="DD/MM/YYYY")
+        scope = st.selectbox(
+            "Scope",
+            list(SCOPE_CHOICES),
+            index=list(SCOPE_CHOICES).index(action["scope"]),
+            format_func=SCOPE_CHOICES.get,
+        )
+        detail = st.text_input("Scope detail (e.g. the locality)", action.get("scope_detail") or "")
+        saved = st.form_submit_button("Save changes", type="primary")
+    if not saved or not _named(name):
+        return
+    fields = {
+        "title": title,
+        "description": description,
+        "lead_partner": lead,
+        "contributing_partners": ";".join(others) or None,
+        "status": status,
+        "start_date": start,
+        "due_date": due,
+        "scope": scope,
+        "scope_detail": detail,
+    }
+    try:
+        version = plan_edits.save_action(
+            engine(), action_id, fields, st.session_state[opened], name
+        )
+    except plan_edits.EditConflict as conflict:
+        # Kept for the next runs, so the message and "Load their version" stay on screen.
+        st.session_state[f"conflict_{action_id}"] = str(conflict)
+        st.rerun()
+    except plan_edits.EditError as error:
+        st.error(str(error))
+        return
+    st.session_state[opened] = version
+    plan_changed()
+    st.session_state["plan_message"] = "Action saved."
+    st.rerun()
+
+
+def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> None:
+    """Link the action to a gap (indicator and focus group) or to a value (all pupils)."""
+    with st.form(f"target_{action_id}", clear_on_submit=True):
+        indicator = st.selectbox(
+            "Indicator", sorted(titles, key=titles.get), format_func=lambda c: titles[c]
+        )
+        group = st.selectbox(
+            "Pupil group (all pupils: a target on the value itself)",
+            ["disadvantaged", "fsm", "sen", "boys", "looked_after", "all"],
+            format_func=lambda g: GROUP_TITLES.get(g, g),
+        )
+        left, right = st.columns(2)
+        baseline_period = left.text_input("Baseline year", placeholder="2007/08")
+        baseline = left.number_input("Baseline (gap or value)", value=None, format="%.1f")
+        target_period = right.text_input("Target year", placeholder="2010/11")
+        target = right.number_input("Target (gap or value)", value=None, format="%.1f")
+        saved = st.form_submit_button("Link")
+    if not saved or not _named(name):
+        return
+    gap = group != "all"
+    fields = {
+        "indicator_code": indicator,
+        "group_code": group,
+        "baseline_period": baseline_period.strip() or None,
+        "target_period": target_period.strip() or None,
+        "baseline_gap": baseline if gap else None,
+        "target_gap": target if gap else None,
+        "baseline_value": None if gap else baseline,
+        "target_value": None if gap else target,
+    }
+    _apply(lambda: plan_edits.link_target(engine(), action_id, fields, name), "Target linked.")
+
+
+def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame) -> None:
+    """A form that adds an action to the plan."""
+    with st.expander("Add an action", icon=":material/add:"):
+        name = st.text_input("Your name, for the plan's history", key="editor_name_new")
+        with st.form("new_action", clear_on_submit=True):
+            title = st.text_input("Title")
+            outcome = st.selectbox("Outcome", list(outcomes), format_func=outcomes.get)
+            lead = st.selectbox("Lead partner", list(partners["name"]))
+            status = st.selectbox("Status", list(STATUS_WORDS), format_func=STATUS_WORDS.get)
+            due = st.date_input("Due", plan["end_date"], format="DD/MM/YYYY")
+            saved = st.form_submit_button("Add the action")
+        if saved and _named(name.strip()):
+            fields = {
+                "title": title,
+                "outcome_code": outcome,
+                "lead_partner": lead,
+                "status": status,
+                "start_date": dt.date.today(),
+                "due_date": due,
+            }
+            _apply(
+                lambda: plan_edits.create_action(engine(), plan["id"], fields, name.strip()),
+                "Action added.",
+            )
+
+
+def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
+    """Download the plan (workbook or CSV) and the template; import a plan when allowed."""
+    from ecm import plan_io
+
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "Template with instructions (.xlsx)",
+        plan_io.plan_template(),
+        file_name="cypp-template.xlsx",
+        key="download_template",
+    )
+    if plan is not None:
+        middle.download_button(
+            "This plan (.xlsx)",
+            plan_io.export_plan(engine(), la_code, "xlsx"),
+            file_name=f"{la_code}-plan.xlsx",
+            key="download_plan_xlsx",
+        )
+        right.download_button(
+            "This plan (.csv)",
+            plan_io.export_plan(engine(), la_code, "csv"),
+            file_name=f"{la_code}-plan.csv",
+            mime="text/csv",
+            key="download_plan_csv",
+        )
+    if not editing:
+        st.caption("Importing a plan is switched off here (ECM_PLAN_EDITING).")
+        return
+    upload = st.file_uploader(
+        "Import a plan (replaces this authority's plan for the same period; all or nothing)",
+        type=["xlsx", "csv"],
+        key="plan_upload",
+    )
+    name = st.text_input("Your name, for the plan's history", key="editor_name_import")
+    if upload is not None and st.button("Import the plan", key="import_plan") and _named(name):
+        try:
+            summary = plan_io.import_plan(
+                engine(), upload.getvalue(), la_code, name.strip(), file_name=upload.name
+            )
+        except plan_io.DataError as error:
+            st.error(f"{upload.name} was not imported; nothing changed.")
+            st.markdown("\n".join(f"- {problem}" for problem in error.problems))
+            return
+        plan_changed()
+        st.session_state["plan_message"] = f"Imported {upload.name}: {summary}"
+        st.rerun()
