@@ -19,6 +19,12 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
     imports = actions.add_parser("import", help="load a plan workbook or CSV for an LA")
     imports.add_argument("file", metavar="FILE", help="an .xlsx workbook or .csv file")
     imports.add_argument("--la", required=True, metavar="CODE", help="the LA's ONS code or number")
+    imports.add_argument(
+        "--user",
+        default="command line",
+        metavar="NAME",
+        help="who is loading the plan, for the audit log (default: command line)",
+    )
     imports.set_defaults(handler=run_plan_import)
 
     exports = actions.add_parser("export", help="write an LA's plan as a workbook or CSV")
@@ -37,13 +43,53 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def run_plan_import(args: argparse.Namespace) -> int:
-    """``plan import``: load a plan file, all or nothing."""
-    raise NotImplementedError("plan import is being written")
+    """``plan import``: load a plan file, all or nothing; a rejected file (``DataError``)
+    becomes ``error: ...`` and exit 2 in :func:`ecm.cli.main`."""
+    import sys
+    from pathlib import Path
+
+    from ecm.plan_io import import_plan
+    from ecm.queries import UnknownArea
+    from ecm.store import make_engine
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return 2
+    try:
+        summary = import_plan(make_engine(), path, args.la, args.user)
+    except UnknownArea as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(summary.describe())
+    return 0
 
 
 def run_plan_export(args: argparse.Namespace) -> int:
-    """``plan export``: write the LA's plan."""
-    raise NotImplementedError("plan export is being written")
+    """``plan export``: write the LA's latest plan as a workbook or CSV the importer reads."""
+    import sys
+    from pathlib import Path
+
+    from ecm.plan_io import NoPlan, export_plan, plan_rows
+    from ecm.queries import UnknownArea
+    from ecm.store import make_engine
+
+    engine = make_engine()
+    try:
+        rows = plan_rows(engine, args.la)
+        data = export_plan(engine, args.la, args.format)
+    except (UnknownArea, NoPlan) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    Path(args.output).write_bytes(data)
+    plan = rows["Plan"][0]
+    total = sum(line["amount"] for line in rows["Spend"])
+    print(
+        f"plan {plan['period']} ({plan['title']}) written to {args.output}: "
+        f"{len(rows['Actions'])} actions, {len(rows['Targets'])} targets, "
+        f"{len(rows['Spend'])} spend lines, total spend £{total:,.2f}"
+    )
+    return 0
 
 
 def run_plan_coverage(args: argparse.Namespace) -> int:
