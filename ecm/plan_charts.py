@@ -74,6 +74,7 @@ def turn_the_curve_chart(
                     y=[*band["upper"], *band["lower"][::-1]],
                     fill="toself",
                     fillcolor="rgba(85,85,85,0.15)",
+                    mode="lines",
                     line={"width": 0},
                     hoverinfo="skip",
                     name="Forecast range (95%)",
@@ -176,16 +177,16 @@ COVERAGE_COLUMNS = ("outcome", "covered", "uncovered", "off_track")
 #: Coverage categories: column, words, colour (Okabe-Ito) and bar pattern, so print and
 #: colour-blind readers can tell them apart without colour.
 COVERAGE_STYLE = (
-    ("covered", "Covered by an action", "#0072B2", ""),
-    ("uncovered", "No action", "#D55E00", "/"),
-    ("off_track", "Action off track by the figures", "#E69F00", "x"),
+    ("covered", "Gaps with an action", "#0072B2", ""),
+    ("uncovered", "Gaps with no action", "#D55E00", "/"),
+    ("off_track", "Actions off track by the figures", "#E69F00", "x"),
 )
 
 
 def coverage_chart(by_outcome: pd.DataFrame, presentation: bool = False) -> go.Figure:
-    """Per outcome, how many significant or widening gaps the plan covers, leaves without an
-    action, and covers with an action the figures say is off track (horizontal bars, each
-    category with its own colour, pattern and number)."""
+    """Per outcome, how many significant or widening gaps the plan covers and leaves without
+    an action, and how many of its actions the figures say are off track (horizontal bars,
+    each category with its own colour, pattern and number)."""
     _require(by_outcome, COVERAGE_COLUMNS, "coverage_chart: by_outcome")
     style = style_for(presentation)
     fig = go.Figure()
@@ -198,10 +199,11 @@ def coverage_chart(by_outcome: pd.DataFrame, presentation: bool = False) -> go.F
                 orientation="h",
                 name=words,
                 marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": ink(colour)}},
-                text=[str(c) if c else "" for c in counts],
-                textposition="inside",
-                insidetextanchor="middle",
-                textfont={"color": ink(colour), "size": style.font},
+                text=[str(c) for c in counts],
+                textposition="outside",
+                textangle=0,
+                cliponaxis=False,
+                textfont={"size": style.font},
                 hovertemplate=f"%{{y}}<br>{words}: %{{x}}<extra></extra>",
             )
         )
@@ -209,7 +211,7 @@ def coverage_chart(by_outcome: pd.DataFrame, presentation: bool = False) -> go.F
     fig.update_layout(
         barmode="group",
         # Whole gaps only: ticks every gap while the counts are small.
-        xaxis={"title": {"text": "Gaps"}, "dtick": 1 if most <= 10 else None},
+        xaxis={"title": {"text": "Number"}, "dtick": 1 if most <= 10 else None},
         yaxis={"autorange": "reversed"},
         height=(120 if presentation else 90) * max(3, len(by_outcome)),
     )
@@ -222,11 +224,13 @@ def describe_coverage_chart(by_outcome: pd.DataFrame) -> str:
     if by_outcome.empty:
         return "Coverage chart with no gaps."
     parts = [
-        f"{r.outcome}: {int(r.covered)} covered, {int(r.uncovered)} with no action, "
-        f"{int(r.off_track)} off track"
+        f"{r.outcome}: {int(r.covered)} gaps with an action, {int(r.uncovered)} with none, "
+        f"{int(r.off_track)} actions off track"
         for r in by_outcome.itertuples(index=False)
     ]
-    return "Gaps by outcome. " + "; ".join(parts) + "."
+    return (
+        "Significant or widening gaps and off-track actions by outcome. " + "; ".join(parts) + "."
+    )
 
 
 SPEND_COLUMNS = ("partner", "outcome", "amount")
@@ -252,7 +256,7 @@ def spend_matrix_chart(spend: pd.DataFrame, presentation: bool = False) -> go.Fi
             texttemplate="%{text}",
             textfont={"size": style.font},
             colorscale="Blues",
-            colorbar={"title": {"text": "£"}},
+            colorbar={"title": {"text": "Spend"}, "tickprefix": "£", "tickformat": "~s"},
             hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
             xgap=2,
             ygap=2,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.plan_spend import spend_cells
+from ecm.plan_spend import OUTCOMES, spend_cells
 from ecm.plans import PlanCoverage, TurnTheCurve
 from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES
 
@@ -52,12 +52,13 @@ def glance_summary(coverage: PlanCoverage) -> str:
 
 
 def coverage_rows(coverage: PlanCoverage) -> pd.DataFrame:
-    """Per outcome, the gaps covered, uncovered and covered by an off-track action: the
-    coverage chart's rows (``outcome`` is the outcome's title)."""
+    """Per outcome, the gaps with and without an action and the actions off track by the
+    figures: the coverage chart's rows (``outcome`` is the outcome's title)."""
     glance = coverage.by_outcome
     if glance.empty:
         return pd.DataFrame(columns=["outcome", "covered", "uncovered", "off_track"])
-    return glance[["outcome", "covered", "uncovered", "off_track"]].reset_index(drop=True)
+    rows = glance[["outcome", "covered", "uncovered", "off_track_actions"]]
+    return rows.rename(columns={"off_track_actions": "off_track"}).reset_index(drop=True)
 
 
 def uncovered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
@@ -109,7 +110,7 @@ def covered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
                 "; ".join(STATUS_WORDS.get(s, s) for s in statuses) for statuses in gaps["statuses"]
             ],
             "Lead": ["; ".join(dict.fromkeys(leads)) for leads in gaps["leads"]],
-            "Spend (£)": gaps["spend"].round(0),
+            "Spend (£k)": (gaps["spend"] / 1000).round(0),
             "Off track by the figures": gaps["off_track"].map({True: "yes", False: "no"}),
             "Turn the curve": [
                 plan_link(la_code, gap=gap_key(i, g))
@@ -177,7 +178,7 @@ def action_table(
             "Lead": actions["lead_partner"],
             "Reported status": actions["status"].map(lambda s: STATUS_WORDS.get(s, s)),
             "The figures say": [evidence_words(int(a), coverage) for a in actions["action_id"]],
-            "Spend (£)": actions["action_id"].map(totals).fillna(0).round(0),
+            "Spend (£k)": (actions["action_id"].map(totals).fillna(0) / 1000).round(0),
             "Due": actions["due_date"].astype(str).replace({"None": "", "NaT": ""}),
             "Scope": actions["scope"].map(lambda s: SCOPE_WORDS.get(s, s)),
             "Action page": [plan_link(la_code, action=int(a)) for a in actions["action_id"]],
@@ -190,6 +191,8 @@ def spend_frame(
 ) -> pd.DataFrame:
     """Spend by partner and outcome (titles), the shape the spend chart takes."""
     cells = spend_cells(actions, spend)
+    # Outcomes in the order of the Children Act 2004, as the matrix's columns.
+    cells = cells.iloc[cells["outcome_code"].map(OUTCOMES.index).argsort(kind="stable")]
     return pd.DataFrame(
         {
             "partner": cells["partner"],

@@ -46,6 +46,7 @@ def test_periods_of_any_style_are_put_in_time_order() -> None:
 def test_turn_the_curve_draws_actual_forecast_band_path_and_target() -> None:
     fig = turn_the_curve_chart(HISTORY, FORECAST, PATH, TARGET, "Gap (points)")
     names = [t.name for t in fig.data]
+    assert fig.data[0].mode == "lines"  # the band has no markers of its own
     assert names == [
         "Forecast range (95%)",
         "If nothing changes",
@@ -94,17 +95,19 @@ BY_OUTCOME = pd.DataFrame(
 def test_coverage_bars_have_counts_colours_and_patterns() -> None:
     fig = coverage_chart(BY_OUTCOME)
     assert [t.name for t in fig.data] == [
-        "Covered by an action",
-        "No action",
-        "Action off track by the figures",
+        "Gaps with an action",
+        "Gaps with no action",
+        "Actions off track by the figures",
     ]
     assert list(fig.data[1].x) == [1, 0]
-    assert list(fig.data[1].text) == ["1", ""]
+    assert list(fig.data[1].text) == ["1", "0"]
+    assert fig.data[1].textposition == "outside"
     assert [t.marker.pattern.shape for t in fig.data] == ["", "/", "x"]
     assert fig.layout.xaxis.dtick == 1
     assert describe_coverage_chart(BY_OUTCOME) == (
-        "Gaps by outcome. Be healthy: 2 covered, 1 with no action, 0 off track; "
-        "Enjoy and achieve: 3 covered, 0 with no action, 2 off track."
+        "Significant or widening gaps and off-track actions by outcome. Be healthy: 2 gaps "
+        "with an action, 1 with none, 0 actions off track; Enjoy and achieve: 3 gaps with an "
+        "action, 0 with none, 2 actions off track."
     )
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm import plan_edits
+from ecm.errors import DataError
 from ecm.plan_views import STATUS_WORDS, detail_lines, history_table, target_table
 from ecm.profile_tables import GROUP_TITLES
 from ecm.ui import engine, link_column, plan_changed, table_with_download
@@ -293,10 +294,12 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
             summary = plan_io.import_plan(
                 engine(), upload.getvalue(), la_code, name.strip(), file_name=upload.name
             )
-        except plan_io.DataError as error:
+        except DataError as error:
             st.error(f"{upload.name} was not imported; nothing changed.")
             st.markdown("\n".join(f"- {problem}" for problem in error.problems))
             return
         plan_changed()
-        st.session_state["plan_message"] = f"Imported {upload.name}: {summary}"
+        st.session_state["plan_message"] = (
+            summary.describe()[0].upper() + summary.describe()[1:] + "."
+        )
         st.rerun()

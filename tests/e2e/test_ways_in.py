@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ecm.overview import area_overview
+from ecm.plan_queries import la_plan_coverage
 from ecm.queries import load_local_authorities, load_regions, resolve_area
 from ecm.store import make_engine
 
@@ -34,6 +35,7 @@ PAGES = {
     "region": "/region?code={region}",
     "gaps": "/gaps?indicator=ni_73&group=disadvantaged&level=la",
     "profile": "/profile?la={la}",
+    "plan": "/plan?la={la}",
     "indicators": "/indicators",
     "data": "/data",
     "accessibility": "/accessibility",
@@ -50,6 +52,7 @@ def demo(demo_database_url: str) -> dict:
         "region": load_regions(engine).iloc[0]["code"],
         "school": resolve_area(engine, "school", "900003"),
         "overview": area_overview(engine, la["code"]),
+        "coverage": la_plan_coverage(engine, la["code"]),
     }
     engine.dispose()
     return places
@@ -83,11 +86,15 @@ def test_a_headteacher_reaches_the_widest_gap_and_the_plan_in_three_steps(
     expect(headline.first).to_be_visible(timeout=RUN_MS)
     expect(page.get_by_text(re.compile(r"Plan: |is significant this year"))).to_be_visible()
     full_page_screenshot(page, "school.png")
-    # From a gap to the plan: the area overview, where the plan's cover of each gap shows.
-    page.get_by_role("link", name=re.compile("area overview and plan coverage")).click()  # 3
-    expect(page.get_by_role("heading", name="Gaps: widest and widening first")).to_be_visible(
-        timeout=RUN_MS
-    )
+    # From the gap to the plan: its turn-the-curve picture and the actions on it, or none.
+    page.get_by_role("link", name=re.compile("plan does about this gap")).click()  # 3
+    expect(page.get_by_role("heading", name="Turn the curve").first).to_be_visible(timeout=RUN_MS)
+    assert "gap=" in page.url
+    expect(
+        page.get_by_text(re.compile("Actions on it|No action in the plan targets it")).first
+    ).to_be_visible(timeout=RUN_MS)
+    settled(page)
+    full_page_screenshot(page, "plan-curve.png")
 
 
 def test_a_board_chair_sees_the_gaps_with_no_action(
@@ -103,6 +110,23 @@ def test_a_board_chair_sees_the_gaps_with_no_action(
     expect(line).to_be_visible(timeout=RUN_MS)
     expect(line).to_contain_text(f"{uncovered} have no plan action")
     full_page_screenshot(page, "area.png")
+
+
+def test_a_board_chair_opens_the_plan_on_its_uncovered_gaps(
+    page: Page, app_url: str, demo: dict, full_page_screenshot: Callable[[Page, str], Path]
+) -> None:
+    coverage = demo["coverage"]
+    page.goto(app_url, timeout=RUN_MS)
+    settled(page)
+    choose(page, "Local authority", demo["la_name"])  # 1
+    page.get_by_role("link", name=re.compile("Open the plan")).click()  # 2
+    expect(page.get_by_role("heading", name="Gaps with no action")).to_be_visible(timeout=RUN_MS)
+    expect(page.get_by_text(re.compile(r"have none"))).to_contain_text(
+        f"{len(coverage.uncovered)} have none"
+    )
+    settled(page)
+    page.wait_for_timeout(1000)
+    full_page_screenshot(page, "plan.png")
 
 
 def test_a_government_office_officer_sees_worse_and_worsening_authorities(

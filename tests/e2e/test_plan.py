@@ -1,0 +1,120 @@
+"""Browser tests of the Plan page on a store of its own (the tiny demo): two Board members edit
+the same action in two browsers and the second save is refused with the first one's change;
+the action's history names who changed what; the plan downloads as the CSV it holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func, select
+
+from ecm.demo.build import build_demo
+from ecm.models import Action, Plan
+from ecm.plan_edits import load_action
+from ecm.store import make_engine
+from tests.conftest import drop_database, new_database_url
+from tests.e2e.conftest import serve_dashboard
+
+pytestmark = pytest.mark.e2e
+
+RUN_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def plan_store(tmp_path_factory) -> Iterator[dict]:
+    """A dashboard on a writable tiny demo with editing on: app URL, database URL, an action."""
+    url = new_database_url(tmp_path_factory.mktemp("plan"))
+    engine = make_engine(url)
+    build_demo(engine, scale="tiny", seed=5)
+    with engine.connect() as connection:
+        action_id = connection.scalar(select(func.min(Action.id)))
+        la = connection.scalar(
+            select(Plan.la_code)
+            .join(Action, Action.plan_id == Plan.id)
+            .where(Action.id == action_id)
+        )
+        actions = connection.scalar(
+            select(func.count()).select_from(Action).join(Plan).where(Plan.la_code == la)
+        )
+    try:
+        with serve_dashboard(url, ECM_PLAN_EDITING="1") as app:
+            yield {"app": app, "engine": engine, "la": la, "action": action_id,
+                   "actions": actions}  # fmt: skip
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+
+def settled(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=RUN_MS)
+
+
+def open_action(page: Page, store: dict) -> None:
+    page.goto(f"{store['app']}/plan?la={store['la']}&action={store['action']}", timeout=RUN_MS)
+    expect(page.get_by_role("heading", name="Action", exact=True)).to_be_visible(timeout=RUN_MS)
+    settled(page)
+
+
+def save_status(page: Page, name: str, status: str) -> None:
+    """Write the editor's name, open the edit form, choose a status and save."""
+    page.get_by_role("textbox", name="Your name, for the plan's history").first.fill(name)
+    page.keyboard.press("Tab")
+    settled(page)
+    page.get_by_text("Edit this action").click()
+    box = page.get_by_role("combobox", name="Status", exact=True)
+    box.click()
+    box.fill(status)
+    page.get_by_role("option", name=status, exact=True).click()
+    page.get_by_role("button", name="Save changes").click()
+    settled(page)
+
+
+def test_the_second_of_two_editors_is_refused_and_sees_the_first_change(
+    browser: Browser, plan_store: dict, full_page_screenshot: Callable[[Page, str], Path]
+) -> None:
+    first_context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    second_context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        before = load_action(plan_store["engine"], plan_store["action"])["status"]
+        theirs, mine = [s for s in ("at risk", "complete", "on track") if s != before][:2]
+        first, second = first_context.new_page(), second_context.new_page()
+        open_action(first, plan_store)
+        open_action(second, plan_store)  # both opened version 1
+        save_status(first, "Board member A", theirs)
+        expect(first.get_by_text("Action saved.")).to_be_visible(timeout=RUN_MS)
+        save_status(second, "Board member B", mine)
+        refusal = second.get_by_text(re.compile("Not saved: Board member A changed this action"))
+        expect(refusal).to_be_visible(timeout=RUN_MS)
+        expect(refusal).to_contain_text(f"'{theirs.replace(' ', '_')}'")
+        full_page_screenshot(second, "plan-edit-conflict.png")
+        stored = load_action(plan_store["engine"], plan_store["action"])
+        assert (stored["status"], stored["version"], stored["updated_by"]) == (
+            theirs.replace(" ", "_"),
+            2,
+            "Board member A",
+        )
+        # The first editor's history names the change.
+        first.get_by_text("History of this action").click()
+        expect(first.get_by_text(f"status: {theirs}").first).to_be_visible(timeout=RUN_MS)
+    finally:
+        first_context.close()
+        second_context.close()
+
+
+def test_the_plan_downloads_as_a_csv_of_its_actions(page: Page, plan_store: dict) -> None:
+    page.goto(f"{plan_store['app']}/plan?la={plan_store['la']}", timeout=RUN_MS)
+    expect(page.get_by_role("heading", name="Plan file")).to_be_visible(timeout=RUN_MS)
+    settled(page)
+    button = page.locator(".st-key-download_plan_csv button")
+    with page.expect_download(timeout=RUN_MS) as download:
+        button.click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+    actions = [r for r in rows if r.get("record") == "action"]
+    assert len(actions) == plan_store["actions"]

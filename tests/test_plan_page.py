@@ -1,0 +1,186 @@
+"""The Plan page (AppTest): coverage as the analysis computes it, links that open the right
+panel first, and editing with its history and the refusal of a second save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from ecm.demo.build import build_demo
+from ecm.models import Action
+from ecm.plan_edits import action_history, load_action
+from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage
+from ecm.queries import load_local_authorities
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMEOUT = 60
+
+
+def open_plan(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.switch_page(str(ROOT / "app_pages/plan.py"))
+    at.run()
+    return at
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.fixture
+def first_la(demo_engine) -> str:  # noqa: ANN001
+    return load_local_authorities(demo_engine).iloc[0]["code"]
+
+
+def test_the_plan_page_shows_the_coverage_the_analysis_computes(
+    use_demo_database, demo_engine, first_la
+) -> None:
+    coverage = la_plan_coverage(demo_engine, first_la)
+    at = open_plan(la=first_la)
+    assert not at.exception
+    assert at.title[0].value.endswith(": Children and Young People's Plan")
+    assert [h.value for h in at.header][:3] == [
+        "At a glance",
+        "Gaps with no action",
+        "Actions off track by the figures",
+    ]
+    text = markdown(at)
+    concern = len(coverage.covered) + len(coverage.uncovered)
+    assert f"**{concern}** gaps are significant or widening in {coverage.period}" in text
+    assert f"**{len(coverage.uncovered)} have none**" in text
+    uncovered = next(d.value for d in at.dataframe if "Turn the curve" in d.value.columns
+                     and "Significant" in d.value.columns)  # fmt: skip
+    assert len(uncovered) == len(coverage.uncovered)
+    assert list(uncovered["Size"]) == list(coverage.uncovered["gap"].round(1))
+    actions = next(d.value for d in at.dataframe if "The figures say" in d.value.columns)
+    off = set(coverage.off_track["title"])
+    shown_off = set(actions.loc[actions["The figures say"] == "off track", "Action"])
+    assert shown_off == off
+
+
+def test_a_gap_link_opens_on_its_turn_the_curve_picture(
+    use_demo_database, demo_engine, first_la
+) -> None:
+    coverage = la_plan_coverage(demo_engine, first_la)
+    target = coverage.evidence.dropna(subset=["target"]).iloc[0]
+    gap = f"{target['indicator_code']}:{target['group_code']}"
+    curve = gap_turn_the_curve(demo_engine, first_la, *gap.split(":"))
+    at = open_plan(la=first_la, gap=gap)
+    assert not at.exception
+    assert at.header[0].value == "Turn the curve"
+    assert f"Target: **{curve.target['value']:.1f}** by {curve.target['period']}" in markdown(at)
+    chart = next(c for c in at.get("plotly_chart") if "chart_turn_the_curve" in c.proto.id)
+    assert '"name":"Actual"' in chart.proto.spec
+    assert '"name":"Target"' in chart.proto.spec
+
+
+def test_an_unknown_authority_is_named(use_demo_database) -> None:
+    at = open_plan(la="Z99999999")
+    assert not at.exception
+    assert "No local authority with code Z99999999" in at.error[0].value
+
+
+@pytest.fixture
+def writable_store(engine, monkeypatch):  # noqa: ANN001, ANN201
+    """A store of its own holding the tiny demo, for tests that change the plan."""
+    build_demo(engine, scale="tiny", seed=11)
+    monkeypatch.setenv("ECM_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("ECM_PLAN_EDITING", "1")
+    return engine
+
+
+def _first_action(engine) -> tuple[str, int]:  # noqa: ANN001
+    from ecm.models import Plan
+
+    with engine.connect() as connection:
+        action_id = connection.scalar(select(func.min(Action.id)))
+        la = connection.scalar(
+            select(Plan.la_code)
+            .join(Action, Action.plan_id == Plan.id)
+            .where(Action.id == action_id)
+        )
+    return la, action_id
+
+
+def _save_status(at: AppTest, action_id: int, status_words: str, name: str) -> AppTest:
+    at.text_input(key="editor_name").set_value(name)
+    form_status = next(s for s in at.selectbox if s.label == "Status")
+    form_status.set_value(
+        {"on track": "on_track", "off track": "off_track", "at risk": "at_risk"}[status_words]
+    )
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    return at
+
+
+def test_an_edit_saves_with_the_editors_name_and_shows_in_the_history(writable_store) -> None:
+    la, action_id = _first_action(writable_store)
+    at = open_plan(la=la, action=str(action_id))
+    assert not at.exception
+    assert at.header[0].value == "Action"
+    before = load_action(writable_store, action_id)
+    new = "off track" if before["status"] != "off_track" else "at risk"
+    _save_status(at, action_id, new, "Ann Analyst")
+    assert not at.exception
+    saved = load_action(writable_store, action_id)
+    assert saved["version"] == 2 and saved["updated_by"] == "Ann Analyst"
+    assert saved["status"] == new.replace(" ", "_")
+    assert at.success[0].value == "Action saved."
+    history = next(d.value for d in at.dataframe if "Who" in d.value.columns)
+    assert list(history["Who"]) == ["Ann Analyst"]
+    assert history.iloc[0]["After"] == f"status: {new}"
+
+
+def test_the_second_of_two_people_editing_one_action_is_refused(writable_store) -> None:
+    la, action_id = _first_action(writable_store)
+    before = load_action(writable_store, action_id)["status"]
+    theirs, mine = [
+        s for s in ("at risk", "off track", "on track") if s != before.replace("_", " ")
+    ][:2]
+    first = open_plan(la=la, action=str(action_id))
+    second = open_plan(la=la, action=str(action_id))
+    _save_status(first, action_id, theirs, "Board member A")
+    assert load_action(writable_store, action_id)["status"] == theirs.replace(" ", "_")
+    _save_status(second, action_id, mine, "Board member B")
+    assert not second.exception
+    message = second.error[0].value
+    assert "Not saved: Board member A changed this action" in message
+    assert f"status: '{before}' → '{theirs.replace(' ', '_')}'" in message
+    stored = load_action(writable_store, action_id)
+    assert (stored["status"], stored["version"]) == (theirs.replace(" ", "_"), 2)
+    assert list(action_history(writable_store, action_id)["user_name"]) == ["Board member A"]
+    # Loading their version lets the second person save on top of it.
+    next(b for b in second.button if b.label == "Load their version").click()
+    second.run()
+    _save_status(second, action_id, mine, "Board member B")
+    assert load_action(writable_store, action_id)["status"] == mine.replace(" ", "_")
+
+
+def test_a_progress_note_needs_a_name_and_then_appears(writable_store) -> None:
+    la, action_id = _first_action(writable_store)
+    at = open_plan(la=la, action=str(action_id))
+    at.text_area(key=f"note_text_{action_id}").set_value("Twelve schools signed up.")
+    next(b for b in at.button if b.label == "Save the note").click()
+    at.run()
+    assert "Write your name above first" in at.error[0].value
+    at.text_input(key="editor_name").set_value("Bob Board")
+    at.text_area(key=f"note_text_{action_id}").set_value("Twelve schools signed up.")
+    next(b for b in at.button if b.label == "Save the note").click()
+    at.run()
+    assert any("Bob Board:* Twelve schools signed up." in m.value for m in at.markdown)
+
+
+def test_presentation_mode_and_shared_stores_offer_no_editing(writable_store, monkeypatch) -> None:
+    la, action_id = _first_action(writable_store)
+    at = open_plan(la=la, action=str(action_id), present="1")
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Save changes"]
+    monkeypatch.setenv("ECM_PLAN_EDITING", "0")
+    at = open_plan(la=la, action=str(action_id))
+    assert not [b for b in at.button if b.label == "Save changes"]
+    assert any("switched off" in c.value for c in at.caption)
