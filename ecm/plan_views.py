@@ -283,8 +283,15 @@ def curve_summary(curve: TurnTheCurve, measure_words: str) -> str:
     return " ".join(parts)
 
 
-def detail_lines(action: dict, schools: pd.DataFrame, spend: pd.DataFrame) -> str:
-    """An action's particulars in words: lead, partners, status, dates, scope, spend."""
+def _date(value: object) -> str:
+    return f"{value:%d %b %Y}" if hasattr(value, "strftime") else "–"
+
+
+def detail_lines(
+    action: dict, schools: pd.DataFrame, spend: pd.DataFrame, evidence: pd.DataFrame
+) -> str:
+    """An action's particulars in words: lead, partners, reported status and what the figures
+    say of each of its targets, dates, scope, spend."""
     partners = (action.get("contributing_partners") or "").replace(";", ", ") or "none"
     scope = SCOPE_WORDS.get(action["scope"], action["scope"])
     if action.get("scope_detail"):
@@ -300,11 +307,14 @@ def detail_lines(action: dict, schools: pd.DataFrame, spend: pd.DataFrame) -> st
         if not spend.empty
         else "none recorded"
     )
+    mine = evidence[evidence["action_id"] == action["id"]] if not evidence.empty else evidence
+    says = "; ".join(mine["reason"].dropna()) if not mine.empty else "no measurable target"
     return (
         f"**Lead:** {action['lead_partner']}  \n"
         f"**Contributing:** {partners}  \n"
         f"**Reported status:** {STATUS_WORDS.get(action['status'], action['status'])}  \n"
-        f"**Dates:** {action.get('start_date') or '–'} to {action.get('due_date') or '–'}  \n"
+        f"**The figures say:** {says}  \n"
+        f"**Dates:** {_date(action.get('start_date'))} to {_date(action.get('due_date'))}  \n"
         f"**Scope:** {scope}  \n"
         f"**Spend:** £{total:,.0f} ({by_year})"
     )

@@ -55,7 +55,7 @@ def draw_action_panel(
     st.caption(outcomes.get(action["outcome_code"], action["outcome_code"]))
     if action.get("description"):
         st.write(action["description"])
-    st.markdown(detail_lines(action, schools, spend))
+    st.markdown(detail_lines(action, schools, spend, data["coverage"].evidence))
     st.markdown("**Gaps and values it targets**")
     table = target_table(targets, titles, la_code)
     if table.empty:

@@ -1,0 +1,137 @@
+"""The Plan page's tables and sentences, checked on the demo's coverage and on small frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ecm.plan_queries import la_plan_coverage, load_actions, load_spend, load_targets
+from ecm.plan_views import (
+    action_table,
+    curve_choices,
+    detail_lines,
+    evidence_words,
+    glance_summary,
+    history_table,
+    spend_frame,
+    target_table,
+    uncovered_table,
+)
+from ecm.queries import load_local_authorities
+
+OUTCOMES = {
+    "be_healthy": "Be healthy",
+    "stay_safe": "Stay safe",
+    "enjoy_achieve": "Enjoy and achieve",
+    "positive_contribution": "Make a positive contribution",
+    "economic_wellbeing": "Achieve economic well-being",
+}
+
+
+def _la(demo_engine) -> str:  # noqa: ANN001
+    return load_local_authorities(demo_engine).iloc[0]["code"]
+
+
+def test_the_glance_and_the_tables_agree_with_the_coverage(demo_engine) -> None:
+    la = _la(demo_engine)
+    coverage = la_plan_coverage(demo_engine, la)
+    summary = glance_summary(coverage)
+    assert f"**{len(coverage.uncovered)} have none**" in summary
+    assert f"**{len(coverage.no_target)}** have no measurable target" in summary
+    table = uncovered_table(coverage, la)
+    assert len(table) == len(coverage.uncovered)
+    first = coverage.uncovered.iloc[0]
+    assert table.iloc[0]["Turn the curve"] == (
+        f"/plan?la={la}&gap={first['indicator_code']}:{first['focus_group']}"
+    )
+    actions = load_actions(demo_engine, la)
+    spend = load_spend(demo_engine, la)
+    shown = action_table(actions, spend, coverage, OUTCOMES, la)
+    assert len(shown) == len(actions)
+    off = shown[shown["The figures say"] == "off track"]
+    assert set(off["Action"]) == set(coverage.off_track["title"])
+    total = spend[spend["action_id"] == actions.iloc[0]["action_id"]]["amount"].sum()
+    assert shown.iloc[0]["Spend (£k)"] == round(total / 1000)
+    assert shown.iloc[0]["Action page"] == f"/plan?la={la}&action={actions.iloc[0]['action_id']}"
+    for action_id in coverage.no_target["action_id"]:
+        assert evidence_words(int(action_id), coverage) == "no measurable target"
+    # Every gap of concern and every target can be drawn, the uncovered ones first.
+    choices = curve_choices(coverage, load_targets(demo_engine, la), {})
+    keys = list(choices)
+    assert keys[0] == f"{first['indicator_code']}:{first['focus_group']}"
+    assert len(keys) >= len(coverage.uncovered) + len(coverage.covered)
+
+
+def test_spend_is_shown_in_the_outcome_order_of_the_act() -> None:
+    actions = pd.DataFrame(
+        {"action_id": [1, 2], "outcome_code": ["economic_wellbeing", "be_healthy"]}
+    )
+    spend = pd.DataFrame(
+        {
+            "action_id": [1, 2, 2],
+            "partner": ["Connexions", "Primary Care Trust", "Primary Care Trust"],
+            "financial_year": ["2008-09", "2008-09", "2009-10"],
+            "amount": [5000.0, 1000.0, 2000.0],
+        }
+    )
+    frame = spend_frame(actions, spend, OUTCOMES)
+    assert list(frame["outcome"]) == ["Be healthy", "Achieve economic well-being"]
+    assert list(frame["amount"]) == [3000.0, 5000.0]
+
+
+def test_an_actions_particulars_and_targets_read_as_words() -> None:
+    action = {
+        "id": 7,
+        "lead_partner": "Police",
+        "contributing_partners": "Schools;Youth service",
+        "status": "on_track",
+        "start_date": dt.date(2008, 9, 1),
+        "due_date": dt.date(2011, 3, 31),
+        "scope": "locality",
+        "scope_detail": "North",
+    }
+    spend = pd.DataFrame({"financial_year": ["2008-09", "2009-10"], "amount": [1000.0, 2500.0]})
+    evidence = pd.DataFrame({"action_id": [7], "reason": ["widening"]})
+    text = detail_lines(action, pd.DataFrame(), spend, evidence)
+    assert "**Contributing:** Schools, Youth service" in text
+    assert "**The figures say:** widening" in text
+    assert "**Dates:** 01 Sep 2008 to 31 Mar 2011" in text
+    assert "**Scope:** a locality (North)" in text
+    assert "**Spend:** £3,500 (2008-09 £1,000, 2009-10 £2,500)" in text
+    targets = pd.DataFrame(
+        [
+            {"indicator_code": "ni_73", "group_code": "disadvantaged", "baseline_gap": 20.0,
+             "target_gap": 15.0, "baseline_value": None, "target_value": None,
+             "baseline_period": "2007/08", "target_period": "2010/11"},
+            {"indicator_code": "ni_56", "group_code": "all", "baseline_gap": None,
+             "target_gap": None, "baseline_value": 18.2, "target_value": None,
+             "baseline_period": "2007/08", "target_period": "2010/11"},
+        ]
+    )  # fmt: skip
+    table = target_table(targets, {"ni_73": "KS2 English and maths"}, "Z1")
+    assert list(table["Measure"]) == ["gap", "value"]
+    assert list(table["Baseline"]) == ["20.0 (2007/08)", "18.2 (2007/08)"]
+    assert list(table["Target"]) == ["15.0 (2010/11)", "–"]
+    assert table.iloc[0]["Turn the curve"] == "/plan?la=Z1&gap=ni_73:disadvantaged"
+
+
+def test_history_reads_as_who_did_what() -> None:
+    history = pd.DataFrame(
+        {
+            "changed_at": [dt.datetime(2009, 5, 4, 10, 30)],
+            "user_name": ["Ann"],
+            "table_name": ["action"],
+            "change": ["update"],
+            "before": [{"status": "on_track"}],
+            "after": [{"status": "off_track"}],
+        }
+    )
+    table = history_table(history)
+    assert table.iloc[0].to_dict() == {
+        "When": "04 May 2009 10:30",
+        "Who": "Ann",
+        "What": "edited the action",
+        "Before": "status: on track",
+        "After": "status: off track",
+    }
