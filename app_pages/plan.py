@@ -9,6 +9,7 @@ import streamlit as st
 from ecm import plan_charts, ui
 from ecm.config import plan_editing_allowed
 from ecm.plan_views import (
+    action_filters,
     action_table,
     coverage_rows,
     covered_table,
@@ -16,6 +17,7 @@ from ecm.plan_views import (
     curve_frames,
     curve_summary,
     curve_table,
+    filter_actions,
     glance_summary,
     off_track_table,
     spend_frame,
@@ -121,22 +123,12 @@ def draw_actions() -> None:
     if table.empty:
         st.write("The plan has no actions yet.")
     else:
-        left, middle, right = st.columns(3)
-        chosen_outcomes = left.multiselect("Outcome", sorted(table["Outcome"].unique()))
-        chosen_status = middle.multiselect(
-            "Reported status", sorted(table["Reported status"].unique())
-        )
-        chosen_evidence = right.multiselect(
-            "The figures say", sorted(table["The figures say"].unique())
-        )
-        shown = table
-        for column, chosen in (
-            ("Outcome", chosen_outcomes),
-            ("Reported status", chosen_status),
-            ("The figures say", chosen_evidence),
-        ):
-            if chosen:
-                shown = shown[shown[column].isin(chosen)]
+        columns = st.columns(4)
+        chosen = {
+            name: column.multiselect(name, options, key=f"filter_{name}")
+            for column, (name, options) in zip(columns, action_filters(table).items(), strict=True)
+        }
+        shown = filter_actions(table, chosen)
         st.caption(f"{len(shown)} of {len(table)} actions.")
         ui.table_with_download(shown, "actions", f"{stem}-actions.csv", ("Action page",))
     if editing:

@@ -176,6 +176,7 @@ def action_table(
             "Action": actions["title"],
             "Outcome": actions["outcome_code"].map(lambda o: outcomes.get(o, o)),
             "Lead": actions["lead_partner"],
+            "Contributing": actions["contributing_partners"].fillna("").str.replace(";", ", "),
             "Reported status": actions["status"].map(lambda s: STATUS_WORDS.get(s, s)),
             "The figures say": [evidence_words(int(a), coverage) for a in actions["action_id"]],
             "Spend (£k)": (actions["action_id"].map(totals).fillna(0) / 1000).round(0),
@@ -184,6 +185,35 @@ def action_table(
             "Action page": [plan_link(la_code, action=int(a)) for a in actions["action_id"]],
         }
     )
+
+
+def action_filters(table: pd.DataFrame) -> dict[str, list[str]]:
+    """The choices of each filter of the action list: outcome, partner (lead or contributing,
+    so each partner can see its part), reported status and what the figures say."""
+    partners = set(table["Lead"]) | {
+        p for listed in table["Contributing"] for p in listed.split(", ") if p
+    }
+    return {
+        "Outcome": list(dict.fromkeys(table["Outcome"])),
+        "Partner": sorted(partners),
+        "Reported status": [s for s in STATUS_WORDS.values() if s in set(table["Reported status"])],
+        "The figures say": sorted(set(table["The figures say"])),
+    }
+
+
+def filter_actions(table: pd.DataFrame, chosen: dict[str, list[str]]) -> pd.DataFrame:
+    """The actions matching every filter with a choice (any of its choices)."""
+    keep = pd.Series(True, index=table.index)
+    for name, values in chosen.items():
+        if not values:
+            continue
+        if name == "Partner":
+            wanted = set(values)
+            roles = (table["Lead"] + ", " + table["Contributing"]).str.split(", ")
+            keep &= [bool(set(r) & wanted) for r in roles]
+        else:
+            keep &= table[name].isin(values)
+    return table[keep]
 
 
 def spend_frame(

@@ -8,10 +8,12 @@ import pandas as pd
 
 from ecm.plan_queries import la_plan_coverage, load_actions, load_spend, load_targets
 from ecm.plan_views import (
+    action_filters,
     action_table,
     curve_choices,
     detail_lines,
     evidence_words,
+    filter_actions,
     glance_summary,
     history_table,
     spend_frame,
@@ -135,3 +137,28 @@ def test_history_reads_as_who_did_what() -> None:
         "Before": "status: on track",
         "After": "status: off track",
     }
+
+
+def test_a_partner_finds_the_actions_it_leads_or_contributes_to() -> None:
+    table = pd.DataFrame(
+        {
+            "Outcome": ["Be healthy", "Stay safe", "Stay safe"],
+            "Lead": ["Primary Care Trust", "Police", "LA children's services"],
+            "Contributing": ["Schools", "", "Police, Schools"],
+            "Reported status": ["on track", "at risk", "on track"],
+            "The figures say": ["off track", "on its path", "no measurable target"],
+        }
+    )
+    filters = action_filters(table)
+    assert filters["Partner"] == [
+        "LA children's services",
+        "Police",
+        "Primary Care Trust",
+        "Schools",
+    ]
+    assert filters["Reported status"] == ["on track", "at risk"]
+    police = filter_actions(table, {"Partner": ["Police"]})
+    assert list(police["Lead"]) == ["Police", "LA children's services"]
+    both = filter_actions(table, {"Partner": ["Schools"], "Outcome": ["Stay safe"]})
+    assert list(both["Lead"]) == ["LA children's services"]
+    assert len(filter_actions(table, {"Partner": [], "Outcome": []})) == 3
