@@ -210,7 +210,7 @@ def filter_actions(table: pd.DataFrame, chosen: dict[str, list[str]]) -> pd.Data
         if name == "Partner":
             wanted = set(values)
             roles = (table["Lead"] + ", " + table["Contributing"]).str.split(", ")
-            keep &= [bool(set(r) & wanted) for r in roles]
+            keep &= ~roles.map(wanted.isdisjoint).astype(bool)
         else:
             keep &= table[name].isin(values)
     return table[keep]
