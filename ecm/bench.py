@@ -1,7 +1,8 @@
 """The benchmark behind ``python -m ecm bench``: how fast the store is built and read.
 
 Each run builds the demo at the chosen scale in a fresh database (a temporary SQLite file unless
-``--database-url`` names another), then times the reads the pages depend on. Figures are wall
+``--database-url`` names another), then times the reads the pages depend on; with ``--browser``
+also each page's first full render in Chromium (:mod:`ecm.bench_browser`). Figures are wall
 clock on this machine; run it twice and compare like with like.
 """
 
@@ -35,6 +36,8 @@ class BenchResult:
     observations: int = 0
     schools: int = 0
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: Page -> seconds to first full render in the browser, ``cold_s`` and ``warm_s``.
+    browser: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         """Plain data for JSON output."""
@@ -42,9 +45,10 @@ class BenchResult:
 
 
 def run_benchmark(
-    scale: str = "small", database_url: str | None = None, repeats: int = 50
+    scale: str = "small", database_url: str | None = None, repeats: int = 50, browser: bool = False
 ) -> BenchResult:
-    """Build the demo at ``scale`` and time the hot reads; returns the measurements."""
+    """Build the demo at ``scale`` and time the hot reads (and, with ``browser``, each page's
+    first full render in Chromium); returns the measurements."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         url = database_url or f"sqlite:///{path}"
@@ -58,6 +62,10 @@ def run_benchmark(
         result.database_bytes = _database_bytes(engine, path if database_url is None else None)
         result.timings = _time_reads(engine, repeats)
         result.timings.update(_time_analysis(engine, url, max(3, repeats // 10)))
+        if browser:
+            from ecm.bench_browser import bench_pages, time_first_renders
+
+            result.browser = time_first_renders(url, bench_pages(engine))
         engine.dispose()
     return result
 
@@ -252,6 +260,10 @@ def format_result(result: BenchResult) -> str:
     ]
     for name, timing in result.timings.items():
         lines.append(f"{name:<60} {timing['median_ms']:>10.2f} {timing['p95_ms']:>10.2f}")
+    if result.browser:
+        lines.append(f"{'first full render in Chromium':<60} {'cold s':>10} {'warm s':>10}")
+        for name, timing in result.browser.items():
+            lines.append(f"{name:<60} {timing['cold_s']:>10.2f} {timing['warm_s']:>10.2f}")
     return "\n".join(lines)
 
 

@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeats", type=int, default=50, help="timed reads per case (default 50)")
     bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
     bench.add_argument(
+        "--browser",
+        action="store_true",
+        help="also time each page's first full render in Chromium (cold and warm server)",
+    )
+    bench.add_argument(
         "--import-sample",
         metavar="FILE",
         help="instead, time importing a national-sized performance-table file built from "
@@ -147,8 +152,10 @@ def run_init(_args: argparse.Namespace) -> int:
     with session_scope(engine) as session:
         sync_catalogue(session, catalogue)
     from ecm.summaries import ensure_school_benchmarks
+    from ecm.withholding import ensure_withholding
 
     ensure_school_benchmarks(engine)
+    ensure_withholding(engine)  # after an upgrade, or when ECM_SUPPRESS_BELOW has changed
     state = (
         "created"
         if before is None
@@ -343,7 +350,7 @@ def run_bench(args: argparse.Namespace) -> int:
             else ", ".join(f"{k} {v}" for k, v in measured.items())
         )
         return 0
-    result = run_benchmark(args.scale, args.database_url, args.repeats)
+    result = run_benchmark(args.scale, args.database_url, args.repeats, browser=args.browser)
     print(json.dumps(result.as_dict(), indent=2) if args.json else format_result(result))
     return 0
 

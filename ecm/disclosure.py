@@ -6,14 +6,17 @@ Primary suppression: a figure is withheld when it rests on too few pupils: a cou
 (``min_count`` = 6), or a percentage or rate whose numerator is 1 to 5 or whose denominator is
 under 6 (``min_denominator`` = 6). Zero is not a small number and is shown.
 
-Secondary suppression, so that nothing withheld can be recovered by subtraction:
+Secondary suppression, so that no sum has exactly one withheld term (else the shown terms
+would give it back by subtraction):
 
 - *complements*: where a group and its complement make up all pupils (disadvantaged and other
   pupils, SEN and no SEN, FSM and not FSM, boys and girls), withholding one withholds the other,
-  since all pupils minus the one shown would give it back;
+  since all pupils minus the one shown would give it back; and where the all-pupil figure is
+  withheld, every pair of groups that adds up to it is withheld too;
 - *siblings*: where an area's figure is the sum of its parts (schools in an LA, LAs in a region),
   a part withheld alone among shown parts is joined by the smallest other part, since the total
-  minus the shown parts would give it back.
+  minus the shown parts would give it back; where the total itself is withheld (and in the
+  frame) while every part is shown, the smallest part is withheld with it.
 
 Published markers (``SUPP``, ``c``, ``x``, ...) arrive as markers and stay; the figures behind
 them are missing already. Our own withheld figures get the marker ``c``.
@@ -60,6 +63,13 @@ COMPLEMENTS = (
 FIGURE_COLUMNS = ("value", "numerator", "denominator", "lower_ci", "upper_ci", "pupils")
 #: Publishers' markers that mean "withheld for confidentiality" (not "not applicable").
 PUBLISHER_SUPPRESSION = {"SUPP", "c", "SP"}
+#: Why a figure is withheld (``withheld_reason``): the rule that withheld it first.
+WITHHELD_REASONS = {
+    "publisher": "withheld by the publisher",
+    "small": "rests on too few pupils",
+    "complement": "would give back a withheld group (groups add up to all pupils)",
+    "sibling": "would give back a withheld place (places add up to their area)",
+}
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,7 @@ def apply_disclosure_control(
     statistic_of: pd.Series | dict[str, str],
     rules: DisclosureRules | None = None,
     parent_of: pd.Series | None = None,
+    reasons: bool = False,
 ) -> pd.DataFrame:
     """Withhold small figures and whatever would give them back; returns a new frame.
 
@@ -108,7 +119,8 @@ def apply_disclosure_control(
     columns; ``statistic_of`` maps indicator code to statistic kind; ``parent_of`` maps an
     area code to the area its figures add up into (school -> LA, LA -> region) for the sibling
     rule. The result has a boolean ``suppressed`` column, the ``marker`` ``c`` on withheld rows
-    (published markers kept) and every figure column emptied there.
+    (published markers kept) and every figure column emptied there; with ``reasons``, also
+    ``withheld_reason`` (a key of :data:`WITHHELD_REASONS`, None where shown).
     """
     rules = rules or DisclosureRules.from_environment()
     out = frame.copy()
@@ -119,15 +131,22 @@ def apply_disclosure_control(
             out[column] = np.nan
         out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
     statistic = out["indicator_code"].map(statistic_of).fillna("proportion")
-    hidden = pd.Series(primary_mask(out, statistic, rules), index=out.index)
+    primary = pd.Series(primary_mask(out, statistic, rules), index=out.index)
     # A figure the publisher withheld must be protected from subtraction just like ours.
     published_hidden = out["marker"].isin(PUBLISHER_SUPPRESSION) & out["value"].isna()
-    seeds = hidden | published_hidden
+    reason = pd.Series(None, index=out.index, dtype=object)
+    reason[primary] = "small"
+    reason[published_hidden] = "publisher"
+    seeds = primary | published_hidden
     while True:  # each pass can only add, so this ends
         before = int(seeds.sum())
-        seeds |= _complement_mask(out, seeds)
+        added = (_complement_mask(out, seeds) | _group_mask(out, seeds)) & ~seeds
+        reason[added] = "complement"
+        seeds = seeds | added
         if parent_of is not None:
-            seeds |= _sibling_mask(out, seeds, parent_of)
+            added = _sibling_mask(out, seeds, parent_of) & ~seeds
+            reason[added] = "sibling"
+            seeds = seeds | added
         if int(seeds.sum()) == before:
             break
     hidden = seeds  # the publisher's own withheld rows count as suppressed too
@@ -135,6 +154,8 @@ def apply_disclosure_control(
     out.loc[hidden, list(FIGURE_COLUMNS)] = np.nan
     published = out["marker"].notna() & (out["marker"].astype(str) != "")
     out.loc[hidden & ~published, "marker"] = SUPPRESSED_MARKER
+    if reasons:
+        out["withheld_reason"] = reason.where(hidden, None)
     return out
 
 
@@ -154,11 +175,35 @@ def _complement_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     return pd.Series(merged["_hit"].fillna(False).astype(bool).to_numpy(), index=frame.index)
 
 
+def _group_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
+    """Rows of a complementary pair whose all-pupil figure (same indicator, area, period) is
+    withheld while both of the pair are shown: all pupils = the group + its complement."""
+    keys = ["indicator_code", "level", "area_code", "period"]
+    totals = frame.loc[hidden & (frame["group_code"] == "all"), keys].drop_duplicates()
+    if totals.empty:
+        return pd.Series(False, index=frame.index)
+    pair_of = {g: k for k, pair in enumerate(COMPLEMENTS) for g in pair}
+    pairs = frame["group_code"].map(pair_of)
+    under = frame[keys].merge(totals.assign(_hit=True), on=keys, how="left")["_hit"]
+    candidates = pairs.notna() & under.fillna(False).astype(bool).to_numpy()
+    if not candidates.any():
+        return pd.Series(False, index=frame.index)
+    rows = frame.loc[candidates, keys].assign(_pair=pairs[candidates], _shown=~hidden[candidates])
+    # A pair is an equation only where both of its groups are present; the pair rule already
+    # withholds both when one of them is withheld.
+    both = rows.groupby([*keys, "_pair"])["_shown"].transform("size") == 2
+    mask = pd.Series(False, index=frame.index)
+    mask[rows.index[both.to_numpy() & rows["_shown"].to_numpy()]] = True
+    return mask
+
+
 def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) -> pd.Series:
     """Add the smallest shown sibling wherever exactly one part of a total is withheld.
 
     Where the lone withheld part has no shown sibling at all, the total itself is withheld
-    (when it is in the frame), since it would equal the part.
+    (when it is in the frame), since it would equal the part. Where the total is in the frame
+    and withheld while every part is shown, the smallest part is withheld too, since the parts
+    would add up to the total.
     """
     # The parent's total is published somewhere (its own page) even when not in this frame,
     # so the rule applies whenever the frame holds the parts.
@@ -181,10 +226,19 @@ def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) 
         .set_index(keys)
         .index.difference(lonely.set_index(keys).index)
     )
+    totals = frame[["indicator_code", "group_code", "period", "area_code"]].rename(
+        columns={"area_code": "parent"}
+    )
+    total_keys = pd.MultiIndex.from_frame(totals[keys])
     if len(alone):
-        totals = frame[["indicator_code", "group_code", "period", "area_code"]].rename(
-            columns={"area_code": "parent"}
-        )
-        is_total = pd.MultiIndex.from_frame(totals[keys]).isin(alone)
-        mask |= pd.Series(is_total, index=frame.index) & ~hidden
+        mask |= pd.Series(total_keys.isin(alone), index=frame.index) & ~hidden
+    # A withheld total present in the frame whose parts are all shown.
+    withheld_totals = total_keys[hidden.to_numpy()]
+    if len(withheld_totals):
+        unhidden = parts[hidden_count == 0]
+        unhidden = unhidden[pd.MultiIndex.from_frame(unhidden[keys]).isin(withheld_totals)]
+        if not unhidden.empty:
+            order = unhidden.assign(_size=unhidden["denominator"].fillna(np.inf))
+            order = order.sort_values("_size", kind="stable")
+            mask[order.groupby(keys, sort=False).head(1).index] = True
     return mask

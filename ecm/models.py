@@ -236,6 +236,24 @@ class Observation(Base):
     # sessions missed out of possible sessions); disclosure control tests pupils, not sessions.
     pupils: Mapped[float | None] = mapped_column(Float)
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    # Disclosure control decided over the whole store after each load (ecm.withholding):
+    # True withheld, False shown, NULL not decided yet; the reason is a key of
+    # ecm.disclosure.WITHHELD_REASONS.
+    withheld: Mapped[bool | None] = mapped_column(Boolean)
+    withheld_reason: Mapped[str | None] = mapped_column(String(12))
+
+
+class DisclosureState(Base):
+    """The thresholds the stored ``observation.withheld`` decisions were taken under (one
+    row, or none when they have not been taken); reads trust the stored decisions only while
+    these equal the thresholds in force (``ECM_SUPPRESS_BELOW``)."""
+
+    __tablename__ = "disclosure_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    min_count: Mapped[int] = mapped_column(Integer)
+    min_denominator: Mapped[int] = mapped_column(Integer)
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SchoolBenchmark(Base):

@@ -1,9 +1,10 @@
 """Read functions for pages that look across many places at once (gap explorer, area and
 region overviews): one indicator at one level, names of places, one area's series.
 
-Like ``ecm.queries``, every figure passes disclosure control here, with each place's siblings
-(the other schools of its LA, the other LAs of its region), so a figure is withheld or shown
-the same way on every page.
+Like ``ecm.queries``, every figure passes disclosure control here: the decisions stored after
+the last load where they are current (:mod:`ecm.withholding`), else decided here with each
+place's siblings (the other schools of its LA, the other LAs of its region), so a figure is
+withheld or shown the same way on every page.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from ecm.disclosure import apply_disclosure_control
 from ecm.models import LocalAuthority, Observation, Region, School
 from ecm.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
+from ecm.withholding import all_decided, apply_stored, control, decisions_current
 
 CHUNK = 900  # bound parameters per IN list, well under every driver's limit
 
@@ -51,7 +52,7 @@ def load_national_series(engine: Engine, indicator: str, groups: list[str]) -> p
     # A store holds one country: real England, or the demo's fictional one.
     country = figures["area_code"].value_counts().index[0]
     figures = figures[figures["area_code"] == country]
-    return apply_disclosure_control(figures, indicator_statistics(engine))
+    return _control(engine, figures, None)
 
 
 def load_level_figures(
@@ -64,7 +65,6 @@ def load_level_figures(
 ) -> pd.DataFrame:
     """Every school's, LA's or region's figures for the groups and periods, optionally only the
     places inside an LA or region, after disclosure control among siblings."""
-    parents = _parents(engine, level)
     if within is None:
         figures = _select(engine, indicator, groups, level, periods)
     else:
@@ -78,7 +78,7 @@ def load_level_figures(
             Observation.group_code.in_(groups),
             Observation.period.in_(sorted(periods)),
         )
-    return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parents)
+    return _control(engine, figures, lambda: _parents(engine, level))
 
 
 def members_of(engine: Engine, level: str, parent_level: str, parent_code: str) -> list[str]:
@@ -107,17 +107,18 @@ def load_area_series(
 ) -> pd.DataFrame:
     """One LA's or region's figures for the groups in every period, after disclosure control
     among its siblings."""
-    family, parent_of = _family(engine, level, code)
-    figures = _chunked(
-        engine,
-        family,
+    conditions = (
         Observation.indicator_code == indicator,
         Observation.level == level,
         Observation.group_code.in_(groups),
     )
-    controlled = apply_disclosure_control(
-        figures, indicator_statistics(engine), parent_of=parent_of
-    )
+    if decisions_current(engine):
+        figures = _chunked(engine, [code], *conditions)
+        if all_decided(figures):
+            return apply_stored(figures)
+    family, parent_of = _family(engine, level, code)
+    figures = _chunked(engine, family, *conditions).drop(columns="withheld")
+    controlled = _control(engine, figures, parent_of)
     return controlled[controlled["area_code"] == code]
 
 
@@ -164,9 +165,9 @@ def load_place_names(engine: Engine, level: str, codes: list[str]) -> pd.DataFra
     return pd.concat(frames, ignore_index=True)
 
 
-def _controlled(engine: Engine, statement, parent_of: pd.Series | None) -> pd.DataFrame:  # noqa: ANN001
-    figures = _frame(engine, statement)
-    return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parent_of)
+def _control(engine: Engine, figures: pd.DataFrame, parent_of) -> pd.DataFrame:  # noqa: ANN001
+    """The figures after disclosure control (stored decisions, else decided among siblings)."""
+    return control(engine, figures, lambda: indicator_statistics(engine), parent_of)
 
 
 def load_school_figures_of_la(engine: Engine, la_code: str, periods: set[str]) -> pd.DataFrame:
@@ -180,8 +181,7 @@ def load_school_figures_of_la(engine: Engine, la_code: str, periods: set[str]) -
         Observation.group_code == "all",
         Observation.period.in_(sorted(periods)),
     )
-    parents = pd.Series(la_code, index=urns)
-    return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parents)
+    return _control(engine, figures, pd.Series(la_code, index=urns))
 
 
 def _chunked(engine: Engine, codes: list[str], *conditions) -> pd.DataFrame:  # noqa: ANN002
@@ -216,9 +216,7 @@ def load_la_figures(engine: Engine, la_codes: list[str]) -> pd.DataFrame:
     """Every figure of the LAs (all indicators, groups and periods), after disclosure control
     among the LAs of each region."""
     figures = _chunked(engine, la_codes, Observation.level == "la")
-    return apply_disclosure_control(
-        figures, indicator_statistics(engine), parent_of=_parents(engine, "la")
-    )
+    return _control(engine, figures, lambda: _parents(engine, "la"))
 
 
 def load_country_figures(engine: Engine, country_code: str | None) -> pd.DataFrame:
@@ -226,7 +224,7 @@ def load_country_figures(engine: Engine, country_code: str | None) -> pd.DataFra
     statement = select(*FIGURE_FIELDS).where(
         Observation.level == "england", Observation.area_code == country_code
     )
-    return _controlled(engine, statement, None)
+    return _control(engine, _figure_frame(engine, statement), None)
 
 
 def load_la_distribution(engine: Engine, periods: set[str]) -> pd.DataFrame:
@@ -254,9 +252,7 @@ def load_school_distribution(engine: Engine, phase: str, periods: set[str]) -> p
             Observation.period.in_(sorted(periods)),
         ),
     )
-    controlled = apply_disclosure_control(
-        figures, indicator_statistics(engine), parent_of=_parents(engine, "school")
-    )
+    controlled = _control(engine, figures, lambda: _parents(engine, "school"))
     with engine.connect() as connection:
         in_phase = set(connection.scalars(select(School.urn).where(School.phase == phase)).all())
     shown = controlled[controlled["area_code"].isin(in_phase) & controlled["value"].notna()]

@@ -291,6 +291,8 @@ def _ranks(
     key = ["indicator_code", "group_code", "period"]
     if area["level"] in ("la", "region") and not peers.empty:
         shown = peers[peers["value"].notna()]
+        # Only the sets the place's own figures are ranked in.
+        shown = shown.merge(current[key].drop_duplicates(), on=key)
         sets = {k: rows.set_index("area_code")["value"] for k, rows in shown.groupby(key)}
         ranks = []
         for row in current[[*key, "polarity"]].itertuples(index=False):

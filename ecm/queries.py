@@ -9,7 +9,7 @@ never return more rows than the page needs.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import Engine, and_, exists, func, or_, select
 
 from ecm.models import (
     Action,
@@ -306,6 +306,7 @@ FIGURE_FIELDS = (
     Observation.marker,
     Observation.pupils,
     Observation.batch_id,
+    Observation.withheld,  # the stored disclosure decision (ecm.withholding)
 )
 
 
@@ -430,14 +431,15 @@ def load_area_figures(engine: Engine, area: dict, rules=None) -> pd.DataFrame:  
     """Every figure of an area and of the areas it is compared with, after disclosure control.
 
     For a school: the school, its LA, region and country; for an LA: the LA, its region and
-    country; for a region: the region and country. Each level's figures are suppressed together
-    with their siblings (the other schools of the LA, the other LAs of the region), so a figure
-    is withheld or shown the same way on every page. Returns only the requested areas' rows,
-    with a ``suppressed`` column.
+    country; for a region: the region and country. Where the decisions stored after the last
+    load are current (:mod:`ecm.withholding`), only these areas' rows are read; otherwise each
+    level's figures are decided here together with their siblings (the other schools of the
+    LA, the other LAs of the region). Either way a figure is withheld or shown the same way on
+    every page. Returns only the requested areas' rows, with a ``suppressed`` column.
     """
     from ecm.disclosure import apply_disclosure_control
+    from ecm.withholding import all_decided, apply_stored, decisions_current
 
-    statistics = indicator_statistics(engine)
     wanted: list[tuple[str, str]] = [(area["level"], area["code"])]
     if area.get("la"):
         wanted.append(("la", area["la"]["code"]))
@@ -445,13 +447,26 @@ def load_area_figures(engine: Engine, area: dict, rules=None) -> pd.DataFrame:  
         wanted.append(("region", area["region"]["code"]))
     if area.get("country_code"):
         wanted.append(("england", area["country_code"]))
+    if decisions_current(engine, rules):
+        figures = _figures_of(engine, wanted)
+        if all_decided(figures):
+            return apply_stored(figures)
+    statistics = indicator_statistics(engine)
     frames = []
     for level, code in wanted:
         family, parent_of = _family(engine, level, code)
-        figures = _figures(engine, level, family)
+        figures = _figures(engine, level, family).drop(columns="withheld")
         controlled = apply_disclosure_control(figures, statistics, rules, parent_of)
         frames.append(controlled[controlled["area_code"] == code])
     return pd.concat(frames, ignore_index=True)
+
+
+def _figures_of(engine: Engine, places: list[tuple[str, str]]) -> pd.DataFrame:
+    """Raw figures of a few places, each given as (level, code), in one read."""
+    statement = select(*FIGURE_FIELDS).where(
+        or_(*(and_(Observation.level == lv, Observation.area_code == c) for lv, c in places))
+    )
+    return _figure_frame(engine, statement)
 
 
 def _family(engine: Engine, level: str, code: str) -> tuple[list[str], pd.Series | None]:
@@ -517,7 +532,7 @@ def load_neighbour_codes(engine: Engine, la_code: str) -> list[str]:
 def load_peer_figures(engine: Engine, level: str, periods: list[str]) -> pd.DataFrame:
     """Every LA's (or region's) figures in the periods, after disclosure control: the set an
     area is ranked in and its neighbours are averaged from."""
-    from ecm.disclosure import apply_disclosure_control
+    from ecm.withholding import control
 
     if level == "la":
         with engine.connect() as connection:
@@ -528,9 +543,14 @@ def load_peer_figures(engine: Engine, level: str, periods: list[str]) -> pd.Data
     else:
         raise ValueError(f"peers are LAs or regions, not {level!r}")
     parent_of = pd.Series(dict(rows))
-    figures = _figures(engine, level, list(parent_of.index))
-    figures = figures[figures["period"].isin(periods)]
-    return apply_disclosure_control(figures, indicator_statistics(engine), parent_of=parent_of)
+    figures = _figure_frame(
+        engine,
+        select(*FIGURE_FIELDS).where(
+            Observation.level == level, Observation.period.in_(sorted(periods))
+        ),
+    )
+    figures = figures[figures["area_code"].isin(parent_of.index)]
+    return control(engine, figures, lambda: indicator_statistics(engine), parent_of)
 
 
 def load_plan_targets(engine: Engine, la_code: str, urn: str | None = None) -> pd.DataFrame:

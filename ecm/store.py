@@ -104,9 +104,16 @@ def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: AN
 
     PostgreSQL gets ``COPY ... FROM STDIN`` (an order of magnitude faster than INSERTs at the
     national scale); other databases get a DB-API ``executemany``. Missing values become NULL.
+    Writing figures marks the stored disclosure decisions as not current.
     """
     if frame.empty:
         return 0
+    if table == "observation":
+        from ecm.withholding import forget_decisions
+
+        # New figures are undecided, so the stored disclosure decisions are no longer whole
+        # until the writer decides again (ecm.withholding).
+        forget_decisions(connection)
     columns = list(frame.columns)
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ecm.bench import format_result, run_benchmark
 from tests.conftest import new_database_url, on_postgres
 
@@ -45,3 +47,18 @@ def test_import_benchmark_builds_a_file_of_the_sample_shape() -> None:
     assert measured["rows"] == 400 and measured["columns"] == 318
     assert measured["figures"] > 400 * 10
     assert measured["seconds"] > 0 and measured["peak_memory_mib"] > 0
+
+
+@pytest.mark.e2e
+def test_the_browser_option_times_each_page_cold_and_warm(demo_database_url, demo_engine) -> None:
+    from ecm.bench import BenchResult
+    from ecm.bench_browser import bench_pages, time_first_renders
+
+    pages = bench_pages(demo_engine)
+    assert set(pages) == {"school", "area", "region", "gaps"}
+    timings = time_first_renders(demo_database_url, pages, warm_repeats=1)
+    assert list(timings) == ["home (first page after start-up)", *pages]
+    assert all(set(t) == {"cold_s", "warm_s"} for t in timings.values())
+    assert all(0 < s < 120 for t in timings.values() for s in t.values())
+    report = format_result(BenchResult("tiny", "sqlite", browser=timings))
+    assert "first full render in Chromium" in report and "gaps" in report

@@ -39,13 +39,14 @@ EXPECTED_TABLES = {
     "audit_log",
     "app_user",
     "school_benchmark",
+    "disclosure_state",
 }
 
 
 def test_schema_is_created_from_empty_and_upgrade_is_repeatable(engine) -> None:
     assert current_revision(engine) is None
     upgrade_schema(engine)
-    assert current_revision(engine) == head_revision() == "0004"
+    assert current_revision(engine) == head_revision() == "0005"
     assert EXPECTED_TABLES <= table_names(engine)
     upgrade_schema(engine)  # a second run changes nothing and does not fail
     assert schema_is_current(engine)
@@ -112,5 +113,5 @@ def test_upgrade_runs_each_migration_in_turn(engine) -> None:
     assert current_revision(engine) == "0001"
     assert "school_benchmark" not in table_names(engine)
     upgrade_schema(engine)
-    assert current_revision(engine) == "0004"
+    assert current_revision(engine) == "0005"
     assert "school_benchmark" in table_names(engine)

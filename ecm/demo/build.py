@@ -45,6 +45,7 @@ from ecm.models import (
 )
 from ecm.store import bulk_insert, session_scope, upgrade_schema
 from ecm.summaries import refresh_school_benchmarks
+from ecm.withholding import refresh_withholding
 
 DEFAULT_SEED = 2008
 DEMO_FORMAT = "demo"
@@ -191,7 +192,9 @@ def build_demo(
         bulk_insert(connection, "statistical_neighbour", statistical_neighbours(las))
         report(0.9, "Summarising schools for comparisons")
         refresh_school_benchmarks(connection)
-        report(0.95, "Finishing")
+        report(0.93, "Deciding disclosure control over every place")
+        refresh_withholding(connection)
+        report(0.97, "Finishing")
     _analyse(engine)
     report(1.0, "Demo data ready")
     return DemoSummary(

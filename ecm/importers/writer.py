@@ -18,6 +18,7 @@ from ecm.importers.geography import ensure_las, ensure_schools
 from ecm.models import OBSERVATION_COLUMNS, ImportBatch, Observation
 from ecm.store import bulk_insert, session_scope
 from ecm.summaries import refresh_school_benchmarks
+from ecm.withholding import refresh_withholding, tree_parents
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 
@@ -85,6 +86,9 @@ def write_parsed(
 
     School figures refresh the similar-school table in the same transaction unless
     ``refresh_benchmarks`` is False (a caller importing many files refreshes once at the end).
+    Disclosure control is decided again, in the same transaction, for the file's indicators
+    across the whole store (for every indicator when a school moved LA or the file brought a
+    new LA or region, since that changes whose figures add up to what).
     """
     figures = parsed.observations
     if dry_run:
@@ -98,8 +102,10 @@ def write_parsed(
         if done:
             return ImportOutcome(parsed.file_name, parsed.format, "already imported", 0)
         connection = session.connection()
+        before = tree_parents(connection)
         ensure_las(connection, parsed.la_codes, parsed.region_codes)
         ensure_schools(connection, parsed.schools)
+        regrouped = _tree_changed(before, tree_parents(connection))
         batch = ImportBatch(
             file_name=parsed.file_name,
             checksum=digest,
@@ -128,6 +134,9 @@ def write_parsed(
             parsed.after_write(connection)
         if refresh_benchmarks and not figures.empty and (figures["level"] == "school").any():
             refresh_school_benchmarks(connection)
+        if regrouped or not figures.empty:
+            indicators = None if regrouped else set(figures["indicator_code"])
+            refresh_withholding(connection, indicators)
         return ImportOutcome(
             parsed.file_name,
             parsed.format,
@@ -138,6 +147,17 @@ def write_parsed(
             notes,
             has_schools=not figures.empty and bool((figures["level"] == "school").any()),
         )
+
+
+def _tree_changed(before: pd.Series, after: pd.Series) -> bool:
+    """Whether a place already in the store moved to another parent, or a new LA or region
+    joined the tree. A new school does not count: a school is created with its first file,
+    so all its figures are in that file and are decided with it."""
+    kept = before.index.intersection(after.index)
+    if not before[kept].equals(after[kept]):
+        return True
+    added = after.index.difference(before.index)
+    return bool(len(added) and not added.str.startswith("school:").all())
 
 
 def _without_primary(connection, figures: pd.DataFrame, fmt: str) -> tuple[pd.DataFrame, int]:  # noqa: ANN001

@@ -1,0 +1,154 @@
+"""The browser part of ``python -m ecm bench --browser``: first full render of each page.
+
+Starts ``streamlit run dashboard.py`` on the bench's store and opens each page by deep link in
+Debian's Chromium (driven by Playwright, which cannot download browsers of its own here). A
+page counts as rendered when Streamlit has finished the script run, the page's heading is on
+screen, no element is left stale from a previous run, and every chart has drawn. Each page is
+opened first on a server that has not computed it yet (cold: the page's analysis runs), then
+again in fresh browser contexts (warm: the server's caches answer, the browser's are empty).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STARTUP_TIMEOUT_S = 60.0
+RENDER_TIMEOUT_MS = 120_000
+#: True once the page has rendered (see the module docstring).
+RENDERED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('h1')) return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!chart.querySelector('.main-svg')) return false;
+  }
+  return true;
+}"""
+
+
+def bench_pages(engine: Engine) -> dict[str, str]:
+    """The four ways in, by deep link: a school, an LA, a region, the national gap explorer."""
+    from ecm.models import LocalAuthority, Region, School
+
+    with engine.connect() as connection:
+        urn = connection.scalar(select(School.urn).order_by(School.urn).limit(1))
+        la = connection.scalar(select(LocalAuthority.code).order_by(LocalAuthority.code).limit(1))
+        region = connection.scalar(select(Region.code).order_by(Region.code).limit(1))
+    return {
+        "school": f"/school?urn={urn}",
+        "area": f"/area?la={la}",
+        "region": f"/region?code={region}",
+        "gaps": "/gaps?indicator=ni_73&group=disadvantaged&level=school",
+    }
+
+
+def time_first_renders(
+    database_url: str, pages: dict[str, str], warm_repeats: int = 3
+) -> dict[str, dict[str, float]]:
+    """Seconds from opening each page to its first full render: ``cold`` (first visit since
+    the server started) and ``warm`` (median of ``warm_repeats`` later visits, each in a new
+    browser context). The home page is opened first, so the server's start-up (imports, the
+    store check) is measured there and not charged to the first page."""
+    from playwright.sync_api import sync_playwright
+
+    with serve(database_url) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            timings = {"home (first page after start-up)": {"cold_s": _render(browser, base)}}
+            for name, path in pages.items():
+                cold = _render(browser, base + path)
+                warm = [_render(browser, base + path) for _ in range(warm_repeats)]
+                timings[name] = {
+                    "cold_s": round(cold, 2),
+                    "warm_s": round(statistics.median(warm), 2),
+                }
+            timings["home (first page after start-up)"]["warm_s"] = round(
+                statistics.median(_render(browser, base) for _ in range(warm_repeats)), 2
+            )
+        finally:
+            browser.close()
+    return timings
+
+
+def _render(browser, url: str) -> float:  # noqa: ANN001
+    """Seconds from asking for ``url`` in a fresh context until it has rendered."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(RENDERED, timeout=RENDER_TIMEOUT_MS, polling=50)
+        return round(time.perf_counter() - started, 2)
+    finally:
+        context.close()
+
+
+@contextmanager
+def serve(database_url: str) -> Iterator[str]:
+    """Run the dashboard on ``database_url`` on a free local port; yield its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "streamlit", "run", "dashboard.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    env = {**os.environ, "ECM_DATABASE_URL": database_url, "ECM_AUTO_DEMO": "0"}
+    with tempfile.TemporaryFile() as output:  # a file, not a pipe, which could fill and block
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while not _healthy(base):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    output.seek(0)
+                    log = output.read().decode(errors="replace")
+                    raise RuntimeError(f"the dashboard did not start:\n{log}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False

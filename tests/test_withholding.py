@@ -1,0 +1,268 @@
+"""Disclosure decisions stored with the figures: taken over the whole tree, kept current, and
+read the same way as decisions taken at request time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select, text, update
+
+from ecm import queries
+from ecm.disclosure import COMPLEMENTS, DisclosureRules, apply_disclosure_control
+from ecm.models import Observation
+from ecm.store import bulk_insert, session_scope
+from ecm.withholding import (
+    decisions_current,
+    ensure_withholding,
+    forget_decisions,
+    stored_rules,
+)
+from tests.conftest import DEMO_SEED
+
+STATISTICS = {"ks2": "proportion"}
+
+
+# --- the whole tree at once ----------------------------------------------------------------
+
+
+COLUMNS = ["indicator_code", "level", "area_code", "group_code", "period", "numerator",
+           "denominator"]  # fmt: skip
+
+
+def figures(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["value"] = frame["numerator"] / frame["denominator"] * 100
+    return frame
+
+
+@st.composite
+def trees(draw):
+    """A country of one region of 2-3 LAs of 1-4 schools, whose groups and places add up.
+
+    Codes carry their level (``school:S01``), as the stored decisions key them."""
+    parent: dict[str, str] = {"region:R": "england:E"}
+    cells: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for la in range(draw(st.integers(2, 3))):
+        parent[f"la:L{la}"] = "region:R"
+        for school in range(draw(st.integers(1, 4))):
+            code = f"school:S{la}{school}"
+            parent[code] = f"la:L{la}"
+            both = [0, 0]
+            for group in ("disadvantaged", "not_disadvantaged"):
+                passed, failed = draw(st.integers(0, 12)), draw(st.integers(0, 12))
+                cells[("school", code, group)] = (passed, passed + failed)
+                both = [both[0] + passed, both[1] + passed + failed]
+            cells[("school", code, "all")] = (both[0], both[1])
+    for level, up in (("school", "la"), ("la", "region"), ("region", "england")):
+        for (lv, code, group), (p, n) in list(cells.items()):
+            if lv == level:
+                old = cells.get((up, parent[code], group), (0, 0))
+                cells[(up, parent[code], group)] = (old[0] + p, old[1] + n)
+    rows = [
+        ("ks2", level, code, group, "2009/10", p, n)
+        for (level, code, group), (p, n) in cells.items()
+        if n > 0
+    ]
+    return figures(rows), pd.Series(parent)
+
+
+def equations(frame: pd.DataFrame, parent: pd.Series) -> list[list[int]]:
+    """Every sum the figures obey, as row positions: [total, part, part, ...]."""
+    places = zip(frame["area_code"], frame["group_code"], strict=True)
+    position = {place: i for i, place in enumerate(places)}
+    sums = []
+    for area in frame["area_code"].unique():  # all pupils = a group + its complement
+        for a, b in COMPLEMENTS:
+            if {(area, "all"), (area, a), (area, b)} <= position.keys():
+                sums.append([position[(area, "all")], position[(area, a)], position[(area, b)]])
+    for group in frame["group_code"].unique():  # an area = the sum of its places
+        for total in parent.unique():
+            parts = [
+                position[(c, group)]
+                for c in parent.index[parent == total]
+                if (c, group) in position
+            ]
+            if (total, group) in position and parts:
+                sums.append([position[(total, group)], *parts])
+    return sums
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=trees())
+def test_across_levels_no_withheld_figure_is_one_subtraction_away(data) -> None:
+    frame, parent = data
+    result = apply_disclosure_control(frame, STATISTICS, DisclosureRules(), parent, reasons=True)
+    hidden = result["suppressed"].to_numpy()
+    shown = result[~hidden]
+    assert not ((shown["denominator"] < 6) | shown["numerator"].between(1, 5)).any()
+    # Every sum (school groups, schools in an LA, LAs in the region, the region in the
+    # country) has no withheld term or at least two.
+    for terms in equations(frame, parent):
+        assert hidden[terms].sum() != 1, result.iloc[terms]
+    # Every withheld figure says which rule withheld it.
+    assert result.loc[hidden, "withheld_reason"].isin(["small", "complement", "sibling"]).all()
+    assert result.loc[~hidden, "withheld_reason"].isna().all()
+
+
+def test_a_withheld_total_is_never_left_with_its_parts_all_shown() -> None:
+    frame = figures(
+        [
+            ("ks2", "school", "school:A", "all", "2009/10", 30, 40),
+            ("ks2", "school", "school:B", "all", "2009/10", 10, 12),
+            ("ks2", "la", "la:L", "all", "2009/10", 3, 52),  # three pupils reached it
+        ]
+    )
+    parent = pd.Series({"school:A": "la:L", "school:B": "la:L"})
+    result = apply_disclosure_control(frame, STATISTICS, DisclosureRules(), parent, reasons=True)
+    # A and B would add up to L: the smaller goes with it, and then, being withheld alone
+    # among the schools, takes the other with it (the rule for parts does not look up).
+    assert result["suppressed"].tolist() == [True, True, True]
+    assert result["withheld_reason"].tolist() == ["sibling", "sibling", "small"]
+
+
+def test_a_withheld_all_pupil_figure_takes_its_groups_with_it() -> None:
+    frame = figures(
+        [
+            ("ks2", "school", "A", "all", "2009/10", 20, 30),
+            ("ks2", "school", "A", "boys", "2009/10", 10, 15),
+            ("ks2", "school", "A", "girls", "2009/10", 10, 15),
+            ("ks2", "school", "B", "all", "2009/10", 2, 40),  # two pupils reached it
+            ("ks2", "la", "L", "all", "2009/10", 22, 70),
+        ]
+    )
+    parent = pd.Series({"A": "L", "B": "L"})
+    result = apply_disclosure_control(frame, STATISTICS, DisclosureRules(), parent)
+    # A's all-pupil figure goes to protect B; boys + girls would give it back, so they go too.
+    assert result["suppressed"].tolist() == [True, True, True, True, False]
+
+
+# --- stored in the store -------------------------------------------------------------------
+
+
+def test_the_demo_is_decided_under_the_thresholds_in_force(demo_engine) -> None:
+    assert decisions_current(demo_engine)
+    with demo_engine.connect() as connection:
+        assert stored_rules(connection) == DisclosureRules()
+        undecided = connection.scalar(
+            select(Observation.id).where(Observation.withheld.is_(None)).limit(1)
+        )
+    assert undecided is None
+
+
+def _request_time(engine, area: dict) -> pd.DataFrame:
+    """A place's figures decided at request time, as when the decisions are not current."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ecm.withholding.decisions_current", lambda *_a, **_k: False)
+        return queries.load_area_figures(engine, area)
+
+
+def test_stored_decisions_withhold_everything_request_time_control_does(demo_engine) -> None:
+    with demo_engine.connect() as connection:
+        urns = connection.execute(text("SELECT urn FROM school ORDER BY urn LIMIT 40")).scalars()
+        urns = list(urns)
+    key = ["indicator_code", "level", "area_code", "group_code", "period"]
+    compared = 0
+    for urn in urns[::4]:
+        area = queries.resolve_area(demo_engine, "school", urn)
+        stored = queries.load_area_figures(demo_engine, area).set_index(key).sort_index()
+        decided_here = _request_time(demo_engine, area).set_index(key).sort_index()
+        assert stored.index.equals(decided_here.index)
+        # Whole-tree decisions can only add to the level-by-level ones.
+        assert not (decided_here["suppressed"] & ~stored["suppressed"]).any()
+        shown = ~stored["suppressed"]
+        pd.testing.assert_frame_equal(
+            stored.loc[shown, ["value", "numerator", "denominator", "marker"]],
+            decided_here.loc[shown, ["value", "numerator", "denominator", "marker"]],
+        )
+        compared += int(stored["suppressed"].sum())
+    assert compared > 0
+
+
+def test_a_new_threshold_falls_back_to_request_time_until_decided_again(
+    engine, monkeypatch
+) -> None:
+    from ecm.demo.build import build_demo
+
+    build_demo(engine, scale="tiny", seed=DEMO_SEED)
+    area = queries.resolve_area(engine, "school", _some_urn(engine))
+    at_six = queries.load_area_figures(engine, area)["suppressed"].sum()
+    monkeypatch.setenv("ECM_SUPPRESS_BELOW", "11")
+    assert not decisions_current(engine)
+    fallback = queries.load_area_figures(engine, area)
+    assert fallback["suppressed"].sum() > at_six
+    assert ensure_withholding(engine)
+    assert decisions_current(engine)
+    with engine.connect() as connection:
+        assert stored_rules(connection) == DisclosureRules(11, 11)
+    stored = queries.load_area_figures(engine, area)
+    assert stored["suppressed"].sum() >= fallback["suppressed"].sum()
+    assert not ensure_withholding(engine)  # current: nothing to do
+
+
+def test_figures_written_without_deciding_are_never_trusted(engine) -> None:
+    from ecm.demo.build import build_demo
+
+    build_demo(engine, scale="tiny", seed=DEMO_SEED)
+    with session_scope(engine) as session:
+        connection = session.connection()
+        row = (
+            connection.execute(
+                select(Observation.__table__).where(Observation.level == "la").limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        copy = pd.DataFrame([dict(row)]).drop(columns=["id", "withheld", "withheld_reason"])
+        connection.execute(Observation.__table__.delete().where(Observation.id == row["id"]))
+        bulk_insert(connection, "observation", copy)
+    assert not decisions_current(engine)
+    assert ensure_withholding(engine)
+    with engine.connect() as connection:
+        assert (
+            connection.scalar(
+                select(Observation.withheld).where(
+                    Observation.level == row["level"],
+                    Observation.area_code == row["area_code"],
+                    Observation.indicator_code == row["indicator_code"],
+                    Observation.group_code == row["group_code"],
+                    Observation.period == row["period"],
+                )
+            )
+            is not None
+        )
+
+
+def test_deciding_again_changes_only_what_changed(engine) -> None:
+    from ecm.demo.build import build_demo
+
+    build_demo(engine, scale="tiny", seed=DEMO_SEED)
+    with engine.connect() as connection:
+        before = connection.execute(
+            select(Observation.id, Observation.withheld, Observation.withheld_reason).order_by(
+                Observation.id
+            )
+        ).all()
+    with engine.begin() as connection:
+        # Tamper with one decision; deciding again puts it back.
+        connection.execute(
+            update(Observation).where(Observation.id == before[0].id).values(withheld=None)
+        )
+        forget_decisions(connection)
+    assert ensure_withholding(engine)
+    with engine.connect() as connection:
+        after = connection.execute(
+            select(Observation.id, Observation.withheld, Observation.withheld_reason).order_by(
+                Observation.id
+            )
+        ).all()
+    assert after == before
+    withheld = np.array([bool(r.withheld) for r in after])
+    assert 0 < withheld.mean() < 1
+
+
+def _some_urn(engine) -> str:
+    with engine.connect() as connection:
+        return connection.scalar(text("SELECT urn FROM school ORDER BY urn LIMIT 1"))
