@@ -118,3 +118,51 @@ def test_the_plan_downloads_as_a_csv_of_its_actions(page: Page, plan_store: dict
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
     actions = [r for r in rows if r.get("record") == "action"]
     assert len(actions) == plan_store["actions"]
+
+
+def test_a_broken_plan_file_is_refused_with_its_row_and_a_good_one_replaces_the_plan(
+    page: Page,
+    plan_store: dict,
+    tmp_path: Path,
+    full_page_screenshot: Callable[[Page, str], Path],
+) -> None:
+    from openpyxl import load_workbook
+
+    from ecm.plan_io import export_plan
+
+    good = tmp_path / "plan.xlsx"
+    good.write_bytes(export_plan(plan_store["engine"], plan_store["la"], "xlsx"))
+    workbook = load_workbook(good)
+    sheet = workbook["Actions"]
+    status = [c.column for c in sheet[1] if c.value == "status"][0]
+    sheet.cell(row=2, column=status, value="finished")
+    broken = tmp_path / "broken-plan.xlsx"
+    workbook.save(broken)
+    before = load_action(plan_store["engine"], plan_store["action"])
+
+    page.goto(f"{plan_store['app']}/plan?la={plan_store['la']}", timeout=RUN_MS)
+    expect(page.get_by_role("heading", name="Plan file")).to_be_visible(timeout=RUN_MS)
+    settled(page)
+    importer = page.locator(".st-key-plan_upload")
+    page.get_by_role("textbox", name="Your name, for the plan's history").last.fill("Ann Analyst")
+    importer.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(broken))
+    expect(page.get_by_role("button", name=f"Remove {broken.name}")).to_be_visible()
+    page.get_by_role("button", name="Import the plan").click()
+    settled(page)
+    expect(page.get_by_text(f"{broken.name} was not imported; nothing changed.")).to_be_visible(
+        timeout=RUN_MS
+    )
+    expect(
+        page.get_by_text(re.compile(r"sheet Actions line 2 column status")).first
+    ).to_be_visible()
+    full_page_screenshot(page, "plan-import-refused.png")
+    assert load_action(plan_store["engine"], plan_store["action"]) == before
+
+    page.get_by_role("button", name=f"Remove {broken.name}").click()
+    importer.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    expect(page.get_by_role("button", name=f"Remove {good.name}")).to_be_visible()
+    page.get_by_role("button", name="Import the plan").click()
+    settled(page)
+    expect(page.get_by_text(re.compile(r"imported from plan\.xlsx: \d+ actions"))).to_be_visible(
+        timeout=RUN_MS
+    )
