@@ -212,14 +212,16 @@ def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) 
     mask = pd.Series(False, index=frame.index)
     if not has_parent.any():
         return mask
-    parts = frame.loc[has_parent, ["indicator_code", "group_code", "period", "denominator"]].copy()
+    columns = ["indicator_code", "group_code", "period", "denominator", "area_code"]
+    parts = frame.loc[has_parent, columns].copy()
     parts["parent"] = parents[has_parent]
     parts["hidden"] = hidden[has_parent]
     keys = ["indicator_code", "group_code", "period", "parent"]
     hidden_count = parts.groupby(keys)["hidden"].transform("sum")
     lonely = parts[(hidden_count == 1) & ~parts["hidden"]]
-    # The smallest shown sibling (ties: the first) is withheld with the lonely one.
-    order = lonely.assign(_size=lonely["denominator"].fillna(np.inf)).sort_values("_size")
+    # The smallest shown sibling (ties: the first by code, so that the choice never depends
+    # on the order rows were read in) is withheld with the lonely one.
+    order = _smallest_first(lonely)
     mask[order.groupby(keys, sort=False).head(1).index] = True
     alone = (
         parts[(hidden_count == 1) & parts["hidden"]]
@@ -238,7 +240,12 @@ def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) 
         unhidden = parts[hidden_count == 0]
         unhidden = unhidden[pd.MultiIndex.from_frame(unhidden[keys]).isin(withheld_totals)]
         if not unhidden.empty:
-            order = unhidden.assign(_size=unhidden["denominator"].fillna(np.inf))
-            order = order.sort_values("_size", kind="stable")
+            order = _smallest_first(unhidden)
             mask[order.groupby(keys, sort=False).head(1).index] = True
     return mask
+
+
+def _smallest_first(parts: pd.DataFrame) -> pd.DataFrame:
+    """Parts by size (denominator; unknown last), then by area code."""
+    sized = parts.assign(_size=parts["denominator"].fillna(np.inf))
+    return sized.sort_values(["_size", "area_code"], kind="stable")

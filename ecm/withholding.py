@@ -86,18 +86,17 @@ def refresh_withholding(
     indicators: Iterable[str] | None = None,
     rules: DisclosureRules | None = None,
 ) -> int:
-    """Decide disclosure control over the whole tree for ``indicators`` (default: all) and
-    store it, in the caller's transaction; returns how many figures are withheld among them.
+    """Decide disclosure control over the whole tree for ``indicators`` (default: every
+    indicator) and store it, in the caller's transaction; returns how many figures are
+    withheld among them.
 
-    Deciding only some indicators is enough after a load of those indicators while the other
-    decisions stand under the same thresholds; otherwise every indicator is decided again.
+    Deciding only some indicators is right only where every other indicator's stored
+    decisions stand under ``rules``: the caller checks :func:`stored_rules` before it writes
+    (writing figures forgets them), as :func:`ecm.importers.writer.write_parsed` does.
     """
     rules = rules or DisclosureRules.from_environment()
     held = set(connection.scalars(select(Observation.indicator_code).distinct()).all())
-    if indicators is None or stored_rules(connection) != rules:
-        chosen = sorted(held)
-    else:
-        chosen = sorted(set(indicators) & held)
+    chosen = sorted(held if indicators is None else set(indicators) & held)
     statistics = dict(connection.execute(select(Indicator.code, Indicator.statistic)).all())
     parents = tree_parents(connection)
     withheld = 0

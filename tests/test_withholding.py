@@ -20,7 +20,7 @@ from ecm.withholding import (
     forget_decisions,
     stored_rules,
 )
-from tests.conftest import DEMO_SEED
+from tests.conftest import DEMO_SEED, drop_database
 
 STATISTICS = {"ks2": "proportion"}
 
@@ -102,6 +102,9 @@ def test_across_levels_no_withheld_figure_is_one_subtraction_away(data) -> None:
     # country) has no withheld term or at least two.
     for terms in equations(frame, parent):
         assert hidden[terms].sum() != 1, result.iloc[terms]
+    # The decisions do not depend on the order the figures were read in.
+    backwards = apply_disclosure_control(frame.iloc[::-1], STATISTICS, DisclosureRules(), parent)
+    assert (backwards["suppressed"].iloc[::-1].to_numpy() == hidden).all()
     # Every withheld figure says which rule withheld it.
     assert result.loc[hidden, "withheld_reason"].isin(["small", "complement", "sibling"]).all()
     assert result.loc[~hidden, "withheld_reason"].isna().all()
@@ -266,3 +269,40 @@ def test_deciding_again_changes_only_what_changed(engine) -> None:
 def _some_urn(engine) -> str:
     with engine.connect() as connection:
         return connection.scalar(text("SELECT urn FROM school ORDER BY urn LIMIT 1"))
+
+
+def test_an_import_decides_its_own_indicators_and_leaves_the_rest(tmp_path, monkeypatch) -> None:
+    from ecm import withholding
+    from ecm.importers import import_file
+    from tests.test_importers import KS2, KS4, fresh_engine
+
+    url, engine = fresh_engine(tmp_path)
+    try:
+        import_file(engine, KS2)  # the first file: new LA and region, so everything
+        assert decisions_current(engine)
+        decided: list[str] = []
+        real = withholding._decide
+
+        def counted(connection, indicator, *rest):  # noqa: ANN001, ANN002, ANN202
+            decided.append(indicator)
+            return real(connection, indicator, *rest)
+
+        monkeypatch.setattr(withholding, "_decide", counted)
+        import_file(engine, KS4)  # the same LA: only the KS4 indicators
+        with engine.connect() as connection:
+            ks4 = set(
+                connection.scalars(
+                    text(
+                        "SELECT DISTINCT o.indicator_code FROM observation o "
+                        "JOIN import_batch b ON b.id = o.batch_id WHERE b.format = 'ks4'"
+                    )
+                )
+            )
+            undecided = connection.scalar(
+                select(Observation.id).where(Observation.withheld.is_(None)).limit(1)
+            )
+        assert set(decided) == ks4 and ks4
+        assert undecided is None and decisions_current(engine)
+    finally:
+        engine.dispose()
+        drop_database(url)

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, exists, select
 
+from ecm.disclosure import DisclosureRules
 from ecm.importers.geography import ensure_las, ensure_schools
 from ecm.models import OBSERVATION_COLUMNS, ImportBatch, Observation
 from ecm.store import bulk_insert, session_scope
 from ecm.summaries import refresh_school_benchmarks
-from ecm.withholding import refresh_withholding, tree_parents
+from ecm.withholding import refresh_withholding, stored_rules, tree_parents
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 
@@ -88,7 +89,8 @@ def write_parsed(
     ``refresh_benchmarks`` is False (a caller importing many files refreshes once at the end).
     Disclosure control is decided again, in the same transaction, for the file's indicators
     across the whole store (for every indicator when a school moved LA or the file brought a
-    new LA or region, since that changes whose figures add up to what).
+    new LA or region, since that changes whose figures add up to what, or when the stored
+    decisions were not current).
     """
     figures = parsed.observations
     if dry_run:
@@ -102,6 +104,9 @@ def write_parsed(
         if done:
             return ImportOutcome(parsed.file_name, parsed.format, "already imported", 0)
         connection = session.connection()
+        # Whether the other indicators' disclosure decisions stand (read before writing, which
+        # forgets them), and the tree of places before the file adds to it.
+        decided = stored_rules(connection) == DisclosureRules.from_environment()
         before = tree_parents(connection)
         ensure_las(connection, parsed.la_codes, parsed.region_codes)
         ensure_schools(connection, parsed.schools)
@@ -134,9 +139,9 @@ def write_parsed(
             parsed.after_write(connection)
         if refresh_benchmarks and not figures.empty and (figures["level"] == "school").any():
             refresh_school_benchmarks(connection)
-        if regrouped or not figures.empty:
-            indicators = None if regrouped else set(figures["indicator_code"])
-            refresh_withholding(connection, indicators)
+        if regrouped or not decided or not figures.empty:
+            everything = regrouped or not decided
+            refresh_withholding(connection, None if everything else set(figures["indicator_code"]))
         return ImportOutcome(
             parsed.file_name,
             parsed.format,
