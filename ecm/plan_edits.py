@@ -67,8 +67,8 @@ class EditConflict(Exception):
     def __str__(self) -> str:
         who = self.changed_by or "someone"
         when = f" at {self.changed_at:%H:%M on %d %b %Y}" if self.changed_at else ""
-        fields = ", ".join(
-            f"{name.replace('_', ' ')}: {before!r} → {after!r}"
+        fields = "; ".join(
+            f"{name.replace('_', ' ')}: {_words(before)} → {_words(after)}"
             for name, (before, after) in self.changes.items()
         )
         return (
@@ -76,6 +76,25 @@ class EditConflict(Exception):
             f"{' (' + fields + ')' if fields else ''}. Your changes are still in the form: "
             "reload the action to see theirs, then make yours again."
         )
+
+
+#: The longest text each field holds (the columns' sizes), and an editor's name.
+MAX_LENGTHS = {"title": 300, "lead_partner": 100, "scope_detail": 200, "outcome_code": 40}
+MAX_NAME = 100
+
+
+def _words(value: object) -> str:
+    """A field's value as people read it: statuses in words, empty as "none"."""
+    if value in (None, ""):
+        return "none"
+    return str(value).replace("_", " ") if str(value) in STATUSES else str(value)
+
+
+def _check_name(user: str) -> None:
+    if not (user or "").strip():
+        raise EditError("Write your name: every change is recorded with it.")
+    if len(user) > MAX_NAME:
+        raise EditError(f"A name can be at most {MAX_NAME} characters.")
 
 
 def _record(row: object | None, fields: tuple[str, ...]) -> dict | None:
@@ -116,6 +135,9 @@ def _checked(fields: dict) -> dict:
     for name, value in list(values.items()):
         if isinstance(value, str):
             values[name] = value.strip() or None
+    for name, most in MAX_LENGTHS.items():
+        if isinstance(values.get(name), str) and len(values[name]) > most:
+            raise EditError(f"The {name.replace('_', ' ')} can be at most {most} characters.")
     if "title" in values and not values["title"]:
         raise EditError("An action needs a title.")
     if "lead_partner" in values and not values["lead_partner"]:
@@ -151,6 +173,7 @@ def load_action(engine: Engine, action_id: int) -> dict | None:
 def create_action(engine: Engine, plan_id: int, fields: dict, user: str) -> int:
     """Add an action to a plan; returns its id. The insert is audited."""
     values = _checked(fields)
+    _check_name(user)
     for required in ("title", "outcome_code", "lead_partner", "status"):
         if not values.get(required):
             raise EditError(f"An action needs {required.replace('_', ' ')}.")
@@ -174,17 +197,24 @@ def create_action(engine: Engine, plan_id: int, fields: dict, user: str) -> int:
 def save_action(
     engine: Engine, action_id: int, fields: dict, opened_version: int, user: str
 ) -> int:
-    """Save edits to an action opened at ``opened_version``; returns the new version.
+    """Save edits to an action opened at ``opened_version``; returns the version now stored.
 
     Raises :class:`EditConflict` (and changes nothing) when the action was saved by someone
-    else since it was opened, and :class:`EditError` when the edit is not valid.
+    else since it was opened, and :class:`EditError` when the edit is not valid. A save that
+    changes nothing writes nothing (no new version, no audit row).
     """
     values = _checked(fields)
+    _check_name(user)
     with engine.begin() as connection:
         before_row = connection.execute(select(Action).where(Action.id == action_id)).first()
         if before_row is None:
             raise EditError(f"There is no action {action_id}.")
+        if before_row.version != opened_version:
+            raise _conflict(connection, action_id, opened_version)
         before = _record(before_row, EDITABLE)
+        changed = {k: _plain(v) for k, v in values.items() if before.get(k) != _plain(v)}
+        if not changed:
+            return opened_version
         result = connection.execute(
             update(Action)
             .where(Action.id == action_id, Action.version == opened_version)
@@ -195,43 +225,49 @@ def save_action(
                 **values,
             )
         )
-        if result.rowcount != 1:
-            raise _conflict(connection, action_id, opened_version, before_row)
-        after = _record(
-            connection.execute(select(Action).where(Action.id == action_id)).first(), EDITABLE
+        if result.rowcount != 1:  # another save landed between our read and our update
+            raise _conflict(connection, action_id, opened_version)
+        _audit(
+            connection,
+            user,
+            "action",
+            str(action_id),
+            "update",
+            {"version": opened_version, **{k: before[k] for k in changed}},
+            {"version": opened_version + 1, **changed},
         )
-        changed = {k: v for k, v in after.items() if before.get(k) != v}
-        if changed:
-            _audit(
-                connection,
-                user,
-                "action",
-                str(action_id),
-                "update",
-                {k: before[k] for k in changed},
-                changed,
-            )
         return opened_version + 1
 
 
-def _conflict(connection, action_id: int, opened_version: int, current_row) -> EditConflict:  # noqa: ANN001
-    """The conflict for a save that lost the race: the latest audited change to the action."""
-    last = connection.execute(
-        select(AuditLog)
-        .where(AuditLog.table_name == "action", AuditLog.record_id == str(action_id))
-        .order_by(AuditLog.id.desc())
-        .limit(1)
-    ).first()
+def _conflict(connection, action_id: int, opened_version: int) -> EditConflict:  # noqa: ANN001
+    """The conflict for a save from an out-of-date copy: every audited change to the action
+    since ``opened_version`` (each field's value then and now) and who made them."""
+    current_row = connection.execute(select(Action).where(Action.id == action_id)).first()
+    rows = connection.execute(
+        select(AuditLog.user_name, AuditLog.before, AuditLog.after)
+        .where(
+            AuditLog.table_name == "action",
+            AuditLog.record_id == str(action_id),
+            AuditLog.change == "update",
+        )
+        .order_by(AuditLog.id)
+    ).all()
     changes: dict[str, tuple[object, object]] = {}
-    if last is not None and last.change == "update":
-        before, after = json.loads(last.before or "{}"), json.loads(last.after or "{}")
-        changes = {name: (before.get(name), after[name]) for name in after}
+    editors: list[str] = []
+    for user_name, before_text, after_text in rows:
+        before, after = json.loads(before_text or "{}"), json.loads(after_text or "{}")
+        if after.get("version", 0) <= opened_version:
+            continue
+        editors.append(user_name)
+        for name, value in after.items():
+            if name != "version":
+                changes[name] = (changes.get(name, (before.get(name),))[0], value)
     mapping = current_row._mapping
     return EditConflict(
         action_id=action_id,
         opened_version=opened_version,
         current=_record(current_row, EDITABLE) or {},
-        changed_by=mapping["updated_by"],
+        changed_by=", ".join(dict.fromkeys(editors)) or mapping["updated_by"],
         changed_at=mapping["updated_at"],
         changes=changes,
     )
@@ -242,6 +278,7 @@ def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
     text = (note or "").strip()
     if not text:
         raise EditError("A progress note needs some text.")
+    _check_name(user)
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
         if connection.scalar(select(Action.id).where(Action.id == action_id)) is None:
@@ -264,6 +301,7 @@ def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
     values = {name: target.get(name) for name in TARGET_FIELDS}
     if not values["indicator_code"] or not values["group_code"]:
         raise EditError("A target needs an indicator and a pupil group.")
+    _check_name(user)
     with engine.begin() as connection:
         if connection.scalar(select(Action.id).where(Action.id == action_id)) is None:
             raise EditError(f"There is no action {action_id}.")
@@ -279,6 +317,7 @@ def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
 
 def unlink_target(engine: Engine, action_id: int, target_id: int, user: str) -> None:
     """Remove one of an action's targets (audited with the target as it was)."""
+    _check_name(user)
     with engine.begin() as connection:
         row = connection.execute(
             select(ActionTarget).where(

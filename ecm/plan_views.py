@@ -407,4 +407,5 @@ def _fields_words(fields: dict | None) -> str:
     return "; ".join(
         f"{name.replace('_', ' ')}: {STATUS_WORDS.get(value, value)}"
         for name, value in fields.items()
+        if name != "version"
     )

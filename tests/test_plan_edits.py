@@ -53,26 +53,65 @@ def test_a_save_bumps_the_version_and_is_audited_with_before_and_after(plan_engi
         "action",
         "update",
     )
-    assert row["after"] == {"status": "at_risk", "title": "New title"}
-    assert row["before"] == {"status": action["status"], "title": action["title"]}
+    assert row["after"] == {"version": 2, "status": "at_risk", "title": "New title"}
+    assert row["before"] == {"version": 1, "status": action["status"], "title": action["title"]}
 
 
 def test_the_second_of_two_saves_from_the_same_version_is_refused_and_changes_nothing(
     plan_engine,
 ) -> None:
     action = first_action(plan_engine)
-    save_action(plan_engine, action["id"], {"status": "off_track"}, 1, "Board member A")
+    theirs = "off_track" if action["status"] != "off_track" else "at_risk"
+    save_action(plan_engine, action["id"], {"status": theirs}, 1, "Board member A")
     with pytest.raises(EditConflict) as raised:
         save_action(plan_engine, action["id"], {"status": "complete"}, 1, "Board member B")
     conflict = raised.value
     assert conflict.changed_by == "Board member A"
-    assert conflict.changes == {"status": (action["status"], "off_track")}
+    assert conflict.changes == {"status": (action["status"], theirs)}
     assert "Board member A changed this action" in str(conflict)
-    assert "'off_track'" in str(conflict)
+    words = (action["status"].replace("_", " "), theirs.replace("_", " "))
+    assert f"status: {words[0]} → {words[1]}" in str(conflict)
     stored = load_action(plan_engine, action["id"])
-    assert (stored["status"], stored["version"]) == ("off_track", 2)
+    assert (stored["status"], stored["version"]) == (theirs, 2)
     # Only the first save reached the audit log.
     assert list(action_history(plan_engine, action["id"])["user_name"]) == ["Board member A"]
+
+
+def test_a_conflict_lists_every_change_since_the_version_opened(plan_engine) -> None:
+    action = first_action(plan_engine)
+    save_action(plan_engine, action["id"], {"title": "First"}, 1, "Ann")
+    save_action(plan_engine, action["id"], {"title": "Second", "scope_detail": "North"}, 2, "Bob")
+    with pytest.raises(EditConflict) as raised:
+        save_action(plan_engine, action["id"], {"status": "complete"}, 1, "Cy")
+    assert raised.value.changed_by == "Ann, Bob"
+    assert raised.value.changes == {
+        "title": (action["title"], "Second"),
+        "scope_detail": (action["scope_detail"], "North"),
+    }
+    # Opened at version 2, only Bob's change is news.
+    with pytest.raises(EditConflict) as raised:
+        save_action(plan_engine, action["id"], {"status": "complete"}, 2, "Cy")
+    assert raised.value.changed_by == "Bob"
+    assert set(raised.value.changes) == {"title", "scope_detail"}
+    assert raised.value.changes["title"] == ("First", "Second")
+
+
+def test_a_save_that_changes_nothing_writes_nothing(plan_engine) -> None:
+    action = first_action(plan_engine)
+    assert save_action(plan_engine, action["id"], {"status": action["status"]}, 1, "Ann") == 1
+    assert load_action(plan_engine, action["id"])["version"] == 1
+    assert action_history(plan_engine, action["id"]).empty
+
+
+def test_names_and_titles_longer_than_the_store_holds_are_refused(plan_engine) -> None:
+    action = first_action(plan_engine)
+    with pytest.raises(EditError, match="title can be at most 300"):
+        save_action(plan_engine, action["id"], {"title": "x" * 301}, 1, "Ann")
+    with pytest.raises(EditError, match="name can be at most 100"):
+        save_action(plan_engine, action["id"], {"title": "ok"}, 1, "n" * 101)
+    with pytest.raises(EditError, match="Write your name"):
+        add_note(plan_engine, action["id"], "A note", " ")
+    assert load_action(plan_engine, action["id"])["version"] == 1
 
 
 def test_an_invalid_edit_is_refused_before_anything_is_written(plan_engine) -> None:

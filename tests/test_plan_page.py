@@ -150,7 +150,7 @@ def test_the_second_of_two_people_editing_one_action_is_refused(writable_store) 
     assert not second.exception
     message = second.error[0].value
     assert "Not saved: Board member A changed this action" in message
-    assert f"status: '{before}' → '{theirs.replace(' ', '_')}'" in message
+    assert f"status: {before.replace('_', ' ')} → {theirs}" in message
     stored = load_action(writable_store, action_id)
     assert (stored["status"], stored["version"]) == (theirs.replace(" ", "_"), 2)
     assert list(action_history(writable_store, action_id)["user_name"]) == ["Board member A"]
@@ -159,6 +159,26 @@ def test_the_second_of_two_people_editing_one_action_is_refused(writable_store) 
     second.run()
     _save_status(second, action_id, mine, "Board member B")
     assert load_action(writable_store, action_id)["status"] == mine.replace(" ", "_")
+
+
+def test_a_form_drawn_after_anothers_save_shows_it_and_saves_on_top(writable_store) -> None:
+    from ecm.plan_edits import save_action
+
+    la, action_id = _first_action(writable_store)
+    at = open_plan(la=la, action=str(action_id))
+    save_action(writable_store, action_id, {"title": "Renamed by Bob"}, 1, "Bob")
+    at.run()  # any later run draws the form afresh from the stored action
+    assert next(t for t in at.text_input if t.label == "Title").value == "Renamed by Bob"
+    before = load_action(writable_store, action_id)["status"]
+    mine = "at risk" if before != "at_risk" else "off track"
+    _save_status(at, action_id, mine, "Ann")
+    assert not at.error
+    stored = load_action(writable_store, action_id)
+    assert (stored["title"], stored["status"], stored["version"]) == (
+        "Renamed by Bob",
+        mine.replace(" ", "_"),
+        3,
+    )
 
 
 def test_a_progress_note_needs_a_name_and_then_appears(writable_store) -> None:

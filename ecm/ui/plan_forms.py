@@ -7,8 +7,6 @@ Every save goes through ``ecm.plan_edits`` (a version check and the audit log) o
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -27,6 +25,7 @@ def _editor_name() -> str | None:
         st.text_input(
             "Your name, for the plan's history",
             key="editor_name",
+            max_chars=100,
             help="Every change is recorded with this name, the time, and the record before "
             "and after.",
         ).strip()
@@ -96,15 +95,12 @@ def draw_action_panel(
 def _edit_forms(action: dict, titles: dict[str, str], partners: pd.DataFrame) -> None:
     """The forms that change an action, each saved with the editor's name."""
     action_id = action["id"]
-    opened = f"opened_version_{action_id}"
-    # The version this person started from; a save from an older version is refused.
-    st.session_state.setdefault(opened, action["version"])
     name = _editor_name()
     with st.expander("Edit this action", icon=":material/edit:"):
-        _action_form(action, partners, name, opened)
+        _action_form(action, partners)
     with st.expander("Add a progress note", icon=":material/note_add:"):
         with st.form(f"note_{action_id}", clear_on_submit=True):
-            text = st.text_area("Progress note", key=f"note_text_{action_id}")
+            text = st.text_area("Progress note", key=f"note_text_{action_id}", max_chars=4000)
             if st.form_submit_button("Save the note") and _named(name):
                 _apply(lambda: plan_edits.add_note(engine(), action_id, text, name), "Note saved.")
     with st.expander("Link a gap or value", icon=":material/link:"):
@@ -129,71 +125,113 @@ def _apply(change, done: str) -> None:  # noqa: ANN001
     st.rerun()
 
 
-def _action_form(action: dict, partners: pd.DataFrame, name: str | None, opened: str) -> None:
-    """Edit the action's fields; a save names the version it was opened at."""
+def _form_version(action: dict) -> int:
+    """The version the edit form shows and a save will name.
+
+    The stored version, except while a refused save waits for its editor: then the form keeps
+    the version they started from, and their typing (its widgets are keyed by that version).
+    A form drawn afresh always shows the stored action, so what is submitted is what was seen.
+    """
+    key = f"opened_version_{action['id']}"
+    if key not in st.session_state or not st.session_state.get(f"conflict_{action['id']}"):
+        st.session_state[key] = action["version"]
+    return st.session_state[key]
+
+
+def _widget(action_id: int, version: int, field: str) -> str:
+    return f"edit_{action_id}_v{version}_{field}"
+
+
+def _save_from_form(action_id: int, version: int) -> None:
+    """ "Save changes": runs before the page is drawn again, with the submitted values and the
+    version the form showed, so a save from an out-of-date form is refused, never applied."""
+    state = st.session_state
+    name = (state.get("editor_name") or "").strip()
+    if not name:
+        state[f"edit_error_{action_id}"] = (
+            "Write your name above first: every change is recorded with it."
+        )
+        return
+    value = {f: state[_widget(action_id, version, f)] for f in FORM_FIELDS}
+    fields = {
+        **value,
+        "contributing_partners": ";".join(value["contributing_partners"]) or None,
+    }
+    try:
+        saved = plan_edits.save_action(engine(), action_id, fields, version, name)
+    except plan_edits.EditConflict as conflict:
+        state[f"conflict_{action_id}"] = str(conflict)
+        return
+    except plan_edits.EditError as error:
+        state[f"edit_error_{action_id}"] = str(error)
+        return
+    plan_changed()
+    state["plan_message"] = (
+        "Action saved." if saved != version else "Nothing changed, so nothing was saved."
+    )
+
+
+FORM_FIELDS = ("title", "description", "lead_partner", "contributing_partners", "status",
+               "start_date", "due_date", "scope", "scope_detail")  # fmt: skip
+
+
+def _action_form(action: dict, partners: pd.DataFrame) -> None:
+    """Edit the action's fields; a save names the version the form showed."""
     action_id = action["id"]
+    version = _form_version(action)
     names = list(dict.fromkeys([*partners["name"], action["lead_partner"]]))
     contributing = [p for p in (action.get("contributing_partners") or "").split(";") if p]
-    conflict = st.session_state.get(f"conflict_{action_id}")
-    if conflict:
+    if error := st.session_state.pop(f"edit_error_{action_id}", None):
+        st.error(error)
+    if conflict := st.session_state.get(f"conflict_{action_id}"):
         st.error(conflict)
         if st.button("Load their version", key=f"reload_{action_id}"):
-            st.session_state[opened] = action["version"]
             del st.session_state[f"conflict_{action_id}"]
             st.rerun()
+
+    def key(field: str) -> str:
+        return _widget(action_id, version, field)
+
     with st.form(f"edit_{action_id}"):
-        title = st.text_input("Title", action["title"])
-        description = st.text_area("Description", action.get("description") or "")
-        lead = st.selectbox("Lead partner", names, index=names.index(action["lead_partner"]))
-        others = st.multiselect(
+        st.text_input("Title", action["title"], key=key("title"), max_chars=300)
+        st.text_area("Description", action.get("description") or "", key=key("description"))
+        st.selectbox(
+            "Lead partner",
+            names,
+            index=names.index(action["lead_partner"]),
+            key=key("lead_partner"),
+        )
+        st.multiselect(
             "Contributing partners",
             list(dict.fromkeys([*partners["name"], *contributing])),
             default=contributing,
+            key=key("contributing_partners"),
         )
-        status = st.selectbox(
+        st.selectbox(
             "Status",
             list(STATUS_WORDS),
             index=list(STATUS_WORDS).index(action["status"]),
             format_func=STATUS_WORDS.get,
+            key=key("status"),
         )
-        start = st.date_input("Start", action.get("start_date"), format="DD/MM/YYYY")
-        due = st.date_input("Due", action.get("due_date"), format="DD/MM/YYYY")
-        scope = st.selectbox(
+        st.date_input("Start", action.get("start_date"), format="DD/MM/YYYY", key=key("start_date"))
+        st.date_input("Due", action.get("due_date"), format="DD/MM/YYYY", key=key("due_date"))
+        st.selectbox(
             "Scope",
             list(SCOPE_CHOICES),
             index=list(SCOPE_CHOICES).index(action["scope"]),
             format_func=SCOPE_CHOICES.get,
+            key=key("scope"),
         )
-        detail = st.text_input("Scope detail (e.g. the locality)", action.get("scope_detail") or "")
-        saved = st.form_submit_button("Save changes", type="primary")
-    if not saved or not _named(name):
-        return
-    fields = {
-        "title": title,
-        "description": description,
-        "lead_partner": lead,
-        "contributing_partners": ";".join(others) or None,
-        "status": status,
-        "start_date": start,
-        "due_date": due,
-        "scope": scope,
-        "scope_detail": detail,
-    }
-    try:
-        version = plan_edits.save_action(
-            engine(), action_id, fields, st.session_state[opened], name
+        st.text_input(
+            "Scope detail (e.g. the locality)",
+            action.get("scope_detail") or "",
+            key=key("scope_detail"),
+            max_chars=200,
         )
-    except plan_edits.EditConflict as conflict:
-        # Kept for the next runs, so the message and "Load their version" stay on screen.
-        st.session_state[f"conflict_{action_id}"] = str(conflict)
-        st.rerun()
-    except plan_edits.EditError as error:
-        st.error(str(error))
-        return
-    st.session_state[opened] = version
-    plan_changed()
-    st.session_state["plan_message"] = "Action saved."
-    st.rerun()
+        st.form_submit_button(
+            "Save changes", type="primary", on_click=_save_from_form, args=(action_id, version)
+        )
 
 
 def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> None:
@@ -230,14 +268,17 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
 
 
 def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame) -> None:
-    """A form that adds an action to the plan."""
+    """A form that adds an action to the plan (its values stay if it is refused)."""
     with st.expander("Add an action", icon=":material/add:"):
-        name = st.text_input("Your name, for the plan's history", key="editor_name_new")
-        with st.form("new_action", clear_on_submit=True):
-            title = st.text_input("Title")
+        name = st.text_input(
+            "Your name, for the plan's history", key="editor_name_new", max_chars=100
+        )
+        with st.form("new_action"):
+            title = st.text_input("Title", max_chars=300)
             outcome = st.selectbox("Outcome", list(outcomes), format_func=outcomes.get)
             lead = st.selectbox("Lead partner", list(partners["name"]))
             status = st.selectbox("Status", list(STATUS_WORDS), format_func=STATUS_WORDS.get)
+            start = st.date_input("Start", plan["start_date"], format="DD/MM/YYYY")
             due = st.date_input("Due", plan["end_date"], format="DD/MM/YYYY")
             saved = st.form_submit_button("Add the action")
         if saved and _named(name.strip()):
@@ -246,7 +287,7 @@ def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame
                 "outcome_code": outcome,
                 "lead_partner": lead,
                 "status": status,
-                "start_date": dt.date.today(),
+                "start_date": start,
                 "due_date": due,
             }
             _apply(
@@ -288,7 +329,9 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
         type=["xlsx", "csv"],
         key="plan_upload",
     )
-    name = st.text_input("Your name, for the plan's history", key="editor_name_import")
+    name = st.text_input(
+        "Your name, for the plan's history", key="editor_name_import", max_chars=100
+    )
     if upload is not None and st.button("Import the plan", key="import_plan") and _named(name):
         try:
             summary = plan_io.import_plan(

@@ -62,16 +62,27 @@ def open_action(page: Page, store: dict) -> None:
     settled(page)
 
 
-def save_status(page: Page, name: str, status: str) -> None:
-    """Write the editor's name, open the edit form, choose a status and save."""
+def sign(page: Page, name: str) -> None:
+    """Write the editor's name (it is asked once, above the forms)."""
     page.get_by_role("textbox", name="Your name, for the plan's history").first.fill(name)
     page.keyboard.press("Tab")
     settled(page)
+
+
+def save_status(page: Page, status: str) -> None:
+    """Open the edit form, choose a status and save."""
     page.get_by_text("Edit this action").click()
     box = page.get_by_role("combobox", name="Status", exact=True)
-    box.click()
-    box.fill(status)
-    page.get_by_role("option", name=status, exact=True).click()
+    option = page.get_by_role("option", name=status, exact=True)
+    for _ in range(3):  # a run that ends meanwhile can close the list: open it again
+        box.click()
+        box.fill(status)
+        try:
+            expect(option).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            settled(page)
+    option.click()
     page.get_by_role("button", name="Save changes").click()
     settled(page)
 
@@ -83,16 +94,19 @@ def test_the_second_of_two_editors_is_refused_and_sees_the_first_change(
     second_context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         before = load_action(plan_store["engine"], plan_store["action"])["status"]
-        theirs, mine = [s for s in ("at risk", "complete", "on track") if s != before][:2]
+        shown = before.replace("_", " ")
+        theirs, mine = [s for s in ("at risk", "complete", "on track") if s != shown][:2]
         first, second = first_context.new_page(), second_context.new_page()
         open_action(first, plan_store)
-        open_action(second, plan_store)  # both opened version 1
-        save_status(first, "Board member A", theirs)
+        open_action(second, plan_store)
+        sign(first, "Board member A")
+        sign(second, "Board member B")  # both forms now show version 1
+        save_status(first, theirs)
         expect(first.get_by_text("Action saved.")).to_be_visible(timeout=RUN_MS)
-        save_status(second, "Board member B", mine)
+        save_status(second, mine)
         refusal = second.get_by_text(re.compile("Not saved: Board member A changed this action"))
         expect(refusal).to_be_visible(timeout=RUN_MS)
-        expect(refusal).to_contain_text(f"'{theirs.replace(' ', '_')}'")
+        expect(refusal).to_contain_text(f"→ {theirs}")
         full_page_screenshot(second, "plan-edit-conflict.png")
         stored = load_action(plan_store["engine"], plan_store["action"])
         assert (stored["status"], stored["version"], stored["updated_by"]) == (
