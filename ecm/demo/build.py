@@ -28,6 +28,7 @@ from ecm.demo.simulate import (
     simulate_area_measure,
     simulate_school_measure,
 )
+from ecm.disclosure import apply_disclosure_control
 from ecm.models import (
     OBSERVATION_COLUMNS,
     Action,
@@ -153,13 +154,7 @@ def build_demo(
     plan_frames = build_plans(
         las,
         schools,
-        la_obs.assign(
-            value=la_obs["numerator"]
-            / la_obs["denominator"]
-            * la_obs["indicator_code"].map(
-                {code: float(row["multiplier"]) for code, row in indicators.items()}
-            )
-        ),
+        _shown_la_values(observations, indicators, region_of),
         {code: row["polarity"] for code, row in indicators.items()},
         rng,
     )
@@ -350,3 +345,14 @@ def _analyse(engine: Engine) -> None:
     """Refresh the planner's statistics after a bulk load, so index lookups are chosen."""
     with engine.begin() as connection:
         connection.execute(text("ANALYZE"))
+
+
+def _shown_la_values(
+    observations: pd.DataFrame, indicators: dict, region_of: pd.Series | dict
+) -> pd.DataFrame:
+    """The LA figures a plan may quote as baselines: those disclosure control shows, so that
+    no target repeats a withheld figure."""
+    la = observations[observations["level"] == "la"]
+    statistic = {code: row["statistic"] for code, row in indicators.items()}
+    shown = apply_disclosure_control(la, statistic, parent_of=pd.Series(region_of))
+    return shown[~shown["suppressed"]]
