@@ -66,6 +66,7 @@ outcomes = dict(
 )
 catalogue = ui.load_indicators()
 titles = dict(zip(catalogue["code"], catalogue["title"], strict=True))
+units = dict(zip(catalogue["code"], catalogue["unit"], strict=True))
 actions, targets, spend = data["actions"], data["targets"], data["spend"]
 stem = f"{code}-plan"
 
@@ -83,7 +84,7 @@ def draw_glance() -> None:
 
 
 def draw_uncovered() -> None:
-    table = uncovered_table(coverage, code)
+    table = uncovered_table(coverage, code, units)
     if table.empty:
         st.write("Every significant or widening gap has at least one action.")
         return
@@ -111,10 +112,14 @@ def draw_off_track() -> None:
 
 
 def draw_covered() -> None:
-    table = covered_table(coverage, code)
+    table = covered_table(coverage, code, units)
     if table.empty:
         st.write("No significant or widening gap has an action yet.")
         return
+    st.caption(
+        "Spend is each action's total over all partners and years; an action on two gaps "
+        "counts for both."
+    )
     ui.table_with_download(table, "covered", f"{stem}-covered-gaps.csv", ("Turn the curve",))
 
 
@@ -140,6 +145,11 @@ def draw_spend() -> None:
     if cells.empty:
         st.write("The plan records no spend.")
     else:
+        years = sorted(spend["financial_year"].unique())
+        st.caption(
+            f"Spend of every partner on the plan's actions, by the action's outcome, all "
+            f"financial years ({years[0]} to {years[-1]})."
+        )
         ui.chart(
             plan_charts.spend_matrix_chart(cells, presentation=presenting),
             plan_charts.describe_spend_matrix(cells),
@@ -153,7 +163,7 @@ def draw_spend() -> None:
 
 
 def draw_curve() -> None:
-    choices = curve_choices(coverage, targets, titles)
+    choices = curve_choices(coverage, targets, titles, ui.query_param("gap"))
     if not choices:
         st.write("No gap or target to draw.")
         return
@@ -162,7 +172,7 @@ def draw_curve() -> None:
     ui.definition(indicator)
     curve = ui.load_turn_the_curve(code, indicator, group)
     if curve.history.empty:
-        st.write("No figures for this gap yet.")
+        st.write("The store holds no figures for this gap in this authority.")
         return
     measure = "gap" if group != "all" else "value"
     unit = catalogue.set_index("code")["unit"].get(indicator, "")

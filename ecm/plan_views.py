@@ -8,7 +8,7 @@ import pandas as pd
 
 from ecm.plan_spend import OUTCOMES, spend_cells
 from ecm.plans import PlanCoverage, TurnTheCurve
-from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES
+from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, gap_order
 
 STATUS_WORDS = {
     "not_started": "not started",
@@ -61,10 +61,29 @@ def coverage_rows(coverage: PlanCoverage) -> pd.DataFrame:
     return rows.rename(columns={"off_track_actions": "off_track"}).reset_index(drop=True)
 
 
-def uncovered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
-    """Significant or widening gaps with no action, widest first, each with a link to its
-    turn-the-curve picture."""
-    gaps = coverage.uncovered
+def _ordered(gaps: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
+    """Gaps in the gap league's order: percentage gaps first, widest in points, then gaps in
+    other units (rates per 100,000 and points are not one scale)."""
+    if gaps.empty:
+        return gaps
+    order = [
+        gap_order({**g, "significant": True}, units.get(g["indicator_code"]))
+        for g in gaps.to_dict("records")
+    ]
+    return gaps.iloc[sorted(range(len(gaps)), key=order.__getitem__)]
+
+
+def _unit_words(indicators: pd.Series, units: dict[str, str]) -> list[str]:
+    return ["points" if units.get(i) == "%" else str(units.get(i) or "") for i in indicators]
+
+
+def uncovered_table(
+    coverage: PlanCoverage, la_code: str, units: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Significant or widening gaps with no action, percentage gaps widest first, each with
+    its unit and a link to its turn-the-curve picture."""
+    units = units or {}
+    gaps = _ordered(coverage.uncovered, units)
     if gaps.empty:
         return pd.DataFrame()
     return pd.DataFrame(
@@ -75,6 +94,7 @@ def uncovered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
                 for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
             ],
             "Size": gaps["gap"].round(1),
+            "Unit": _unit_words(gaps["indicator_code"], units),
             "95% interval": [
                 _interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
             ],
@@ -88,9 +108,13 @@ def uncovered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
     )
 
 
-def covered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
-    """Significant or widening gaps with their actions, statuses, leads and spend."""
-    gaps = coverage.covered
+def covered_table(
+    coverage: PlanCoverage, la_code: str, units: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """Significant or widening gaps with their actions, statuses, leads and spend (an action
+    on two gaps counts for both)."""
+    units = units or {}
+    gaps = _ordered(coverage.covered, units)
     if gaps.empty:
         return pd.DataFrame()
     return pd.DataFrame(
@@ -101,6 +125,7 @@ def covered_table(coverage: PlanCoverage, la_code: str) -> pd.DataFrame:
                 for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
             ],
             "Size": gaps["gap"].round(1),
+            "Unit": _unit_words(gaps["indicator_code"], units),
             "95% interval": [
                 _interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
             ],
@@ -233,17 +258,25 @@ def spend_frame(
 
 
 def curve_choices(
-    coverage: PlanCoverage, targets: pd.DataFrame, titles: dict[str, str]
+    coverage: PlanCoverage,
+    targets: pd.DataFrame,
+    titles: dict[str, str],
+    requested: str | None = None,
 ) -> dict[str, str]:
-    """The gaps and values a turn-the-curve picture can be drawn for: the gaps of concern
-    (uncovered first), then every other target of the plan; key -> words."""
+    """The gaps and values a turn-the-curve picture can be drawn for: a gap asked for by a link
+    (whatever it is, never another in its place), the gaps of concern (uncovered first), then
+    every other target of the plan; key -> words."""
     choices: dict[str, str] = {}
+    if requested and ":" in requested:
+        indicator, group = requested.split(":", 1)
+        what = "all pupils" if group == "all" else GROUP_TITLES.get(group, group).lower()
+        choices[requested] = f"{titles.get(indicator, indicator)}: {what}"
     for frame in (coverage.uncovered, coverage.covered):
         for row in frame.to_dict("records"):
             words = _gap_words(row["focus_group"], row["comparator_group"])
-            choices[gap_key(row["indicator_code"], row["focus_group"])] = (
-                f"{titles.get(row['indicator_code'], row['title'])}: {words}"
-            )
+            key = gap_key(row["indicator_code"], row["focus_group"])
+            if key != requested:
+                choices[key] = f"{titles.get(row['indicator_code'], row['title'])}: {words}"
     for row in targets.to_dict("records") if not targets.empty else []:
         key = gap_key(row["indicator_code"], row["group_code"])
         if key not in choices:
@@ -286,14 +319,14 @@ def curve_table(curve: TurnTheCurve) -> pd.DataFrame:
 def curve_summary(curve: TurnTheCurve, measure_words: str) -> str:
     """The turn-the-curve picture in words: where it is, the trend, the path and the outlook."""
     parts = []
-    if curve.trajectory is not None and curve.trajectory.latest is not None:
-        t = curve.trajectory
+    shown = curve.history.dropna(subset=["value"])
+    if not curve.history.empty and pd.isna(curve.history["value"].iloc[-1]):
         parts.append(
-            f"The {measure_words} was **{t.latest:.1f}** in {t.latest_period} (95% interval "
-            f"{_interval(t.lower, t.upper)})."
+            f"The {measure_words} in {curve.history['period'].iloc[-1]} is withheld (it rests "
+            "on too few pupils)."
         )
-    elif not curve.history.empty:
-        last = curve.history.iloc[-1]
+    if not shown.empty:
+        last = shown.iloc[-1]
         parts.append(
             f"The {measure_words} was **{last['value']:.1f}** in {last['period']} (95% interval "
             f"{_interval(last['lower'], last['upper'])})."
@@ -379,7 +412,7 @@ def target_table(targets: pd.DataFrame, titles: dict[str, str], la_code: str) ->
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """An action's audited changes in words, newest first: when, who, what, before, after."""
     if history.empty:
-        return pd.DataFrame(columns=["When", "Who", "What", "Before", "After"])
+        return pd.DataFrame(columns=["When (UTC)", "Who (name given)", "What", "Before", "After"])
     what = {
         ("action", "insert"): "added the action",
         ("action", "update"): "edited the action",
@@ -389,8 +422,8 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     }
     return pd.DataFrame(
         {
-            "When": pd.to_datetime(history["changed_at"]).dt.strftime("%d %b %Y %H:%M"),
-            "Who": history["user_name"],
+            "When (UTC)": pd.to_datetime(history["changed_at"]).dt.strftime("%d %b %Y %H:%M"),
+            "Who (name given)": history["user_name"],
             "What": [
                 what.get((t, c), f"{c} {t}")
                 for t, c in zip(history["table_name"], history["change"], strict=True)

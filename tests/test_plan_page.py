@@ -56,7 +56,12 @@ def test_the_plan_page_shows_the_coverage_the_analysis_computes(
     uncovered = next(d.value for d in at.dataframe if "Turn the curve" in d.value.columns
                      and "Significant" in d.value.columns)  # fmt: skip
     assert len(uncovered) == len(coverage.uncovered)
-    assert list(uncovered["Size"]) == list(coverage.uncovered["gap"].round(1))
+    assert sorted(uncovered["Size"]) == sorted(coverage.uncovered["gap"].round(1))
+    # Percentage gaps first (widest in points), then gaps in other units.
+    units = list(uncovered["Unit"])
+    assert units == sorted(units, key=lambda u: u != "points")
+    points = uncovered[uncovered["Unit"] == "points"]["Size"]
+    assert list(points) == sorted(points, reverse=True)
     actions = next(d.value for d in at.dataframe if "The figures say" in d.value.columns)
     off = set(coverage.off_track["title"])
     shown_off = set(actions.loc[actions["The figures say"] == "off track", "Action"])
@@ -131,8 +136,8 @@ def test_an_edit_saves_with_the_editors_name_and_shows_in_the_history(writable_s
     assert saved["version"] == 2 and saved["updated_by"] == "Ann Analyst"
     assert saved["status"] == new.replace(" ", "_")
     assert at.success[0].value == "Action saved."
-    history = next(d.value for d in at.dataframe if "Who" in d.value.columns)
-    assert list(history["Who"]) == ["Ann Analyst"]
+    history = next(d.value for d in at.dataframe if "Who (name given)" in d.value.columns)
+    assert list(history["Who (name given)"]) == ["Ann Analyst"]
     assert history.iloc[0]["After"] == f"status: {new}"
 
 
@@ -204,3 +209,24 @@ def test_presentation_mode_and_shared_stores_offer_no_editing(writable_store, mo
     at = open_plan(la=la, action=str(action_id))
     assert not [b for b in at.button if b.label == "Save changes"]
     assert any("switched off" in c.value for c in at.caption)
+
+
+def test_a_link_to_any_gap_draws_that_gap_never_another(
+    use_demo_database, demo_engine, first_la
+) -> None:
+    coverage = la_plan_coverage(demo_engine, first_la)
+    concern = set(
+        zip(coverage.covered["indicator_code"], coverage.covered["focus_group"], strict=True)
+    ) | set(
+        zip(coverage.uncovered["indicator_code"], coverage.uncovered["focus_group"], strict=True)
+    )
+    other = next(
+        f"{i}:{g}"
+        for i in ("ni_73", "ni_75", "ni_93", "ni_94", "ni_87")
+        for g in ("disadvantaged", "boys", "sen")
+        if (i, g) not in concern
+    )
+    at = open_plan(la=first_la, gap=other)
+    assert not at.exception
+    assert at.query_params["gap"] == other
+    assert next(s for s in at.selectbox if s.label == "Gap or value").value == other

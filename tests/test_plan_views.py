@@ -43,10 +43,13 @@ def test_the_glance_and_the_tables_agree_with_the_coverage(demo_engine) -> None:
     assert f"**{len(coverage.no_target)}** have no measurable target" in summary
     table = uncovered_table(coverage, la)
     assert len(table) == len(coverage.uncovered)
+    assert set(table["Turn the curve"]) == {
+        f"/plan?la={la}&gap={i}:{g}"
+        for i, g in zip(
+            coverage.uncovered["indicator_code"], coverage.uncovered["focus_group"], strict=True
+        )
+    }
     first = coverage.uncovered.iloc[0]
-    assert table.iloc[0]["Turn the curve"] == (
-        f"/plan?la={la}&gap={first['indicator_code']}:{first['focus_group']}"
-    )
     actions = load_actions(demo_engine, la)
     spend = load_spend(demo_engine, la)
     shown = action_table(actions, spend, coverage, OUTCOMES, la)
@@ -131,8 +134,8 @@ def test_history_reads_as_who_did_what() -> None:
     )
     table = history_table(history)
     assert table.iloc[0].to_dict() == {
-        "When": "04 May 2009 10:30",
-        "Who": "Ann",
+        "When (UTC)": "04 May 2009 10:30",
+        "Who (name given)": "Ann",
         "What": "edited the action",
         "Before": "status: on track",
         "After": "status: off track",

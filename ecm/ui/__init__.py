@@ -297,7 +297,8 @@ def table_with_download(
             hide_index=True,
             width="stretch",
             key=f"table_{key}",
-            column_config={column: link_column(column) for column in links},
+            # Each link says where it goes, not just "Open" (WCAG 2.4.4, link purpose).
+            column_config={column: link_column(column, column) for column in links},
         )
     st.download_button(
         "Download as CSV",
@@ -565,9 +566,9 @@ def select_param(
     return value
 
 
-def link_column(label: str = "Open") -> st.column_config.LinkColumn:
-    """A table column of links to a place's page (the URL carries the selection)."""
-    return st.column_config.LinkColumn(label, display_text="Open", width="small")
+def link_column(label: str = "Open", display: str = "Open") -> st.column_config.LinkColumn:
+    """A table column of links to a page (the URL carries the selection)."""
+    return st.column_config.LinkColumn(label, display_text=display, width="small")
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
