@@ -64,9 +64,12 @@ def open_action(page: Page, store: dict) -> None:
 
 def sign(page: Page, name: str) -> None:
     """Write the editor's name (it is asked once, above the forms)."""
-    page.get_by_role("textbox", name="Your name, for the plan's history").first.fill(name)
-    page.keyboard.press("Tab")
+    box = page.get_by_role("textbox", name="Your name, for the plan's history").first
+    box.fill(name)
+    box.press("Enter")  # commits the name: the app runs again with it
+    page.wait_for_timeout(500)  # the run starts after the key press
     settled(page)
+    expect(box).to_have_value(name)
 
 
 def save_status(page: Page, status: str) -> None:
