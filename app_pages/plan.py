@@ -49,11 +49,18 @@ ui.fictional_banner(licence_line=True)
 if message := st.session_state.pop("plan_message", None):
     st.success(message)
 if plan is None:
+    latest = data["latest_plan"]
     st.info(
-        "The store holds no plan for this authority. Download the template, fill it in and "
-        "import it below (or with `python -m ecm plan import FILE --la CODE`)."
+        (
+            f"No plan of this authority was in force in {coverage.period}; its latest is "
+            f"{latest['title']} ({latest['start_date']:%b %Y} to {latest['end_date']:%b %Y})."
+            if latest
+            else "The store holds no plan for this authority."
+        )
+        + " Download the template, fill it in and import it below (or with "
+        "`python -m ecm plan import FILE --la CODE`)."
     )
-    draw_plan_files(code, None, editing)
+    draw_plan_files(code, latest, editing)
     st.stop()
 st.caption(
     f"{plan['title']} · {plan['status']} · {plan['start_date']:%d %b %Y} to "
@@ -170,7 +177,7 @@ def draw_curve() -> None:
     key = ui.select_param("Gap or value", choices, "gap")
     indicator, group = key.split(":", 1)
     ui.definition(indicator)
-    curve = ui.load_turn_the_curve(code, indicator, group)
+    curve = ui.load_turn_the_curve(code, indicator, group, coverage.period)
     if curve.history.empty:
         st.write("The store holds no figures for this gap in this authority.")
         return

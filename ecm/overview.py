@@ -122,8 +122,8 @@ def gap_league(gaps: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     own = gaps[(gaps["kind"] == "within") & gaps["gap"].notna()].copy()
     own["widening"] = own["trend"] == "widening"
-    # A significant gap in the focus group's favour is not a concern for the league.
-    own = own[(own["significant"] & (own["gap"] > 0)) | own["widening"]]
+    # A gap in the focus group's favour is not a concern for the league, however it moves.
+    own = own[(own["gap"] > 0) & (own["significant"] | own["widening"])]
     titles = dict(
         zip(observations.get("indicator", []), observations.get("title", []), strict=False)
     )

@@ -6,7 +6,6 @@ They take plain frames and return plotly figures, like ``ecm.charts``, whose sty
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,13 +19,11 @@ HISTORY_COLOUR, FORECAST_COLOUR, TARGET_COLOUR = SERIES_COLOURS[0], ENGLAND_COLO
 
 
 def period_order(periods: Sequence[str]) -> list[str]:
-    """Periods of any style (2008/09, 2008-09, 2009) in time order, each once."""
+    """Periods of any style in time order, each once. A four-digit year is the year a period
+    ends, so "2009" is 2008/09 (``ecm.profile.period_start``)."""
+    from ecm.profile import period_start
 
-    def key(period: str) -> tuple[int, str]:
-        found = re.match(r"(\d{4})", str(period))
-        return (int(found.group(1)) if found else 0, str(period))
-
-    return sorted(dict.fromkeys(str(p) for p in periods), key=key)
+    return sorted(dict.fromkeys(str(p) for p in periods), key=lambda p: (period_start(p), p))
 
 
 def turn_the_curve_chart(

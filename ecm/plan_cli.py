@@ -118,14 +118,14 @@ def run_plan_coverage(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     coverage = la_plan_coverage(engine, area["code"], args.period)
-    plan = load_plan(engine, area["code"])
+    plan = load_plan(engine, area["code"], coverage.period)  # the plan in force that year
     if args.format == "json":
         la = {"code": area["code"], "name": area["name"], "plan": plan["title"] if plan else None}
         result = {"la": la, **coverage.as_dict()}
         del result["evidence"]  # every target's verdict: the Plan page's, not the command's
         print(json.dumps(result, indent=2))
         return 0
-    title = plan["title"] if plan else "no plan held"
+    title = plan["title"] if plan else "no plan in force"
     print(f"{area['name']} ({area['code']}), {coverage.period}: {title}")
     sections = (
         ("Coverage at a glance", coverage.by_outcome),

@@ -8,6 +8,8 @@ read is the LA's latest (by start date): earlier plans' actions do not cover tod
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from sqlalchemy import Engine, select
 
@@ -36,6 +38,10 @@ GAP_FRAME_COLUMNS = [
 ]  # fmt: skip
 
 
+#: A plan id no plan has: an LA with no plan in force reads no actions.
+NO_PLAN = 0
+
+
 def _frame(engine: Engine, statement, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
     """Run a select; its rows as a DataFrame with ``columns`` (also when there are none)."""
     with engine.connect() as connection:
@@ -48,9 +54,15 @@ def _la_code(engine: Engine, la_code: str) -> str:
     return queries.resolve_area(engine, "la", la_code)["code"]
 
 
-def load_plan(engine: Engine, la_code: str) -> dict | None:
-    """The LA's latest plan (id, la_code, title, period_label, start_date, end_date, status)
-    with its priorities (id, outcome_code, title, position), or None if it has none."""
+def load_plan(engine: Engine, la_code: str, period: str | None = None) -> dict | None:
+    """The LA's plan (id, la_code, title, period_label, start_date, end_date, status) with its
+    priorities (id, outcome_code, title, position), or None.
+
+    With ``period`` (an academic year), the plan in force in it: running at some time between
+    1 September and 31 August of that year, an agreed plan before a draft, then the latest to
+    start; so gaps of 2005/06 are never "covered" by a plan of 2008-2011. Without, the LA's
+    latest plan.
+    """
     code = _la_code(engine, la_code)
     statement = (
         select(Plan.id, Plan.la_code, Plan.title, Plan.period_label, Plan.start_date,
@@ -59,6 +71,15 @@ def load_plan(engine: Engine, la_code: str) -> dict | None:
         .order_by(Plan.start_date.desc(), Plan.id.desc())
         .limit(1)
     )  # fmt: skip
+    if period is not None:
+        year = period_start(period)
+        statement = (
+            statement.where(
+                Plan.start_date <= dt.date(year + 1, 8, 31), Plan.end_date >= dt.date(year, 9, 1)
+            )
+            .order_by(None)
+            .order_by((Plan.status == "agreed").desc(), Plan.start_date.desc(), Plan.id.desc())
+        )
     with engine.connect() as connection:
         row = connection.execute(statement).first()
         if row is None:
@@ -199,7 +220,8 @@ def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) ->
     gaps = place_gaps(engine, "la", code, period)
     if gaps.empty:
         gaps = pd.DataFrame(columns=GAP_FRAME_COLUMNS)
-    plan_id = _plan_id(engine, code, None)
+    plan = load_plan(engine, code, period)
+    plan_id = plan["id"] if plan else NO_PLAN
     return plan_coverage(
         gaps,
         load_actions(engine, code, plan_id),
@@ -213,24 +235,30 @@ def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) ->
 
 
 def gap_turn_the_curve(
-    engine: Engine, la_code: str, indicator_code: str, group_code: str
+    engine: Engine,
+    la_code: str,
+    indicator_code: str,
+    group_code: str,
+    period: str | None = None,
 ) -> TurnTheCurve:
     """The turn-the-curve picture of one of the LA's gaps (a focus group) or, for group
-    ``all``, of its value: the whole history, the first measurable target the latest plan
-    sets on it (by action), and every action on it with its total spend."""
+    ``all``, of its value: the history up to ``period`` (default: all), the first measurable
+    target the plan in force then (default: the latest plan) sets on it, and every action on
+    it with its total spend."""
     area = queries.resolve_area(engine, "la", la_code)
     code = area["code"]
     catalogue = queries.load_indicators(engine)
     polarity = catalogue.set_index("code")["polarity"].get(indicator_code)
     if group_code == "all":
-        history = value_series(_own_values(engine, area, catalogue))
+        history = value_series(_own_values(engine, area, catalogue), period)
         history = history[history["indicator_code"] == indicator_code]
     else:
-        gaps = place_gaps(engine, "la", code)
+        gaps = place_gaps(engine, "la", code, period)
         history = gaps[
             (gaps["indicator_code"] == indicator_code) & (gaps["focus_group"] == group_code)
         ] if not gaps.empty else pd.DataFrame(columns=GAP_FRAME_COLUMNS)  # fmt: skip
-    plan_id = _plan_id(engine, code, None)
+    plan = load_plan(engine, code, period)
+    plan_id = plan["id"] if plan else NO_PLAN
     targets = load_targets(engine, code, plan_id)
     targets = targets[
         (targets["indicator_code"] == indicator_code) & (targets["group_code"] == group_code)

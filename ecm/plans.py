@@ -31,6 +31,7 @@ from ecm.trajectory import (
     lower_is_better,
     measurable_target,
     outlook,
+    period_label,
     required_path,
 )
 
@@ -93,11 +94,13 @@ class TurnTheCurve:
 
 
 def concern_gaps(gaps: pd.DataFrame, period: str) -> pd.DataFrame:
-    """The gaps of ``period`` (any period style of that year) a plan should answer: significant
-    with the focus group worse off, or widening. Gaps with no figure (withheld) are left out."""
+    """The gaps of ``period`` (any period style of that year) a plan should answer, with the
+    focus group worse off: significant, or widening. A gap in the focus group's favour is not
+    a concern however it moves. Gaps with no figure (withheld) are left out."""
     current = gaps[gaps["period"].isin(period_aliases(period)) & gaps["gap"].notna()]
-    worse_off = current["significant"].astype(bool) & (current["gap"] > 0)
-    return current[worse_off | (current["trend"] == "widening")].reset_index(drop=True)
+    worse_off = current["gap"] > 0
+    concern = current["significant"].astype(bool) | (current["trend"] == "widening")
+    return current[worse_off & concern].reset_index(drop=True)
 
 
 def targeted_pairs(targets: pd.DataFrame) -> set[tuple[str, str]]:
@@ -326,7 +329,8 @@ def turn_the_curve(
     measure = VALUE if target.get("group_code") == "all" else GAP
     words = trend or (str(history["trend"].iloc[0]) if "trend" in history and len(history) else "")
     until = _horizon(series, measurable, horizon)
-    forecast = forecast_if_nothing_changes(series, until, style=_style(series, measurable))
+    style = _style(series, measurable)
+    forecast = forecast_if_nothing_changes(series, until, style=style)
     better_low = lower_is_better(measurable, polarity) if measurable else None
     trajectory = assess_trajectory(series, measurable, better_low) if measurable else None
     return TurnTheCurve(
@@ -334,13 +338,18 @@ def turn_the_curve(
         group_code=str(target.get("group_code")),
         measure=measure,
         history=series,
-        baseline={"period": measurable.baseline_period, "value": measurable.baseline}
+        # Every point in the history's own period style, so each year has one place on the
+        # chart's axis (2009-10, 2009/10 and 2010 are one year).
+        baseline={
+            "period": _restyled(measurable.baseline_period, style),
+            "value": measurable.baseline,
+        }
         if measurable
         else None,
-        target={"period": measurable.target_period, "value": measurable.target}
+        target={"period": _restyled(measurable.target_period, style), "value": measurable.target}
         if measurable
         else None,
-        required=required_path(measurable) if measurable else pd.DataFrame(),
+        required=required_path(measurable, style) if measurable else pd.DataFrame(),
         forecast=forecast,
         trajectory=trajectory,
         trend=words or "not enough data",
@@ -360,7 +369,13 @@ def _horizon(series: pd.DataFrame, target: Target | None, horizon: str | None) -
 
 
 def _style(series: pd.DataFrame, target: Target | None) -> str:
-    """A period label whose style forecast periods copy (the target's, else the history's)."""
-    if target is not None:
-        return target.target_period
-    return str(series["period"].iloc[-1]) if not series.empty else "2000/01"
+    """A period label whose style the path and forecast copy: the history's own, else the
+    target's."""
+    if not series.empty:
+        return str(series["period"].iloc[-1])
+    return target.target_period if target is not None else "2000/01"
+
+
+def _restyled(period: str, style: str) -> str:
+    """``period`` written in the style of ``style`` (the same year)."""
+    return period_label(period_start(period), style)

@@ -108,12 +108,13 @@ def period_label(year: int, style: str) -> str:
     return str(year + 1) if len(style) == 4 else f"{year}/{end}"
 
 
-def required_path(target: Target) -> pd.DataFrame:
-    """The path year by year from baseline to target: period, year, value."""
+def required_path(target: Target, style: str | None = None) -> pd.DataFrame:
+    """The path year by year from baseline to target: period (written like ``style``, default
+    the target's period), year, value."""
     years = range(target.baseline_year, target.target_year + 1)
     return pd.DataFrame(
         {
-            "period": [period_label(y, target.target_period) for y in years],
+            "period": [period_label(y, style or target.target_period) for y in years],
             "year": list(years),
             "value": [required_value(target, y) for y in years],
         }

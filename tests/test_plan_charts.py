@@ -36,9 +36,11 @@ TARGET = {"period": "2010/11", "value": 15.75}
 
 
 def test_periods_of_any_style_are_put_in_time_order() -> None:
-    assert period_order(["2010/11", "2009", "2008-09", "2010/11"]) == [
+    # A four-digit year is the year a period ends: "2010" is 2009/10, before 2010/11.
+    assert period_order(["2010/11", "2010", "2008-09", "2010/11", "2009/10"]) == [
         "2008-09",
-        "2009",
+        "2009/10",
+        "2010",
         "2010/11",
     ]
 

@@ -309,8 +309,8 @@ def test_a_gap_widening_in_the_focus_groups_favour_is_no_evidence_against() -> N
     )
     assert coverage.evidence["worsening"].tolist() == [False]
     assert coverage.off_track.empty
-    # Still listed as a widening gap, and covered.
-    assert pairs(coverage.covered) == {("ni_73", "boys")}
+    # A gap in the focus group's favour is no concern of the plan, however it moves.
+    assert coverage.covered.empty and coverage.uncovered.empty
 
 
 # --- trajectory and forecast by hand -----------------------------------------------------
@@ -427,6 +427,17 @@ def test_turn_the_curve_of_a_gap_by_hand() -> None:
     assert picture.actions["spend"].tolist() == [500.0]
 
 
+def test_path_target_and_forecast_are_written_in_the_historys_period_style() -> None:
+    # Calendar-year figures ("2008" is 2007/08) and a target written as academic years.
+    history = series([10, 12, 14], 1.0)
+    history["period"] = ["2006", "2007", "2008"]
+    goal = target(1, "ni_73", "disadvantaged", 12, 9)  # 2007/08 -> 2010/11
+    picture = turn_the_curve(history, goal, pd.DataFrame())
+    assert picture.baseline["period"] == "2008" and picture.target["period"] == "2011"
+    assert picture.required["period"].tolist() == ["2008", "2009", "2010", "2011"]
+    assert picture.forecast.path["period"].iloc[-1] == "2011"
+
+
 def test_turn_the_curve_without_a_target_runs_two_years_on() -> None:
     picture = turn_the_curve(
         series([10, 12, 14], 1.0), {"indicator_code": "ni_56", "group_code": "all"}, pd.DataFrame()
@@ -478,9 +489,8 @@ def test_every_concern_gap_is_either_covered_or_uncovered(records, targeted) -> 
     concern = concern_gaps(gaps, PERIOD)
     # Same year in every style, never withheld, worse off and significant or widening.
     assert set(concern["period"]) <= {"2009/10", "2009-10", "2010"}
-    assert (
-        (concern["significant"] & (concern["gap"] > 0)) | (concern["trend"] == "widening")
-    ).all()
+    assert (concern["gap"] > 0).all()
+    assert (concern["significant"] | (concern["trend"] == "widening")).all()
     assert len(coverage.covered) + len(coverage.uncovered) == len(concern)
     assert pairs(coverage.covered) <= targeted
     assert not (pairs(coverage.uncovered) & targeted)
@@ -606,3 +616,16 @@ def test_the_coverage_command_prints_json_with_its_keys(use_demo_database, la, c
     assert "Significant or widening gaps with no action" in table
     assert main(["plan", "coverage", "--la", "999"]) == 2
     assert main(["plan", "coverage", "--la", la["code"], "--period", "2009"]) == 2
+
+
+def test_a_plan_covers_only_the_years_it_is_in_force(demo_engine, la) -> None:
+    from ecm.plan_queries import la_plan_coverage, load_plan
+
+    code = la["code"]
+    plan = load_plan(demo_engine, code)
+    assert load_plan(demo_engine, code, "2009/10")["id"] == plan["id"]
+    assert load_plan(demo_engine, code, "2007/08")["id"] == plan["id"]  # it began in April 2008
+    assert load_plan(demo_engine, code, "2005/06") is None
+    before = la_plan_coverage(demo_engine, code, "2005/06")
+    assert before.covered.empty and not before.uncovered.empty
+    assert before.evidence.empty and before.no_target.empty

@@ -408,23 +408,28 @@ def _plan(url: str, la: str, period: str | None) -> dict | None:
     except UnknownArea:
         return None
     code = area["code"]
+    coverage = plan_queries.la_plan_coverage(engine, code, period)
+    # The plan in force in the year the coverage is for, and only its actions.
+    plan = plan_queries.load_plan(engine, code, coverage.period)
+    plan_id = plan["id"] if plan else plan_queries.NO_PLAN
     return {
         "area": area,
-        "plan": plan_queries.load_plan(engine, code),
-        "actions": plan_queries.load_actions(engine, code),
-        "targets": plan_queries.load_targets(engine, code),
-        "spend": plan_queries.load_spend(engine, code),
-        "schools": plan_queries.load_action_schools(engine, code),
+        "plan": plan,
+        "latest_plan": plan or plan_queries.load_plan(engine, code),
+        "actions": plan_queries.load_actions(engine, code, plan_id),
+        "targets": plan_queries.load_targets(engine, code, plan_id),
+        "spend": plan_queries.load_spend(engine, code, plan_id),
+        "schools": plan_queries.load_action_schools(engine, code, plan_id),
         "partners": plan_queries.load_partners(),
-        "coverage": plan_queries.la_plan_coverage(engine, code, period),
+        "coverage": coverage,
     }
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Drawing the curve…")
-def _curve(url: str, la: str, indicator: str, group: str):  # noqa: ANN202
+def _curve(url: str, la: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
     from ecm.plan_queries import gap_turn_the_curve
 
-    return gap_turn_the_curve(_engine_for(url), la, indicator, group)
+    return gap_turn_the_curve(_engine_for(url), la, indicator, group, period)
 
 
 def load_plan_page(la: str, period: str | None) -> dict | None:
@@ -432,9 +437,9 @@ def load_plan_page(la: str, period: str | None) -> dict | None:
     return _plan(database_url(), la, period)
 
 
-def load_turn_the_curve(la: str, indicator: str, group: str):  # noqa: ANN201
-    """The cached turn-the-curve picture of one of an LA's gaps (or values)."""
-    return _curve(database_url(), la, indicator, group)
+def load_turn_the_curve(la: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
+    """The cached turn-the-curve picture of one of an LA's gaps (or values) up to a year."""
+    return _curve(database_url(), la, indicator, group, period)
 
 
 def plan_changed() -> None:
