@@ -338,6 +338,8 @@ def _write_sheet(sheet: Worksheet, name: str, rows: list[dict], lists: dict[str,
         sheet.append([row.get(c.name) for c in columns])
     for index, column in enumerate(columns, start=1):
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+            if cell.data_type == "f":  # text that starts with "=" stays text, never a formula
+                cell.data_type = "s"
             cell.number_format = _number_format(column)
             if column.kind == "long":
                 cell.alignment = _WRAP
@@ -778,7 +780,7 @@ def _csv_rows(raw: bytes, name: str, checks: _Checks) -> dict[str, list[_Row]]:
         for index, column in mapping.items():
             value = fields[index] if index < len(fields) else ""
             if column in own:
-                row.cells[column] = value
+                row.cells[column] = _csv_unquoted(value)
             elif column != "record" and value.strip():
                 checks.add(row, column, f"not used on {kind.removesuffix('s')} rows; leave "
                            "it empty")  # fmt: skip
@@ -1058,6 +1060,7 @@ def import_plan(
     la = queries.resolve_area(engine, "la", la_code)
     parsed = read_plan(source, file_name, engine=engine, la_code=la["code"])
     now = dt.datetime.now(dt.UTC)
+    replaced = _replaced_record(engine, la["code"], parsed.plan["period_label"])
     with engine.begin() as connection:
         plan_id = connection.scalar(
             select(Plan.id).where(
@@ -1065,6 +1068,9 @@ def import_plan(
             )
         )
         before = _plan_summary(connection, plan_id) if plan_id is not None else None
+        if before is not None and replaced is not None:
+            # The whole plan replaced, with its progress notes, so the record keeps it all.
+            before["replaced"] = replaced
         old_actions = list(connection.scalars(select(Action.id).where(Action.plan_id == plan_id)))
         old_priorities = list(
             connection.scalars(select(Priority.id).where(Priority.plan_id == plan_id))
@@ -1088,7 +1094,7 @@ def import_plan(
                 table_name="plan",
                 record_id=str(plan_id),
                 change="import",
-                before=json.dumps(before) if before is not None else None,
+                before=json.dumps(before, default=str) if before is not None else None,
                 after=json.dumps(after),
             )
         )
@@ -1108,6 +1114,31 @@ def import_plan(
         file_name=parsed.file_name,
         checksum=parsed.checksum,
     )
+
+
+def _replaced_record(engine: Engine, la_code: str, period_label: str) -> dict | None:
+    """The LA's plan for ``period_label`` as it stands (its rows as the file layout writes
+    them, and every progress note with its action's title), or None when there is none."""
+    try:
+        rows = plan_rows(engine, la_code, period_label)
+    except NoPlan:
+        return None
+    with engine.connect() as connection:
+        notes = connection.execute(
+            select(Action.title, ActionNote.written_at, ActionNote.author, ActionNote.note)
+            .join(Action, Action.id == ActionNote.action_id)
+            .join(Plan, Plan.id == Action.plan_id)
+            .where(Plan.la_code == la_code, Plan.period_label == period_label)
+            .order_by(ActionNote.id)
+        ).all()
+    return {
+        "rows": rows,
+        "notes": [
+            {"action": n.title, "written_at": str(n.written_at), "author": n.author,
+             "note": n.note}
+            for n in notes
+        ],
+    }  # fmt: skip
 
 
 def _insert_records(
@@ -1290,6 +1321,26 @@ def export_plan(
     return _workbook(_reference(engine), rows) if fmt == "xlsx" else plan_csv(rows)
 
 
+#: Characters a spreadsheet takes as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _csv_safe(text: str) -> str:
+    """Text a spreadsheet would run as a formula, quoted with a leading apostrophe (numbers
+    such as -2.5 are left alone); :func:`_csv_unquoted` undoes it on import."""
+    if text.startswith(FORMULA_STARTS):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def _csv_unquoted(text: str) -> str:
+    """Undo :func:`_csv_safe`."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def plan_csv(rows: dict[str, list]) -> bytes:
     """Sheet rows (as :func:`plan_rows` gives them) as the one-file CSV layout."""
     buffer = io.StringIO()
@@ -1297,5 +1348,7 @@ def plan_csv(rows: dict[str, list]) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for record, sheet in RECORDS.items():
         for row in rows.get(sheet, []):
-            writer.writerow([record, *(_as_text(row.get(c)) or "" for c in CSV_COLUMNS[1:])])
+            writer.writerow(
+                [record, *(_csv_safe(_as_text(row.get(c)) or "") for c in CSV_COLUMNS[1:])]
+            )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

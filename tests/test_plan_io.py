@@ -660,3 +660,44 @@ def test_plan_export_and_import_commands(
     assert "no local authority with code or number '999'" in capsys.readouterr().err
     assert main(["plan", "export", "--la", "999", "-o", str(tmp_path / "x.csv")]) == 2
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_text_that_looks_like_a_formula_stays_text_both_ways(plan_engine: Engine) -> None:
+    from openpyxl import load_workbook
+
+    from ecm.plan_edits import save_action
+    from ecm.plan_queries import load_actions
+
+    action = load_actions(plan_engine, "Z10000001").iloc[0]
+    title = '=HYPERLINK("http://example.org","Click")'
+    save_action(plan_engine, int(action["action_id"]), {"title": title}, 1, "Ann")
+    raw = export_plan(plan_engine, "Z10000001", "xlsx")
+    sheet = load_workbook(io.BytesIO(raw))["Actions"]
+    cells = [c for c in sheet.iter_rows(min_row=2) for c in c if c.value == title]
+    assert cells and all(c.data_type == "s" for c in cells)
+    text = export_plan(plan_engine, "Z10000001", "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\\n=HYPERLINK" not in text
+    for fmt in ("xlsx", "csv"):
+        summary = import_plan(plan_engine, export_plan(plan_engine, "Z10000001", fmt), "Z10000001",
+                              "Ann", f"plan.{fmt}")  # fmt: skip
+        titles = set(load_actions(plan_engine, "Z10000001")["title"])
+        assert title in titles, fmt
+        assert summary.replaced
+
+
+def test_the_replaced_plan_is_kept_whole_in_the_audit_log(plan_engine: Engine) -> None:
+    from ecm.plan_edits import add_note
+    from ecm.plan_queries import load_actions
+
+    action = load_actions(plan_engine, "Z10000001").iloc[0]
+    add_note(plan_engine, int(action["action_id"]), "Twelve schools signed up", "Ann")
+    import_plan(plan_engine, export_plan(plan_engine, "Z10000001", "csv"), "Z10000001", "Bob",
+                "plan.csv")  # fmt: skip
+    with plan_engine.connect() as connection:
+        row = connection.execute(
+            select(AuditLog).where(AuditLog.change == "import").order_by(AuditLog.id.desc())
+        ).first()
+    replaced = json.loads(row.before)["replaced"]
+    assert replaced["notes"][0]["note"] == "Twelve schools signed up"
+    assert replaced["notes"][0]["action"] == action["title"]
+    assert len(replaced["rows"]["Actions"]) == len(load_actions(plan_engine, "Z10000001"))

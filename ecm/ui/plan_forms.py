@@ -325,7 +325,8 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
         st.caption("Importing a plan is switched off here (ECM_PLAN_EDITING).")
         return
     upload = st.file_uploader(
-        "Import a plan (replaces this authority's plan for the same period; all or nothing)",
+        "Import a plan (replaces this authority's plan for the same period, its actions and "
+        "their progress notes, all or nothing; the plan replaced is kept whole in the audit log)",
         type=["xlsx", "csv"],
         key="plan_upload",
     )
