@@ -247,7 +247,10 @@ def spine_positions(rows: pd.DataFrame) -> pd.DataFrame:
     half = offsets.abs().max(axis=1, skipna=True)
     # Best to the right: flip rows where best is numerically below worst (lower is better).
     direction = np.where(figures["best"] >= figures["worst"], 1.0, -1.0)
-    scale = np.where(half > 0, direction / (2 * half.where(half > 0, 1.0)), 0.0)
+    # A half-width below the smallest normal float (a subnormal) cannot be divided by: such
+    # rows are England's value to all intents, and sit at the centre.
+    wide = half > np.finfo(float).tiny
+    scale = np.where(wide, direction / (2 * half.where(wide, 1.0)), 0.0)
     return 0.5 + offsets.mul(scale, axis=0)
 
 

@@ -462,3 +462,12 @@ def test_every_comparison_word_has_a_colour_symbol_and_text_symbol() -> None:
     assert len(set(charts.TEXT_SYMBOLS.values())) == len(charts.TEXT_SYMBOLS)
     assert charts.COLOURS["better"] == "#0072B2" and charts.SYMBOLS["worse"] == "triangle-down"
     assert charts.fmt(np.nan) == "no figure" and charts.fmt(62, "%") == "62.0%"
+
+
+def test_spine_scaling_of_a_subnormal_spread_stays_on_the_chart() -> None:
+    rows = pd.DataFrame(
+        {"value": [5e-324], "england": [0.0], "worst": [0.0], "q1": [0.0], "q3": [0.0],
+         "best": [0.0]}
+    )  # fmt: skip
+    scaled = charts.spine_positions(rows)
+    assert scaled.loc[0, "value"] == 0.5 and scaled.loc[0, "best"] == 0.5
