@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ecm.profile import period_start
 from ecm.stats import CONFIDENCE_95, z_value
@@ -218,8 +219,10 @@ def forecast_if_nothing_changes(
     weighted least-squares line ŷ(x) = ȳ + b(x - x̄) on the year x gives b = Σw(x - x̄)(y - ȳ)
     / Sxx, Sxx = Σw(x - x̄)². Scatter beyond the figures' own sampling error is allowed for by
     the over-dispersion factor φ = max(1, Σw(y - ŷ)² / (n - 2)). The 95% prediction band for
-    a figure in year x₀ is ŷ(x₀) ± 1.96 √(φ (1/Σw + (x₀ - x̄)²/Sxx) + φ SE²_latest): the line's
-    uncertainty plus a future figure's own sampling error, taken as the latest figure's.
+    a figure in year x₀ is ŷ(x₀) ± m √(φ (1/Σw + (x₀ - x̄)²/Sxx) + φ SE²_latest): the line's
+    uncertainty plus a future figure's own sampling error, taken as the latest figure's; m is
+    1.96 when the figures' own errors explain the scatter (φ = 1), else the 97.5% point of
+    Student's t with n - 2 degrees of freedom, since φ is then estimated from n - 2.
     Returns one row per year from the latest figure's to ``until_year``; None with too few
     figures or no horizon.
     """
@@ -244,7 +247,9 @@ def forecast_if_nothing_changes(
     years = np.arange(latest_year, max(until_year, latest_year) + 1)
     fitted = y_bar + slope * (years - x_bar)
     variance = dispersion * (1 / w.sum() + (years - x_bar) ** 2 / sxx + se[-1] ** 2)
-    half = Z95 * np.sqrt(variance)
+    # φ estimated from the residuals rests on n - 2 degrees of freedom: Student's t, not z.
+    multiplier = float(stats.t.ppf(0.975, len(x) - 2)) if dispersion > 1 else Z95
+    half = multiplier * np.sqrt(variance)
     path = pd.DataFrame(
         {
             "period": [period_label(int(v), style) for v in years],

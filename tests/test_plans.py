@@ -392,7 +392,8 @@ def test_forecast_allows_for_scatter_beyond_sampling_error() -> None:
     end = forecast.at_end
     assert end["value"] == pytest.approx(13.5 + 2.2 * 3.5)
     variance = 6.4 * (1 / 64 + 3.5**2 / 80 + 0.25**2)
-    assert end["upper"] - end["value"] == pytest.approx(Z * math.sqrt(variance))
+    # The dispersion is estimated on 4 - 2 = 2 degrees of freedom: t(0.975, 2) = 4.3027.
+    assert end["upper"] - end["value"] == pytest.approx(4.302653 * math.sqrt(variance), rel=1e-6)
 
 
 def test_forecast_uses_only_the_last_five_years_and_needs_three() -> None:
