@@ -18,15 +18,7 @@ from ecm.area_views import (
 from ecm.overview import spine_rows
 
 presenting = ui.presentation_mode()
-la = ui.query_param("la")
-if not la:
-    st.title("Area overview")
-    ui.fictional_banner()
-    las = ui.load_local_authorities(None)
-    if las.empty:
-        st.info("The store holds no local authorities yet.")
-        st.stop()
-    la = ui.select_param("Local authority", dict(zip(las["code"], las["name"], strict=True)), "la")
+la = ui.la_param("Area overview")
 
 overview = ui.load_area_overview(la, ui.query_param("period"))
 ui.place_heading(

@@ -26,15 +26,7 @@ from ecm.plan_views import (
 from ecm.ui.plan_forms import draw_action_panel, draw_new_action, draw_plan_files
 
 presenting = ui.presentation_mode()
-la = ui.query_param("la")
-if not la:
-    st.title("Children and Young People's Plan")
-    ui.fictional_banner()
-    las = ui.load_local_authorities(None)
-    if las.empty:
-        st.info("The store holds no local authorities yet.")
-        st.stop()
-    la = ui.select_param("Local authority", dict(zip(las["code"], las["name"], strict=True)), "la")
+la = ui.la_param("Children and Young People's Plan")
 
 data = ui.load_plan_page(la, ui.query_param("period"))
 if data is None:

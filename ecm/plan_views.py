@@ -77,6 +77,22 @@ def _unit_words(indicators: pd.Series, units: dict[str, str]) -> list[str]:
     return ["points" if units.get(i) == "%" else str(units.get(i) or "") for i in indicators]
 
 
+def _gap_columns(gaps: pd.DataFrame, units: dict[str, str]) -> dict[str, list]:
+    """The columns every gap table starts with: indicator, groups, size, unit, interval."""
+    return {
+        "Indicator": list(gaps["title"]),
+        "Gap": [
+            _gap_words(f, c)
+            for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
+        ],
+        "Size": list(gaps["gap"].round(1)),
+        "Unit": _unit_words(gaps["indicator_code"], units),
+        "95% interval": [
+            _interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
+        ],
+    }
+
+
 def uncovered_table(
     coverage: PlanCoverage, la_code: str, units: dict[str, str] | None = None
 ) -> pd.DataFrame:
@@ -88,16 +104,7 @@ def uncovered_table(
         return pd.DataFrame()
     return pd.DataFrame(
         {
-            "Indicator": gaps["title"],
-            "Gap": [
-                _gap_words(f, c)
-                for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
-            ],
-            "Size": gaps["gap"].round(1),
-            "Unit": _unit_words(gaps["indicator_code"], units),
-            "95% interval": [
-                _interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
-            ],
+            **_gap_columns(gaps, units),
             "Significant": gaps["significant"].map({True: "yes", False: "no"}),
             "Trend": gaps["trend"],
             "Turn the curve": [
@@ -119,16 +126,7 @@ def covered_table(
         return pd.DataFrame()
     return pd.DataFrame(
         {
-            "Indicator": gaps["title"],
-            "Gap": [
-                _gap_words(f, c)
-                for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
-            ],
-            "Size": gaps["gap"].round(1),
-            "Unit": _unit_words(gaps["indicator_code"], units),
-            "95% interval": [
-                _interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
-            ],
+            **_gap_columns(gaps, units),
             "Trend": gaps["trend"],
             "Actions": ["; ".join(a) for a in gaps["actions"]],
             "Reported status": [

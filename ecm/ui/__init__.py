@@ -571,6 +571,21 @@ def select_param(
     return value
 
 
+def la_param(title: str) -> str:
+    """The LA in the address (``?la=``), or, when there is none, the page's title and a picker
+    of every LA that puts the choice in the address; stops the page on an empty store."""
+    la = query_param("la")
+    if la:
+        return la
+    st.title(title)
+    fictional_banner()
+    las = load_local_authorities(None)
+    if las.empty:
+        st.info("The store holds no local authorities yet.")
+        st.stop()
+    return select_param("Local authority", dict(zip(las["code"], las["name"], strict=True)), "la")
+
+
 def link_column(label: str = "Open", display: str = "Open") -> st.column_config.LinkColumn:
     """A table column of links to a page (the URL carries the selection)."""
     return st.column_config.LinkColumn(label, display_text=display, width="small")
