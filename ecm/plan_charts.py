@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecm.charts import ENGLAND_COLOUR, SERIES_COLOURS, _finish, _require, fmt, ink, style_for, wrap
+from ecm.charts.style import ENGLAND_COLOUR, SERIES_COLOURS, fmt, ink, style_for, wrap
+from ecm.charts.style import finish as _finish
+from ecm.charts.style import require as _require
 
 POINT_COLUMNS = ("period", "value", "lower", "upper")
 HISTORY_COLOUR, FORECAST_COLOUR, TARGET_COLOUR = SERIES_COLOURS[0], ENGLAND_COLOUR, "#009E73"

@@ -1,0 +1,108 @@
+"""The trend chart: a line per series over time, with 95% intervals as error bars."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ecm.charts.style import (
+    ENGLAND_COLOUR,
+    SERIES_COLOURS,
+    SERIES_SYMBOLS,
+    finish,
+    fmt,
+    interval_bars,
+    require,
+    style_for,
+    wrap,
+)
+
+TREND_COLUMNS = ("name", "period", "value", "lower", "upper")
+
+
+def trend_chart(series: pd.DataFrame, y_title: str, presentation: bool = False) -> go.Figure:
+    """Lines over time, one per series, with 95% intervals as error bars.
+
+    Parameters
+    ----------
+    series
+        Long format: ``name`` (series, e.g. a place or a pupil group), ``period`` (shown as
+        categories in the order first met), ``value``, ``lower``, ``upper`` (the interval; NaN
+        where there is none). A series named ``England`` is drawn dashed grey.
+    y_title
+        The value axis title, with its unit.
+
+    Each series has its own colour and its own marker shape, so lines can be told apart
+    without colour; the legend and hover name them.
+    """
+    require(series, TREND_COLUMNS, "trend_chart: series")
+    style = style_for(presentation)
+    periods = list(dict.fromkeys(series["period"].astype(str)))
+    fig = go.Figure()
+    names = list(dict.fromkeys(series["name"].astype(str)))
+    # England last, so that it is drawn over the others and ends the legend.
+    names = [n for n in names if n != "England"] + [n for n in names if n == "England"]
+    for index, name in enumerate(names):
+        mine = series[series["name"].astype(str) == name]
+        england = name == "England"
+        colour = ENGLAND_COLOUR if england else SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        value = mine["value"].astype(float)
+        fig.add_trace(
+            go.Scatter(
+                x=mine["period"].astype(str),
+                y=value,
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "width": style.line, "dash": "dash" if england else "solid"},
+                marker={
+                    "symbol": "square" if england else SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)],
+                    "size": style.marker,
+                    "color": colour,
+                },
+                error_y=interval_bars(
+                    value, mine["lower"], mine["upper"], colour, style.line * 0.75, width=4
+                ),
+                customdata=np.column_stack(
+                    [mine["lower"].map(fmt), mine["upper"].map(fmt), value.map(fmt)]
+                ),
+                hovertemplate=(
+                    f"<b>{name}</b>, %{{x}}<br>{y_title}: %{{customdata[2]}}"
+                    "<br>95% interval: %{customdata[0]} to %{customdata[1]}<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": periods},
+        yaxis={"title": {"text": wrap(y_title)}},
+        height=480 if presentation else 400,
+    )
+    return finish(fig, style)
+
+
+def describe_trend_chart(series: pd.DataFrame, y_title: str) -> str:
+    """A text alternative of :func:`trend_chart`: each series' first and latest figure."""
+    require(series, TREND_COLUMNS, "describe_trend_chart: series")
+    periods = list(dict.fromkeys(series["period"].astype(str)))
+    if not periods:
+        return f"Trend chart of {y_title} with no figures."
+    names = list(dict.fromkeys(series["name"].astype(str)))
+    parts = []
+    for name in names:
+        mine = series[(series["name"].astype(str) == name) & series["value"].notna()]
+        if mine.empty:
+            parts.append(f"{name}: no figures")
+            continue
+        first, last = mine.iloc[0], mine.iloc[-1]
+        change = float(last["value"]) - float(first["value"])
+        way = "up" if change > 0 else "down" if change < 0 else "no change"
+        step = f", {way} {fmt(abs(change))}" if change else ", no change"
+        parts.append(
+            f"{name} from {fmt(first['value'])} in {first['period']} "
+            f"to {fmt(last['value'])} in {last['period']}{step}"
+        )
+    span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+    return (
+        f"Trend chart of {y_title}, {len(names)} series over {len(periods)} periods "
+        f"({span}): " + "; ".join(parts) + "."
+    )
