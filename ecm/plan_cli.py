@@ -102,7 +102,7 @@ def run_plan_coverage(args: argparse.Namespace) -> int:
     import sys
 
     from ecm.cli import with_pandas_display
-    from ecm.plan_queries import la_plan_coverage, load_plan
+    from ecm.plan_queries import la_plan_coverage
     from ecm.queries import UnknownArea, resolve_area
     from ecm.store import make_engine
 
@@ -118,7 +118,7 @@ def run_plan_coverage(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     coverage = la_plan_coverage(engine, area["code"], args.period)
-    plan = load_plan(engine, area["code"], coverage.period)  # the plan in force that year
+    plan = coverage.plan  # the plan in force that year, if any
     if args.format == "json":
         la = {"code": area["code"], "name": area["name"], "plan": plan["title"] if plan else None}
         result = {"la": la, **coverage.as_dict()}

@@ -9,7 +9,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ecm.profile import period_start
 from ecm.trajectory import GAP, VALUE, Target, assess_trajectory, lower_is_better, measurable_target
+from ecm.trends import DECREASING, INCREASING, gap_trend
 
 #: The trend words that count as evidence against an action, by what its target measures.
 WORSENING = {GAP: "widening", VALUE: "getting worse"}
@@ -39,8 +41,22 @@ def target_history(
         rows = values[values["indicator_code"] == target.indicator_code]
     if rows.empty:
         return empty, "not enough data"
+    series = rows[["period", "value", "lower", "upper"]].reset_index(drop=True)
     trend = rows["trend"].iloc[0] if "trend" in rows else "not enough data"
-    return rows[["period", "value", "lower", "upper"]].reset_index(drop=True), str(trend)
+    return series, trend_in_words(str(trend), series, target.measure)
+
+
+def trend_in_words(trend: str, series: pd.DataFrame, measure: str) -> str:
+    """A series' trend in words. A gap's trend is ``widening`` or ``narrowing`` by the size of
+    its latest *shown* figure: when the latest year is withheld the gap loader leaves the bare
+    direction (``increasing``), which is read here against the last gap shown."""
+    if measure != GAP or trend not in (INCREASING, DECREASING):
+        return trend
+    shown = series[series["value"].notna()]
+    if shown.empty:
+        return "not enough data"
+    latest = shown.assign(_year=shown["period"].map(period_start)).sort_values("_year")
+    return gap_trend(trend, float(latest["value"].iloc[-1]))
 
 
 def target_evidence(
@@ -59,9 +75,13 @@ def target_evidence(
         history, trend = target_history(target, gaps, values)
         better_low = lower_is_better(target, _polarity(meta, target.indicator_code))
         path = assess_trajectory(history, target, better_low)
-        # A gap widening in the focus group's favour is no evidence against the action.
-        worsening = trend == WORSENING[target.measure] and not (
-            target.measure == GAP and path.latest is not None and path.latest <= 0
+        # Trend evidence needs a figure shown since the baseline, as the path does: a target
+        # with none is "not assessed", never off track. A gap widening in the focus group's
+        # favour is no evidence against the action.
+        worsening = (
+            trend == WORSENING[target.measure]
+            and path.latest is not None
+            and not (target.measure == GAP and path.latest <= 0)
         )
         reasons = [f"the {target.measure} is {trend}"] if worsening else []
         if path.on_trajectory is False:

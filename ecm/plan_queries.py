@@ -2,13 +2,12 @@
 gaps: the loaders behind ``ecm.plans`` (pure coverage analysis), the Plan page and
 ``python -m ecm plan coverage``.
 
-LA codes may be ONS codes or three-digit LA numbers (``ecm.queries.resolve_area``). The plan
-read is the LA's latest (by start date): earlier plans' actions do not cover today's gaps.
+LA codes may be ONS codes or three-digit LA numbers (``ecm.queries.resolve_area``). For a
+year, the plan read is the one in force that year (:func:`plan_in_force`); without a year, the
+LA's latest (by start date).
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pandas as pd
 from sqlalchemy import Engine, select
@@ -16,7 +15,13 @@ from sqlalchemy import Engine, select
 from ecm import queries
 from ecm.config import DATA_DIR
 from ecm.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority, School
-from ecm.plans import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
+from ecm.plans import (
+    PlanCoverage,
+    TurnTheCurve,
+    choose_plan_in_force,
+    plan_coverage,
+    turn_the_curve,
+)
 from ecm.profile import default_period, period_start, place_gaps, with_intervals
 from ecm.trajectory import measurable_target
 from ecm.trends import compute_trends, trend_by_polarity
@@ -38,6 +43,7 @@ GAP_FRAME_COLUMNS = [
 ]  # fmt: skip
 
 
+PLAN_COLUMNS = ["id", "la_code", "title", "period_label", "start_date", "end_date", "status"]
 #: A plan id no plan has: an LA with no plan in force reads no actions.
 NO_PLAN = 0
 
@@ -64,32 +70,41 @@ def load_plan(engine: Engine, la_code: str, period: str | None = None) -> dict |
     latest plan.
     """
     code = _la_code(engine, la_code)
+    plans = _plans(engine, code)
+    if period is not None:
+        chosen = choose_plan_in_force(plans, period)
+    else:
+        latest = plans.sort_values(["start_date", "id"], ascending=False)
+        chosen = latest.iloc[0].to_dict() if len(latest) else None
+    if chosen is None:
+        return None
+    plan = {column: chosen[column] for column in PLAN_COLUMNS}
+    plan["id"] = int(plan["id"])
+    with engine.connect() as connection:
+        priorities = connection.execute(
+            select(Priority.id, Priority.outcome_code, Priority.title, Priority.position)
+            .where(Priority.plan_id == plan["id"])
+            .order_by(Priority.position, Priority.id)
+        ).all()
+    return {**plan, "priorities": [p._asdict() for p in priorities]}
+
+
+def plan_in_force(engine: Engine, la_code: str, period: str) -> dict | None:
+    """The LA's plan in force in ``period`` (an academic year), with its priorities, or None
+    when no plan ran that year: :func:`load_plan` with a period (rule in
+    :func:`ecm.plans.choose_plan_in_force`)."""
+    return load_plan(engine, la_code, period)
+
+
+def _plans(engine: Engine, code: str) -> pd.DataFrame:
+    """Every plan of the LA: id, la_code, title, period_label, start_date, end_date, status."""
     statement = (
         select(Plan.id, Plan.la_code, Plan.title, Plan.period_label, Plan.start_date,
                Plan.end_date, Plan.status)
         .where(Plan.la_code == code)
-        .order_by(Plan.start_date.desc(), Plan.id.desc())
-        .limit(1)
+        .order_by(Plan.id)
     )  # fmt: skip
-    if period is not None:
-        year = period_start(period)
-        statement = (
-            statement.where(
-                Plan.start_date <= dt.date(year + 1, 8, 31), Plan.end_date >= dt.date(year, 9, 1)
-            )
-            .order_by(None)
-            .order_by((Plan.status == "agreed").desc(), Plan.start_date.desc(), Plan.id.desc())
-        )
-    with engine.connect() as connection:
-        row = connection.execute(statement).first()
-        if row is None:
-            return None
-        priorities = connection.execute(
-            select(Priority.id, Priority.outcome_code, Priority.title, Priority.position)
-            .where(Priority.plan_id == row.id)
-            .order_by(Priority.position, Priority.id)
-        ).all()
-    return {**row._asdict(), "priorities": [p._asdict() for p in priorities]}
+    return _frame(engine, statement, PLAN_COLUMNS)
 
 
 def _plan_id(engine: Engine, la_code: str, plan_id: int | None) -> int | None:
@@ -209,8 +224,10 @@ def value_series(own: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
 
 
 def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) -> PlanCoverage:
-    """The coverage of the LA's latest plan in ``period`` (default: the year its profile
-    opens on, ``ecm.profile.default_period``): see :func:`ecm.plans.plan_coverage`."""
+    """The coverage of the LA's gaps in ``period`` (default: the year its profile opens on,
+    ``ecm.profile.default_period``) by the plan in force that year (:func:`plan_in_force`;
+    the result's ``plan``, None when no plan was in force: every gap is then uncovered):
+    see :func:`ecm.plans.plan_coverage`."""
     area = queries.resolve_area(engine, "la", la_code)
     code = area["code"]
     catalogue = queries.load_indicators(engine)
@@ -231,6 +248,7 @@ def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) ->
         period,
         indicators=catalogue,
         values=value_series(own, period),
+        plan=plan,
     )
 
 

@@ -11,13 +11,14 @@ Methods: METHODOLOGY.md, "Plan coverage and off-track evidence".
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import pandas as pd
 
-from ecm.plan_evidence import actions_without_target, target_evidence
+from ecm.plan_evidence import actions_without_target, target_evidence, trend_in_words
 from ecm.plan_spend import OUTCOMES, action_spend, partners_without_actions, spend_matrix
 from ecm.profile import period_aliases, period_start
 from ecm.trajectory import (
@@ -39,7 +40,11 @@ GAP_COLUMNS = [
     "indicator_code", "title", "outcome_code", "focus_group", "comparator_group", "period",
     "gap", "lower", "upper", "significant", "trend",
 ]  # fmt: skip
-COVER_COLUMNS = ["action_ids", "actions", "statuses", "leads", "spend", "off_track"]
+COVER_COLUMNS = [
+    "action_ids", "actions", "statuses", "leads", "spend", "off_track", "only_completed",
+]  # fmt: skip
+#: The status of an action that is done.
+COMPLETE = "complete"
 
 
 @dataclass
@@ -55,6 +60,14 @@ class PlanCoverage:
     partners_without_actions: pd.DataFrame  # name, sector, relevant_partner
     by_outcome: pd.DataFrame  # outcome_code, outcome, gap counts, off-track actions, spend
     evidence: pd.DataFrame  # every measurable target, on trajectory or not
+    # The plan in force that year (id, title, period_label, start_date, end_date, status) when
+    # the coverage was read from the store; None when none was (every gap is then uncovered).
+    plan: dict | None = None
+
+    @property
+    def plan_in_force(self) -> bool:
+        """Whether a plan was in force in the year (as far as the caller said)."""
+        return self.plan is not None
 
     def as_dict(self) -> dict:
         """JSON-ready: ``period`` and every frame as a list of records (missing -> None)."""
@@ -74,14 +87,16 @@ class TurnTheCurve:
     indicator_code: str
     group_code: str
     measure: str  # "gap" or "value"
-    history: pd.DataFrame  # period, year, value, lower, upper
+    history: pd.DataFrame  # period, year, value, lower, upper, withheld (value NaN when True)
     baseline: dict | None  # period, value (the plan's recorded baseline)
     target: dict | None  # period, value
     required: pd.DataFrame  # period, year, value: the straight path from baseline to target
     forecast: Forecast | None  # if nothing changes; None with fewer than three usable points
     trajectory: Trajectory | None  # the latest figure against the path; None without target
     trend: str  # the series' recent trend in words
-    outlook: str  # if nothing changes: likely met, likely missed, uncertain, not assessed
+    # Before the target period, if nothing changes: likely met, likely missed, uncertain; from
+    # it on, the target period's own figure: met, missed (not) significantly; or not assessed.
+    outlook: str
     actions: pd.DataFrame  # action_id, title, status, lead_partner, spend
 
     @property
@@ -101,6 +116,32 @@ def concern_gaps(gaps: pd.DataFrame, period: str) -> pd.DataFrame:
     worse_off = current["gap"] > 0
     concern = current["significant"].astype(bool) | (current["trend"] == "widening")
     return current[worse_off & concern].reset_index(drop=True)
+
+
+def choose_plan_in_force(plans: pd.DataFrame, period: str) -> dict | None:
+    """The plan in force in ``period`` (an academic year, any style) among an LA's plans (id,
+    start_date, end_date, status, ...): running at some time between 1 September and 31 August
+    of that year, an agreed plan before a draft, then the latest to start (then the highest
+    id). None when no plan ran that year: a 2008-2011 plan does not cover 2005/06."""
+    if plans.empty:
+        return None
+    first, last = year_bounds(period)
+    running = plans[
+        (pd.to_datetime(plans["start_date"]).dt.date <= last)
+        & (pd.to_datetime(plans["end_date"]).dt.date >= first)
+    ]
+    if running.empty:
+        return None
+    ranked = running.assign(
+        _agreed=running["status"] == "agreed", _start=pd.to_datetime(running["start_date"])
+    ).sort_values(["_agreed", "_start", "id"], ascending=False)
+    return ranked.drop(columns=["_agreed", "_start"]).iloc[0].to_dict()
+
+
+def year_bounds(period: str) -> tuple[dt.date, dt.date]:
+    """The first and last day of an academic year (1 September to 31 August), any style."""
+    start = period_start(period)
+    return dt.date(start, 9, 1), dt.date(start + 1, 8, 31)
 
 
 def targeted_pairs(targets: pd.DataFrame) -> set[tuple[str, str]]:
@@ -131,6 +172,7 @@ def plan_coverage(
     *,
     indicators: pd.DataFrame | None = None,
     values: pd.DataFrame | None = None,
+    plan: dict | None = None,
 ) -> PlanCoverage:
     """How the plan covers the LA's gaps in ``period``, and what the data say of its actions.
 
@@ -152,6 +194,8 @@ def plan_coverage(
     values
         The LA's all-pupil figures up to ``period`` (indicator_code, period, value, lower,
         upper, trend in words): the history of value targets (group ``all``).
+    plan
+        The plan the actions belong to (the one in force in ``period``), carried on the result.
 
     Notes
     -----
@@ -160,13 +204,15 @@ def plan_coverage(
     widening (gaps) or getting worse (values) as of ``period``, or whose latest figure is
     significantly behind the straight path from its baseline to its target
     (:func:`ecm.trajectory.assess_trajectory`), whatever its self-reported status.
+    *Only completed*: a covered gap every action on which is complete or due by the end of
+    ``period`` (31 August): nothing still under way answers it.
     """
     meta = _catalogue(indicators)
     linked = _linked_targets(actions, targets, spend)
     concern = _with_titles(concern_gaps(gaps, period), meta)
     is_covered = mark_covered(concern, linked)
     evidence = target_evidence(linked, gaps, values, meta)
-    covered = _with_actions(concern[is_covered], linked, evidence)
+    covered = _with_actions(concern[is_covered], linked, evidence, period)
     return PlanCoverage(
         period=period,
         covered=covered,
@@ -177,6 +223,7 @@ def plan_coverage(
         partners_without_actions=partners_without_actions(actions, partners),
         by_outcome=_by_outcome(concern, covered, evidence, actions, spend, indicators),
         evidence=evidence,
+        plan=plan,
     )
 
 
@@ -209,20 +256,31 @@ def _linked_targets(
     actions: pd.DataFrame, targets: pd.DataFrame, spend: pd.DataFrame
 ) -> pd.DataFrame:
     """Each target with its action's title, outcome, status, lead and total spend."""
-    columns = ["action_id", "title", "outcome_code", "status", "lead_partner"]
+    columns = ["action_id", "title", "outcome_code", "status", "lead_partner", "due_date"]
     if targets.empty or actions.empty:
         return pd.DataFrame(columns=[*columns, "indicator_code", "group_code", "spend"])
+    if "due_date" not in actions:
+        actions = actions.assign(due_date=None)
     linked = targets.merge(actions[columns], on="action_id", how="inner")
     linked["spend"] = linked["action_id"].map(action_spend(spend)).fillna(0.0)
     return linked.sort_values("action_id").reset_index(drop=True)
 
 
+def finished(linked: pd.DataFrame, period: str) -> pd.Series:
+    """Per action row: complete, or due on or before the last day of ``period`` (31 August),
+    so nothing of it is still under way that year."""
+    _, last = year_bounds(period)
+    due = pd.to_datetime(linked["due_date"], errors="coerce")
+    return (linked["status"] == COMPLETE) | (due <= pd.Timestamp(last))  # NaT: not due
+
+
 def _with_actions(
-    covered: pd.DataFrame, linked: pd.DataFrame, evidence: pd.DataFrame
+    covered: pd.DataFrame, linked: pd.DataFrame, evidence: pd.DataFrame, period: str
 ) -> pd.DataFrame:
     """Covered gaps, each with the ids, titles, statuses and leads of the actions on it,
-    their total spend (an action on two gaps counts towards both), and whether any of those
-    actions is off track by the evidence on this gap."""
+    their total spend (an action on two gaps counts towards both), whether any of those
+    actions is off track by the evidence on this gap, and whether every one of them is
+    finished (:func:`finished`: ``only_completed``)."""
     off = evidence[evidence["off_track"] & (evidence["measure"] == GAP)]
     off_pairs = set(zip(off["indicator_code"], off["group_code"], strict=True))
     rows = []
@@ -231,6 +289,7 @@ def _with_actions(
             (linked["indicator_code"] == gap["indicator_code"])
             & (linked["group_code"] == gap["focus_group"])
         ].drop_duplicates("action_id")
+        done = finished(on, period)
         rows.append(
             {
                 **gap,
@@ -240,6 +299,7 @@ def _with_actions(
                 "leads": list(on["lead_partner"]),
                 "spend": float(on["spend"].sum()),
                 "off_track": (gap["indicator_code"], gap["focus_group"]) in off_pairs,
+                "only_completed": bool(len(on)) and bool(done.all()),
             }
         )
     return pd.DataFrame(rows, columns=GAP_COLUMNS + COVER_COLUMNS)
@@ -254,11 +314,12 @@ def _by_outcome(
     indicators: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """Coverage at a glance, per outcome: its concern gaps covered by an action, with no
-    action, and covered but with an action off track by the evidence (``off_track``); the
+    action, covered but with an action off track by the evidence (``off_track``), and covered
+    only by finished actions (``covered_only_by_finished``, also counted in ``covered``); the
     outcome's actions, those off track by the evidence on any target (gap or value), and
     their spend."""
-    columns = ["outcome_code", "outcome", "covered", "uncovered", "off_track", "actions",
-               "off_track_actions", "spend"]  # fmt: skip
+    columns = ["outcome_code", "outcome", "covered", "uncovered", "off_track",
+               "covered_only_by_finished", "actions", "off_track_actions", "spend"]  # fmt: skip
     gap_outcome = concern["outcome_code"].astype(object).fillna("unknown")
     covered_outcome = covered["outcome_code"].astype(object).fillna("unknown")
     off = evidence[evidence["off_track"]].drop_duplicates("action_id")
@@ -280,6 +341,9 @@ def _by_outcome(
                 "covered": int(covered_here.sum()),
                 "uncovered": int((gap_outcome == outcome).sum() - covered_here.sum()),
                 "off_track": int((covered_here & covered["off_track"].astype(bool)).sum()),
+                "covered_only_by_finished": int(
+                    (covered_here & covered["only_completed"].astype(bool)).sum()
+                ),
                 "actions": len(mine),
                 "off_track_actions": int((off["outcome_code"] == outcome).sum()),
                 "spend": float(per_action.reindex(list(mine)).fillna(0).sum()),
@@ -306,7 +370,9 @@ def turn_the_curve(
     ----------
     history
         The series: period, ``gap`` or ``value``, lower, upper (95%); a ``trend`` column, if
-        present, gives the trend in words.
+        present, gives the trend in words; a ``suppressed`` column, if present, marks withheld
+        figures (a row with no figure is withheld too). Withheld years stay in the picture's
+        history (value NaN, ``withheld`` True); the path is tested on the latest shown figure.
     target
         A target row (indicator_code, group_code, baseline_period, baseline_gap/_value,
         target_gap/_value, target_period). Without a measurable target the picture has no
@@ -323,11 +389,20 @@ def turn_the_curve(
     path and trajectory: :func:`ecm.trajectory.required_path`, :func:`assess_trajectory`.
     """
     series = history.rename(columns={"gap": "value"}).copy()
-    series = series.assign(year=series["period"].map(period_start)).sort_values("year")
-    series = series[["period", "year", "value", "lower", "upper"]].reset_index(drop=True)
+    withheld = series["value"].isna()
+    if "suppressed" in series:
+        withheld |= series["suppressed"].fillna(False).astype(bool)
+    series = series.assign(
+        year=series["period"].map(period_start), withheld=withheld.astype(bool)
+    ).sort_values("year")
+    series.loc[series["withheld"], ["value", "lower", "upper"]] = float("nan")
+    series = series[["period", "year", "value", "lower", "upper", "withheld"]].reset_index(
+        drop=True
+    )
     measurable = measurable_target(target)
     measure = VALUE if target.get("group_code") == "all" else GAP
     words = trend or (str(history["trend"].iloc[0]) if "trend" in history and len(history) else "")
+    words = trend_in_words(words, series, measure) if words else words
     until = _horizon(series, measurable, horizon)
     style = _style(series, measurable)
     forecast = forecast_if_nothing_changes(series, until, style=style)
@@ -353,7 +428,7 @@ def turn_the_curve(
         forecast=forecast,
         trajectory=trajectory,
         trend=words or "not enough data",
-        outlook=outlook(forecast, measurable, better_low),
+        outlook=outlook(forecast, measurable, better_low, series),
         actions=actions.reset_index(drop=True),
     )
 

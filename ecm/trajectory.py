@@ -28,6 +28,8 @@ from ecm.stats import CONFIDENCE_95, z_value
 GAP, VALUE = "gap", "value"
 WINDOW = 5
 MIN_POINTS = 3
+#: A forecast on fewer figures than this gives the outlook "uncertain", whatever its band.
+MIN_OUTLOOK_POINTS = 4
 Z95 = z_value(CONFIDENCE_95)
 
 
@@ -100,7 +102,9 @@ def required_value(target: Target, year: float) -> float:
 
 
 def period_label(year: int, style: str) -> str:
-    """The period starting in ``year`` written like ``style`` (2008/09, 2008-09 or 2009)."""
+    """The period starting in ``year`` written like ``style`` (2008/09, 2008-09 or 2009): a
+    four-digit year is the year a period ends (``ecm.profile.period_start``), so 2008 in the
+    style of "2009" is "2009"."""
     end = f"{(year + 1) % 100:02d}"
     if "/" in style:
         return f"{year}/{end}"
@@ -146,13 +150,21 @@ def assess_trajectory(
     side: below the lower limit where lower is better (a gap to narrow), above the upper
     limit where higher is better. A figure whose interval contains the path, or that is
     significantly ahead of it, is on trajectory. Not assessable (None) without a figure
-    after the baseline, without an interval, or without a better direction.
+    after the baseline, without an interval, or without a better direction. Withheld figures
+    (no value) are passed over: the latest *shown* figure is tested, and the verdict says
+    when a later year's figure is withheld.
     """
-    rows = history[history["value"].notna()].copy()
-    rows["year"] = rows["period"].map(period_start)
-    rows = rows[rows["year"] > target.baseline_year].sort_values("year")
+    every = history.assign(year=history["period"].map(period_start))
+    every = every[every["year"] > target.baseline_year].sort_values("year")
+    rows = every[every["value"].notna()]
+    # The latest year's figure, if withheld, is said: the verdict rests on an earlier one.
+    last_shown = rows["year"].max() if len(rows) else target.baseline_year
+    withheld = every[every["value"].isna() & (every["year"] > last_shown)]
+    note = (
+        f"; the {withheld['period'].iloc[-1]} {target.measure} is withheld" if len(withheld) else ""
+    )
     if rows.empty:
-        since = f"no figure since the baseline ({target.baseline_period})"
+        since = f"no figure since the baseline ({target.baseline_period}){note}"
         return Trajectory(None, None, None, None, None, None, since)
     last = rows.iloc[-1]
     latest, lower, upper = float(last["value"]), _float(last["lower"]), _float(last["upper"])
@@ -160,7 +172,7 @@ def assess_trajectory(
     period = str(last["period"])
 
     def found(on: bool | None, verdict: str) -> Trajectory:
-        return Trajectory(period, latest, lower, upper, required, on, verdict)
+        return Trajectory(period, latest, lower, upper, required, on, verdict + note)
 
     if lower is None or upper is None:
         return found(None, f"the {period} {target.measure} has no interval: not tested")
@@ -197,6 +209,7 @@ class Forecast:
     slope: float  # change per year
     dispersion: float  # over-dispersion factor (1: the figures' own intervals explain the scatter)
     path: pd.DataFrame  # period, year, value, lower, upper (95% prediction band)
+    multiplier: float = Z95  # of the band: 1.96, or t on points - 2 df where φ is estimated
 
     @property
     def at_end(self) -> dict:
@@ -259,20 +272,61 @@ def forecast_if_nothing_changes(
             "upper": fitted + half,
         }
     )
-    return Forecast(len(x), float(slope), dispersion, path)
+    return Forecast(len(x), float(slope), dispersion, path, multiplier)
 
 
-def outlook(forecast: Forecast | None, target: Target | None, lower_better: bool | None) -> str:
-    """Whether the target would be met if nothing changes, judged by the forecast's 95%
-    prediction band at the target period: ``likely met``, ``likely missed`` or ``uncertain``."""
-    if forecast is None or target is None or lower_better is None:
+def outlook(
+    forecast: Forecast | None,
+    target: Target | None,
+    lower_better: bool | None,
+    history: pd.DataFrame | None = None,
+) -> str:
+    """The target's outlook.
+
+    While the target period is ahead of the history: whether it would be met if
+    nothing changes, by the forecast's 95% prediction band at the target period, ``likely
+    met`` (the whole band on the target's side of it), ``likely missed`` (the whole band on
+    the other side) or ``uncertain`` (the band holds the target, or the forecast rests on
+    fewer than :data:`MIN_OUTLOOK_POINTS` figures). Once ``history`` reaches the target period
+    (a withheld year included: it is no longer to be forecast), the figure of the target
+    period itself is judged (:func:`target_result`). ``not assessed`` without target,
+    direction or forecast.
+    """
+    if target is None or lower_better is None:
+        return "not assessed"
+    if history is not None and len(history):
+        years = history["period"].map(period_start)
+        if int(years.max()) >= target.target_year:  # a withheld year counts: it has happened
+            at = history[(years == target.target_year) & history["value"].notna()]
+            return target_result(at, target, lower_better)
+    if forecast is None:
         return "not assessed"
     at = forecast.path[forecast.path["year"] == target.target_year]
     if at.empty:
         return "not assessed"
+    if forecast.points < MIN_OUTLOOK_POINTS:
+        return "uncertain"
     lower, upper = float(at["lower"].iloc[0]), float(at["upper"].iloc[0])
     if (upper <= target.target) if lower_better else (lower >= target.target):
         return "likely met"
     if (lower > target.target) if lower_better else (upper < target.target):
         return "likely missed"
     return "uncertain"
+
+
+def target_result(at_target: pd.DataFrame, target: Target, lower_better: bool) -> str:
+    """The target judged on the figure of its own period (``at_target``: its shown rows):
+    ``met`` when the figure is at or better than the target; ``missed, significantly`` when
+    its whole 95% interval is on the worse side; else ``missed, not significantly`` (the
+    interval holds the target, or there is none to test). ``not assessed`` when the target
+    period has no shown figure (withheld or not published)."""
+    if at_target.empty:
+        return f"not assessed: no figure shown for {target.target_period}"
+    row = at_target.iloc[-1]
+    value, lower, upper = float(row["value"]), _float(row["lower"]), _float(row["upper"])
+    if (value <= target.target) if lower_better else (value >= target.target):
+        return "met"
+    bound = lower if lower_better else upper
+    if bound is not None and ((bound > target.target) if lower_better else (bound < target.target)):
+        return "missed, significantly"
+    return "missed, not significantly"

@@ -13,12 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecm.plan_spend import spend_cells, spend_matrix
-from ecm.plans import concern_gaps, mark_covered, plan_coverage, turn_the_curve
+from ecm.plans import (
+    choose_plan_in_force,
+    concern_gaps,
+    mark_covered,
+    plan_coverage,
+    turn_the_curve,
+)
 from ecm.trajectory import (
     Target,
     assess_trajectory,
     forecast_if_nothing_changes,
     measurable_target,
+    outlook,
     period_label,
     required_value,
 )
@@ -277,6 +284,58 @@ def test_coverage_at_a_glance_per_outcome(plan) -> None:
     assert glance.loc["enjoy_achieve", "outcome"] == "Enjoy and achieve"
 
 
+def test_gaps_covered_only_by_finished_actions_are_flagged(plan) -> None:
+    actions = plan["actions"].assign(status="on_track", due_date=None)
+    actions.loc[actions["action_id"] == 1, "status"] = "complete"  # on ni_73 disadvantaged
+    # Action 3 (on ni_79 fsm) was due in March 2010, before the end of 2009/10.
+    actions["due_date"] = actions["due_date"].astype(object)
+    actions.loc[actions["action_id"] == 3, "due_date"] = pd.Timestamp("2010-03-31").date()
+    actions.loc[actions["action_id"] == 2, "due_date"] = pd.Timestamp("2011-03-31").date()
+    coverage = coverage_of({**plan, "actions": actions})
+    flags = dict(zip(coverage.covered["indicator_code"], coverage.covered["only_completed"],
+                     strict=True))  # fmt: skip
+    assert flags == {"ni_73": True, "ni_79": True, "ni_75": False}
+    glance = coverage.by_outcome.set_index("outcome_code")["covered_only_by_finished"]
+    assert glance.to_dict() == {"be_healthy": 0, "stay_safe": 0, "enjoy_achieve": 1,
+                                "economic_wellbeing": 1}  # fmt: skip
+    # The same plan seen in 2008/09: action 3 is not yet due.
+    earlier = plan_coverage(
+        plan["gaps"].assign(period=plan["gaps"]["period"].replace({"2009/10": "2008/09",
+                                                                   "2008/09": "2007/08"})),
+        actions, plan["targets"], plan["spend"], plan["partners"], "2008/09",
+        indicators=plan["indicators"],
+    )  # fmt: skip
+    flags = dict(zip(earlier.covered["indicator_code"], earlier.covered["only_completed"],
+                     strict=True))  # fmt: skip
+    assert not flags["ni_79"] and flags["ni_73"]
+
+
+def test_the_plan_in_force_in_a_year() -> None:
+    date = pd.Timestamp
+
+    def plan_row(plan_id: int, start: str, end: str, status: str = "agreed") -> dict:
+        return {"id": plan_id, "title": f"Plan {plan_id}", "start_date": date(start).date(),
+                "end_date": date(end).date(), "status": status}  # fmt: skip
+
+    plans = pd.DataFrame(
+        [
+            plan_row(1, "2005-04-01", "2008-03-31"),
+            plan_row(2, "2008-04-01", "2011-03-31"),
+            plan_row(3, "2010-09-01", "2013-08-31", "draft"),  # a draft of the next plan
+        ]
+    )
+    chosen = {
+        p: (choose_plan_in_force(plans, p) or {}).get("id")
+        for p in ("2004/05", "2005/06", "2007/08", "2008/09", "2010/11", "2011/12", "2013/14")
+    }
+    # 2007/08 has both the old and the new plan running: the later start wins; in 2010/11 the
+    # agreed plan wins over the draft that starts later; a draft alone counts.
+    assert chosen == {"2004/05": 1, "2005/06": 1, "2007/08": 2, "2008/09": 2, "2010/11": 2,
+                      "2011/12": 3, "2013/14": None}  # fmt: skip
+    assert choose_plan_in_force(plans, "2009") == choose_plan_in_force(plans, "2008/09")
+    assert choose_plan_in_force(plans.iloc[0:0], "2008/09") is None
+
+
 def test_without_a_plan_every_concern_gap_is_uncovered(plan) -> None:
     empty = plan["actions"].iloc[0:0]
     coverage = plan_coverage(
@@ -423,9 +482,107 @@ def test_turn_the_curve_of_a_gap_by_hand() -> None:
     assert picture.forecast.at_end["period"] == "2010/11"
     # The latest figure is the baseline year's: nothing to test against the path yet.
     assert picture.on_trajectory is None
-    # 20 +/- 5.99 at 2010/11, all above the target of 9.
-    assert picture.outlook == "likely missed"
+    # 20 +/- 5.99 at 2010/11 is all above the target of 9, but three points are too few to
+    # say more than "uncertain".
+    assert picture.outlook == "uncertain"
     assert picture.actions["spend"].tolist() == [500.0]
+
+
+def test_an_outlook_needs_four_points() -> None:
+    goal = Target("ni_73", "disadvantaged", "gap", "2007/08", 12.0, "2011/12", 9.0)
+    three = forecast_if_nothing_changes(series([10, 12, 14], 1.0), 2011)
+    four = forecast_if_nothing_changes(series([8, 10, 12, 14], 1.0), 2011)
+    # Both bands lie wholly above the target of 9 at 2011/12.
+    assert three.at_end["lower"] > 9 and four.at_end["lower"] > 9
+    assert outlook(three, goal, lower_better=True) == "uncertain"
+    assert outlook(four, goal, lower_better=True) == "likely missed"
+
+
+def test_once_the_target_period_is_reached_its_own_figure_is_judged() -> None:
+    goal = Target("ni_73", "disadvantaged", "gap", "2007/08", 12.0, "2009/10", 9.0)
+
+    def judged(value: float, half: float, later: bool = False) -> str:
+        rows = [("2008/09", 11.0, 10.0, 12.0), ("2009/10", value, value - half, value + half)]
+        rows += [("2010/11", 20.0, 19.0, 21.0)] if later else []
+        history = pd.DataFrame(rows, columns=["period", "value", "lower", "upper"])
+        return outlook(None, goal, True, history)
+
+    assert judged(9.0, 1.0) == "met"  # at the target
+    assert judged(8.0, 3.0) == "met"  # better, whatever the interval
+    assert judged(10.0, 2.0) == "missed, not significantly"  # 8 to 12 holds 9
+    assert judged(11.0, 1.5) == "missed, significantly"  # 9.5 to 12.5: wholly worse
+    assert judged(9.0, 1.0, later=True) == "met"  # a later year does not change the verdict
+    assert judged(float("nan"), 1.0, later=True) == "not assessed: no figure shown for 2009/10"
+    # Higher is better for this value: 50 wanted, 47 (45 to 49) found.
+    rising = Target("ni_53", "all", "value", "2007/08", 40.0, "2009/10", 50.0)
+    found = pd.DataFrame([("2010", 47.0, 45.0, 49.0)], columns=["period", "value", "lower",
+                                                                "upper"])  # fmt: skip
+    assert outlook(None, rising, False, found) == "missed, significantly"
+    # In the picture too: the latest figure is the target period's.
+    history = series([12, 11, 10], 0.5, first_year=2007).rename(columns={"value": "gap"})
+    picture = turn_the_curve(history, target(1, "ni_73", "disadvantaged", 12, 10.5) | {
+        "target_period": "2009/10"}, pd.DataFrame())  # fmt: skip
+    assert picture.outlook == "met"
+
+
+def test_withheld_figures_stay_in_the_history_and_the_latest_shown_is_tested() -> None:
+    history = series([12, 11, 10, 9], 0.5, first_year=2007).rename(columns={"value": "gap"})
+    history["suppressed"] = [False, False, False, True]
+    history.loc[3, ["gap", "lower", "upper"]] = float("nan")
+    goal = target(1, "ni_73", "disadvantaged", 12, 6)  # 12 in 2007/08 to 6 by 2010/11
+    picture = turn_the_curve(history.assign(trend="narrowing"), goal, pd.DataFrame())
+    assert picture.history["period"].tolist() == ["2007/08", "2008/09", "2009/10", "2010/11"]
+    assert picture.history["withheld"].tolist() == [False, False, False, True]
+    assert math.isnan(picture.history["value"].iloc[-1])
+    # The path is tested on 2009/10 (10, 9.0 to 11.0; 8 needed): behind, and it says why.
+    assert picture.trajectory.latest_period == "2009/10"
+    assert picture.trajectory.on_trajectory is False
+    assert picture.trajectory.verdict.endswith("; the 2010/11 gap is withheld")
+    # The target year has come and its figure is withheld: not judged, nor forecast.
+    assert picture.outlook == "not assessed: no figure shown for 2010/11"
+
+
+def test_the_trend_of_a_gap_whose_latest_year_is_withheld_is_in_words() -> None:
+    # The gap loader leaves the bare direction when the latest gap is withheld: it is read
+    # against the last gap shown (5, focus group worse off: increasing is widening).
+    gaps = pd.DataFrame(
+        gap_series("ni_73", "disadvantaged", [("2007/08", 3, 2, 4), ("2008/09", 5, 4, 6),
+                                              ("2009/10", 0, 0, 0)], "increasing")
+    )  # fmt: skip
+    gaps.loc[2, ["gap", "lower", "upper", "suppressed"]] = [None, None, None, True]
+    actions = pd.DataFrame([action(1, "enjoy_achieve", "Schools")])
+    targets = pd.DataFrame([target(1, "ni_73", "disadvantaged", 3, 1)])
+    spend = pd.DataFrame(columns=["action_id", "partner", "financial_year", "amount"])
+    coverage = plan_coverage(gaps, actions, targets, spend, pd.DataFrame({"name": []}), PERIOD)
+    row = coverage.evidence.iloc[0]
+    assert row["trend"] == "widening" and row["worsening"] and row["off_track"]
+    assert row["reason"].startswith("the gap is widening")
+    assert row["reason"].endswith("the 2009/10 gap is withheld")
+    picture = turn_the_curve(gaps, targets.iloc[0].to_dict(), pd.DataFrame())
+    assert picture.trend == "widening"
+
+
+def test_no_figure_shown_since_the_baseline_is_never_off_track() -> None:
+    # Year 6 obesity getting worse, but every figure is from the baseline year or before.
+    values = pd.DataFrame(
+        [("ni_56", "2006/07", 19.0, 18.0, 20.0), ("ni_56", "2007/08", 20.0, 19.0, 21.0),
+         ("ni_56", "2008/09", None, None, None)],
+        columns=["indicator_code", "period", "value", "lower", "upper"],
+    ).assign(trend="getting worse")  # fmt: skip
+    actions = pd.DataFrame([action(1, "be_healthy", "Primary Care Trust")])
+    targets = pd.DataFrame([target(1, "ni_56", "all", 20, 18)])
+    spend = pd.DataFrame(columns=["action_id", "partner", "financial_year", "amount"])
+    no_gaps = pd.DataFrame(
+        gap_series("ni_73", "sen", [], "no significant change"),
+        columns=list(gap_series("ni_73", "sen", [("x", 0, 0, 0)], "")[0]),
+    )
+    coverage = plan_coverage(
+        no_gaps, actions, targets, spend, pd.DataFrame({"name": []}), PERIOD, values=values
+    )  # fmt: skip
+    row = coverage.evidence.iloc[0]
+    assert not row["worsening"] and not row["off_track"] and row["on_trajectory"] is None
+    assert row["reason"] == "no figure since the baseline (2007/08); the 2008/09 value is withheld"
+    assert coverage.off_track.empty
 
 
 def test_path_target_and_forecast_are_written_in_the_historys_period_style() -> None:
@@ -602,8 +759,11 @@ def test_store_turn_the_curve_of_a_targeted_gap(demo_engine, la) -> None:
     assert picture.forecast is not None and picture.forecast.path["period"].iloc[-1] == "2010/11"
 
 
-def test_the_coverage_command_prints_json_with_its_keys(use_demo_database, la, capsys) -> None:
+def test_the_coverage_command_prints_json_with_its_keys(
+    use_demo_database, demo_engine, la, capsys
+) -> None:
     from ecm.cli import main
+    from ecm.plan_queries import la_plan_coverage
 
     assert main(["plan", "coverage", "--la", la["old_code"], "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -611,7 +771,15 @@ def test_the_coverage_command_prints_json_with_its_keys(use_demo_database, la, c
         result
     )
     assert result["la"]["code"] == la["code"]
-    assert all(row["off_track"] for row in result["off_track"])
+    # The actions off track are those the evidence puts off track, each with its reason.
+    evidence = la_plan_coverage(demo_engine, la["code"]).evidence
+    listed = sorted(row["action_id"] for row in result["off_track"])
+    assert listed and listed == sorted(evidence.loc[evidence["off_track"], "action_id"])
+    assert all(
+        row["reason"].startswith(("the gap is widening", "the value is getting worse",
+                                  "significantly behind the path"))
+        for row in result["off_track"]
+    )  # fmt: skip
     assert main(["plan", "coverage", "--la", la["code"]]) == 0
     table = capsys.readouterr().out
     assert "Significant or widening gaps with no action" in table
@@ -630,3 +798,70 @@ def test_a_plan_covers_only_the_years_it_is_in_force(demo_engine, la) -> None:
     before = la_plan_coverage(demo_engine, code, "2005/06")
     assert before.covered.empty and not before.uncovered.empty
     assert before.evidence.empty and before.no_target.empty
+    assert before.plan is None and not before.plan_in_force
+    assert la_plan_coverage(demo_engine, code, "2009/10").plan["id"] == plan["id"]
+
+
+def test_an_agreed_plan_is_in_force_before_a_later_draft(engine) -> None:
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from ecm.demo.build import build_demo
+    from ecm.models import Plan
+    from ecm.plan_queries import la_plan_coverage, load_plan, plan_in_force
+
+    build_demo(engine, scale="tiny", seed=7)
+    from ecm import queries
+
+    code = queries.load_local_authorities(engine).iloc[0]["code"]
+    agreed = load_plan(engine, code)
+    with Session(engine) as session, session.begin():
+        draft = Plan(la_code=code, title="Draft plan 2009-2012", period_label="2009-2012",
+                     start_date=dt.date(2009, 9, 1), end_date=dt.date(2012, 8, 31),
+                     status="draft")  # fmt: skip
+        session.add(draft)
+        session.flush()
+        draft_id = draft.id
+    assert load_plan(engine, code)["id"] == draft_id  # the latest, with no year given
+    assert plan_in_force(engine, code, "2009/10")["id"] == agreed["id"]
+    assert plan_in_force(engine, code, "2011/12")["id"] == draft_id
+    assert la_plan_coverage(engine, code, "2009/10").plan["id"] == agreed["id"]
+    assert len(la_plan_coverage(engine, code, "2009/10").covered) > 0
+    # The draft has no actions yet: in 2011/12 nothing is covered.
+    later = la_plan_coverage(engine, code, "2011/12")
+    assert later.plan["id"] == draft_id and later.covered.empty
+
+
+def test_the_coverage_command_says_no_plan_was_in_force(use_demo_database, la, capsys) -> None:
+    from ecm.cli import main
+
+    assert main(["plan", "coverage", "--la", la["code"], "--period", "2005/06",
+                 "--format", "json"]) == 0  # fmt: skip
+    result = json.loads(capsys.readouterr().out)
+    assert result["la"]["plan"] is None and result["period"] == "2005/06"
+    assert result["covered"] == [] and result["uncovered"] and result["no_target"] == []
+    assert main(["plan", "coverage", "--la", la["code"], "--period", "2005/06"]) == 0
+    assert "2005/06: no plan in force" in capsys.readouterr().out
+
+
+def test_the_turn_the_curve_stops_at_the_year_asked(demo_engine, la) -> None:
+    from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage
+
+    coverage = la_plan_coverage(demo_engine, la["code"], "2009/10")
+    gap = coverage.covered.iloc[0]
+    args = (demo_engine, la["code"], gap["indicator_code"], gap["focus_group"])
+    latest, earlier = gap_turn_the_curve(*args), gap_turn_the_curve(*args, "2008/09")
+    assert latest.history["period"].iloc[-1] == "2009/10"
+    assert earlier.history["period"].iloc[-1] == "2008/09"
+    assert earlier.history["value"].tolist() == pytest.approx(
+        latest.history["value"].iloc[:-1].tolist(), nan_ok=True
+    )
+    assert earlier.forecast.path["period"].iloc[0] == "2008/09"
+    assert earlier.trajectory.latest_period == "2008/09"
+    # The evidence for 2009/10 agrees with the curve for 2009/10.
+    row = coverage.evidence[coverage.evidence["action_id"] == gap["action_ids"][0]].iloc[0]
+    mine = gap_turn_the_curve(*args, "2009/10")
+    assert mine.trajectory.verdict == row["reason"] or mine.trajectory.verdict in row["reason"]
+    # Before any plan was in force there is no target to draw.
+    assert gap_turn_the_curve(*args, "2005/06").target is None
