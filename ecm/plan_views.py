@@ -43,9 +43,14 @@ def glance_summary(coverage: PlanCoverage) -> str:
     """The three numbers a Board asks first, in words."""
     concern = len(coverage.covered) + len(coverage.uncovered)
     actions_off = coverage.off_track["action_id"].nunique() if not coverage.off_track.empty else 0
+    finished = (
+        int(coverage.covered["only_completed"].sum()) if "only_completed" in coverage.covered else 0
+    )
     return (
         f"**{concern}** gaps are significant or widening in {coverage.period}: "
-        f"**{len(coverage.covered)}** have an action, **{len(coverage.uncovered)} have none**. "
+        f"**{len(coverage.covered)}** have an action"
+        + (f" ({finished} of them only by finished actions)" if finished else "")
+        + f", **{len(coverage.uncovered)} have none**. "
         f"**{actions_off}** actions are off track by the figures, whatever their reported "
         f"status; **{len(coverage.no_target)}** have no measurable target."
     )
@@ -135,6 +140,9 @@ def covered_table(
             "Lead": ["; ".join(dict.fromkeys(leads)) for leads in gaps["leads"]],
             "Spend (£k)": (gaps["spend"] / 1000).round(0),
             "Off track by the figures": gaps["off_track"].map({True: "yes", False: "no"}),
+            "Only finished actions": gaps.get(
+                "only_completed", pd.Series(False, index=gaps.index)
+            ).map({True: "yes", False: "no"}),
             "Turn the curve": [
                 plan_link(la_code, gap=gap_key(i, g))
                 for i, g in zip(gaps["indicator_code"], gaps["focus_group"], strict=True)
@@ -338,7 +346,10 @@ def curve_summary(curve: TurnTheCurve, measure_words: str) -> str:
         )  # fmt: skip
         if curve.trajectory is not None:
             parts.append(f"Against the path: {curve.trajectory.verdict}.")
-        parts.append(f"If nothing changes: target **{curve.outlook}**.")
+        if curve.outlook.startswith(("met", "missed", "not assessed:")):
+            parts.append(f"At the target year: **{curve.outlook}**.")  # the year has come
+        else:
+            parts.append(f"If nothing changes: target **{curve.outlook}**.")
     else:
         parts.append("No action sets a measurable target on it.")
     return " ".join(parts)

@@ -165,3 +165,25 @@ def test_a_partner_finds_the_actions_it_leads_or_contributes_to() -> None:
     both = filter_actions(table, {"Partner": ["Schools"], "Outcome": ["Stay safe"]})
     assert list(both["Lead"]) == ["LA children's services"]
     assert len(filter_actions(table, {"Partner": [], "Outcome": []})) == 3
+
+
+def test_a_target_whose_year_has_come_is_judged_not_forecast() -> None:
+    from ecm.plan_views import curve_summary
+    from ecm.plans import turn_the_curve
+
+    history = pd.DataFrame(
+        {
+            "period": ["2007/08", "2008/09", "2009/10", "2010/11"],
+            "gap": [12.0, 11.0, 10.0, 8.0],
+            "lower": [11.0, 10.0, 9.0, 7.0],
+            "upper": [13.0, 12.0, 11.0, 9.0],
+        }
+    )
+    target = {
+        "indicator_code": "ni_73", "group_code": "disadvantaged", "baseline_period": "2007/08",
+        "baseline_gap": 12.0, "target_gap": 9.0, "target_period": "2010/11",
+    }  # fmt: skip
+    text = curve_summary(turn_the_curve(history, target, pd.DataFrame()), "gap")
+    assert "At the target year: **met**." in text
+    assert "If nothing changes" not in text
+    assert "The gap was **8.0** in 2010/11 (95% interval 7.0 to 9.0)." in text
