@@ -113,7 +113,7 @@ def _first_action(engine) -> tuple[str, int]:  # noqa: ANN001
 
 
 def _save_status(at: AppTest, action_id: int, status_words: str, name: str) -> AppTest:
-    at.text_input(key="editor_name").set_value(name)
+    at.text_input(key="editor_name_action").set_value(name)
     form_status = next(s for s in at.selectbox if s.label == "Status")
     form_status.set_value(
         {"on track": "on_track", "off track": "off_track", "at risk": "at_risk"}[status_words]
@@ -139,6 +139,21 @@ def test_an_edit_saves_with_the_editors_name_and_shows_in_the_history(writable_s
     history = next(d.value for d in at.dataframe if "Who (name given)" in d.value.columns)
     assert list(history["Who (name given)"]) == ["Ann Analyst"]
     assert history.iloc[0]["After"] == f"status: {new}"
+
+
+def test_the_editors_name_is_asked_once_and_offered_by_every_form(writable_store) -> None:
+    la, action_id = _first_action(writable_store)
+    at = open_plan(la=la, action=str(action_id))
+    boxes = {box.key for box in at.text_input if box.label == "Your name, for the plan's history"}
+    assert boxes == {"editor_name_action", "editor_name_new", "editor_name_import"}
+    at.text_input(key="editor_name_action").set_value("  Ann Analyst ")
+    at.run()
+    assert at.text_input(key="editor_name_import").value == "Ann Analyst"
+    # The page without an action (other forms, the action box not drawn) still knows it.
+    at.query_params.pop("action")
+    at.run()
+    assert at.text_input(key="editor_name_new").value == "Ann Analyst"
+    assert at.text_input(key="editor_name_import").value == "Ann Analyst"
 
 
 def test_the_second_of_two_people_editing_one_action_is_refused(writable_store) -> None:
@@ -193,7 +208,7 @@ def test_a_progress_note_needs_a_name_and_then_appears(writable_store) -> None:
     next(b for b in at.button if b.label == "Save the note").click()
     at.run()
     assert "Write your name above first" in at.error[0].value
-    at.text_input(key="editor_name").set_value("Bob Board")
+    at.text_input(key="editor_name_action").set_value("Bob Board")
     at.text_area(key=f"note_text_{action_id}").set_value("Twelve schools signed up.")
     next(b for b in at.button if b.label == "Save the note").click()
     at.run()

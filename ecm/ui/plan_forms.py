@@ -19,18 +19,31 @@ from ecm.ui import engine, link_column, plan_changed, table_with_download
 SCOPE_CHOICES = {"whole_area": "Whole area", "locality": "A locality", "schools": "Listed schools"}
 
 
-def _editor_name() -> str | None:
-    """The name edits are recorded under, asked once per session."""
-    return (
-        st.text_input(
-            "Your name, for the plan's history",
-            key="editor_name",
-            max_chars=100,
-            help="Every change is recorded with this name, the time, and the record before "
-            "and after.",
-        ).strip()
-        or None
+EDITOR_NAME = "editor_name"
+
+
+def _keep_editor_name(widget_key: str) -> None:
+    st.session_state[EDITOR_NAME] = st.session_state[widget_key].strip()
+
+
+def _editor_name(where: str) -> str | None:
+    """The name edits are recorded under: asked once, then offered by every form.
+
+    It is kept under a key of its own, not the widget's, because Streamlit forgets a widget's
+    value after any run that does not draw it (an expander's forms, another action's page).
+    """
+    widget_key = f"{EDITOR_NAME}_{where}"
+    # Each box's callback has already kept a change made in it before this run began.
+    st.session_state[widget_key] = st.session_state.get(EDITOR_NAME, "")
+    st.text_input(
+        "Your name, for the plan's history",
+        key=widget_key,
+        max_chars=100,
+        on_change=_keep_editor_name,
+        args=(widget_key,),
+        help="Every change is recorded with this name, the time, and the record before and after.",
     )
+    return st.session_state[widget_key].strip() or None
 
 
 def draw_action_panel(
@@ -95,7 +108,7 @@ def draw_action_panel(
 def _edit_forms(action: dict, titles: dict[str, str], partners: pd.DataFrame) -> None:
     """The forms that change an action, each saved with the editor's name."""
     action_id = action["id"]
-    name = _editor_name()
+    name = _editor_name("action")
     with st.expander("Edit this action", icon=":material/edit:"):
         _action_form(action, partners)
     with st.expander("Add a progress note", icon=":material/note_add:"):
@@ -146,7 +159,7 @@ def _save_from_form(action_id: int, version: int) -> None:
     """ "Save changes": runs before the page is drawn again, with the submitted values and the
     version the form showed, so a save from an out-of-date form is refused, never applied."""
     state = st.session_state
-    name = (state.get("editor_name") or "").strip()
+    name = (state.get(f"{EDITOR_NAME}_action") or "").strip()
     if not name:
         state[f"edit_error_{action_id}"] = (
             "Write your name above first: every change is recorded with it."
@@ -270,9 +283,7 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
 def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame) -> None:
     """A form that adds an action to the plan (its values stay if it is refused)."""
     with st.expander("Add an action", icon=":material/add:"):
-        name = st.text_input(
-            "Your name, for the plan's history", key="editor_name_new", max_chars=100
-        )
+        name = _editor_name("new") or ""
         with st.form("new_action"):
             title = st.text_input("Title", max_chars=300)
             outcome = st.selectbox("Outcome", list(outcomes), format_func=outcomes.get)
@@ -330,9 +341,7 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
         type=["xlsx", "csv"],
         key="plan_upload",
     )
-    name = st.text_input(
-        "Your name, for the plan's history", key="editor_name_import", max_chars=100
-    )
+    name = _editor_name("import") or ""
     if upload is not None and st.button("Import the plan", key="import_plan") and _named(name):
         try:
             summary = plan_io.import_plan(

@@ -63,12 +63,19 @@ def open_action(page: Page, store: dict) -> None:
 
 
 def sign(page: Page, name: str) -> None:
-    """Write the editor's name (it is asked once, above the forms)."""
+    """Write the editor's name (it is asked once, above the forms).
+
+    A key press that lands while the page's first run is still being replaced can be lost in
+    the browser, so the name is written again (at most three times) until the box keeps it.
+    """
     box = page.get_by_role("textbox", name="Your name, for the plan's history").first
-    box.fill(name)
-    box.press("Enter")  # commits the name: the app runs again with it
-    page.wait_for_timeout(500)  # the run starts after the key press
-    settled(page)
+    for _ in range(3):
+        box.fill(name)
+        box.press("Enter")  # commits the name: the app runs again with it
+        page.wait_for_timeout(500)  # the run starts after the key press
+        settled(page)
+        if box.input_value() == name:
+            break
     expect(box).to_have_value(name)
 
 
