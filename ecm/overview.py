@@ -26,7 +26,8 @@ from ecm.benchmark import (
 )
 from ecm.explorer import GapExploration, explore_gaps
 from ecm.gaps import compute_gaps
-from ecm.models import Action, Plan
+from ecm.models import Action
+from ecm.plan_queries import NO_PLAN, load_plan
 from ecm.plans import mark_covered
 from ecm.profile import (
     band_from_quartiles,
@@ -321,7 +322,7 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
     own_gaps["title"] = own_gaps["indicator_code"].map(meta["title"])
     own_gaps["unit"] = own_gaps["indicator_code"].map(meta["unit"])
     briefs = {
-        code: priorities_brief(engine, code, cells, own_gaps[own_gaps["area_code"] == code])
+        code: priorities_brief(engine, code, cells, own_gaps[own_gaps["area_code"] == code], period)
         for code in las["code"]
     }
     return RegionOverview(region, period, academic, cells, briefs)
@@ -349,9 +350,12 @@ def _national_ranks(engine: Engine, current: pd.DataFrame, aliases: set[str]) ->
     return current
 
 
-def priorities_brief(engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd.DataFrame) -> dict:
+def priorities_brief(
+    engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd.DataFrame, period: str
+) -> dict:
     """A one-page brief for a priorities meeting: top concerns (worse than England and getting
-    worse, then worse), improvements, significant gaps with no plan action, off-track actions."""
+    worse, then worse), improvements, significant gaps with no action in the plan in force in
+    ``period``, and that plan's actions reported off track or at risk."""
     mine = cells[cells["la_code"] == la_code]
     worse = mine[mine["comparison"] == WORSE]
     concerns = pd.concat(
@@ -359,7 +363,9 @@ def priorities_brief(engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd
     )
     improvements = mine[mine["trend"] == "getting better"]
     worse_off = gaps[gaps["significant"].astype(bool) & (gaps["gap"] > 0)]
-    significant = _covered_by_plan(engine, la_code, worse_off)
+    plan = load_plan(engine, la_code, period)
+    plan_id = plan["id"] if plan else NO_PLAN
+    significant = _covered_by_plan(engine, la_code, worse_off, plan_id)
     uncovered = significant[~significant["covered"]]
     return {
         "la_code": la_code,
@@ -368,36 +374,30 @@ def priorities_brief(engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd
         "improvements": improvements[["title", "value", "comparison"]].head(5).to_dict("records"),
         "significant_gaps": int(len(significant)),
         "uncovered_gaps": uncovered.head(5).to_dict("records"),
-        "has_plan": bool(_has_plan(engine, la_code)),
-        "off_track_actions": off_track_actions(engine, la_code).to_dict("records"),
+        "has_plan": plan is not None,
+        "off_track_actions": off_track_actions(engine, plan_id).to_dict("records"),
     }
 
 
-def _covered_by_plan(engine: Engine, la_code: str, gaps: pd.DataFrame) -> pd.DataFrame:
-    """The gaps (with their ``unit``), widest first, each marked covered when a plan action
-    targets its indicator and focus group: title, focus_group, gap, covered."""
+def _covered_by_plan(
+    engine: Engine, la_code: str, gaps: pd.DataFrame, plan_id: int
+) -> pd.DataFrame:
+    """The gaps (with their ``unit``), widest first, each marked covered when an action of the
+    plan targets its indicator and focus group: title, focus_group, gap, covered."""
     columns = ["title", "focus_group", "gap", "covered"]
     if gaps.empty:
         return pd.DataFrame(columns=columns)
-    gaps = gaps.assign(covered=mark_covered(gaps, queries.load_plan_targets(engine, la_code)))
+    targets = queries.load_plan_targets(engine, la_code, plan_id=plan_id)
+    gaps = gaps.assign(covered=mark_covered(gaps, targets))
     order = [gap_order({**g, "significant": True}, g["unit"]) for g in gaps.to_dict("records")]
     return gaps.iloc[sorted(range(len(gaps)), key=order.__getitem__)][columns]
 
 
-def _has_plan(engine: Engine, la_code: str) -> bool:
-    """Whether the store holds a Children and Young People's Plan for the LA."""
-    with engine.connect() as connection:
-        return (
-            connection.scalar(select(Plan.id).where(Plan.la_code == la_code).limit(1)) is not None
-        )
-
-
-def off_track_actions(engine: Engine, la_code: str) -> pd.DataFrame:
-    """The LA's plan actions reported off track or at risk: title, status, lead partner."""
+def off_track_actions(engine: Engine, plan_id: int) -> pd.DataFrame:
+    """The plan's actions reported off track or at risk: title, status, lead partner."""
     statement = (
         select(Action.title, Action.status, Action.lead_partner)
-        .join(Plan, Plan.id == Action.plan_id)
-        .where(Plan.la_code == la_code, Action.status.in_(OFF_TRACK_STATUSES))
+        .where(Action.plan_id == plan_id, Action.status.in_(OFF_TRACK_STATUSES))
         .order_by(Action.status.desc(), Action.title)
     )
     with engine.connect() as connection:

@@ -165,7 +165,7 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
         "period": period,
         "available_periods": academic_years,
         "observations": [_observation_record(row) for row in current.itertuples(index=False)],
-        "gaps": _gap_records(gaps, periods, engine, area),
+        "gaps": _gap_records(gaps, period, periods, engine, area),
         "context_gaps": _context_gaps(figures, area, catalogue, periods),
         "series": _series(figures, area, period),
         "floor_standards": floors,
@@ -539,12 +539,18 @@ def _rank_record(row) -> dict | None:  # noqa: ANN001
     return record
 
 
-def _gap_records(gaps: pd.DataFrame, periods: set[str], engine: Engine, area: dict) -> list[dict]:
-    """The period's gaps as the profile's JSON shape, each with the plan actions on it."""
+def _gap_records(
+    gaps: pd.DataFrame, period: str, periods: set[str], engine: Engine, area: dict
+) -> list[dict]:
+    """The period's gaps as the profile's JSON shape, each with the actions on it of the plan
+    in force in that period."""
+    # Imported here: the plan queries build on this module's gap figures.
+    from ecm.plan_queries import plan_targets_in_force
+
     current = gaps[gaps["period"].isin(periods)]
     la_code = area["code"] if area["level"] == "la" else (area.get("la") or {}).get("code")
     urn = area["code"] if area["level"] == "school" else None
-    targets = queries.load_plan_targets(engine, la_code, urn) if la_code else pd.DataFrame()
+    targets = plan_targets_in_force(engine, la_code, period, urn) if la_code else pd.DataFrame()
     actions_by_target: dict[tuple[str, str], list[dict]] = {}
     for a in targets.itertuples(index=False) if not targets.empty else []:
         actions_by_target.setdefault((a.indicator_code, a.group_code), []).append(

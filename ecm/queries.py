@@ -553,11 +553,13 @@ def load_peer_figures(engine: Engine, level: str, periods: list[str]) -> pd.Data
     return control(engine, figures, lambda: indicator_statistics(engine), parent_of)
 
 
-def load_plan_targets(engine: Engine, la_code: str, urn: str | None = None) -> pd.DataFrame:
+def load_plan_targets(
+    engine: Engine, la_code: str, urn: str | None = None, plan_id: int | None = None
+) -> pd.DataFrame:
     """The LA's plan actions that target an indicator and group: action_id, title, status,
     lead_partner, scope, indicator_code, group_code, baseline and target. With ``urn``, only
     the actions that reach that school: whole-area and locality actions, and school-scoped
-    actions that list it."""
+    actions that list it. With ``plan_id``, only that plan's (every plan's otherwise)."""
     from ecm.models import ActionSchool, ActionTarget
 
     statement = (
@@ -581,6 +583,8 @@ def load_plan_targets(engine: Engine, la_code: str, urn: str | None = None) -> p
     if urn is not None:
         listed = exists().where(ActionSchool.action_id == Action.id, ActionSchool.urn == urn)
         statement = statement.where((Action.scope != "schools") | listed)
+    if plan_id is not None:
+        statement = statement.where(Plan.id == plan_id)
     return _frame(engine, statement)
 
 

@@ -11,6 +11,7 @@ from ecm import queries
 from ecm.benchmark import compare
 from ecm.explorer import explore_gaps
 from ecm.overview import area_overview, region_overview
+from ecm.plan_queries import load_plan
 from ecm.profile import build_profile
 
 
@@ -161,6 +162,26 @@ def test_each_brief_lists_only_uncovered_gaps_and_off_track_actions(demo_engine,
         concerns = {c["title"] for c in brief["concerns"]}
         mine = overview.cells[overview.cells["la_code"] == code]
         assert concerns <= set(mine.loc[mine["comparison"] == "worse", "title"])
+
+
+def test_gaps_of_a_year_before_the_plan_are_covered_by_no_action(demo_engine, places) -> None:
+    """The demo plans run from April 2008: the year 2005/06 has no plan in force, so no page
+    may call one of its gaps covered (as the Plan page would not), while 2008/09 has one."""
+    before = area_overview(demo_engine, places["la"], "2005/06")
+    assert not before.league.empty
+    assert not before.league["covered"].any()
+    during = area_overview(demo_engine, places["la"], "2008/09")
+    plan = load_plan(demo_engine, places["la"], "2008/09")
+    targets = queries.load_plan_targets(demo_engine, places["la"], plan_id=plan["id"])
+    pairs = set(zip(targets["indicator_code"], targets["group_code"], strict=True))
+    expected = [
+        (g.indicator, g.focus_group) in pairs for g in during.league.itertuples(index=False)
+    ]
+    assert list(during.league["covered"]) == expected and any(expected)
+    briefs = region_overview(demo_engine, places["region"], "2005/06").briefs
+    for brief in briefs.values():
+        assert brief["has_plan"] is False and brief["off_track_actions"] == []
+        assert len(brief["uncovered_gaps"]) == min(5, brief["significant_gaps"])
 
 
 def test_no_funnel_is_drawn_on_sessions(demo_engine) -> None:
