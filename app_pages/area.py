@@ -53,7 +53,7 @@ def draw_league() -> None:
     if table.empty:
         st.write("No significant or widening gaps.")
         return
-    st.markdown(league_summary(overview.league))
+    st.markdown(league_summary(overview.league, overview.plan, overview.profile["period"]))
     ui.table_with_download(
         table, "league", f"{code}-{period.replace('/', '-')}-gaps.csv", ("Turn the curve",)
     )

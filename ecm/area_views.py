@@ -58,12 +58,18 @@ def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
     )
 
 
-def league_summary(league: pd.DataFrame) -> str:
-    """How many gaps the league holds and how many have no plan action, in words."""
+def league_summary(league: pd.DataFrame, plan: dict | None, period: str) -> str:
+    """How many gaps the league holds and how many have no action in ``plan`` (the plan in
+    force in ``period``, None when none was), in words."""
     uncovered = int((~league["covered"].astype(bool)).sum())
+    whose = (
+        f"Plan actions are those of the plan in force that year: {plan['title']}."
+        if plan is not None
+        else f"No plan was in force in {period}, so no gap is covered."
+    )
     return (
         f"**{len(league)}** gaps are significant or widening; **{uncovered}** have **no plan "
-        "action**. Widest and widening first."
+        f"action**. Widest and widening first. {whose}"
     )
 
 

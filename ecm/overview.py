@@ -57,6 +57,7 @@ class AreaOverview:
     schools: pd.DataFrame
     funnel: GapExploration | None = None
     headline: str | None = None  # the indicator of the funnel
+    plan: dict | None = None  # the plan in force in the period, whose actions cover the gaps
 
 
 def area_overview(engine: Engine, la_code: str, period: str | None = None) -> AreaOverview:
@@ -84,6 +85,7 @@ def area_overview(engine: Engine, la_code: str, period: str | None = None) -> Ar
         else pd.DataFrame(),
         funnel=funnel,
         headline=headline,
+        plan=load_plan(engine, code, profile["period"]) if profile["period"] else None,
     )
 
 

@@ -109,7 +109,7 @@ def brief_markdown(brief: dict, period: str) -> str:
     else:
         no_gaps = "Every significant gap has an action."
     if not brief.get("has_plan", True):
-        gaps.insert(0, "No plan is held for this authority, so no gap can be covered.")
+        gaps.insert(0, f"No plan was in force in {period}, so no gap is covered.")
     return (
         f"#### {brief['la_name']}: priorities brief, {period}\n\n"
         f"**Top concerns** (worse than England, getting worse first)\n\n"

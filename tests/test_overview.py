@@ -8,11 +8,13 @@ import pandas as pd
 import pytest
 
 from ecm import queries
+from ecm.area_views import league_summary
 from ecm.benchmark import compare
 from ecm.explorer import explore_gaps
 from ecm.overview import area_overview, region_overview
 from ecm.plan_queries import load_plan
 from ecm.profile import build_profile
+from ecm.region_views import brief_markdown
 
 
 @pytest.fixture(scope="module")
@@ -178,10 +180,17 @@ def test_gaps_of_a_year_before_the_plan_are_covered_by_no_action(demo_engine, pl
         (g.indicator, g.focus_group) in pairs for g in during.league.itertuples(index=False)
     ]
     assert list(during.league["covered"]) == expected and any(expected)
+    assert league_summary(before.league, before.plan, "2005/06").endswith(
+        "No plan was in force in 2005/06, so no gap is covered."
+    )
+    assert league_summary(during.league, during.plan, "2008/09").endswith(
+        f"the plan in force that year: {plan['title']}."
+    )
     briefs = region_overview(demo_engine, places["region"], "2005/06").briefs
     for brief in briefs.values():
         assert brief["has_plan"] is False and brief["off_track_actions"] == []
         assert len(brief["uncovered_gaps"]) == min(5, brief["significant_gaps"])
+        assert "No plan was in force in 2005/06" in brief_markdown(brief, "2005/06")
 
 
 def test_no_funnel_is_drawn_on_sessions(demo_engine) -> None:

@@ -201,6 +201,13 @@ def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_
         "yes" if c else "none" for c in overview.league["covered"]
     ]
     assert league["Size"].iloc[0] == pytest.approx(round(overview.league["gap"].iloc[0], 1))
+    assert line.endswith(f"the plan in force that year: {overview.plan['title']}.")
+    # A year before the demo plans began: no plan in force, so no gap is covered.
+    early = open_app("app_pages/area.py", la=la, period="2005/06")
+    line = next(m.value for m in early.markdown if "have **no plan action**" in m.value)
+    assert line.endswith("No plan was in force in 2005/06, so no gap is covered.")
+    league = next(d.value for d in early.dataframe if "Plan action" in d.value.columns)
+    assert set(league["Plan action"]) == {"none"}
 
 
 def test_region_page_lists_authorities_worse_and_getting_worse(
