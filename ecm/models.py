@@ -323,6 +323,9 @@ class Action(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     priority_id: Mapped[int | None] = mapped_column(ForeignKey("priority.id"))
+    # The action's ref in its plan file (A1, A2, ... or the plan's own labels): a re-import
+    # updates the action with the same ref in place, so its notes and history stay.
+    ref: Mapped[str | None] = mapped_column(String(40))
     outcome_code: Mapped[str] = mapped_column(ForeignKey("outcome.code"))
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)

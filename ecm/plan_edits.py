@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
+from ecm.action_refs import next_ref
 from ecm.models import Action, ActionNote, ActionTarget, AuditLog, Plan
 
 STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete")
@@ -182,9 +183,10 @@ def create_action(engine: Engine, plan_id: int, fields: dict, user: str) -> int:
     with engine.begin() as connection:
         if connection.scalar(select(Plan.id).where(Plan.id == plan_id)) is None:
             raise EditError(f"There is no plan {plan_id}.")
+        ref = next_ref(connection.scalars(select(Action.ref).where(Action.plan_id == plan_id)))
         action_id = connection.execute(
             insert(Action)
-            .values(plan_id=plan_id, version=1, updated_at=now, updated_by=user, **values)
+            .values(plan_id=plan_id, ref=ref, version=1, updated_at=now, updated_by=user, **values)
             .returning(Action.id)
         ).scalar_one()
         after = _record(

@@ -425,6 +425,7 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     what = {
         ("action", "insert"): "added the action",
         ("action", "update"): "edited the action",
+        ("action", "import"): "changed it by loading a plan file",
         ("action_target", "insert"): "linked a target",
         ("action_target", "delete"): "removed a target",
         ("action_note", "insert"): "wrote a progress note",

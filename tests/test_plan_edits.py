@@ -160,6 +160,11 @@ def test_new_actions_notes_and_targets_make_one_history_newest_first(plan_engine
         },
         "Ann Analyst",
     )
+    with plan_engine.connect() as connection:
+        refs = list(connection.scalars(select(Action.ref).where(Action.plan_id == plan_id)))
+        ref = connection.scalar(select(Action.ref).where(Action.id == action_id))
+    # The new action's ref follows the plan's others, so a file of the plan names it too.
+    assert ref == f"A{len(refs)}" and len(set(refs)) == len(refs)
     add_note(plan_engine, action_id, "Libraries signed up 12 schools.", "Bob Board")
     unlink_target(plan_engine, action_id, target_id, "Bob Board")
     history = action_history(plan_engine, action_id)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, func, insert, select, text
@@ -31,6 +32,7 @@ from ecm.models import (
     Priority,
     School,
 )
+from ecm.plan_edits import action_history
 from ecm.plan_io import (
     COLUMNS,
     CSV_COLUMNS,
@@ -41,6 +43,7 @@ from ecm.plan_io import (
     plan_template,
     read_plan,
 )
+from ecm.plan_views import history_table
 
 PLAN_TABLES = (
     "plan", "priority", "action", "action_school", "action_target", "action_spend",
@@ -351,9 +354,12 @@ def test_the_import_is_audited_with_user_file_and_checksum(plan_engine: Engine) 
     raw = workbook(good_sheets(la_urns(plan_engine, LA)))
     summary = import_plan(plan_engine, raw, LA, "Ann Analyst", "bramblecombe.xlsx")
     with plan_engine.connect() as connection:
-        rows = connection.execute(select(AuditLog)).all()
-    assert len(rows) == 1
-    row = rows[0]
+        rows = connection.execute(select(AuditLog).order_by(AuditLog.id)).all()
+    # Each action added has a row of its own history, then one row for the whole import.
+    assert [(r.table_name, r.change) for r in rows] == [("action", "insert")] * 3 + [
+        ("plan", "import")
+    ]
+    row = rows[-1]
     assert (row.user_name, row.table_name, row.record_id, row.change, row.before) == (
         "Ann Analyst", "plan", str(summary.plan_id), "import", None,
     )  # fmt: skip
@@ -377,57 +383,107 @@ def test_the_import_is_audited_with_user_file_and_checksum(plan_engine: Engine) 
     }
 
 
-def test_reimporting_replaces_the_plan_rather_than_adding_to_it(plan_engine: Engine) -> None:
+def test_reimporting_updates_the_actions_it_names_and_keeps_their_notes(
+    plan_engine: Engine,
+) -> None:
     sheets = good_sheets(la_urns(plan_engine, LA))
     first = import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v1.xlsx")
     with plan_engine.begin() as connection:
-        action_id = connection.scalar(
-            select(func.min(Action.id)).where(Action.plan_id == first.plan_id)
+        ids = dict(
+            connection.execute(
+                select(Action.ref, Action.id).where(Action.plan_id == first.plan_id)
+            ).all()
         )
         connection.execute(
-            insert(ActionNote).values(action_id=action_id, written_at=dt.datetime.now(dt.UTC),
+            insert(ActionNote).values(action_id=ids["A1"], written_at=dt.datetime.now(dt.UTC),
                                       author="Ann Analyst", note="Started in six schools")
         )  # fmt: skip
     sheets["Plan"][1][4] = "agreed"
     del sheets["Actions"][2]  # A2 goes
-    sheets["Spend"][1][3] = 160000
+    sheets["Spend"][1][3] = 160000  # A1 spends more
+    sheets["Actions"].append(
+        ["A4", "Reduce offending", "Make a positive contribution", "Restorative justice in schools",
+         None, "Police", None, "not_started", None, None, None, None, None]
+    )  # fmt: skip
     second = import_plan(plan_engine, workbook(sheets), "003", "Bob Board", "v2.xlsx")
     assert second.plan_id == first.plan_id and second.replaced
-    assert (second.actions, second.priorities, second.total_spend) == (2, 2, 275000.5)
+    assert (second.actions, second.priorities, second.total_spend) == (3, 2, 275000.5)
+    assert (second.updated, second.unchanged, second.added, second.removed) == (1, 1, 1, 1)
+    assert "1 actions changed, 1 unchanged (notes and history kept), 1 added, 1 removed" in (
+        second.describe()
+    )
     with plan_engine.connect() as connection:
         plans = connection.execute(
             select(Plan.status).where(Plan.la_code == LA, Plan.period_label == "2011-2014")
         ).all()
         assert plans == [("agreed",)]
-        titles = connection.scalars(
-            select(Action.title).where(Action.plan_id == first.plan_id).order_by(Action.id)
+        actions = connection.execute(
+            select(Action.ref, Action.id, Action.version, Action.updated_by, Action.title)
+            .where(Action.plan_id == first.plan_id)
+            .order_by(Action.ref)
         ).all()
-        assert titles == ["Every Child a Reader", "Youth crime prevention"]
+        assert [(a.ref, a.version, a.updated_by) for a in actions] == [
+            ("A1", 2, "Bob Board"),  # changed by the file: a new version
+            ("A3", 1, "Ann Analyst"),  # as it was
+            ("A4", 1, "Bob Board"),  # new
+        ]
+        # The actions kept are the same records, with their notes; A2 is gone.
+        assert actions[0].id == ids["A1"] and actions[1].id == ids["A3"]
+        assert actions[2].id > max(ids.values())  # a new action never takes an old id
+        notes = connection.execute(select(ActionNote.action_id, ActionNote.note)).all()
+        assert notes == [(ids["A1"], "Started in six schools")]
+        assert connection.scalar(select(func.count()).select_from(Action).where(
+            Action.id == ids["A2"])) == 0  # fmt: skip
         assert (
             connection.scalar(
                 select(func.count()).select_from(Priority).where(Priority.plan_id == first.plan_id)
             )
             == 2
         )
-        assert connection.scalar(select(func.count()).select_from(ActionNote)) == 0
-        # New actions never take a replaced action's id (its history stays its own).
-        assert (
-            min(connection.scalars(select(Action.id).where(Action.plan_id == first.plan_id)))
-            > action_id
+        spend = connection.scalar(
+            select(func.sum(ActionSpend.amount)).where(ActionSpend.action_id == ids["A1"])
         )
+        assert float(spend) == 200000.5
         audit = connection.execute(select(AuditLog).order_by(AuditLog.id)).all()
-    assert [(a.user_name, a.change) for a in audit] == [
-        ("Ann Analyst", "import"),
-        ("Bob Board", "import"),
+    assert [(a.user_name, a.table_name, a.change) for a in audit] == [
+        *[("Ann Analyst", "action", "insert")] * 3,
+        ("Ann Analyst", "plan", "import"),
+        ("Bob Board", "action", "import"),
+        ("Bob Board", "action", "insert"),
+        ("Bob Board", "plan", "import"),
     ]
-    before, after = json.loads(audit[1].before), json.loads(audit[1].after)
+    change = audit[4]
+    assert change.record_id == str(ids["A1"])
+    assert json.loads(change.before) == {"version": 1, "spend": "2 lines, £190,000.50"}
+    assert json.loads(change.after) == {"version": 2, "spend": "2 lines, £200,000.50"}
+    before, after = json.loads(audit[-1].before), json.loads(audit[-1].after)
     assert (before["actions"], before["notes"], before["status"], before["total_spend"]) == (
         3,
         1,
         "draft",
         265000.5,
     )
-    assert (after["actions"], after["status"], after["file_name"]) == (2, "agreed", "v2.xlsx")
+    assert (after["actions"], after["status"], after["file_name"]) == (3, "agreed", "v2.xlsx")
+    # The action's page tells the change in words.
+    history = history_table(action_history(plan_engine, ids["A1"]))
+    assert list(history["What"]) == ["changed it by loading a plan file", "added the action"]
+    assert history["After"].iloc[0] == "spend: 2 lines, £200,000.50"
+
+
+def test_an_exported_plan_loaded_again_changes_nothing(plan_engine: Engine) -> None:
+    from ecm.plan_queries import load_actions
+
+    before = load_actions(plan_engine, "Z10000001")
+    summary = import_plan(
+        plan_engine, export_plan(plan_engine, "Z10000001", "xlsx"), "Z10000001", "Bob", "p.xlsx"
+    )
+    after = load_actions(plan_engine, "Z10000001")
+    assert (summary.updated, summary.added, summary.removed) == (0, 0, 0)
+    assert summary.unchanged == len(before) > 0
+    columns = ["action_id", "title", "status", "version", "updated_by"]
+    pd.testing.assert_frame_equal(
+        before[columns].reset_index(drop=True), after[columns].reset_index(drop=True)
+    )
 
 
 # --- rejected files -------------------------------------------------------------------------------

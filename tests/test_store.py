@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 
-from ecm.models import Base, Region
+from ecm.models import Base, LocalAuthority, Outcome, Plan, Priority, Region
 from ecm.store import (
     bulk_insert,
     current_revision,
@@ -46,7 +48,7 @@ EXPECTED_TABLES = {
 def test_schema_is_created_from_empty_and_upgrade_is_repeatable(engine) -> None:
     assert current_revision(engine) is None
     upgrade_schema(engine)
-    assert current_revision(engine) == head_revision() == "0005"
+    assert current_revision(engine) == head_revision() == "0006"
     assert EXPECTED_TABLES <= table_names(engine)
     upgrade_schema(engine)  # a second run changes nothing and does not fail
     assert schema_is_current(engine)
@@ -113,5 +115,44 @@ def test_upgrade_runs_each_migration_in_turn(engine) -> None:
     assert current_revision(engine) == "0001"
     assert "school_benchmark" not in table_names(engine)
     upgrade_schema(engine)
-    assert current_revision(engine) == "0005"
+    assert current_revision(engine) == "0006"
     assert "school_benchmark" in table_names(engine)
+
+
+def test_actions_stored_before_refs_get_the_refs_their_export_gave_them(engine) -> None:
+    """Migration 0006 numbers each plan's actions A1, A2, ... by their priority's position,
+    then as stored (no priority last), as exports did, so a file exported before the upgrade
+    still names the same actions."""
+    upgrade_schema(engine, "0005")
+    dates = {"start_date": dt.date(2008, 4, 1), "end_date": dt.date(2011, 3, 31)}
+    with engine.begin() as connection:
+        connection.execute(insert(Region).values(code="R1", name="Region", country_code="E92"))
+        connection.execute(insert(LocalAuthority).values(code="Z1", name="Somewhere",
+                                                         region_code="R1"))  # fmt: skip
+        connection.execute(insert(Outcome).values(code="be_healthy", title="Be healthy",
+                                                  position=1))  # fmt: skip
+        for plan_id in (1, 2):
+            connection.execute(insert(Plan).values(id=plan_id, la_code="Z1", title="Plan",
+                                                   period_label=f"P{plan_id}", status="agreed",
+                                                   **dates))  # fmt: skip
+        # Plan 1: priority 11 comes second, priority 10 first.
+        for priority_id, position in ((10, 1), (11, 2)):
+            connection.execute(insert(Priority).values(id=priority_id, plan_id=1, title="P",
+                                                       outcome_code="be_healthy",
+                                                       position=position))  # fmt: skip
+        for action_id, plan_id, priority_id in (
+            (1, 1, 11), (2, 1, None), (3, 1, 10), (4, 2, None), (5, 1, 10)
+        ):  # fmt: skip
+            # Columns named one by one: the model's ``ref`` is not there before 0006.
+            connection.execute(
+                text(
+                    "INSERT INTO action (id, plan_id, priority_id, outcome_code, title, "
+                    "lead_partner, status, scope, version) VALUES (:id, :plan, :priority, "
+                    "'be_healthy', 'T', 'Schools', 'on_track', 'whole_area', 1)"
+                ),
+                {"id": action_id, "plan": plan_id, "priority": priority_id},
+            )
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        refs = dict(connection.execute(text("SELECT id, ref FROM action")).all())
+    assert refs == {3: "A1", 5: "A2", 1: "A3", 2: "A4", 4: "A1"}

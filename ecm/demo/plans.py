@@ -78,6 +78,7 @@ def build_plans(
                     "position": len(priority_ids),
                 }
             )
+        first_action = action_id
         for template in _choose_templates(templates, rng):
             action_id += 1
             status = str(rng.choice(STATUSES, p=STATUS_WEIGHTS))
@@ -85,6 +86,7 @@ def build_plans(
                 {
                     "id": action_id,
                     "plan_id": plan_id,
+                    "ref": f"A{action_id - first_action}",
                     "priority_id": priority_ids[template["outcome"]],
                     "outcome_code": template["outcome"],
                     "title": template["title"],

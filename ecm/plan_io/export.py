@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, Engine, Row, select
 
 from ecm import queries
+from ecm.action_refs import refs_in_order
 from ecm.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority
 from ecm.plan_io.cells import as_text
 from ecm.plan_io.layout import (
@@ -29,7 +30,8 @@ def plan_rows(engine: Engine, la_code: str, period_label: str | None = None) -> 
     """An LA's plan as the rows of each sheet (by column name), in the importer's layout.
 
     The plan is the one with ``period_label``, else the LA's latest (by start date). Actions
-    are ordered by their priority's position, then as stored, and given refs A1, A2, ...;
+    are ordered by their priority's position, then as stored, each under its stored ref
+    (:mod:`ecm.action_refs`);
     school URNs are sorted. Raises :class:`NoPlan` when there is none, and
     :class:`ecm.queries.UnknownArea` for an unknown LA.
     """
@@ -57,7 +59,7 @@ def plan_rows(engine: Engine, la_code: str, period_label: str | None = None) -> 
         return (0, priority.position, priority.id, action.id)
 
     actions = sorted(actions, key=order)
-    refs = {action.id: f"A{number}" for number, action in enumerate(actions, start=1)}
+    refs = refs_in_order([(action.id, action.ref) for action in actions])
     urns: dict[int, list[str]] = {}
     for action_id, urn in schools:
         urns.setdefault(action_id, []).append(urn)

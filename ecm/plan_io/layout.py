@@ -52,7 +52,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
     "Actions": (
         Column("ref", True, "Your own short label for the action, unique in the file (A1, A2, "
-               "...); Targets and Spend name the action by it. Not stored.", 8, example="A1"),
+               "...); Targets and Spend name the action by it. Kept with the action: loading "
+               "the plan again updates the action with the same ref.", 8, example="A1"),
         Column("priority", False, "The priority the action serves, in your words; actions with "
                "the same outcome and priority share it.", 40, "long",
                "Raise attainment and narrow the gap for disadvantaged pupils"),
@@ -167,10 +168,21 @@ class PlanImportSummary:
     schools: int
     file_name: str
     checksum: str
+    updated: int = 0  # actions already in the plan (same ref) that the file changed
+    unchanged: int = 0  # actions already in the plan that the file leaves as they were
+    added: int = 0  # actions new to the plan
+    removed: int = 0  # actions of the plan the file no longer lists
 
     def describe(self) -> str:
-        """One line for people: what was loaded for whom."""
-        replaced = f"; replaced the earlier {self.period_label} plan" if self.replaced else ""
+        """One line for people: what was loaded for whom, and what became of the plan's
+        actions (kept by their ref with their notes and history, added, removed)."""
+        replaced = (
+            f"; updated the {self.period_label} plan in place: {self.updated} actions changed, "
+            f"{self.unchanged} unchanged (notes and history kept), {self.added} added, "
+            f"{self.removed} removed"
+            if self.replaced
+            else ""
+        )
         return (
             f"plan {self.period_label} for {self.la_name} ({self.la_code}) imported from "
             f"{self.file_name}: {self.actions} actions, {self.targets} targets, "

@@ -1,15 +1,19 @@
-"""Loading a checked plan file into the store: :func:`import_plan` replaces the LA's plan for
-the file's period in one transaction (the plan row kept, its priorities, actions, school
-lists, targets, spend and progress notes replaced) and writes one audit-log row saying who
-loaded which file over what, with the replaced plan kept whole in it."""
+"""Loading a checked plan file into the store: :func:`import_plan` loads the file over the LA's
+plan for its period in one transaction. The plan row is kept; an action the file names by the
+ref it already has is updated in place (keeping its progress notes and history), new refs
+add actions and actions the file no longer lists are removed. One audit-log row says who
+loaded which file over what, with the plan as it was kept whole in it, and each action the
+file adds or changes gets its own row in that action's history."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
 from ecm import queries
 from ecm.models import (
@@ -40,12 +44,14 @@ def import_plan(
     """Check a plan file and load it for an LA (ONS code or number), all or nothing.
 
     A rejected file (:class:`DataError`, every problem listed) changes nothing. A good one
-    replaces the LA's plan with the same period label in one transaction: the plan row is
-    updated in place and its priorities, actions, targets, spend, school lists and progress
-    notes are replaced by the file's. Priorities are made from the distinct (outcome, priority)
-    pairs of the actions, numbered in the order they first appear. One audit-log row (table
-    ``plan``, change ``import``) names the user and holds a summary of the plan replaced (or
-    null) and of the plan loaded, with the file's name and SHA-256 checksum. Raises
+    is loaded over the LA's plan with the same period label in one transaction: the plan row
+    is updated in place and its priorities are made afresh from the distinct (outcome,
+    priority) pairs of the actions, numbered in the order they first appear. Each action of
+    the file whose ref an action of the plan already has updates that action (a new version
+    when anything differs, its notes kept); other refs add actions; actions of the plan the
+    file does not list are removed with their notes. One audit-log row (table ``plan``,
+    change ``import``) names the user and holds a summary of the plan as it was (or null),
+    the whole of it, and the plan loaded, with the file's name and SHA-256 checksum. Raises
     :class:`ecm.queries.UnknownArea` for an LA the store does not hold.
     """
     la = queries.resolve_area(engine, "la", la_code)
@@ -62,28 +68,21 @@ def import_plan(
         if before is not None and replaced is not None:
             # The whole plan replaced, with its progress notes, so the record keeps it all.
             before["replaced"] = replaced
-        old_actions = list(connection.scalars(select(Action.id).where(Action.plan_id == plan_id)))
+        stored = connection.execute(select(Action).where(Action.plan_id == plan_id)).all()
+        existing = {row.ref: row for row in reversed(stored) if row.ref}  # first of a ref wins
         old_priorities = list(
             connection.scalars(select(Priority.id).where(Priority.plan_id == plan_id))
         )
         plan_id = _write_plan_row(connection, la["code"], parsed.plan, plan_id)
-        # The new records go in before the old ones go, so no new action takes the id (and
-        # with it the audit history) of one that is being removed.
-        _insert_records(connection, int(plan_id), parsed, user, now)
-        _delete_records(connection, old_actions, old_priorities)
+        # New actions go in before removed ones go, so no new action takes the id (and with
+        # it the audit history) of one that is being removed.
+        outcome = _write_actions(connection, int(plan_id), parsed, existing, user, now)
+        listed = set(parsed.actions["ref"])
+        removed = [r.id for r in stored if r.ref not in listed or existing[r.ref] is not r]
+        _delete_records(connection, removed, old_priorities)
         after = _plan_summary(connection, plan_id)
         after.update(file_name=parsed.file_name, format=parsed.format, checksum=parsed.checksum)
-        connection.execute(
-            insert(AuditLog).values(
-                changed_at=now,
-                user_name=user,
-                table_name="plan",
-                record_id=str(plan_id),
-                change="import",
-                before=json.dumps(before, default=str) if before is not None else None,
-                after=json.dumps(after),
-            )
-        )
+        _audit(connection, user, now, "plan", plan_id, "import", before, after)
     return PlanImportSummary(
         la_code=la["code"],
         la_name=la["name"],
@@ -94,6 +93,8 @@ def import_plan(
         file_name=parsed.file_name,
         checksum=parsed.checksum,
         **{name: after[name] for name in _COUNTS},
+        **outcome,
+        removed=len(removed),
     )
 
 
@@ -132,12 +133,27 @@ def _replaced_record(engine: Engine, la_code: str, period_label: str) -> dict | 
     }  # fmt: skip
 
 
-def _insert_records(
-    connection: Connection, plan_id: int, parsed: ParsedPlan, user: str, now: dt.datetime
-) -> None:
-    """The file's priorities, actions, school lists, targets and spend under ``plan_id``."""
+#: An action's rows in the other sheets, by store table, and how they are read from the file.
+_CHILDREN = {"schools": ActionSchool, "targets": ActionTarget, "spend": ActionSpend}
+
+
+def _write_actions(
+    connection: Connection,
+    plan_id: int,
+    parsed: ParsedPlan,
+    existing: dict[str | None, Row],
+    user: str,
+    now: dt.datetime,
+) -> dict[str, int]:
+    """The file's priorities and actions under ``plan_id``: an action whose ref is in
+    ``existing`` (the plan's actions by ref) updated in place when anything differs, others
+    added; their school lists, targets and spend as the file has them. Returns how many
+    actions were updated, unchanged and added."""
     priorities: dict[tuple[str, str], int] = {}
-    rows = []
+    counts = {"updated": 0, "unchanged": 0, "added": 0}
+    children = {
+        name: _by_ref(getattr(parsed, name)) for name in _CHILDREN
+    }  # fmt: skip
     for action in parsed.actions.to_dict("records"):
         key = (action["outcome_code"], action["priority"])
         if action["priority"] and key not in priorities:
@@ -147,31 +163,162 @@ def _insert_records(
                         position=len(priorities) + 1)
                 .returning(Priority.id)
             ).scalar_one()  # fmt: skip
+        ref = action["ref"]
         fields = {k: v for k, v in action.items() if k not in ("ref", "priority")}
-        rows.append(
+        fields["priority_id"] = priorities.get(key)
+        rows = {name: rows.get(ref, []) for name, rows in children.items()}
+        old = existing.get(ref)
+        if old is None:
+            action_id = connection.execute(
+                insert(Action)
+                .values(plan_id=plan_id, ref=ref, version=1, updated_at=now, updated_by=user,
+                        **fields)
+                .returning(Action.id)
+            ).scalar_one()  # fmt: skip
+            _insert_children(connection, action_id, rows)
+            _audit(connection, user, now, "action", action_id, "insert", None, {"version": 1})
+            counts["added"] += 1
+            continue
+        before = _children_of(connection, old.id)
+        # Priorities are made afresh (new ids), so an action's priority is compared by title.
+        before["priority"] = connection.scalar(
+            select(Priority.title).where(Priority.id == old.priority_id)
+        )
+        changed = {
+            k: _plain(v)
+            for k, v in fields.items()
+            if k != "priority_id" and _plain(getattr(old, k)) != _plain(v)
+        }
+        if _plain(before["priority"]) != _plain(action["priority"]):
+            changed["priority"] = _plain(action["priority"])
+        changed.update(
             {
-                **fields,
-                "plan_id": plan_id,
-                "priority_id": priorities.get(key),
-                "version": 1,
-                "updated_at": now,
-                "updated_by": user,
+                name: _in_words(name, rows[name])
+                for name in _CHILDREN
+                if _rows_key(before[name]) != _rows_key(rows[name])
             }
         )
-    if not rows:
-        return
-    ids = connection.execute(
-        insert(Action).returning(Action.id, sort_by_parameter_order=True), rows
-    ).scalars()
-    action_ids = dict(zip(parsed.actions["ref"], ids, strict=True))
-    for model, frame in (
-        (ActionSchool, parsed.schools),
-        (ActionTarget, parsed.targets),
-        (ActionSpend, parsed.spend),
-    ):
-        records = [{"action_id": action_ids[r.pop("ref")], **r} for r in frame.to_dict("records")]
+        if not changed:
+            # Even an unchanged action moves to its priority's new row.
+            connection.execute(
+                update(Action).where(Action.id == old.id).values(priority_id=fields["priority_id"])
+            )
+            counts["unchanged"] += 1
+            continue
+        connection.execute(
+            update(Action)
+            .where(Action.id == old.id)
+            .values(version=old.version + 1, updated_at=now, updated_by=user, **fields)
+        )
+        for name, model in _CHILDREN.items():
+            if name in changed:
+                connection.execute(delete(model).where(model.action_id == old.id))
+                _insert_children(connection, old.id, {name: rows[name]})
+        was = {
+            k: _in_words(k, before[k])
+            if k in _CHILDREN
+            else _plain(before[k] if k == "priority" else getattr(old, k))
+            for k in changed
+        }
+        _audit(
+            connection, user, now, "action", old.id, "import",
+            {"version": old.version, **was}, {"version": old.version + 1, **changed},
+        )  # fmt: skip
+        counts["updated"] += 1
+    return counts
+
+
+def _by_ref(frame) -> dict[str, list[dict]]:  # noqa: ANN001
+    """A sheet's rows grouped by the ref of their action (the ref itself left out)."""
+    grouped: dict[str, list[dict]] = {}
+    for record in frame.to_dict("records"):
+        grouped.setdefault(record.pop("ref"), []).append(record)
+    return grouped
+
+
+def _insert_children(connection: Connection, action_id: int, rows: dict[str, list[dict]]) -> None:
+    for name, records in rows.items():
         if records:
-            connection.execute(insert(model), records)
+            connection.execute(
+                insert(_CHILDREN[name]), [{"action_id": action_id, **r} for r in records]
+            )
+
+
+def _children_of(connection: Connection, action_id: int) -> dict[str, list[dict]]:
+    """The action's stored school list, targets and spend, in the file's columns."""
+    stored = {}
+    for name, model in _CHILDREN.items():
+        columns = [c for c in model.__table__.columns.keys() if c not in ("id", "action_id")]
+        rows = connection.execute(
+            select(*(model.__table__.c[c] for c in columns)).where(model.action_id == action_id)
+        ).all()
+        stored[name] = [dict(zip(columns, r, strict=True)) for r in rows]
+    return stored
+
+
+def _in_words(name: str, rows: list[dict]) -> str:
+    """An action's school list, targets or spend in a few words, for its history."""
+    if name == "schools":
+        return f"{len(rows)} schools"
+    if name == "spend":
+        total = sum(float(r["amount"]) for r in rows)
+        return f"{len(rows)} lines, £{total:,.2f}"
+    words = []
+    for t in rows:
+        gap = _plain(t.get("target_gap")) is not None or _plain(t.get("baseline_gap")) is not None
+        start = _plain(t.get("baseline_gap" if gap else "baseline_value"))
+        end = _plain(t.get("target_gap" if gap else "target_value"))
+        words.append(
+            f"{t['indicator_code']} {t['group_code']} {start} → {end} by {t.get('target_period')}"
+        )
+    return "; ".join(words) or "none"
+
+
+def _rows_key(rows: list[dict]) -> tuple:
+    """Rows as a sorted tuple of their non-empty values, so stored and file rows compare."""
+    return tuple(
+        sorted(
+            tuple(sorted((k, _plain(v)) for k, v in r.items() if _plain(v) is not None))
+            for r in rows
+        )
+    )
+
+
+def _plain(value: object) -> object:
+    """A value as stored and as read compare alike: dates as ISO text, numbers as floats,
+    blanks (None, NaN, "") as None."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return round(float(value), 6)
+    return value
+
+
+def _audit(
+    connection: Connection,
+    user: str,
+    now: dt.datetime,
+    table: str,
+    record_id: int,
+    change: str,
+    before: dict | None,
+    after: dict,
+) -> None:
+    """One audit-log row for what the import did: to the plan, or to one action (a row of
+    that action's history)."""
+    connection.execute(
+        insert(AuditLog).values(
+            changed_at=now,
+            user_name=user,
+            table_name=table,
+            record_id=str(record_id),
+            change=change,
+            before=json.dumps(before, default=str) if before is not None else None,
+            after=json.dumps(after, default=str),
+        )
+    )
 
 
 def _delete_records(connection: Connection, actions: list[int], priorities: list[int]) -> None:

@@ -44,8 +44,11 @@ _INTRODUCTION = (
     "Import with: python -m ecm plan import FILE --la CODE (the LA's ONS code or number).",
     "The whole file is checked first. If anything is wrong nothing is loaded, and every "
     "problem is listed with its sheet, row and column.",
-    "Importing replaces the LA's plan for the same period: its actions, targets, spend, "
-    "school lists and progress notes. The audit log records who loaded which file.",
+    "Importing loads the file over the LA's plan for the same period. An action whose ref "
+    "the plan already has (export the plan to see them) is updated in place and keeps its "
+    "progress notes and history; a new ref adds an action; an action the file leaves out is "
+    "removed with its notes. The audit log records who loaded which file, and the plan as "
+    "it was.",
 )
 _RULES = (
     "Dates: real Excel dates, or text written yyyy-mm-dd (2008-04-01).",

@@ -336,8 +336,10 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
         st.caption("Importing a plan is switched off here (ECM_PLAN_EDITING).")
         return
     upload = st.file_uploader(
-        "Import a plan (replaces this authority's plan for the same period, its actions and "
-        "their progress notes, all or nothing; the plan replaced is kept whole in the audit log)",
+        "Import a plan (all or nothing, over this authority's plan for the same period: "
+        "actions with a ref the plan has are updated and keep their notes and history, new "
+        "refs are added, actions left out are removed; the plan as it was is kept in the "
+        "audit log)",
         type=["xlsx", "csv"],
         key="plan_upload",
     )
