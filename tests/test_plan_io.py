@@ -470,12 +470,13 @@ def test_reimporting_updates_the_actions_it_names_and_keeps_their_notes(
     assert history["After"].iloc[0] == "spend: 2 lines, £200,000.50"
 
 
-def test_an_exported_plan_loaded_again_changes_nothing(plan_engine: Engine) -> None:
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_an_exported_plan_loaded_again_changes_nothing(plan_engine: Engine, fmt: str) -> None:
     from ecm.plan_queries import load_actions
 
     before = load_actions(plan_engine, "Z10000001")
     summary = import_plan(
-        plan_engine, export_plan(plan_engine, "Z10000001", "xlsx"), "Z10000001", "Bob", "p.xlsx"
+        plan_engine, export_plan(plan_engine, "Z10000001", fmt), "Z10000001", "Bob", f"p.{fmt}"
     )
     after = load_actions(plan_engine, "Z10000001")
     assert (summary.updated, summary.added, summary.removed) == (0, 0, 0)
