@@ -149,6 +149,8 @@ def test_the_editors_name_is_asked_once_and_offered_by_every_form(writable_store
     at.text_input(key="editor_name_action").set_value("  Ann Analyst ")
     at.run()
     assert at.text_input(key="editor_name_import").value == "Ann Analyst"
+    recorded = [c.value for c in at.caption if c.value.startswith("Changes are recorded as")]
+    assert recorded == ["Changes are recorded as Ann Analyst."] * 3
     # The page without an action (other forms, the action box not drawn) still knows it.
     at.query_params.pop("action")
     at.run()

@@ -43,7 +43,10 @@ def _editor_name(where: str) -> str | None:
         args=(widget_key,),
         help="Every change is recorded with this name, the time, and the record before and after.",
     )
-    return st.session_state[widget_key].strip() or None
+    name = st.session_state[widget_key].strip() or None
+    if name:
+        st.caption(f"Changes are recorded as {name}.")
+    return name
 
 
 def draw_action_panel(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import func, select
 
 from ecm.demo.build import build_demo
@@ -63,20 +64,24 @@ def open_action(page: Page, store: dict) -> None:
 
 
 def sign(page: Page, name: str) -> None:
-    """Write the editor's name (it is asked once, above the forms).
+    """Write the editor's name (it is asked once, above the forms) and wait until the page
+    has run with it: it then says whose name changes are recorded under.
 
     A key press that lands while the page's first run is still being replaced can be lost in
-    the browser, so the name is written again (at most three times) until the box keeps it.
+    the browser, so the name is written again (at most three times) until the page takes it.
     """
     box = page.get_by_role("textbox", name="Your name, for the plan's history").first
+    taken = page.get_by_text(f"Changes are recorded as {name}.").first
     for _ in range(3):
         box.fill(name)
         box.press("Enter")  # commits the name: the app runs again with it
-        page.wait_for_timeout(500)  # the run starts after the key press
-        settled(page)
-        if box.input_value() == name:
+        try:
+            expect(taken).to_be_visible(timeout=RUN_MS // 3)
             break
-    expect(box).to_have_value(name)
+        except AssertionError:
+            settled(page)
+    expect(taken).to_be_visible()
+    settled(page)
 
 
 def save_status(page: Page, status: str) -> None:
@@ -84,15 +89,16 @@ def save_status(page: Page, status: str) -> None:
     page.get_by_text("Edit this action").click()
     box = page.get_by_role("combobox", name="Status", exact=True)
     option = page.get_by_role("option", name=status, exact=True)
-    for _ in range(3):  # a run that ends meanwhile can close the list: open it again
+    for attempt in range(3):  # a run that ends meanwhile can close the list: open it again
         box.click()
         box.fill(status)
         try:
-            expect(option).to_be_visible(timeout=10_000)
+            option.click(timeout=10_000)
             break
-        except AssertionError:
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
             settled(page)
-    option.click()
     page.get_by_role("button", name="Save changes").click()
     settled(page)
 
