@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm import charts, maps, ui
-from ecm.gap_views import gap_table, map_cells, map_colours, ranked_rows
+from ecm.gap_views import gap_table, map_cells, map_colours, ranked_rows, ranked_table
 
 presenting = ui.presentation_mode()
 st.title("Gap explorer")
@@ -98,14 +98,16 @@ def draw_ranked() -> None:
     if rows.empty:
         st.write("No place has a gap to show.")
         return
+    stem = f"gaps-{indicator}-{group}-{level}-{result.period.replace('/', '-')}"
     ui.chart(
         charts.ranked_gaps(rows, x_title, presentation=presenting),
         charts.describe_ranked_gaps(rows, x_title),
-        table,
+        ranked_table(table),
         "ranked",
-        f"gaps-{indicator}-{group}-{level}-{result.period.replace('/', '-')}.csv",
+        f"{stem}-ranked.csv",
     )
-    st.dataframe(table, hide_index=True, width="stretch", column_config={"Link": ui.link_column()})
+    st.subheader(f"Every place, widest gap first ({len(table):,})")
+    ui.table_with_download(table, "every_gap", f"{stem}.csv", ("Place page",))
 
 
 def draw_funnel() -> None:

@@ -45,7 +45,10 @@ def place_link(level: str, code: str) -> str:
 
 def gap_table(result: GapExploration) -> pd.DataFrame:
     """Every place's gap, widest first, in words: place, LA, region, gap, interval,
-    significance, group size, funnel position and a link to the place's page."""
+    significance, group size, funnel position and a link to the place's page.
+
+    Columns whose words repeat down the table are categorical, which keeps the table that
+    the browser receives small when it lists every school in England."""
     gaps = result.gaps
     shown = gaps["gap"].notna()
     table = pd.DataFrame(
@@ -73,18 +76,25 @@ def gap_table(result: GapExploration) -> pd.DataFrame:
             ],
             "Group size": gaps["size"],
             "Funnel": gaps["position"].map(POSITION_WORDS).fillna(""),
-            "Link": [place_link(result.level, c) for c in gaps["area_code"]],
+            "Place page": [place_link(result.level, c) for c in gaps["area_code"]],
         }
     )
-    return table.dropna(axis=1, how="all")
+    table = table.dropna(axis=1, how="all")
+    repeated = [c for c in ("Authority", "Region", "Significant", "Funnel") if c in table]
+    return table.astype(dict.fromkeys(repeated, "category"))
+
+
+def _ends(frame: pd.DataFrame) -> pd.DataFrame:
+    """The first and last ``RANKED_EACH_END`` rows (all of them when there are few)."""
+    if len(frame) > 2 * RANKED_EACH_END:
+        return pd.concat([frame.head(RANKED_EACH_END), frame.tail(RANKED_EACH_END)])
+    return frame
 
 
 def ranked_rows(result: GapExploration) -> pd.DataFrame:
     """The widest and narrowest gaps with intervals, for the ranked chart (label, gap, lower,
     upper, significant), widest at the top."""
-    gaps = result.gaps.dropna(subset=["gap"])
-    if len(gaps) > 2 * RANKED_EACH_END:
-        gaps = pd.concat([gaps.head(RANKED_EACH_END), gaps.tail(RANKED_EACH_END)])
+    gaps = _ends(result.gaps.dropna(subset=["gap"]))
     return pd.DataFrame(
         {
             "label": gaps["name"].fillna(gaps["area_code"]),
@@ -94,6 +104,12 @@ def ranked_rows(result: GapExploration) -> pd.DataFrame:
             "significant": gaps["significant"].astype(bool),
         }
     ).reset_index(drop=True)
+
+
+def ranked_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`gap_table` that the ranked chart shows, in its order: its table and
+    CSV hold exactly what it draws."""
+    return _ends(table[table["Gap"].notna()]).reset_index(drop=True)
 
 
 def map_cells(result: GapExploration, las: pd.DataFrame) -> tuple[pd.DataFrame | None, str | None]:

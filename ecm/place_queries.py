@@ -244,17 +244,25 @@ def load_school_distribution(engine: Engine, phase: str, periods: set[str]) -> p
     whose figures disclosure control withholds, and they would stretch every range to 0-100;
     the spread is taken only over figures after disclosure control (siblings: every school of
     the LA, whatever its phase)."""
-    figures = _figure_frame(
-        engine,
-        select(*FIGURE_FIELDS).where(
-            Observation.level == "school",
-            Observation.group_code == "all",
-            Observation.period.in_(sorted(periods)),
-        ),
-    )
-    controlled = _control(engine, figures, lambda: _parents(engine, "school"))
     with engine.connect() as connection:
         in_phase = set(connection.scalars(select(School.urn).where(School.phase == phase)).all())
+    where = (
+        Observation.level == "school",
+        Observation.group_code == "all",
+        Observation.period.in_(sorted(periods)),
+    )
+    # (No join with school in SQL: SQLite would then walk every school's figures instead of
+    # the indicator index.)
+    if decisions_current(engine):
+        # The stored decisions stand: read only the values shown, four columns of them.
+        fields = (Observation.area_code, Observation.indicator_code, Observation.period)
+        controlled = _figure_frame(
+            engine,
+            select(*fields, Observation.value).where(*where, Observation.withheld.is_(False)),
+        )
+    else:
+        figures = _figure_frame(engine, select(*FIGURE_FIELDS).where(*where))
+        controlled = _control(engine, figures, lambda: _parents(engine, "school"))
     shown = controlled[controlled["area_code"].isin(in_phase) & controlled["value"].notna()]
     return _spread(shown, tails=0.05)
 

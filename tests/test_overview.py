@@ -226,3 +226,38 @@ def test_school_spreads_leave_out_withheld_figures(demo_engine) -> None:
     shown = figures.loc[~figures["suppressed"], "value"].dropna()
     assert shown.min() <= row["minimum"] <= row["maximum"] <= shown.max()
     assert row["q1"] <= row["q3"]
+
+
+def test_school_spreads_from_stored_decisions_equal_those_decided_at_request_time(
+    demo_engine, monkeypatch
+) -> None:
+    from ecm import place_queries
+    from ecm.profile import period_aliases
+
+    periods = period_aliases("2009/10")
+    stored = place_queries.load_school_distribution(demo_engine, "primary", periods)
+    monkeypatch.setattr(place_queries, "decisions_current", lambda _engine: False)
+    decided_now = place_queries.load_school_distribution(demo_engine, "primary", periods)
+    assert len(stored) >= 5  # every primary indicator of the demo
+    pd.testing.assert_frame_equal(
+        stored.sort_values(["indicator_code", "period"]).reset_index(drop=True),
+        decided_now.sort_values(["indicator_code", "period"]).reset_index(drop=True),
+    )
+
+
+def test_the_ranked_chart_table_holds_exactly_the_places_it_draws(demo_engine) -> None:
+    from ecm.gap_views import RANKED_EACH_END, gap_table, ranked_rows, ranked_table
+
+    # Absence: a figure for nearly every school, so more places than the chart draws.
+    result = explore_gaps(demo_engine, "perctot", "disadvantaged", "school")
+    table = gap_table(result)
+    drawn = ranked_rows(result)
+    shown = ranked_table(table)
+    assert table["Gap"].notna().sum() > 2 * RANKED_EACH_END  # many schools: the chart shows both ends only
+    assert len(shown) == len(drawn) == 2 * RANKED_EACH_END
+    assert list(shown["Place"]) == list(drawn["label"])
+    assert list(shown["Gap"]) == list(drawn["gap"].round(1))
+    with_gap = table[table["Gap"].notna()]
+    assert shown["Code"].iloc[0] == with_gap["Code"].iloc[0]  # the widest gap
+    assert shown["Code"].iloc[-1] == with_gap["Code"].iloc[-1]  # the narrowest
+    assert str(table["Authority"].dtype) == "category"  # repeated words sent once
