@@ -93,7 +93,7 @@ def draw_spine() -> None:
     if rows.empty:
         st.write("No figures to compare with all authorities.")
         return
-    for outcome, part in rows.groupby("outcome", sort=True):
+    for outcome, part in rows.groupby("outcome", sort=False):
         st.subheader(outcome)
         part = part.drop(columns="outcome")
         ui.chart(

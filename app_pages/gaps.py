@@ -101,7 +101,7 @@ def draw_ranked() -> None:
     stem = f"gaps-{indicator}-{group}-{level}-{result.period.replace('/', '-')}"
     ui.chart(
         charts.ranked_gaps(rows, x_title, presentation=presenting),
-        charts.describe_ranked_gaps(rows, x_title),
+        charts.describe_ranked_gaps(rows, x_title, of=summary["with_figures"]),
         ranked_table(table),
         "ranked",
         f"{stem}-ranked.csv",

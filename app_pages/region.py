@@ -6,10 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import charts, maps, ui
+from ecm.flags import GROUP_NOUNS
+from ecm.profile_tables import gap_unit
 from ecm.region_views import (
     brief_markdown,
+    gap_trend_choices,
     gap_trend_table,
     heat_cells,
+    map_choices,
+    outcome_choices,
     rank_table,
     region_hexes,
     worse_and_worsening,
@@ -42,7 +47,8 @@ period = ui.select_param(
 if period != overview.period:
     st.rerun()
 cells = overview.cells
-outcomes = sorted(cells["outcome"].dropna().unique())
+act_order = list(ui.load_indicators()["outcome"].drop_duplicates())
+outcomes = outcome_choices(cells, act_order)
 outcome = ui.select_param("Outcome", {o: o for o in outcomes}, "outcome")
 stem = f"{code}-{period.replace('/', '-')}"
 
@@ -71,9 +77,8 @@ def draw_heat_map() -> None:
 
 
 def draw_map() -> None:
-    mine = cells[cells["outcome"] == outcome]
-    titles = dict(zip(mine["indicator"], mine["title"], strict=False))
-    indicator = ui.select_param("Indicator on the map", titles, "map_indicator")
+    titles, opening = map_choices(cells, outcome)
+    indicator = ui.select_param("Indicator on the map", titles, "map_indicator", opening)
     ui.definition(indicator)
     las = ui.load_local_authorities(None)
     hexes, layout = region_hexes(cells, indicator, las)
@@ -127,21 +132,29 @@ def draw_ranks() -> None:
 
 
 def draw_gap_trends() -> None:
-    titles = dict(zip(cells["indicator"], cells["title"], strict=False))
+    group_titles = ui.load_pupil_groups().set_index("code")["title"]
+    present = set(overview.gap_counts.get("focus_group", []))
+    groups = {g: t for g, t in group_titles.items() if g in present}
+    if not groups:
+        st.write("No gap figures for this region's authorities in this year.")
+        return
+    group = ui.select_param("Focus group", groups, "gap_group", "disadvantaged")
+    catalogue = ui.load_indicators()
+    titles = dict(zip(catalogue["code"], catalogue["title"], strict=True))
+    choices = gap_trend_choices(overview.gap_counts, titles, group)
     indicator = ui.select_param(
-        "Indicator", titles, "gap_indicator", "ni_73" if "ni_73" in titles else None
+        "Indicator", choices, "gap_indicator", "ni_73" if "ni_73" in choices else None
     )
-    groups = {"disadvantaged": "Disadvantaged", "sen": "SEN", "boys": "Boys"}
-    group = ui.select_param("Focus group", groups, "gap_group")
     trends = ui.load_region_gap_trends(code, indicator, group, period)
-    unit = "points" if trends.indicator["unit"] == "%" else str(trends.indicator["unit"])
+    unit = gap_unit(trends.indicator["unit"])
     table = gap_trend_table(trends.authorities, trends.periods, unit)
+    noun = GROUP_NOUNS.get(group, group)
     if table.empty:
-        st.write(f"No {groups[group].lower()} gap figures for this indicator in these years.")
+        st.write(f"No gap figures for {noun} on this indicator in these years.")
         return
     widening = int((trends.authorities["trend"] == "widening").sum())
     st.markdown(
-        f"The gap between {groups[group].lower()} pupils and their peers is **widening in "
+        f"The gap between {noun} and their peers is **widening in "
         f"{widening}** of {len(table)} authorities (Fingertips trend method, 99.8%)."
     )
     st.dataframe(table, hide_index=True, width="stretch", column_config={"Link": ui.link_column()})

@@ -13,6 +13,7 @@ from ecm.school_views import (
     headline_gap,
     headline_markdown,
     plan_actions,
+    trend_choices,
     trend_series,
 )
 
@@ -96,8 +97,8 @@ def draw_gaps() -> None:
 
 
 def draw_trends() -> None:
-    titles = dict(zip(observations["indicator"], observations["title"], strict=False))
-    indicator = ui.select_param("Indicator", titles, "trend_indicator")
+    titles, opening = trend_choices(profile)
+    indicator = ui.select_param("Indicator", titles, "trend_indicator", default=opening)
     series = trend_series(profile, indicator)
     unit = observations.set_index("indicator")["unit"].get(indicator, "")
     ui.chart(

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ecm.explorer import GapExploration
 from ecm.gap_views import place_link
-from ecm.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES
+from ecm.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES, gap_unit
 
 
 def tile_lines(tiles: pd.DataFrame) -> list[str]:
@@ -26,7 +26,7 @@ def tile_lines(tiles: pd.DataFrame) -> list[str]:
 
 
 def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
-    """The gap league with words: indicator, gap between groups, size, interval, significant,
+    """The gap league with words: indicator, gap between groups, size, unit, interval, significant,
     trend, whether the plan acts on it, its actions and a link to its turn-the-curve picture
     on the Plan page."""
     if league.empty:
@@ -39,6 +39,7 @@ def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
                 for f, c in zip(league["focus_group"], league["comparator_group"], strict=True)
             ],
             "Size": league["gap"].round(1),
+            "Unit": [gap_unit(u) for u in league["unit"]],
             "95% interval": [
                 f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) else ""
                 for lo, hi in zip(league["lower"], league["upper"], strict=True)

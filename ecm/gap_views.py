@@ -80,7 +80,8 @@ def gap_table(result: GapExploration) -> pd.DataFrame:
         }
     )
     table = table.dropna(axis=1, how="all")
-    repeated = [c for c in ("Authority", "Region", "Significant", "Funnel") if c in table]
+    # (Only columns without empty cells: the grid draws an empty category as "None".)
+    repeated = [c for c in ("Authority", "Region") if c in table]
     return table.astype(dict.fromkeys(repeated, "category"))
 
 

@@ -98,7 +98,8 @@ def outcome_tiles(observations: pd.DataFrame) -> pd.DataFrame:
     own = observations[observations["group"] == "all"].copy()
     own["vs"] = [b.get("england", NOT_COMPARED) for b in own["benchmarks"]]
     rows = []
-    for outcome, part in own.groupby("outcome", sort=True):
+    # The profile lists figures in the catalogue's order: outcomes in the Act's order.
+    for outcome, part in own.groupby("outcome", sort=False):
         counts = part["vs"].value_counts()
         rows.append(
             {
@@ -118,8 +119,8 @@ def gap_league(gaps: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
     """The place's own gaps (focus group against comparator group in the same place) that are
     significant or widening, widest and widening first, each with the plan's actions on it."""
     columns = [
-        "indicator", "title", "focus_group", "comparator_group", "gap", "lower", "upper",
-        "significant", "trend", "covered", "actions",
+        "indicator", "title", "unit", "focus_group", "comparator_group", "gap", "lower",
+        "upper", "significant", "trend", "covered", "actions",
     ]  # fmt: skip
     if gaps.empty:
         return pd.DataFrame(columns=columns)
@@ -133,6 +134,7 @@ def gap_league(gaps: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
     own["title"] = own["indicator"].map(titles).fillna(own["indicator"])
     own["covered"] = own["actions"].map(bool)
     units = dict(zip(observations.get("indicator", []), observations.get("unit", []), strict=False))
+    own["unit"] = own["indicator"].map(units)
     # Significant and widening first; then by size, in points for percentages and relative to
     # the comparator otherwise (points and rates per 100,000 are not one scale).
     order = [
@@ -254,6 +256,8 @@ class RegionOverview:
     periods: list[str]
     cells: pd.DataFrame  # la_code, la_name, indicator, title, value, comparison, trend, rank, band
     briefs: dict[str, dict] = field(default_factory=dict)  # LA code -> priorities brief
+    #: indicator, focus_group, authorities: how many of the region's LAs have that gap
+    gap_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def region_overview(engine: Engine, region_code: str, period: str | None = None) -> RegionOverview:
@@ -327,7 +331,15 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         code: priorities_brief(engine, code, cells, own_gaps[own_gaps["area_code"] == code], period)
         for code in las["code"]
     }
-    return RegionOverview(region, period, academic, cells, briefs)
+    shown_gaps = own_gaps[own_gaps["gap"].notna()]
+    gap_counts = (
+        shown_gaps.groupby(["indicator_code", "focus_group"])["area_code"]
+        .nunique()
+        .rename("authorities")
+        .reset_index()
+        .rename(columns={"indicator_code": "indicator"})
+    )
+    return RegionOverview(region, period, academic, cells, briefs, gap_counts)
 
 
 def _national_ranks(engine: Engine, current: pd.DataFrame, aliases: set[str]) -> pd.DataFrame:
@@ -410,11 +422,18 @@ def off_track_actions(engine: Engine, plan_id: int) -> pd.DataFrame:
 # --- spine charts ---------------------------------------------------------------------------
 
 
+#: Fewest comparators whose spread a spine chart draws. Real stores can hold an indicator for
+#: a handful of places only (one LA's published file, say): their "range" would be the place
+#: itself, and its marker would sit at the chart's edge as if it were the best in England.
+MIN_SPREAD_PLACES = 10
+
+
 def spine_rows(observations: pd.DataFrame, distribution: pd.DataFrame) -> pd.DataFrame:
     """Rows for a spine chart of a place's all-pupil figures: indicator (title), outcome, unit,
     polarity, value, england, worst, q1, q3, best (oriented by polarity) and comparison with
     England. ``distribution`` holds the comparators' indicator_code, period, minimum, q1, q3,
-    maximum (all LAs, or all schools of the phase)."""
+    maximum and places (all LAs, or all schools of the phase); indicators whose spread rests
+    on fewer than ``MIN_SPREAD_PLACES`` places are left out (the tables still list them)."""
     columns = ["indicator", "outcome", "unit", "polarity", "value", "england", "worst", "q1",
                "q3", "best", "comparison"]  # fmt: skip
     if observations.empty or distribution.empty:
@@ -429,6 +448,8 @@ def spine_rows(observations: pd.DataFrame, distribution: pd.DataFrame) -> pd.Dat
         if o.polarity not in ("higher_is_better", "lower_is_better"):
             continue
         d = spread.loc[(o.indicator, o.period)]
+        if d.get("places", MIN_SPREAD_PLACES) < MIN_SPREAD_PLACES:
+            continue
         low_first = o.polarity == "higher_is_better"
         rows.append(
             {

@@ -229,7 +229,7 @@ def load_country_figures(engine: Engine, country_code: str | None) -> pd.DataFra
 
 def load_la_distribution(engine: Engine, periods: set[str]) -> pd.DataFrame:
     """Across all LAs, each indicator's all-pupil spread in the periods: indicator_code, period,
-    minimum, q1, q3, maximum (after disclosure control)."""
+    minimum, q1, q3, maximum, places (after disclosure control)."""
     from ecm.queries import load_peer_figures
 
     peers = load_peer_figures(engine, "la", sorted(periods))
@@ -239,7 +239,7 @@ def load_la_distribution(engine: Engine, periods: set[str]) -> pd.DataFrame:
 
 def load_school_distribution(engine: Engine, phase: str, periods: set[str]) -> pd.DataFrame:
     """Across all schools of a phase, each indicator's all-pupil spread in the periods:
-    indicator_code, period, minimum, q1, q3, maximum — where "minimum" and "maximum" are the
+    indicator_code, period, minimum, q1, q3, maximum, places — where "minimum" and "maximum" are the
     5th and 95th percentiles. The extremes of thousands of schools are the smallest schools,
     whose figures disclosure control withholds, and they would stretch every range to 0-100;
     the spread is taken only over figures after disclosure control (siblings: every school of
@@ -269,7 +269,8 @@ def load_school_distribution(engine: Engine, phase: str, periods: set[str]) -> p
 
 def _spread(figures: pd.DataFrame, tails: float = 0.0) -> pd.DataFrame:
     """Per indicator and period: the ``tails`` and ``1 - tails`` quantiles (the minimum and
-    maximum when 0) and the quartiles of the figures' values."""
+    maximum when 0), the quartiles of the figures' values, and how many ``places`` they rest
+    on (a spread of a few places is no benchmark: see ``ecm.overview.MIN_SPREAD_PLACES``)."""
     grouped = figures.groupby(["indicator_code", "period"])["value"]
     return pd.DataFrame(
         {
@@ -277,5 +278,6 @@ def _spread(figures: pd.DataFrame, tails: float = 0.0) -> pd.DataFrame:
             "q1": grouped.quantile(0.25),
             "q3": grouped.quantile(0.75),
             "maximum": grouped.quantile(1 - tails),
+            "places": grouped.size(),
         }
     ).reset_index()

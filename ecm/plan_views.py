@@ -8,7 +8,7 @@ import pandas as pd
 
 from ecm.plan_spend import OUTCOMES, spend_cells
 from ecm.plans import PlanCoverage, TurnTheCurve
-from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, gap_order
+from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, gap_order, gap_unit
 
 STATUS_WORDS = {
     "not_started": "not started",
@@ -79,7 +79,7 @@ def _ordered(gaps: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
 
 
 def _unit_words(indicators: pd.Series, units: dict[str, str]) -> list[str]:
-    return ["points" if units.get(i) == "%" else str(units.get(i) or "") for i in indicators]
+    return [gap_unit(units.get(i)) for i in indicators]
 
 
 def _gap_columns(gaps: pd.DataFrame, units: dict[str, str]) -> dict[str, list]:

@@ -146,7 +146,12 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
     current["outcome"] = current["indicator_code"].map(meta["outcome"])
     current["title"] = current["indicator_code"].map(meta["title"])
     current["unit"] = current["indicator_code"].map(meta["unit"])
-    current = current.sort_values(["outcome", "indicator_code", "group_code", "period"])
+    # The catalogue's order: the five outcomes in the Act's order, indicators by title within.
+    order = {code: i for i, code in enumerate(catalogue["code"])}
+    current = current.sort_values(
+        ["indicator_code", "group_code", "period"],
+        key=lambda column: column.map(order) if column.name == "indicator_code" else column,
+    )
 
     interest, floors = _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
 

@@ -138,6 +138,13 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), pd.DataFrame(gaps)
 
 
+def gap_unit(unit: str | None) -> str:
+    """The unit a gap is measured in, in words: percentage points for a percentage."""
+    if unit is None or pd.isna(unit):
+        return ""
+    return "points" if unit == "%" else str(unit)
+
+
 def gap_order(gap: dict, unit: str | None) -> tuple:
     """Significant gaps first; among them percentage gaps widest first (in percentage points),
     then gaps in other units widest relative to the comparator's value, since points and

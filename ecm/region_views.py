@@ -12,6 +12,35 @@ from ecm.profile_tables import GROUP_TITLES
 STATUS_WORDS = {"off_track": "off track", "at_risk": "at risk"}
 
 
+def outcome_choices(cells: pd.DataFrame, act_order: list[str]) -> list[str]:
+    """The outcomes the region's figures fall under, in the Act's order."""
+    present = set(cells["outcome"].dropna())
+    return [o for o in act_order if o in present]
+
+
+def map_choices(cells: pd.DataFrame, outcome: str) -> tuple[dict[str, str], str | None]:
+    """The outcome's indicators for the map (code -> title, catalogue order) and the one to
+    open on: the indicator with the most authorities compared with England, so the map
+    opens on colours that mean something rather than on context figures."""
+    mine = cells[cells["outcome"] == outcome]
+    titles = dict(zip(mine["indicator"], mine["title"], strict=False))
+    compared = mine[mine["comparison"].isin(["better", "similar", "worse"])]
+    counts = compared["indicator"].value_counts()
+    default = next((c for c in titles if counts.get(c, 0) == counts.max()), None)
+    return titles, default if not counts.empty else next(iter(titles), None)
+
+
+def gap_trend_choices(
+    gap_counts: pd.DataFrame, titles: dict[str, str], focus_group: str
+) -> dict[str, str]:
+    """Indicators with the focus group's gap in at least one of the region's authorities
+    (code -> title), those with the most authorities first."""
+    mine = gap_counts[gap_counts["focus_group"] == focus_group].sort_values(
+        "authorities", ascending=False, kind="stable"
+    )
+    return {code: titles.get(code, code) for code in mine["indicator"]}
+
+
 def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
     """One heat-map cell per LA and indicator: row (LA), column (indicator), comparison with
     England, the value as text and its 95% interval in words (``detail``)."""

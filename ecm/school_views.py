@@ -88,6 +88,24 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def trend_choices(profile: dict) -> tuple[dict[str, str], str | None]:
+    """The indicators a trend chart can show (code -> title, those with the school's longest
+    series first, then the catalogue's order) and the one to open on: the headline gap's
+    indicator when the school has a series for it, else the first."""
+    titles = {o["indicator"]: o["title"] for o in profile["observations"]}
+    school = profile["geography"]["name"]
+    years = pd.Series(
+        [s["indicator"] for s in profile.get("series", []) if s["name"] == school],
+        dtype=object,
+    ).value_counts()
+    choices = sorted(titles, key=lambda code: -int(years.get(code, 0)))
+    options = {code: titles[code] for code in choices}
+    headline = headline_gap(profile)
+    if headline and years.get(headline["indicator"], 0) > 1:
+        return options, headline["indicator"]
+    return options, next(iter(options), None)
+
+
 def trend_series(profile: dict, indicator: str) -> pd.DataFrame:
     """One indicator's series for the school, its LA and England: name, period, value,
     lower, upper."""

@@ -285,6 +285,21 @@ def test_describe_ranked_gaps(gaps) -> None:
     text = charts.describe_ranked_gaps(gaps, "percentage points")
     assert "3 places: 2 significant, 1 not significant" in text
     assert "Largest: Hackney, 18.0 (95% interval 14.0 to 22.0, significant)" in text
+    some = charts.describe_ranked_gaps(gaps, "percentage points", of=150)
+    assert "for the widest and narrowest 3 of 150 places" in some
+
+
+def test_gaps_without_intervals_are_marked_not_tested(gaps) -> None:
+    # LAIT-style figures: published without counts, so no interval and no test.
+    untested = gaps.assign(lower=[14.0, None, None], upper=[22.0, None, None])
+    fig = charts.ranked_gaps(untested, "Gap (pp)")
+    marked = trace(fig, "Not tested (no interval)")
+    assert marked.marker.symbol == "diamond-open" and list(marked.x) == [9.0, 2.0]
+    assert list(trace(fig, "Significant (interval excludes zero)").x) == [18.0]
+    assert "no interval" in marked.customdata[0][1]
+    text = charts.describe_ranked_gaps(untested.iloc[1:], "points")
+    assert "0 significant, 0 not significant, 2 not tested (no interval)" in text
+    assert "Largest: Camden, 9.0 (no interval: published without counts, not tested)" in text
 
 
 # --- heat map ---------------------------------------------------------------------------------

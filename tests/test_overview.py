@@ -253,7 +253,9 @@ def test_the_ranked_chart_table_holds_exactly_the_places_it_draws(demo_engine) -
     table = gap_table(result)
     drawn = ranked_rows(result)
     shown = ranked_table(table)
-    assert table["Gap"].notna().sum() > 2 * RANKED_EACH_END  # many schools: the chart shows both ends only
+    assert (
+        table["Gap"].notna().sum() > 2 * RANKED_EACH_END
+    )  # many schools: the chart shows both ends only
     assert len(shown) == len(drawn) == 2 * RANKED_EACH_END
     assert list(shown["Place"]) == list(drawn["label"])
     assert list(shown["Gap"]) == list(drawn["gap"].round(1))
@@ -261,3 +263,40 @@ def test_the_ranked_chart_table_holds_exactly_the_places_it_draws(demo_engine) -
     assert shown["Code"].iloc[0] == with_gap["Code"].iloc[0]  # the widest gap
     assert shown["Code"].iloc[-1] == with_gap["Code"].iloc[-1]  # the narrowest
     assert str(table["Authority"].dtype) == "category"  # repeated words sent once
+
+
+def test_spines_leave_out_spreads_of_too_few_places() -> None:
+    from ecm.overview import MIN_SPREAD_PLACES, spine_rows
+
+    observations = pd.DataFrame(
+        {
+            "group": ["all", "all"],
+            "value": [68.0, 12.0],
+            "indicator": ["ptrwm_exp", "perctot"],
+            "period": ["2018/19", "2018/19"],
+            "polarity": ["higher_is_better", "lower_is_better"],
+            "comparator_values": [{"england": 65.0}, {"england": 10.0}],
+            "title": ["KS2 RWM", "Absence"],
+            "outcome": ["Enjoy and achieve", "Enjoy and achieve"],
+            "unit": ["%", "%"],
+            "benchmarks": [{"england": "better"}, {"england": "worse"}],
+        }
+    )
+    distribution = pd.DataFrame(
+        {
+            "indicator_code": ["ptrwm_exp", "perctot"],
+            "period": ["2018/19", "2018/19"],
+            # KS2 rests on the place alone (one LA's file); absence on every LA.
+            "minimum": [68.0, 5.0],
+            "q1": [68.0, 8.0],
+            "q3": [68.0, 11.0],
+            "maximum": [68.0, 15.0],
+            "places": [1, 150],
+        }
+    )
+    rows = spine_rows(observations, distribution)
+    assert list(rows["indicator"]) == ["Absence"]
+    # Lower is better: worst is the highest figure, best the lowest.
+    assert rows.iloc[0][["worst", "q1", "q3", "best"]].tolist() == [15.0, 11.0, 8.0, 5.0]
+    enough = distribution.assign(places=MIN_SPREAD_PLACES)
+    assert list(spine_rows(observations, enough)["indicator"]) == ["KS2 RWM", "Absence"]

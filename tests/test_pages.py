@@ -182,6 +182,12 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     expected = gap_comparison(profile)
     assert list(shown["School"]) == list(expected["School"])
     assert list(shown["LA"]) == list(expected["LA"]) and shown["LA"].str.len().gt(0).any()
+    # The trend chart opens on the headline gap's indicator, over the school's five years.
+    trend_box = next(s for s in at.selectbox if s.label == "Indicator")
+    if widest is not None:
+        assert trend_box.value == widest["indicator"]
+    caption = next(c.value for c in at.caption if c.value.startswith("Trend chart of"))
+    assert "over 5 periods" in caption  # the demo's five years, not a one-year series
 
 
 def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_engine) -> None:
@@ -201,6 +207,9 @@ def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_
         "yes" if c else "none" for c in overview.league["covered"]
     ]
     assert league["Size"].iloc[0] == pytest.approx(round(overview.league["gap"].iloc[0], 1))
+    assert list(league["Unit"]) == [
+        "points" if u == "%" else u for u in overview.league["unit"]
+    ]  # percentage gaps are in points, others in their indicator's unit
     assert line.endswith(f"the plan in force that year: {overview.plan['title']}.")
     # A year before the demo plans began: no plan in force, so no gap is covered.
     early = open_app("app_pages/area.py", la=la, period="2005/06")

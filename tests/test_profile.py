@@ -234,3 +234,16 @@ def test_a_four_digit_year_is_the_year_a_period_ends() -> None:
     assert period_aliases("2019") == {"2018/19", "2018-19", "2019", "201819"}
     assert period_aliases("2018/19") == period_aliases("2019") == period_aliases("2018-19")
     assert period_start("2019") == period_start("2018/19") == 2018
+
+
+def test_profiles_list_the_outcomes_in_the_acts_order(demo_engine) -> None:
+    from ecm.overview import outcome_tiles
+    from ecm.queries import load_outcomes
+
+    act_order = list(load_outcomes(demo_engine)["outcome"].drop_duplicates())
+    assert act_order[0] == "Be healthy" and act_order[-1] == "Achieve economic well-being"
+    profile = build_profile(demo_engine, "la", "Z10000001")
+    listed = list(dict.fromkeys(o["outcome"] for o in profile["observations"]))
+    assert listed == [o for o in act_order if o in listed] and len(listed) == 5
+    tiles = outcome_tiles(pd.DataFrame(profile["observations"]))
+    assert list(tiles["outcome"]) == listed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ecm import queries
 from ecm.place_queries import load_area_series
 from ecm.region_gaps import TREND_ORDER, region_gap_trends
@@ -58,3 +60,30 @@ def test_a_period_before_any_figure_gives_an_empty_result(demo_engine) -> None:
     trends = region_gap_trends(demo_engine, region, "ni_73", "disadvantaged", "1990/91")
     assert trends.periods == [] and trends.authorities.empty
     assert gap_trend_table(trends.authorities, trends.periods, "points").empty
+
+
+def test_region_pickers_open_on_figures_that_say_something() -> None:
+    from ecm.region_views import gap_trend_choices, map_choices, outcome_choices
+
+    cells = pd.DataFrame(
+        {
+            "outcome": ["Enjoy and achieve"] * 4 + ["Be healthy"] * 2,
+            "indicator": ["imd", "imd", "ks2", "ks2", "obesity", "obesity"],
+            "title": ["Deprivation", "Deprivation", "KS2", "KS2", "Obesity", "Obesity"],
+            "comparison": ["not compared", "not compared", "worse", "better", "similar", "worse"],
+        }
+    )
+    act_order = ["Be healthy", "Stay safe", "Enjoy and achieve"]
+    assert outcome_choices(cells, act_order) == ["Be healthy", "Enjoy and achieve"]
+    titles, opening = map_choices(cells, "Enjoy and achieve")
+    assert titles == {"imd": "Deprivation", "ks2": "KS2"} and opening == "ks2"
+    counts = pd.DataFrame(
+        {
+            "indicator": ["ks2", "ks4", "ks2"],
+            "focus_group": ["disadvantaged", "disadvantaged", "sen"],
+            "authorities": [3, 7, 2],
+        }
+    )
+    choices = gap_trend_choices(counts, {"ks2": "KS2", "ks4": "KS4"}, "disadvantaged")
+    assert list(choices.items()) == [("ks4", "KS4"), ("ks2", "KS2")]
+    assert gap_trend_choices(counts, {}, "boys") == {}

@@ -32,12 +32,21 @@ def ranked_gaps(rows: pd.DataFrame, x_title: str, presentation: bool = False) ->
     rows = rows.reset_index(drop=True)
     y = np.arange(len(rows))
     links = optional_column(rows, "link")
-    significant = rows["significant"].fillna(False).astype(bool)
+    tested = rows["lower"].notna() & rows["upper"].notna()
+    significant = rows["significant"].fillna(False).astype(bool) & tested
+    kinds = (
+        (significant, "Significant (interval excludes zero)", "circle"),
+        (tested & ~significant, "Not significant", "circle-open"),
+        # Figures published without counts have no interval: nothing to test them by.
+        (~tested, "Not tested (no interval)", "diamond-open"),
+    )
     fig = go.Figure()
-    for flag, name in ((True, "Significant (interval excludes zero)"), (False, "Not significant")):
-        mine = significant == flag
+    for mine, name, symbol in kinds:
+        if not mine.any() and name != "Not significant":
+            continue
         part = rows[mine]
         gap = part["gap"].astype(float)
+        flag = symbol == "circle"
         fig.add_trace(
             go.Scatter(
                 x=gap,
@@ -47,7 +56,7 @@ def ranked_gaps(rows: pd.DataFrame, x_title: str, presentation: bool = False) ->
                 textposition="top center",
                 textfont={"size": max(10, style.font - 3)},
                 marker={
-                    "symbol": "circle" if flag else "circle-open",
+                    "symbol": symbol,
                     "size": style.marker + 2,
                     "color": "#0072B2",
                     "line": {"color": "#0072B2", "width": 2},
@@ -56,19 +65,19 @@ def ranked_gaps(rows: pd.DataFrame, x_title: str, presentation: bool = False) ->
                     gap, part["lower"], part["upper"], "#0072B2", style.line, width=0
                 ),
                 name=name,
+                showlegend=True,
                 customdata=np.column_stack(
                     [
                         part["label"].astype(str),
-                        part["lower"].map(fmt),
-                        part["upper"].map(fmt),
+                        list(map(_interval_words, part["lower"], part["upper"])),
                         links[mine],
                     ]
                 )
                 if len(part)
                 else None,
                 hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>Gap: %{x:,.1f} (95% interval %{customdata[1]} "
-                    f"to %{{customdata[2]}})<br>{name.split(' (')[0]}<extra></extra>"
+                    "<b>%{customdata[0]}</b><br>Gap: %{x:,.1f} (%{customdata[1]})"
+                    f"<br>{name.split(' (')[0]}<extra></extra>"
                 ),
             )
         )
@@ -86,17 +95,35 @@ def ranked_gaps(rows: pd.DataFrame, x_title: str, presentation: bool = False) ->
     return finish(fig, style)
 
 
-def describe_ranked_gaps(rows: pd.DataFrame, x_title: str) -> str:
-    """A text alternative of :func:`ranked_gaps`: counts and the first (largest) gap."""
+def _interval_words(lower: float, upper: float) -> str:
+    if pd.isna(lower) or pd.isna(upper):
+        return "no interval: published without counts"
+    return f"95% interval {fmt(lower)} to {fmt(upper)}"
+
+
+def describe_ranked_gaps(rows: pd.DataFrame, x_title: str, of: int | None = None) -> str:
+    """A text alternative of :func:`ranked_gaps`: counts and the first (largest) gap; ``of``
+    is how many places have a gap when the chart shows only some of them."""
     require(rows, GAP_COLUMNS, "describe_ranked_gaps: rows")
     if rows.empty:
         return f"Ranked gaps ({x_title}): none to show."
-    significant = int(rows["significant"].fillna(False).astype(bool).sum())
+    tested = rows["lower"].notna() & rows["upper"].notna()
+    significant = int((rows["significant"].fillna(False).astype(bool) & tested).sum())
+    counts = f"{significant} significant, {int(tested.sum()) - significant} not significant"
+    if not tested.all():
+        counts += f", {int((~tested).sum())} not tested (no interval)"
     first = rows.iloc[0]
-    flag = "significant" if bool(first["significant"]) else "not significant"
+    flag = (
+        ("significant" if bool(first["significant"]) else "not significant")
+        if tested.iloc[0]
+        else "not tested"
+    )
+    shown = (
+        f"the widest and narrowest {len(rows)} of {of} places"
+        if of is not None and of > len(rows)
+        else f"{len(rows)} places"
+    )
     return (
-        f"Ranked gaps ({x_title}) for {len(rows)} places: {significant} significant, "
-        f"{len(rows) - significant} not significant. Largest: {first['label']}, "
-        f"{fmt(first['gap'])} (95% interval {fmt(first['lower'])} to {fmt(first['upper'])}, "
-        f"{flag})."
+        f"Ranked gaps ({x_title}) for {shown}: {counts}. Largest: {first['label']}, "
+        f"{fmt(first['gap'])} ({_interval_words(first['lower'], first['upper'])}, {flag})."
     )
