@@ -286,7 +286,11 @@ class Plan(Base):
     """A Children and Young People's Plan: one per LA and period."""
 
     __tablename__ = "plan"
-    __table_args__ = (UniqueConstraint("la_code", "period_label", name="uq_plan_la_period"),)
+    __table_args__ = (
+        UniqueConstraint("la_code", "period_label", name="uq_plan_la_period"),
+        # Ids are never reused (audit rows name their record by id): migration 0007.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     la_code: Mapped[str] = mapped_column(ForeignKey("local_authority.code"), index=True)
@@ -318,6 +322,8 @@ class Action(Base):
             "status IN ('not_started', 'on_track', 'at_risk', 'off_track', 'complete')",
             name="ck_action_status",
         ),
+        # Ids are never reused (audit rows name their record by id): migration 0007.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

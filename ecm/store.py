@@ -57,11 +57,31 @@ def alembic_config() -> Config:
 
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
-    """Create the schema, or upgrade it, to ``revision`` (``python -m ecm init``)."""
+    """Create the schema, or upgrade it, to ``revision`` (``python -m ecm init``).
+
+    On SQLite the migrations run with foreign keys off and are checked afterwards: SQLite
+    alters a table by copying it, and dropping the old copy of a table that others refer to
+    fails (or, with cascades, deletes) while foreign keys are enforced. The switch only takes
+    effect outside a transaction, so it is thrown before the migrations' transaction begins.
+    """
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"the upgrade broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -758,3 +758,32 @@ def test_the_replaced_plan_is_kept_whole_in_the_audit_log(plan_engine: Engine) -
     assert replaced["notes"][0]["note"] == "Twelve schools signed up"
     assert replaced["notes"][0]["action"] == action["title"]
     assert len(replaced["rows"]["Actions"]) == len(load_actions(plan_engine, "Z10000001"))
+
+
+def test_a_removed_actions_id_is_never_given_to_a_new_one(plan_engine: Engine) -> None:
+    """Audit rows name their action by id: a new action given a removed one's id would show
+    the removed action's history, and an edit conflict could name the wrong change."""
+    from ecm.plan_edits import add_note, create_action, save_action
+
+    sheets = good_sheets(la_urns(plan_engine, LA))
+    first = import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v1.xlsx")
+    with plan_engine.connect() as connection:
+        newest = connection.scalar(select(func.max(Action.id)))
+        assert connection.scalar(select(Action.ref).where(Action.id == newest)) == "A3"
+    save_action(plan_engine, newest, {"status": "off_track"}, 1, "Ann Analyst")
+    add_note(plan_engine, newest, "Funding withdrawn", "Ann Analyst")
+    sheets["Actions"] = [row for row in sheets["Actions"] if row[0] != "A3"]
+    sheets["Targets"] = [row for row in sheets["Targets"] if row[0] != "A3"]
+    sheets["Spend"] = [row for row in sheets["Spend"] if row[0] != "A3"]
+    second = import_plan(plan_engine, workbook(sheets), LA, "Bob Board", "v2.xlsx")
+    assert second.removed == 1
+    added = create_action(
+        plan_engine,
+        first.plan_id,
+        {"title": "Mentoring", "outcome_code": "enjoy_achieve", "lead_partner": "Schools",
+         "status": "not_started"},
+        "Bob Board",
+    )  # fmt: skip
+    assert added > newest
+    history = action_history(plan_engine, added)
+    assert list(history["change"]) == ["insert"] and set(history["user_name"]) == {"Bob Board"}

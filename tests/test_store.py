@@ -48,7 +48,7 @@ EXPECTED_TABLES = {
 def test_schema_is_created_from_empty_and_upgrade_is_repeatable(engine) -> None:
     assert current_revision(engine) is None
     upgrade_schema(engine)
-    assert current_revision(engine) == head_revision() == "0006"
+    assert current_revision(engine) == head_revision() == "0007"
     assert EXPECTED_TABLES <= table_names(engine)
     upgrade_schema(engine)  # a second run changes nothing and does not fail
     assert schema_is_current(engine)
@@ -115,7 +115,7 @@ def test_upgrade_runs_each_migration_in_turn(engine) -> None:
     assert current_revision(engine) == "0001"
     assert "school_benchmark" not in table_names(engine)
     upgrade_schema(engine)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == head_revision()
     assert "school_benchmark" in table_names(engine)
 
 
@@ -156,3 +156,46 @@ def test_actions_stored_before_refs_get_the_refs_their_export_gave_them(engine) 
     with engine.connect() as connection:
         refs = dict(connection.execute(text("SELECT id, ref FROM action")).all())
     assert refs == {3: "A1", 5: "A2", 1: "A3", 2: "A4", 4: "A1"}
+
+
+def test_rebuilding_plans_and_actions_keeps_every_row_and_every_foreign_key(engine) -> None:
+    """Migration 0007 rebuilds ``plan`` and ``action`` on SQLite (ids never reused); the rows
+    that refer to them stay, and foreign keys are enforced again afterwards."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from ecm.models import ActionNote
+
+    upgrade_schema(engine, "0006")
+    dates = {"start_date": dt.date(2008, 4, 1), "end_date": dt.date(2011, 3, 31)}
+    with engine.begin() as connection:
+        connection.execute(insert(Region).values(code="R1", name="Region", country_code="E92"))
+        connection.execute(insert(LocalAuthority).values(code="Z1", name="Somewhere",
+                                                         region_code="R1"))  # fmt: skip
+        connection.execute(insert(Outcome).values(code="be_healthy", title="Be healthy",
+                                                  position=1))  # fmt: skip
+        plan = {"la_code": "Z1", "title": "Plan", "period_label": "P", "status": "agreed"}
+        connection.execute(insert(Plan).values(id=7, **plan, **dates))
+        connection.execute(
+            text(
+                "INSERT INTO action (id, plan_id, outcome_code, title, lead_partner, status, "
+                "scope, version, ref) VALUES (9, 7, 'be_healthy', 'T', 'Schools', 'on_track', "
+                "'whole_area', 1, 'A1')"
+            )
+        )
+        note = {"author": "Ann", "written_at": dt.datetime(2009, 1, 5)}
+        connection.execute(insert(ActionNote).values(action_id=9, note="Begun", **note))
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, plan_id, ref FROM action")).all() == [
+            (9, 7, "A1")
+        ]
+        assert connection.execute(text("SELECT action_id, note FROM action_note")).all() == [
+            (9, "Begun")
+        ]
+        if engine.dialect.name == "sqlite":
+            sql = connection.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'action'"))
+            assert "AUTOINCREMENT" in sql
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(insert(ActionNote).values(action_id=404, note="x", **note))
