@@ -23,7 +23,8 @@ from ecm.plan_views import (
     spend_frame,
     uncovered_table,
 )
-from ecm.ui.plan_forms import draw_action_panel, draw_new_action, draw_plan_files
+from ecm.ui.plan_files import draw_plan_files
+from ecm.ui.plan_forms import draw_action_panel, draw_new_action
 
 presenting = ui.presentation_mode()
 la = ui.la_param("Children and Young People's Plan")
@@ -59,6 +60,9 @@ st.caption(
     f"{plan['end_date']:%d %b %Y} · gaps as of {coverage.period}"
 )
 ui.page_link("area", f"{area['name']}: area overview", la=code)
+if region := area.get("region"):
+    ui.page_link("region", f"{region['name']}: the region's authorities side by side",
+                 code=region["code"])  # fmt: skip
 
 outcomes = dict(
     zip(coverage.by_outcome["outcome_code"], coverage.by_outcome["outcome"], strict=False)

@@ -300,9 +300,17 @@ def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
 def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
     """Link an action to a gap (indicator and focus group, with baseline and target) or, for
     the ``all`` group, to a value; returns the target's id."""
-    values = {name: target.get(name) for name in TARGET_FIELDS}
-    if not values["indicator_code"] or not values["group_code"]:
+    from ecm.plan_io.checks import check_one_target
+    from ecm.plan_io.layout import reference_lists
+
+    if not target.get("indicator_code") or not target.get("group_code"):
         raise EditError("A target needs an indicator and a pupil group.")
+    # The checks of a plan file's Targets line: a link made here exports and imports again.
+    values, problems = check_one_target(
+        {name: target.get(name) for name in TARGET_FIELDS}, reference_lists(engine)
+    )
+    if problems:
+        raise EditError("The target was not linked: " + "; ".join(problems) + ".")
     _check_name(user)
     with engine.begin() as connection:
         if connection.scalar(select(Action.id).where(Action.id == action_id)) is None:

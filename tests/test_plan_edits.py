@@ -190,3 +190,32 @@ def test_an_empty_note_and_a_target_without_indicator_are_refused(plan_engine) -
         add_note(plan_engine, action["id"], "   ", "x")
     with pytest.raises(EditError, match="indicator and a pupil group"):
         link_target(plan_engine, action["id"], {"indicator_code": "ni_73"}, "x")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"target_period": "2007/08"}, "target period: 2007/08 is not after the baseline period"),
+        ({"target_period": "next year"}, "target period: write a period as 2007/08"),
+        ({"target_gap": None}, "target gap: a baseline gap needs a target gap"),
+        ({"baseline_value": 60}, "baseline value: a target for a focus group is a gap"),
+        ({"group_code": "not_disadvantaged"}, "is the comparator of disadvantaged"),
+    ],
+)
+def test_a_target_linked_in_the_app_meets_the_plan_files_checks(
+    plan_engine, change: dict, message: str
+) -> None:
+    """A target the app links must export and import again: the Targets sheet's checks."""
+    action = first_action(plan_engine)
+    good = {"indicator_code": "ni_73", "group_code": "disadvantaged",
+            "baseline_period": "2008/09", "baseline_gap": 21.5, "target_gap": 15.0,
+            "target_period": "2010/11"}  # fmt: skip
+    with plan_engine.connect() as connection:
+        before = connection.scalar(select(func.count()).select_from(AuditLog))
+    with pytest.raises(EditError, match="The target was not linked") as refused:
+        link_target(plan_engine, action["id"], {**good, **change}, "Ann Analyst")
+    assert message in str(refused.value)
+    with plan_engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(AuditLog)) == before
+    target_id = link_target(plan_engine, action["id"], good, "Ann Analyst")
+    assert target_id > 0

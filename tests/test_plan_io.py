@@ -359,6 +359,12 @@ def test_the_import_is_audited_with_user_file_and_checksum(plan_engine: Engine) 
     assert [(r.table_name, r.change) for r in rows] == [("action", "insert")] * 3 + [
         ("plan", "import")
     ]
+    # A new action's row holds the whole action, so its history starts complete.
+    first = json.loads(rows[0].after)
+    assert (first["version"], first["title"], first["status"], first["priority"]) == (
+        1, "Every Child a Reader", "on_track", "Narrow the gap at Key Stage 2",
+    )  # fmt: skip
+    assert first["spend"] == "2 lines, £190,000.50" and first["lead_partner"]
     row = rows[-1]
     assert (row.user_name, row.table_name, row.record_id, row.change, row.before) == (
         "Ann Analyst", "plan", str(summary.plan_id), "import", None,
@@ -787,3 +793,65 @@ def test_a_removed_actions_id_is_never_given_to_a_new_one(plan_engine: Engine) -
     assert added > newest
     history = action_history(plan_engine, added)
     assert list(history["change"]) == ["insert"] and set(history["user_name"]) == {"Bob Board"}
+
+
+def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engine) -> None:
+    """A Board member saves action A1 in the app after the import has read the plan and
+    before it writes. SQLite: the save lands and the import is refused, rolled back whole.
+    PostgreSQL: the import holds the plan's actions locked, so the save must wait (refused
+    here after a second) and the import lands; no change is ever silently lost."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from ecm.plan_edits import save_action
+    from ecm.store import make_engine
+
+    sheets = good_sheets(la_urns(plan_engine, LA))
+    first = import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v1.xlsx")
+    with plan_engine.connect() as connection:
+        a1 = connection.scalar(
+            select(Action.id).where(Action.plan_id == first.plan_id, Action.ref == "A1")
+        )
+    other = make_engine(plan_engine.url.render_as_string(hide_password=False))
+    if other.dialect.name == "postgresql":
+        event.listen(other, "connect", lambda c, _r: c.cursor().execute("SET lock_timeout = '1s'"))
+    outcome: dict[str, object] = {}
+
+    def save_meanwhile(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        # The import's first write: it has read the plan's actions by now.
+        if "outcome" not in outcome and statement.startswith(('UPDATE "plan"', "UPDATE plan")):
+            try:
+                outcome["outcome"] = save_action(other, a1, {"status": "off_track"}, 1, "Bob")
+            except OperationalError:
+                outcome["outcome"] = "waited for the import"
+
+    sheets["Actions"][1][7] = "complete"  # the file changes A1 too
+    event.listen(plan_engine, "before_cursor_execute", save_meanwhile)
+    try:
+        if plan_engine.dialect.name == "sqlite":
+            before = store_rows(plan_engine)
+            with pytest.raises(DataError) as refused:
+                import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v2.xlsx")
+            assert outcome["outcome"] == 2
+            assert "action A1 (Every Child a Reader) changed while the file was being loaded" in (
+                str(refused.value)
+            )
+            assert "Bob saved it" in str(refused.value)
+            after = store_rows(plan_engine)
+            kept = load_action_row(plan_engine, a1)
+            assert (kept.status, kept.version, kept.updated_by) == ("off_track", 2, "Bob")
+            changed = {t for t in PLAN_TABLES if before[t] != after[t]}
+            assert changed == {"action", "audit_log"}  # Bob's save alone
+        else:
+            import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v2.xlsx")
+            assert outcome["outcome"] == "waited for the import"
+            kept = load_action_row(plan_engine, a1)
+            assert (kept.status, kept.version, kept.updated_by) == ("complete", 2, "Ann Analyst")
+    finally:
+        event.remove(plan_engine, "before_cursor_execute", save_meanwhile)
+        other.dispose()
+
+
+def load_action_row(engine: Engine, action_id: int):  # noqa: ANN201
+    with engine.connect() as connection:
+        return connection.execute(select(Action).where(Action.id == action_id)).first()

@@ -13,7 +13,7 @@ from ecm.demo.build import build_demo
 from ecm.models import Action
 from ecm.plan_edits import action_history, load_action
 from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage
-from ecm.queries import load_local_authorities
+from ecm.queries import load_local_authorities, resolve_area
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -66,6 +66,11 @@ def test_the_plan_page_shows_the_coverage_the_analysis_computes(
     off = set(coverage.off_track["title"])
     shown_off = set(actions.loc[actions["The figures say"] == "off track", "Action"])
     assert shown_off == off
+    # Links to the area and the region it sits in, carrying their codes.
+    links = {link.proto.label: link.proto.page for link in at.get("page_link")}
+    area = resolve_area(demo_engine, "la", first_la)
+    assert links[f"{area['name']}: area overview"] == "area"
+    assert links[f"{area['region']['name']}: the region's authorities side by side"] == "region"
 
 
 def test_a_gap_link_opens_on_its_turn_the_curve_picture(
@@ -247,3 +252,43 @@ def test_a_link_to_any_gap_draws_that_gap_never_another(
     assert not at.exception
     assert at.query_params["gap"] == other
     assert next(s for s in at.selectbox if s.label == "Gap or value").value == other
+
+
+def test_an_actions_outcome_can_be_changed_and_a_target_removed(writable_store) -> None:
+    from ecm.models import ActionTarget
+
+    with writable_store.connect() as connection:
+        action_id, target_id = connection.execute(
+            select(ActionTarget.action_id, ActionTarget.id).order_by(ActionTarget.id).limit(1)
+        ).one()
+    la = load_plan_la(writable_store, action_id)
+    before = load_action(writable_store, action_id)
+    other = "stay_safe" if before["outcome_code"] != "stay_safe" else "be_healthy"
+    at = open_plan(la=la, action=str(action_id))
+    at.text_input(key="editor_name_action").set_value("Ann Analyst")
+    next(s for s in at.selectbox if s.label == "Outcome").set_value(other)
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert not at.exception and at.success[0].value == "Action saved."
+    assert load_action(writable_store, action_id)["outcome_code"] == other
+    next(s for s in at.selectbox if s.label == "Target").set_value(target_id)
+    next(b for b in at.button if b.label == "Remove the target").click()
+    at.run()
+    assert not at.exception and at.success[0].value == "Target removed."
+    with writable_store.connect() as connection:
+        assert (
+            connection.scalar(select(ActionTarget.id).where(ActionTarget.id == target_id)) is None
+        )
+    history = next(d.value for d in at.dataframe if "Who (name given)" in d.value.columns)
+    assert list(history["Who (name given)"]) == ["Ann Analyst", "Ann Analyst"]
+
+
+def load_plan_la(engine, action_id: int) -> str:  # noqa: ANN001
+    from ecm.models import Plan
+
+    with engine.connect() as connection:
+        return connection.scalar(
+            select(Plan.la_code)
+            .join(Action, Action.plan_id == Plan.id)
+            .where(Action.id == action_id)
+        )

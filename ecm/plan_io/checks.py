@@ -203,6 +203,21 @@ def check_targets(
     return targets
 
 
+def check_one_target(target: dict, reference: Reference) -> tuple[dict, list[str]]:
+    """One target typed in the app (the store's field names: ``indicator_code``,
+    ``group_code``, periods, gaps and values), checked as a file's Targets line is; returns
+    the target as the file check reads it and the problems, each as "column: message"."""
+    cells = {
+        ("indicator" if k == "indicator_code" else "group" if k == "group_code" else k): v
+        for k, v in target.items()
+    }
+    checks = Checks()
+    row = FileRow("target", 1, {**cells, "action_ref": "this"})
+    (checked,) = check_targets(checks, [row], reference, [{"ref": "this"}])
+    checked.pop("ref", None)
+    return checked, [f"{p.column.replace('_', ' ')}: {p.message}" for p in checks.problems]
+
+
 def _indicator(checks: Checks, row: FileRow, reference: Reference) -> str | None:
     """A target's indicator code, as the reference list spells it."""
     indicator = checks.text(row, "indicator", required=True)

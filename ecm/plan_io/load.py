@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
 from ecm import queries
+from ecm.errors import DataError, DataProblem
 from ecm.models import (
     Action,
     ActionNote,
@@ -68,7 +69,11 @@ def import_plan(
         if before is not None and replaced is not None:
             # The whole plan replaced, with its progress notes, so the record keeps it all.
             before["replaced"] = replaced
-        stored = connection.execute(select(Action).where(Action.plan_id == plan_id)).all()
+        # Locked (on PostgreSQL) until the import commits, so an edit saved meanwhile waits
+        # and then meets the new version; the updates below check the version as well.
+        stored = connection.execute(
+            select(Action).where(Action.plan_id == plan_id).with_for_update()
+        ).all()
         existing = {row.ref: row for row in reversed(stored) if row.ref}  # first of a ref wins
         old_priorities = list(
             connection.scalars(select(Priority.id).where(Priority.plan_id == plan_id))
@@ -78,7 +83,10 @@ def import_plan(
         # it the audit history) of one that is being removed.
         outcome = _write_actions(connection, int(plan_id), parsed, existing, user, now)
         listed = set(parsed.actions["ref"])
-        removed = [r.id for r in stored if r.ref not in listed or existing[r.ref] is not r]
+        removed = [r for r in stored if r.ref not in listed or existing[r.ref] is not r]
+        for row in removed:
+            _refuse_if_changed(connection, parsed.file_name, row)
+        removed = [r.id for r in removed]
         _delete_records(connection, removed, old_priorities)
         after = _plan_summary(connection, plan_id)
         after.update(file_name=parsed.file_name, format=parsed.format, checksum=parsed.checksum)
@@ -176,7 +184,14 @@ def _write_actions(
                 .returning(Action.id)
             ).scalar_one()  # fmt: skip
             _insert_children(connection, action_id, rows)
-            _audit(connection, user, now, "action", action_id, "insert", None, {"version": 1})
+            # The whole new action, as a change would show it, so its history starts complete.
+            after = {
+                "version": 1,
+                **{k: _plain(v) for k, v in fields.items() if k != "priority_id"},
+                "priority": _plain(action["priority"]),
+                **{name: _in_words(name, rows[name]) for name in _CHILDREN if rows[name]},
+            }
+            _audit(connection, user, now, "action", action_id, "insert", None, after)
             counts["added"] += 1
             continue
         before = _children_of(connection, old.id)
@@ -205,11 +220,13 @@ def _write_actions(
             )
             counts["unchanged"] += 1
             continue
-        connection.execute(
+        saved = connection.execute(
             update(Action)
-            .where(Action.id == old.id)
+            .where(Action.id == old.id, Action.version == old.version)
             .values(version=old.version + 1, updated_at=now, updated_by=user, **fields)
         )
+        if saved.rowcount != 1:
+            _refuse_if_changed(connection, parsed.file_name, old)
         for name, model in _CHILDREN.items():
             if name in changed:
                 connection.execute(delete(model).where(model.action_id == old.id))
@@ -226,6 +243,29 @@ def _write_actions(
         )  # fmt: skip
         counts["updated"] += 1
     return counts
+
+
+def _refuse_if_changed(connection: Connection, file_name: str, read: Row) -> None:
+    """Refuse the whole import (rolled back) when the action ``read`` at the start has been
+    saved by someone else since: the file would silently overwrite their change."""
+    now = connection.execute(
+        select(Action.version, Action.updated_by).where(Action.id == read.id)
+    ).first()
+    if now is not None and now.version == read.version:
+        return
+    who = f"{now.updated_by} saved" if now is not None else "someone removed"
+    raise DataError(
+        [
+            DataProblem(
+                file_name,
+                None,
+                None,
+                f"action {read.ref or read.id} ({read.title}) changed while the file was "
+                f"being loaded ({who} it); nothing was imported, so no change is lost. "
+                "Import the file again to load it over the action as it is now.",
+            )
+        ]
+    )
 
 
 def _by_ref(frame) -> dict[str, list[dict]]:  # noqa: ANN001

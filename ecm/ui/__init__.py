@@ -302,7 +302,8 @@ def table_with_download(
         )
     st.download_button(
         "Download as CSV",
-        frame.to_csv(index=False).encode("utf-8"),
+        # Written when the button is pressed (deferred), not on every run of the page.
+        lambda: frame.to_csv(index=False).encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
         key=f"download_{key}",

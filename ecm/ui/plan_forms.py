@@ -1,5 +1,5 @@
 """The Plan page's Streamlit parts that change the plan: an action's page with its edit form,
-progress notes, targets and history; a new action; the plan file in and out.
+progress notes, targets and history; a new action (the plan file: :mod:`ecm.ui.plan_files`).
 
 Every save goes through ``ecm.plan_edits`` (a version check and the audit log) or
 ``ecm.plan_io`` (all or nothing); caches that show the plan are cleared after each change.
@@ -11,42 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from ecm import plan_edits
-from ecm.errors import DataError
 from ecm.plan_views import STATUS_WORDS, detail_lines, history_table, target_table
 from ecm.profile_tables import GROUP_TITLES
 from ecm.ui import engine, link_column, plan_changed, table_with_download
+from ecm.ui.editor import EDITOR_NAME, editor_name, named
 
 SCOPE_CHOICES = {"whole_area": "Whole area", "locality": "A locality", "schools": "Listed schools"}
-
-
-EDITOR_NAME = "editor_name"
-
-
-def _keep_editor_name(widget_key: str) -> None:
-    st.session_state[EDITOR_NAME] = st.session_state[widget_key].strip()
-
-
-def _editor_name(where: str) -> str | None:
-    """The name edits are recorded under: asked once, then offered by every form.
-
-    It is kept under a key of its own, not the widget's, because Streamlit forgets a widget's
-    value after any run that does not draw it (an expander's forms, another action's page).
-    """
-    widget_key = f"{EDITOR_NAME}_{where}"
-    # Each box's callback has already kept a change made in it before this run began.
-    st.session_state[widget_key] = st.session_state.get(EDITOR_NAME, "")
-    st.text_input(
-        "Your name, for the plan's history",
-        key=widget_key,
-        max_chars=100,
-        on_change=_keep_editor_name,
-        args=(widget_key,),
-        help="Every change is recorded with this name, the time, and the record before and after.",
-    )
-    name = st.session_state[widget_key].strip() or None
-    if name:
-        st.caption(f"Changes are recorded as {name}.")
-    return name
 
 
 def draw_action_panel(
@@ -97,7 +67,7 @@ def draw_action_panel(
             f"*{pd.Timestamp(note['written_at']):%d %b %Y}, {note['author']}:* {note['note']}"
         )
     if editing:
-        _edit_forms(action, titles, data["partners"])
+        _edit_forms(action, titles, data["partners"], outcomes, targets)
     with st.expander("History of this action", icon=":material/history:"):
         history = history_table(plan_edits.action_history(engine(), action_id))
         if history.empty:
@@ -108,25 +78,28 @@ def draw_action_panel(
             st.caption(f"Last saved by {action['updated_by']} (version {action['version']}).")
 
 
-def _edit_forms(action: dict, titles: dict[str, str], partners: pd.DataFrame) -> None:
+def _edit_forms(
+    action: dict,
+    titles: dict[str, str],
+    partners: pd.DataFrame,
+    outcomes: dict[str, str],
+    targets: pd.DataFrame,
+) -> None:
     """The forms that change an action, each saved with the editor's name."""
     action_id = action["id"]
-    name = _editor_name("action")
+    name = editor_name("action")
     with st.expander("Edit this action", icon=":material/edit:"):
-        _action_form(action, partners)
+        _action_form(action, partners, outcomes)
     with st.expander("Add a progress note", icon=":material/note_add:"):
         with st.form(f"note_{action_id}", clear_on_submit=True):
             text = st.text_area("Progress note", key=f"note_text_{action_id}", max_chars=4000)
-            if st.form_submit_button("Save the note") and _named(name):
+            if st.form_submit_button("Save the note") and named(name):
                 _apply(lambda: plan_edits.add_note(engine(), action_id, text, name), "Note saved.")
     with st.expander("Link a gap or value", icon=":material/link:"):
         _target_form(action_id, titles, name)
-
-
-def _named(name: str | None) -> bool:
-    if not name:
-        st.error("Write your name above first: every change is recorded with it.")
-    return bool(name)
+    if not targets.empty:
+        with st.expander("Remove a target", icon=":material/link_off:"):
+            _unlink_form(action_id, targets, titles, name)
 
 
 def _apply(change, done: str) -> None:  # noqa: ANN001
@@ -187,11 +160,11 @@ def _save_from_form(action_id: int, version: int) -> None:
     )
 
 
-FORM_FIELDS = ("title", "description", "lead_partner", "contributing_partners", "status",
-               "start_date", "due_date", "scope", "scope_detail")  # fmt: skip
+FORM_FIELDS = ("title", "description", "outcome_code", "lead_partner", "contributing_partners",
+               "status", "start_date", "due_date", "scope", "scope_detail")  # fmt: skip
 
 
-def _action_form(action: dict, partners: pd.DataFrame) -> None:
+def _action_form(action: dict, partners: pd.DataFrame, outcomes: dict[str, str]) -> None:
     """Edit the action's fields; a save names the version the form showed."""
     action_id = action["id"]
     version = _form_version(action)
@@ -208,37 +181,27 @@ def _action_form(action: dict, partners: pd.DataFrame) -> None:
     def key(field: str) -> str:
         return _widget(action_id, version, field)
 
+    def choice(label: str, options: dict[str, str], field: str) -> None:
+        """A drop-down of ``options`` (stored value -> words) opened on the action's value."""
+        values = list(options)
+        st.selectbox(label, values, index=values.index(action[field]),
+                     format_func=options.get, key=key(field))  # fmt: skip
+
     with st.form(f"edit_{action_id}"):
         st.text_input("Title", action["title"], key=key("title"), max_chars=300)
         st.text_area("Description", action.get("description") or "", key=key("description"))
-        st.selectbox(
-            "Lead partner",
-            names,
-            index=names.index(action["lead_partner"]),
-            key=key("lead_partner"),
-        )
+        choice("Outcome", outcomes, "outcome_code")
+        choice("Lead partner", {n: n for n in names}, "lead_partner")
         st.multiselect(
             "Contributing partners",
             list(dict.fromkeys([*partners["name"], *contributing])),
             default=contributing,
             key=key("contributing_partners"),
         )
-        st.selectbox(
-            "Status",
-            list(STATUS_WORDS),
-            index=list(STATUS_WORDS).index(action["status"]),
-            format_func=STATUS_WORDS.get,
-            key=key("status"),
-        )
+        choice("Status", STATUS_WORDS, "status")
         st.date_input("Start", action.get("start_date"), format="DD/MM/YYYY", key=key("start_date"))
         st.date_input("Due", action.get("due_date"), format="DD/MM/YYYY", key=key("due_date"))
-        st.selectbox(
-            "Scope",
-            list(SCOPE_CHOICES),
-            index=list(SCOPE_CHOICES).index(action["scope"]),
-            format_func=SCOPE_CHOICES.get,
-            key=key("scope"),
-        )
+        choice("Scope", SCOPE_CHOICES, "scope")
         st.text_input(
             "Scope detail (e.g. the locality)",
             action.get("scope_detail") or "",
@@ -267,7 +230,7 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
         target_period = right.text_input("Target year", placeholder="2010/11")
         target = right.number_input("Target (gap or value)", value=None, format="%.1f")
         saved = st.form_submit_button("Link")
-    if not saved or not _named(name):
+    if not saved or not named(name):
         return
     gap = group != "all"
     fields = {
@@ -283,10 +246,29 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
     _apply(lambda: plan_edits.link_target(engine(), action_id, fields, name), "Target linked.")
 
 
+def _unlink_form(
+    action_id: int, targets: pd.DataFrame, titles: dict[str, str], name: str | None
+) -> None:
+    """Remove one of the action's targets (the history keeps it as it was)."""
+    words = {
+        int(t["target_id"]): f"{titles.get(t['indicator_code'], t['indicator_code'])} "
+        f"({GROUP_TITLES.get(t['group_code'], t['group_code']).lower()})"
+        for t in targets.to_dict("records")
+    }
+    with st.form(f"unlink_{action_id}"):
+        target_id = st.selectbox("Target", list(words), format_func=words.get)
+        removed = st.form_submit_button("Remove the target")
+    if removed and named(name):
+        _apply(
+            lambda: plan_edits.unlink_target(engine(), action_id, target_id, name),
+            "Target removed.",
+        )
+
+
 def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame) -> None:
     """A form that adds an action to the plan (its values stay if it is refused)."""
     with st.expander("Add an action", icon=":material/add:"):
-        name = _editor_name("new") or ""
+        name = editor_name("new") or ""
         with st.form("new_action"):
             title = st.text_input("Title", max_chars=300)
             outcome = st.selectbox("Outcome", list(outcomes), format_func=outcomes.get)
@@ -295,7 +277,7 @@ def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame
             start = st.date_input("Start", plan["start_date"], format="DD/MM/YYYY")
             due = st.date_input("Due", plan["end_date"], format="DD/MM/YYYY")
             saved = st.form_submit_button("Add the action")
-        if saved and _named(name.strip()):
+        if saved and named(name.strip()):
             fields = {
                 "title": title,
                 "outcome_code": outcome,
@@ -308,56 +290,3 @@ def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame
                 lambda: plan_edits.create_action(engine(), plan["id"], fields, name.strip()),
                 "Action added.",
             )
-
-
-def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
-    """Download the plan (workbook or CSV) and the template; import a plan when allowed."""
-    from ecm import plan_io
-
-    left, middle, right = st.columns(3)
-    left.download_button(
-        "Template with instructions (.xlsx)",
-        plan_io.plan_template(),
-        file_name="cypp-template.xlsx",
-        key="download_template",
-    )
-    if plan is not None:
-        middle.download_button(
-            "This plan (.xlsx)",
-            plan_io.export_plan(engine(), la_code, "xlsx"),
-            file_name=f"{la_code}-plan.xlsx",
-            key="download_plan_xlsx",
-        )
-        right.download_button(
-            "This plan (.csv)",
-            plan_io.export_plan(engine(), la_code, "csv"),
-            file_name=f"{la_code}-plan.csv",
-            mime="text/csv",
-            key="download_plan_csv",
-        )
-    if not editing:
-        st.caption("Importing a plan is switched off here (ECM_PLAN_EDITING).")
-        return
-    upload = st.file_uploader(
-        "Import a plan (all or nothing, over this authority's plan for the same period: "
-        "actions with a ref the plan has are updated and keep their notes and history, new "
-        "refs are added, actions left out are removed; the plan as it was is kept in the "
-        "audit log)",
-        type=["xlsx", "csv"],
-        key="plan_upload",
-    )
-    name = _editor_name("import") or ""
-    if upload is not None and st.button("Import the plan", key="import_plan") and _named(name):
-        try:
-            summary = plan_io.import_plan(
-                engine(), upload.getvalue(), la_code, name.strip(), file_name=upload.name
-            )
-        except DataError as error:
-            st.error(f"{upload.name} was not imported; nothing changed.")
-            st.markdown("\n".join(f"- {problem}" for problem in error.problems))
-            return
-        plan_changed()
-        st.session_state["plan_message"] = (
-            summary.describe()[0].upper() + summary.describe()[1:] + "."
-        )
-        st.rerun()

@@ -148,6 +148,10 @@ def test_the_plan_downloads_as_a_csv_of_its_actions(page: Page, plan_store: dict
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
     actions = [r for r in rows if r.get("record") == "action"]
     assert len(actions) == plan_store["actions"]
+    # The plan on screen (the one in force in the year shown), named by its period.
+    (plan,) = [r for r in rows if r.get("record") == "plan"]
+    assert download.value.suggested_filename == f"{plan_store['la']}-plan-{plan['period']}.csv"
+    expect(page.get_by_text(f"{plan['title']} · ")).to_be_visible()
 
 
 def test_a_broken_plan_file_is_refused_with_its_row_and_a_good_one_replaces_the_plan(

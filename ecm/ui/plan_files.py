@@ -1,0 +1,67 @@
+"""The Plan page's plan file section: the template, the plan on screen as a workbook or CSV,
+and (for those allowed) a plan imported all or nothing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecm.errors import DataError
+from ecm.ui import engine, plan_changed
+from ecm.ui.editor import editor_name, named
+
+
+def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
+    """Download the plan (workbook or CSV) and the template; import a plan when allowed."""
+    from ecm import plan_io
+
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "Template with instructions (.xlsx)",
+        plan_io.plan_template,  # written when pressed (deferred)
+        file_name="cypp-template.xlsx",
+        key="download_template",
+    )
+    if plan is not None:
+        # The plan on screen (the one in force in the year shown), written when the button
+        # is pressed (deferred), not on every run of the page.
+        store, period = engine(), plan["period_label"]
+        stem = f"{la_code}-plan-{period}"
+        middle.download_button(
+            "This plan (.xlsx)",
+            lambda: plan_io.export_plan(store, la_code, "xlsx", period),
+            file_name=f"{stem}.xlsx",
+            key="download_plan_xlsx",
+        )
+        right.download_button(
+            "This plan (.csv)",
+            lambda: plan_io.export_plan(store, la_code, "csv", period),
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key="download_plan_csv",
+        )
+    if not editing:
+        st.caption("Importing a plan is switched off here (ECM_PLAN_EDITING).")
+        return
+    upload = st.file_uploader(
+        "Import a plan (all or nothing, over this authority's plan for the same period: "
+        "actions with a ref the plan has are updated and keep their notes and history, new "
+        "refs are added, actions left out are removed; the plan as it was is kept in the "
+        "audit log)",
+        type=["xlsx", "csv"],
+        key="plan_upload",
+    )
+    name = editor_name("import") or ""
+    if upload is not None and st.button("Import the plan", key="import_plan") and named(name):
+        try:
+            summary = plan_io.import_plan(
+                engine(), upload.getvalue(), la_code, name.strip(), file_name=upload.name
+            )
+        except DataError as error:
+            st.error(f"{upload.name} was not imported; nothing changed.")
+            st.markdown("\n".join(f"- {problem}" for problem in error.problems))
+            return
+        plan_changed()
+        st.session_state["plan_message"] = (
+            summary.describe()[0].upper() + summary.describe()[1:] + "."
+        )
+        st.rerun()
