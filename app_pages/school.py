@@ -13,6 +13,7 @@ from ecm.school_views import (
     headline_gap,
     headline_markdown,
     plan_actions,
+    trend_axis_title,
     trend_choices,
     trend_series,
 )
@@ -91,7 +92,10 @@ def draw_outcomes() -> None:
 def draw_gaps() -> None:
     st.caption(
         "Each gap with its 95% interval; * significant. Positive: the focus group is worse off. "
-        "The LA's and England's gaps are the same groups across all their pupils."
+        "School: the focus group against its comparator group in the school. School vs "
+        "national (DfE): against the comparator group across England, the performance tables' "
+        "measure and the headline's. The LA's and England's gaps are the same groups across "
+        "all their pupils."
     )
     ui.table_with_download(gap_comparison(profile), "school_gaps", f"{urn}-gaps.csv")
 
@@ -100,9 +104,8 @@ def draw_trends() -> None:
     titles, opening = trend_choices(profile)
     indicator = ui.select_param("Indicator", titles, "trend_indicator", default=opening)
     series = trend_series(profile, indicator)
-    unit = observations.set_index("indicator")["unit"].get(indicator, "")
     ui.chart(
-        charts.trend_chart(series, f"{titles[indicator]} ({unit})", presentation=presenting),
+        charts.trend_chart(series, trend_axis_title(profile, indicator), presentation=presenting),
         charts.describe_trend_chart(series, titles[indicator]),
         series,
         "school_trend",

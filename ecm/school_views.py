@@ -14,14 +14,25 @@ def _titles(profile: dict) -> tuple[dict, dict]:
     return titles, units
 
 
+#: The measure a school's headline gap is on: DfE's (the school's focus group against the
+#: comparator group nationally, the performance tables' ``DIFFN``), else the school's own gap.
+HEADLINE_KINDS = ("vs_national", "within")
+
+
 def headline_gap(profile: dict, focus_group: str = "disadvantaged") -> dict | None:
     """The widest significant gap of the focus group (percentage gaps in points first), with
-    the plan's actions on it; None when no gap of the group is significant."""
+    the plan's actions on it; None when no gap of the group is significant.
+
+    Every gap is on one measure, never the widest of several: DfE's against the comparator
+    group nationally where the store has it, else the school's own gap (``HEADLINE_KINDS``).
+    """
     titles, units = _titles(profile)
+    mine = [g for g in profile["gaps"] if g["focus_group"] == focus_group]
+    kind = next((k for k in HEADLINE_KINDS if any(g["kind"] == k for g in mine)), None)
     significant = [
         g
-        for g in profile["gaps"]
-        if g["focus_group"] == focus_group
+        for g in mine
+        if g["kind"] == kind
         and g["significant"]
         and g["gap"] is not None
         and g["gap"] > 0  # the focus group worse off
@@ -63,6 +74,9 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
     }
     own = [g for g in profile["gaps"] if g["kind"] == "within"]
     own.sort(key=lambda g: gap_order(g, units.get(g["indicator"])))
+    national = {
+        (g["indicator"], g["focus_group"]): g for g in profile["gaps"] if g["kind"] == "vs_national"
+    }
 
     def shown(gap: dict | None) -> str:
         if gap is None or gap.get("gap") is None:
@@ -78,6 +92,9 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
             "Gap": f"{GROUP_TITLES.get(g['focus_group'], g['focus_group'])} vs "
             f"{COMPARATOR_PHRASES.get(g['comparator_group'], g['comparator_group'])}",
             "School": "c" if g["suppressed"] else shown(g),
+            "School vs national (DfE)": _national_shown(
+                national.get((g["indicator"], g["focus_group"])), shown
+            ),
             "LA": shown(context.get((g["indicator"], g["focus_group"], "LA"))),
             "England": shown(context.get((g["indicator"], g["focus_group"], "England"))),
             "Trend": g["trend"],
@@ -86,6 +103,12 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
         for g in own
     ]
     return pd.DataFrame(rows)
+
+
+def _national_shown(gap: dict | None, shown) -> str:  # noqa: ANN001
+    if gap is None:
+        return ""
+    return "c" if gap["suppressed"] else shown(gap)
 
 
 def trend_choices(profile: dict) -> tuple[dict[str, str], str | None]:
@@ -104,6 +127,14 @@ def trend_choices(profile: dict) -> tuple[dict[str, str], str | None]:
     if headline and years.get(headline["indicator"], 0) > 1:
         return options, headline["indicator"]
     return options, next(iter(options), None)
+
+
+def trend_axis_title(profile: dict, indicator: str) -> str:
+    """The trend chart's axis: the indicator's title and unit."""
+    titles, units = _titles(profile)
+    unit = units.get(indicator)
+    title = titles.get(indicator, indicator)
+    return f"{title} ({unit})" if unit else title
 
 
 def trend_series(profile: dict, indicator: str) -> pd.DataFrame:

@@ -157,7 +157,7 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     use_demo_database, demo_engine
 ) -> None:
     from ecm.profile import build_profile
-    from ecm.school_views import headline_gap
+    from ecm.school_views import headline_gap, trend_axis_title
 
     profile = build_profile(demo_engine, "school", "900003")
     at = open_app("app_pages/school.py", urn="900003")
@@ -169,6 +169,8 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
         assert "No gap for disadvantaged pupils is significant" in headline
     else:
         assert widest["title"] in headline and f"{widest['gap']:.1f}" in headline
+        # One measure, DfE's, never the widest of several; the gap table shows it too.
+        assert widest["kind"] == "vs_national" and "other pupils nationally" in headline
     assert [h.value for h in at.header] == [
         "Areas of interest",
         "The five outcomes",
@@ -182,6 +184,12 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     expected = gap_comparison(profile)
     assert list(shown["School"]) == list(expected["School"])
     assert list(shown["LA"]) == list(expected["LA"]) and shown["LA"].str.len().gt(0).any()
+    if widest is not None:
+        row = shown[(shown["Indicator"] == widest["title"])
+                    & shown["Gap"].str.startswith("Disadvantaged")].iloc[0]  # fmt: skip
+        assert row["School vs national (DfE)"].startswith(f"{widest['gap']:.1f} (")
+    axis = trend_axis_title(profile, widest["indicator"] if widest else "ni_73")
+    assert axis.endswith("(%)") and "dtype" not in axis
     # The trend chart opens on the headline gap's indicator, over the school's five years.
     trend_box = next(s for s in at.selectbox if s.label == "Indicator")
     if widest is not None:
