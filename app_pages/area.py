@@ -12,6 +12,7 @@ from ecm.area_views import (
     neighbour_table,
     red_red_table,
     school_funnel,
+    school_phases,
     school_rows,
     tile_lines,
 )
@@ -120,13 +121,20 @@ def draw_neighbours() -> None:
 
 
 def draw_schools() -> None:
-    schools = school_rows(overview.schools)
+    phases = school_phases(overview.schools)
+    left, right = st.columns(2)
+    with left:
+        phase = ui.select_param(
+            "Phase", {"": "All phases", **{p: p.capitalize() for p in phases}}, "school_phase"
+        )
+    search = right.text_input("Find a school (name or URN)", key="school_search")
+    schools = school_rows(overview.schools, phase, search)
     st.caption(
-        "Each figure with its national quartile band among schools of the same phase (A best)."
+        f"{len(schools):,} schools. Each figure with its national quartile band among schools "
+        "of the same phase (A best quarter, D worst; c: withheld, a small number). Sort by "
+        "any column."
     )
-    st.dataframe(
-        schools, hide_index=True, width="stretch", column_config={"Link": ui.link_column()}
-    )
+    ui.table_with_download(schools, "schools", f"{code}-schools.csv", ("School page",))
 
 
 ui.panels(

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ecm.explorer import GapExploration
 from ecm.gap_views import place_link
+from ecm.overview import BAND_SUFFIX
 from ecm.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES, gap_unit
 
 
@@ -74,9 +75,35 @@ def league_summary(league: pd.DataFrame, plan: dict | None, period: str) -> str:
     )
 
 
-def school_rows(schools: pd.DataFrame) -> pd.DataFrame:
-    """The schools table with a link to each school's page."""
-    return schools.assign(Link=[place_link("school", u) for u in schools["urn"]])
+def school_rows(schools: pd.DataFrame, phase: str = "", search: str = "") -> pd.DataFrame:
+    """The schools table, only the ``phase`` asked for (all when empty) and the schools whose
+    name or URN contains ``search``, without indicators none of them has; with a link to each
+    school's page."""
+    if schools.empty:
+        return schools
+    shown = schools
+    if phase:
+        shown = shown[shown["Phase"] == phase]
+    if search.strip():
+        words = search.strip().lower()
+        shown = shown[
+            shown["School"].str.lower().str.contains(words, regex=False)
+            | shown["URN"].astype(str).str.contains(words, regex=False)
+        ]
+    bands = [c for c in shown.columns if c.endswith(BAND_SUFFIX)]
+    empty = [
+        column
+        for band in bands
+        for column in (band.removesuffix(BAND_SUFFIX), band)
+        if shown[band].eq("").all() and shown[band.removesuffix(BAND_SUFFIX)].isna().all()
+    ]
+    shown = shown.drop(columns=empty)
+    return shown.assign(**{"School page": [place_link("school", u) for u in shown["URN"]]})
+
+
+def school_phases(schools: pd.DataFrame) -> list[str]:
+    """The phases of the LA's schools, for the table's filter."""
+    return sorted(schools["Phase"].dropna().unique()) if "Phase" in schools else []
 
 
 def red_red_table(red_reds: pd.DataFrame) -> pd.DataFrame:

@@ -211,15 +211,23 @@ def _headline_indicator(
     return str(ranked[0]["indicator"])
 
 
+#: The schools table's own columns, then two per indicator: its value and its band.
+SCHOOL_COLUMNS = {"urn": "URN", "name": "School", "phase": "Phase", "percent_fsm": "% FSM"}
+BAND_SUFFIX = ": band"
+
+
 def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
-    """The LA's schools with their all-pupil figures for the period, one column per indicator,
-    and the national phase quartile band of each (A best)."""
+    """The LA's schools (URN, School, Phase, % FSM) with their all-pupil figures for the
+    period: per indicator a number column (so the table sorts by value) and beside it a band
+    column holding the national phase quartile band (A best), or ``c`` where the figure is
+    withheld (its number column is then empty) and blank where the school has none."""
     schools = queries.load_schools(engine, la_code)
     if schools.empty:
-        return schools
+        return schools.rename(columns=SCHOOL_COLUMNS)
+    own = schools[list(SCHOOL_COLUMNS)].rename(columns=SCHOOL_COLUMNS)
     figures = place_queries.load_school_figures_of_la(engine, la_code, period_aliases(period))
     if figures.empty:
-        return schools[["urn", "name", "phase", "percent_fsm"]]
+        return own
     catalogue = queries.load_indicators(engine).set_index("code")
     figures = figures.merge(schools[["urn", "phase"]], left_on="area_code", right_on="urn")
     quartiles = place_queries.load_phase_quartiles(engine, sorted(set(figures["period"])))
@@ -228,20 +236,21 @@ def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
     figures["band"] = band_from_quartiles(figures)
     # Context measures (polarity "neither") have no best quarter.
     figures.loc[~figures["polarity"].isin(["higher_is_better", "lower_is_better"]), "band"] = None
-    figures["shown"] = [
-        ("c" if s else "–") if pd.isna(v) else f"{v:.1f}" + (f" ({b})" if b else "")
-        for v, b, s in zip(figures["value"], figures["band"], figures["suppressed"], strict=True)
-    ]
-    wide = figures.pivot_table(
-        index="urn", columns="indicator_code", values="shown", aggfunc="first"
-    )
-    wide.columns = [catalogue["title"].get(c, c) for c in wide.columns]
-    table = schools[["urn", "name", "phase", "percent_fsm"]].merge(
-        wide, left_on="urn", right_index=True, how="left"
-    )
-    # Blank: the school has no figure for that indicator (another phase's measure).
-    table[list(wide.columns)] = table[list(wide.columns)].fillna("")
-    return table
+    figures.loc[figures["suppressed"].astype(bool), "band"] = "c"
+    values = figures.pivot_table(index="urn", columns="indicator_code", values="value",
+                                 aggfunc="first", dropna=False)  # fmt: skip
+    bands = figures.pivot_table(index="urn", columns="indicator_code", values="band",
+                                aggfunc="first", dropna=False)  # fmt: skip
+    # Indicators in the catalogue's order, each number beside its band.
+    order = [c for c in catalogue.index if c in values.columns or c in bands.columns]
+    wide = pd.DataFrame(index=schools["urn"])
+    for code in order:
+        title = catalogue["title"].get(code, code)
+        wide[title] = values[code].round(1) if code in values else np.nan
+        wide[title + BAND_SUFFIX] = bands[code] if code in bands else None
+    band_columns = [c for c in wide.columns if c.endswith(BAND_SUFFIX)]
+    wide[band_columns] = wide[band_columns].fillna("")
+    return own.merge(wide, left_on="URN", right_index=True, how="left")
 
 
 # --- region -------------------------------------------------------------------------------

@@ -112,11 +112,21 @@ def test_the_gap_league_lists_significant_or_widening_gaps_with_their_cover(
 def test_the_schools_table_lists_every_school_of_the_la(demo_engine, places) -> None:
     overview = area_overview(demo_engine, places["la"])
     schools = queries.load_schools(demo_engine, places["la"])
-    assert set(overview.schools["urn"]) == set(schools["urn"])
-    cells = overview.schools.drop(columns=["urn", "name", "phase", "percent_fsm"]).stack()
-    # Every cell is a figure with its band, a withheld "c", a dash (marker) or blank (no figure).
-    assert cells.astype(str).str.fullmatch(r"-?\d+\.\d( \([ABCD]\))?|c|–|").all()
-    assert cells.astype(str).str.contains(r"\([ABCD]\)").any()
+    table = overview.schools
+    assert set(table["URN"]) == set(schools["urn"])
+    assert list(table.columns[:4]) == ["URN", "School", "Phase", "% FSM"]
+    bands = [c for c in table.columns if c.endswith(": band")]
+    values = [c for c in table.columns[4:] if c not in bands]
+    # Each indicator: a number column (sortable) and its band column beside it.
+    assert [c + ": band" for c in values] == bands and len(bands) > 3
+    assert all(pd.api.types.is_float_dtype(table[c]) for c in values)
+    cells = table[bands].stack()
+    # A band, a withheld "c" (its number then empty) or blank (no band or no figure).
+    assert cells.astype(str).str.fullmatch(r"[ABCD]|c|").all()
+    assert cells.isin(["A", "B", "C", "D"]).any()
+    for value, band in zip(values, bands, strict=True):
+        withheld = table[band] == "c"
+        assert table.loc[withheld, value].isna().all()
 
 
 def test_region_cells_compare_each_la_with_england(demo_engine, places) -> None:
@@ -300,3 +310,21 @@ def test_spines_leave_out_spreads_of_too_few_places() -> None:
     assert rows.iloc[0][["worst", "q1", "q3", "best"]].tolist() == [15.0, 11.0, 8.0, 5.0]
     enough = distribution.assign(places=MIN_SPREAD_PLACES)
     assert list(spine_rows(observations, enough)["indicator"]) == ["KS2 RWM", "Absence"]
+
+
+def test_the_schools_table_filters_by_phase_and_name(demo_engine, places) -> None:
+    from ecm.area_views import school_phases, school_rows
+
+    table = area_overview(demo_engine, places["la"]).schools
+    assert "primary" in school_phases(table) and "secondary" in school_phases(table)
+    primary = school_rows(table, "primary")
+    assert (
+        set(primary["Phase"]) == {"primary"} and len(primary) == (table["Phase"] == "primary").sum()
+    )
+    # Secondary measures have no figure in any primary school: their columns go.
+    secondary_only = [c for c in table.columns if c.startswith("5+ GCSEs")]
+    assert secondary_only and not set(secondary_only) & set(primary.columns)
+    name = table["School"].iloc[3]
+    found = school_rows(table, "", name.upper()[:12])
+    assert name in set(found["School"]) and set(found["School"]) <= set(table["School"])
+    assert found["School page"].iloc[0].startswith("/school?urn=")
