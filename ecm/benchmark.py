@@ -19,24 +19,41 @@ FSM_BANDS = (0, 8, 20, 35, 50, 101)
 FSM_BAND_LABELS = ("0-8%", "8-20%", "20-35%", "35-50%", "50%+")
 
 
+#: The publisher's words for its test against England that :func:`compare` can use.
+PUBLISHED_WORDS = ("better", "similar", "worse", "higher", "lower")
+
+
 def compare(
     value: pd.Series | np.ndarray,
     lower: pd.Series | np.ndarray,
     upper: pd.Series | np.ndarray,
     comparator: pd.Series | np.ndarray,
     polarity: str | pd.Series,
+    published: pd.Series | np.ndarray | None = None,
 ) -> np.ndarray:
     """Better / similar / worse (or higher / similar / lower) against ``comparator``, row by row.
 
-    Rows without an interval or a comparator are ``not compared``.
+    A row is tested by its 95% interval: different when the interval excludes the comparator.
+    A row without an interval is tested by ``published``, the publisher's own test against the
+    same comparator where it gives one (Fingertips' "compared to England"): its word says only
+    whether the two differ, the direction is the value's against the comparator, and the
+    catalogue's polarity says which way is better. Other rows are ``not compared``.
     """
     value, lower, upper, comparator = (
         np.asarray(a, float) for a in (value, lower, upper, comparator)
     )
     polarity = np.broadcast_to(np.asarray(polarity, dtype=object), value.shape)
-    testable = ~(np.isnan(lower) | np.isnan(upper) | np.isnan(comparator) | np.isnan(value))
+    figures = ~(np.isnan(comparator) | np.isnan(value))
+    testable = figures & ~(np.isnan(lower) | np.isnan(upper))
     above = testable & (lower > comparator)
     below = testable & (upper < comparator)
+    if published is not None:
+        words = np.asarray(pd.Series(np.asarray(published, dtype=object)).fillna(""), dtype=object)
+        by_publisher = figures & ~testable & np.isin(words, PUBLISHED_WORDS)
+        different = by_publisher & (words != SIMILAR)
+        above |= different & (value > comparator)
+        below |= different & (value < comparator)
+        testable = testable | by_publisher
     higher_better = polarity == "higher_is_better"
     lower_better = polarity == "lower_is_better"
     result = np.full(value.shape, NOT_COMPARED, dtype=object)

@@ -201,6 +201,7 @@ OBSERVATION_COLUMNS = (
     "upper_ci",
     "marker",
     "pupils",
+    "published_vs_england",
 )
 
 
@@ -235,6 +236,9 @@ class Observation(Base):
     # Pupils the figure rests on, where the denominator counts something else (absence is
     # sessions missed out of possible sessions); disclosure control tests pupils, not sessions.
     pupils: Mapped[float | None] = mapped_column(Float)
+    # The publisher's own test against England, where it publishes one (Fingertips): better,
+    # similar, worse, higher or lower; used when the figure has no interval to test it by.
+    published_vs_england: Mapped[str | None] = mapped_column(String(12))
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
     # Disclosure control decided over the whole store after each load (ecm.withholding):
     # True withheld, False shown, NULL not decided yet; the reason is a key of

@@ -309,6 +309,7 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         current["upper_ci"],
         current["england"],
         current["polarity"],
+        current.get("published_vs_england"),
     )
     current = current.merge(trends[["area_code", "indicator_code", "trend"]], how="left")
     current["trend"] = [

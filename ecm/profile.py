@@ -189,8 +189,9 @@ def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
         suffixes=("", "_england"),
     )
     mine["vs_england"] = compare(
-        mine["value"], mine["lower_ci"], mine["upper_ci"], mine["value_england"], mine["polarity"]
-    )
+        mine["value"], mine["lower_ci"], mine["upper_ci"], mine["value_england"], mine["polarity"],
+        mine.get("published_vs_england"),
+    )  # fmt: skip
     mine = mine.merge(trends[["indicator_code", "group_code", "trend"]], how="left")
     mine["trend"] = [
         trend_by_polarity(t, p) if isinstance(t, str) else "not enough data"
@@ -272,9 +273,12 @@ def _benchmarks(
     index = pd.MultiIndex.from_frame(current[key])
     for name, values in comparators.items():
         aligned = values.reindex(index).to_numpy(float) if not values.empty else np.nan
+        # The publisher's own test is against England only.
+        published = current.get("published_vs_england") if name == "england" else None
         current[f"vs_{name}"] = compare(
-            current["value"], current["lower_ci"], current["upper_ci"], aligned, current["polarity"]
-        )
+            current["value"], current["lower_ci"], current["upper_ci"], aligned,
+            current["polarity"], published,
+        )  # fmt: skip
         current[f"vs_{name}_998"] = compare(
             current["value"],
             current["lower_998"],

@@ -305,6 +305,7 @@ FIGURE_FIELDS = (
     Observation.upper_ci,
     Observation.marker,
     Observation.pupils,
+    Observation.published_vs_england,
     Observation.batch_id,
     Observation.withheld,  # the stored disclosure decision (ecm.withholding)
 )

@@ -55,7 +55,10 @@ def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
                 f"95% interval {lo:.1f} to {hi:.1f}"
                 if pd.notna(lo) and pd.notna(hi)
                 else "no interval"
-                for lo, hi in zip(chosen["lower"], chosen["upper"], strict=True)
+                + ("; compared with England by its publisher" if c != "not compared" else "")
+                for lo, hi, c in zip(
+                    chosen["lower"], chosen["upper"], chosen["comparison"], strict=True
+                )
             ],  # fmt: skip
         }
     ).reset_index(drop=True)

@@ -38,6 +38,30 @@ def test_comparator_outside_the_interval_decides() -> None:
     assert result.tolist() == [BETTER, WORSE, SIMILAR, WORSE, HIGHER, NOT_COMPARED]
 
 
+def test_a_figure_without_interval_takes_the_publishers_test() -> None:
+    """Fingertips says only whether a figure differs from England; the direction is the
+    value's, and the catalogue's polarity says which way is better."""
+    result = compare(
+        value=[30, 30, 30, 20, 30, 30, 30, 30],
+        lower=[np.nan] * 7 + [28],
+        upper=[np.nan] * 7 + [32],
+        comparator=[25] * 8,
+        polarity=["lower_is_better", "lower_is_better", "higher_is_better", "lower_is_better",
+                  "neither", "higher_is_better", "higher_is_better", "higher_is_better"],
+        # Its word is about difference: "better" for a figure above a lower-is-better England
+        # reads worse by the catalogue; an interval, where there is one, decides instead.
+        published=["worse", "better", "similar", "worse", "worse", None, "not compared",
+                   "similar"],
+    )  # fmt: skip
+    assert result.tolist() == [
+        WORSE, WORSE, SIMILAR, BETTER, HIGHER, NOT_COMPARED, NOT_COMPARED, BETTER
+    ]  # fmt: skip
+    # With no comparator there is nothing to compare, whatever the publisher said.
+    assert compare([30], [np.nan], [np.nan], [np.nan], "higher_is_better", ["better"]).tolist() == [
+        NOT_COMPARED
+    ]
+
+
 def test_quartile_bands_run_from_best_to_worst_by_polarity() -> None:
     values = pd.Series([10.0, 20, 30, 40, 50, 60, 70, 80, np.nan])
     assert quartile_band(values, "higher_is_better").tolist() == [

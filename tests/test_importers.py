@@ -6,6 +6,7 @@ is one), and must leave the store exactly as it was.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
@@ -170,6 +171,19 @@ def test_every_fingertips_series_imports(tmp_path) -> None:
         assert read(engine, "SELECT COUNT(*) FROM observation WHERE area_code = 'E10000023'") == [
             (0,)
         ]
+        # Fingertips' own test against England is kept with each figure, England's left out.
+        assert read(
+            engine,
+            "SELECT published_vs_england FROM observation WHERE indicator_code = 'neet_16_17' "
+            "AND area_code = 'E06000001' AND period = '2016'",
+        ) == [(hartlepool.split(",")[-1].strip().lower(),)]
+        assert read(
+            engine,
+            "SELECT COUNT(*) FROM observation WHERE level = 'england' "
+            "AND published_vs_england IS NOT NULL",
+        ) == [(0,)]
+        words = read(engine, "SELECT DISTINCT published_vs_england FROM observation")
+        assert {w for (w,) in words} == {None, "better", "similar", "worse"}
     finally:
         engine.dispose()
         drop_database(url)
@@ -251,6 +265,13 @@ def set_cell(path: Path, row: int, column: str, value: str) -> bytes:
     fields = rows[row].split(",")
     fields[names.index(column)] = value
     rows[row] = ",".join(fields)
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def last_cell(path: Path, row: int, value: str) -> bytes:
+    """The file with the last cell of data row ``row`` replaced (rows with quoted commas)."""
+    header, rows = header_and_rows(path)
+    rows[row] = rows[row].rsplit(",", 1)[0] + "," + value
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
@@ -381,6 +402,12 @@ SPECIFIC = [
         NEETS,
         lambda: set_cell(NEETS, 5, "value", "n/a"),
         "'n/a' is not a number",
+    ),
+    (
+        "fingertips-bad-comparison",
+        NEETS,
+        lambda: last_cell(NEETS, 5, "Much the same"),
+        "line 7 column significance: 'Much the same' is not a comparison with England",
     ),
 ]
 
@@ -643,3 +670,40 @@ def test_broken_tidy_files_are_rejected(store, tmp_path) -> None:
         ("\n".join([unmapped, *rows]) + "\n").encode(),
         "no measure column",
     )
+
+
+def test_figures_without_intervals_are_compared_by_the_publishers_test(tmp_path) -> None:
+    """Fingertips' excess weight comes without counts or intervals but with its own test
+    against England: the region page compares each authority by it (lower is better)."""
+    from ecm.overview import region_overview
+    from ecm.queries import resolve_area
+
+    url, engine = fresh_engine(tmp_path)
+    try:
+        path = REAL / "fingertips-tidy" / "excess_weight_reception.csv"
+        assert import_file(engine, path).status == "loaded"
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        england = {r["period"]: float(r["value"]) for r in rows if r["area_code"] == "E92000001"}
+        wanted = {"Better": "better", "Similar": "similar", "Worse": "worse"}
+        checked = 0
+        for row in rows:
+            if row["period"] != "2016/17" or row["significance"] not in wanted:
+                continue
+            try:
+                la = resolve_area(engine, "la", row["area_code"])
+            except LookupError:
+                continue  # a district or a former code the store does not hold as such
+            cells = region_overview(engine, la["region"]["code"], "2016/17").cells
+            cell = cells[(cells["la_code"] == la["code"])
+                         & (cells["indicator"] == "excess_weight_reception")].iloc[0]  # fmt: skip
+            assert cell["comparison"] == wanted[row["significance"]], row
+            # The publisher's word says "differs"; lower is better, so above England is worse.
+            if cell["comparison"] != "similar":
+                assert (cell["comparison"] == "worse") == (float(row["value"]) > england["2016/17"])
+            checked += 1
+            if checked == 6:
+                break
+        assert checked == 6
+    finally:
+        engine.dispose()
+        drop_database(url)

@@ -7,7 +7,8 @@ Denominator, Value note``). Indicator names map to catalogue codes through
 ``data/mappings/fingertips.csv`` (a blank code there means "known, deliberately not loaded",
 such as pooled five-year series). Areas the dashboard does not hold (districts, combined
 authorities, wards, former LA codes) are skipped and counted in the import note; breakdowns
-by deprivation quintile are skipped likewise.
+by deprivation quintile are skipped likewise. Fingertips' own test of each figure against
+England ("compared to England": better, similar, worse, ...) is kept with the figure.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from functools import cache
 
 import pandas as pd
 
+from ecm.benchmark import PUBLISHED_WORDS
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataProblem
 from ecm.importers.checks import figure_problem, reject_if_needed
@@ -38,7 +40,29 @@ FIELDS = {
     "denominator": ("denominator", "Denominator"),
     "note": ("value_note", "Value note"),
     "inequality": ("inequality", "Category"),
+    "significance": ("significance", "Compared to England value or percentiles"),
 }
+#: Fingertips' words for a figure it did not test against England.
+NOT_TESTED = ("", "na", "not compared", "not applicable")
+
+
+def published_comparison(text: str) -> tuple[str | None, str | None]:
+    """Fingertips' "compared to England" in one word (better, similar, worse, higher,
+    lower; None where it did not test), and a problem for a word it never uses.
+
+    ``Better 95%`` and ``Better 99.8%`` both say the figure differs at 95% confidence;
+    quintile and percentile placings rank rather than test, so they are not kept.
+    """
+    words = text.strip().lower()
+    if words in NOT_TESTED or any(w in words for w in ("quintile", "percentile", "decile")):
+        return None, None
+    first = words.split()[0]
+    if first in PUBLISHED_WORDS:
+        return first, None
+    return None, (
+        f"{text.strip()!r} is not a comparison with England (Fingertips writes better, "
+        "similar, worse, higher, lower or not compared)"
+    )
 
 
 @cache
@@ -129,6 +153,10 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
         seen[key] = line
         if value is None and marker is None:
             continue
+        published, wrong = published_comparison(cell("significance"))
+        if wrong:
+            problems.append(DataProblem(table.name, line, "significance", wrong))
+            continue
         problem = figure_problem(
             table.name, line, ("value", "count", "denominator"), value, count, denominator, None
         )
@@ -148,6 +176,8 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
                 "lower_ci": lower,
                 "upper_ci": upper,
                 "marker": marker or (cell("note")[:12] or None if value is None else None),
+                # England is not compared with itself.
+                "published_vs_england": published if level != "england" else None,
             }
         )
         if len(problems) >= 50:
