@@ -11,6 +11,7 @@ from ecm.profile_tables import gap_unit
 from ecm.region_views import (
     brief_markdown,
     gap_trend_choices,
+    gap_trend_sentence,
     gap_trend_table,
     heat_cells,
     map_choices,
@@ -152,11 +153,7 @@ def draw_gap_trends() -> None:
     if table.empty:
         st.write(f"No gap figures for {noun} on this indicator in these years.")
         return
-    widening = int((trends.authorities["trend"] == "widening").sum())
-    st.markdown(
-        f"The gap between {noun} and their peers is **widening in "
-        f"{widening}** of {len(table)} authorities (Fingertips trend method, 99.8%)."
-    )
+    st.markdown(gap_trend_sentence(trends.authorities, noun))
     st.dataframe(table, hide_index=True, width="stretch", column_config={"Link": ui.link_column()})
     y_title = f"Gap ({unit})"
     ui.chart(

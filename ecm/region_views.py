@@ -172,6 +172,24 @@ def worse_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def gap_trend_sentence(authorities: pd.DataFrame, noun: str) -> str:
+    """How many authorities' gaps are widening, of those whose trend could be tested."""
+    trends = authorities["trend"]
+    untested = int((trends == "not enough data").sum())
+    tested = len(trends) - untested
+    if tested == 0:
+        return (
+            f"No authority's gap between {noun} and their peers can be tested for a trend: "
+            "the figures come without counts or intervals, or cover too few years."
+        )
+    widening = int((trends == "widening").sum())
+    sentence = (
+        f"The gap between {noun} and their peers is **widening in {widening}** of the {tested} "
+        "authorities whose trend could be tested (Fingertips trend method, 99.8%)"
+    )
+    return sentence + (f"; {untested} have too few figures to test." if untested else ".")
+
+
 def gap_trend_table(authorities: pd.DataFrame, periods: list[str], unit: str) -> pd.DataFrame:
     """Each authority's gap by year as people read it, widening first: the latest year's 95%
     interval and the trend in words (with a symbol, so it never rests on colour)."""

@@ -87,3 +87,14 @@ def test_region_pickers_open_on_figures_that_say_something() -> None:
     choices = gap_trend_choices(counts, {"ks2": "KS2", "ks4": "KS4"}, "disadvantaged")
     assert list(choices.items()) == [("ks4", "KS4"), ("ks2", "KS2")]
     assert gap_trend_choices(counts, {}, "boys") == {}
+
+
+def test_the_widening_count_is_out_of_the_authorities_that_could_be_tested() -> None:
+    from ecm.region_views import gap_trend_sentence
+
+    trends = pd.DataFrame({"trend": ["widening", "narrowing", "not enough data", "widening"]})
+    text = gap_trend_sentence(trends, "disadvantaged pupils")
+    assert "**widening in 2** of the 3 authorities whose trend could be tested" in text
+    assert text.endswith("; 1 have too few figures to test.")
+    untested = gap_trend_sentence(trends.assign(trend="not enough data"), "boys")
+    assert untested.startswith("No authority's gap between boys and their peers can be tested")
