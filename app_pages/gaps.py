@@ -7,6 +7,7 @@ import streamlit as st
 
 from ecm import charts, maps, ui
 from ecm.gap_views import gap_table, map_cells, map_colours, ranked_rows, ranked_table
+from ecm.ui.maps import draw_authority_map
 
 presenting = ui.presentation_mode()
 st.title("Gap explorer")
@@ -74,9 +75,16 @@ points = "percentage points" if unit == "%" else unit
 summary = result.summary
 funnel_clause = (
     f" **{summary['above_998']:,}** lie above the funnel's 99.8% limit (wider than chance "
-    "allows for their size)."
+    "allows for their size)"
+    + (
+        f"; the funnel holds the {summary['with_sizes']:,} places whose figures come with group "
+        "sizes."
+        if summary["with_sizes"] < summary["with_figures"]
+        else "."
+    )
     if not result.limits.empty
-    else " No funnel: the places' figures come without group sizes, so no limits can be drawn."
+    else " No funnel: the places' figures come without group sizes (or the sizes count "
+    "sessions, not pupils), so no limits can be drawn."
 )
 st.markdown(
     f"**{summary['with_figures']:,}** of {summary['places']:,} {levels[level].lower()} have a "
@@ -167,23 +175,14 @@ def draw_trend() -> None:
 
 
 def draw_map() -> None:
-    hexes, layout = map_cells(result, ui.load_local_authorities(None))
+    las = ui.load_local_authorities(None)
+    hexes, layout = map_cells(result, las)
     if hexes is None:
         st.write("Maps show local authorities: choose Local authorities above.")
         return
-    ui.chart(
-        charts.hex_map(
-            hexes,
-            layout,
-            presentation=presenting,
-            colours=map_colours(hexes),
-            attribution=maps.HEX_ATTRIBUTION,
-        ),
-        charts.describe_hex_map(hexes),
-        hexes.drop(columns=["q", "r"]),
-        "hexmap",
-        f"gap-map-{indicator}-{group}.csv",
-    )
+    real = maps.has_boundaries(las)
+    stem = f"gap-{indicator}-{group}"
+    draw_authority_map(hexes, layout, map_colours(hexes), "gaps", stem, presenting, real)
 
 
 ui.panels(

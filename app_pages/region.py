@@ -20,6 +20,7 @@ from ecm.region_views import (
     region_hexes,
     worse_and_worsening,
 )
+from ecm.ui.maps import draw_authority_map
 
 presenting = ui.presentation_mode()
 regions = ui.load_regions()
@@ -83,45 +84,9 @@ def draw_map() -> None:
     ui.definition(indicator)
     las = ui.load_local_authorities(None)
     hexes, layout = region_hexes(cells, indicator, las)
-    real = not las["code"].str.startswith("Z").any()
-    kind = (
-        ui.select_param(
-            "Map", {"hex": "Hex map (one hex per authority)", "boundary": "Boundaries"}, "map"
-        )
-        if real
-        else "hex"
-    )
-    if kind == "boundary":
-        areas = hexes[["code", "name", "category", "text"]]
-        ui.chart(
-            charts.boundary_map(
-                maps.load_boundaries(),
-                areas,
-                maps.BOUNDARY_CODE,
-                presentation=presenting,
-                colours={"other region": "#F2F2F2"},
-                attribution=maps.BOUNDARY_ATTRIBUTION,
-            ),
-            charts.describe_boundary_map(areas[areas["category"] != "other region"]),
-            areas,
-            "region_boundaries",
-            f"{stem}-{indicator}-boundaries.csv",
-        )
-        return
-    colours = {"other region": "#F2F2F2"}  # comparison words keep the product's colours
-    ui.chart(
-        charts.hex_map(
-            hexes,
-            layout,
-            presentation=presenting,
-            colours=colours,
-            attribution=maps.HEX_ATTRIBUTION,
-        ),
-        charts.describe_hex_map(hexes[hexes["category"] != "other region"]),
-        hexes.drop(columns=["q", "r"]),
-        "region_hexes",
-        f"{stem}-{indicator}-map.csv",
-    )
+    real = maps.has_boundaries(las)
+    # Comparison words keep the product's colours.
+    draw_authority_map(hexes, layout, {}, "region", f"{stem}-{indicator}", presenting, real)
 
 
 def draw_ranks() -> None:

@@ -90,7 +90,7 @@ def explore_gaps(
     if (
         centre is not None
         and not national_focus.empty
-        and places["size"].notna().any()
+        and (places["size"].notna() & places["gap"].notna()).any()
         and _counts_pupils(figures, level, focus_group)
     ):
         sd = funnel.pupil_sd(
@@ -207,6 +207,7 @@ def _summary(places: pd.DataFrame, centre: float | None) -> dict:
     return {
         "places": int(len(places)),
         "with_figures": int(len(shown)),
+        "with_sizes": int(shown["size"].notna().sum()) if "size" in shown else 0,
         "significant": int(shown["significant"].fillna(False).astype(bool).sum()),
         "focus_worse": int(((shown["gap"] > 0) & shown["significant"].astype(bool)).sum()),
         "above_998": int((places.get("position") == "above 99.8%").sum()),

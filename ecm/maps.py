@@ -189,3 +189,9 @@ def hexes_for(las: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     if las["code"].str.startswith("Z").any():
         return demo_hexes(las[["code", "name", "region_code"]]), "odd-r"
     return load_hexes()
+
+
+def has_boundaries(las: pd.DataFrame) -> bool:
+    """Whether the store's authorities are real ones, whose ONS boundaries are known (the
+    fictional demo's Z codes have only the generated hex layout)."""
+    return not las.empty and not las["code"].str.startswith("Z").any()

@@ -187,3 +187,23 @@ def test_broken_lait_files_are_rejected_and_change_nothing(store, tmp_path, raw)
     # A parquet file is not one of the CSV formats.
     with pytest.raises(DataError, match="this file is not tidy"):
         import_file(store, LAIT, format_name="tidy")
+
+
+def test_the_funnel_holds_only_the_authorities_with_group_sizes(tmp_path) -> None:
+    """LAIT publishes the disadvantaged KS2 figure of every LA without counts; Hampshire's own
+    performance table gives its counts, so Hampshire alone is placed in the funnel."""
+    from ecm.explorer import explore_gaps
+
+    url, engine = fresh_engine(tmp_path)
+    try:
+        import_file(engine, LAIT)
+        import_file(
+            engine, REAL / "performance-tables" / "hampshire" / "2018-2019_850_ks2final.csv"
+        )
+        result = explore_gaps(engine, "ptrwm_exp", "disadvantaged", "la", "2018/19")
+        assert result.summary["with_figures"] > 100 and result.summary["with_sizes"] == 1
+        placed = result.gaps[result.gaps["position"].notna()]
+        assert list(placed["area_code"]) == ["E10000014"] and not result.limits.empty
+    finally:
+        engine.dispose()
+        drop_database(url)

@@ -164,3 +164,11 @@ def _connected(cells: list[tuple[int, int]]) -> bool:
 def test_demo_hexes_name_a_missing_column() -> None:
     with pytest.raises(ValueError, match="region_code"):
         maps.demo_hexes(pd.DataFrame({"code": ["Z1"], "name": ["A"]}))
+
+
+def test_only_real_authorities_offer_boundaries() -> None:
+    import pandas as pd
+
+    assert maps.has_boundaries(pd.DataFrame({"code": ["E10000014", "E06000045"]}))
+    assert not maps.has_boundaries(pd.DataFrame({"code": ["Z10000001", "Z10000002"]}))
+    assert not maps.has_boundaries(pd.DataFrame({"code": pd.Series([], dtype=str)}))

@@ -1,0 +1,67 @@
+"""Maps of local authorities on the pages: the hex map (one equal hex per authority, so small
+urban authorities are visible) and, for real data, the boundary map, each with its text
+alternative, table and CSV."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm import charts, maps
+from ecm.ui import chart, select_param
+
+#: Cells outside the places the map is about (another region's authorities): drawn pale and
+#: left out of the text alternative.
+CONTEXT = "other region"
+
+
+def draw_authority_map(
+    hexes: pd.DataFrame,
+    layout: str,
+    colours: dict[str, str],
+    key: str,
+    file_stem: str,
+    presenting: bool,
+    boundaries: bool,
+) -> None:
+    """The map of ``hexes`` (code, name, category, text, q, r) coloured by category; with
+    ``boundaries`` (real ONS codes, whose boundaries are known) a choice of the boundary map,
+    kept in the address (``?map=``)."""
+    colours = {CONTEXT: "#F2F2F2", **colours}
+    kind = (
+        select_param(
+            "Map", {"hex": "Hex map (one hex per authority)", "boundary": "Boundaries"}, "map"
+        )
+        if boundaries
+        else "hex"
+    )
+    described = hexes[hexes["category"] != CONTEXT]
+    if kind == "boundary":
+        areas = hexes[["code", "name", "category", "text"]]
+        chart(
+            charts.boundary_map(
+                maps.load_boundaries(),
+                areas,
+                maps.BOUNDARY_CODE,
+                presentation=presenting,
+                colours=colours,
+                attribution=maps.BOUNDARY_ATTRIBUTION,
+            ),
+            charts.describe_boundary_map(described[["code", "name", "category", "text"]]),
+            areas,
+            f"{key}_boundaries",
+            f"{file_stem}-boundaries.csv",
+        )
+        return
+    chart(
+        charts.hex_map(
+            hexes,
+            layout,
+            presentation=presenting,
+            colours=colours,
+            attribution=maps.HEX_ATTRIBUTION,
+        ),  # fmt: skip
+        charts.describe_hex_map(described),
+        hexes.drop(columns=["q", "r"]),
+        f"{key}_hexes",
+        f"{file_stem}-map.csv",
+    )
