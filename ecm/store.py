@@ -59,29 +59,39 @@ def alembic_config() -> Config:
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Create the schema, or upgrade it, to ``revision`` (``python -m ecm init``).
 
-    On SQLite the migrations run with foreign keys off and are checked afterwards: SQLite
-    alters a table by copying it, and dropping the old copy of a table that others refer to
-    fails (or, with cascades, deletes) while foreign keys are enforced. The switch only takes
-    effect outside a transaction, so it is thrown before the migrations' transaction begins.
+    On SQLite the migrations run in one explicit transaction with foreign keys off, and the
+    foreign keys are checked before it commits. SQLite alters a table by copying it, and
+    dropping the old copy of a table that others refer to fails (or, with cascades, deletes)
+    while foreign keys are enforced; the switch only takes effect outside a transaction. The
+    driver on its own would commit each CREATE TABLE as it runs, so a failed upgrade would
+    leave half-built tables behind: here all of it commits, or none of it.
     """
     config = alembic_config()
-    sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
-        try:
+        if engine.dialect.name != "sqlite":
             with connection.begin():
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-                    if broken:
-                        raise RuntimeError(f"the upgrade broke foreign keys: {broken[:5]}")
+            return
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")  # no transaction is open on a checked-out link
+        driver_begins = raw.isolation_level
+        raw.isolation_level = None  # the driver issues no BEGIN or COMMIT of its own
+        try:
+            raw.execute("BEGIN")
+            with connection.begin():  # commits (or rolls back) the BEGIN above
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the upgrade broke foreign keys: {broken[:5]}")
         finally:
-            if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            raw.isolation_level = driver_begins
+            raw.execute("PRAGMA foreign_keys=ON")
+            if raw.execute("PRAGMA foreign_keys").fetchone() != (1,):
+                connection.invalidate()  # never hand a link without foreign keys back
 
 
 def current_revision(engine: Engine) -> str | None:

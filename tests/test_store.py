@@ -14,6 +14,7 @@ from ecm.store import (
     bulk_insert,
     current_revision,
     head_revision,
+    make_engine,
     schema_is_current,
     session_scope,
     table_names,
@@ -199,3 +200,83 @@ def test_rebuilding_plans_and_actions_keeps_every_row_and_every_foreign_key(engi
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(insert(ActionNote).values(action_id=404, note="x", **note))
+
+
+def sqlite_store(tmp_path, name: str):  # noqa: ANN001, ANN201
+    """A SQLite file of its own: what these tests check is how SQLite alters tables."""
+    return make_engine(f"sqlite:///{tmp_path / name}")
+
+
+def test_a_failed_sqlite_upgrade_leaves_the_store_as_it_was(tmp_path) -> None:
+    """An upgrade that would break a foreign key is refused whole: the schema stays at its
+    revision with no half-built table, and foreign keys are enforced again afterwards."""
+    engine = sqlite_store(tmp_path, "broken.db")
+    upgrade_schema(engine, "0006")
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
+        raw.execute(
+            "INSERT INTO action_note (action_id, written_at, author, note) "
+            "VALUES (404, '2009-01-05', 'Ann', 'an orphan')"
+        )
+        raw.commit()
+        raw.execute("PRAGMA foreign_keys=ON")
+    import pytest
+
+    with pytest.raises(RuntimeError, match="broke foreign keys"):
+        upgrade_schema(engine)
+    assert current_revision(engine) == "0006"
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        assert not {t for t in tables if t.startswith("_alembic_tmp")}
+        plan_sql = connection.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'plan'"))
+        assert "AUTOINCREMENT" not in plan_sql
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        connection.execute(text("DELETE FROM action_note WHERE action_id = 404"))
+        connection.commit()
+    upgrade_schema(engine)  # repaired, it goes through
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+
+
+def test_an_action_removed_before_the_upgrade_keeps_its_id_to_itself(tmp_path) -> None:
+    """Its audit rows still name it: the first action made after the upgrade goes on from the
+    highest id any audit row names."""
+    engine = sqlite_store(tmp_path, "removed.db")
+    upgrade_schema(engine, "0006")
+    dates = {"start_date": dt.date(2008, 4, 1), "end_date": dt.date(2011, 3, 31)}
+    with engine.begin() as connection:
+        connection.execute(insert(Region).values(code="R1", name="Region", country_code="E92"))
+        connection.execute(insert(LocalAuthority).values(code="Z1", name="Somewhere",
+                                                         region_code="R1"))  # fmt: skip
+        connection.execute(insert(Outcome).values(code="be_healthy", title="Be healthy",
+                                                  position=1))  # fmt: skip
+        plan = {"la_code": "Z1", "title": "Plan", "period_label": "P", "status": "agreed"}
+        connection.execute(insert(Plan).values(id=1, **plan, **dates))
+        connection.execute(
+            text(
+                "INSERT INTO action (id, plan_id, outcome_code, title, lead_partner, status, "
+                "scope, version, ref) VALUES (3, 1, 'be_healthy', 'T', 'Schools', 'on_track', "
+                "'whole_area', 1, 'A1')"
+            )
+        )
+        # Action 7 was edited, then removed by an import: only its audit rows are left.
+        for record in ("7", "7/2"):
+            connection.execute(
+                text(
+                    "INSERT INTO audit_log (changed_at, user_name, table_name, record_id, "
+                    "change) VALUES ('2009-01-05', 'Ann', :t, :r, 'update')"
+                ),
+                {"t": "action" if record == "7" else "action_note", "r": record},
+            )
+    upgrade_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO action (plan_id, outcome_code, title, lead_partner, status, scope, "
+                "version, ref) VALUES (1, 'be_healthy', 'New', 'Schools', 'on_track', "
+                "'whole_area', 1, 'A2')"
+            )
+        )
+        assert connection.scalar(text("SELECT MAX(id) FROM action")) == 8
+    engine.dispose()

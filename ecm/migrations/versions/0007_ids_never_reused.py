@@ -12,6 +12,7 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
@@ -32,6 +33,25 @@ def upgrade() -> None:
             table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
         ):
             pass
+    # AUTOINCREMENT goes on from the highest id it finds; an action removed before this
+    # upgrade may have had a higher one, still named by its audit rows (``'12'`` for the
+    # action, ``'12/3'`` for its notes and targets): go on from the highest of them all.
+    connection = op.get_bind()
+    for table, audited in (("plan", ("plan",)), ("action", ("action", "action_target",
+                                                            "action_note"))):  # fmt: skip
+        ids = [connection.scalar(sa.text(f'SELECT MAX(id) FROM "{table}"')) or 0]
+        names = ", ".join(f"'{name}'" for name in audited)
+        for (record,) in connection.execute(
+            sa.text(f"SELECT record_id FROM audit_log WHERE table_name IN ({names})")
+        ):
+            head = str(record).split("/", 1)[0]
+            if head.isdigit():
+                ids.append(int(head))
+        connection.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = :t"), {"t": table})
+        connection.execute(
+            sa.text("INSERT INTO sqlite_sequence (name, seq) VALUES (:t, :seq)"),
+            {"t": table, "seq": max(ids)},
+        )
 
 
 def downgrade() -> None:
