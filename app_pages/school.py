@@ -11,6 +11,7 @@ from ecm.profile_tables import screen_tables
 from ecm.school_views import (
     gap_comparison,
     headline_gap,
+    headline_kind,
     headline_markdown,
     plan_actions,
     trend_axis_title,
@@ -40,7 +41,7 @@ period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", pr
 if period != profile["period"]:
     st.rerun()
 headline = headline_gap(profile)
-st.markdown(headline_markdown(headline))
+st.markdown(headline_markdown(headline, kind=headline_kind(profile)))
 if la and headline:
     ui.page_link(
         "plan",

@@ -65,6 +65,16 @@ def compare(
     neither = ~(higher_better | lower_better)
     result[above & neither] = HIGHER
     result[below & neither] = LOWER
+    if published is not None:
+        # A publisher's word the figures contradict (its England is not the store's, or its
+        # polarity not the catalogue's) is not used: better nothing than the wrong word.
+        contradicted = by_publisher & (
+            ((words == BETTER) & (result == WORSE))
+            | ((words == WORSE) & (result == BETTER))
+            | ((words == HIGHER) & below)
+            | ((words == LOWER) & above)
+        )
+        result[contradicted] = NOT_COMPARED
     return result
 
 

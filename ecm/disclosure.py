@@ -152,6 +152,8 @@ def apply_disclosure_control(
     hidden = seeds  # the publisher's own withheld rows count as suppressed too
     out["suppressed"] = hidden.to_numpy()
     out.loc[hidden, list(FIGURE_COLUMNS)] = np.nan
+    if "published_vs_england" in out:
+        out.loc[hidden, "published_vs_england"] = None  # nothing of a withheld figure stays
     published = out["marker"].notna() & (out["marker"].astype(str) != "")
     out.loc[hidden & ~published, "marker"] = SUPPRESSED_MARKER
     if reasons:

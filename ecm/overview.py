@@ -219,8 +219,9 @@ BAND_SUFFIX = ": band"
 def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
     """The LA's schools (URN, School, Phase, % FSM) with their all-pupil figures for the
     period: per indicator a number column (so the table sorts by value) and beside it a band
-    column holding the national phase quartile band (A best), or ``c`` where the figure is
-    withheld (its number column is then empty) and blank where the school has none."""
+    column holding the national phase quartile band (A best), ``c`` where the figure is
+    withheld (its number column is then empty), the publisher's marker where it published
+    none (NE, ...), and blank where the school has none."""
     schools = queries.load_schools(engine, la_code)
     if schools.empty:
         return schools.rename(columns=SCHOOL_COLUMNS)
@@ -237,6 +238,13 @@ def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
     # Context measures (polarity "neither") have no best quarter.
     figures.loc[~figures["polarity"].isin(["higher_is_better", "lower_is_better"]), "band"] = None
     figures.loc[figures["suppressed"].astype(bool), "band"] = "c"
+    # A missing figure the publisher marked (NE, NP, ...) shows its marker in the band column.
+    marked = figures["value"].isna() & figures["band"].isna() & figures["marker"].notna()
+    figures.loc[marked, "band"] = figures.loc[marked, "marker"]
+    # One figure per school and indicator (a year can be stored in two styles, 2018/19 and
+    # 2019): its number and band from the same row, the period's own style first.
+    figures = figures.sort_values("period", key=lambda p: p != period, kind="stable")
+    figures = figures.drop_duplicates(["urn", "indicator_code"])
     values = figures.pivot_table(index="urn", columns="indicator_code", values="value",
                                  aggfunc="first", dropna=False)  # fmt: skip
     bands = figures.pivot_table(index="urn", columns="indicator_code", values="band",

@@ -275,6 +275,13 @@ def _conflict(connection, action_id: int, opened_version: int) -> EditConflict: 
     )
 
 
+def _locked(connection, action_id: int) -> int | None:  # noqa: ANN001
+    """The action's id, its row locked until the change commits (on PostgreSQL): a plan
+    import holds the same lock, so a note or target change waits for it and then applies to
+    the plan as imported, never between the import's reading and its writing."""
+    return connection.scalar(select(Action.id).where(Action.id == action_id).with_for_update())
+
+
 def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
     """Record a dated progress note on an action; returns the note's id."""
     text = (note or "").strip()
@@ -283,7 +290,7 @@ def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
     _check_name(user)
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
-        if connection.scalar(select(Action.id).where(Action.id == action_id)) is None:
+        if _locked(connection, action_id) is None:
             raise EditError(f"There is no action {action_id}.")
         note_id = connection.execute(
             insert(ActionNote)
@@ -313,7 +320,7 @@ def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
         raise EditError("The target was not linked: " + "; ".join(problems) + ".")
     _check_name(user)
     with engine.begin() as connection:
-        if connection.scalar(select(Action.id).where(Action.id == action_id)) is None:
+        if _locked(connection, action_id) is None:
             raise EditError(f"There is no action {action_id}.")
         target_id = connection.execute(
             insert(ActionTarget).values(action_id=action_id, **values).returning(ActionTarget.id)
@@ -329,6 +336,7 @@ def unlink_target(engine: Engine, action_id: int, target_id: int, user: str) -> 
     """Remove one of an action's targets (audited with the target as it was)."""
     _check_name(user)
     with engine.begin() as connection:
+        _locked(connection, action_id)
         row = connection.execute(
             select(ActionTarget).where(
                 ActionTarget.id == target_id, ActionTarget.action_id == action_id

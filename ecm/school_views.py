@@ -28,7 +28,7 @@ def headline_gap(profile: dict, focus_group: str = "disadvantaged") -> dict | No
     """
     titles, units = _titles(profile)
     mine = [g for g in profile["gaps"] if g["focus_group"] == focus_group]
-    kind = next((k for k in HEADLINE_KINDS if any(g["kind"] == k for g in mine)), None)
+    kind = headline_kind(profile, focus_group)
     significant = [
         g
         for g in mine
@@ -43,11 +43,25 @@ def headline_gap(profile: dict, focus_group: str = "disadvantaged") -> dict | No
     return {**widest, "title": titles.get(widest["indicator"], widest["indicator"])}
 
 
-def headline_markdown(gap: dict | None, focus_group: str = "disadvantaged") -> str:
-    """The headline in words: the gap, its interval and what the plan does about it."""
+def headline_kind(profile: dict, focus_group: str = "disadvantaged") -> str | None:
+    """The measure the headline uses: the first of ``HEADLINE_KINDS`` the school has a gap
+    figure on (a withheld or missing gap does not count)."""
+    mine = [g for g in profile["gaps"] if g["focus_group"] == focus_group and g["gap"] is not None]
+    return next((k for k in HEADLINE_KINDS if any(g["kind"] == k for g in mine)), None)
+
+
+def headline_markdown(
+    gap: dict | None, focus_group: str = "disadvantaged", kind: str | None = None
+) -> str:
+    """The headline in words: the gap, its interval and what the plan does about it; with no
+    significant gap, which measure none is significant on (``kind``)."""
     group = GROUP_TITLES.get(focus_group, focus_group).lower()
     if gap is None:
-        return f"No gap for {group} pupils is significant this year."
+        measure = {
+            "vs_national": " against their peers nationally (DfE's measure)",
+            "within": " against their peers in the school",
+        }.get(kind or "", "")
+        return f"No gap for {group} pupils{measure} is significant this year."
     actions = gap["actions"]
     plan = (
         "; ".join(

@@ -196,6 +196,8 @@ def apply_stored(figures: pd.DataFrame) -> pd.DataFrame:
     hidden = pd.to_numeric(figures["withheld"]).fillna(1).astype(bool).to_numpy()
     out["suppressed"] = hidden
     out.loc[hidden, list(FIGURE_COLUMNS)] = np.nan
+    if "published_vs_england" in out:
+        out.loc[hidden, "published_vs_england"] = None  # nothing of a withheld figure stays
     published = out["marker"].notna() & (out["marker"].astype(str) != "")
     out.loc[hidden & ~published.to_numpy(), "marker"] = SUPPRESSED_MARKER
     return out

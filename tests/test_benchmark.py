@@ -48,14 +48,20 @@ def test_a_figure_without_interval_takes_the_publishers_test() -> None:
         comparator=[25] * 8,
         polarity=["lower_is_better", "lower_is_better", "higher_is_better", "lower_is_better",
                   "neither", "higher_is_better", "higher_is_better", "higher_is_better"],
-        # Its word is about difference: "better" for a figure above a lower-is-better England
-        # reads worse by the catalogue; an interval, where there is one, decides instead.
-        published=["worse", "better", "similar", "worse", "worse", None, "not compared",
+        # Its word says the figure differs; the direction and polarity say which way (a word
+        # they contradict, "better" above a lower-is-better England, is not used); an
+        # interval, where there is one, decides instead.
+        published=["worse", "better", "similar", "better", "worse", None, "not compared",
                    "similar"],
     )  # fmt: skip
     assert result.tolist() == [
-        WORSE, WORSE, SIMILAR, BETTER, HIGHER, NOT_COMPARED, NOT_COMPARED, BETTER
+        WORSE, NOT_COMPARED, SIMILAR, BETTER, HIGHER, NOT_COMPARED, NOT_COMPARED, BETTER
     ]  # fmt: skip
+    # A word the figures contradict (its England is not this one) is not used.
+    assert compare([30], [np.nan], [np.nan], [25], "lower_is_better", ["better"]).tolist() == [
+        NOT_COMPARED
+    ]
+    assert compare([20], [np.nan], [np.nan], [25], "neither", ["higher"]).tolist() == [NOT_COMPARED]
     # With no comparator there is nothing to compare, whatever the publisher said.
     assert compare([30], [np.nan], [np.nan], [np.nan], "higher_is_better", ["better"]).tolist() == [
         NOT_COMPARED

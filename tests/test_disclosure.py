@@ -181,3 +181,19 @@ def test_sessions_are_not_pupils() -> None:
     absence["pupils"] = 2.0  # two pupils, 640 possible sessions
     result = apply_disclosure_control(absence, {"perctot": "proportion"}, DisclosureRules())
     assert result["suppressed"].tolist() == [True]
+
+
+def test_a_withheld_figure_keeps_nothing_its_publisher_said_of_it() -> None:
+    from ecm.withholding import apply_stored
+
+    figures = frame(
+        [
+            ("ks2", "la", "A", "all", "2009/10", 3, 5),  # denominator under 6: withheld
+            ("ks2", "la", "B", "all", "2009/10", 30, 60),
+        ]
+    ).assign(published_vs_england=["worse", "similar"])
+    decided = apply_disclosure_control(figures, STATISTICS, DisclosureRules())
+    assert decided["published_vs_england"].isna().tolist() == [True, False]
+    stored = apply_stored(figures.assign(withheld=[True, False], withheld_reason=["small", None]))
+    assert stored["published_vs_england"].isna().tolist() == [True, False]
+    assert stored["published_vs_england"].iloc[1] == "similar"

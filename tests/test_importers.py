@@ -707,3 +707,26 @@ def test_figures_without_intervals_are_compared_by_the_publishers_test(tmp_path)
     finally:
         engine.dispose()
         drop_database(url)
+
+
+def test_similar_at_998_is_not_read_as_similar_at_95(tmp_path) -> None:
+    """An indicator Fingertips tests at 99.8%: its "better 99.8%" differs at 95% too and is
+    kept; its "similar" (not different at 99.8%) may differ at 95%, so it is not kept."""
+    header, rows = header_and_rows(NEETS)
+    hartlepool = next(i for i, r in enumerate(rows) if r.startswith("E06000001,") and ",2016," in r)
+    darlington = next(i for i, r in enumerate(rows) if r.startswith("E06000005,") and ",2016," in r)
+    for i, word in ((hartlepool, "Better 99.8%"), (darlington, "Similar")):
+        rows[i] = rows[i].rsplit(",", 1)[0] + "," + word
+    path = tmp_path / "neets.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    url, engine = fresh_engine(tmp_path)
+    try:
+        assert import_file(engine, path).status == "loaded"
+        query = (
+            "SELECT area_code, published_vs_england FROM observation WHERE period = '2016' "
+            "AND area_code IN ('E06000001', 'E06000005') ORDER BY area_code"
+        )
+        assert read(engine, query) == [("E06000001", "better"), ("E06000005", None)]
+    finally:
+        engine.dispose()
+        drop_database(url)

@@ -121,9 +121,9 @@ def test_the_schools_table_lists_every_school_of_the_la(demo_engine, places) -> 
     assert [c + ": band" for c in values] == bands and len(bands) > 3
     assert all(pd.api.types.is_float_dtype(table[c]) for c in values)
     cells = table[bands].stack()
-    # A band, a withheld "c" (its number then empty) or blank (no band or no figure).
-    assert cells.astype(str).str.fullmatch(r"[ABCD]|c|").all()
-    assert cells.isin(["A", "B", "C", "D"]).any()
+    # A band, a withheld "c" (its number then empty), a publisher's marker or blank.
+    assert cells.astype(str).str.fullmatch(r"[ABCD]|c|[A-Z]{1,6}|").all()
+    assert cells.isin(["A", "B", "C", "D"]).any() and (cells == "c").any()
     for value, band in zip(values, bands, strict=True):
         withheld = table[band] == "c"
         assert table.loc[withheld, value].isna().all()
@@ -328,3 +328,26 @@ def test_the_schools_table_filters_by_phase_and_name(demo_engine, places) -> Non
     found = school_rows(table, "", name.upper()[:12])
     assert name in set(found["School"]) and set(found["School"]) <= set(table["School"])
     assert found["School page"].iloc[0].startswith("/school?urn=")
+
+
+def test_a_school_without_a_significant_gap_is_told_on_which_measure() -> None:
+    from ecm.school_views import headline_gap, headline_kind, headline_markdown
+
+    gap = {"focus_group": "disadvantaged", "comparator_group": "not_disadvantaged",
+           "indicator": "ni_73", "gap": 4.0, "lower": -1.0, "upper": 9.0, "significant": False,
+           "actions": []}  # fmt: skip
+    profile = {
+        "observations": [{"indicator": "ni_73", "title": "KS2 L4+ E&M", "unit": "%"}],
+        "gaps": [
+            {**gap, "kind": "vs_national", "gap": None},  # withheld: not the measure
+            {**gap, "kind": "within", "gap": 12.0, "lower": 3.0, "significant": True},
+        ],
+    }
+    assert headline_kind(profile) == "within"
+    assert headline_gap(profile)["gap"] == 12.0
+    profile["gaps"][0].update(gap=4.0)  # DfE's measure shown, not significant
+    assert headline_kind(profile) == "vs_national" and headline_gap(profile) is None
+    assert headline_markdown(None, kind="vs_national") == (
+        "No gap for disadvantaged pupils against their peers nationally (DfE's measure) is "
+        "significant this year."
+    )

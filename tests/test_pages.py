@@ -165,12 +165,10 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     assert at.title[0].value == profile["geography"]["name"]
     headline = next(m.value for m in at.markdown if "significant gap" in m.value)
     widest = headline_gap(profile)
-    if widest is None:
-        assert "No gap for disadvantaged pupils is significant" in headline
-    else:
-        assert widest["title"] in headline and f"{widest['gap']:.1f}" in headline
-        # One measure, DfE's, never the widest of several; the gap table shows it too.
-        assert widest["kind"] == "vs_national" and "other pupils nationally" in headline
+    assert widest is not None  # this demo school has a significant gap, so all below runs
+    assert widest["title"] in headline and f"{widest['gap']:.1f}" in headline
+    # One measure, DfE's, never the widest of several; the gap table shows it too.
+    assert widest["kind"] == "vs_national" and "other pupils nationally" in headline
     assert [h.value for h in at.header] == [
         "Areas of interest",
         "The five outcomes",
@@ -184,16 +182,14 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     expected = gap_comparison(profile)
     assert list(shown["School"]) == list(expected["School"])
     assert list(shown["LA"]) == list(expected["LA"]) and shown["LA"].str.len().gt(0).any()
-    if widest is not None:
-        row = shown[(shown["Indicator"] == widest["title"])
-                    & shown["Gap"].str.startswith("Disadvantaged")].iloc[0]  # fmt: skip
-        assert row["School vs national (DfE)"].startswith(f"{widest['gap']:.1f} (")
-    axis = trend_axis_title(profile, widest["indicator"] if widest else "ni_73")
+    row = shown[(shown["Indicator"] == widest["title"])
+                & shown["Gap"].str.startswith("Disadvantaged")].iloc[0]  # fmt: skip
+    assert row["School vs national (DfE)"].startswith(f"{widest['gap']:.1f} (")
+    axis = trend_axis_title(profile, widest["indicator"])
     assert axis.endswith("(%)") and "dtype" not in axis
     # The trend chart opens on the headline gap's indicator, over the school's five years.
     trend_box = next(s for s in at.selectbox if s.label == "Indicator")
-    if widest is not None:
-        assert trend_box.value == widest["indicator"]
+    assert trend_box.value == widest["indicator"]
     caption = next(c.value for c in at.caption if c.value.startswith("Trend chart of"))
     assert "over 5 periods" in caption  # the demo's five years, not a one-year series
 

@@ -218,4 +218,16 @@ def test_a_target_linked_in_the_app_meets_the_plan_files_checks(
     with plan_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(AuditLog)) == before
     target_id = link_target(plan_engine, action["id"], good, "Ann Analyst")
-    assert target_id > 0
+    from ecm.models import ActionTarget
+
+    with plan_engine.connect() as connection:
+        stored = connection.execute(select(ActionTarget).where(ActionTarget.id == target_id)).one()
+    assert (stored.action_id, stored.indicator_code, stored.group_code) == (
+        action["id"], "ni_73", "disadvantaged",
+    )  # fmt: skip
+    assert (stored.baseline_period, stored.baseline_gap, stored.target_gap) == (
+        "2008/09", 21.5, 15.0,
+    )  # fmt: skip
+    assert (stored.target_period, stored.baseline_value, stored.target_value) == (
+        "2010/11", None, None,
+    )  # fmt: skip

@@ -803,7 +803,7 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
     from sqlalchemy import event
     from sqlalchemy.exc import OperationalError
 
-    from ecm.plan_edits import save_action
+    from ecm.plan_edits import save_action, unlink_target
     from ecm.store import make_engine
 
     sheets = good_sheets(la_urns(plan_engine, LA))
@@ -812,9 +812,11 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
         a1 = connection.scalar(
             select(Action.id).where(Action.plan_id == first.plan_id, Action.ref == "A1")
         )
+    with plan_engine.connect() as connection:
+        target = connection.scalar(select(ActionTarget.id).where(ActionTarget.action_id == a1))
     other = make_engine(plan_engine.url.render_as_string(hide_password=False))
     if other.dialect.name == "postgresql":
-        event.listen(other, "connect", lambda c, _r: c.cursor().execute("SET lock_timeout = '1s'"))
+        event.listen(other, "connect", wait_at_most_a_second)
     outcome: dict[str, object] = {}
 
     def save_meanwhile(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
@@ -824,6 +826,13 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
                 outcome["outcome"] = save_action(other, a1, {"status": "off_track"}, 1, "Bob")
             except OperationalError:
                 outcome["outcome"] = "waited for the import"
+            if other.dialect.name == "postgresql":
+                # Removing a target waits for the import too (the action's row is locked).
+                try:
+                    unlink_target(other, a1, target, "Bob")
+                    outcome["unlink"] = "removed"
+                except OperationalError:
+                    outcome["unlink"] = "waited for the import"
 
     sheets["Actions"][1][7] = "complete"  # the file changes A1 too
     event.listen(plan_engine, "before_cursor_execute", save_meanwhile)
@@ -844,12 +853,20 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
             assert changed == {"action", "audit_log"}  # Bob's save alone
         else:
             import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v2.xlsx")
-            assert outcome["outcome"] == "waited for the import"
+            assert outcome["outcome"] == outcome["unlink"] == "waited for the import"
             kept = load_action_row(plan_engine, a1)
             assert (kept.status, kept.version, kept.updated_by) == ("complete", 2, "Ann Analyst")
     finally:
         event.remove(plan_engine, "before_cursor_execute", save_meanwhile)
         other.dispose()
+
+
+def wait_at_most_a_second(dbapi_connection, _record) -> None:  # noqa: ANN001
+    """PostgreSQL: give up on a lock after a second, for the whole session (set outside a
+    transaction, so that no rollback undoes it)."""
+    dbapi_connection.autocommit = True
+    dbapi_connection.execute("SET lock_timeout = '1s'")
+    dbapi_connection.autocommit = False
 
 
 def load_action_row(engine: Engine, action_id: int):  # noqa: ANN201

@@ -18,7 +18,7 @@ from functools import cache
 
 import pandas as pd
 
-from ecm.benchmark import PUBLISHED_WORDS
+from ecm.benchmark import PUBLISHED_WORDS, SIMILAR
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataProblem
 from ecm.importers.checks import figure_problem, reject_if_needed
@@ -40,7 +40,11 @@ FIELDS = {
     "denominator": ("denominator", "Denominator"),
     "note": ("value_note", "Value note"),
     "inequality": ("inequality", "Category"),
-    "significance": ("significance", "Compared to England value or percentiles"),
+    "significance": (
+        "significance",
+        "Compared to England value or percentiles",
+        "compared_to_England",
+    ),  # fmt: skip
 }
 #: Fingertips' words for a figure it did not test against England.
 NOT_TESTED = ("", "na", "not compared", "not applicable")
@@ -63,6 +67,15 @@ def published_comparison(text: str) -> tuple[str | None, str | None]:
         f"{text.strip()!r} is not a comparison with England (Fingertips writes better, "
         "similar, worse, higher, lower or not compared)"
     )
+
+
+def _similar_only_at_95(figures: list[dict], tested_at_998: set[str]) -> None:
+    """Forget "similar" for indicators Fingertips tests at 99.8%: not different at 99.8% may
+    still be different at 95%, the level the dashboard compares at. (Its "better" and
+    "worse" at 99.8% are different at 95% too, and are kept.)"""
+    for figure in figures:
+        if figure["indicator_code"] in tested_at_998 and figure["published_vs_england"] == SIMILAR:
+            figure["published_vs_england"] = None
 
 
 @cache
@@ -90,6 +103,7 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
     regions = set(la_lookup()["region_code"])
     problems: list[DataProblem] = []
     figures, used_las, used_regions, seen = [], set(), set(), {}
+    tested_at_998: set[str] = set()  # indicators Fingertips tests at 99.8%
     skipped = {"areas": 0, "breakdowns": 0, "not loaded": 0}
     for line, fields in table.rows:
 
@@ -157,6 +171,8 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
         if wrong:
             problems.append(DataProblem(table.name, line, "significance", wrong))
             continue
+        if "99.8" in cell("significance"):
+            tested_at_998.add(code)
         problem = figure_problem(
             table.name, line, ("value", "count", "denominator"), value, count, denominator, None
         )
@@ -183,6 +199,7 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
         if len(problems) >= 50:
             break
     reject_if_needed(table.name, problems, figures, "no figures for areas the dashboard holds")
+    _similar_only_at_95(figures, tested_at_998)
     notes = [f"skipped {n:,} rows ({why})" for why, n in skipped.items() if n]
     return ParsedFile(
         file_name=table.name,

@@ -60,10 +60,12 @@ def import_plan(
     now = dt.datetime.now(dt.UTC)
     replaced = _replaced_record(engine, la["code"], parsed.plan["period_label"])
     with engine.begin() as connection:
+        # The plan row locked (on PostgreSQL) for the whole import: two imports of one plan
+        # run one after the other, never both adding the same refs.
         plan_id = connection.scalar(
-            select(Plan.id).where(
-                Plan.la_code == la["code"], Plan.period_label == parsed.plan["period_label"]
-            )
+            select(Plan.id)
+            .where(Plan.la_code == la["code"], Plan.period_label == parsed.plan["period_label"])
+            .with_for_update()
         )
         before = _plan_summary(connection, plan_id) if plan_id is not None else None
         if before is not None and replaced is not None:
