@@ -11,6 +11,7 @@ from ecm.profile_tables import gap_unit
 from ecm.region_views import (
     brief_markdown,
     gap_trend_choices,
+    gap_trend_groups,
     gap_trend_sentence,
     gap_trend_table,
     heat_cells,
@@ -49,8 +50,7 @@ period = ui.select_param(
 if period != overview.period:
     st.rerun()
 cells = overview.cells
-act_order = list(ui.load_indicators()["outcome"].drop_duplicates())
-outcomes = outcome_choices(cells, act_order)
+outcomes = outcome_choices(cells, list(ui.load_outcomes()["outcome"].drop_duplicates()))
 outcome = ui.select_param("Outcome", {o: o for o in outcomes}, "outcome")
 stem = f"{code}-{period.replace('/', '-')}"
 
@@ -98,9 +98,7 @@ def draw_ranks() -> None:
 
 
 def draw_gap_trends() -> None:
-    group_titles = ui.load_pupil_groups().set_index("code")["title"]
-    present = set(overview.gap_counts.get("focus_group", []))
-    groups = {g: t for g, t in group_titles.items() if g in present}
+    groups = gap_trend_groups(overview.gap_counts, ui.load_pupil_groups())
     if not groups:
         st.write("No gap figures for this region's authorities in this year.")
         return

@@ -102,7 +102,7 @@ def draw_gaps() -> None:
 
 
 def draw_trends() -> None:
-    titles, opening = trend_choices(profile)
+    titles, opening = trend_choices(profile, headline)
     indicator = ui.select_param("Indicator", titles, "trend_indicator", default=opening)
     series = trend_series(profile, indicator)
     ui.chart(

@@ -48,7 +48,7 @@ def compare(
     above = testable & (lower > comparator)
     below = testable & (upper < comparator)
     if published is not None:
-        words = np.asarray(pd.Series(np.asarray(published, dtype=object)).fillna(""), dtype=object)
+        words = pd.Series(np.asarray(published, dtype=object)).fillna("").to_numpy()
         by_publisher = figures & ~testable & np.isin(words, PUBLISHED_WORDS)
         different = by_publisher & (words != SIMILAR)
         above |= different & (value > comparator)

@@ -245,17 +245,13 @@ def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
     # 2019): its number and band from the same row, the period's own style first.
     figures = figures.sort_values("period", key=lambda p: p != period, kind="stable")
     figures = figures.drop_duplicates(["urn", "indicator_code"])
-    values = figures.pivot_table(index="urn", columns="indicator_code", values="value",
-                                 aggfunc="first", dropna=False)  # fmt: skip
-    bands = figures.pivot_table(index="urn", columns="indicator_code", values="band",
-                                aggfunc="first", dropna=False)  # fmt: skip
+    grid = figures.pivot(index="urn", columns="indicator_code", values=["value", "band"])
     # Indicators in the catalogue's order, each number beside its band.
-    order = [c for c in catalogue.index if c in values.columns or c in bands.columns]
     wide = pd.DataFrame(index=schools["urn"])
-    for code in order:
+    for code in (c for c in catalogue.index if c in grid["value"].columns):
         title = catalogue["title"].get(code, code)
-        wide[title] = values[code].round(1) if code in values else np.nan
-        wide[title + BAND_SUFFIX] = bands[code] if code in bands else None
+        wide[title] = grid["value"][code].astype(float).round(1)
+        wide[title + BAND_SUFFIX] = grid["band"][code]
     band_columns = [c for c in wide.columns if c.endswith(BAND_SUFFIX)]
     wide[band_columns] = wide[band_columns].fillna("")
     return own.merge(wide, left_on="URN", right_index=True, how="left")

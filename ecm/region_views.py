@@ -26,8 +26,16 @@ def map_choices(cells: pd.DataFrame, outcome: str) -> tuple[dict[str, str], str 
     titles = dict(zip(mine["indicator"], mine["title"], strict=False))
     compared = mine[mine["comparison"].isin(["better", "similar", "worse"])]
     counts = compared["indicator"].value_counts()
-    default = next((c for c in titles if counts.get(c, 0) == counts.max()), None)
-    return titles, default if not counts.empty else next(iter(titles), None)
+    # max() keeps the first of equals: ties go to the catalogue's order.
+    return titles, max(titles, key=lambda c: counts.get(c, 0), default=None)
+
+
+def gap_trend_groups(gap_counts: pd.DataFrame, groups: pd.DataFrame) -> dict[str, str]:
+    """The focus groups (code -> title, in the catalogue's order) with a gap in at least one
+    of the region's authorities."""
+    present = set(gap_counts.get("focus_group", []))
+    return {code: title for code, title in zip(groups["code"], groups["title"], strict=True)
+            if code in present}  # fmt: skip
 
 
 def gap_trend_choices(

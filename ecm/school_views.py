@@ -105,8 +105,8 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
             "Indicator": titles.get(g["indicator"], g["indicator"]),
             "Gap": f"{GROUP_TITLES.get(g['focus_group'], g['focus_group'])} vs "
             f"{COMPARATOR_PHRASES.get(g['comparator_group'], g['comparator_group'])}",
-            "School": "c" if g["suppressed"] else shown(g),
-            "School vs national (DfE)": _national_shown(
+            "School": _with_marker(g, shown),
+            "School vs national (DfE)": _with_marker(
                 national.get((g["indicator"], g["focus_group"])), shown
             ),
             "LA": shown(context.get((g["indicator"], g["focus_group"], "LA"))),
@@ -119,16 +119,17 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _national_shown(gap: dict | None, shown) -> str:  # noqa: ANN001
+def _with_marker(gap: dict | None, shown) -> str:  # noqa: ANN001
+    """One of the school's own gaps as ``shown`` writes it, ``c`` where it is withheld."""
     if gap is None:
         return ""
     return "c" if gap["suppressed"] else shown(gap)
 
 
-def trend_choices(profile: dict) -> tuple[dict[str, str], str | None]:
+def trend_choices(profile: dict, headline: dict | None) -> tuple[dict[str, str], str | None]:
     """The indicators a trend chart can show (code -> title, those with the school's longest
-    series first, then the catalogue's order) and the one to open on: the headline gap's
-    indicator when the school has a series for it, else the first."""
+    series first, then the catalogue's order) and the one to open on: the ``headline`` gap's
+    indicator (:func:`headline_gap`) when the school has a series for it, else the first."""
     titles = {o["indicator"]: o["title"] for o in profile["observations"]}
     school = profile["geography"]["name"]
     years = pd.Series(
@@ -137,7 +138,6 @@ def trend_choices(profile: dict) -> tuple[dict[str, str], str | None]:
     ).value_counts()
     choices = sorted(titles, key=lambda code: -int(years.get(code, 0)))
     options = {code: titles[code] for code in choices}
-    headline = headline_gap(profile)
     if headline and years.get(headline["indicator"], 0) > 1:
         return options, headline["indicator"]
     return options, next(iter(options), None)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
-from ecm.models import Base, LocalAuthority, Outcome, Plan, Priority, Region
+from ecm.models import ActionNote, Base, LocalAuthority, Outcome, Plan, Priority, Region
 from ecm.store import (
     bulk_insert,
     current_revision,
@@ -120,22 +122,43 @@ def test_upgrade_runs_each_migration_in_turn(engine) -> None:
     assert "school_benchmark" in table_names(engine)
 
 
+PLAN_DATES = {"start_date": dt.date(2008, 4, 1), "end_date": dt.date(2011, 3, 31)}
+
+
+def seed_places_and_plans(connection, plan_ids: tuple[int, ...] = (1,)) -> None:  # noqa: ANN001
+    """A region, an LA, one outcome and the plans ``plan_ids`` (period ``P<id>``): what a
+    migration test needs before it stores actions of its own."""
+    connection.execute(insert(Region).values(code="R1", name="Region", country_code="E92"))
+    connection.execute(insert(LocalAuthority).values(code="Z1", name="Somewhere",
+                                                     region_code="R1"))  # fmt: skip
+    connection.execute(insert(Outcome).values(code="be_healthy", title="Be healthy",
+                                              position=1))  # fmt: skip
+    for plan_id in plan_ids:
+        connection.execute(insert(Plan).values(id=plan_id, la_code="Z1", title="Plan",
+                                               period_label=f"P{plan_id}", status="agreed",
+                                               **PLAN_DATES))  # fmt: skip
+
+
+def insert_action(connection, action_id: int, plan_id: int, ref: str | None = None) -> None:  # noqa: ANN001
+    """An action with its columns named one by one (older schemas lack the model's newer
+    columns); ``ref`` only from revision 0006 on."""
+    columns = "id, plan_id, outcome_code, title, lead_partner, status, scope, version"
+    values = ":id, :plan, 'be_healthy', 'T', 'Schools', 'on_track', 'whole_area', 1"
+    if ref is not None:
+        columns, values = columns + ", ref", values + ", :ref"
+    connection.execute(
+        text(f"INSERT INTO action ({columns}) VALUES ({values})"),
+        {"id": action_id, "plan": plan_id, "ref": ref},
+    )
+
+
 def test_actions_stored_before_refs_get_the_refs_their_export_gave_them(engine) -> None:
     """Migration 0006 numbers each plan's actions A1, A2, ... by their priority's position,
     then as stored (no priority last), as exports did, so a file exported before the upgrade
     still names the same actions."""
     upgrade_schema(engine, "0005")
-    dates = {"start_date": dt.date(2008, 4, 1), "end_date": dt.date(2011, 3, 31)}
     with engine.begin() as connection:
-        connection.execute(insert(Region).values(code="R1", name="Region", country_code="E92"))
-        connection.execute(insert(LocalAuthority).values(code="Z1", name="Somewhere",
-                                                         region_code="R1"))  # fmt: skip
-        connection.execute(insert(Outcome).values(code="be_healthy", title="Be healthy",
-                                                  position=1))  # fmt: skip
-        for plan_id in (1, 2):
-            connection.execute(insert(Plan).values(id=plan_id, la_code="Z1", title="Plan",
-                                                   period_label=f"P{plan_id}", status="agreed",
-                                                   **dates))  # fmt: skip
+        seed_places_and_plans(connection, (1, 2))
         # Plan 1: priority 11 comes second, priority 10 first.
         for priority_id, position in ((10, 1), (11, 2)):
             connection.execute(insert(Priority).values(id=priority_id, plan_id=1, title="P",
@@ -162,28 +185,10 @@ def test_actions_stored_before_refs_get_the_refs_their_export_gave_them(engine) 
 def test_rebuilding_plans_and_actions_keeps_every_row_and_every_foreign_key(engine) -> None:
     """Migration 0007 rebuilds ``plan`` and ``action`` on SQLite (ids never reused); the rows
     that refer to them stay, and foreign keys are enforced again afterwards."""
-    import pytest
-    from sqlalchemy.exc import IntegrityError
-
-    from ecm.models import ActionNote
-
     upgrade_schema(engine, "0006")
-    dates = {"start_date": dt.date(2008, 4, 1), "end_date": dt.date(2011, 3, 31)}
     with engine.begin() as connection:
-        connection.execute(insert(Region).values(code="R1", name="Region", country_code="E92"))
-        connection.execute(insert(LocalAuthority).values(code="Z1", name="Somewhere",
-                                                         region_code="R1"))  # fmt: skip
-        connection.execute(insert(Outcome).values(code="be_healthy", title="Be healthy",
-                                                  position=1))  # fmt: skip
-        plan = {"la_code": "Z1", "title": "Plan", "period_label": "P", "status": "agreed"}
-        connection.execute(insert(Plan).values(id=7, **plan, **dates))
-        connection.execute(
-            text(
-                "INSERT INTO action (id, plan_id, outcome_code, title, lead_partner, status, "
-                "scope, version, ref) VALUES (9, 7, 'be_healthy', 'T', 'Schools', 'on_track', "
-                "'whole_area', 1, 'A1')"
-            )
-        )
+        seed_places_and_plans(connection, (7,))
+        insert_action(connection, 9, 7, "A1")
         note = {"author": "Ann", "written_at": dt.datetime(2009, 1, 5)}
         connection.execute(insert(ActionNote).values(action_id=9, note="Begun", **note))
     upgrade_schema(engine)
@@ -221,8 +226,6 @@ def test_a_failed_sqlite_upgrade_leaves_the_store_as_it_was(tmp_path) -> None:
         )
         raw.commit()
         raw.execute("PRAGMA foreign_keys=ON")
-    import pytest
-
     with pytest.raises(RuntimeError, match="broke foreign keys"):
         upgrade_schema(engine)
     assert current_revision(engine) == "0006"
@@ -244,22 +247,9 @@ def test_an_action_removed_before_the_upgrade_keeps_its_id_to_itself(tmp_path) -
     highest id any audit row names."""
     engine = sqlite_store(tmp_path, "removed.db")
     upgrade_schema(engine, "0006")
-    dates = {"start_date": dt.date(2008, 4, 1), "end_date": dt.date(2011, 3, 31)}
     with engine.begin() as connection:
-        connection.execute(insert(Region).values(code="R1", name="Region", country_code="E92"))
-        connection.execute(insert(LocalAuthority).values(code="Z1", name="Somewhere",
-                                                         region_code="R1"))  # fmt: skip
-        connection.execute(insert(Outcome).values(code="be_healthy", title="Be healthy",
-                                                  position=1))  # fmt: skip
-        plan = {"la_code": "Z1", "title": "Plan", "period_label": "P", "status": "agreed"}
-        connection.execute(insert(Plan).values(id=1, **plan, **dates))
-        connection.execute(
-            text(
-                "INSERT INTO action (id, plan_id, outcome_code, title, lead_partner, status, "
-                "scope, version, ref) VALUES (3, 1, 'be_healthy', 'T', 'Schools', 'on_track', "
-                "'whole_area', 1, 'A1')"
-            )
-        )
+        seed_places_and_plans(connection, (1,))
+        insert_action(connection, 3, 1, "A1")
         # Action 7 was edited, then removed by an import: only its audit rows are left.
         for record in ("7", "7/2"):
             connection.execute(

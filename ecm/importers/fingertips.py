@@ -167,11 +167,12 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
         seen[key] = line
         if value is None and marker is None:
             continue
-        published, wrong = published_comparison(cell("significance"))
+        significance = cell("significance")
+        published, wrong = published_comparison(significance)
         if wrong:
             problems.append(DataProblem(table.name, line, "significance", wrong))
             continue
-        if "99.8" in cell("significance"):
+        if "99.8" in significance:
             tested_at_998.add(code)
         problem = figure_problem(
             table.name, line, ("value", "count", "denominator"), value, count, denominator, None

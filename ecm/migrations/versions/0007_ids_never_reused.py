@@ -28,11 +28,7 @@ def upgrade() -> None:
         return
     # Rebuilt by copying (batch mode); ecm.store.upgrade_schema runs SQLite migrations with
     # foreign keys off, as SQLite requires for rebuilding a table that others refer to.
-    for table in TABLES:
-        with op.batch_alter_table(
-            table, recreate="always", table_kwargs={"sqlite_autoincrement": True}
-        ):
-            pass
+    _rebuild(autoincrement=True)
     # AUTOINCREMENT goes on from the highest id it finds; an action removed before this
     # upgrade may have had a higher one, still named by its audit rows (``'12'`` for the
     # action, ``'12/3'`` for its notes and targets): go on from the highest of them all.
@@ -55,10 +51,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        return
+    if op.get_bind().dialect.name == "sqlite":
+        _rebuild(autoincrement=False)
+
+
+def _rebuild(autoincrement: bool) -> None:
+    """Copy each table into one declared with (or without) AUTOINCREMENT."""
     for table in TABLES:
         with op.batch_alter_table(
-            table, recreate="always", table_kwargs={"sqlite_autoincrement": False}
+            table, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}
         ):
             pass
