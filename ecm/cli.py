@@ -279,13 +279,13 @@ def _terminal_progress(fraction: float, message: str) -> None:
 def run_profile(args: argparse.Namespace) -> int:
     """``profile``: one place's profile as JSON, CSV (figures then gaps) or a table."""
     import json
-    import re
 
+    from ecm.periods import is_academic_year
     from ecm.profile import build_profile
     from ecm.profile_tables import profile_tables
     from ecm.queries import UnknownArea
 
-    if args.period and not re.fullmatch(r"\d{4}/\d{2}", args.period):
+    if args.period and not is_academic_year(args.period):
         print(
             f"error: --period {args.period!r}: write an academic year like 2008/09", file=sys.stderr
         )

@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 
 from ecm import funnel, place_queries, queries
 from ecm.gaps import compute_gaps
-from ecm.profile import default_period, period_aliases, period_start, with_intervals
+from ecm.periods import default_period, period_aliases, period_start
+from ecm.profile import with_intervals
 
 LEVELS = ("school", "la", "region")
 

@@ -98,15 +98,15 @@ def run_plan_coverage(args: argparse.Namespace) -> int:
     ``partners_without_actions``, ``by_outcome``, ``la`` with the plan's title, ``period``)
     or tables."""
     import json
-    import re
     import sys
 
     from ecm.cli import with_pandas_display
+    from ecm.periods import is_academic_year
     from ecm.plan_queries import la_plan_coverage
     from ecm.queries import UnknownArea, resolve_area
     from ecm.store import make_engine
 
-    if args.period and not re.fullmatch(r"\d{4}/\d{2}", args.period):
+    if args.period and not is_academic_year(args.period):
         print(
             f"error: --period {args.period!r}: write an academic year like 2008/09", file=sys.stderr
         )

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ecm.profile import period_start
+from ecm.periods import period_start
 from ecm.trajectory import GAP, VALUE, Target, assess_trajectory, lower_is_better, measurable_target
 from ecm.trends import DECREASING, INCREASING, gap_trend
 

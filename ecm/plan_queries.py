@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from ecm import queries
 from ecm.config import DATA_DIR
 from ecm.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority, School
+from ecm.periods import default_period, period_start
 from ecm.plans import (
     PlanCoverage,
     TurnTheCurve,
@@ -22,7 +23,7 @@ from ecm.plans import (
     plan_coverage,
     turn_the_curve,
 )
-from ecm.profile import default_period, period_start, place_gaps, with_intervals
+from ecm.profile import place_gaps, with_intervals
 from ecm.trajectory import measurable_target
 from ecm.trends import compute_trends, trend_by_polarity
 

@@ -11,16 +11,15 @@ Methods: METHODOLOGY.md, "Plan coverage and off-track evidence".
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from ecm.periods import period_aliases, period_start, year_bounds
 from ecm.plan_evidence import actions_without_target, target_evidence, trend_in_words
 from ecm.plan_spend import OUTCOMES, action_spend, partners_without_actions, spend_matrix
-from ecm.profile import period_aliases, period_start
 from ecm.trajectory import (
     GAP,
     VALUE,
@@ -136,12 +135,6 @@ def choose_plan_in_force(plans: pd.DataFrame, period: str) -> dict | None:
         _agreed=running["status"] == "agreed", _start=pd.to_datetime(running["start_date"])
     ).sort_values(["_agreed", "_start", "id"], ascending=False)
     return ranked.drop(columns=["_agreed", "_start"]).iloc[0].to_dict()
-
-
-def year_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """The first and last day of an academic year (1 September to 31 August), any style."""
-    start = period_start(period)
-    return dt.date(start, 9, 1), dt.date(start + 1, 8, 31)
 
 
 def targeted_pairs(targets: pd.DataFrame) -> set[tuple[str, str]]:

@@ -26,48 +26,9 @@ from ecm.flags import (
     load_floor_standards,
 )
 from ecm.gaps import compute_gaps
+from ecm.periods import default_period, period_aliases, period_start
 from ecm.stats import CONFIDENCE_95, CONFIDENCE_998, value_ci
 from ecm.trends import compute_trends, gap_trend, trend_by_polarity
-
-
-def period_aliases(period: str) -> set[str]:
-    """The same year in each period style: ``2008/09`` <-> ``2008-09`` <-> ``2009``
-    (a four-digit year is the year a period ends, as :func:`period_start` reads it)."""
-    start = period_start(period)
-    end = start + 1
-    return {
-        f"{start}/{str(end)[-2:]}",
-        f"{start}-{str(end)[-2:]}",
-        str(end),
-        f"{start}{str(end)[-2:]}",
-    }
-
-
-def default_period(figures: pd.DataFrame) -> str:
-    """The year a page opens on: the latest academic year with figures that can be tested
-    (counts or published intervals), so that comparisons and gaps are not all "not compared"
-    because a newer year holds only value-only figures (LAIT); else the latest academic year;
-    else the latest period of any style. All-pupil figures decide where there are any, since
-    they carry the headline comparisons."""
-    if "group_code" in figures and (figures["group_code"] == "all").any():
-        figures = figures[figures["group_code"] == "all"]
-    academic = figures[figures["period"].str.contains("/", regex=False)]
-    testable = (
-        academic[academic["denominator"].notna() | academic["lower_ci"].notna()]
-        if {"denominator", "lower_ci"} <= set(academic.columns)
-        else academic
-    )
-    for candidates in (testable, academic):
-        if not candidates.empty:
-            return str(candidates["period"].max())
-    return str(figures["period"].max())
-
-
-def period_start(period: str) -> int:
-    """The first calendar year a period label covers (2008/09, 2008-09 -> 2008; 2009 -> 2008,
-    since a calendar or March-snapshot year belongs with the academic year ending in it)."""
-    start = int(str(period)[:4])
-    return start - 1 if len(str(period)) == 4 else start
 
 
 def _empty_profile(area: dict, period: str | None) -> dict:

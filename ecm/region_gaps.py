@@ -15,7 +15,8 @@ from sqlalchemy import Engine
 
 from ecm import place_queries, queries
 from ecm.gaps import compute_gaps
-from ecm.profile import period_aliases, period_start, with_intervals
+from ecm.periods import period_aliases, period_start
+from ecm.profile import with_intervals
 from ecm.trends import WINDOW, compute_trends, gap_trend
 
 #: Trend words in the order a priorities meeting reads them.

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ecm.profile import period_start
+from ecm.periods import period_start
 from ecm.stats import CONFIDENCE_95, z_value
 
 GAP, VALUE = "gap", "value"

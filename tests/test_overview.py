@@ -222,7 +222,7 @@ def test_gap_lists_count_only_gaps_where_the_focus_group_is_worse_off(demo_engin
 
 def test_school_spreads_leave_out_withheld_figures(demo_engine) -> None:
     from ecm import place_queries
-    from ecm.profile import period_aliases
+    from ecm.periods import period_aliases
 
     spread = place_queries.load_school_distribution(
         demo_engine, "secondary", period_aliases("2009/10")
@@ -242,7 +242,7 @@ def test_school_spreads_from_stored_decisions_equal_those_decided_at_request_tim
     demo_engine, monkeypatch
 ) -> None:
     from ecm import place_queries
-    from ecm.profile import period_aliases
+    from ecm.periods import period_aliases
 
     periods = period_aliases("2009/10")
     stored = place_queries.load_school_distribution(demo_engine, "primary", periods)

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from ecm.profile import build_profile, period_aliases
+from ecm.periods import period_aliases
+from ecm.profile import build_profile
 from ecm.stats import proportion_ci, proportion_difference_ci
 from tests.test_cli import run
 
@@ -229,7 +230,7 @@ def test_a_place_without_figures_gives_an_empty_profile(demo_engine, tmp_path) -
 
 
 def test_a_four_digit_year_is_the_year_a_period_ends() -> None:
-    from ecm.profile import period_aliases, period_start
+    from ecm.periods import period_aliases, period_start
 
     assert period_aliases("2019") == {"2018/19", "2018-19", "2019", "201819"}
     assert period_aliases("2018/19") == period_aliases("2019") == period_aliases("2018-19")

@@ -236,9 +236,9 @@ def _profile(url: str, level: str, code: str, period: str | None) -> dict | None
 def load_profile(level: str, code: str, period: str | None) -> dict | None:
     """The cached profile of a place (None when the code is unknown); a period that is not an
     academic year such as 2008/09 is ignored (the latest year is shown)."""
-    import re
+    from ecm.periods import is_academic_year
 
-    if period and not re.fullmatch(r"\d{4}/\d{2}", period):
+    if period and not is_academic_year(period):
         period = None
     return _profile(database_url(), level, code, period)
 
@@ -595,7 +595,7 @@ def link_column(label: str = "Open", display: str = "Open") -> st.column_config.
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
 def _distribution(url: str, level: str, period: str, phase: str | None) -> pd.DataFrame:
     from ecm import place_queries
-    from ecm.profile import period_aliases
+    from ecm.periods import period_aliases
 
     if level == "la":
         return place_queries.load_la_distribution(_engine_for(url), period_aliases(period))
