@@ -21,8 +21,8 @@ from sqlalchemy import Engine, func, select, text
 
 from ecm import queries
 from ecm.demo.build import build_demo
-from ecm.models import LocalAuthority, Observation, School
-from ecm.store import make_engine
+from ecm.store.engine import make_engine
+from ecm.store.models import LocalAuthority, Observation, School
 
 
 @dataclass
@@ -306,7 +306,7 @@ def time_file_import(path: Path) -> dict[str, float]:
 
     from ecm.catalogue import load_catalogue, sync_catalogue
     from ecm.importers import import_file
-    from ecm.store import session_scope, upgrade_schema
+    from ecm.store.engine import session_scope, upgrade_schema
 
     with tempfile.TemporaryDirectory() as folder:
         engine = make_engine(f"sqlite:///{Path(folder) / 'import.db'}")

@@ -53,7 +53,7 @@ RENDERED = """() => {
 
 def bench_pages(engine: Engine) -> dict[str, str]:
     """The four ways in, by deep link: a school, an LA, a region, the national gap explorer."""
-    from ecm.models import LocalAuthority, Region, School
+    from ecm.store.models import LocalAuthority, Region, School
 
     with engine.connect() as connection:
         urn = connection.scalar(select(School.urn).order_by(School.urn).limit(1))

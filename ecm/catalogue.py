@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ecm.config import DATA_DIR
 from ecm.errors import DataError, DataProblem
-from ecm.models import LEVELS, POLARITIES, STATISTICS, Aim, Indicator, Outcome, PupilGroup
+from ecm.store.models import LEVELS, POLARITIES, STATISTICS, Aim, Indicator, Outcome, PupilGroup
 
 OUTCOMES_FILE = "outcomes.csv"
 INDICATORS_FILE = "indicators.csv"

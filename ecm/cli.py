@@ -15,7 +15,13 @@ from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.config import database_url
 from ecm.errors import DataError
 from ecm.plan_cli import add_plan_commands
-from ecm.store import current_revision, head_revision, make_engine, session_scope, upgrade_schema
+from ecm.store.engine import (
+    current_revision,
+    head_revision,
+    make_engine,
+    session_scope,
+    upgrade_schema,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,12 +26,12 @@ from ecm.benchmark import (
 )
 from ecm.explorer import GapExploration, explore_gaps
 from ecm.gaps import compute_gaps
-from ecm.models import Action
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.plan_queries import NO_PLAN, load_plan
 from ecm.plans import mark_covered
 from ecm.profile import band_from_quartiles, build_profile, with_intervals
 from ecm.profile_tables import gap_order
+from ecm.store.models import Action
 from ecm.trends import compute_trends, trend_by_polarity
 
 #: Gaps a Board sees first: significant and widening, then significant, then widening.

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from ecm.models import LocalAuthority, Observation, Region, School
 from ecm.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
+from ecm.store.models import LocalAuthority, Observation, Region, School
 from ecm.withholding import all_decided, apply_stored, control, decisions_current
 
 CHUNK = 900  # bound parameters per IN list, well under every driver's limit
@@ -204,7 +204,7 @@ def _chunked(engine: Engine, codes: list[str], *conditions) -> pd.DataFrame:  # 
 def load_phase_quartiles(engine: Engine, periods: list[str]) -> pd.DataFrame:
     """National quartiles of schools' all-pupil figures by phase: indicator_code, period,
     phase, q1, median, q3."""
-    from ecm.models import SchoolBenchmark as B
+    from ecm.store.models import SchoolBenchmark as B
 
     statement = select(B.indicator_code, B.period, B.phase, B.q1, B.median, B.q3).where(
         B.fsm_band == "all", B.group_code == "all", B.period.in_(periods)

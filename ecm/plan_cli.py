@@ -50,7 +50,7 @@ def run_plan_import(args: argparse.Namespace) -> int:
 
     from ecm.plan_io import import_plan
     from ecm.queries import UnknownArea
-    from ecm.store import make_engine
+    from ecm.store.engine import make_engine
 
     path = Path(args.file)
     if not path.is_file():
@@ -72,7 +72,7 @@ def run_plan_export(args: argparse.Namespace) -> int:
 
     from ecm.plan_io import NoPlan, export_plan, plan_rows
     from ecm.queries import UnknownArea
-    from ecm.store import make_engine
+    from ecm.store.engine import make_engine
 
     engine = make_engine()
     try:
@@ -104,7 +104,7 @@ def run_plan_coverage(args: argparse.Namespace) -> int:
     from ecm.periods import is_academic_year
     from ecm.plan_queries import la_plan_coverage
     from ecm.queries import UnknownArea, resolve_area
-    from ecm.store import make_engine
+    from ecm.store.engine import make_engine
 
     if args.period and not is_academic_year(args.period):
         print(

@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
 from ecm.action_refs import next_ref
-from ecm.models import Action, ActionNote, ActionTarget, AuditLog, Plan
+from ecm.store.models import Action, ActionNote, ActionTarget, AuditLog, Plan
 
 STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete")
 SCOPES = ("whole_area", "locality", "schools")

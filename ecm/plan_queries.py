@@ -14,7 +14,6 @@ from sqlalchemy import Engine, select
 
 from ecm import queries
 from ecm.config import DATA_DIR
-from ecm.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority, School
 from ecm.periods import default_period, period_start
 from ecm.plans import (
     PlanCoverage,
@@ -24,6 +23,7 @@ from ecm.plans import (
     turn_the_curve,
 )
 from ecm.profile import place_gaps, with_intervals
+from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority, School
 from ecm.trajectory import measurable_target
 from ecm.trends import compute_trends, trend_by_polarity
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, and_, exists, func, or_, select
 
-from ecm.models import (
+from ecm.store.models import (
     Action,
     Aim,
     ImportBatch,
@@ -500,7 +500,7 @@ def load_school_benchmarks(
     """Pooled similar-school counts (``fsm_band`` given) or phase quartiles (``fsm_band`` =
     ``all``) for the periods: indicator_code, group_code, period, schools, numerator,
     denominator, q1, median, q3."""
-    from ecm.models import SchoolBenchmark as B
+    from ecm.store.models import SchoolBenchmark as B
 
     statement = select(
         B.indicator_code,
@@ -518,7 +518,7 @@ def load_school_benchmarks(
 
 def load_neighbour_codes(engine: Engine, la_code: str) -> list[str]:
     """An LA's statistical neighbours, closest first."""
-    from ecm.models import StatisticalNeighbour
+    from ecm.store.models import StatisticalNeighbour
 
     with engine.connect() as connection:
         return list(
@@ -561,7 +561,7 @@ def load_plan_targets(
     lead_partner, scope, indicator_code, group_code, baseline and target. With ``urn``, only
     the actions that reach that school: whole-area and locality actions, and school-scoped
     actions that list it. With ``plan_id``, only that plan's (every plan's otherwise)."""
-    from ecm.models import ActionSchool, ActionTarget
+    from ecm.store.models import ActionSchool, ActionTarget
 
     statement = (
         select(

@@ -12,8 +12,8 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, case, delete, exists, func, select
 
 from ecm.benchmark import FSM_BAND_LABELS, FSM_BANDS
-from ecm.models import Observation, School, SchoolBenchmark
-from ecm.store import bulk_insert
+from ecm.store.engine import bulk_insert
+from ecm.store.models import Observation, School, SchoolBenchmark
 
 ALL_BANDS = "all"
 

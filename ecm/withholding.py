@@ -10,7 +10,7 @@ then reads only the rows it shows.
 
 Reads trust the stored decisions only while they are current: taken, and under the thresholds
 in force (``ECM_SUPPRESS_BELOW``). Writing figures without deciding them removes the state row
-(:func:`ecm.store.bulk_insert`), so "current" always means every figure is decided. When they
+(:func:`ecm.store.engine.bulk_insert`), so "current" always means every figure is decided. When they
 are not current every read decides at request time, level by level, as before; a load or
 ``python -m ecm init`` takes them again.
 """
@@ -30,7 +30,7 @@ from ecm.disclosure import (
     DisclosureRules,
     apply_disclosure_control,
 )
-from ecm.models import DisclosureState, Indicator, LocalAuthority, Observation, Region, School
+from ecm.store.models import DisclosureState, Indicator, LocalAuthority, Observation, Region, School
 
 CHUNK = 900  # ids per UPDATE, well under every driver's limit of bound parameters
 #: What a tree decision reads of each figure.

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from ecm.demo.build import build_demo
-from ecm.store import make_engine
+from ecm.store.engine import make_engine
 
 SERVER_URL = os.environ.get("ECM_TEST_DATABASE_URL", "").strip()
 DEMO_SEED = 2008

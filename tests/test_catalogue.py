@@ -18,8 +18,8 @@ from ecm.catalogue import (
 )
 from ecm.config import DATA_DIR
 from ecm.errors import DataError
-from ecm.models import Aim, Indicator, Outcome, PupilGroup
-from ecm.store import session_scope, upgrade_schema
+from ecm.store.engine import session_scope, upgrade_schema
+from ecm.store.models import Aim, Indicator, Outcome, PupilGroup
 
 FIVE_OUTCOMES = {
     "be_healthy",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ecm.store import head_revision, make_engine
+from ecm.store.engine import head_revision, make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from ecm.config import DEMO_ENGLAND_CODE
 from ecm.demo.build import build_demo
 from ecm.demo.simulate import calibrate
-from ecm.store import make_engine
+from ecm.store.engine import make_engine
 from tests.conftest import new_database_url
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.errors import DataError
 from ecm.importers import import_file
-from ecm.store import make_engine, session_scope, upgrade_schema
+from ecm.store.engine import make_engine, session_scope, upgrade_schema
 from tests.conftest import drop_database, new_database_url
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"

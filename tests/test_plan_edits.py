@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from ecm.demo.build import build_demo
-from ecm.models import Action, AuditLog, Plan
 from ecm.plan_edits import (
     EditConflict,
     EditError,
@@ -21,6 +20,7 @@ from ecm.plan_edits import (
     save_action,
     unlink_target,
 )
+from ecm.store.models import Action, AuditLog, Plan
 
 
 @pytest.fixture
@@ -218,7 +218,7 @@ def test_a_target_linked_in_the_app_meets_the_plan_files_checks(
     with plan_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(AuditLog)) == before
     target_id = link_target(plan_engine, action["id"], good, "Ann Analyst")
-    from ecm.models import ActionTarget
+    from ecm.store.models import ActionTarget
 
     with plan_engine.connect() as connection:
         stored = connection.execute(select(ActionTarget).where(ActionTarget.id == target_id)).one()

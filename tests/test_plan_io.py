@@ -20,18 +20,6 @@ from sqlalchemy import Engine, func, insert, select, text
 from ecm.cli import main
 from ecm.demo.build import build_demo
 from ecm.errors import DataError, DataProblem
-from ecm.models import (
-    ACTION_STATUSES,
-    Action,
-    ActionNote,
-    ActionSchool,
-    ActionSpend,
-    ActionTarget,
-    AuditLog,
-    Plan,
-    Priority,
-    School,
-)
 from ecm.plan_edits import action_history
 from ecm.plan_io import (
     COLUMNS,
@@ -44,6 +32,18 @@ from ecm.plan_io import (
     read_plan,
 )
 from ecm.plan_views import history_table
+from ecm.store.models import (
+    ACTION_STATUSES,
+    Action,
+    ActionNote,
+    ActionSchool,
+    ActionSpend,
+    ActionTarget,
+    AuditLog,
+    Plan,
+    Priority,
+    School,
+)
 
 PLAN_TABLES = (
     "plan", "priority", "action", "action_school", "action_target", "action_spend",
@@ -804,7 +804,7 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
     from sqlalchemy.exc import OperationalError
 
     from ecm.plan_edits import save_action, unlink_target
-    from ecm.store import make_engine
+    from ecm.store.engine import make_engine
 
     sheets = good_sheets(la_urns(plan_engine, LA))
     first = import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v1.xlsx")

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from ecm.demo.build import build_demo
-from ecm.models import Action
 from ecm.plan_edits import action_history, load_action
 from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage
 from ecm.queries import load_local_authorities, resolve_area
+from ecm.store.models import Action
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -105,7 +105,7 @@ def writable_store(engine, monkeypatch):  # noqa: ANN001, ANN201
 
 
 def _first_action(engine) -> tuple[str, int]:  # noqa: ANN001
-    from ecm.models import Plan
+    from ecm.store.models import Plan
 
     with engine.connect() as connection:
         action_id = connection.scalar(select(func.min(Action.id)))
@@ -255,7 +255,7 @@ def test_a_link_to_any_gap_draws_that_gap_never_another(
 
 
 def test_an_actions_outcome_can_be_changed_and_a_target_removed(writable_store) -> None:
-    from ecm.models import ActionTarget
+    from ecm.store.models import ActionTarget
 
     with writable_store.connect() as connection:
         action_id, target_id = connection.execute(
@@ -284,7 +284,7 @@ def test_an_actions_outcome_can_be_changed_and_a_target_removed(writable_store) 
 
 
 def load_plan_la(engine, action_id: int) -> str:  # noqa: ANN001
-    from ecm.models import Plan
+    from ecm.store.models import Plan
 
     with engine.connect() as connection:
         return connection.scalar(

@@ -808,8 +808,8 @@ def test_an_agreed_plan_is_in_force_before_a_later_draft(engine) -> None:
     from sqlalchemy.orm import Session
 
     from ecm.demo.build import build_demo
-    from ecm.models import Plan
     from ecm.plan_queries import la_plan_coverage, load_plan, plan_in_force
+    from ecm.store.models import Plan
 
     build_demo(engine, scale="tiny", seed=7)
     from ecm import queries

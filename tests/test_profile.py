@@ -207,7 +207,7 @@ def test_a_profile_of_an_earlier_year_uses_no_later_figures(demo_engine) -> None
 
 def test_a_place_without_figures_gives_an_empty_profile(demo_engine, tmp_path) -> None:
     from ecm.catalogue import load_catalogue, sync_catalogue
-    from ecm.store import make_engine, session_scope, upgrade_schema
+    from ecm.store.engine import make_engine, session_scope, upgrade_schema
     from tests.conftest import drop_database, new_database_url
 
     url = new_database_url(tmp_path)

@@ -11,8 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from ecm.models import ActionNote, Base, LocalAuthority, Outcome, Plan, Priority, Region
-from ecm.store import (
+from ecm.store.engine import (
     bulk_insert,
     current_revision,
     head_revision,
@@ -22,6 +21,7 @@ from ecm.store import (
     table_names,
     upgrade_schema,
 )
+from ecm.store.models import ActionNote, Base, LocalAuthority, Outcome, Plan, Priority, Region
 
 EXPECTED_TABLES = {
     "region",

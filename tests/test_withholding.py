@@ -12,8 +12,8 @@ from sqlalchemy import select, text, update
 
 from ecm import queries
 from ecm.disclosure import COMPLEMENTS, DisclosureRules, apply_disclosure_control
-from ecm.models import Observation
-from ecm.store import bulk_insert, session_scope
+from ecm.store.engine import bulk_insert, session_scope
+from ecm.store.models import Observation
 from ecm.withholding import (
     decisions_current,
     ensure_withholding,

@@ -29,7 +29,8 @@ from ecm.demo.simulate import (
     simulate_school_measure,
 )
 from ecm.disclosure import apply_disclosure_control
-from ecm.models import (
+from ecm.store.engine import bulk_insert, session_scope, upgrade_schema
+from ecm.store.models import (
     OBSERVATION_COLUMNS,
     Action,
     ActionSchool,
@@ -44,7 +45,6 @@ from ecm.models import (
     School,
     StatisticalNeighbour,
 )
-from ecm.store import bulk_insert, session_scope, upgrade_schema
 from ecm.summaries import refresh_school_benchmarks
 from ecm.withholding import refresh_withholding
 

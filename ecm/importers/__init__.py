@@ -27,8 +27,8 @@ from ecm.importers import (
 )
 from ecm.importers.reader import Table, read_table
 from ecm.importers.writer import ImportOutcome, ParsedFile, checksum, write_parsed
-from ecm.models import Indicator
-from ecm.store import session_scope, upgrade_schema
+from ecm.store.engine import session_scope, upgrade_schema
+from ecm.store.models import Indicator
 
 
 @dataclass(frozen=True)

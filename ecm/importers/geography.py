@@ -14,8 +14,8 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
-from ecm.models import LocalAuthority, Region, School
-from ecm.store import bulk_insert
+from ecm.store.engine import bulk_insert
+from ecm.store.models import LocalAuthority, Region, School
 
 LA_LOOKUP_FILE = DATA_DIR / "local_authorities.csv"
 ALIASES_FILE = DATA_DIR / "ons_code_aliases.csv"

@@ -15,8 +15,8 @@ from ecm.importers.geography import ons_code
 from ecm.importers.reader import read_workbook
 from ecm.importers.values import MARKERS
 from ecm.importers.writer import ParsedFile
-from ecm.models import StatisticalNeighbour
-from ecm.store import bulk_insert
+from ecm.store.engine import bulk_insert
+from ecm.store.models import StatisticalNeighbour
 
 
 def parse_workbook(name: str, raw: bytes) -> ParsedFile:

@@ -16,8 +16,8 @@ from sqlalchemy import Engine, and_, delete, exists, select
 
 from ecm.disclosure import DisclosureRules
 from ecm.importers.geography import ensure_las, ensure_schools
-from ecm.models import OBSERVATION_COLUMNS, ImportBatch, Observation
-from ecm.store import bulk_insert, session_scope
+from ecm.store.engine import bulk_insert, session_scope
+from ecm.store.models import OBSERVATION_COLUMNS, ImportBatch, Observation
 from ecm.summaries import refresh_school_benchmarks
 from ecm.withholding import refresh_withholding, stored_rules, tree_parents
 

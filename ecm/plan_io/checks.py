@@ -10,7 +10,6 @@ import re
 
 from sqlalchemy import Engine, select
 
-from ecm.models import ACTION_STATUSES, School
 from ecm.periods import period_start
 from ecm.plan_io.cells import Checks, FileRow, allowed_codes, as_text, listed, match_key
 from ecm.plan_io.layout import (
@@ -21,6 +20,7 @@ from ecm.plan_io.layout import (
     Reference,
     target_groups,
 )
+from ecm.store.models import ACTION_STATUSES, School
 
 
 def check_plan(checks: Checks, rows: list[FileRow], name: str) -> dict | None:

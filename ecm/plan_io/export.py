@@ -12,7 +12,6 @@ from sqlalchemy import Connection, Engine, Row, select
 
 from ecm import queries
 from ecm.action_refs import refs_in_order
-from ecm.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority
 from ecm.plan_io.cells import as_text
 from ecm.plan_io.layout import (
     ACTION_FIELDS,
@@ -24,6 +23,7 @@ from ecm.plan_io.layout import (
     reference_lists,
 )
 from ecm.plan_io.template import plan_workbook
+from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority
 
 
 def plan_rows(engine: Engine, la_code: str, period_label: str | None = None) -> dict[str, list]:

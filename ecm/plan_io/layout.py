@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from ecm.catalogue import load_catalogue
 from ecm.config import DATA_DIR
-from ecm.models import Indicator, PupilGroup
+from ecm.store.models import Indicator, PupilGroup
 
 PARTNERS_FILE = DATA_DIR / "partners.csv"
 PLAN_STATUSES = ("draft", "agreed")

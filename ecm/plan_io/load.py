@@ -17,7 +17,10 @@ from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, up
 
 from ecm import queries
 from ecm.errors import DataError, DataProblem
-from ecm.models import (
+from ecm.plan_io.export import plan_rows
+from ecm.plan_io.layout import NoPlan, ParsedPlan, PlanImportSummary
+from ecm.plan_io.read import read_plan
+from ecm.store.models import (
     Action,
     ActionNote,
     ActionSchool,
@@ -27,9 +30,6 @@ from ecm.models import (
     Plan,
     Priority,
 )
-from ecm.plan_io.export import plan_rows
-from ecm.plan_io.layout import NoPlan, ParsedPlan, PlanImportSummary
-from ecm.plan_io.read import read_plan
 
 #: The numbers of the audit log's summary that an import's summary repeats.
 _COUNTS = ("priorities", "actions", "targets", "spend_lines", "total_spend", "schools")

@@ -15,7 +15,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ecm.models import ACTION_STATUSES
 from ecm.plan_io.layout import (
     COLUMNS,
     CSV_COLUMNS,
@@ -28,6 +27,7 @@ from ecm.plan_io.layout import (
     reference_lists,
     target_groups,
 )
+from ecm.store.models import ACTION_STATUSES
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")

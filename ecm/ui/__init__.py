@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from ecm import queries
 from ecm.config import database_url
-from ecm.store import make_engine, schema_is_current, upgrade_schema
+from ecm.store.engine import make_engine, schema_is_current, upgrade_schema
 
 CACHE_TTL = 600  # seconds; imports clear the caches explicitly
 OUTCOME_ICONS = {

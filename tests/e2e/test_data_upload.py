@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from ecm.store import make_engine
+from ecm.store.engine import make_engine
 from tests.conftest import drop_database, new_database_url
 from tests.e2e.conftest import serve_dashboard
 

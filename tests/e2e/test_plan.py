@@ -16,9 +16,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import func, select
 
 from ecm.demo.build import build_demo
-from ecm.models import Action, Plan
 from ecm.plan_edits import load_action
-from ecm.store import make_engine
+from ecm.store.engine import make_engine
+from ecm.store.models import Action, Plan
 from tests.conftest import drop_database, new_database_url
 from tests.e2e.conftest import serve_dashboard
 

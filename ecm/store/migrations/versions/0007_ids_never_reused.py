@@ -26,7 +26,7 @@ TABLES = ("plan", "action")
 def upgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
         return
-    # Rebuilt by copying (batch mode); ecm.store.upgrade_schema runs SQLite migrations with
+    # Rebuilt by copying (batch mode); ecm.store.engine.upgrade_schema runs SQLite migrations with
     # foreign keys off, as SQLite requires for rebuilding a table that others refer to.
     _rebuild(autoincrement=True)
     # AUTOINCREMENT goes on from the highest id it finds; an action removed before this

@@ -1,12 +1,12 @@
-"""Alembic environment: runs migrations on the connection handed over by ecm.store,
+"""Alembic environment: runs migrations on the connection handed over by ecm.store.engine,
 or on ``ECM_DATABASE_URL`` when the ``alembic`` command is used directly."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from ecm.models import Base
-from ecm.store import make_engine
+from ecm.store.engine import make_engine
+from ecm.store.models import Base
 
 target_metadata = Base.metadata
 
