@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from ecm.disclosure import (
     FIGURE_COLUMNS,
@@ -30,6 +30,7 @@ from ecm.disclosure import (
     DisclosureRules,
     apply_disclosure_control,
 )
+from ecm.store.engine import forget_decisions
 from ecm.store.models import DisclosureState, Indicator, LocalAuthority, Observation, Region, School
 
 CHUNK = 900  # ids per UPDATE, well under every driver's limit of bound parameters
@@ -64,11 +65,6 @@ def decisions_current(engine: Engine, rules: DisclosureRules | None = None) -> b
     rules = rules or DisclosureRules.from_environment()
     with engine.connect() as connection:
         return stored_rules(connection) == rules
-
-
-def forget_decisions(connection: Connection) -> None:
-    """Mark the stored decisions as not current (figures were written without deciding)."""
-    connection.execute(delete(DisclosureState))
 
 
 def ensure_withholding(engine: Engine, rules: DisclosureRules | None = None) -> bool:

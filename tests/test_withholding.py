@@ -12,14 +12,9 @@ from sqlalchemy import select, text, update
 
 from ecm import queries
 from ecm.disclosure import COMPLEMENTS, DisclosureRules, apply_disclosure_control
-from ecm.store.engine import bulk_insert, session_scope
+from ecm.store.engine import bulk_insert, forget_decisions, session_scope
 from ecm.store.models import Observation
-from ecm.withholding import (
-    decisions_current,
-    ensure_withholding,
-    forget_decisions,
-    stored_rules,
-)
+from ecm.withholding import decisions_current, ensure_withholding, stored_rules
 from tests.conftest import DEMO_SEED, drop_database
 
 STATISTICS = {"ks2": "proportion"}

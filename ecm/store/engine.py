@@ -16,10 +16,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, delete, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecm.config import database_url
+from ecm.store.models import DisclosureState
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -129,6 +130,12 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+def forget_decisions(connection: Connection) -> None:
+    """Mark the stored disclosure decisions as not current (figures were written without
+    deciding); the next read or load decides again (:mod:`ecm.withholding`)."""
+    connection.execute(delete(DisclosureState))
+
+
 def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: ANN001
     """Append ``frame``'s rows to ``table`` inside the caller's transaction; return the count.
 
@@ -139,8 +146,6 @@ def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: AN
     if frame.empty:
         return 0
     if table == "observation":
-        from ecm.withholding import forget_decisions
-
         # New figures are undecided, so the stored disclosure decisions are no longer whole
         # until the writer decides again (ecm.withholding).
         forget_decisions(connection)
