@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import ui
-from ecm.disclosure import MARKER_MEANINGS
+from ecm.disclosure.rules import MARKER_MEANINGS
 from ecm.profile_tables import screen_tables
 
 place = ui.selected_place()

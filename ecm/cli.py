@@ -157,8 +157,8 @@ def run_init(_args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     with session_scope(engine) as session:
         sync_catalogue(session, catalogue)
+    from ecm.disclosure.decisions import ensure_withholding
     from ecm.summaries import ensure_school_benchmarks
-    from ecm.withholding import ensure_withholding
 
     ensure_school_benchmarks(engine)
     ensure_withholding(engine)  # after an upgrade, or when ECM_SUPPRESS_BELOW has changed

@@ -2,7 +2,7 @@
 region overviews): one indicator at one level, names of places, one area's series.
 
 Like ``ecm.queries``, every figure passes disclosure control here: the decisions stored after
-the last load where they are current (:mod:`ecm.withholding`), else decided here with each
+the last load where they are current (:mod:`ecm.disclosure.decisions`), else decided here with each
 place's siblings (the other schools of its LA, the other LAs of its region), so a figure is
 withheld or shown the same way on every page.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from ecm.disclosure.decisions import all_decided, apply_stored, control, decisions_current
 from ecm.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
 from ecm.store.models import LocalAuthority, Observation, Region, School
-from ecm.withholding import all_decided, apply_stored, control, decisions_current
 
 CHUNK = 900  # bound parameters per IN list, well under every driver's limit
 

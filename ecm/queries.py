@@ -307,7 +307,7 @@ FIGURE_FIELDS = (
     Observation.pupils,
     Observation.published_vs_england,
     Observation.batch_id,
-    Observation.withheld,  # the stored disclosure decision (ecm.withholding)
+    Observation.withheld,  # the stored disclosure decision (ecm.disclosure.decisions)
 )
 
 
@@ -433,13 +433,14 @@ def load_area_figures(engine: Engine, area: dict, rules=None) -> pd.DataFrame:  
 
     For a school: the school, its LA, region and country; for an LA: the LA, its region and
     country; for a region: the region and country. Where the decisions stored after the last
-    load are current (:mod:`ecm.withholding`), only these areas' rows are read; otherwise each
-    level's figures are decided here together with their siblings (the other schools of the
-    LA, the other LAs of the region). Either way a figure is withheld or shown the same way on
-    every page. Returns only the requested areas' rows, with a ``suppressed`` column.
+    load are current (:mod:`ecm.disclosure.decisions`), only these areas' rows are read;
+    otherwise each level's figures are decided here together with their siblings (the other
+    schools of the LA, the other LAs of the region). Either way a figure is withheld or shown
+    the same way on every page. Returns only the requested areas' rows, with a ``suppressed``
+    column.
     """
-    from ecm.disclosure import apply_disclosure_control
-    from ecm.withholding import all_decided, apply_stored, decisions_current
+    from ecm.disclosure.decisions import all_decided, apply_stored, decisions_current
+    from ecm.disclosure.rules import apply_disclosure_control
 
     wanted: list[tuple[str, str]] = [(area["level"], area["code"])]
     if area.get("la"):
@@ -533,7 +534,7 @@ def load_neighbour_codes(engine: Engine, la_code: str) -> list[str]:
 def load_peer_figures(engine: Engine, level: str, periods: list[str]) -> pd.DataFrame:
     """Every LA's (or region's) figures in the periods, after disclosure control: the set an
     area is ranked in and its neighbours are averaged from."""
-    from ecm.withholding import control
+    from ecm.disclosure.decisions import control
 
     if level == "la":
         with engine.connect() as connection:

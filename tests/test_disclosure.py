@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecm.disclosure import (
+from ecm.disclosure.rules import (
     COMPLEMENTS,
     SUPPRESSED_MARKER,
     DisclosureRules,
@@ -184,7 +184,7 @@ def test_sessions_are_not_pupils() -> None:
 
 
 def test_a_withheld_figure_keeps_nothing_its_publisher_said_of_it() -> None:
-    from ecm.withholding import apply_stored
+    from ecm.disclosure.decisions import apply_stored
 
     figures = frame(
         [

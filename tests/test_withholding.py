@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text, update
 
 from ecm import queries
-from ecm.disclosure import COMPLEMENTS, DisclosureRules, apply_disclosure_control
+from ecm.disclosure.decisions import decisions_current, ensure_withholding, stored_rules
+from ecm.disclosure.rules import COMPLEMENTS, DisclosureRules, apply_disclosure_control
 from ecm.store.engine import bulk_insert, forget_decisions, session_scope
 from ecm.store.models import Observation
-from ecm.withholding import decisions_current, ensure_withholding, stored_rules
 from tests.conftest import DEMO_SEED, drop_database
 
 STATISTICS = {"ks2": "proportion"}
@@ -153,7 +153,7 @@ def test_the_demo_is_decided_under_the_thresholds_in_force(demo_engine) -> None:
 def _request_time(engine, area: dict) -> pd.DataFrame:
     """A place's figures decided at request time, as when the decisions are not current."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("ecm.withholding.decisions_current", lambda *_a, **_k: False)
+        patch.setattr("ecm.disclosure.decisions.decisions_current", lambda *_a, **_k: False)
         return queries.load_area_figures(engine, area)
 
 
@@ -267,7 +267,7 @@ def _some_urn(engine) -> str:
 
 
 def test_an_import_decides_its_own_indicators_and_leaves_the_rest(tmp_path, monkeypatch) -> None:
-    from ecm import withholding
+    from ecm.disclosure import decisions as withholding
     from ecm.importers import import_file
     from tests.test_importers import KS2, KS4, fresh_engine
 

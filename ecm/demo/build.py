@@ -28,7 +28,8 @@ from ecm.demo.simulate import (
     simulate_area_measure,
     simulate_school_measure,
 )
-from ecm.disclosure import apply_disclosure_control
+from ecm.disclosure.decisions import refresh_withholding
+from ecm.disclosure.rules import apply_disclosure_control
 from ecm.store.engine import bulk_insert, session_scope, upgrade_schema
 from ecm.store.models import (
     OBSERVATION_COLUMNS,
@@ -46,7 +47,6 @@ from ecm.store.models import (
     StatisticalNeighbour,
 )
 from ecm.summaries import refresh_school_benchmarks
-from ecm.withholding import refresh_withholding
 
 DEFAULT_SEED = 2008
 DEMO_FORMAT = "demo"

@@ -132,7 +132,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 def forget_decisions(connection: Connection) -> None:
     """Mark the stored disclosure decisions as not current (figures were written without
-    deciding); the next read or load decides again (:mod:`ecm.withholding`)."""
+    deciding); the next read or load decides again (:mod:`ecm.disclosure.decisions`)."""
     connection.execute(delete(DisclosureState))
 
 
@@ -147,7 +147,7 @@ def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: AN
         return 0
     if table == "observation":
         # New figures are undecided, so the stored disclosure decisions are no longer whole
-        # until the writer decides again (ecm.withholding).
+        # until the writer decides again (ecm.disclosure.decisions).
         forget_decisions(connection)
     columns = list(frame.columns)
     raw = connection.connection.driver_connection

@@ -240,9 +240,9 @@ class Observation(Base):
     # similar, worse, higher or lower; used when the figure has no interval to test it by.
     published_vs_england: Mapped[str | None] = mapped_column(String(12))
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
-    # Disclosure control decided over the whole store after each load (ecm.withholding):
+    # Disclosure control decided over the whole store after each load (ecm.disclosure.decisions):
     # True withheld, False shown, NULL not decided yet; the reason is a key of
-    # ecm.disclosure.WITHHELD_REASONS.
+    # ecm.disclosure.rules.WITHHELD_REASONS.
     withheld: Mapped[bool | None] = mapped_column(Boolean)
     withheld_reason: Mapped[str | None] = mapped_column(String(12))
 

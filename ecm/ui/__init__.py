@@ -65,7 +65,7 @@ def _prepare_store() -> None:
 
         upgrade_schema(eng)
         ensure_school_benchmarks(eng)
-    from ecm.withholding import decisions_current, ensure_withholding
+    from ecm.disclosure.decisions import decisions_current, ensure_withholding
 
     if not decisions_current(eng):  # a store from before they were stored, or a new threshold
         with st.spinner("Deciding disclosure control over every figure…"):

@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade() -> None:
     # Existing figures start undecided (NULL): reads fall back to deciding at request time
-    # until ecm.withholding.ensure_withholding has decided them.
+    # until ecm.disclosure.decisions.ensure_withholding has decided them.
     with op.batch_alter_table("observation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("withheld", sa.Boolean(), nullable=True))
         batch_op.add_column(sa.Column("withheld_reason", sa.String(length=12), nullable=True))

@@ -1,6 +1,6 @@
 """Disclosure decisions kept with the figures: taken once over the whole store after each load.
 
-:mod:`ecm.disclosure` decides what to withhold in a frame of figures. Taken at request time,
+:mod:`ecm.disclosure.rules` decides what to withhold in a frame of figures. Taken at request time,
 one school's page has to read every school of its LA (the sibling rule), and each level is
 decided with its own siblings only. Here the decisions are taken over the whole tree at once -
 every school, LA, region and the country, one indicator at a time (no rule crosses
@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from ecm.disclosure import (
+from ecm.disclosure.rules import (
     FIGURE_COLUMNS,
     SUPPRESSED_MARKER,
     DisclosureRules,
@@ -180,7 +180,7 @@ def _update(connection: Connection, ids: np.ndarray, withheld: bool, reason: str
 
 def apply_stored(figures: pd.DataFrame) -> pd.DataFrame:
     """Apply the stored decisions to figures read with their ``withheld`` column: the same
-    shape as :func:`ecm.disclosure.apply_disclosure_control` gives (``suppressed``, marker
+    shape as :func:`ecm.disclosure.rules.apply_disclosure_control` gives (``suppressed``, marker
     ``c`` where withheld and not already marked, figure columns emptied)."""
     out = figures.drop(columns=["withheld", "withheld_reason"], errors="ignore")
     if "marker" not in out:
