@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import charts, maps, ui
-from ecm.flags import GROUP_NOUNS
 from ecm.profile_tables import gap_unit
 from ecm.region_views import (
     brief_markdown,
@@ -21,6 +20,7 @@ from ecm.region_views import (
     region_hexes,
     worse_and_worsening,
 )
+from ecm.stats.floors import GROUP_NOUNS
 from ecm.ui.maps import draw_authority_map
 
 presenting = ui.presentation_mode()

@@ -143,8 +143,8 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
 
     import pandas as pd
 
-    from ecm.gaps import compute_gaps
     from ecm.profile import build_profile
+    from ecm.stats.gaps import compute_gaps
 
     catalogue = queries.load_indicators(engine)
     with engine.connect() as connection:

@@ -2,7 +2,7 @@
 
 Each place's gap is its focus group against the comparator group nationally (the DfE's
 ``DIFFN`` measure), so every place is measured against the same yardstick and the gaps can be
-ranked and put in a funnel plot (``ecm.funnel``). The national gap over time, and the chosen
+ranked and put in a funnel plot (``ecm.stats.funnel``). The national gap over time, and the chosen
 LA's or region's own gap (focus against comparator within the area), give the trend.
 
 Figures come through ``ecm.place_queries``, after disclosure control.
@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from ecm import funnel, place_queries, queries
-from ecm.gaps import compute_gaps
+from ecm import place_queries, queries
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.profile import with_intervals
+from ecm.stats import funnel
+from ecm.stats.gaps import compute_gaps
 
 LEVELS = ("school", "la", "region")
 

@@ -15,7 +15,13 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from ecm import place_queries, queries
-from ecm.benchmark import (
+from ecm.explorer import GapExploration, explore_gaps
+from ecm.periods import default_period, period_aliases, period_start
+from ecm.plan_queries import NO_PLAN, load_plan
+from ecm.plans import mark_covered
+from ecm.profile import band_from_quartiles, build_profile, with_intervals
+from ecm.profile_tables import gap_order
+from ecm.stats.benchmarks import (
     BETTER,
     NOT_COMPARED,
     SIMILAR,
@@ -24,15 +30,9 @@ from ecm.benchmark import (
     quartile_band,
     rank_best_first,
 )
-from ecm.explorer import GapExploration, explore_gaps
-from ecm.gaps import compute_gaps
-from ecm.periods import default_period, period_aliases, period_start
-from ecm.plan_queries import NO_PLAN, load_plan
-from ecm.plans import mark_covered
-from ecm.profile import band_from_quartiles, build_profile, with_intervals
-from ecm.profile_tables import gap_order
+from ecm.stats.gaps import compute_gaps
+from ecm.stats.trends import compute_trends, trend_by_polarity
 from ecm.store.models import Action
-from ecm.trends import compute_trends, trend_by_polarity
 
 #: Gaps a Board sees first: significant and widening, then significant, then widening.
 LEAGUE_ORDER = {(True, True): 0, (True, False): 1, (False, True): 2}

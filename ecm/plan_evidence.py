@@ -10,8 +10,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ecm.periods import period_start
+from ecm.stats.trends import DECREASING, INCREASING, gap_trend
 from ecm.trajectory import GAP, VALUE, Target, assess_trajectory, lower_is_better, measurable_target
-from ecm.trends import DECREASING, INCREASING, gap_trend
 
 #: The trend words that count as evidence against an action, by what its target measures.
 WORSENING = {GAP: "widening", VALUE: "getting worse"}

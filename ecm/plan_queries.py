@@ -23,9 +23,9 @@ from ecm.plans import (
     turn_the_curve,
 )
 from ecm.profile import place_gaps, with_intervals
+from ecm.stats.trends import compute_trends, trend_by_polarity
 from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority, School
 from ecm.trajectory import measurable_target
-from ecm.trends import compute_trends, trend_by_polarity
 
 PARTNERS_FILE = DATA_DIR / "partners.csv"
 ACTION_COLUMNS = [

@@ -11,7 +11,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ecm import queries
-from ecm.benchmark import (
+from ecm.periods import default_period, period_aliases, period_start
+from ecm.stats.benchmarks import (
     NOT_COMPARED,
     compare,
     fsm_band,
@@ -19,16 +20,15 @@ from ecm.benchmark import (
     rank_best_first,
     red_red,
 )
-from ecm.flags import (
+from ecm.stats.floors import (
     areas_of_interest,
     bottom_quartile_sentences,
     floor_status,
     load_floor_standards,
 )
-from ecm.gaps import compute_gaps
-from ecm.periods import default_period, period_aliases, period_start
-from ecm.stats import CONFIDENCE_95, CONFIDENCE_998, value_ci
-from ecm.trends import compute_trends, gap_trend, trend_by_polarity
+from ecm.stats.gaps import compute_gaps
+from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, value_ci
+from ecm.stats.trends import compute_trends, gap_trend, trend_by_polarity
 
 
 def _empty_profile(area: dict, period: str | None) -> dict:
@@ -335,7 +335,7 @@ def place_gaps(engine: Engine, level: str, code: str, period: str | None = None)
     period up to ``period`` (default: all), after disclosure control, each with the trend of
     the gap in words (``widening``, ``narrowing``, ...) as of its latest period.
 
-    Columns as ``ecm.gaps.compute_gaps`` plus ``trend``; the history behind a plan's targets.
+    Columns as ``ecm.stats.gaps.compute_gaps`` plus ``trend``; the history behind a plan's targets.
     """
     area = queries.resolve_area(engine, level, code)
     catalogue = queries.load_indicators(engine)

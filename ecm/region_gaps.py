@@ -14,10 +14,10 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ecm import place_queries, queries
-from ecm.gaps import compute_gaps
 from ecm.periods import period_aliases, period_start
 from ecm.profile import with_intervals
-from ecm.trends import WINDOW, compute_trends, gap_trend
+from ecm.stats.gaps import compute_gaps
+from ecm.stats.trends import WINDOW, compute_trends, gap_trend
 
 #: Trend words in the order a priorities meeting reads them.
 TREND_ORDER = {"widening": 0, "no significant change": 1, "narrowing": 2, "not enough data": 3}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, Engine, case, delete, exists, func, select
 
-from ecm.benchmark import FSM_BAND_LABELS, FSM_BANDS
+from ecm.stats.benchmarks import FSM_BAND_LABELS, FSM_BANDS
 from ecm.store.engine import bulk_insert
 from ecm.store.models import Observation, School, SchoolBenchmark
 

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import special
 
 from ecm.periods import period_start
-from ecm.stats import CONFIDENCE_95, z_value
+from ecm.stats.intervals import CONFIDENCE_95, z_value
 
 GAP, VALUE = "gap", "value"
 WINDOW = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecm.benchmark import (
+from ecm.stats.benchmarks import (
     BETTER,
     HIGHER,
     NOT_COMPARED,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.flags import (
+from ecm.stats.floors import (
     areas_of_interest,
     bottom_quartile_sentences,
     floor_status,

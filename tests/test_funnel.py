@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from ecm import funnel
+from ecm.stats import funnel
 
 
 def test_proportion_limits_follow_the_binomial_formula() -> None:

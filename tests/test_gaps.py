@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecm.gaps import compute_gaps, gap_between, polarity_sign
+from ecm.stats.gaps import compute_gaps, gap_between, polarity_sign
 
 CATALOGUE = pd.DataFrame(
     {

@@ -9,12 +9,12 @@ import pytest
 
 from ecm import queries
 from ecm.area_views import league_summary
-from ecm.benchmark import compare
 from ecm.explorer import explore_gaps
 from ecm.overview import area_overview, region_overview
 from ecm.plan_queries import load_plan
 from ecm.profile import build_profile
 from ecm.region_views import brief_markdown
+from ecm.stats.benchmarks import compare
 
 
 @pytest.fixture(scope="module")

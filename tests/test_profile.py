@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from ecm.periods import period_aliases
 from ecm.profile import build_profile
-from ecm.stats import proportion_ci, proportion_difference_ci
+from ecm.stats.intervals import proportion_ci, proportion_difference_ci
 from tests.test_cli import run
 
 

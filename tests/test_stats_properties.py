@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecm.stats import CONFIDENCE_95, CONFIDENCE_998, proportion_ci, rate_ci
+from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, proportion_ci, rate_ci
 
 levels = st.sampled_from([CONFIDENCE_95, CONFIDENCE_998])
 

@@ -1,4 +1,5 @@
-"""Reference cases for ``ecm.stats`` and ``ecm.trends``, computed independently of the code.
+"""Reference cases for ``ecm.stats.intervals`` and ``ecm.stats.trends``, computed independently
+of the code.
 
 Every expected number here was worked out by hand formula in a separate throwaway script (plain
 ``math``, with scipy used only for the z, t and chi-squared quantiles), cross-checked against
@@ -32,7 +33,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecm.stats import (
+from ecm.stats.intervals import (
     interval_difference_ci,
     mean_ci,
     mean_difference_ci,
@@ -42,7 +43,7 @@ from ecm.stats import (
     rate_difference_ci,
     z_value,
 )
-from ecm.trends import chi_square_trend, weighted_slope
+from ecm.stats.trends import chi_square_trend, weighted_slope
 
 REL = 1e-6
 ZERO = 1e-12

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from ecm.benchmark import fsm_band
+from ecm.stats.benchmarks import fsm_band
 
 
 def read(engine, sql: str) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ecm.trends import (
+from ecm.stats.trends import (
     DECREASING,
     INCREASING,
     NO_CHANGE,

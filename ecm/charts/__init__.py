@@ -6,7 +6,7 @@ Import them from here (``from ecm import charts``); the modules hold one job eac
 
 - :mod:`~ecm.charts.style`: palette, marker shapes, sizes, number formats and the common frame
 - :mod:`~ecm.charts.spine`: the spine chart
-- :mod:`~ecm.charts.funnel_chart`: the funnel plot (its statistics are in :mod:`ecm.funnel`)
+- :mod:`~ecm.charts.funnel_chart`: the funnel plot (its statistics are in :mod:`ecm.stats.funnel`)
 - :mod:`~ecm.charts.trend_lines`: the trend chart
 - :mod:`~ecm.charts.gap_chart`: ranked gaps
 - :mod:`~ecm.charts.heat`: the heat map

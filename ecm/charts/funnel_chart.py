@@ -1,6 +1,7 @@
 """The funnel plot: each place's figure against its size, inside 95% and 99.8% limits.
 
-The limits and each place's position are worked out in :mod:`ecm.funnel`; this only draws them.
+The limits and each place's position are worked out in :mod:`ecm.stats.funnel`; this only
+draws them.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def funnel_plot(
     points
         Columns ``label``, ``size``, ``value``, ``position`` (one of ``above 99.8%``,
         ``above 95%``, ``within``, ``below 95%``, ``below 99.8%``, worked out by the caller,
-        see :mod:`ecm.funnel`) and optionally ``link`` (a URL, kept in ``customdata`` so a
+        see :mod:`ecm.stats.funnel`) and optionally ``link`` (a URL, kept in ``customdata`` so a
         page can open it on click).
     limits
         Columns ``size``, ``lower95``, ``upper95``, ``lower998``, ``upper998``, sorted by size.

@@ -18,7 +18,6 @@ from functools import cache
 
 import pandas as pd
 
-from ecm.benchmark import PUBLISHED_WORDS, SIMILAR
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataProblem
 from ecm.importers.checks import figure_problem, reject_if_needed
@@ -26,6 +25,7 @@ from ecm.importers.geography import la_lookup, la_numbers_by_ons_code
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
 from ecm.importers.writer import ParsedFile
+from ecm.stats.benchmarks import PUBLISHED_WORDS, SIMILAR
 
 MAPPING_FILE = DATA_DIR / "mappings" / "fingertips.csv"
 #: Each field under its tidy name and its Fingertips download name.

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecm import stats
+from ecm.stats import intervals as stats
 
 GAP_KINDS = ("within", "vs_la", "vs_national")
 KEY = ["indicator_code", "period"]

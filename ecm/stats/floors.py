@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.benchmark import red_red
 from ecm.config import DATA_DIR
+from ecm.stats.benchmarks import red_red
 
 FLOOR_FILE = DATA_DIR / "floor_standards.csv"
 RUN = 3  # "in each of the last three years"

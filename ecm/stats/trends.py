@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ecm.stats import CONFIDENCE_95, CONFIDENCE_998, z_value
+from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, z_value
 
 WINDOW = 5
 MIN_POINTS = 3
