@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ecm import queries, ui
+from ecm import ui
+from ecm.figures import queries
 
 st.title("Every Child Matters outcomes dashboard")
 ui.fictional_banner()

@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine, func, select, text
 
-from ecm import queries
 from ecm.demo.build import build_demo
+from ecm.figures import queries
 from ecm.store.engine import make_engine
 from ecm.store.models import LocalAuthority, Observation, School
 

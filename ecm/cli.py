@@ -158,7 +158,7 @@ def run_init(_args: argparse.Namespace) -> int:
     with session_scope(engine) as session:
         sync_catalogue(session, catalogue)
     from ecm.disclosure.decisions import ensure_withholding
-    from ecm.summaries import ensure_school_benchmarks
+    from ecm.figures.school_pools import ensure_school_benchmarks
 
     ensure_school_benchmarks(engine)
     ensure_withholding(engine)  # after an upgrade, or when ECM_SUPPRESS_BELOW has changed
@@ -223,9 +223,9 @@ def run_import(args: argparse.Namespace) -> int:
     stderr and the others still load (exit status 2 if any was rejected)."""
     from pathlib import Path
 
+    from ecm.figures.school_pools import refresh_school_benchmarks
     from ecm.importers import import_file
     from ecm.importers.writer import describe_outcome
-    from ecm.summaries import refresh_school_benchmarks
 
     if args.format != "auto" and args.format not in FORMAT_NAMES:
         print(f"error: unknown format {args.format!r}", file=sys.stderr)
@@ -286,10 +286,10 @@ def run_profile(args: argparse.Namespace) -> int:
     """``profile``: one place's profile as JSON, CSV (figures then gaps) or a table."""
     import json
 
+    from ecm.figures.queries import UnknownArea
     from ecm.periods import is_academic_year
     from ecm.profile import build_profile
     from ecm.profile_tables import profile_tables
-    from ecm.queries import UnknownArea
 
     if args.period and not is_academic_year(args.period):
         print(

@@ -5,7 +5,7 @@ Each place's gap is its focus group against the comparator group nationally (the
 ranked and put in a funnel plot (``ecm.stats.funnel``). The national gap over time, and the chosen
 LA's or region's own gap (focus against comparator within the area), give the trend.
 
-Figures come through ``ecm.place_queries``, after disclosure control.
+Figures come through ``ecm.figures.many_places``, after disclosure control.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from ecm import place_queries, queries
+from ecm.figures import many_places as place_queries
+from ecm.figures import queries
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.profile import with_intervals
 from ecm.stats import funnel

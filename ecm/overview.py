@@ -2,7 +2,7 @@
 team ask first, computed from the same figures, comparisons, trends and gaps as the profiles.
 
 Pure analysis on top of ``ecm.profile`` (one place's whole profile), ``ecm.explorer`` (school
-gaps in a funnel) and ``ecm.place_queries`` (figures after disclosure control). Pages only lay
+gaps in a funnel) and ``ecm.figures.many_places`` (figures after disclosure control). Pages only lay
 these results out.
 """
 
@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from ecm import place_queries, queries
 from ecm.explorer import GapExploration, explore_gaps
+from ecm.figures import many_places as place_queries
+from ecm.figures import queries
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.plan_queries import NO_PLAN, load_plan
 from ecm.plans import mark_covered

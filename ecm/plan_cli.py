@@ -48,8 +48,8 @@ def run_plan_import(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from ecm.figures.queries import UnknownArea
     from ecm.plan_io import import_plan
-    from ecm.queries import UnknownArea
     from ecm.store.engine import make_engine
 
     path = Path(args.file)
@@ -70,8 +70,8 @@ def run_plan_export(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from ecm.figures.queries import UnknownArea
     from ecm.plan_io import NoPlan, export_plan, plan_rows
-    from ecm.queries import UnknownArea
     from ecm.store.engine import make_engine
 
     engine = make_engine()
@@ -101,9 +101,9 @@ def run_plan_coverage(args: argparse.Namespace) -> int:
     import sys
 
     from ecm.cli import with_pandas_display
+    from ecm.figures.queries import UnknownArea, resolve_area
     from ecm.periods import is_academic_year
     from ecm.plan_queries import la_plan_coverage
-    from ecm.queries import UnknownArea, resolve_area
     from ecm.store.engine import make_engine
 
     if args.period and not is_academic_year(args.period):

@@ -2,7 +2,7 @@
 gaps: the loaders behind ``ecm.plans`` (pure coverage analysis), the Plan page and
 ``python -m ecm plan coverage``.
 
-LA codes may be ONS codes or three-digit LA numbers (``ecm.queries.resolve_area``). For a
+LA codes may be ONS codes or three-digit LA numbers (``ecm.figures.queries.resolve_area``). For a
 year, the plan read is the one in force that year (:func:`plan_in_force`); without a year, the
 LA's latest (by start date).
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, select
 
-from ecm import queries
 from ecm.config import DATA_DIR
+from ecm.figures import queries
 from ecm.periods import default_period, period_start
 from ecm.plans import (
     PlanCoverage,
@@ -101,7 +101,7 @@ def plan_targets_in_force(
     engine: Engine, la_code: str, period: str, urn: str | None = None
 ) -> pd.DataFrame:
     """The targets of the LA's plan in force in ``period`` (none when no plan ran that year),
-    as :func:`ecm.queries.load_plan_targets` gives them: the same plan the Plan page counts,
+    as :func:`ecm.figures.queries.load_plan_targets` gives them: the same plan the Plan page counts,
     so no page calls a gap covered by a plan of another period."""
     plan = load_plan(engine, la_code, period)
     return queries.load_plan_targets(engine, la_code, urn, plan["id"] if plan else NO_PLAN)

@@ -1,7 +1,7 @@
 """One place's whole profile for a period: figures, intervals, benchmarks, trends and gaps.
 
 The same assembly serves ``python -m ecm profile`` and the dashboard's pages, so both show the
-same numbers. Figures arrive from :mod:`ecm.queries` already under disclosure control.
+same numbers. Figures arrive from :mod:`ecm.figures.queries` already under disclosure control.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from ecm import queries
+from ecm.figures import queries
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.stats.benchmarks import (
     NOT_COMPARED,

@@ -3,7 +3,7 @@ comparator group in the same authority) year by year, with its trend by the Fing
 and the region's own gap beside England's. What a Government Office team asks: in which of my
 authorities is the disadvantage gap widening?
 
-Figures come through ``ecm.place_queries``, after disclosure control among siblings.
+Figures come through ``ecm.figures.many_places``, after disclosure control among siblings.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
-from ecm import place_queries, queries
+from ecm.figures import many_places as place_queries
+from ecm.figures import queries
 from ecm.periods import period_aliases, period_start
 from ecm.profile import with_intervals
 from ecm.stats.gaps import compute_gaps

@@ -211,7 +211,7 @@ def test_absence_figures_carry_the_pupils_behind_the_sessions(observations, demo
 
 
 def test_demo_schools_reconcile_exactly_with_their_las(demo_engine) -> None:
-    from ecm.queries import load_reconciliation
+    from ecm.figures.queries import load_reconciliation
 
     rec = load_reconciliation(demo_engine)
     ks2 = rec[(rec["indicator_code"] == "ni_73") & (rec["group_code"] == "all")]

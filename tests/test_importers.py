@@ -120,7 +120,7 @@ def test_every_school_file_imports_with_values_as_published(tmp_path) -> None:
             ("Anstey Junior School", "primary")
         ]
         # Reconciliation: Hampshire's schools add up to within a point of its published KS2 rows.
-        from ecm.queries import load_reconciliation
+        from ecm.figures.queries import load_reconciliation
 
         rec = load_reconciliation(engine)
         ks2 = rec[(rec["indicator_code"] == "ptrwm_exp") & (rec["la_code"] == "E10000014")]
@@ -675,8 +675,8 @@ def test_broken_tidy_files_are_rejected(store, tmp_path) -> None:
 def test_figures_without_intervals_are_compared_by_the_publishers_test(tmp_path) -> None:
     """Fingertips' excess weight comes without counts or intervals but with its own test
     against England: the region page compares each authority by it (lower is better)."""
+    from ecm.figures.queries import resolve_area
     from ecm.overview import region_overview
-    from ecm.queries import resolve_area
 
     url, engine = fresh_engine(tmp_path)
     try:

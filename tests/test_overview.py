@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecm import queries
 from ecm.area_views import league_summary
 from ecm.explorer import explore_gaps
+from ecm.figures import queries
 from ecm.overview import area_overview, region_overview
 from ecm.plan_queries import load_plan
 from ecm.profile import build_profile
@@ -221,7 +221,7 @@ def test_gap_lists_count_only_gaps_where_the_focus_group_is_worse_off(demo_engin
 
 
 def test_school_spreads_leave_out_withheld_figures(demo_engine) -> None:
-    from ecm import place_queries
+    from ecm.figures import many_places as place_queries
     from ecm.periods import period_aliases
 
     spread = place_queries.load_school_distribution(
@@ -241,7 +241,7 @@ def test_school_spreads_leave_out_withheld_figures(demo_engine) -> None:
 def test_school_spreads_from_stored_decisions_equal_those_decided_at_request_time(
     demo_engine, monkeypatch
 ) -> None:
-    from ecm import place_queries
+    from ecm.figures import many_places as place_queries
     from ecm.periods import period_aliases
 
     periods = period_aliases("2009/10")

@@ -63,7 +63,7 @@ def test_home_explains_the_five_outcomes(use_demo_database) -> None:
 
 
 def test_home_opens_on_the_la_named_in_the_url(use_demo_database, demo_engine) -> None:
-    from ecm.queries import load_local_authorities
+    from ecm.figures.queries import load_local_authorities
 
     la = load_local_authorities(demo_engine).iloc[0]
     at = open_app(la=la["code"])
@@ -77,7 +77,7 @@ def test_home_opens_on_the_la_named_in_the_url(use_demo_database, demo_engine) -
 def test_a_school_in_the_url_brings_its_authority_and_region(
     use_demo_database, demo_engine
 ) -> None:
-    from ecm.queries import resolve_area
+    from ecm.figures.queries import resolve_area
 
     area = resolve_area(demo_engine, "school", "900003")
     at = open_app(urn="900003")
@@ -88,7 +88,7 @@ def test_a_school_in_the_url_brings_its_authority_and_region(
 
 
 def test_picking_a_school_puts_it_in_the_url(use_demo_database, demo_engine) -> None:
-    from ecm.queries import load_local_authorities, load_schools
+    from ecm.figures.queries import load_local_authorities, load_schools
 
     la = load_local_authorities(demo_engine).iloc[0]["code"]
     school = load_schools(demo_engine, la).iloc[0]
@@ -195,8 +195,8 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
 
 
 def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_engine) -> None:
+    from ecm.figures.queries import load_local_authorities
     from ecm.overview import area_overview
-    from ecm.queries import load_local_authorities
 
     la = load_local_authorities(demo_engine).iloc[0]["code"]
     overview = area_overview(demo_engine, la)
@@ -226,8 +226,8 @@ def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_
 def test_region_page_lists_authorities_worse_and_getting_worse(
     use_demo_database, demo_engine
 ) -> None:
+    from ecm.figures.queries import load_regions
     from ecm.overview import region_overview
-    from ecm.queries import load_regions
 
     code = load_regions(demo_engine).iloc[0]["code"]
     overview = region_overview(demo_engine, code)
@@ -268,7 +268,7 @@ def test_gap_explorer_ranks_every_authority(use_demo_database, demo_engine) -> N
 
 
 def test_presentation_mode_shows_one_panel_and_moves_on(use_demo_database, demo_engine) -> None:
-    from ecm.queries import load_local_authorities
+    from ecm.figures.queries import load_local_authorities
 
     la = load_local_authorities(demo_engine).iloc[0]["code"]
     at = open_app("app_pages/area.py", la=la, present="1")
@@ -281,7 +281,7 @@ def test_presentation_mode_shows_one_panel_and_moves_on(use_demo_database, demo_
 
 
 def test_presented_tables_are_page_text_in_large_type(use_demo_database, demo_engine) -> None:
-    from ecm.queries import load_local_authorities
+    from ecm.figures.queries import load_local_authorities
 
     la = load_local_authorities(demo_engine).iloc[0]["code"]
     at = open_app("app_pages/area.py", la=la, present="1", panel="2")
@@ -296,7 +296,7 @@ def test_presented_tables_are_page_text_in_large_type(use_demo_database, demo_en
 def test_leaving_presentation_mode_returns_to_the_whole_page(
     use_demo_database, demo_engine
 ) -> None:
-    from ecm.queries import load_local_authorities
+    from ecm.figures.queries import load_local_authorities
 
     la = load_local_authorities(demo_engine).iloc[0]["code"]
     at = open_app("app_pages/area.py", la=la, present="1")

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from ecm.demo.build import build_demo
+from ecm.figures.queries import load_local_authorities, resolve_area
 from ecm.plan_edits import action_history, load_action
 from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage
-from ecm.queries import load_local_authorities, resolve_area
 from ecm.store.models import Action
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ecm.figures.queries import load_local_authorities
 from ecm.plan_queries import la_plan_coverage, load_actions, load_spend, load_targets
 from ecm.plan_views import (
     action_filters,
@@ -20,7 +21,6 @@ from ecm.plan_views import (
     target_table,
     uncovered_table,
 )
-from ecm.queries import load_local_authorities
 
 OUTCOMES = {
     "be_healthy": "Be healthy",

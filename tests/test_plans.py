@@ -684,7 +684,7 @@ def test_the_spend_matrix_holds_every_pound_once(rows) -> None:
 
 @pytest.fixture(scope="module")
 def la(demo_engine) -> dict:
-    from ecm import queries
+    from ecm.figures import queries
 
     return queries.load_local_authorities(demo_engine).iloc[0].to_dict()
 
@@ -812,7 +812,7 @@ def test_an_agreed_plan_is_in_force_before_a_later_draft(engine) -> None:
     from ecm.store.models import Plan
 
     build_demo(engine, scale="tiny", seed=7)
-    from ecm import queries
+    from ecm.figures import queries
 
     code = queries.load_local_authorities(engine).iloc[0]["code"]
     agreed = load_plan(engine, code)

@@ -174,7 +174,7 @@ def test_ranks_bands_strict_benchmarks_and_red_red_are_reported(demo_engine) -> 
 
 
 def test_a_school_sees_only_the_plan_actions_that_reach_it(demo_engine) -> None:
-    from ecm.queries import load_plan_targets
+    from ecm.figures.queries import load_plan_targets
 
     with demo_engine.connect() as connection:
         action_id, listed = connection.execute(
@@ -238,8 +238,8 @@ def test_a_four_digit_year_is_the_year_a_period_ends() -> None:
 
 
 def test_profiles_list_the_outcomes_in_the_acts_order(demo_engine) -> None:
+    from ecm.figures.queries import load_outcomes
     from ecm.overview import outcome_tiles
-    from ecm.queries import load_outcomes
 
     act_order = list(load_outcomes(demo_engine)["outcome"].drop_duplicates())
     assert act_order[0] == "Be healthy" and act_order[-1] == "Achieve economic well-being"

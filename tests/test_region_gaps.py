@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm import queries
-from ecm.place_queries import load_area_series
+from ecm.figures import queries
+from ecm.figures.many_places import load_area_series
 from ecm.region_gaps import TREND_ORDER, region_gap_trends
 from ecm.region_views import gap_trend_table
 

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text, update
 
-from ecm import queries
 from ecm.disclosure.decisions import decisions_current, ensure_withholding, stored_rules
 from ecm.disclosure.rules import COMPLEMENTS, DisclosureRules, apply_disclosure_control
+from ecm.figures import queries
 from ecm.store.engine import bulk_insert, forget_decisions, session_scope
 from ecm.store.models import Observation
 from tests.conftest import DEMO_SEED, drop_database

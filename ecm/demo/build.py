@@ -30,6 +30,7 @@ from ecm.demo.simulate import (
 )
 from ecm.disclosure.decisions import refresh_withholding
 from ecm.disclosure.rules import apply_disclosure_control
+from ecm.figures.school_pools import refresh_school_benchmarks
 from ecm.store.engine import bulk_insert, session_scope, upgrade_schema
 from ecm.store.models import (
     OBSERVATION_COLUMNS,
@@ -46,7 +47,6 @@ from ecm.store.models import (
     School,
     StatisticalNeighbour,
 )
-from ecm.summaries import refresh_school_benchmarks
 
 DEFAULT_SEED = 2008
 DEMO_FORMAT = "demo"

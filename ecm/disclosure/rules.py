@@ -1,6 +1,6 @@
 """Disclosure control: no figure on screen or in an export reveals a small number of pupils.
 
-Applied once, by :mod:`ecm.queries`, to every frame of figures before anything else sees it.
+Applied once, by :mod:`ecm.figures.queries`, to every frame of figures before anything else sees it.
 
 Primary suppression: a figure is withheld when it rests on too few pupils: a count of 1 to 5
 (``min_count`` = 6), or a percentage or rate whose numerator is 1 to 5 or whose denominator is

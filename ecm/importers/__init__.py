@@ -127,7 +127,7 @@ def import_file(
 
     ``progress`` hears each stage (read, checked, written) with the fraction done. With
     ``refresh_benchmarks=False`` the similar-school table is left for the caller to refresh
-    once after several files (see :func:`ecm.summaries.refresh_school_benchmarks`).
+    once after several files (see :func:`ecm.figures.school_pools.refresh_school_benchmarks`).
     """
     upgrade_schema(engine)
     with session_scope(engine) as session:  # new indicators or groups in data/ reach the store

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm.errors import DataError, DataProblem
+from ecm.figures.school_pools import refresh_school_benchmarks
 from ecm.importers.geography import ons_code
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
 from ecm.importers.writer import ParsedFile
-from ecm.summaries import refresh_school_benchmarks
 
 COLUMNS = {
     "urn": "URN",

@@ -16,10 +16,10 @@ from sqlalchemy import Engine, and_, delete, exists, select
 
 from ecm.disclosure.decisions import refresh_withholding, stored_rules, tree_parents
 from ecm.disclosure.rules import DisclosureRules
+from ecm.figures.school_pools import refresh_school_benchmarks
 from ecm.importers.geography import ensure_las, ensure_schools
 from ecm.store.engine import bulk_insert, session_scope
 from ecm.store.models import OBSERVATION_COLUMNS, ImportBatch, Observation
-from ecm.summaries import refresh_school_benchmarks
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 

@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, Row, select
 
-from ecm import queries
 from ecm.action_refs import refs_in_order
+from ecm.figures import queries
 from ecm.plan_io.cells import as_text
 from ecm.plan_io.layout import (
     ACTION_FIELDS,
@@ -33,7 +33,7 @@ def plan_rows(engine: Engine, la_code: str, period_label: str | None = None) -> 
     are ordered by their priority's position, then as stored, each under its stored ref
     (:mod:`ecm.action_refs`);
     school URNs are sorted. Raises :class:`NoPlan` when there is none, and
-    :class:`ecm.queries.UnknownArea` for an unknown LA.
+    :class:`ecm.figures.queries.UnknownArea` for an unknown LA.
     """
     la = queries.resolve_area(engine, "la", la_code)
     with engine.connect() as connection:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
-from ecm import queries
 from ecm.errors import DataError, DataProblem
+from ecm.figures import queries
 from ecm.plan_io.export import plan_rows
 from ecm.plan_io.layout import NoPlan, ParsedPlan, PlanImportSummary
 from ecm.plan_io.read import read_plan
@@ -53,7 +53,7 @@ def import_plan(
     file does not list are removed with their notes. One audit-log row (table ``plan``,
     change ``import``) names the user and holds a summary of the plan as it was (or null),
     the whole of it, and the plan loaded, with the file's name and SHA-256 checksum. Raises
-    :class:`ecm.queries.UnknownArea` for an LA the store does not hold.
+    :class:`ecm.figures.queries.UnknownArea` for an LA the store does not hold.
     """
     la = queries.resolve_area(engine, "la", la_code)
     parsed = read_plan(source, file_name, engine=engine, la_code=la["code"])

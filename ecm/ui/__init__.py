@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from ecm import queries
 from ecm.config import database_url
+from ecm.figures import queries
 from ecm.store.engine import make_engine, schema_is_current, upgrade_schema
 
 CACHE_TTL = 600  # seconds; imports clear the caches explicitly
@@ -61,7 +61,7 @@ def ensure_store() -> None:
 def _prepare_store() -> None:
     eng = engine()
     if not schema_is_current(eng):
-        from ecm.summaries import ensure_school_benchmarks
+        from ecm.figures.school_pools import ensure_school_benchmarks
 
         upgrade_schema(eng)
         ensure_school_benchmarks(eng)
@@ -224,8 +224,8 @@ def select_by_code(
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
 def _profile(url: str, level: str, code: str, period: str | None) -> dict | None:
+    from ecm.figures.queries import UnknownArea
     from ecm.profile import build_profile
-    from ecm.queries import UnknownArea
 
     try:
         return build_profile(_engine_for(url), level, code, period)
@@ -246,7 +246,7 @@ def load_profile(level: str, code: str, period: str | None) -> dict | None:
 def complete_selection() -> None:
     """Fill in the LA and region of a school (or the region of an LA) named in the URL, so a
     link to ``?urn=...`` alone opens with the whole selection."""
-    from ecm.queries import UnknownArea, resolve_area
+    from ecm.figures.queries import UnknownArea, resolve_area
 
     urn, la = query_param("urn"), query_param("la")
     try:
@@ -317,9 +317,9 @@ def import_uploads(files: list, user: str = "dashboard upload") -> None:  # noqa
     from pathlib import Path
 
     from ecm.errors import DataError
+    from ecm.figures.school_pools import refresh_school_benchmarks
     from ecm.importers import import_file
     from ecm.importers.writer import describe_outcome
-    from ecm.summaries import refresh_school_benchmarks
 
     schools_loaded = False
     with tempfile.TemporaryDirectory() as folder:
@@ -359,8 +359,8 @@ def import_uploads(files: list, user: str = "dashboard upload") -> None:  # noqa
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the area overview…")
 def _area(url: str, la: str, period: str | None):  # noqa: ANN202
+    from ecm.figures.queries import UnknownArea
     from ecm.overview import area_overview
-    from ecm.queries import UnknownArea
 
     try:
         return area_overview(_engine_for(url), la, period)
@@ -370,8 +370,8 @@ def _area(url: str, la: str, period: str | None):  # noqa: ANN202
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Computing the region overview…")
 def _region(url: str, code: str, period: str | None):  # noqa: ANN202
+    from ecm.figures.queries import UnknownArea
     from ecm.overview import region_overview
-    from ecm.queries import UnknownArea
 
     try:
         return region_overview(_engine_for(url), code, period)
@@ -401,7 +401,7 @@ def load_region_gap_trends(code: str, indicator: str, group: str, period: str | 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
 def _plan(url: str, la: str, period: str | None) -> dict | None:
     from ecm import plan_queries
-    from ecm.queries import UnknownArea, resolve_area
+    from ecm.figures.queries import UnknownArea, resolve_area
 
     engine = _engine_for(url)
     try:
@@ -594,7 +594,7 @@ def link_column(label: str = "Open", display: str = "Open") -> st.column_config.
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
 def _distribution(url: str, level: str, period: str, phase: str | None) -> pd.DataFrame:
-    from ecm import place_queries
+    from ecm.figures import many_places as place_queries
     from ecm.periods import period_aliases
 
     if level == "la":

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from ecm.queries import resolve_area
+from ecm.figures.queries import resolve_area
 
 pytestmark = pytest.mark.e2e
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from ecm.figures.queries import load_local_authorities, load_regions, resolve_area
 from ecm.overview import area_overview
 from ecm.plan_queries import la_plan_coverage
-from ecm.queries import load_local_authorities, load_regions, resolve_area
 from ecm.store.engine import make_engine
 
 pytestmark = pytest.mark.e2e

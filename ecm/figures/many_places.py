@@ -1,10 +1,10 @@
 """Read functions for pages that look across many places at once (gap explorer, area and
 region overviews): one indicator at one level, names of places, one area's series.
 
-Like ``ecm.queries``, every figure passes disclosure control here: the decisions stored after
-the last load where they are current (:mod:`ecm.disclosure.decisions`), else decided here with each
-place's siblings (the other schools of its LA, the other LAs of its region), so a figure is
-withheld or shown the same way on every page.
+Like ``ecm.figures.queries``, every figure passes disclosure control here: the decisions
+stored after the last load where they are current (:mod:`ecm.disclosure.decisions`), else
+decided here with each place's siblings (the other schools of its LA, the other LAs of its
+region), so a figure is withheld or shown the same way on every page.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from ecm.disclosure.decisions import all_decided, apply_stored, control, decisions_current
-from ecm.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
+from ecm.figures.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
 from ecm.store.models import LocalAuthority, Observation, Region, School
 
 CHUNK = 900  # bound parameters per IN list, well under every driver's limit
@@ -230,7 +230,7 @@ def load_country_figures(engine: Engine, country_code: str | None) -> pd.DataFra
 def load_la_distribution(engine: Engine, periods: set[str]) -> pd.DataFrame:
     """Across all LAs, each indicator's all-pupil spread in the periods: indicator_code, period,
     minimum, q1, q3, maximum, places (after disclosure control)."""
-    from ecm.queries import load_peer_figures
+    from ecm.figures.queries import load_peer_figures
 
     peers = load_peer_figures(engine, "la", sorted(periods))
     peers = peers[(peers["group_code"] == "all") & peers["value"].notna()]
