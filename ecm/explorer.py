@@ -16,8 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from ecm.figures import many_places as place_queries
-from ecm.figures import queries
+from ecm.figures import many_places, queries
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.profile import with_intervals
 from ecm.stats import funnel
@@ -62,13 +61,13 @@ def explore_gaps(
     if not isinstance(comparator, str) or not comparator:
         raise ValueError(f"{focus_group!r} has no comparator group")
     pair = [focus_group, comparator]
-    national = place_queries.load_national_series(engine, indicator, pair)
+    national = many_places.load_national_series(engine, indicator, pair)
     periods = sorted(national["period"].unique(), key=period_start)
     indicator_record = {"code": indicator, **{k: meta[k] for k in ("title", "unit", "polarity")}}
     if not periods:
         return GapExploration(indicator_record, focus_group, comparator, level, None, [], _empty())
     period = period if period in periods else _default_period(national, pair)
-    figures = place_queries.load_level_figures(
+    figures = many_places.load_level_figures(
         engine, indicator, level, period_aliases(period), pair, within
     )
     figures = with_intervals(pd.concat([national, figures], ignore_index=True), catalogue)
@@ -160,7 +159,7 @@ def _with_sizes_and_names(
         ["area_code", "size", "lower_ci", "upper_ci", "suppressed"]
     ].rename(columns={"lower_ci": "focus_lower", "upper_ci": "focus_upper"})
     merged = places.drop(columns=["suppressed"]).merge(focus, on="area_code", how="left")
-    names = place_queries.load_place_names(engine, level, list(merged["area_code"]))
+    names = many_places.load_place_names(engine, level, list(merged["area_code"]))
     return merged.merge(names, on="area_code", how="left")
 
 
@@ -176,14 +175,14 @@ def _trend(
     """The national gap by period, and the chosen LA's or region's own gap beside it."""
     series = [("England", national)]
     if within is not None:
-        own = place_queries.load_area_series(
+        own = many_places.load_area_series(
             engine,
             indicator=national["indicator_code"].iloc[0],
             level=within[0],
             code=within[1],
             groups=[focus_group, comparator],
         )
-        name = place_queries.load_place_names(engine, within[0], [within[1]])
+        name = many_places.load_place_names(engine, within[0], [within[1]])
         series.append((name["name"].iloc[0] if not name.empty else within[1], own))
     frames = []
     for name, rows in series:

@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from ecm.explorer import GapExploration, explore_gaps
-from ecm.figures import many_places as place_queries
-from ecm.figures import queries
+from ecm.figures import many_places, queries
+from ecm.figures.plans import NO_PLAN, load_plan, mark_covered, off_track_actions
 from ecm.periods import default_period, period_aliases, period_start
-from ecm.plan_queries import NO_PLAN, load_plan
-from ecm.plans import mark_covered
 from ecm.profile import band_from_quartiles, build_profile, with_intervals
 from ecm.profile_tables import gap_order
 from ecm.stats.benchmarks import (
@@ -33,11 +31,9 @@ from ecm.stats.benchmarks import (
 )
 from ecm.stats.gaps import compute_gaps
 from ecm.stats.trends import compute_trends, trend_by_polarity
-from ecm.store.models import Action
 
 #: Gaps a Board sees first: significant and widening, then significant, then widening.
 LEAGUE_ORDER = {(True, True): 0, (True, False): 1, (False, True): 2}
-OFF_TRACK_STATUSES = ("off_track", "at_risk")
 
 
 @dataclass
@@ -221,12 +217,12 @@ def school_table(engine: Engine, la_code: str, period: str) -> pd.DataFrame:
     if schools.empty:
         return schools.rename(columns=SCHOOL_COLUMNS)
     own = schools[list(SCHOOL_COLUMNS)].rename(columns=SCHOOL_COLUMNS)
-    figures = place_queries.load_school_figures_of_la(engine, la_code, period_aliases(period))
+    figures = many_places.load_school_figures_of_la(engine, la_code, period_aliases(period))
     if figures.empty:
         return own
     catalogue = queries.load_indicators(engine).set_index("code")
     figures = figures.merge(schools[["urn", "phase"]], left_on="area_code", right_on="urn")
-    quartiles = place_queries.load_phase_quartiles(engine, sorted(set(figures["period"])))
+    quartiles = many_places.load_phase_quartiles(engine, sorted(set(figures["period"])))
     figures = figures.merge(quartiles, on=["indicator_code", "period", "phase"], how="left")
     figures["polarity"] = figures["indicator_code"].map(catalogue["polarity"])
     figures["band"] = band_from_quartiles(figures)
@@ -275,8 +271,8 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
     las = queries.load_local_authorities(engine, region["code"])
     catalogue = queries.load_indicators(engine)
     meta = catalogue.set_index("code")
-    figures = place_queries.load_la_figures(engine, list(las["code"]))
-    national = place_queries.load_country_figures(engine, region.get("country_code"))
+    figures = many_places.load_la_figures(engine, list(las["code"]))
+    national = many_places.load_country_figures(engine, region.get("country_code"))
     academic = (
         sorted({p for p in figures["period"] if "/" in p}, key=period_start)
         if not figures.empty
@@ -414,18 +410,6 @@ def _covered_by_plan(
     gaps = gaps.assign(covered=mark_covered(gaps, targets))
     order = [gap_order({**g, "significant": True}, g["unit"]) for g in gaps.to_dict("records")]
     return gaps.iloc[sorted(range(len(gaps)), key=order.__getitem__)][columns]
-
-
-def off_track_actions(engine: Engine, plan_id: int) -> pd.DataFrame:
-    """The plan's actions reported off track or at risk: title, status, lead partner."""
-    statement = (
-        select(Action.title, Action.status, Action.lead_partner)
-        .where(Action.plan_id == plan_id, Action.status.in_(OFF_TRACK_STATUSES))
-        .order_by(Action.status.desc(), Action.title)
-    )
-    with engine.connect() as connection:
-        rows = connection.execute(statement).all()
-    return pd.DataFrame(rows, columns=["title", "status", "lead_partner"])
 
 
 # --- spine charts ---------------------------------------------------------------------------

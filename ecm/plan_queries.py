@@ -14,17 +14,12 @@ from sqlalchemy import Engine, select
 
 from ecm.config import DATA_DIR
 from ecm.figures import queries
+from ecm.figures.plans import NO_PLAN, load_plan
 from ecm.periods import default_period, period_start
-from ecm.plans import (
-    PlanCoverage,
-    TurnTheCurve,
-    choose_plan_in_force,
-    plan_coverage,
-    turn_the_curve,
-)
+from ecm.plans import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
 from ecm.profile import place_gaps, with_intervals
 from ecm.stats.trends import compute_trends, trend_by_polarity
-from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority, School
+from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Priority, School
 from ecm.trajectory import measurable_target
 
 PARTNERS_FILE = DATA_DIR / "partners.csv"
@@ -44,78 +39,11 @@ GAP_FRAME_COLUMNS = [
 ]  # fmt: skip
 
 
-PLAN_COLUMNS = ["id", "la_code", "title", "period_label", "start_date", "end_date", "status"]
-#: A plan id no plan has: an LA with no plan in force reads no actions.
-NO_PLAN = 0
-
-
 def _frame(engine: Engine, statement, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
     """Run a select; its rows as a DataFrame with ``columns`` (also when there are none)."""
     with engine.connect() as connection:
         rows = [tuple(row) for row in connection.execute(statement)]
     return pd.DataFrame.from_records(rows, columns=columns)
-
-
-def _la_code(engine: Engine, la_code: str) -> str:
-    """The LA's ONS code from an ONS code or a three-digit number."""
-    return queries.resolve_area(engine, "la", la_code)["code"]
-
-
-def load_plan(engine: Engine, la_code: str, period: str | None = None) -> dict | None:
-    """The LA's plan (id, la_code, title, period_label, start_date, end_date, status) with its
-    priorities (id, outcome_code, title, position), or None.
-
-    With ``period`` (an academic year), the plan in force in it: running at some time between
-    1 September and 31 August of that year, an agreed plan before a draft, then the latest to
-    start; so gaps of 2005/06 are never "covered" by a plan of 2008-2011. Without, the LA's
-    latest plan.
-    """
-    code = _la_code(engine, la_code)
-    plans = _plans(engine, code)
-    if period is not None:
-        chosen = choose_plan_in_force(plans, period)
-    else:
-        latest = plans.sort_values(["start_date", "id"], ascending=False)
-        chosen = latest.iloc[0].to_dict() if len(latest) else None
-    if chosen is None:
-        return None
-    plan = {column: chosen[column] for column in PLAN_COLUMNS}
-    plan["id"] = int(plan["id"])
-    with engine.connect() as connection:
-        priorities = connection.execute(
-            select(Priority.id, Priority.outcome_code, Priority.title, Priority.position)
-            .where(Priority.plan_id == plan["id"])
-            .order_by(Priority.position, Priority.id)
-        ).all()
-    return {**plan, "priorities": [p._asdict() for p in priorities]}
-
-
-def plan_in_force(engine: Engine, la_code: str, period: str) -> dict | None:
-    """The LA's plan in force in ``period`` (an academic year), with its priorities, or None
-    when no plan ran that year: :func:`load_plan` with a period (rule in
-    :func:`ecm.plans.choose_plan_in_force`)."""
-    return load_plan(engine, la_code, period)
-
-
-def plan_targets_in_force(
-    engine: Engine, la_code: str, period: str, urn: str | None = None
-) -> pd.DataFrame:
-    """The targets of the LA's plan in force in ``period`` (none when no plan ran that year),
-    as :func:`ecm.figures.queries.load_plan_targets` gives them: the same plan the Plan page counts,
-    so no page calls a gap covered by a plan of another period."""
-    plan = load_plan(engine, la_code, period)
-    return queries.load_plan_targets(engine, la_code, urn, plan["id"] if plan else NO_PLAN)
-
-
-def _plans(engine: Engine, code: str) -> pd.DataFrame:
-    """Every plan of the LA: id, la_code, title, period_label, start_date, end_date, status."""
-    statement = (
-        select(Plan.id, Plan.la_code, Plan.title, Plan.period_label, Plan.start_date,
-               Plan.end_date, Plan.status)
-        .where(Plan.la_code == code)
-        .order_by(Plan.id)
-    )  # fmt: skip
-    return _frame(engine, statement, PLAN_COLUMNS)
 
 
 def _plan_id(engine: Engine, la_code: str, plan_id: int | None) -> int | None:

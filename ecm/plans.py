@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from ecm.figures.plans import mark_covered
 from ecm.periods import period_aliases, period_start, year_bounds
 from ecm.plan_evidence import actions_without_target, target_evidence, trend_in_words
 from ecm.plan_spend import OUTCOMES, action_spend, partners_without_actions, spend_matrix
@@ -115,44 +116,6 @@ def concern_gaps(gaps: pd.DataFrame, period: str) -> pd.DataFrame:
     worse_off = current["gap"] > 0
     concern = current["significant"].astype(bool) | (current["trend"] == "widening")
     return current[worse_off & concern].reset_index(drop=True)
-
-
-def choose_plan_in_force(plans: pd.DataFrame, period: str) -> dict | None:
-    """The plan in force in ``period`` (an academic year, any style) among an LA's plans (id,
-    start_date, end_date, status, ...): running at some time between 1 September and 31 August
-    of that year, an agreed plan before a draft, then the latest to start (then the highest
-    id). None when no plan ran that year: a 2008-2011 plan does not cover 2005/06."""
-    if plans.empty:
-        return None
-    first, last = year_bounds(period)
-    running = plans[
-        (pd.to_datetime(plans["start_date"]).dt.date <= last)
-        & (pd.to_datetime(plans["end_date"]).dt.date >= first)
-    ]
-    if running.empty:
-        return None
-    ranked = running.assign(
-        _agreed=running["status"] == "agreed", _start=pd.to_datetime(running["start_date"])
-    ).sort_values(["_agreed", "_start", "id"], ascending=False)
-    return ranked.drop(columns=["_agreed", "_start"]).iloc[0].to_dict()
-
-
-def targeted_pairs(targets: pd.DataFrame) -> set[tuple[str, str]]:
-    """The (indicator, group) pairs the plan's actions target: the coverage rule in one place.
-    A gap is covered when a plan action targets its indicator and focus group."""
-    if targets.empty:
-        return set()
-    return set(zip(targets["indicator_code"], targets["group_code"], strict=True))
-
-
-def mark_covered(gaps: pd.DataFrame, targets: pd.DataFrame) -> pd.Series:
-    """Per gap (``indicator_code``, ``focus_group``): whether an action targets it."""
-    pairs = targeted_pairs(targets)
-    return pd.Series(
-        [(i, g) in pairs for i, g in zip(gaps["indicator_code"], gaps["focus_group"], strict=True)],
-        index=gaps.index,
-        dtype=bool,
-    )
 
 
 def plan_coverage(

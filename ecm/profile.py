@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ecm.figures import queries
+from ecm.figures.plans import plan_targets_in_force
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.stats.benchmarks import (
     NOT_COMPARED,
@@ -514,9 +515,6 @@ def _gap_records(
 ) -> list[dict]:
     """The period's gaps as the profile's JSON shape, each with the actions on it of the plan
     in force in that period."""
-    # Imported here: the plan queries build on this module's gap figures.
-    from ecm.plan_queries import plan_targets_in_force
-
     current = gaps[gaps["period"].isin(periods)]
     la_code = area["code"] if area["level"] == "la" else (area.get("la") or {}).get("code")
     urn = area["code"] if area["level"] == "school" else None

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
-from ecm.figures import many_places as place_queries
-from ecm.figures import queries
+from ecm.figures import many_places, queries
 from ecm.periods import period_aliases, period_start
 from ecm.profile import with_intervals
 from ecm.stats.gaps import compute_gaps
@@ -52,7 +51,7 @@ def region_gap_trends(
     )
     pair = [focus_group, comparator]
     record = {"code": indicator, **{k: meta[k] for k in ("title", "unit", "polarity")}}
-    national = place_queries.load_national_series(engine, indicator, pair)
+    national = many_places.load_national_series(engine, indicator, pair)
     periods = sorted(national["period"].unique(), key=period_start)
     if period is not None:
         periods = [p for p in periods if period_start(p) <= period_start(period)]
@@ -60,10 +59,10 @@ def region_gap_trends(
     if not periods:
         return RegionGapTrends(record, focus_group, comparator, [], pd.DataFrame())
     shown = set().union(*(period_aliases(p) for p in periods))
-    las = place_queries.load_level_figures(
+    las = many_places.load_level_figures(
         engine, indicator, "la", shown, pair, within=("region", region_code)
     )
-    region = place_queries.load_area_series(engine, indicator, "region", region_code, pair)
+    region = many_places.load_area_series(engine, indicator, "region", region_code, pair)
     figures = with_intervals(
         pd.concat([national, las, region[region["period"].isin(shown)]], ignore_index=True),
         catalogue,
@@ -88,7 +87,7 @@ def _authority_table(engine: Engine, gaps: pd.DataFrame, periods: list[str]) -> 
     latest = gaps.loc[gaps.groupby("area_code")["period"].idxmax()].set_index("area_code")
     wide = gaps.pivot_table(index="area_code", columns="period", values="gap", aggfunc="first")
     wide = wide.reindex(columns=[p for p in periods if p in wide.columns])
-    names = place_queries.load_place_names(engine, "la", list(wide.index)).set_index("area_code")
+    names = many_places.load_place_names(engine, "la", list(wide.index)).set_index("area_code")
     table = wide.reset_index().rename(columns={"area_code": "la_code"})
     table.insert(1, "la_name", table["la_code"].map(names["name"]))
     raw = trends.set_index("area_code")["trend"]
@@ -108,7 +107,7 @@ def _series(gaps: pd.DataFrame, engine: Engine, region_code: str) -> pd.DataFram
     """The region's and England's gap by period: name, period, value, lower, upper."""
     if gaps.empty:
         return pd.DataFrame(columns=["name", "period", "value", "lower", "upper"])
-    names = place_queries.load_place_names(engine, "region", [region_code])
+    names = many_places.load_place_names(engine, "region", [region_code])
     region_name = names["name"].iloc[0] if not names.empty else region_code
     out = gaps.assign(name=gaps["level"].map({"region": region_name, "england": "England"}))
     out = out.rename(columns={"gap": "value"})[["name", "period", "value", "lower", "upper"]]

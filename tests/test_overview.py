@@ -10,8 +10,8 @@ import pytest
 from ecm.area_views import league_summary
 from ecm.explorer import explore_gaps
 from ecm.figures import queries
+from ecm.figures.plans import load_plan
 from ecm.overview import area_overview, region_overview
-from ecm.plan_queries import load_plan
 from ecm.profile import build_profile
 from ecm.region_views import brief_markdown
 from ecm.stats.benchmarks import compare
@@ -221,14 +221,14 @@ def test_gap_lists_count_only_gaps_where_the_focus_group_is_worse_off(demo_engin
 
 
 def test_school_spreads_leave_out_withheld_figures(demo_engine) -> None:
-    from ecm.figures import many_places as place_queries
+    from ecm.figures import many_places
     from ecm.periods import period_aliases
 
-    spread = place_queries.load_school_distribution(
+    spread = many_places.load_school_distribution(
         demo_engine, "secondary", period_aliases("2009/10")
     )
     row = spread.set_index("indicator_code").loc["ni_114"]
-    figures = place_queries.load_level_figures(
+    figures = many_places.load_level_figures(
         demo_engine, "ni_114", "school", period_aliases("2009/10"), ["all"]
     )
     withheld = figures.loc[figures["suppressed"], "area_code"]
@@ -241,13 +241,13 @@ def test_school_spreads_leave_out_withheld_figures(demo_engine) -> None:
 def test_school_spreads_from_stored_decisions_equal_those_decided_at_request_time(
     demo_engine, monkeypatch
 ) -> None:
-    from ecm.figures import many_places as place_queries
+    from ecm.figures import many_places
     from ecm.periods import period_aliases
 
     periods = period_aliases("2009/10")
-    stored = place_queries.load_school_distribution(demo_engine, "primary", periods)
-    monkeypatch.setattr(place_queries, "decisions_current", lambda _engine: False)
-    decided_now = place_queries.load_school_distribution(demo_engine, "primary", periods)
+    stored = many_places.load_school_distribution(demo_engine, "primary", periods)
+    monkeypatch.setattr(many_places, "decisions_current", lambda _engine: False)
+    decided_now = many_places.load_school_distribution(demo_engine, "primary", periods)
     assert len(stored) >= 5  # every primary indicator of the demo
     pd.testing.assert_frame_equal(
         stored.sort_values(["indicator_code", "period"]).reset_index(drop=True),

@@ -12,14 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ecm.figures.plans import choose_plan_in_force, mark_covered
 from ecm.plan_spend import spend_cells, spend_matrix
-from ecm.plans import (
-    choose_plan_in_force,
-    concern_gaps,
-    mark_covered,
-    plan_coverage,
-    turn_the_curve,
-)
+from ecm.plans import concern_gaps, plan_coverage, turn_the_curve
 from ecm.trajectory import (
     Target,
     assess_trajectory,
@@ -708,12 +703,12 @@ def test_store_coverage_agrees_with_the_gap_league(demo_engine, la) -> None:
 
 
 def test_store_loaders_read_the_latest_plan(demo_engine, la) -> None:
+    from ecm.figures.plans import load_plan
     from ecm.plan_queries import (
         ACTION_COLUMNS,
         load_action_schools,
         load_actions,
         load_partners,
-        load_plan,
         load_spend,
         load_targets,
     )
@@ -788,7 +783,8 @@ def test_the_coverage_command_prints_json_with_its_keys(
 
 
 def test_a_plan_covers_only_the_years_it_is_in_force(demo_engine, la) -> None:
-    from ecm.plan_queries import la_plan_coverage, load_plan
+    from ecm.figures.plans import load_plan
+    from ecm.plan_queries import la_plan_coverage
 
     code = la["code"]
     plan = load_plan(demo_engine, code)
@@ -808,7 +804,8 @@ def test_an_agreed_plan_is_in_force_before_a_later_draft(engine) -> None:
     from sqlalchemy.orm import Session
 
     from ecm.demo.build import build_demo
-    from ecm.plan_queries import la_plan_coverage, load_plan, plan_in_force
+    from ecm.figures.plans import load_plan, plan_in_force
+    from ecm.plan_queries import la_plan_coverage
     from ecm.store.models import Plan
 
     build_demo(engine, scale="tiny", seed=7)

@@ -401,6 +401,7 @@ def load_region_gap_trends(code: str, indicator: str, group: str, period: str | 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
 def _plan(url: str, la: str, period: str | None) -> dict | None:
     from ecm import plan_queries
+    from ecm.figures import plans
     from ecm.figures.queries import UnknownArea, resolve_area
 
     engine = _engine_for(url)
@@ -411,12 +412,12 @@ def _plan(url: str, la: str, period: str | None) -> dict | None:
     code = area["code"]
     coverage = plan_queries.la_plan_coverage(engine, code, period)
     # The plan in force in the year the coverage is for, and only its actions.
-    plan = plan_queries.load_plan(engine, code, coverage.period)
+    plan = plans.load_plan(engine, code, coverage.period)
     plan_id = plan["id"] if plan else plan_queries.NO_PLAN
     return {
         "area": area,
         "plan": plan,
-        "latest_plan": plan or plan_queries.load_plan(engine, code),
+        "latest_plan": plan or plans.load_plan(engine, code),
         "actions": plan_queries.load_actions(engine, code, plan_id),
         "targets": plan_queries.load_targets(engine, code, plan_id),
         "spend": plan_queries.load_spend(engine, code, plan_id),
@@ -594,12 +595,12 @@ def link_column(label: str = "Open", display: str = "Open") -> st.column_config.
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
 def _distribution(url: str, level: str, period: str, phase: str | None) -> pd.DataFrame:
-    from ecm.figures import many_places as place_queries
+    from ecm.figures import many_places
     from ecm.periods import period_aliases
 
     if level == "la":
-        return place_queries.load_la_distribution(_engine_for(url), period_aliases(period))
-    return place_queries.load_school_distribution(_engine_for(url), phase, period_aliases(period))
+        return many_places.load_la_distribution(_engine_for(url), period_aliases(period))
+    return many_places.load_school_distribution(_engine_for(url), phase, period_aliases(period))
 
 
 def load_la_distribution(period: str) -> pd.DataFrame:
