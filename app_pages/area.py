@@ -16,7 +16,7 @@ from ecm.area_views import (
     school_rows,
     tile_lines,
 )
-from ecm.overview import spine_rows
+from ecm.places.overview import spine_rows
 
 presenting = ui.presentation_mode()
 la = ui.la_param("Area overview")

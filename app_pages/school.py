@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm import charts, ui
-from ecm.overview import spine_rows
+from ecm.places.overview import spine_rows
 from ecm.profile_tables import screen_tables
 from ecm.school_views import (
     gap_comparison,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.explorer import GapExploration
 from ecm.gap_views import place_link
-from ecm.overview import BAND_SUFFIX
+from ecm.places.explorer import GapExploration
+from ecm.places.overview import BAND_SUFFIX
 from ecm.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES, gap_unit
 
 

@@ -143,7 +143,7 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
 
     import pandas as pd
 
-    from ecm.profile import build_profile
+    from ecm.places.profile import build_profile
     from ecm.stats.gaps import compute_gaps
 
     catalogue = queries.load_indicators(engine)
@@ -206,8 +206,8 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
 def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
     """The analyses behind each page's server run (what a warm page computes, uncached):
     the area and region overviews and the national gap explorer at school level."""
-    from ecm.explorer import explore_gaps
-    from ecm.overview import area_overview, region_overview
+    from ecm.places.explorer import explore_gaps
+    from ecm.places.overview import area_overview, region_overview
 
     rng = np.random.default_rng(3)
     with engine.connect() as connection:

@@ -288,7 +288,7 @@ def run_profile(args: argparse.Namespace) -> int:
 
     from ecm.figures.queries import UnknownArea
     from ecm.periods import is_academic_year
-    from ecm.profile import build_profile
+    from ecm.places.profile import build_profile
     from ecm.profile_tables import profile_tables
 
     if args.period and not is_academic_year(args.period):

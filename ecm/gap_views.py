@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm import maps
-from ecm.explorer import GapExploration
+from ecm.places.explorer import GapExploration
 
 #: How many of the widest and of the narrowest gaps the ranked chart shows (the table has all).
 RANKED_EACH_END = 20

@@ -22,7 +22,7 @@ HISTORY_COLOUR, FORECAST_COLOUR, TARGET_COLOUR = SERIES_COLOURS[0], ENGLAND_COLO
 
 def period_order(periods: Sequence[str]) -> list[str]:
     """Periods of any style in time order, each once. A four-digit year is the year a period
-    ends, so "2009" is 2008/09 (``ecm.profile.period_start``)."""
+    ends, so "2009" is 2008/09 (``ecm.places.profile.period_start``)."""
     from ecm.periods import period_start
 
     return sorted(dict.fromkeys(str(p) for p in periods), key=lambda p: (period_start(p), p))

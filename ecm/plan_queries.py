@@ -16,8 +16,8 @@ from ecm.config import DATA_DIR
 from ecm.figures import queries
 from ecm.figures.plans import NO_PLAN, load_plan
 from ecm.periods import default_period, period_start
+from ecm.places.profile import place_gaps, with_intervals
 from ecm.plans import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
-from ecm.profile import place_gaps, with_intervals
 from ecm.stats.trends import compute_trends, trend_by_polarity
 from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Priority, School
 from ecm.trajectory import measurable_target
@@ -164,7 +164,7 @@ def value_series(own: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
 
 def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) -> PlanCoverage:
     """The coverage of the LA's gaps in ``period`` (default: the year its profile opens on,
-    ``ecm.profile.default_period``) by the plan in force that year (:func:`plan_in_force`;
+    ``ecm.places.profile.default_period``) by the plan in force that year (:func:`plan_in_force`;
     the result's ``plan``, None when no plan was in force: every gap is then uncovered):
     see :func:`ecm.plans.plan_coverage`."""
     area = queries.resolve_area(engine, "la", la_code)

@@ -1,7 +1,7 @@
 """Coverage of a Children and Young People's Plan: which gaps its actions target, which they
 miss, which actions the data say are not turning their curve, and who spends what.
 
-Pure functions: DataFrames in (gaps from :func:`ecm.profile.place_gaps`, the plan's actions,
+Pure functions: DataFrames in (gaps from :func:`ecm.places.profile.place_gaps`, the plan's actions,
 targets and spend, the partner list), dataclasses and DataFrames out. The loaders live in
 :mod:`ecm.plan_queries`; the trajectory and forecast arithmetic in :mod:`ecm.trajectory`;
 the evidence on each target in :mod:`ecm.plan_evidence`; spend by outcome and partner in
@@ -135,7 +135,7 @@ def plan_coverage(
     Parameters
     ----------
     gaps
-        The LA's own gaps up to ``period`` (``ecm.profile.place_gaps``): indicator_code,
+        The LA's own gaps up to ``period`` (``ecm.places.profile.place_gaps``): indicator_code,
         focus_group, comparator_group, period, gap, lower, upper, significant, trend.
     actions, targets, spend
         The plan's actions (action_id, title, outcome_code, status, lead_partner,

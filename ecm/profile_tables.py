@@ -1,6 +1,6 @@
 """The profile as tables: flat columns for CSV, and words, symbols and intervals for screens.
 
-Both take the dictionary :func:`ecm.profile.build_profile` returns, so the Profile page, its
+Both take the dictionary :func:`ecm.places.profile.build_profile` returns, so the Profile page, its
 downloads and ``python -m ecm profile --format csv|table`` show the same numbers.
 """
 

@@ -103,7 +103,7 @@ def required_value(target: Target, year: float) -> float:
 
 def period_label(year: int, style: str) -> str:
     """The period starting in ``year`` written like ``style`` (2008/09, 2008-09 or 2009): a
-    four-digit year is the year a period ends (``ecm.profile.period_start``), so 2008 in the
+    four-digit year is the year a period ends (``ecm.places.profile.period_start``), so 2008 in the
     style of "2009" is "2009"."""
     end = f"{(year + 1) % 100:02d}"
     if "/" in style:

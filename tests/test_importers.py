@@ -676,7 +676,7 @@ def test_figures_without_intervals_are_compared_by_the_publishers_test(tmp_path)
     """Fingertips' excess weight comes without counts or intervals but with its own test
     against England: the region page compares each authority by it (lower is better)."""
     from ecm.figures.queries import resolve_area
-    from ecm.overview import region_overview
+    from ecm.places.overview import region_overview
 
     url, engine = fresh_engine(tmp_path)
     try:

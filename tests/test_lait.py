@@ -192,7 +192,7 @@ def test_broken_lait_files_are_rejected_and_change_nothing(store, tmp_path, raw)
 def test_the_funnel_holds_only_the_authorities_with_group_sizes(tmp_path) -> None:
     """LAIT publishes the disadvantaged KS2 figure of every LA without counts; Hampshire's own
     performance table gives its counts, so Hampshire alone is placed in the funnel."""
-    from ecm.explorer import explore_gaps
+    from ecm.places.explorer import explore_gaps
 
     url, engine = fresh_engine(tmp_path)
     try:

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from ecm.area_views import league_summary
-from ecm.explorer import explore_gaps
 from ecm.figures import queries
 from ecm.figures.plans import load_plan
-from ecm.overview import area_overview, region_overview
-from ecm.profile import build_profile
+from ecm.places.explorer import explore_gaps
+from ecm.places.overview import area_overview, region_overview
+from ecm.places.profile import build_profile
 from ecm.region_views import brief_markdown
 from ecm.stats.benchmarks import compare
 
@@ -276,7 +276,7 @@ def test_the_ranked_chart_table_holds_exactly_the_places_it_draws(demo_engine) -
 
 
 def test_spines_leave_out_spreads_of_too_few_places() -> None:
-    from ecm.overview import MIN_SPREAD_PLACES, spine_rows
+    from ecm.places.overview import MIN_SPREAD_PLACES, spine_rows
 
     observations = pd.DataFrame(
         {

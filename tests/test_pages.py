@@ -123,7 +123,7 @@ def test_data_page_lists_the_demo_build_as_a_batch(use_demo_database) -> None:
 def test_profile_page_shows_the_same_figures_as_the_profile_command(
     use_demo_database, demo_engine
 ) -> None:
-    from ecm.profile import build_profile
+    from ecm.places.profile import build_profile
     from ecm.profile_tables import screen_tables
 
     at = open_app("app_pages/profile.py", la="Z10000001")
@@ -156,7 +156,7 @@ def test_profile_page_for_an_unknown_code_says_so(use_demo_database) -> None:
 def test_school_page_states_its_widest_significant_gap_and_the_plan(
     use_demo_database, demo_engine
 ) -> None:
-    from ecm.profile import build_profile
+    from ecm.places.profile import build_profile
     from ecm.school_views import headline_gap, trend_axis_title
 
     profile = build_profile(demo_engine, "school", "900003")
@@ -196,7 +196,7 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
 
 def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_engine) -> None:
     from ecm.figures.queries import load_local_authorities
-    from ecm.overview import area_overview
+    from ecm.places.overview import area_overview
 
     la = load_local_authorities(demo_engine).iloc[0]["code"]
     overview = area_overview(demo_engine, la)
@@ -227,7 +227,7 @@ def test_region_page_lists_authorities_worse_and_getting_worse(
     use_demo_database, demo_engine
 ) -> None:
     from ecm.figures.queries import load_regions
-    from ecm.overview import region_overview
+    from ecm.places.overview import region_overview
 
     code = load_regions(demo_engine).iloc[0]["code"]
     overview = region_overview(demo_engine, code)
@@ -242,7 +242,7 @@ def test_region_page_lists_authorities_worse_and_getting_worse(
         table = next(d.value for d in at.dataframe if "Rank" in d.value.columns)
         assert len(table) == len(red)
         assert set(table["Local authority"]) == set(red["la_name"])
-    from ecm.region_gaps import region_gap_trends
+    from ecm.places.region_gaps import region_gap_trends
 
     trends = region_gap_trends(demo_engine, code, "ni_73", "disadvantaged", overview.period)
     gap_table = next(d.value for d in at.dataframe if "Trend of the gap" in d.value.columns)
@@ -254,7 +254,7 @@ def test_region_page_lists_authorities_worse_and_getting_worse(
 
 
 def test_gap_explorer_ranks_every_authority(use_demo_database, demo_engine) -> None:
-    from ecm.explorer import explore_gaps
+    from ecm.places.explorer import explore_gaps
 
     result = explore_gaps(demo_engine, "ni_73", "disadvantaged", "la")
     at = open_app("app_pages/gaps.py", indicator="ni_73", group="disadvantaged", level="la")

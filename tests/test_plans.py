@@ -685,7 +685,7 @@ def la(demo_engine) -> dict:
 
 
 def test_store_coverage_agrees_with_the_gap_league(demo_engine, la) -> None:
-    from ecm.overview import area_overview
+    from ecm.places.overview import area_overview
     from ecm.plan_queries import la_plan_coverage
 
     overview = area_overview(demo_engine, la["code"])
@@ -734,8 +734,8 @@ def test_store_loaders_read_the_latest_plan(demo_engine, la) -> None:
 
 
 def test_store_turn_the_curve_of_a_targeted_gap(demo_engine, la) -> None:
+    from ecm.places.profile import place_gaps
     from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage, load_targets
-    from ecm.profile import place_gaps
 
     coverage = la_plan_coverage(demo_engine, la["code"])
     gap = coverage.covered.iloc[0]

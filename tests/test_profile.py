@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from ecm.periods import period_aliases
-from ecm.profile import build_profile
+from ecm.places.profile import build_profile
 from ecm.stats.intervals import proportion_ci, proportion_difference_ci
 from tests.test_cli import run
 
@@ -239,7 +239,7 @@ def test_a_four_digit_year_is_the_year_a_period_ends() -> None:
 
 def test_profiles_list_the_outcomes_in_the_acts_order(demo_engine) -> None:
     from ecm.figures.queries import load_outcomes
-    from ecm.overview import outcome_tiles
+    from ecm.places.overview import outcome_tiles
 
     act_order = list(load_outcomes(demo_engine)["outcome"].drop_duplicates())
     assert act_order[0] == "Be healthy" and act_order[-1] == "Achieve economic well-being"

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ecm.figures import queries
 from ecm.figures.many_places import load_area_series
-from ecm.region_gaps import TREND_ORDER, region_gap_trends
+from ecm.places.region_gaps import TREND_ORDER, region_gap_trends
 from ecm.region_views import gap_trend_table
 
 

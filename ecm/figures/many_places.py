@@ -270,7 +270,7 @@ def load_school_distribution(engine: Engine, phase: str, periods: set[str]) -> p
 def _spread(figures: pd.DataFrame, tails: float = 0.0) -> pd.DataFrame:
     """Per indicator and period: the ``tails`` and ``1 - tails`` quantiles (the minimum and
     maximum when 0), the quartiles of the figures' values, and how many ``places`` they rest
-    on (a spread of a few places is no benchmark: see ``ecm.overview.MIN_SPREAD_PLACES``)."""
+    on (a spread of a few places is no benchmark: see ``ecm.places.overview.MIN_SPREAD_PLACES``)."""
     grouped = figures.groupby(["indicator_code", "period"])["value"]
     return pd.DataFrame(
         {

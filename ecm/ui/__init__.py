@@ -225,7 +225,7 @@ def select_by_code(
 @st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
 def _profile(url: str, level: str, code: str, period: str | None) -> dict | None:
     from ecm.figures.queries import UnknownArea
-    from ecm.profile import build_profile
+    from ecm.places.profile import build_profile
 
     try:
         return build_profile(_engine_for(url), level, code, period)
@@ -360,7 +360,7 @@ def import_uploads(files: list, user: str = "dashboard upload") -> None:  # noqa
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the area overview…")
 def _area(url: str, la: str, period: str | None):  # noqa: ANN202
     from ecm.figures.queries import UnknownArea
-    from ecm.overview import area_overview
+    from ecm.places.overview import area_overview
 
     try:
         return area_overview(_engine_for(url), la, period)
@@ -371,7 +371,7 @@ def _area(url: str, la: str, period: str | None):  # noqa: ANN202
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Computing the region overview…")
 def _region(url: str, code: str, period: str | None):  # noqa: ANN202
     from ecm.figures.queries import UnknownArea
-    from ecm.overview import region_overview
+    from ecm.places.overview import region_overview
 
     try:
         return region_overview(_engine_for(url), code, period)
@@ -381,14 +381,14 @@ def _region(url: str, code: str, period: str | None):  # noqa: ANN202
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gaps…")
 def _gaps(url: str, indicator: str, group: str, level: str, period, within):  # noqa: ANN001, ANN202
-    from ecm.explorer import explore_gaps
+    from ecm.places.explorer import explore_gaps
 
     return explore_gaps(_engine_for(url), indicator, group, level, period, within)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gap trends…")
 def _region_gaps(url: str, code: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
-    from ecm.region_gaps import region_gap_trends
+    from ecm.places.region_gaps import region_gap_trends
 
     return region_gap_trends(_engine_for(url), code, indicator, group, period)
 

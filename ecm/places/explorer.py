@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from ecm.figures import many_places, queries
 from ecm.periods import default_period, period_aliases, period_start
-from ecm.profile import with_intervals
+from ecm.places.profile import with_intervals
 from ecm.stats import funnel
 from ecm.stats.gaps import compute_gaps
 

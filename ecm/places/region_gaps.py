@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 
 from ecm.figures import many_places, queries
 from ecm.periods import period_aliases, period_start
-from ecm.profile import with_intervals
+from ecm.places.profile import with_intervals
 from ecm.stats.gaps import compute_gaps
 from ecm.stats.trends import WINDOW, compute_trends, gap_trend
 

@@ -1,9 +1,9 @@
 """The area (LA) and region overviews: what a Children's Trust Board and a Government Office
 team ask first, computed from the same figures, comparisons, trends and gaps as the profiles.
 
-Pure analysis on top of ``ecm.profile`` (one place's whole profile), ``ecm.explorer`` (school
-gaps in a funnel) and ``ecm.figures.many_places`` (figures after disclosure control). Pages only lay
-these results out.
+Pure analysis on top of ``ecm.places.profile`` (one place's whole profile), ``ecm.places.explorer``
+(school gaps in a funnel) and ``ecm.figures.many_places`` (figures after disclosure control). Pages
+only lay these results out.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from ecm.explorer import GapExploration, explore_gaps
 from ecm.figures import many_places, queries
 from ecm.figures.plans import NO_PLAN, load_plan, mark_covered, off_track_actions
 from ecm.periods import default_period, period_aliases, period_start
-from ecm.profile import band_from_quartiles, build_profile, with_intervals
+from ecm.places.explorer import GapExploration, explore_gaps
+from ecm.places.profile import band_from_quartiles, build_profile, with_intervals
 from ecm.profile_tables import gap_order
 from ecm.stats.benchmarks import (
     BETTER,
