@@ -1,5 +1,5 @@
 """``python -m ecm plan ...``: import, export and check the coverage of a Children and Young
-People's Plan. Thin handlers over ``ecm.plan_io`` and ``ecm.plans``."""
+People's Plan. Thin handlers over ``ecm.plan.io`` and ``ecm.plan.coverage``."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def run_plan_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ecm.figures.queries import UnknownArea
-    from ecm.plan_io import import_plan
+    from ecm.plan.io import import_plan
     from ecm.store.engine import make_engine
 
     path = Path(args.file)
@@ -71,7 +71,7 @@ def run_plan_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ecm.figures.queries import UnknownArea
-    from ecm.plan_io import NoPlan, export_plan, plan_rows
+    from ecm.plan.io import NoPlan, export_plan, plan_rows
     from ecm.store.engine import make_engine
 
     engine = make_engine()
@@ -103,7 +103,7 @@ def run_plan_coverage(args: argparse.Namespace) -> int:
     from ecm.cli import with_pandas_display
     from ecm.figures.queries import UnknownArea, resolve_area
     from ecm.periods import is_academic_year
-    from ecm.plan_queries import la_plan_coverage
+    from ecm.plan.loaders import la_plan_coverage
     from ecm.store.engine import make_engine
 
     if args.period and not is_academic_year(args.period):

@@ -1,13 +1,13 @@
 """The Plan page's results as people read them: coverage in words, tables with plain column
 names and links, the turn-the-curve frames and an action's history. Pure functions on the
-results of ``ecm.plans`` and ``ecm.plan_queries``; the page only lays them out."""
+results of ``ecm.plan.coverage`` and ``ecm.plan.loaders``; the page only lays them out."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ecm.plan_spend import OUTCOMES, spend_cells
-from ecm.plans import PlanCoverage, TurnTheCurve
+from ecm.plan.coverage import PlanCoverage, TurnTheCurve
+from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, gap_order, gap_unit
 
 STATUS_WORDS = {

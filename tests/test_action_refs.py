@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecm.action_refs import next_ref, refs_in_order
+from ecm.plan.refs import next_ref, refs_in_order
 
 
 def test_a_new_ref_follows_the_highest_numbered_one() -> None:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from ecm.demo.build import build_demo
-from ecm.plan_edits import (
+from ecm.plan.edits import (
     EditConflict,
     EditError,
     action_history,

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, func, insert, select, text
 from ecm.cli import main
 from ecm.demo.build import build_demo
 from ecm.errors import DataError, DataProblem
-from ecm.plan_edits import action_history
-from ecm.plan_io import (
+from ecm.plan.edits import action_history
+from ecm.plan.io import (
     COLUMNS,
     CSV_COLUMNS,
     SCOPES,
@@ -478,7 +478,7 @@ def test_reimporting_updates_the_actions_it_names_and_keeps_their_notes(
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_an_exported_plan_loaded_again_changes_nothing(plan_engine: Engine, fmt: str) -> None:
-    from ecm.plan_queries import load_actions
+    from ecm.plan.loaders import load_actions
 
     before = load_actions(plan_engine, "Z10000001")
     summary = import_plan(
@@ -728,8 +728,8 @@ def test_plan_export_and_import_commands(
 def test_text_that_looks_like_a_formula_stays_text_both_ways(plan_engine: Engine) -> None:
     from openpyxl import load_workbook
 
-    from ecm.plan_edits import save_action
-    from ecm.plan_queries import load_actions
+    from ecm.plan.edits import save_action
+    from ecm.plan.loaders import load_actions
 
     action = load_actions(plan_engine, "Z10000001").iloc[0]
     title = '=HYPERLINK("http://example.org","Click")'
@@ -749,8 +749,8 @@ def test_text_that_looks_like_a_formula_stays_text_both_ways(plan_engine: Engine
 
 
 def test_the_replaced_plan_is_kept_whole_in_the_audit_log(plan_engine: Engine) -> None:
-    from ecm.plan_edits import add_note
-    from ecm.plan_queries import load_actions
+    from ecm.plan.edits import add_note
+    from ecm.plan.loaders import load_actions
 
     action = load_actions(plan_engine, "Z10000001").iloc[0]
     add_note(plan_engine, int(action["action_id"]), "Twelve schools signed up", "Ann")
@@ -769,7 +769,7 @@ def test_the_replaced_plan_is_kept_whole_in_the_audit_log(plan_engine: Engine) -
 def test_a_removed_actions_id_is_never_given_to_a_new_one(plan_engine: Engine) -> None:
     """Audit rows name their action by id: a new action given a removed one's id would show
     the removed action's history, and an edit conflict could name the wrong change."""
-    from ecm.plan_edits import add_note, create_action, save_action
+    from ecm.plan.edits import add_note, create_action, save_action
 
     sheets = good_sheets(la_urns(plan_engine, LA))
     first = import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v1.xlsx")
@@ -803,7 +803,7 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
     from sqlalchemy import event
     from sqlalchemy.exc import OperationalError
 
-    from ecm.plan_edits import save_action, unlink_target
+    from ecm.plan.edits import save_action, unlink_target
     from ecm.store.engine import make_engine
 
     sheets = good_sheets(la_urns(plan_engine, LA))

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from ecm.demo.build import build_demo
 from ecm.figures.queries import load_local_authorities, resolve_area
-from ecm.plan_edits import action_history, load_action
-from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage
+from ecm.plan.edits import action_history, load_action
+from ecm.plan.loaders import gap_turn_the_curve, la_plan_coverage
 from ecm.store.models import Action
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,7 +189,7 @@ def test_the_second_of_two_people_editing_one_action_is_refused(writable_store) 
 
 
 def test_a_form_drawn_after_anothers_save_shows_it_and_saves_on_top(writable_store) -> None:
-    from ecm.plan_edits import save_action
+    from ecm.plan.edits import save_action
 
     la, action_id = _first_action(writable_store)
     at = open_plan(la=la, action=str(action_id))

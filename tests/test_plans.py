@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ecm.figures.plans import choose_plan_in_force, mark_covered
-from ecm.plan_spend import spend_cells, spend_matrix
-from ecm.plans import concern_gaps, plan_coverage, turn_the_curve
-from ecm.trajectory import (
+from ecm.plan.coverage import concern_gaps, plan_coverage, turn_the_curve
+from ecm.plan.spend import spend_cells, spend_matrix
+from ecm.plan.trajectory import (
     Target,
     assess_trajectory,
     forecast_if_nothing_changes,
@@ -686,7 +686,7 @@ def la(demo_engine) -> dict:
 
 def test_store_coverage_agrees_with_the_gap_league(demo_engine, la) -> None:
     from ecm.places.overview import area_overview
-    from ecm.plan_queries import la_plan_coverage
+    from ecm.plan.loaders import la_plan_coverage
 
     overview = area_overview(demo_engine, la["code"])
     coverage = la_plan_coverage(demo_engine, la["code"])
@@ -704,7 +704,7 @@ def test_store_coverage_agrees_with_the_gap_league(demo_engine, la) -> None:
 
 def test_store_loaders_read_the_latest_plan(demo_engine, la) -> None:
     from ecm.figures.plans import load_plan
-    from ecm.plan_queries import (
+    from ecm.plan.loaders import (
         ACTION_COLUMNS,
         load_action_schools,
         load_actions,
@@ -735,7 +735,7 @@ def test_store_loaders_read_the_latest_plan(demo_engine, la) -> None:
 
 def test_store_turn_the_curve_of_a_targeted_gap(demo_engine, la) -> None:
     from ecm.places.profile import place_gaps
-    from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage, load_targets
+    from ecm.plan.loaders import gap_turn_the_curve, la_plan_coverage, load_targets
 
     coverage = la_plan_coverage(demo_engine, la["code"])
     gap = coverage.covered.iloc[0]
@@ -758,7 +758,7 @@ def test_the_coverage_command_prints_json_with_its_keys(
     use_demo_database, demo_engine, la, capsys
 ) -> None:
     from ecm.cli import main
-    from ecm.plan_queries import la_plan_coverage
+    from ecm.plan.loaders import la_plan_coverage
 
     assert main(["plan", "coverage", "--la", la["old_code"], "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
@@ -784,7 +784,7 @@ def test_the_coverage_command_prints_json_with_its_keys(
 
 def test_a_plan_covers_only_the_years_it_is_in_force(demo_engine, la) -> None:
     from ecm.figures.plans import load_plan
-    from ecm.plan_queries import la_plan_coverage
+    from ecm.plan.loaders import la_plan_coverage
 
     code = la["code"]
     plan = load_plan(demo_engine, code)
@@ -805,7 +805,7 @@ def test_an_agreed_plan_is_in_force_before_a_later_draft(engine) -> None:
 
     from ecm.demo.build import build_demo
     from ecm.figures.plans import load_plan, plan_in_force
-    from ecm.plan_queries import la_plan_coverage
+    from ecm.plan.loaders import la_plan_coverage
     from ecm.store.models import Plan
 
     build_demo(engine, scale="tiny", seed=7)
@@ -843,7 +843,7 @@ def test_the_coverage_command_says_no_plan_was_in_force(use_demo_database, la, c
 
 
 def test_the_turn_the_curve_stops_at_the_year_asked(demo_engine, la) -> None:
-    from ecm.plan_queries import gap_turn_the_curve, la_plan_coverage
+    from ecm.plan.loaders import gap_turn_the_curve, la_plan_coverage
 
     coverage = la_plan_coverage(demo_engine, la["code"], "2009/10")
     gap = coverage.covered.iloc[0]

@@ -65,7 +65,7 @@ def load_plan(engine: Engine, la_code: str, period: str | None = None) -> dict |
 def plan_in_force(engine: Engine, la_code: str, period: str) -> dict | None:
     """The LA's plan in force in ``period`` (an academic year), with its priorities, or None
     when no plan ran that year: :func:`load_plan` with a period (rule in
-    :func:`ecm.plans.choose_plan_in_force`)."""
+    :func:`ecm.plan.coverage.choose_plan_in_force`)."""
     return load_plan(engine, la_code, period)
 
 

@@ -400,9 +400,9 @@ def load_region_gap_trends(code: str, indicator: str, group: str, period: str | 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
 def _plan(url: str, la: str, period: str | None) -> dict | None:
-    from ecm import plan_queries
     from ecm.figures import plans
     from ecm.figures.queries import UnknownArea, resolve_area
+    from ecm.plan import loaders as plan_queries
 
     engine = _engine_for(url)
     try:
@@ -429,7 +429,7 @@ def _plan(url: str, la: str, period: str | None) -> dict | None:
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Drawing the curve…")
 def _curve(url: str, la: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
-    from ecm.plan_queries import gap_turn_the_curve
+    from ecm.plan.loaders import gap_turn_the_curve
 
     return gap_turn_the_curve(_engine_for(url), la, indicator, group, period)
 

@@ -12,7 +12,7 @@ from ecm.ui.editor import editor_name, named
 
 def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
     """Download the plan (workbook or CSV) and the template; import a plan when allowed."""
-    from ecm import plan_io
+    from ecm.plan import io as plan_io
 
     left, middle, right = st.columns(3)
     left.download_button(

@@ -1,8 +1,8 @@
 """The Plan page's Streamlit parts that change the plan: an action's page with its edit form,
 progress notes, targets and history; a new action (the plan file: :mod:`ecm.ui.plan_files`).
 
-Every save goes through ``ecm.plan_edits`` (a version check and the audit log) or
-``ecm.plan_io`` (all or nothing); caches that show the plan are cleared after each change.
+Every save goes through ``ecm.plan.edits`` (a version check and the audit log) or
+``ecm.plan.io`` (all or nothing); caches that show the plan are cleared after each change.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecm import plan_edits
+from ecm.plan import edits as plan_edits
 from ecm.plan_views import STATUS_WORDS, detail_lines, history_table, target_table
 from ecm.profile_tables import GROUP_TITLES
 from ecm.ui import engine, link_column, plan_changed, table_with_download

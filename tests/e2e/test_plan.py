@@ -16,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import func, select
 
 from ecm.demo.build import build_demo
-from ecm.plan_edits import load_action
+from ecm.plan.edits import load_action
 from ecm.store.engine import make_engine
 from ecm.store.models import Action, Plan
 from tests.conftest import drop_database, new_database_url
@@ -162,7 +162,7 @@ def test_a_broken_plan_file_is_refused_with_its_row_and_a_good_one_replaces_the_
 ) -> None:
     from openpyxl import load_workbook
 
-    from ecm.plan_io import export_plan
+    from ecm.plan.io import export_plan
 
     good = tmp_path / "plan.xlsx"
     good.write_bytes(export_plan(plan_store["engine"], plan_store["la"], "xlsx"))

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from ecm.figures.queries import load_local_authorities, load_regions, resolve_area
 from ecm.places.overview import area_overview
-from ecm.plan_queries import la_plan_coverage
+from ecm.plan.loaders import la_plan_coverage
 from ecm.store.engine import make_engine
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ecm.plan_io.layout import (
+from ecm.plan.io.layout import (
     COLUMNS,
     CSV_COLUMNS,
     FORMATTED_ROWS,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
-from ecm.action_refs import next_ref
+from ecm.plan.refs import next_ref
 from ecm.store.models import Action, ActionNote, ActionTarget, AuditLog, Plan
 
 STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete")
@@ -307,8 +307,8 @@ def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
 def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
     """Link an action to a gap (indicator and focus group, with baseline and target) or, for
     the ``all`` group, to a value; returns the target's id."""
-    from ecm.plan_io.checks import check_one_target
-    from ecm.plan_io.layout import reference_lists
+    from ecm.plan.io.checks import check_one_target
+    from ecm.plan.io.layout import reference_lists
 
     if not target.get("indicator_code") or not target.get("group_code"):
         raise EditError("A target needs an indicator and a pupil group.")

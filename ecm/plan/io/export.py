@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, Row, select
 
-from ecm.action_refs import refs_in_order
 from ecm.figures import queries
-from ecm.plan_io.cells import as_text
-from ecm.plan_io.layout import (
+from ecm.plan.io.cells import as_text
+from ecm.plan.io.layout import (
     ACTION_FIELDS,
     CSV_COLUMNS,
     RECORDS,
@@ -22,7 +21,8 @@ from ecm.plan_io.layout import (
     csv_safe,
     reference_lists,
 )
-from ecm.plan_io.template import plan_workbook
+from ecm.plan.io.template import plan_workbook
+from ecm.plan.refs import refs_in_order
 from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority
 
 
@@ -31,7 +31,7 @@ def plan_rows(engine: Engine, la_code: str, period_label: str | None = None) -> 
 
     The plan is the one with ``period_label``, else the LA's latest (by start date). Actions
     are ordered by their priority's position, then as stored, each under its stored ref
-    (:mod:`ecm.action_refs`);
+    (:mod:`ecm.plan.refs`);
     school URNs are sorted. Raises :class:`NoPlan` when there is none, and
     :class:`ecm.figures.queries.UnknownArea` for an unknown LA.
     """

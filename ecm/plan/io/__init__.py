@@ -30,22 +30,22 @@ school lists and progress notes go, the plan row itself is kept (so its history 
 place), and one audit-log row (table ``plan``, change ``import``) records who loaded which file
 (name and SHA-256) over what. Export writes the layout the importer reads, so a plan round-trips.
 
-Import from here (``from ecm.plan_io import import_plan``); the modules hold one job each:
+Import from here (``from ecm.plan.io import import_plan``); the modules hold one job each:
 
-- :mod:`~ecm.plan_io.layout`: the sheets, columns, CSV columns and records, the records a
+- :mod:`~ecm.plan.io.layout`: the sheets, columns, CSV columns and records, the records a
   checked file becomes, and the reference lists of allowed values
-- :mod:`~ecm.plan_io.template`: the workbook writer (data sheets, drop-down lists and the
+- :mod:`~ecm.plan.io.template`: the workbook writer (data sheets, drop-down lists and the
   ``Instructions`` sheet), for the empty template and for exports
-- :mod:`~ecm.plan_io.cells`: reading one cell (text, codes, dates, numbers, periods, financial
+- :mod:`~ecm.plan.io.cells`: reading one cell (text, codes, dates, numbers, periods, financial
   years), every problem collected
-- :mod:`~ecm.plan_io.checks`: the checks of the plan row, actions, targets and spend lines
-- :mod:`~ecm.plan_io.read`: reading an .xlsx or .csv file into a :class:`ParsedPlan`
-- :mod:`~ecm.plan_io.load`: :func:`import_plan`, the all-or-nothing write and its audit row
-- :mod:`~ecm.plan_io.export`: :func:`plan_rows`, :func:`export_plan` and :func:`plan_csv`
+- :mod:`~ecm.plan.io.checks`: the checks of the plan row, actions, targets and spend lines
+- :mod:`~ecm.plan.io.read`: reading an .xlsx or .csv file into a :class:`ParsedPlan`
+- :mod:`~ecm.plan.io.load`: :func:`import_plan`, the all-or-nothing write and its audit row
+- :mod:`~ecm.plan.io.export`: :func:`plan_rows`, :func:`export_plan` and :func:`plan_csv`
 """
 
-from ecm.plan_io.export import export_plan, plan_csv, plan_rows
-from ecm.plan_io.layout import (
+from ecm.plan.io.export import export_plan, plan_csv, plan_rows
+from ecm.plan.io.layout import (
     ACTION_FIELDS,
     COLUMNS,
     CSV_COLUMNS,
@@ -64,9 +64,9 @@ from ecm.plan_io.layout import (
     ParsedPlan,
     PlanImportSummary,
 )
-from ecm.plan_io.load import import_plan
-from ecm.plan_io.read import read_plan
-from ecm.plan_io.template import plan_template
+from ecm.plan.io.load import import_plan
+from ecm.plan.io.read import read_plan
+from ecm.plan.io.template import plan_template
 
 __all__ = [
     "ACTION_FIELDS",

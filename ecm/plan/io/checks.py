@@ -1,7 +1,7 @@
 """The checks of a plan file's records, one function per kind of record: the plan row, the
 actions (with their partners and school lists), the targets and the spend lines. Each turns
 typed rows into plain records with canonical codes and adds every problem it finds to the
-:class:`~ecm.plan_io.cells.Checks` it is given."""
+:class:`~ecm.plan.io.cells.Checks` it is given."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import re
 from sqlalchemy import Engine, select
 
 from ecm.periods import period_start
-from ecm.plan_io.cells import Checks, FileRow, allowed_codes, as_text, listed, match_key
-from ecm.plan_io.layout import (
+from ecm.plan.io.cells import Checks, FileRow, allowed_codes, as_text, listed, match_key
+from ecm.plan.io.layout import (
     MAX_AMOUNT,
     PLAN_STATUSES,
     SCOPES,

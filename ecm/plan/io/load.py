@@ -17,9 +17,9 @@ from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, up
 
 from ecm.errors import DataError, DataProblem
 from ecm.figures import queries
-from ecm.plan_io.export import plan_rows
-from ecm.plan_io.layout import NoPlan, ParsedPlan, PlanImportSummary
-from ecm.plan_io.read import read_plan
+from ecm.plan.io.export import plan_rows
+from ecm.plan.io.layout import NoPlan, ParsedPlan, PlanImportSummary
+from ecm.plan.io.read import read_plan
 from ecm.store.models import (
     Action,
     ActionNote,

@@ -1,6 +1,6 @@
 """Reading a plan file: an .xlsx workbook or the one-file CSV, its headers matched to the
 layout's columns and its records sorted by sheet, then every record checked
-(:mod:`ecm.plan_io.checks`) into a :class:`~ecm.plan_io.layout.ParsedPlan`, or a
+(:mod:`ecm.plan.io.checks`) into a :class:`~ecm.plan.io.layout.ParsedPlan`, or a
 :class:`~ecm.errors.DataError` listing every problem in the order of the file."""
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from sqlalchemy import Engine
 
 from ecm.errors import DataError, DataProblem
 from ecm.importers.reader import parse_table
-from ecm.plan_io.cells import Checks, FileRow, as_text, match_key
-from ecm.plan_io.checks import (
+from ecm.plan.io.cells import Checks, FileRow, as_text, match_key
+from ecm.plan.io.checks import (
     check_actions,
     check_plan,
     check_schools,
     check_spend,
     check_targets,
 )
-from ecm.plan_io.layout import (
+from ecm.plan.io.layout import (
     ACTION_FIELDS,
     COLUMNS,
     CSV_COLUMNS,

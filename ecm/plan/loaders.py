@@ -1,5 +1,5 @@
 """Read an LA's Children and Young People's Plan from the store, and put it beside the LA's
-gaps: the loaders behind ``ecm.plans`` (pure coverage analysis), the Plan page and
+gaps: the loaders behind ``ecm.plan.coverage`` (pure coverage analysis), the Plan page and
 ``python -m ecm plan coverage``.
 
 LA codes may be ONS codes or three-digit LA numbers (``ecm.figures.queries.resolve_area``). For a
@@ -17,10 +17,10 @@ from ecm.figures import queries
 from ecm.figures.plans import NO_PLAN, load_plan
 from ecm.periods import default_period, period_start
 from ecm.places.profile import place_gaps, with_intervals
-from ecm.plans import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
+from ecm.plan.coverage import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
+from ecm.plan.trajectory import measurable_target
 from ecm.stats.trends import compute_trends, trend_by_polarity
 from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Priority, School
-from ecm.trajectory import measurable_target
 
 PARTNERS_FILE = DATA_DIR / "partners.csv"
 ACTION_COLUMNS = [
@@ -166,7 +166,7 @@ def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) ->
     """The coverage of the LA's gaps in ``period`` (default: the year its profile opens on,
     ``ecm.places.profile.default_period``) by the plan in force that year (:func:`plan_in_force`;
     the result's ``plan``, None when no plan was in force: every gap is then uncovered):
-    see :func:`ecm.plans.plan_coverage`."""
+    see :func:`ecm.plan.coverage.plan_coverage`."""
     area = queries.resolve_area(engine, "la", la_code)
     code = area["code"]
     catalogue = queries.load_indicators(engine)

@@ -3,9 +3,9 @@ miss, which actions the data say are not turning their curve, and who spends wha
 
 Pure functions: DataFrames in (gaps from :func:`ecm.places.profile.place_gaps`, the plan's actions,
 targets and spend, the partner list), dataclasses and DataFrames out. The loaders live in
-:mod:`ecm.plan_queries`; the trajectory and forecast arithmetic in :mod:`ecm.trajectory`;
-the evidence on each target in :mod:`ecm.plan_evidence`; spend by outcome and partner in
-:mod:`ecm.plan_spend`.
+:mod:`ecm.plan.loaders`; the trajectory and forecast arithmetic in :mod:`ecm.plan.trajectory`;
+the evidence on each target in :mod:`ecm.plan.evidence`; spend by outcome and partner in
+:mod:`ecm.plan.spend`.
 Methods: METHODOLOGY.md, "Plan coverage and off-track evidence".
 """
 
@@ -19,9 +19,9 @@ import pandas as pd
 
 from ecm.figures.plans import mark_covered
 from ecm.periods import period_aliases, period_start, year_bounds
-from ecm.plan_evidence import actions_without_target, target_evidence, trend_in_words
-from ecm.plan_spend import OUTCOMES, action_spend, partners_without_actions, spend_matrix
-from ecm.trajectory import (
+from ecm.plan.evidence import actions_without_target, target_evidence, trend_in_words
+from ecm.plan.spend import OUTCOMES, action_spend, partners_without_actions, spend_matrix
+from ecm.plan.trajectory import (
     GAP,
     VALUE,
     Forecast,
@@ -159,7 +159,7 @@ def plan_coverage(
     targeting its indicator and focus group. *Off track*: an action whose target series is
     widening (gaps) or getting worse (values) as of ``period``, or whose latest figure is
     significantly behind the straight path from its baseline to its target
-    (:func:`ecm.trajectory.assess_trajectory`), whatever its self-reported status.
+    (:func:`ecm.plan.trajectory.assess_trajectory`), whatever its self-reported status.
     *Only completed*: a covered gap every action on which is complete or due by the end of
     ``period`` (31 August): nothing still under way answers it.
     """
@@ -340,9 +340,9 @@ def turn_the_curve(
 
     Notes
     -----
-    Forecast: :func:`ecm.trajectory.forecast_if_nothing_changes` (inverse-variance weighted
+    Forecast: :func:`ecm.plan.trajectory.forecast_if_nothing_changes` (inverse-variance weighted
     straight line through the last up-to-five years, with a 95% prediction band). Required
-    path and trajectory: :func:`ecm.trajectory.required_path`, :func:`assess_trajectory`.
+    path and trajectory: :func:`ecm.plan.trajectory.required_path`, :func:`assess_trajectory`.
     """
     series = history.rename(columns={"gap": "value"}).copy()
     withheld = series["value"].isna()

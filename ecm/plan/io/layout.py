@@ -1,7 +1,7 @@
 """The plan file's layout: its sheets and columns, the one-file CSV form (its columns, record
 types and how text that looks like a formula is quoted), the records a checked file becomes,
 and the reference lists (outcomes, partners, indicators, pupil groups) that say which values a
-file may use. Everything else in :mod:`ecm.plan_io` is built on these."""
+file may use. Everything else in :mod:`ecm.plan.io` is built on these."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The evidence on a plan's actions: each measurable target's series, its latest figure against
 the path to its target and its trend, and the actions with no measurable target. Pure
-functions on the plan's frames (see ``ecm.plans``); methods in METHODOLOGY.md, "Plan coverage
-and off-track evidence"."""
+functions on the plan's frames (see ``ecm.plan.coverage``); methods in METHODOLOGY.md, "Plan
+coverage and off-track evidence"."""
 
 from __future__ import annotations
 
@@ -10,8 +10,15 @@ from collections.abc import Mapping
 import pandas as pd
 
 from ecm.periods import period_start
+from ecm.plan.trajectory import (
+    GAP,
+    VALUE,
+    Target,
+    assess_trajectory,
+    lower_is_better,
+    measurable_target,
+)
 from ecm.stats.trends import DECREASING, INCREASING, gap_trend
-from ecm.trajectory import GAP, VALUE, Target, assess_trajectory, lower_is_better, measurable_target
 
 #: The trend words that count as evidence against an action, by what its target measures.
 WORSENING = {GAP: "widening", VALUE: "getting worse"}

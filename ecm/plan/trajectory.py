@@ -2,8 +2,8 @@
 and where the series is heading if nothing changes.
 
 Pure arithmetic on one series (period, value, lower, upper with 95% limits); used by
-:mod:`ecm.plans` for off-track evidence and the turn-the-curve view. Methods: METHODOLOGY.md,
-"Plan coverage and off-track evidence".
+:mod:`ecm.plan.coverage` for off-track evidence and the turn-the-curve view. Methods:
+METHODOLOGY.md, "Plan coverage and off-track evidence".
 
 References
 ----------

@@ -1,5 +1,6 @@
 """Who is putting in what: a plan's spend by outcome and partner, and the Children's Trust
-partners with no part in any action. Pure functions on the plan's frames (see ``ecm.plans``)."""
+partners with no part in any action. Pure functions on the plan's frames (see
+``ecm.plan.coverage``)."""
 
 from __future__ import annotations
 
