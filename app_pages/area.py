@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from ecm import charts, ui
-from ecm.area_views import (
+from ecm.places.overview import spine_rows
+from ecm.views.area import (
     league_summary,
     league_table,
     neighbour_table,
@@ -16,7 +17,6 @@ from ecm.area_views import (
     school_rows,
     tile_lines,
 )
-from ecm.places.overview import spine_rows
 
 presenting = ui.presentation_mode()
 la = ui.la_param("Area overview")

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from ecm import charts, maps, ui
-from ecm.gap_views import gap_table, map_cells, map_colours, ranked_rows, ranked_table
 from ecm.ui.maps import draw_authority_map
+from ecm.views.gaps import gap_table, map_cells, map_colours, ranked_rows, ranked_table
 
 presenting = ui.presentation_mode()
 st.title("Gap explorer")

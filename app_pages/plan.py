@@ -8,7 +8,9 @@ import streamlit as st
 
 from ecm import plan_charts, ui
 from ecm.config import plan_editing_allowed
-from ecm.plan_views import (
+from ecm.ui.plan_files import draw_plan_files
+from ecm.ui.plan_forms import draw_action_panel, draw_new_action
+from ecm.views.plan import (
     action_filters,
     action_table,
     coverage_rows,
@@ -23,8 +25,6 @@ from ecm.plan_views import (
     spend_frame,
     uncovered_table,
 )
-from ecm.ui.plan_files import draw_plan_files
-from ecm.ui.plan_forms import draw_action_panel, draw_new_action
 
 presenting = ui.presentation_mode()
 la = ui.la_param("Children and Young People's Plan")

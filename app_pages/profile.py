@@ -6,7 +6,7 @@ import streamlit as st
 
 from ecm import ui
 from ecm.disclosure.rules import MARKER_MEANINGS
-from ecm.profile_tables import screen_tables
+from ecm.views.profile_tables import screen_tables
 
 place = ui.selected_place()
 if place is None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import charts, maps, ui
-from ecm.profile_tables import gap_unit
-from ecm.region_views import (
+from ecm.stats.floors import GROUP_NOUNS
+from ecm.ui.maps import draw_authority_map
+from ecm.views.profile_tables import gap_unit
+from ecm.views.region import (
     brief_markdown,
     gap_trend_choices,
     gap_trend_groups,
@@ -20,8 +22,6 @@ from ecm.region_views import (
     region_hexes,
     worse_and_worsening,
 )
-from ecm.stats.floors import GROUP_NOUNS
-from ecm.ui.maps import draw_authority_map
 
 presenting = ui.presentation_mode()
 regions = ui.load_regions()

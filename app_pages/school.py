@@ -7,8 +7,8 @@ import streamlit as st
 
 from ecm import charts, ui
 from ecm.places.overview import spine_rows
-from ecm.profile_tables import screen_tables
-from ecm.school_views import (
+from ecm.views.profile_tables import screen_tables
+from ecm.views.school import (
     gap_comparison,
     headline_gap,
     headline_kind,

@@ -289,7 +289,7 @@ def run_profile(args: argparse.Namespace) -> int:
     from ecm.figures.queries import UnknownArea
     from ecm.periods import is_academic_year
     from ecm.places.profile import build_profile
-    from ecm.profile_tables import profile_tables
+    from ecm.views.profile_tables import profile_tables
 
     if args.period and not is_academic_year(args.period):
         print(

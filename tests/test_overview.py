@@ -7,14 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecm.area_views import league_summary
 from ecm.figures import queries
 from ecm.figures.plans import load_plan
 from ecm.places.explorer import explore_gaps
 from ecm.places.overview import area_overview, region_overview
 from ecm.places.profile import build_profile
-from ecm.region_views import brief_markdown
 from ecm.stats.benchmarks import compare
+from ecm.views.area import league_summary
+from ecm.views.region import brief_markdown
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def test_region_cells_compare_each_la_with_england(demo_engine, places) -> None:
     # A worse figure's interval lies wholly on one side of England's value, and the heat map
     # shows it on hover.
     assert not (row["lower"] <= row["england"] <= row["upper"])
-    from ecm.region_views import heat_cells
+    from ecm.views.region import heat_cells
 
     shown = heat_cells(cells)
     worse = shown[(shown["row"] == row["la_name"]) & (shown["column"] == row["title"])].iloc[0]
@@ -256,7 +256,7 @@ def test_school_spreads_from_stored_decisions_equal_those_decided_at_request_tim
 
 
 def test_the_ranked_chart_table_holds_exactly_the_places_it_draws(demo_engine) -> None:
-    from ecm.gap_views import RANKED_EACH_END, gap_table, ranked_rows, ranked_table
+    from ecm.views.gaps import RANKED_EACH_END, gap_table, ranked_rows, ranked_table
 
     # Absence: a figure for nearly every school, so more places than the chart draws.
     result = explore_gaps(demo_engine, "perctot", "disadvantaged", "school")
@@ -313,7 +313,7 @@ def test_spines_leave_out_spreads_of_too_few_places() -> None:
 
 
 def test_the_schools_table_filters_by_phase_and_name(demo_engine, places) -> None:
-    from ecm.area_views import school_phases, school_rows
+    from ecm.views.area import school_phases, school_rows
 
     table = area_overview(demo_engine, places["la"]).schools
     assert "primary" in school_phases(table) and "secondary" in school_phases(table)
@@ -331,7 +331,7 @@ def test_the_schools_table_filters_by_phase_and_name(demo_engine, places) -> Non
 
 
 def test_a_school_without_a_significant_gap_is_told_on_which_measure() -> None:
-    from ecm.school_views import headline_gap, headline_kind, headline_markdown
+    from ecm.views.school import headline_gap, headline_kind, headline_markdown
 
     gap = {"focus_group": "disadvantaged", "comparator_group": "not_disadvantaged",
            "indicator": "ni_73", "gap": 4.0, "lower": -1.0, "upper": 9.0, "significant": False,

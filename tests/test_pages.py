@@ -124,7 +124,7 @@ def test_profile_page_shows_the_same_figures_as_the_profile_command(
     use_demo_database, demo_engine
 ) -> None:
     from ecm.places.profile import build_profile
-    from ecm.profile_tables import screen_tables
+    from ecm.views.profile_tables import screen_tables
 
     at = open_app("app_pages/profile.py", la="Z10000001")
     assert not at.exception
@@ -157,7 +157,7 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     use_demo_database, demo_engine
 ) -> None:
     from ecm.places.profile import build_profile
-    from ecm.school_views import headline_gap, trend_axis_title
+    from ecm.views.school import headline_gap, trend_axis_title
 
     profile = build_profile(demo_engine, "school", "900003")
     at = open_app("app_pages/school.py", urn="900003")
@@ -176,7 +176,7 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
         "Five-year trends",
         "What the plan does",
     ]
-    from ecm.school_views import gap_comparison
+    from ecm.views.school import gap_comparison
 
     shown = next(d.value for d in at.dataframe if "England" in d.value.columns)
     expected = gap_comparison(profile)

@@ -31,7 +31,6 @@ from ecm.plan.io import (
     plan_template,
     read_plan,
 )
-from ecm.plan_views import history_table
 from ecm.store.models import (
     ACTION_STATUSES,
     Action,
@@ -44,6 +43,7 @@ from ecm.store.models import (
     Priority,
     School,
 )
+from ecm.views.plan import history_table
 
 PLAN_TABLES = (
     "plan", "priority", "action", "action_school", "action_target", "action_spend",

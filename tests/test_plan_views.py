@@ -8,7 +8,7 @@ import pandas as pd
 
 from ecm.figures.queries import load_local_authorities
 from ecm.plan.loaders import la_plan_coverage, load_actions, load_spend, load_targets
-from ecm.plan_views import (
+from ecm.views.plan import (
     action_filters,
     action_table,
     curve_choices,
@@ -169,7 +169,7 @@ def test_a_partner_finds_the_actions_it_leads_or_contributes_to() -> None:
 
 def test_a_target_whose_year_has_come_is_judged_not_forecast() -> None:
     from ecm.plan.coverage import turn_the_curve
-    from ecm.plan_views import curve_summary
+    from ecm.views.plan import curve_summary
 
     history = pd.DataFrame(
         {

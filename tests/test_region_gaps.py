@@ -7,7 +7,7 @@ import pandas as pd
 from ecm.figures import queries
 from ecm.figures.many_places import load_area_series
 from ecm.places.region_gaps import TREND_ORDER, region_gap_trends
-from ecm.region_views import gap_trend_table
+from ecm.views.region import gap_trend_table
 
 
 def test_each_authoritys_gap_is_other_pupils_minus_disadvantaged(demo_engine) -> None:
@@ -63,7 +63,7 @@ def test_a_period_before_any_figure_gives_an_empty_result(demo_engine) -> None:
 
 
 def test_region_pickers_open_on_figures_that_say_something() -> None:
-    from ecm.region_views import gap_trend_choices, map_choices, outcome_choices
+    from ecm.views.region import gap_trend_choices, map_choices, outcome_choices
 
     cells = pd.DataFrame(
         {
@@ -90,7 +90,7 @@ def test_region_pickers_open_on_figures_that_say_something() -> None:
 
 
 def test_the_widening_count_is_out_of_the_authorities_that_could_be_tested() -> None:
-    from ecm.region_views import gap_trend_sentence
+    from ecm.views.region import gap_trend_sentence
 
     trends = pd.DataFrame({"trend": ["widening", "narrowing", "not enough data", "widening"]})
     text = gap_trend_sentence(trends, "disadvantaged pupils")

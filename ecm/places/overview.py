@@ -19,7 +19,6 @@ from ecm.figures.plans import NO_PLAN, load_plan, mark_covered, off_track_action
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.places.explorer import GapExploration, explore_gaps
 from ecm.places.profile import band_from_quartiles, build_profile, with_intervals
-from ecm.profile_tables import gap_order
 from ecm.stats.benchmarks import (
     BETTER,
     NOT_COMPARED,
@@ -29,7 +28,7 @@ from ecm.stats.benchmarks import (
     quartile_band,
     rank_best_first,
 )
-from ecm.stats.gaps import compute_gaps
+from ecm.stats.gaps import compute_gaps, gap_order
 from ecm.stats.trends import compute_trends, trend_by_polarity
 
 #: Gaps a Board sees first: significant and widening, then significant, then widening.

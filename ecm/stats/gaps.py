@@ -262,3 +262,14 @@ def _pairs(
     part.loc[suppressed, ["focus_value", "comparator_value", "gap", "lower", "upper"]] = np.nan
     part.loc[suppressed, ["significant", "significant_998"]] = False
     return part
+
+
+def gap_order(gap: dict, unit: str | None) -> tuple:
+    """Significant gaps first; among them percentage gaps widest first (in percentage points),
+    then gaps in other units widest relative to the comparator's value, since points and
+    rates per 100,000 cannot be ranked on one scale."""
+    size = gap["gap"] if gap["gap"] is not None else float("-inf")
+    if unit == "%":
+        return (not gap["significant"], 0, -size)
+    base = abs(gap.get("comparator_value") or 0) or 1.0
+    return (not gap["significant"], 1, -size / base)

@@ -11,10 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from ecm.plan import edits as plan_edits
-from ecm.plan_views import STATUS_WORDS, detail_lines, history_table, target_table
-from ecm.profile_tables import GROUP_TITLES
 from ecm.ui import engine, link_column, plan_changed, table_with_download
 from ecm.ui.editor import EDITOR_NAME, editor_name, named
+from ecm.views.plan import STATUS_WORDS, detail_lines, history_table, target_table
+from ecm.views.profile_tables import GROUP_TITLES
 
 SCOPE_CHOICES = {"whole_area": "Whole area", "locality": "A locality", "schools": "Listed schools"}
 

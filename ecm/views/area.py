@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.gap_views import place_link
 from ecm.places.explorer import GapExploration
 from ecm.places.overview import BAND_SUFFIX
-from ecm.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES, gap_unit
+from ecm.views.gaps import place_link
+from ecm.views.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES, gap_unit
 
 
 def tile_lines(tiles: pd.DataFrame) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.stats.gaps import gap_order
+
 
 def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The profile as two flat tables (figures, gaps) for CSV and terminal output."""
@@ -143,17 +145,6 @@ def gap_unit(unit: str | None) -> str:
     if unit is None or pd.isna(unit):
         return ""
     return "points" if unit == "%" else str(unit)
-
-
-def gap_order(gap: dict, unit: str | None) -> tuple:
-    """Significant gaps first; among them percentage gaps widest first (in percentage points),
-    then gaps in other units widest relative to the comparator's value, since points and
-    rates per 100,000 cannot be ranked on one scale."""
-    size = gap["gap"] if gap["gap"] is not None else float("-inf")
-    if unit == "%":
-        return (not gap["significant"], 0, -size)
-    base = abs(gap.get("comparator_value") or 0) or 1.0
-    return (not gap["significant"], 1, -size / base)
 
 
 def _band_text(rank: dict | None) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ecm import maps
 from ecm.charts import cell_text
-from ecm.profile_tables import GROUP_TITLES
+from ecm.views.profile_tables import GROUP_TITLES
 
 STATUS_WORDS = {"off_track": "off track", "at_risk": "at risk"}
 

@@ -8,7 +8,8 @@ import pandas as pd
 
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve
 from ecm.plan.spend import OUTCOMES, spend_cells
-from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, gap_order, gap_unit
+from ecm.stats.gaps import gap_order
+from ecm.views.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, gap_unit
 
 STATUS_WORDS = {
     "not_started": "not started",

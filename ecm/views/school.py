@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, KIND_TITLES, gap_order
+from ecm.stats.gaps import gap_order
+from ecm.views.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, KIND_TITLES
 
 
 def _titles(profile: dict) -> tuple[dict, dict]:
