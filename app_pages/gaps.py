@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ecm import charts, maps, ui
+from ecm import charts, ui
+from ecm.charts import map_geometry
 from ecm.ui.maps import draw_authority_map
 from ecm.views.gaps import gap_table, map_cells, map_colours, ranked_rows, ranked_table
 
@@ -180,7 +181,7 @@ def draw_map() -> None:
     if hexes is None:
         st.write("Maps show local authorities: choose Local authorities above.")
         return
-    real = maps.has_boundaries(las)
+    real = map_geometry.has_boundaries(las)
     stem = f"gap-{indicator}-{group}"
     draw_authority_map(hexes, layout, map_colours(hexes), "gaps", stem, presenting, real)
 

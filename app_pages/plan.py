@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ecm import plan_charts, ui
+from ecm import ui
+from ecm.charts import plan_charts
 from ecm.config import plan_editing_allowed
 from ecm.ui.plan_files import draw_plan_files
 from ecm.ui.plan_forms import draw_action_panel, draw_new_action

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ecm import charts, maps, ui
+from ecm import charts, ui
+from ecm.charts import map_geometry
 from ecm.stats.floors import GROUP_NOUNS
 from ecm.ui.maps import draw_authority_map
 from ecm.views.profile_tables import gap_unit
@@ -84,7 +85,7 @@ def draw_map() -> None:
     ui.definition(indicator)
     las = ui.load_local_authorities(None)
     hexes, layout = region_hexes(cells, indicator, las)
-    real = maps.has_boundaries(las)
+    real = map_geometry.has_boundaries(las)
     # Comparison words keep the product's colours.
     draw_authority_map(hexes, layout, {}, "region", f"{stem}-{indicator}", presenting, real)
 

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecm import charts, maps
+from ecm import charts
+from ecm.charts import map_geometry
 
 
 def spine_rows(**overrides) -> pd.DataFrame:
@@ -365,7 +366,7 @@ def test_distribution_marks_the_median() -> None:
 
 @pytest.fixture(scope="module")
 def real_hexes() -> tuple[pd.DataFrame, str]:
-    frame, layout = maps.load_hexes()
+    frame, layout = map_geometry.load_hexes()
     words = ["better", "similar", "worse", "not compared"]
     frame = frame.assign(category=[words[i % 4] for i in range(len(frame))], text="50.0%")
     return frame, layout
@@ -373,7 +374,7 @@ def real_hexes() -> tuple[pd.DataFrame, str]:
 
 def test_hex_map_draws_one_closed_hexagon_per_area(real_hexes) -> None:
     frame, layout = real_hexes
-    fig = charts.hex_map(frame, layout, attribution=maps.HEX_ATTRIBUTION)
+    fig = charts.hex_map(frame, layout, attribution=map_geometry.HEX_ATTRIBUTION)
     fills = [t for t in fig.data if t.fill == "toself"]
     assert [t.name for t in fills] == ["▲ better", "● similar", "▼ worse", "◆ not compared"]
     polygons = []
@@ -389,7 +390,7 @@ def test_hex_map_draws_one_closed_hexagon_per_area(real_hexes) -> None:
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     labels = fig.data[-1]
     assert labels.text[0].startswith("▲") and "50.0%" in labels.customdata[0][2]
-    assert fig.layout.annotations[0].text == maps.HEX_ATTRIBUTION
+    assert fig.layout.annotations[0].text == map_geometry.HEX_ATTRIBUTION
 
 
 def test_hex_map_labels_use_ink_that_contrasts(real_hexes) -> None:
@@ -421,8 +422,8 @@ def test_hex_map_other_categories_take_given_colours_in_order() -> None:
 
 def test_boundary_map_is_a_choropleth_of_the_features(real_hexes) -> None:
     areas = real_hexes[0][["code", "name", "category", "text"]].iloc[:-1]
-    geojson = maps.load_boundaries()
-    fig = charts.boundary_map(geojson, areas, maps.BOUNDARY_CODE)
+    geojson = map_geometry.load_boundaries()
+    fig = charts.boundary_map(geojson, areas, map_geometry.BOUNDARY_CODE)
     choropleths = [t for t in fig.data if t.type == "choropleth"]
     assert {t.featureidkey for t in choropleths} == {"properties.CTYUA23CD"}
     assert [t.name for t in choropleths][:4] == [

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ecm import maps
+from ecm.charts import map_geometry
 from ecm.config import DATA_DIR
 from ecm.demo.geography import SCALES, build_geography
 
@@ -21,12 +21,12 @@ FORMER_LAS = {"E10000009", "E06000029", "E06000028", "E10000021", "E10000006"}
 
 @pytest.fixture(scope="module")
 def hexes() -> tuple[pd.DataFrame, str]:
-    return maps.load_hexes()
+    return map_geometry.load_hexes()
 
 
 @pytest.fixture(scope="module")
 def boundaries() -> dict:
-    return maps.load_boundaries()
+    return map_geometry.load_boundaries()
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def las() -> pd.DataFrame:
 
 
 def _adjacent(a: tuple[int, int], b: tuple[int, int], layout: str) -> bool:
-    x, y = maps.hex_centres([a[0], b[0]], [a[1], b[1]], layout)
+    x, y = map_geometry.hex_centres([a[0], b[0]], [a[1], b[1]], layout)
     return math.isclose(math.hypot(x[0] - x[1], y[0] - y[1]), 1.0, abs_tol=1e-9)
 
 
@@ -71,20 +71,20 @@ def test_split_halves_sit_side_by_side(hexes) -> None:
 
 
 def test_boundaries_are_the_153_english_areas(boundaries) -> None:
-    codes = [f["properties"][maps.BOUNDARY_CODE] for f in boundaries["features"]]
+    codes = [f["properties"][map_geometry.BOUNDARY_CODE] for f in boundaries["features"]]
     assert boundaries["type"] == "FeatureCollection"
     assert len(codes) == 153 and len(set(codes)) == 153
     assert all(code.startswith("E") for code in codes)
 
 
 def test_hexes_and_boundaries_cover_the_same_areas(hexes, boundaries) -> None:
-    codes = {f["properties"][maps.BOUNDARY_CODE] for f in boundaries["features"]}
+    codes = {f["properties"][map_geometry.BOUNDARY_CODE] for f in boundaries["features"]}
     assert set(hexes[0]["code"]) == codes
 
 
 def test_every_current_la_has_a_hex_and_a_boundary(hexes, boundaries, las) -> None:
     hex_codes = set(hexes[0]["code"])
-    boundary_codes = {f["properties"][maps.BOUNDARY_CODE] for f in boundaries["features"]}
+    boundary_codes = {f["properties"][map_geometry.BOUNDARY_CODE] for f in boundaries["features"]}
     listed = set(las["ons_code"])
     # Exactly the former authorities lack a hex or boundary; a new gap would show up here.
     assert listed - hex_codes == FORMER_LAS
@@ -97,44 +97,47 @@ def test_every_current_la_has_a_hex_and_a_boundary(hexes, boundaries, las) -> No
 
 
 def test_region_boundaries_are_the_nine_english_regions() -> None:
-    regions = maps.load_region_boundaries()
-    codes = sorted(f["properties"][maps.REGION_BOUNDARY_CODE] for f in regions["features"])
+    regions = map_geometry.load_region_boundaries()
+    codes = sorted(f["properties"][map_geometry.REGION_BOUNDARY_CODE] for f in regions["features"])
     assert codes == [f"E1200000{i}" for i in range(1, 10)]
 
 
 def test_attribution_lines_match_the_geography_readme() -> None:
     readme = (DATA_DIR / "geography" / "README.md").read_text(encoding="utf-8")
-    assert maps.ATTRIBUTION == (maps.BOUNDARY_ATTRIBUTION, maps.HEX_ATTRIBUTION)
-    for line in maps.ATTRIBUTION:
+    assert map_geometry.ATTRIBUTION == (
+        map_geometry.BOUNDARY_ATTRIBUTION,
+        map_geometry.HEX_ATTRIBUTION,
+    )
+    for line in map_geometry.ATTRIBUTION:
         assert line in readme
-    assert maps.BOUNDARY_ATTRIBUTION.startswith("Source: Office for National Statistics")
-    assert maps.HEX_ATTRIBUTION == "Hex map © Open Innovations (MIT)"
+    assert map_geometry.BOUNDARY_ATTRIBUTION.startswith("Source: Office for National Statistics")
+    assert map_geometry.HEX_ATTRIBUTION == "Hex map © Open Innovations (MIT)"
 
 
-@pytest.mark.parametrize("layout", maps.LAYOUTS)
+@pytest.mark.parametrize("layout", map_geometry.LAYOUTS)
 def test_neighbouring_hexes_share_an_edge(layout: str) -> None:
-    x, y = maps.hex_centres([2, 3], [2, 2], layout)
-    first = {(round(a, 9), round(b, 9)) for a, b in maps.hex_polygon(x[0], y[0], layout)}
-    second = {(round(a, 9), round(b, 9)) for a, b in maps.hex_polygon(x[1], y[1], layout)}
+    x, y = map_geometry.hex_centres([2, 3], [2, 2], layout)
+    first = {(round(a, 9), round(b, 9)) for a, b in map_geometry.hex_polygon(x[0], y[0], layout)}
+    second = {(round(a, 9), round(b, 9)) for a, b in map_geometry.hex_polygon(x[1], y[1], layout)}
     if layout.endswith("-r"):
         assert len(first & second) == 2  # side by side in a row: one shared edge
-    polygon = maps.hex_polygon(0.0, 0.0, layout)
+    polygon = map_geometry.hex_polygon(0.0, 0.0, layout)
     assert len(polygon) == 7 and polygon[0] == polygon[-1]
 
 
 def test_odd_r_shifts_odd_rows_right() -> None:
-    x, _ = maps.hex_centres([0, 0], [0, 1], "odd-r")
+    x, _ = map_geometry.hex_centres([0, 0], [0, 1], "odd-r")
     assert x.tolist() == [0.0, 0.5]
-    x, _ = maps.hex_centres([0, 0], [0, 1], "even-r")
+    x, _ = map_geometry.hex_centres([0, 0], [0, 1], "even-r")
     assert x.tolist() == [0.5, 0.0]
     with pytest.raises(ValueError, match="layout"):
-        maps.hex_centres([0], [0], "diagonal")
+        map_geometry.hex_centres([0], [0], "diagonal")
 
 
 @pytest.mark.parametrize("scale", ["tiny", "small", "national"])
 def test_demo_hexes_do_not_overlap_and_keep_regions_together(scale: str) -> None:
     las = build_geography(SCALES[scale], np.random.default_rng(1))["local_authority"]
-    layout = maps.demo_hexes(las[["code", "name", "region_code"]])
+    layout = map_geometry.demo_hexes(las[["code", "name", "region_code"]])
     assert list(layout.columns) == ["code", "name", "q", "r"]
     assert len(layout) == len(las) and set(layout["code"]) == set(las["code"])
     assert len(set(zip(layout["q"], layout["r"], strict=True))) == len(layout)
@@ -146,7 +149,7 @@ def test_demo_hexes_do_not_overlap_and_keep_regions_together(scale: str) -> None
     for code_region in set(region.values()):
         members = [c for c in cells if region[c] == code_region]
         assert _connected([cells[c] for c in members])
-    again = maps.demo_hexes(las[["code", "name", "region_code"]].iloc[::-1])
+    again = map_geometry.demo_hexes(las[["code", "name", "region_code"]].iloc[::-1])
     pd.testing.assert_frame_equal(layout, again)
 
 
@@ -163,12 +166,12 @@ def _connected(cells: list[tuple[int, int]]) -> bool:
 
 def test_demo_hexes_name_a_missing_column() -> None:
     with pytest.raises(ValueError, match="region_code"):
-        maps.demo_hexes(pd.DataFrame({"code": ["Z1"], "name": ["A"]}))
+        map_geometry.demo_hexes(pd.DataFrame({"code": ["Z1"], "name": ["A"]}))
 
 
 def test_only_real_authorities_offer_boundaries() -> None:
     import pandas as pd
 
-    assert maps.has_boundaries(pd.DataFrame({"code": ["E10000014", "E06000045"]}))
-    assert not maps.has_boundaries(pd.DataFrame({"code": ["Z10000001", "Z10000002"]}))
-    assert not maps.has_boundaries(pd.DataFrame({"code": pd.Series([], dtype=str)}))
+    assert map_geometry.has_boundaries(pd.DataFrame({"code": ["E10000014", "E06000045"]}))
+    assert not map_geometry.has_boundaries(pd.DataFrame({"code": ["Z10000001", "Z10000002"]}))
+    assert not map_geometry.has_boundaries(pd.DataFrame({"code": pd.Series([], dtype=str)}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ecm.plan_charts import (
+from ecm.charts.plan_charts import (
     coverage_chart,
     describe_coverage_chart,
     describe_spend_matrix,

@@ -11,7 +11,8 @@ Import them from here (``from ecm import charts``); the modules hold one job eac
 - :mod:`~ecm.charts.gap_chart`: ranked gaps
 - :mod:`~ecm.charts.heat`: the heat map
 - :mod:`~ecm.charts.histogram`: the distribution of one measure across places
-- :mod:`~ecm.charts.map_charts`: hex and boundary maps (their geometry is in :mod:`ecm.maps`)
+- :mod:`~ecm.charts.map_charts`: hex and boundary maps (their geometry is in
+:mod:`ecm.charts.map_geometry`)
 
 Accessibility
 -------------

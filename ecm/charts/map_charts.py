@@ -1,6 +1,7 @@
 """Maps of categories by area: a hex cartogram and a boundary choropleth, with no basemap.
 
-The geometry (hex layouts, boundary files) comes from :mod:`ecm.maps`; this only draws it.
+The geometry (hex layouts, boundary files) comes from :mod:`ecm.charts.map_geometry`; this only
+draws it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ecm.charts.map_geometry import hex_centres, hex_polygon
 from ecm.charts.style import (
     TEXT_SYMBOLS,
     WORSE,
@@ -25,7 +27,6 @@ from ecm.charts.style import (
     require,
     style_for,
 )
-from ecm.maps import hex_centres, hex_polygon
 
 HEX_COLUMNS = ("code", "name", "q", "r", "category", "text")
 AREA_COLUMNS = ("code", "name", "category", "text")
@@ -74,15 +75,15 @@ def hex_map(
     Parameters
     ----------
     hexes
-        ``code``, ``name``, ``q``, ``r`` (HexJSON cell, see :mod:`ecm.maps`), ``category``
-        (a comparison word or e.g. a gap bucket) and ``text`` (the figure, for hover).
+        ``code``, ``name``, ``q``, ``r`` (HexJSON cell, see :mod:`ecm.charts.map_geometry`),
+        ``category`` (a comparison word or e.g. a gap bucket) and ``text`` (the figure, for hover).
     layout
         The HexJSON layout: ``odd-r``, ``even-r``, ``odd-q`` or ``even-q``.
     colours
         Colours for categories that are not comparison words, in the order to show them
         (e.g. a sequential scale for gap buckets); spare Okabe-Ito colours otherwise.
     attribution
-        A line printed under the map, e.g. :data:`ecm.maps.HEX_ATTRIBUTION`.
+        A line printed under the map, e.g. :data:`ecm.charts.map_geometry.HEX_ATTRIBUTION`.
 
     One filled trace per category (hexes separated by ``None``), so the legend names the
     categories in words; each hex is labelled with a short name and, for comparison words,
@@ -160,7 +161,7 @@ def boundary_map(
     Parameters
     ----------
     geojson
-        A FeatureCollection (e.g. :func:`ecm.maps.load_boundaries`).
+        A FeatureCollection (e.g. :func:`ecm.charts.map_geometry.load_boundaries`).
     areas
         ``code`` (matching the features' ``code_property``), ``name``, ``category`` and
         ``text`` (the figure, for hover). Features with no row are drawn pale grey, "no figure".

@@ -1,7 +1,7 @@
 """The charts' shared look and helpers: palette, marker shapes, sizes, number formats, frame.
 
 Everything here is used by more than one chart builder in :mod:`ecm.charts` (and by
-:mod:`ecm.plan_charts`); the reasons for the colours and shapes are in the package docstring.
+:mod:`ecm.charts.plan_charts`); the reasons for the colours and shapes are in the package docstring.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm import charts, maps
+from ecm import charts
+from ecm.charts import map_geometry
 from ecm.ui import chart, select_param
 
 #: Cells outside the places the map is about (another region's authorities): drawn pale and
@@ -39,12 +40,12 @@ def draw_authority_map(
         areas = hexes[["code", "name", "category", "text"]]
         chart(
             charts.boundary_map(
-                maps.load_boundaries(),
+                map_geometry.load_boundaries(),
                 areas,
-                maps.BOUNDARY_CODE,
+                map_geometry.BOUNDARY_CODE,
                 presentation=presenting,
                 colours=colours,
-                attribution=maps.BOUNDARY_ATTRIBUTION,
+                attribution=map_geometry.BOUNDARY_ATTRIBUTION,
             ),
             charts.describe_boundary_map(described[["code", "name", "category", "text"]]),
             areas,
@@ -58,7 +59,7 @@ def draw_authority_map(
             layout,
             presentation=presenting,
             colours=colours,
-            attribution=maps.HEX_ATTRIBUTION,
+            attribution=map_geometry.HEX_ATTRIBUTION,
         ),  # fmt: skip
         charts.describe_hex_map(described),
         hexes.drop(columns=["q", "r"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm import maps
+from ecm.charts import map_geometry
 from ecm.places.explorer import GapExploration
 
 #: How many of the widest and of the narrowest gaps the ranked chart shows (the table has all).
@@ -118,7 +118,7 @@ def map_cells(result: GapExploration, las: pd.DataFrame) -> tuple[pd.DataFrame |
     a generated layout for the fictional demo. (None, None) below or above LA level."""
     if result.level != "la":
         return None, None
-    hexes, layout = maps.hexes_for(las)
+    hexes, layout = map_geometry.hexes_for(las)
     gaps = result.gaps.set_index("area_code")
     with_gap = gaps["gap"].notna()
     if gaps.loc[with_gap, "position"].notna().mean() >= 0.5:

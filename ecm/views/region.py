@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm import maps
-from ecm.charts import cell_text
+from ecm.charts import cell_text, map_geometry
 from ecm.views.profile_tables import GROUP_TITLES
 
 STATUS_WORDS = {"off_track": "off track", "at_risk": "at risk"}
@@ -94,7 +93,7 @@ def region_hexes(
     """Hex-map cells of every LA for one indicator, coloured by comparison with England; LAs
     outside the region are left as "other region". Real hexes for real data, a generated
     layout for the fictional demo."""
-    hexes, layout = maps.hexes_for(las)
+    hexes, layout = map_geometry.hexes_for(las)
     mine = cells[cells["indicator"] == indicator].set_index("la_code")
     comparison = mine["comparison"].reindex(hexes["code"])
     value = mine["value"].reindex(hexes["code"])
