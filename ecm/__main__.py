@@ -1,5 +1,5 @@
 """Entry point for ``python -m ecm``."""
 
-from ecm.cli import main
+from ecm.cli.main import main
 
 raise SystemExit(main())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecm.bench import format_result, run_benchmark
+from ecm.bench.run import format_result, run_benchmark
 from tests.conftest import new_database_url, on_postgres
 
 
@@ -37,7 +37,7 @@ def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
 def test_import_benchmark_builds_a_file_of_the_sample_shape() -> None:
     from pathlib import Path
 
-    from ecm.bench import run_import_benchmark
+    from ecm.bench.run import run_import_benchmark
 
     sample = (
         Path(__file__).resolve().parents[2]
@@ -51,8 +51,8 @@ def test_import_benchmark_builds_a_file_of_the_sample_shape() -> None:
 
 @pytest.mark.e2e
 def test_the_browser_option_times_each_page_cold_and_warm(demo_database_url, demo_engine) -> None:
-    from ecm.bench import BenchResult
-    from ecm.bench_browser import bench_pages, time_first_renders
+    from ecm.bench.browser import bench_pages, time_first_renders
+    from ecm.bench.run import BenchResult
 
     pages = bench_pages(demo_engine)
     assert set(pages) == {"school", "area", "region", "gaps"}

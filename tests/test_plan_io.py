@@ -17,7 +17,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, func, insert, select, text
 
-from ecm.cli import main
+from ecm.cli.main import main
 from ecm.demo.build import build_demo
 from ecm.errors import DataError, DataProblem
 from ecm.plan.edits import action_history

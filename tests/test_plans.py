@@ -757,7 +757,7 @@ def test_store_turn_the_curve_of_a_targeted_gap(demo_engine, la) -> None:
 def test_the_coverage_command_prints_json_with_its_keys(
     use_demo_database, demo_engine, la, capsys
 ) -> None:
-    from ecm.cli import main
+    from ecm.cli.main import main
     from ecm.plan.loaders import la_plan_coverage
 
     assert main(["plan", "coverage", "--la", la["old_code"], "--format", "json"]) == 0
@@ -831,7 +831,7 @@ def test_an_agreed_plan_is_in_force_before_a_later_draft(engine) -> None:
 
 
 def test_the_coverage_command_says_no_plan_was_in_force(use_demo_database, la, capsys) -> None:
-    from ecm.cli import main
+    from ecm.cli.main import main
 
     assert main(["plan", "coverage", "--la", la["code"], "--period", "2005/06",
                  "--format", "json"]) == 0  # fmt: skip

@@ -21,11 +21,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from ecm.config import ROOT as REPO_ROOT
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -44,7 +44,7 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_plan_import(args: argparse.Namespace) -> int:
     """``plan import``: load a plan file, all or nothing; a rejected file (``DataError``)
-    becomes ``error: ...`` and exit 2 in :func:`ecm.cli.main`."""
+    becomes ``error: ...`` and exit 2 in :func:`ecm.cli.main.main`."""
     import sys
     from pathlib import Path
 
@@ -100,7 +100,7 @@ def run_plan_coverage(args: argparse.Namespace) -> int:
     import json
     import sys
 
-    from ecm.cli import with_pandas_display
+    from ecm.cli.output import with_pandas_display
     from ecm.figures.queries import UnknownArea, resolve_area
     from ecm.periods import is_academic_year
     from ecm.plan.loaders import la_plan_coverage

@@ -2,7 +2,7 @@
 
 Each run builds the demo at the chosen scale in a fresh database (a temporary SQLite file unless
 ``--database-url`` names another), then times the reads the pages depend on; with ``--browser``
-also each page's first full render in Chromium (:mod:`ecm.bench_browser`). Figures are wall
+also each page's first full render in Chromium (:mod:`ecm.bench.browser`). Figures are wall
 clock on this machine; run it twice and compare like with like.
 """
 
@@ -63,7 +63,7 @@ def run_benchmark(
         result.timings = _time_reads(engine, repeats)
         result.timings.update(_time_analysis(engine, url, max(3, repeats // 10)))
         if browser:
-            from ecm.bench_browser import bench_pages, time_first_renders
+            from ecm.bench.browser import bench_pages, time_first_renders
 
             result.browser = time_first_renders(url, bench_pages(engine))
         engine.dispose()

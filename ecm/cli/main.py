@@ -12,9 +12,10 @@ import time
 from collections.abc import Sequence
 
 from ecm.catalogue import load_catalogue, sync_catalogue
+from ecm.cli.output import clear_progress, one_line, terminal_progress, with_pandas_display
+from ecm.cli.plan import add_plan_commands
 from ecm.config import database_url
 from ecm.errors import DataError
-from ecm.plan_cli import add_plan_commands
 from ecm.store.engine import (
     current_revision,
     head_revision,
@@ -142,13 +143,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def one_line(error: BaseException) -> str:
-    """The first line of an error's message (a database driver's own message if wrapped)."""
-    cause = getattr(error, "orig", None) or error
-    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
-    return f"{type(cause).__name__}: {lines[0] if lines else 'no message'}"
-
-
 def run_init(_args: argparse.Namespace) -> int:
     """``init``: upgrade the schema and load the catalogue."""
     engine = make_engine()
@@ -244,17 +238,17 @@ def run_import(args: argparse.Namespace) -> int:
                 args.format,
                 args.period,
                 args.dry_run,
-                progress=_terminal_progress,
+                progress=terminal_progress,
                 refresh_benchmarks=False,
             )
         except DataError as error:
             # One bad file does not stop a folder's load: it changes nothing and is reported.
-            _clear_progress()
+            clear_progress()
             print(f"error: {error}", file=sys.stderr)
             rejected += 1
             continue
         schools_loaded |= outcome.status == "loaded" and outcome.has_schools
-        _clear_progress()
+        clear_progress()
         print(describe_outcome(outcome))
     # Similar-school comparisons are rebuilt once, after the last school file.
     if schools_loaded:
@@ -264,22 +258,6 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"error: {rejected} of {len(args.paths)} files rejected", file=sys.stderr)
         return 2
     return 0
-
-
-def _clear_progress() -> None:
-    """Remove the progress bar before a result line (only on a terminal)."""
-    if sys.stderr.isatty():
-        sys.stderr.write("\r\033[K")
-
-
-def _terminal_progress(fraction: float, message: str) -> None:
-    """A one-line progress bar on stderr, redrawn in place (only on a terminal)."""
-    if not sys.stderr.isatty():
-        return
-    width = 30
-    done = round(fraction * width)
-    sys.stderr.write(f"\r\033[K[{'#' * done}{'.' * (width - done)}] {message[:60]}")
-    sys.stderr.flush()
 
 
 def run_profile(args: argparse.Namespace) -> int:
@@ -327,22 +305,12 @@ def run_profile(args: argparse.Namespace) -> int:
     return 0
 
 
-def with_pandas_display(show) -> None:  # noqa: ANN001
-    """Print a wide table without pandas wrapping or cutting it."""
-    import pandas as pd
-
-    with pd.option_context(
-        "display.width", 250, "display.max_rows", None, "display.max_columns", None
-    ):
-        show()
-
-
 def run_bench(args: argparse.Namespace) -> int:
     """``bench``: build and time; print a table or JSON."""
     import json
     from pathlib import Path
 
-    from ecm.bench import format_result, run_benchmark, run_import_benchmark, time_file_import
+    from ecm.bench.run import format_result, run_benchmark, run_import_benchmark, time_file_import
 
     if args.import_sample or args.import_file:
         measured = (
