@@ -1,0 +1,76 @@
+"""Headings and banners every page shares: the fictional-data warning or the licence line,
+sources, definitions, outcome icons.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ecm.figures import queries
+from ecm.ui.store import engine, load_import_batches, load_indicators
+
+OUTCOME_ICONS = {
+    "be_healthy": ":material/favorite:",
+    "stay_safe": ":material/shield:",
+    "enjoy_achieve": ":material/school:",
+    "positive_contribution": ":material/groups:",
+    "economic_wellbeing": ":material/work:",
+}
+
+
+def fictional_banner(licence_line: bool = False) -> None:
+    """Say plainly, on every page, when the figures are invented; with ``licence_line``, a
+    page of real figures says under what licence they are published instead."""
+    if queries.holds_fictional_data(engine()):
+        st.warning(
+            "**Fictional demo data.** Every region, authority, school, figure and plan shown "
+            "here is invented for demonstration and describes no real place.",
+            icon=":material/science:",
+        )
+    elif licence_line:
+        batches = load_import_batches()
+        licences = sorted({x for x in batches.get("licence", []) if isinstance(x, str) and x})
+        if licences:
+            st.caption(
+                " ".join(licences) + ". Each figure's source file is listed on Data sources."
+            )
+
+
+def definition(code: str) -> None:
+    """An indicator's definition and source, one click away."""
+    indicators = load_indicators().set_index("code")
+    if code not in indicators.index:
+        return
+    row = indicators.loc[code]
+    with st.popover("Definition", icon=":material/info:"):
+        st.markdown(f"**{row['title']}**\n\n{row.get('definition', '')}")
+        if isinstance(row.get("source"), str):
+            st.caption(f"Source: {row['source']}")
+
+
+def source_banner(fictional: bool, sources: list[dict]) -> None:
+    """For a place: the fictional-data warning, or the real sources and their licences."""
+    if fictional:
+        st.warning(
+            "**Fictional demo data.** This place and every figure shown for it are invented for "
+            "demonstration and describe no real place.",
+            icon=":material/science:",
+        )
+        return
+    files = ", ".join(sorted({s["file"] for s in sources})) or "none"
+    licences = sorted({s["licence"] for s in sources if s.get("licence")})
+    st.caption(f"Sources: {files}. " + " ".join(licences))
+
+
+def place_heading(profile: dict | None, missing: str, empty: str) -> None:
+    """Title a place's page with its name and sources, or stop the page with ``missing``
+    (unknown code) or ``empty`` (no figures held)."""
+    if profile is None:
+        st.error(missing)
+        st.stop()
+    geography = profile["geography"]
+    st.title(geography["name"])
+    source_banner(geography["fictional"], profile["sources"])
+    if not profile["observations"]:
+        st.info(empty)
+        st.stop()

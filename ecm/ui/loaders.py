@@ -1,0 +1,159 @@
+"""Cached loaders of the analyses behind each page (profile, overviews, gap explorer, plan),
+keyed by the store's URL, the place and the period; a change to the plan clears them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ecm.config import database_url
+from ecm.ui.store import CACHE_TTL, engine_for
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
+def _profile(url: str, level: str, code: str, period: str | None) -> dict | None:
+    from ecm.figures.queries import UnknownArea
+    from ecm.places.profile import build_profile
+
+    try:
+        return build_profile(engine_for(url), level, code, period)
+    except UnknownArea:
+        return None
+
+
+def load_profile(level: str, code: str, period: str | None) -> dict | None:
+    """The cached profile of a place (None when the code is unknown); a period that is not an
+    academic year such as 2008/09 is ignored (the latest year is shown)."""
+    from ecm.periods import is_academic_year
+
+    if period and not is_academic_year(period):
+        period = None
+    return _profile(database_url(), level, code, period)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the area overview…")
+def _area(url: str, la: str, period: str | None):  # noqa: ANN202
+    from ecm.figures.queries import UnknownArea
+    from ecm.places.overview import area_overview
+
+    try:
+        return area_overview(engine_for(url), la, period)
+    except UnknownArea:
+        return None
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Computing the region overview…")
+def _region(url: str, code: str, period: str | None):  # noqa: ANN202
+    from ecm.figures.queries import UnknownArea
+    from ecm.places.overview import region_overview
+
+    try:
+        return region_overview(engine_for(url), code, period)
+    except UnknownArea:
+        return None
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gaps…")
+def _gaps(url: str, indicator: str, group: str, level: str, period, within):  # noqa: ANN001, ANN202
+    from ecm.places.explorer import explore_gaps
+
+    return explore_gaps(engine_for(url), indicator, group, level, period, within)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gap trends…")
+def _region_gaps(url: str, code: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
+    from ecm.places.region_gaps import region_gap_trends
+
+    return region_gap_trends(engine_for(url), code, indicator, group, period)
+
+
+def load_region_gap_trends(code: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
+    """The cached gap trends of a region's authorities for one indicator and focus group."""
+    return _region_gaps(database_url(), code, indicator, group, period)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
+def _plan(url: str, la: str, period: str | None) -> dict | None:
+    from ecm.figures import plans
+    from ecm.figures.queries import UnknownArea, resolve_area
+    from ecm.plan import loaders as plan_queries
+
+    engine = engine_for(url)
+    try:
+        area = resolve_area(engine, "la", la)
+    except UnknownArea:
+        return None
+    code = area["code"]
+    coverage = plan_queries.la_plan_coverage(engine, code, period)
+    # The plan in force in the year the coverage is for, and only its actions.
+    plan = plans.load_plan(engine, code, coverage.period)
+    plan_id = plan["id"] if plan else plan_queries.NO_PLAN
+    return {
+        "area": area,
+        "plan": plan,
+        "latest_plan": plan or plans.load_plan(engine, code),
+        "actions": plan_queries.load_actions(engine, code, plan_id),
+        "targets": plan_queries.load_targets(engine, code, plan_id),
+        "spend": plan_queries.load_spend(engine, code, plan_id),
+        "schools": plan_queries.load_action_schools(engine, code, plan_id),
+        "partners": plan_queries.load_partners(),
+        "coverage": coverage,
+    }
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Drawing the curve…")
+def _curve(url: str, la: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
+    from ecm.plan.loaders import gap_turn_the_curve
+
+    return gap_turn_the_curve(engine_for(url), la, indicator, group, period)
+
+
+def load_plan_page(la: str, period: str | None) -> dict | None:
+    """The cached plan of an LA with its coverage (None for an unknown LA code)."""
+    return _plan(database_url(), la, period)
+
+
+def load_turn_the_curve(la: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
+    """The cached turn-the-curve picture of one of an LA's gaps (or values) up to a year."""
+    return _curve(database_url(), la, indicator, group, period)
+
+
+def plan_changed() -> None:
+    """Forget every cached result that shows the plan, after an edit or an import."""
+    for cached in (_plan, _curve, _area, _region, _profile):
+        cached.clear()
+
+
+def load_area_overview(la: str, period: str | None):  # noqa: ANN201
+    """The cached area overview of an LA (None for an unknown code)."""
+    return _area(database_url(), la, period)
+
+
+def load_region_overview(code: str, period: str | None):  # noqa: ANN201
+    """The cached region overview (None for an unknown code)."""
+    return _region(database_url(), code, period)
+
+
+def load_gap_exploration(indicator: str, group: str, level: str, period, within):  # noqa: ANN001, ANN201
+    """The cached gap explorer result."""
+    return _gaps(database_url(), indicator, group, level, period, within)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
+def _distribution(url: str, level: str, period: str, phase: str | None) -> pd.DataFrame:
+    from ecm.figures import many_places
+    from ecm.periods import period_aliases
+
+    if level == "la":
+        return many_places.load_la_distribution(engine_for(url), period_aliases(period))
+    return many_places.load_school_distribution(engine_for(url), phase, period_aliases(period))
+
+
+def load_la_distribution(period: str) -> pd.DataFrame:
+    """Every indicator's spread across all LAs in the period (for spine charts)."""
+    return _distribution(database_url(), "la", period, None)
+
+
+def load_school_distribution(phase: str, period: str) -> pd.DataFrame:
+    """Every indicator's spread across all schools of a phase in the period."""
+    return _distribution(database_url(), "school", period, phase)

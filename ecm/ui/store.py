@@ -1,0 +1,135 @@
+"""The store as the pages reach it: one cached engine per process, the first-start checks
+(schema, disclosure decisions, the demo), and cached reads of the catalogue and places.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from ecm.config import database_url
+from ecm.figures import queries
+from ecm.store.engine import make_engine, schema_is_current, upgrade_schema
+
+CACHE_TTL = 600  # seconds; imports clear the caches explicitly
+
+
+@st.cache_resource(show_spinner=False)
+def engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+def engine() -> Engine:
+    """The shared engine of the configured store."""
+    return engine_for(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _store_checks(url: str) -> dict[str, bool]:
+    """Per process and store: whether the start-up checks have passed (so each rerun of the
+    app does not reload the migration scripts and query the store again)."""
+    return {"ready": False}
+
+
+def ensure_store() -> None:
+    """On first start, create the schema and build the small demo, showing progress.
+
+    Builds only when the store is empty, so imported real data is never touched; set
+    ``ECM_AUTO_DEMO=0`` to start with an empty store instead. Runs once per process.
+    """
+    checks = _store_checks(database_url())
+    if checks["ready"]:
+        return
+    _prepare_store()
+    checks["ready"] = True
+
+
+def _prepare_store() -> None:
+    eng = engine()
+    if not schema_is_current(eng):
+        from ecm.figures.school_pools import ensure_school_benchmarks
+
+        upgrade_schema(eng)
+        ensure_school_benchmarks(eng)
+    from ecm.disclosure.decisions import decisions_current, ensure_withholding
+
+    if not decisions_current(eng):  # a store from before they were stored, or a new threshold
+        with st.spinner("Deciding disclosure control over every figure…"):
+            ensure_withholding(eng)
+    if os.environ.get("ECM_AUTO_DEMO", "1") == "0" or not queries.store_is_empty(eng):
+        return
+    from ecm.demo.build import build_demo
+
+    with st.status("First start: building the fictional demo data…", expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        summary = build_demo(eng, scale="small", progress=progress)
+        status.update(
+            label=f"Fictional demo data ready: {summary.schools:,} schools in {summary.las} "
+            "local authorities",
+            state="complete",
+            expanded=False,
+        )
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
+def _load(url: str, name: str, *args: object) -> pd.DataFrame:
+    """Run ``queries.<name>`` on the store at ``url``; the name is part of the cache key."""
+    return getattr(queries, name)(engine_for(url), *args)
+
+
+def _cached(name: str) -> Callable[..., pd.DataFrame]:
+    """A cached version of the ``queries`` function ``name`` that needs no engine."""
+
+    def call(*args: object) -> pd.DataFrame:
+        return _load(database_url(), name, *args)
+
+    call.__name__ = name
+    call.__doc__ = getattr(queries, name).__doc__
+    return call
+
+
+load_outcomes = _cached("load_outcomes")
+
+
+load_indicators = _cached("load_indicators")
+
+
+load_pupil_groups = _cached("load_pupil_groups")
+
+
+load_regions = _cached("load_regions")
+
+
+load_local_authorities = _cached("load_local_authorities")
+
+
+load_schools = _cached("load_schools")
+
+
+load_import_batches = _cached("load_import_batches")
+
+
+count_observations = _cached("count_observations")
+
+
+load_coverage = _cached("load_coverage")
+
+
+load_reconciliation = _cached("load_reconciliation")
+
+
+load_register_coverage = _cached("load_register_coverage")
+
+
+def holds_fictional_data() -> bool:
+    """Whether the store holds the fictional demo (its pages open on demo indicators)."""
+    return queries.holds_fictional_data(engine())
