@@ -22,6 +22,7 @@ LAYERS = [
     {"ecm.charts", "ecm.figures"},
     {"ecm.disclosure", "ecm.catalogue"},
     {"ecm.store", "ecm.stats"},
+    {"ecm.params"},
     {"ecm.periods", "ecm.config", "ecm.errors"},
 ]
 

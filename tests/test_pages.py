@@ -303,3 +303,72 @@ def test_leaving_presentation_mode_returns_to_the_whole_page(
     next(b for b in at.button if b.label == "Leave presentation mode").click().run()
     assert "present" not in at.query_params
     assert len(at.header) == 7  # every panel again
+
+
+# --- the address: malformed values are dropped politely, never an exception ------------------
+
+EVERY_PAGE = [*PAGES, "app_pages/plan.py", "app_pages/accessibility.py"]
+#: A malformed value for every parameter a page reads from its address.
+MALFORMED = {
+    "urn": "12x456",
+    "la": "**bold**",
+    "region": "E12",
+    "code": "$$x$$",
+    "period": "foo",
+    "indicator": "NI 73; drop",
+    "group": "[link](http://x)",
+    "level": "county",
+    "gap": "ni_73",
+    "action": "-1",
+    "present": "yes",
+    "panel": "first",
+    "brief": "nobody",
+    "gap_group": "nobody",
+    "map_indicator": "nothing",
+    "trend_indicator": "nothing",
+    "outcome": "nothing",
+    "phase": "nursery",
+}
+
+
+@pytest.mark.parametrize("page", EVERY_PAGE)
+def test_every_page_survives_every_parameter_malformed(use_demo_database, page: str) -> None:
+    at = open_app(page, **MALFORMED)
+    assert not at.exception, at.exception
+    notes = [w.body for w in at.warning if "address" in w.body]
+    assert all("**bold**" not in n and "$$" not in n for n in notes)  # never echoed
+
+
+@pytest.mark.parametrize("page", ["app_pages/area.py", "app_pages/plan.py"])
+@pytest.mark.parametrize("period", ["foo", "2008/10", "1999/00", "2008-09"])
+def test_a_bad_year_for_a_real_authority_is_dropped_or_says_so(
+    use_demo_database, demo_engine, page: str, period: str
+) -> None:
+    from ecm.figures.queries import load_local_authorities
+
+    la = load_local_authorities(demo_engine).iloc[0]["code"]
+    at = open_app(page, la=la, period=period, panel="0", present="1")
+    assert not at.exception, at.exception
+    assert at.title, "the page still shows its authority"
+    dropped = any("'period' is not an academic year" in w.body for w in at.warning)
+    assert dropped == (period in ("foo", "2008/10", "2008-09"))
+
+
+@pytest.mark.parametrize(
+    ("page", "place"),
+    [("app_pages/school.py", "urn"), ("app_pages/region.py", "code"), ("app_pages/gaps.py", "la")],
+)
+def test_pages_with_a_real_place_survive_every_other_parameter_malformed(
+    use_demo_database, demo_engine, page: str, place: str
+) -> None:
+    from ecm.figures.queries import load_local_authorities, load_regions, load_schools
+
+    codes = {
+        "urn": load_schools(demo_engine, load_local_authorities(demo_engine).iloc[0]["code"]).iloc[
+            0
+        ]["urn"],
+        "code": load_regions(demo_engine).iloc[0]["code"],
+        "la": load_local_authorities(demo_engine).iloc[0]["code"],
+    }
+    at = open_app(page, **{**MALFORMED, place: str(codes[place])})
+    assert not at.exception, at.exception

@@ -7,14 +7,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ecm.params import BadParameter, check_param
 from ecm.ui.banners import fictional_banner
 from ecm.ui.store import engine, load_local_authorities
 
 
 def query_param(name: str) -> str | None:
-    """A query parameter's value, or None."""
-    value = st.query_params.get(name)
-    return value or None
+    """A query parameter's value, or None; a value of the wrong form (:mod:`ecm.params`) is
+    taken out of the address with a polite note on the page, so a page never sees it."""
+    try:
+        return check_param(name, st.query_params.get(name))
+    except BadParameter as error:
+        del st.query_params[name]
+        st.warning(str(error), icon=":material/link_off:")
+        return None
 
 
 def set_query_params(**values: str | None) -> None:

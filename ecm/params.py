@@ -1,0 +1,78 @@
+"""URL parameters: the one place that knows what each parameter of a page's address may hold.
+
+Every view is a shareable link, so anything can arrive in the address: a mistyped year, a
+truncated code, a value pasted from elsewhere. Each parameter is checked here, once, for its
+form; :func:`ecm.ui.address.query_param` drops a value that fails and says so politely on the
+page, so no page ever parses a raw value itself. Whether a well-formed code names a real place
+or indicator is for the page to say (it knows what the store holds). Pure; imports only
+:mod:`ecm.periods`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ecm.periods import is_academic_year
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One address parameter: its name, the check of its form, and what it should look like
+    (said to the person whose link held something else)."""
+
+    name: str
+    accepts: Callable[[str], bool]
+    expected: str
+
+
+def _pattern(regex: str) -> Callable[[str], bool]:
+    compiled = re.compile(regex)
+    return lambda value: compiled.fullmatch(value) is not None
+
+
+_CODE = r"[a-z][a-z0-9_]{0,63}"  # catalogue and pupil-group codes: ni_73, disadvantaged
+_AREA = r"[EWZ]\d{8}"  # ONS codes; the fictional demo's start with Z
+
+PARAMETERS: dict[str, Parameter] = {
+    p.name: p
+    for p in (
+        Parameter("urn", _pattern(r"\d{6}"), "a school's six-digit URN, like 116208"),
+        Parameter(
+            "la",
+            _pattern(rf"{_AREA}|\d{{3}}"),
+            "a local authority's ONS code (like E10000014) or three-digit number (like 850)",
+        ),
+        Parameter("region", _pattern(_AREA), "a region's ONS code, like E12000008"),
+        Parameter("code", _pattern(_AREA), "a region's ONS code, like E12000008"),
+        Parameter("period", is_academic_year, "an academic year written like 2008/09"),
+        Parameter("indicator", _pattern(_CODE), "an indicator code, like ni_73"),
+        Parameter("group", _pattern(_CODE), "a pupil group's code, like disadvantaged"),
+        Parameter("level", _pattern(r"school|la|region"), "school, la or region"),
+        Parameter("gap", _pattern(rf"{_CODE}:{_CODE}"), "INDICATOR:GROUP, like ni_73:fsm"),
+        Parameter("action", _pattern(r"[1-9]\d{0,9}"), "an action's number, like 12"),
+        Parameter("present", _pattern(r"[01]"), "1 (presentation mode) or 0"),
+        Parameter("panel", _pattern(r"[1-9]\d{0,2}"), "a panel's number, like 2"),
+    )
+}
+
+
+def check_param(name: str, value: str | None) -> str | None:
+    """``value`` when it has the form parameter ``name`` takes (or the parameter has no rule),
+    None when it is missing; raises :class:`BadParameter` when it is malformed."""
+    if value is None or value == "":
+        return None
+    rule = PARAMETERS.get(name)
+    if rule is None or rule.accepts(value):
+        return value
+    raise BadParameter(name, rule.expected)
+
+
+class BadParameter(ValueError):
+    """A parameter of the address that does not have its form. The message names the parameter
+    and what it should be, never the value (it came from outside, so it is not shown)."""
+
+    def __init__(self, name: str, expected: str) -> None:
+        self.name, self.expected = name, expected
+        super().__init__(f"The address's '{name}' is not {expected}, so it was left out.")
