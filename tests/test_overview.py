@@ -351,3 +351,28 @@ def test_a_school_without_a_significant_gap_is_told_on_which_measure() -> None:
         "No gap for disadvantaged pupils against their peers nationally (DfE's measure) is "
         "significant this year."
     )
+
+
+def test_the_neighbour_table_holds_numbers_when_an_authority_has_no_neighbours() -> None:
+    """A store with no statistical neighbours (only a register and one KS2 file) gave None in
+    the neighbours' column, which the area page could not round."""
+    from ecm.places.overview import _neighbour_table
+    from ecm.views.area import neighbour_table
+
+    observations = pd.DataFrame(
+        [
+            {
+                "indicator": "ks2_rwm_exp",
+                "title": "KS2 reading, writing and maths",
+                "unit": "%",
+                "group": "all",
+                "value": 65.0,
+                "comparator_values": {"england": None},
+                "benchmarks": {},
+            }
+        ]
+    )
+    table = neighbour_table(_neighbour_table(observations))
+    assert table.loc[0, "Value"] == 65.0
+    assert pd.isna(table.loc[0, "Neighbours (average)"]) and pd.isna(table.loc[0, "England"])
+    assert table.loc[0, "vs neighbours"] == table.loc[0, "vs England"] == "◆ not compared"

@@ -176,7 +176,12 @@ def _neighbour_table(observations: pd.DataFrame) -> pd.DataFrame:
                 "vs_england": o.benchmarks.get("england", NOT_COMPARED),
             }
         )
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    # Numbers stay numbers where some are missing (an LA with no statistical neighbours
+    # loaded yet): missing is NaN, not None, so the views can round the column.
+    numbers = ["value", "neighbours", "england"]
+    table[numbers] = table[numbers].apply(pd.to_numeric, errors="coerce")
+    return table
 
 
 def _headline_indicator(
