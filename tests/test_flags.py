@@ -84,10 +84,11 @@ def test_floor_red_red_and_widening_come_first() -> None:
         CATALOGUE,
         "2009/10",
     )
-    assert sentences[0].startswith(
-        "Below the floor standard in 2009/10 for the second year running (a school causing concern)"
+    assert sentences[0] == (
+        "Below the KS2 floor standard (NI 76) in 2009/10 (62.0): fewer than 65% of pupils "
+        "reaching level 4+ in English and maths; it was below it in 2008/09 too."
     )
-    assert sentences[0].endswith("(62.0).")
+    assert not any("causing concern" in s for s in sentences)
     assert (
         sentences[1] == "Persistent absence is significantly worse than England and getting worse."
     )
@@ -119,3 +120,21 @@ def test_periods_and_bottom_quartile() -> None:
         "KS2 level 4+ in English and maths was in the bottom quarter of primary schools "
         "nationally in 2009/10."
     ]
+
+
+def test_a_school_below_only_the_attainment_part_of_the_2019_floor_is_told_just_that() -> None:
+    figures = pd.DataFrame(
+        {"indicator_code": "ptrwm_exp", "group_code": "all", "period": ["2018/19"], "value": [49.0]}
+    )
+    floors = floor_status(figures, load_floor_standards())
+    empty_gaps = gaps("ptrwm_exp", "within", [1.0, 1.0, 1.0], [False, False, False])
+    comparisons = pd.DataFrame(columns=["indicator_code", "period", "vs_england", "trend"])
+    catalogue = pd.DataFrame(
+        {"code": ["ptrwm_exp"], "title": ["KS2 RWM expected"], "polarity": ["higher_is_better"]}
+    )
+    [sentence] = areas_of_interest(empty_gaps, comparisons, floors, catalogue, "2018/19")
+    assert sentence == (
+        "Below the attainment part of the KS2 floor standard in 2018/19 (49.0): fewer than 65% "
+        "reaching the expected standard in reading, writing and maths; a school is below the "
+        "standard only if its progress also falls short, which is not judged here."
+    )

@@ -34,7 +34,9 @@ GROUP_NOUNS = {
 
 
 def load_floor_standards() -> pd.DataFrame:
-    """The floor standards of each period: indicator_code, first/last period, threshold, label."""
+    """The floor standards of each period: indicator_code, first/last period, threshold,
+    standard (its name in DfE's terms, saying which part of it is judged), label (the
+    condition), source."""
     return pd.read_csv(FLOOR_FILE, dtype={"first_period": str, "last_period": str})
 
 
@@ -42,12 +44,12 @@ def floor_status(figures: pd.DataFrame, standards: pd.DataFrame) -> pd.DataFrame
     """All-pupil figures below the floor standard of their period.
 
     ``figures``: indicator_code, group_code, period, value. Returns the rows below a floor
-    with the standard's ``threshold`` and ``label``.
+    with the standard's ``threshold``, ``standard`` and ``label``.
     """
     rows = figures[figures["group_code"] == "all"].merge(standards, on="indicator_code")
     applies = (rows["period"] >= rows["first_period"]) & (rows["period"] <= rows["last_period"])
     below = applies & (rows["value"] < rows["threshold"])
-    return rows.loc[below, ["indicator_code", "period", "value", "threshold", "label"]]
+    return rows.loc[below, ["indicator_code", "period", "value", "threshold", "standard", "label"]]
 
 
 #: Sentence kinds, most serious first.
@@ -160,16 +162,15 @@ def areas_of_interest(
         current = rows[rows["period"] == period]
         if current.empty:
             continue
-        persistent = (
-            " for the second year running (a school causing concern)"
-            if previous_period(period) in set(rows["period"])
-            else ""
-        )
+        # Named as DfE names the standard and the part judged; never a statutory category
+        # ("causing concern" is for warning notices and Ofsted, not a figure's judgement).
+        previous = previous_period(period)
+        again = f"; it was below it in {previous} too" if previous in set(rows["period"]) else ""
         found.append(
             (
                 PRIORITY["floor"],
-                f"Below the floor standard in {period}{persistent}: {current['label'].iloc[0]} "
-                f"({current['value'].iloc[0]:.1f}).",
+                f"Below {current['standard'].iloc[0]} in {period} "
+                f"({current['value'].iloc[0]:.1f}): {current['label'].iloc[0]}{again}.",
             )
         )
     return [sentence for _, sentence in sorted(found, key=lambda item: item[0])]
