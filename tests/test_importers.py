@@ -343,6 +343,12 @@ SPECIFIC = [
         "line 4 column PTRWM_EXP_FSM6CLA1A: 163% is outside 0-100%",
     ),
     (
+        "group-larger-than-its-cohort",
+        KS2,
+        lambda: set_cell(KS2, 2, "TFSM6CLA1A", "9999"),
+        "line 4 column TFSM6CLA1A: disadvantaged cohort of 9999 is larger than the ",
+    ),
+    (
         "negative-count",
         KS2,
         lambda: set_cell(KS2, 0, "TELIG", "-5"),

@@ -36,6 +36,28 @@ def figure_problem(
     return None
 
 
+def cohort_problems(
+    file: str, line: int, cohorts: list[tuple[str, str, float | None, str]]
+) -> list[DataProblem]:
+    """Groups of one row larger than the row's whole cohort for the same figure.
+
+    ``cohorts``: (indicator, group, denominator, denominator column) of each figure the row
+    gave. A group of pupils (disadvantaged, boys, SEN...) is part of all pupils, so its cohort
+    cannot exceed theirs: a file that says so has shifted or mistyped columns.
+    """
+    whole = {i: d for i, g, d, _ in cohorts if g == "all" and d is not None}
+    return [
+        DataProblem(
+            file,
+            line,
+            column,
+            f"{group} cohort of {size:g} is larger than the {whole[indicator]:g} pupils in all",
+        )
+        for indicator, group, size, column in cohorts
+        if group != "all" and size is not None and indicator in whole and size > whole[indicator]
+    ]
+
+
 def reject_if_needed(
     file: str, problems: list[DataProblem], figures: list, empty: str, column: str | None = None
 ) -> None:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
-from ecm.importers.checks import figure_problem
+from ecm.importers.checks import cohort_problems, figure_problem
 from ecm.importers.geography import ons_code
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
@@ -153,6 +153,7 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
             )
             continue
         seen[(level, area)] = line
+        cohorts: list[tuple[str, str, float | None, str]] = []
         for rule in rule_list:
             try:
                 value, marker = parse_cell(cell(fields, rule.column))
@@ -184,6 +185,7 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
                 continue
             if numerator is None and value is not None and denominator is not None and unit == "%":
                 numerator = round(value * denominator / 100)
+            cohorts.append((rule.indicator, rule.group, denominator, rule.denominator))
             figures.append(
                 {
                     "indicator_code": rule.indicator,
@@ -199,6 +201,7 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
                     "marker": marker,
                 }
             )
+        problems += cohort_problems(table.name, line, cohorts)
         if len(problems) >= MAX_PROBLEMS:
             break
     if problems:
