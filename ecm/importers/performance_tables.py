@@ -79,9 +79,20 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
     rules = mappings()
     rules = rules[rules["format"] == kind]
     columns = {c: table.column(c) for c in _named_columns(rules)}
+    twice = _repeated_columns(table.header, set(columns))
+    if twice:
+        raise DataError(
+            [
+                DataProblem(
+                    table.name, 1, name, f"appears {count} times, so which to read is unclear"
+                )
+                for name, count in twice.items()
+            ]
+        )
     mapped = rules[rules["column"].map(lambda c: columns.get(c) is not None)]
     if mapped.empty:
         raise DataError([DataProblem(table.name, 1, None, f"no {kind} measure columns found")])
+    missing = _indicators_without_columns(rules, mapped)
     # Plain tuples: pandas row access inside a loop over 20,000 rows would dominate the time.
     rule_list = list(mapped.itertuples(index=False, name="Rule"))
     problems: list[DataProblem] = []
@@ -217,7 +228,36 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
         schools=pd.DataFrame(schools),
         rows_read=len(table.rows),
         rows_skipped=skipped,
+        notes=[
+            f"not in this file, so not loaded: {', '.join(missing)}; DfE renames columns "
+            "between years, and data/mappings/performance_tables.csv lists the names read"
+        ]
+        if missing
+        else [],
     )
+
+
+def _repeated_columns(header: list[str], wanted: set[str]) -> dict[str, int]:
+    """Mapped column names the header holds more than once (compared without case)."""
+    counts: dict[str, int] = {}
+    for name in header:
+        counts[name.lower()] = counts.get(name.lower(), 0) + 1
+    return {n: counts[n.lower()] for n in sorted(wanted) if counts.get(n.lower(), 0) > 1}
+
+
+def _indicators_without_columns(rules: pd.DataFrame, mapped: pd.DataFrame) -> list[str]:
+    """Indicators (with the group when only some groups are missing) that the format's mapping
+    reads but this file has no column for, e.g. ``ptmat_exp`` or ``ptmat_exp (disadvantaged)``."""
+    wanted = set(zip(rules["indicator"], rules["group"], strict=True))
+    found = set(zip(mapped["indicator"], mapped["group"], strict=True))
+    missing: list[str] = []
+    for indicator in sorted({i for i, _ in wanted - found}):
+        groups = sorted(g for i, g in wanted - found if i == indicator)
+        if any(i == indicator for i, _ in found):
+            missing.append(f"{indicator} ({', '.join(groups)})")
+        else:
+            missing.append(indicator)
+    return missing
 
 
 def _named_columns(rules: pd.DataFrame) -> set[str]:
