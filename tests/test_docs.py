@@ -28,6 +28,15 @@ def test_every_environment_variable_is_in_the_readme() -> None:
         assert f"`{name}`" in README, f"{name} is not documented in README.md"
 
 
+def test_every_column_of_the_pupil_groups_is_in_the_readme() -> None:
+    from ecm.catalogue import GROUP_COLUMNS
+
+    header = (ROOT / "data" / "pupil_groups.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.split(",") == list(GROUP_COLUMNS)
+    for column in GROUP_COLUMNS:
+        assert f"`{column}`" in README, f"pupil_groups.csv column {column} is not in README.md"
+
+
 def test_the_two_newcomer_commands_exist() -> None:
     assert "bash scripts/run" in README and "bash scripts/test" in README
     assert (ROOT / "scripts" / "run").is_file() and (ROOT / "scripts" / "test").is_file()

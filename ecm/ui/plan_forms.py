@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ecm.catalogue import group_title
 from ecm.plan import edits as plan_edits
 from ecm.ui import engine, link_column, plan_changed, table_with_download
 from ecm.ui.editor import EDITOR_NAME, editor_name, named
 from ecm.views.plan import STATUS_WORDS, detail_lines, history_table, target_table
-from ecm.views.profile_tables import GROUP_TITLES
 
 SCOPE_CHOICES = {"whole_area": "Whole area", "locality": "A locality", "schools": "Listed schools"}
 
@@ -222,7 +222,7 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
         group = st.selectbox(
             "Pupil group (all pupils: a target on the value itself)",
             ["disadvantaged", "fsm", "sen", "boys", "looked_after", "all"],
-            format_func=lambda g: GROUP_TITLES.get(g, g),
+            format_func=group_title,
         )
         left, right = st.columns(2)
         baseline_period = left.text_input("Baseline year", placeholder="2007/08")
@@ -252,7 +252,7 @@ def _unlink_form(
     """Remove one of the action's targets (the history keeps it as it was)."""
     words = {
         int(t["target_id"]): f"{titles.get(t['indicator_code'], t['indicator_code'])} "
-        f"({GROUP_TITLES.get(t['group_code'], t['group_code']).lower()})"
+        f"({group_title(t['group_code']).lower()})"
         for t in targets.to_dict("records")
     }
     with st.form(f"unlink_{action_id}"):

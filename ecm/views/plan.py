@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.catalogue import comparator_phrase, group_title
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve
 from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.stats.gaps import gap_order
-from ecm.views.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, gap_unit
+from ecm.views.profile_tables import gap_unit
 
 STATUS_WORDS = {
     "not_started": "not started",
@@ -33,7 +34,7 @@ def plan_link(la_code: str, **params: str | int) -> str:
 
 
 def _gap_words(focus: str, comparator: str) -> str:
-    return f"{GROUP_TITLES.get(focus, focus)} vs {COMPARATOR_PHRASES.get(comparator, comparator)}"
+    return f"{group_title(focus)} vs {comparator_phrase(comparator)}"
 
 
 def _interval(lower: object, upper: object) -> str:
@@ -164,7 +165,7 @@ def off_track_table(coverage: PlanCoverage, la_code: str, titles: dict[str, str]
             "Reported status": rows["status"].map(lambda s: STATUS_WORDS.get(s, s)),
             "Lead": rows["lead_partner"],
             "Target": [
-                f"{titles.get(i, i)} ({GROUP_TITLES.get(g, g).lower()})"
+                f"{titles.get(i, i)} ({group_title(g).lower()})"
                 for i, g in zip(rows["indicator_code"], rows["group_code"], strict=True)
             ],
             "Evidence": rows["reason"],
@@ -276,7 +277,7 @@ def curve_choices(
     choices: dict[str, str] = {}
     if requested and ":" in requested:
         indicator, group = requested.split(":", 1)
-        what = "all pupils" if group == "all" else GROUP_TITLES.get(group, group).lower()
+        what = group_title(group).lower()
         choices[requested] = f"{titles.get(indicator, indicator)}: {what}"
     for frame in (coverage.uncovered, coverage.covered):
         for row in frame.to_dict("records"):
@@ -288,7 +289,7 @@ def curve_choices(
         key = gap_key(row["indicator_code"], row["group_code"])
         if key not in choices:
             group = row["group_code"]
-            what = "all pupils" if group == "all" else GROUP_TITLES.get(group, group).lower()
+            what = group_title(group).lower()
             choices[key] = f"{titles.get(row['indicator_code'], row['indicator_code'])}: {what}"
     return choices
 
@@ -405,7 +406,7 @@ def target_table(targets: pd.DataFrame, titles: dict[str, str], la_code: str) ->
         rows.append(
             {
                 "Indicator": titles.get(t["indicator_code"], t["indicator_code"]),
-                "Group": GROUP_TITLES.get(t["group_code"], t["group_code"]),
+                "Group": group_title(t["group_code"]),
                 "Measure": "gap" if gap else "value",
                 "Baseline": f"{baseline:.1f} ({t['baseline_period']})"
                 if pd.notna(baseline)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.catalogue import group_title
 from ecm.charts import cell_text, map_geometry
-from ecm.views.profile_tables import GROUP_TITLES
+from ecm.views.profile_tables import escape_markdown as _md
 
 STATUS_WORDS = {"off_track": "off track", "at_risk": "at risk"}
 
@@ -111,11 +112,6 @@ def region_hexes(
     )
 
 
-def _md(text: str) -> str:
-    """Text safe inside markdown emphasis (titles such as "A*-C" carry asterisks)."""
-    return str(text).replace("*", "\\*").replace("_", "\\_")
-
-
 def brief_markdown(brief: dict, period: str) -> str:
     """The priorities-meeting brief of one LA as markdown."""
 
@@ -134,8 +130,7 @@ def brief_markdown(brief: dict, period: str) -> str:
         for i in brief["improvements"]
     ]
     gaps = [
-        f"**{_md(g['title'])}**: {GROUP_TITLES.get(g['focus_group'], g['focus_group'])}, gap "
-        f"{g['gap']:.1f}"
+        f"**{_md(g['title'])}**: {_md(group_title(g['focus_group']))}, gap {g['gap']:.1f}"
         for g in brief["uncovered_gaps"]
     ]
     actions = [
@@ -180,7 +175,9 @@ def worse_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def gap_trend_sentence(authorities: pd.DataFrame, noun: str) -> str:
-    """How many authorities' gaps are widening, of those whose trend could be tested."""
+    """How many authorities' gaps are widening, of those whose trend could be tested, as
+    markdown; ``noun`` is the focus group as it reads in a sentence."""
+    noun = _md(noun)
     trends = authorities["trend"]
     untested = int((trends == "not enough data").sum())
     tested = len(trends) - untested
