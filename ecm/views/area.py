@@ -8,6 +8,7 @@ import pandas as pd
 from ecm.catalogue import comparator_phrase, group_title
 from ecm.places.explorer import GapExploration
 from ecm.places.overview import BAND_SUFFIX
+from ecm.store.models import action_status_words
 from ecm.views.gaps import place_link
 from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit
 
@@ -50,7 +51,7 @@ def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
             "Trend": league["trend"],
             "Plan action": league["covered"].map({True: "yes", False: "none"}),
             "Actions": [
-                "; ".join(f"{a['title']} ({a['status'].replace('_', ' ')})" for a in actions)
+                "; ".join(f"{a['title']} ({action_status_words(a['status'])})" for a in actions)
                 for actions in league["actions"]
             ],
             "Turn the curve": [

@@ -10,15 +10,9 @@ from ecm.catalogue import comparator_phrase, group_title
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve
 from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.stats.gaps import gap_order
+from ecm.store.models import ACTION_STATUS_WORDS, action_status_words
 from ecm.views.profile_tables import gap_unit
 
-STATUS_WORDS = {
-    "not_started": "not started",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "complete": "complete",
-}
 SCOPE_WORDS = {"whole_area": "whole area", "locality": "a locality", "schools": "listed schools"}
 
 
@@ -137,7 +131,7 @@ def covered_table(
             "Trend": gaps["trend"],
             "Actions": ["; ".join(a) for a in gaps["actions"]],
             "Reported status": [
-                "; ".join(STATUS_WORDS.get(s, s) for s in statuses) for statuses in gaps["statuses"]
+                "; ".join(action_status_words(s) for s in statuses) for statuses in gaps["statuses"]
             ],
             "Lead": ["; ".join(dict.fromkeys(leads)) for leads in gaps["leads"]],
             "Spend (£k)": (gaps["spend"] / 1000).round(0),
@@ -162,7 +156,7 @@ def off_track_table(coverage: PlanCoverage, la_code: str, titles: dict[str, str]
     return pd.DataFrame(
         {
             "Action": rows["title"],
-            "Reported status": rows["status"].map(lambda s: STATUS_WORDS.get(s, s)),
+            "Reported status": rows["status"].map(action_status_words),
             "Lead": rows["lead_partner"],
             "Target": [
                 f"{titles.get(i, i)} ({group_title(g).lower()})"
@@ -210,7 +204,7 @@ def action_table(
             "Outcome": actions["outcome_code"].map(lambda o: outcomes.get(o, o)),
             "Lead": actions["lead_partner"],
             "Contributing": actions["contributing_partners"].fillna("").str.replace(";", ", "),
-            "Reported status": actions["status"].map(lambda s: STATUS_WORDS.get(s, s)),
+            "Reported status": actions["status"].map(action_status_words),
             "The figures say": [evidence_words(int(a), coverage) for a in actions["action_id"]],
             "Spend (£k)": (actions["action_id"].map(totals).fillna(0) / 1000).round(0),
             "Due": actions["due_date"].astype(str).replace({"None": "", "NaT": ""}),
@@ -229,7 +223,9 @@ def action_filters(table: pd.DataFrame) -> dict[str, list[str]]:
     return {
         "Outcome": list(dict.fromkeys(table["Outcome"])),
         "Partner": sorted(partners),
-        "Reported status": [s for s in STATUS_WORDS.values() if s in set(table["Reported status"])],
+        "Reported status": [
+            s for s in ACTION_STATUS_WORDS.values() if s in set(table["Reported status"])
+        ],
         "The figures say": sorted(set(table["The figures say"])),
     }
 
@@ -386,7 +382,7 @@ def detail_lines(
     return (
         f"**Lead:** {action['lead_partner']}  \n"
         f"**Contributing:** {partners}  \n"
-        f"**Reported status:** {STATUS_WORDS.get(action['status'], action['status'])}  \n"
+        f"**Reported status:** {action_status_words(action['status'])}  \n"
         f"**The figures say:** {says}  \n"
         f"**Dates:** {_date(action.get('start_date'))} to {_date(action.get('due_date'))}  \n"
         f"**Scope:** {scope}  \n"
@@ -450,7 +446,7 @@ def _fields_words(fields: dict | None) -> str:
     if not fields:
         return ""
     return "; ".join(
-        f"{name.replace('_', ' ')}: {STATUS_WORDS.get(value, value)}"
+        f"{name.replace('_', ' ')}: {action_status_words(value)}"
         for name, value in fields.items()
         if name != "version"
     )

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ecm.catalogue import comparator_phrase, group_title
 from ecm.stats.gaps import gap_order
+from ecm.store.models import action_status_words
 
 
 def escape_markdown(text: object) -> str:
@@ -113,7 +114,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 else "not tested",
                 "Trend": g["trend"],
                 "Plan actions": "; ".join(
-                    f"{a['title']} ({a['status'].replace('_', ' ')})" for a in g["actions"]
+                    f"{a['title']} ({action_status_words(a['status'])})" for a in g["actions"]
                 )
                 or ("none" if g["significant"] else ""),
             }

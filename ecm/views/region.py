@@ -7,9 +7,8 @@ import pandas as pd
 
 from ecm.catalogue import group_title
 from ecm.charts import cell_text, map_geometry
+from ecm.store.models import action_status_words
 from ecm.views.profile_tables import escape_markdown as _md
-
-STATUS_WORDS = {"off_track": "off track", "at_risk": "at risk"}
 
 
 def outcome_choices(cells: pd.DataFrame, act_order: list[str]) -> list[str]:
@@ -134,8 +133,7 @@ def brief_markdown(brief: dict, period: str) -> str:
         for g in brief["uncovered_gaps"]
     ]
     actions = [
-        f"**{_md(a['title'])}** ({STATUS_WORDS.get(a['status'], a['status'])}; lead: "
-        f"{a['lead_partner']})"
+        f"**{_md(a['title'])}** ({action_status_words(a['status'])}; lead: {a['lead_partner']})"
         for a in brief["off_track_actions"]
     ]
     if not brief.get("significant_gaps"):

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ecm.catalogue import comparator_phrase, group_title
 from ecm.stats.gaps import gap_order
+from ecm.store.models import action_status_words
 from ecm.views.profile_tables import KIND_TITLES, escape_markdown
 
 
@@ -67,7 +68,7 @@ def headline_markdown(
     actions = gap["actions"]
     plan = (
         "; ".join(
-            f"**{a['title']}** ({a['status'].replace('_', ' ')}, lead: {a['lead']})"
+            f"**{a['title']}** ({action_status_words(a['status'])}, lead: {a['lead']})"
             for a in actions
         )
         if actions
@@ -172,7 +173,7 @@ def plan_actions(profile: dict) -> pd.DataFrame:
                 a["id"],
                 {
                     "Action": a["title"],
-                    "Status": a["status"].replace("_", " "),
+                    "Status": action_status_words(a["status"]),
                     "Lead": a["lead"],
                     "Targets": set(),
                     "Action page": f"/plan?la={la_code}&action={a['id']}",
