@@ -24,11 +24,12 @@ them are missing already. Our own withheld figures get the marker ``c``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from ecm.config import DEFAULT_SUPPRESS_BELOW, suppress_below
 
 SUPPRESSED_MARKER = "c"
 #: Published markers and what they mean, for screens and exports.
@@ -76,18 +77,13 @@ WITHHELD_REASONS = {
 class DisclosureRules:
     """Thresholds of primary suppression; ``ECM_SUPPRESS_BELOW`` sets both (default 6)."""
 
-    min_count: int = 6
-    min_denominator: int = 6
+    min_count: int = DEFAULT_SUPPRESS_BELOW
+    min_denominator: int = DEFAULT_SUPPRESS_BELOW
 
     @classmethod
     def from_environment(cls) -> DisclosureRules:
-        """Rules from ``ECM_SUPPRESS_BELOW`` (a whole number of pupils, at least 1)."""
-        raw = os.environ.get("ECM_SUPPRESS_BELOW", "").strip()
-        if not raw:
-            return cls()
-        threshold = int(raw)
-        if threshold < 1:
-            raise ValueError("ECM_SUPPRESS_BELOW must be a whole number of at least 1")
+        """Rules from ``ECM_SUPPRESS_BELOW`` (:func:`ecm.config.suppress_below`)."""
+        threshold = suppress_below()
         return cls(min_count=threshold, min_denominator=threshold)
 
 
