@@ -9,6 +9,7 @@ import streamlit as st
 from ecm import ui
 from ecm.charts import plan_charts
 from ecm.config import plan_editing_allowed
+from ecm.store.models import action_status_words
 from ecm.ui.plan_files import draw_plan_files
 from ecm.ui.plan_forms import draw_action_panel, draw_new_action
 from ecm.views.plan import (
@@ -104,7 +105,8 @@ def draw_off_track() -> None:
     if table.empty:
         st.write("No action's target is widening or significantly behind its path.")
         return
-    reported = int(table["Reported status"].isin(["on track", "complete"]).sum())
+    on_track = [action_status_words(s) for s in ("on_track", "complete")]
+    reported = int(table["Reported status"].isin(on_track).sum())
     st.markdown(
         f"**{table['Action'].nunique()}** actions are off track by the figures: their target is "
         "widening or getting worse, or significantly behind the straight path from baseline to "

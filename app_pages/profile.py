@@ -6,7 +6,7 @@ import streamlit as st
 
 from ecm import ui
 from ecm.disclosure.rules import MARKER_MEANINGS
-from ecm.views.profile_tables import screen_tables
+from ecm.views.profile_tables import escape_markdown, screen_tables
 
 place = ui.selected_place()
 if place is None:
@@ -48,10 +48,10 @@ st.markdown(
 st.header("Areas of interest")
 interest = profile["areas_of_interest"]
 if interest:
-    st.markdown("\n".join(f"- {sentence}" for sentence in interest[:8]))
+    st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in interest[:8]))
     if len(interest) > 8:
         with st.expander(f"{len(interest) - 8} more"):
-            st.markdown("\n".join(f"- {sentence}" for sentence in interest[8:]))
+            st.markdown("\n".join(f"- {escape_markdown(s)}" for s in interest[8:]))
 else:
     st.write(
         "Nothing stands out: no figure is significantly worse than England, and no gap is "

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import charts, ui
+from ecm.catalogue import group_noun
 from ecm.charts import map_geometry
-from ecm.stats.floors import GROUP_NOUNS
 from ecm.ui.maps import draw_authority_map
-from ecm.views.profile_tables import gap_unit
+from ecm.views.profile_tables import escape_markdown, gap_unit
 from ecm.views.region import (
     brief_markdown,
     gap_trend_choices,
@@ -113,9 +113,9 @@ def draw_gap_trends() -> None:
     trends = ui.load_region_gap_trends(code, indicator, group, period)
     unit = gap_unit(trends.indicator["unit"])
     table = gap_trend_table(trends.authorities, trends.periods, unit)
-    noun = GROUP_NOUNS.get(group, group)
+    noun = group_noun(group)
     if table.empty:
-        st.write(f"No gap figures for {noun} on this indicator in these years.")
+        st.write(f"No gap figures for {escape_markdown(noun)} on this indicator in these years.")
         return
     st.markdown(gap_trend_sentence(trends.authorities, noun))
     st.dataframe(table, hide_index=True, width="stretch", column_config={"Link": ui.link_column()})

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ecm import charts, ui
 from ecm.places.overview import spine_rows
-from ecm.views.profile_tables import screen_tables
+from ecm.views.profile_tables import escape_markdown, screen_tables
 from ecm.views.school import (
     gap_comparison,
     headline_gap,
@@ -60,7 +60,7 @@ phase = geography.get("phase")
 def draw_interest() -> None:
     interest = profile["areas_of_interest"]
     if interest:
-        st.markdown("\n".join(f"- {sentence}" for sentence in interest))
+        st.markdown("\n".join(f"- {escape_markdown(sentence)}" for sentence in interest))
     else:
         st.write(
             "Nothing stands out: no figure is significantly worse than England, and no gap is "

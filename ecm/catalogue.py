@@ -2,12 +2,15 @@
 
 The catalogue is data, not code, so that an analyst can read it and add a measure without
 programming. This module reads the three CSV files, checks every rule a row must obey
-(reporting file, line and column for each breach), and writes them into the store.
+(reporting file, line and column for each breach), and writes them into the store. It is also
+the one source of the words a pupil group is shown with (:func:`group_title`,
+:func:`group_noun`, :func:`comparator_phrase`), so that every screen names a group alike.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +58,17 @@ INDICATOR_COLUMNS = (
     "source",
     "definition",
 )
+GROUP_COLUMNS = (
+    "code",
+    "title",
+    "short_title",
+    "noun",
+    "comparator",
+    "comparator_phrase",
+    "description",
+)
+#: The words every group must have, besides its title and description.
+GROUP_WORDS = ("short_title", "noun", "comparator_phrase")
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         data_dir / OUTCOMES_FILE, ("outcome_code", "outcome_title", "aim_code", "aim_title")
     )
     indicators = read_rows(data_dir / INDICATORS_FILE, INDICATOR_COLUMNS)
-    groups = read_rows(data_dir / GROUPS_FILE, ("code", "title", "comparator", "description"))
+    groups = read_rows(data_dir / GROUPS_FILE, GROUP_COLUMNS)
     catalogue = Catalogue(outcomes, indicators, groups)
     problems = check_catalogue(catalogue)
     if problems:
@@ -190,12 +204,62 @@ def check_catalogue(catalogue: Catalogue) -> list[DataProblem]:
             problem(row, "comparator", f"{row['comparator']!r} is not a group", GROUPS_FILE)
         if not row["title"] or not row["description"]:
             problem(row, "title", "title and description must both be given", GROUPS_FILE)
+        for column in GROUP_WORDS:
+            if not row[column]:
+                problem(row, column, "is empty", GROUPS_FILE)
     return problems
 
 
 def split_list(text: str | None) -> list[str]:
     """Split a semicolon-separated catalogue cell into its items."""
     return [item.strip() for item in (text or "").split(";") if item.strip()]
+
+
+@dataclass(frozen=True)
+class GroupWords:
+    """How one pupil group reads on screens and in exports."""
+
+    title: str  #: the catalogue's full title: "Disadvantaged pupils"
+    short_title: str  #: table cells, pickers and gap labels: "Disadvantaged"
+    noun: str  #: inside a sentence: "disadvantaged pupils"
+    comparator_phrase: str  #: as the comparator, after "vs" or "against": "other pupils"
+
+
+@functools.cache
+def group_words() -> dict[str, GroupWords]:
+    """Every pupil group's words by code, read and checked once from ``data/``."""
+    return {
+        row["code"]: GroupWords(
+            row["title"], row["short_title"], row["noun"], row["comparator_phrase"]
+        )
+        for row in load_catalogue().groups
+    }
+
+
+def group_title(code: str) -> str:
+    """A group's short title ("Disadvantaged", "No SEN"); the code itself if not catalogued."""
+    words = group_words().get(code)
+    return words.short_title if words else code
+
+
+def group_noun(code: str) -> str:
+    """How a group reads inside a sentence ("disadvantaged pupils"); the code itself if not
+    catalogued."""
+    words = group_words().get(code)
+    return words.noun if words else code
+
+
+def comparator_phrase(code: str) -> str:
+    """How a group reads as the comparator of a gap ("other pupils", "all children"); the code
+    itself if not catalogued."""
+    words = group_words().get(code)
+    return words.comparator_phrase if words else code
+
+
+def group_nouns() -> dict[str, str]:
+    """Group code -> how it reads inside a sentence, for functions below the catalogue's layer
+    that are given the words rather than read them."""
+    return {code: words.noun for code, words in group_words().items()}
 
 
 def sync_catalogue(session: Session, catalogue: Catalogue) -> None:

@@ -1,4 +1,9 @@
-"""Settings read from the environment, with the defaults a newcomer needs."""
+"""Settings read from the environment, with the defaults a newcomer needs.
+
+Every ``ECM_*`` environment setting is declared here, by a name constant and a typed function
+that reads it, and read only through these functions; each is documented in README.md's
+Configuration table (a test holds both).
+"""
 
 from __future__ import annotations
 
@@ -15,13 +20,36 @@ DEFAULT_DATABASE_PATH = DATA_DIR / "ecm.db"
 ENGLAND_CODE = "E92000001"
 DEMO_ENGLAND_CODE = "Z92000001"
 
+#: The names of the environment settings.
+ENV_DATABASE_URL = "ECM_DATABASE_URL"
+ENV_AUTO_DEMO = "ECM_AUTO_DEMO"
+ENV_PLAN_EDITING = "ECM_PLAN_EDITING"
+ENV_SUPPRESS_BELOW = "ECM_SUPPRESS_BELOW"
+#: Every environment setting the product reads.
+SETTINGS = (ENV_DATABASE_URL, ENV_AUTO_DEMO, ENV_PLAN_EDITING, ENV_SUPPRESS_BELOW)
+
+#: The fewest pupils a shown figure may rest on when ``ECM_SUPPRESS_BELOW`` is not set.
+DEFAULT_SUPPRESS_BELOW = 6
+
+
+def _setting(name: str) -> str:
+    """The setting's value without surrounding spaces; empty when it is not set."""
+    return os.environ.get(name, "").strip()
+
 
 def database_url() -> str:
-    """The SQLAlchemy URL of the store: ``ECM_DATABASE_URL`` if set, else ``data/ecm.db``."""
-    url = os.environ.get("ECM_DATABASE_URL", "").strip()
+    """The SQLAlchemy URL of the store: ``ECM_DATABASE_URL`` (any SQLAlchemy URL, e.g. a shared
+    PostgreSQL server's); by default the SQLite file ``data/ecm.db``."""
+    url = _setting(ENV_DATABASE_URL)
     if url:
         return url
     return f"sqlite:///{DEFAULT_DATABASE_PATH}"
+
+
+def auto_demo() -> bool:
+    """Whether the app fills an empty store with the small demo on its first start:
+    ``ECM_AUTO_DEMO`` (``0`` no; by default yes)."""
+    return os.environ.get(ENV_AUTO_DEMO, "1") != "0"
 
 
 def plan_editing_allowed() -> bool:
@@ -31,7 +59,20 @@ def plan_editing_allowed() -> bool:
     server database, where anyone who can open the page could otherwise change the plan: until
     people sign in, a shared deployment must opt in knowingly.
     """
-    setting = os.environ.get("ECM_PLAN_EDITING", "").strip()
+    setting = _setting(ENV_PLAN_EDITING)
     if setting in ("0", "1"):
         return setting == "1"
     return database_url().startswith("sqlite")
+
+
+def suppress_below() -> int:
+    """The threshold of disclosure control: ``ECM_SUPPRESS_BELOW``, a whole number of pupils of
+    at least 1 (default 6); a figure resting on fewer pupils is withheld. ValueError when the
+    setting is not such a number."""
+    raw = _setting(ENV_SUPPRESS_BELOW)
+    if not raw:
+        return DEFAULT_SUPPRESS_BELOW
+    threshold = int(raw)
+    if threshold < 1:
+        raise ValueError(f"{ENV_SUPPRESS_BELOW} must be a whole number of at least 1")
+    return threshold

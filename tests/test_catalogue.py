@@ -9,9 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from ecm.catalogue import (
+    GROUP_WORDS,
+    GROUPS_FILE,
     INDICATORS_FILE,
     UNIT_MULTIPLIERS,
     check_catalogue,
+    comparator_phrase,
+    group_noun,
+    group_title,
+    group_words,
     load_catalogue,
     read_rows,
     sync_catalogue,
@@ -112,6 +118,50 @@ def test_focus_groups_are_paired_with_their_comparators(catalogue) -> None:
         "children_in_need": "all",
         "child_protection_plan": "all",
     }
+
+
+def test_every_group_has_its_words(catalogue) -> None:
+    lacking = [
+        (row["code"], column)
+        for row in catalogue.groups
+        for column in GROUP_WORDS
+        if not row[column]
+    ]
+    assert lacking == []
+    assert {row["code"] for row in catalogue.groups} == set(group_words())
+
+
+def test_groups_read_as_they_always_have() -> None:
+    # The words screens show, now read from data/pupil_groups.csv.
+    assert group_title("disadvantaged") == "Disadvantaged"
+    assert group_title("not_fsm") == "Not FSM"
+    assert group_title("child_protection_plan") == "On a protection plan"
+    assert comparator_phrase("not_disadvantaged") == "other pupils"
+    assert comparator_phrase("no_sen") == "pupils without SEN"
+    assert comparator_phrase("all") == "all children"
+    assert group_noun("all") == "all pupils"
+    assert group_noun("looked_after") == "looked-after children"
+    assert group_noun("lowest_20pc") == "the lowest-attaining 20% of children"
+    # A code the catalogue does not hold is shown as it is rather than hidden.
+    assert (
+        group_title("unknown") == comparator_phrase("unknown") == group_noun("unknown") == "unknown"
+    )
+
+
+def test_a_group_without_its_words_is_reported_with_file_line_and_column(
+    tmp_path: Path,
+) -> None:
+    folder = copy_catalogue(tmp_path)
+    path = folder / GROUPS_FILE
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[2].startswith("disadvantaged,Disadvantaged pupils,Disadvantaged,")
+    lines[2] = lines[2].replace(",Disadvantaged,", ",,", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_catalogue(folder)
+    assert [str(p) for p in caught.value.problems] == [
+        "pupil_groups.csv line 3 column short_title: is empty"
+    ]
 
 
 def copy_catalogue(tmp_path: Path) -> Path:

@@ -12,6 +12,7 @@ from ecm.disclosure.rules import (
     SUPPRESSED_MARKER,
     DisclosureRules,
     apply_disclosure_control,
+    redact,
 )
 
 STATISTICS = {"ks2": "proportion", "cla_count": "count"}
@@ -197,3 +198,27 @@ def test_a_withheld_figure_keeps_nothing_its_publisher_said_of_it() -> None:
     stored = apply_stored(figures.assign(withheld=[True, False], withheld_reason=["small", None]))
     assert stored["published_vs_england"].isna().tolist() == [True, False]
     assert stored["published_vs_england"].iloc[1] == "similar"
+
+
+def test_stored_and_request_time_decisions_are_redacted_by_one_function() -> None:
+    from ecm.disclosure.decisions import apply_stored
+
+    figures = frame(
+        [
+            ("ks2", "la", "A", "all", "2009/10", 3, 5),  # denominator under 6: withheld
+            ("ks2", "la", "B", "all", "2009/10", 30, 60),
+            ("ks2", "la", "C", "all", "2009/10", np.nan, np.nan),  # the publisher's own
+        ]
+    ).assign(marker=[None, None, "SUPP"], published_vs_england=["worse", "similar", None])
+    decided = apply_disclosure_control(figures, STATISTICS, DisclosureRules(), reasons=True)
+    assert decided["suppressed"].tolist() == [True, False, True]
+    assert decided["marker"].isna().tolist() == [False, True, False]
+    assert decided.loc[[0, 2], "marker"].tolist() == [SUPPRESSED_MARKER, "SUPP"]
+    assert decided["withheld_reason"].tolist() == ["small", None, "publisher"]
+    stored = apply_stored(
+        figures.assign(withheld=decided["suppressed"], withheld_reason=decided["withheld_reason"])
+    )
+    pd.testing.assert_frame_equal(stored, decided.drop(columns="withheld_reason"))
+    pd.testing.assert_frame_equal(
+        redact(figures, decided["suppressed"].to_numpy(), decided["withheld_reason"]), decided
+    )

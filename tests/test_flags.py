@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.catalogue import group_nouns
 from ecm.stats.floors import (
     areas_of_interest,
     bottom_quartile_sentences,
@@ -55,6 +56,7 @@ def test_a_gap_significant_three_years_running_is_reported_in_the_dfe_style() ->
         NO_FLOORS,
         CATALOGUE,
         "2009/10",
+        nouns=group_nouns(),
     )
     assert sentences == [
         "KS2 level 4+ in English and maths for disadvantaged pupils was significantly below "
@@ -83,6 +85,7 @@ def test_floor_red_red_and_widening_come_first() -> None:
         floors,
         CATALOGUE,
         "2009/10",
+        nouns=group_nouns(),
     )
     assert sentences[0] == (
         "Below the KS2 floor standard (NI 76) in 2009/10 (62.0): fewer than 65% of pupils "

@@ -862,3 +862,20 @@ def test_the_turn_the_curve_stops_at_the_year_asked(demo_engine, la) -> None:
     assert mine.trajectory.verdict == row["reason"] or mine.trajectory.verdict in row["reason"]
     # Before any plan was in force there is no target to draw.
     assert gap_turn_the_curve(*args, "2005/06").target is None
+
+
+def test_action_statuses_come_from_one_list() -> None:
+    import re
+
+    from ecm.demo.plans import STATUS_SHARES
+    from ecm.figures.plans import OFF_TRACK_STATUSES
+    from ecm.plan.coverage import COMPLETE
+    from ecm.store.models import ACTION_STATUS_WORDS, ACTION_STATUSES, Action
+
+    assert ACTION_STATUSES == ("not_started", "on_track", "at_risk", "off_track", "complete")
+    assert all(ACTION_STATUS_WORDS[s] == s.replace("_", " ") for s in ACTION_STATUSES)
+    check = next(c for c in Action.__table__.constraints if c.name == "ck_action_status")
+    assert re.findall(r"'(\w+)'", str(check.sqltext)) == list(ACTION_STATUSES)
+    assert set(STATUS_SHARES) == set(ACTION_STATUSES)
+    assert math.isclose(sum(STATUS_SHARES.values()), 1.0)
+    assert set(OFF_TRACK_STATUSES) <= set(ACTION_STATUSES) and COMPLETE in ACTION_STATUSES

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text, update
 
 from ecm.disclosure.decisions import decisions_current, ensure_withholding, stored_rules
-from ecm.disclosure.rules import COMPLEMENTS, DisclosureRules, apply_disclosure_control
-from ecm.figures import queries
+from ecm.disclosure.rules import COMPLEMENTS, DisclosureRules, apply_disclosure_control, redact
+from ecm.figures import many_places, queries
 from ecm.store.engine import bulk_insert, forget_decisions, session_scope
 from ecm.store.models import Observation
 from tests.conftest import DEMO_SEED, drop_database
@@ -175,8 +175,56 @@ def test_stored_decisions_withhold_everything_request_time_control_does(demo_eng
             stored.loc[shown, ["value", "numerator", "denominator", "marker"]],
             decided_here.loc[shown, ["value", "numerator", "denominator", "marker"]],
         )
+        # Beyond that, the two frames are one: same columns, types, markers and blanks.
+        pd.testing.assert_frame_equal(stored, redact(decided_here, stored["suppressed"]))
         compared += int(stored["suppressed"].sum())
     assert compared > 0
+
+
+def _decided_at_request_time(read):  # noqa: ANN001, ANN202
+    """What ``read()`` gives when the stored decisions are not current."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("ecm.disclosure.decisions.decisions_current", lambda *_a, **_k: False)
+        return read()
+
+
+def _in_order(frame: pd.DataFrame) -> pd.DataFrame:
+    key = ["indicator_code", "level", "area_code", "group_code", "period"]
+    return frame.sort_values(key).reset_index(drop=True)
+
+
+def test_a_whole_las_schools_read_the_same_stored_or_decided_at_request_time(
+    demo_engine,
+) -> None:
+    with demo_engine.connect() as connection:
+        las = list(connection.execute(text("SELECT code FROM local_authority")).scalars())
+        periods = set(connection.execute(text("SELECT DISTINCT period FROM observation")).scalars())
+    withheld = 0
+    for la in las:
+
+        def read(la: str = la) -> pd.DataFrame:
+            return many_places.load_school_figures_of_la(demo_engine, la, periods)
+
+        stored = _in_order(read())
+        pd.testing.assert_frame_equal(stored, _in_order(_decided_at_request_time(read)))
+        withheld += int(stored["suppressed"].sum())
+    assert len(las) > 1 and withheld > 0
+
+
+def test_la_figures_read_the_same_stored_or_decided_at_request_time(demo_engine) -> None:
+    with demo_engine.connect() as connection:
+        las = list(connection.execute(text("SELECT code FROM local_authority")).scalars())
+
+    def read() -> pd.DataFrame:
+        return many_places.load_la_figures(demo_engine, las)
+
+    stored = _in_order(read())
+    decided_here = _in_order(_decided_at_request_time(read))
+    assert stored["suppressed"].sum() > 0
+    # Decided over the whole tree, the stored decisions also see the regions and the country,
+    # so they can only add to those taken among the LAs of each region; nothing else differs.
+    assert not (decided_here["suppressed"] & ~stored["suppressed"]).any()
+    pd.testing.assert_frame_equal(stored, redact(decided_here, stored["suppressed"]))
 
 
 def test_a_new_threshold_falls_back_to_request_time_until_decided_again(

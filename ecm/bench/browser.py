@@ -24,6 +24,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
 
+from ecm.config import ENV_AUTO_DEMO, ENV_DATABASE_URL
 from ecm.config import ROOT as REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -123,7 +124,7 @@ def serve(database_url: str) -> Iterator[str]:
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    env = {**os.environ, "ECM_DATABASE_URL": database_url, "ECM_AUTO_DEMO": "0"}
+    env = {**os.environ, ENV_DATABASE_URL: database_url, ENV_AUTO_DEMO: "0"}
     with tempfile.TemporaryFile() as output:  # a file, not a pipe, which could fill and block
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT

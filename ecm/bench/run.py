@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Engine, func, select, text
 
+from ecm.config import ENV_DATABASE_URL
 from ecm.demo.build import build_demo
 from ecm.figures import queries
 from ecm.store.engine import make_engine
@@ -190,7 +191,7 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "ecm", "profile", "--school", chosen[0], "--format", "json"],
-        env={**os.environ, "ECM_DATABASE_URL": url},
+        env={**os.environ, ENV_DATABASE_URL: url},
         capture_output=True,
         check=True,
     )

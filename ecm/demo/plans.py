@@ -21,8 +21,14 @@ ACTIONS_FILE = DATA_DIR / "demo_actions.csv"
 BASELINE_PERIOD = "2007/08"
 TARGET_PERIOD = "2010/11"
 FINANCIAL_YEARS = ("2008-09", "2009-10", "2010-11")
-STATUSES = ("on_track", "at_risk", "off_track", "not_started", "complete")
-STATUS_WEIGHTS = (0.5, 0.18, 0.14, 0.08, 0.10)
+#: How often the demo's actions have each status (the draw's order is part of the seed's demo).
+STATUS_SHARES = {
+    "on_track": 0.5,
+    "at_risk": 0.18,
+    "off_track": 0.14,
+    "not_started": 0.08,
+    "complete": 0.10,
+}
 PRIORITY_TITLES = {
     "be_healthy": "Improve children's physical, emotional and sexual health",
     "stay_safe": "Keep children safe from harm and give children in care stability",
@@ -81,7 +87,7 @@ def build_plans(
         first_action = action_id
         for template in _choose_templates(templates, rng):
             action_id += 1
-            status = str(rng.choice(STATUSES, p=STATUS_WEIGHTS))
+            status = str(rng.choice(list(STATUS_SHARES), p=list(STATUS_SHARES.values())))
             actions.append(
                 {
                     "id": action_id,

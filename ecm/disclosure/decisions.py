@@ -24,12 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from ecm.disclosure.rules import (
-    FIGURE_COLUMNS,
-    SUPPRESSED_MARKER,
-    DisclosureRules,
-    apply_disclosure_control,
-)
+from ecm.disclosure.rules import DisclosureRules, apply_disclosure_control, redact
 from ecm.store.engine import forget_decisions
 from ecm.store.models import DisclosureState, Indicator, LocalAuthority, Observation, Region, School
 
@@ -179,24 +174,12 @@ def _update(connection: Connection, ids: np.ndarray, withheld: bool, reason: str
 
 
 def apply_stored(figures: pd.DataFrame) -> pd.DataFrame:
-    """Apply the stored decisions to figures read with their ``withheld`` column: the same
-    shape as :func:`ecm.disclosure.rules.apply_disclosure_control` gives (``suppressed``, marker
-    ``c`` where withheld and not already marked, figure columns emptied)."""
-    out = figures.drop(columns=["withheld", "withheld_reason"], errors="ignore")
-    if "marker" not in out:
-        out["marker"] = None
-    for column in FIGURE_COLUMNS:
-        if column not in out:
-            out[column] = np.nan
-        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+    """Apply the stored decisions to figures read with their ``withheld`` column, through the
+    same :func:`ecm.disclosure.rules.redact` as decisions taken at request time (``suppressed``,
+    marker ``c`` where withheld and not already marked, figure columns emptied)."""
+    # A figure read without a decision is withheld: never show what no rule has looked at.
     hidden = pd.to_numeric(figures["withheld"]).fillna(1).astype(bool).to_numpy()
-    out["suppressed"] = hidden
-    out.loc[hidden, list(FIGURE_COLUMNS)] = np.nan
-    if "published_vs_england" in out:
-        out.loc[hidden, "published_vs_england"] = None  # nothing of a withheld figure stays
-    published = out["marker"].notna() & (out["marker"].astype(str) != "")
-    out.loc[hidden & ~published.to_numpy(), "marker"] = SUPPRESSED_MARKER
-    return out
+    return redact(figures.drop(columns=["withheld", "withheld_reason"], errors="ignore"), hidden)
 
 
 def all_decided(figures: pd.DataFrame) -> bool:

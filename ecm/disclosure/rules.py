@@ -24,11 +24,12 @@ them are missing already. Our own withheld figures get the marker ``c``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from ecm.config import DEFAULT_SUPPRESS_BELOW, suppress_below
 
 SUPPRESSED_MARKER = "c"
 #: Published markers and what they mean, for screens and exports.
@@ -76,18 +77,13 @@ WITHHELD_REASONS = {
 class DisclosureRules:
     """Thresholds of primary suppression; ``ECM_SUPPRESS_BELOW`` sets both (default 6)."""
 
-    min_count: int = 6
-    min_denominator: int = 6
+    min_count: int = DEFAULT_SUPPRESS_BELOW
+    min_denominator: int = DEFAULT_SUPPRESS_BELOW
 
     @classmethod
     def from_environment(cls) -> DisclosureRules:
-        """Rules from ``ECM_SUPPRESS_BELOW`` (a whole number of pupils, at least 1)."""
-        raw = os.environ.get("ECM_SUPPRESS_BELOW", "").strip()
-        if not raw:
-            return cls()
-        threshold = int(raw)
-        if threshold < 1:
-            raise ValueError("ECM_SUPPRESS_BELOW must be a whole number of at least 1")
+        """Rules from ``ECM_SUPPRESS_BELOW`` (:func:`ecm.config.suppress_below`)."""
+        threshold = suppress_below()
         return cls(min_count=threshold, min_denominator=threshold)
 
 
@@ -123,13 +119,7 @@ def apply_disclosure_control(
     ``withheld_reason`` (a key of :data:`WITHHELD_REASONS`, None where shown).
     """
     rules = rules or DisclosureRules.from_environment()
-    out = frame.copy()
-    if "marker" not in out:
-        out["marker"] = None
-    for column in FIGURE_COLUMNS:
-        if column not in out:
-            out[column] = np.nan
-        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+    out = with_figure_columns(frame)
     statistic = out["indicator_code"].map(statistic_of).fillna("proportion")
     primary = pd.Series(primary_mask(out, statistic, rules), index=out.index)
     # A figure the publisher withheld must be protected from subtraction just like ours.
@@ -149,15 +139,48 @@ def apply_disclosure_control(
             seeds = seeds | added
         if int(seeds.sum()) == before:
             break
-    hidden = seeds  # the publisher's own withheld rows count as suppressed too
-    out["suppressed"] = hidden.to_numpy()
+    # The publisher's own withheld rows count as suppressed too.
+    return redact(out, seeds.to_numpy(), reason if reasons else None)
+
+
+def with_figure_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with a ``marker`` column and every figure column, as floats."""
+    out = frame.copy()
+    if "marker" not in out:
+        out["marker"] = None
+    for column in FIGURE_COLUMNS:
+        if column not in out:
+            out[column] = np.nan
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+    return out
+
+
+def redact(
+    frame: pd.DataFrame,
+    withheld: np.ndarray | pd.Series,
+    reason: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Blank the withheld rows of ``frame``; returns a new frame.
+
+    The one place a decision to withhold becomes what people see, whether it was taken just
+    now (:func:`apply_disclosure_control`) or stored with the figures
+    (:func:`ecm.disclosure.decisions.apply_stored`), so both read the same. ``withheld`` is a
+    boolean per row, in the frame's order. The result has a boolean ``suppressed`` column,
+    every figure column emptied on withheld rows, the marker ``c`` there unless a publisher's
+    marker is kept, and, where ``reason`` (a key of :data:`WITHHELD_REASONS` per row) is given,
+    a ``withheld_reason`` column (None where shown).
+    """
+    out = with_figure_columns(frame)
+    hidden = np.asarray(withheld, dtype=bool)
+    out["suppressed"] = hidden
     out.loc[hidden, list(FIGURE_COLUMNS)] = np.nan
     if "published_vs_england" in out:
         out.loc[hidden, "published_vs_england"] = None  # nothing of a withheld figure stays
-    published = out["marker"].notna() & (out["marker"].astype(str) != "")
+    published = (out["marker"].notna() & (out["marker"].astype(str) != "")).to_numpy()
     out.loc[hidden & ~published, "marker"] = SUPPRESSED_MARKER
-    if reasons:
-        out["withheld_reason"] = reason.where(hidden, None)
+    if reason is not None:
+        why = pd.Series(np.asarray(reason, dtype=object), index=out.index, dtype=object)
+        out["withheld_reason"] = why.where(hidden, None)
     return out
 
 

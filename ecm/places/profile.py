@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from ecm.catalogue import group_nouns
 from ecm.figures import queries
 from ecm.figures.plans import plan_targets_in_force
 from ecm.periods import default_period, period_aliases, period_start
@@ -165,7 +166,9 @@ def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
     gap_words = gaps.assign(
         trend=[gap_trend(t, g) for t, g in zip(gaps["trend"], gaps["gap"], strict=True)]
     )
-    sentences = areas_of_interest(gap_words, mine, floors, catalogue, period, place=area["level"])
+    sentences = areas_of_interest(
+        gap_words, mine, floors, catalogue, period, place=area["level"], nouns=group_nouns()
+    )
     if area["level"] == "school" and area.get("phase"):
         sentences += _bottom_quartile(engine, current, catalogue, area["phase"], period)
     floor_records = [

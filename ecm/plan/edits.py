@@ -21,9 +21,16 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
 from ecm.plan.refs import next_ref
-from ecm.store.models import Action, ActionNote, ActionTarget, AuditLog, Plan
+from ecm.store.models import (
+    ACTION_STATUSES,
+    Action,
+    ActionNote,
+    ActionTarget,
+    AuditLog,
+    Plan,
+    action_status_words,
+)
 
-STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete")
 SCOPES = ("whole_area", "locality", "schools")
 #: The fields of an action a person can edit in the app.
 EDITABLE = (
@@ -88,7 +95,7 @@ def _words(value: object) -> str:
     """A field's value as people read it: statuses in words, empty as "none"."""
     if value in (None, ""):
         return "none"
-    return str(value).replace("_", " ") if str(value) in STATUSES else str(value)
+    return action_status_words(str(value))
 
 
 def _check_name(user: str) -> None:
@@ -143,8 +150,8 @@ def _checked(fields: dict) -> dict:
         raise EditError("An action needs a title.")
     if "lead_partner" in values and not values["lead_partner"]:
         raise EditError("An action needs a lead partner.")
-    if "status" in values and values["status"] not in STATUSES:
-        raise EditError(f"Status must be one of {', '.join(STATUSES)}.")
+    if "status" in values and values["status"] not in ACTION_STATUSES:
+        raise EditError(f"Status must be one of {', '.join(ACTION_STATUSES)}.")
     if "scope" in values and values["scope"] not in SCOPES:
         raise EditError(f"Scope must be one of {', '.join(SCOPES)}.")
     start, due = values.get("start_date"), values.get("due_date")

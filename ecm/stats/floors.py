@@ -8,6 +8,8 @@ other pupils nationally in each of the last three years." Pure functions on Data
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from ecm.config import DATA_DIR
@@ -15,22 +17,6 @@ from ecm.stats.benchmarks import red_red
 
 FLOOR_FILE = DATA_DIR / "floor_standards.csv"
 RUN = 3  # "in each of the last three years"
-GROUP_NOUNS = {
-    "all": "all pupils",
-    "disadvantaged": "disadvantaged pupils",
-    "not_disadvantaged": "other pupils",
-    "fsm": "pupils eligible for FSM",
-    "not_fsm": "pupils not eligible for FSM",
-    "sen": "pupils with SEN",
-    "no_sen": "pupils without SEN",
-    "boys": "boys",
-    "girls": "girls",
-    "looked_after": "looked-after children",
-    "children_in_need": "children in need",
-    "child_protection_plan": "children on a child protection plan",
-    "lowest_20pc": "the lowest-attaining 20% of children",
-    "other_80pc": "the other 80%",
-}
 
 
 def load_floor_standards() -> pd.DataFrame:
@@ -73,6 +59,8 @@ def areas_of_interest(
     catalogue: pd.DataFrame,
     period: str,
     place: str = "school",
+    *,
+    nouns: Mapping[str, str],
 ) -> list[str]:
     """Plain sentences about what most needs attention, most serious first.
 
@@ -93,6 +81,9 @@ def areas_of_interest(
         in the same period style.
     place
         The level's word for "in the same ..." (school, la, region).
+    nouns
+        Pupil group code -> how it reads inside a sentence (the catalogue's ``noun``,
+        :func:`ecm.catalogue.group_nouns`; given, since statistics sit below the catalogue).
     """
     meta = catalogue.set_index("code")
     found: list[tuple[int, str]] = []
@@ -110,8 +101,8 @@ def areas_of_interest(
         rows, target = recent(series)
         if rows.empty:
             continue
-        noun = GROUP_NOUNS.get(focus, focus)
-        comparator = GROUP_NOUNS.get(rows["comparator_group"].iloc[-1], "other pupils")
+        noun = nouns.get(focus, focus)
+        comparator = nouns.get(rows["comparator_group"].iloc[-1], "other pupils")
         persistent = len(rows) == RUN and (rows["significant"] & (rows["gap"] > 0)).all()
         if kind == "vs_national" and persistent:
             direction = "below" if meta.loc[code, "polarity"] == "higher_is_better" else "above"

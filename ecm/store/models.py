@@ -34,7 +34,23 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 LEVELS = ("school", "la", "region", "england")
 POLARITIES = ("higher_is_better", "lower_is_better", "neither")
 STATISTICS = ("proportion", "rate", "mean", "count")
-ACTION_STATUSES = ("not_started", "on_track", "at_risk", "off_track", "complete")
+#: Every status an action can have, with the words people read it in, in the order forms and
+#: filters list them: the one list (the table's CHECK, plan files, forms and screens use it).
+ACTION_STATUS_WORDS = {
+    "not_started": "not started",
+    "on_track": "on track",
+    "at_risk": "at risk",
+    "off_track": "off track",
+    "complete": "complete",
+}
+ACTION_STATUSES = tuple(ACTION_STATUS_WORDS)
+
+
+def action_status_words(status: str) -> str:
+    """How people read an action's status ("on track"); a code not in the list as it is."""
+    return ACTION_STATUS_WORDS.get(status, status)
+
+
 ROLES = ("headteacher", "board_member", "go_officer", "analyst")
 
 
@@ -323,7 +339,7 @@ class Action(Base):
     __tablename__ = "action"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('not_started', 'on_track', 'at_risk', 'off_track', 'complete')",
+            "status IN ({})".format(", ".join(f"'{s}'" for s in ACTION_STATUSES)),
             name="ck_action_status",
         ),
         # Ids are never reused (audit rows name their record by id): migration 0007.

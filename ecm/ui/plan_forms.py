@@ -10,11 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ecm.catalogue import group_title
 from ecm.plan import edits as plan_edits
+from ecm.store.models import ACTION_STATUS_WORDS
 from ecm.ui import engine, link_column, plan_changed, table_with_download
 from ecm.ui.editor import EDITOR_NAME, editor_name, named
-from ecm.views.plan import STATUS_WORDS, detail_lines, history_table, target_table
-from ecm.views.profile_tables import GROUP_TITLES
+from ecm.views.plan import detail_lines, history_table, target_table
 
 SCOPE_CHOICES = {"whole_area": "Whole area", "locality": "A locality", "schools": "Listed schools"}
 
@@ -198,7 +199,7 @@ def _action_form(action: dict, partners: pd.DataFrame, outcomes: dict[str, str])
             default=contributing,
             key=key("contributing_partners"),
         )
-        choice("Status", STATUS_WORDS, "status")
+        choice("Status", ACTION_STATUS_WORDS, "status")
         st.date_input("Start", action.get("start_date"), format="DD/MM/YYYY", key=key("start_date"))
         st.date_input("Due", action.get("due_date"), format="DD/MM/YYYY", key=key("due_date"))
         choice("Scope", SCOPE_CHOICES, "scope")
@@ -222,7 +223,7 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
         group = st.selectbox(
             "Pupil group (all pupils: a target on the value itself)",
             ["disadvantaged", "fsm", "sen", "boys", "looked_after", "all"],
-            format_func=lambda g: GROUP_TITLES.get(g, g),
+            format_func=group_title,
         )
         left, right = st.columns(2)
         baseline_period = left.text_input("Baseline year", placeholder="2007/08")
@@ -252,7 +253,7 @@ def _unlink_form(
     """Remove one of the action's targets (the history keeps it as it was)."""
     words = {
         int(t["target_id"]): f"{titles.get(t['indicator_code'], t['indicator_code'])} "
-        f"({GROUP_TITLES.get(t['group_code'], t['group_code']).lower()})"
+        f"({group_title(t['group_code']).lower()})"
         for t in targets.to_dict("records")
     }
     with st.form(f"unlink_{action_id}"):
@@ -273,7 +274,9 @@ def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame
             title = st.text_input("Title", max_chars=300)
             outcome = st.selectbox("Outcome", list(outcomes), format_func=outcomes.get)
             lead = st.selectbox("Lead partner", list(partners["name"]))
-            status = st.selectbox("Status", list(STATUS_WORDS), format_func=STATUS_WORDS.get)
+            status = st.selectbox(
+                "Status", list(ACTION_STATUS_WORDS), format_func=ACTION_STATUS_WORDS.get
+            )
             start = st.date_input("Start", plan["start_date"], format="DD/MM/YYYY")
             due = st.date_input("Due", plan["end_date"], format="DD/MM/YYYY")
             saved = st.form_submit_button("Add the action")

@@ -4,14 +4,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from ecm.config import database_url
+from ecm.config import auto_demo, database_url
 from ecm.figures import queries
 from ecm.store.engine import make_engine, schema_is_current, upgrade_schema
 
@@ -60,7 +59,7 @@ def _prepare_store() -> None:
     if not decisions_current(eng):  # a store from before they were stored, or a new threshold
         with st.spinner("Deciding disclosure control over every figure…"):
             ensure_withholding(eng)
-    if os.environ.get("ECM_AUTO_DEMO", "1") == "0" or not queries.store_is_empty(eng):
+    if not auto_demo() or not queries.store_is_empty(eng):
         return
     from ecm.demo.build import build_demo
 

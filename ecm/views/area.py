@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.catalogue import comparator_phrase, group_title
 from ecm.places.explorer import GapExploration
 from ecm.places.overview import BAND_SUFFIX
+from ecm.store.models import action_status_words
 from ecm.views.gaps import place_link
-from ecm.views.profile_tables import COMPARATOR_PHRASES, COMPARISON_LABELS, GROUP_TITLES, gap_unit
+from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit
 
 
 def tile_lines(tiles: pd.DataFrame) -> list[str]:
@@ -36,7 +38,7 @@ def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
         {
             "Indicator": league["title"],
             "Gap": [
-                f"{GROUP_TITLES.get(f, f)} vs {COMPARATOR_PHRASES.get(c, c)}"
+                f"{group_title(f)} vs {comparator_phrase(c)}"
                 for f, c in zip(league["focus_group"], league["comparator_group"], strict=True)
             ],
             "Size": league["gap"].round(1),
@@ -49,7 +51,7 @@ def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
             "Trend": league["trend"],
             "Plan action": league["covered"].map({True: "yes", False: "none"}),
             "Actions": [
-                "; ".join(f"{a['title']} ({a['status'].replace('_', ' ')})" for a in actions)
+                "; ".join(f"{a['title']} ({action_status_words(a['status'])})" for a in actions)
                 for actions in league["actions"]
             ],
             "Turn the curve": [
@@ -113,7 +115,7 @@ def red_red_table(red_reds: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Indicator": red_reds["title"],
-            "Group": red_reds["group"].map(lambda g: GROUP_TITLES.get(g, g)),
+            "Group": red_reds["group"].map(group_title),
             "Value": red_reds["value"].round(1),
             "Trend": red_reds["trend"],
         }

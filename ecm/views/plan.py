@@ -6,18 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.catalogue import comparator_phrase, group_title
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve
 from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.stats.gaps import gap_order
-from ecm.views.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, gap_unit
+from ecm.store.models import ACTION_STATUS_WORDS, action_status_words
+from ecm.views.profile_tables import gap_unit
 
-STATUS_WORDS = {
-    "not_started": "not started",
-    "on_track": "on track",
-    "at_risk": "at risk",
-    "off_track": "off track",
-    "complete": "complete",
-}
 SCOPE_WORDS = {"whole_area": "whole area", "locality": "a locality", "schools": "listed schools"}
 
 
@@ -33,7 +28,7 @@ def plan_link(la_code: str, **params: str | int) -> str:
 
 
 def _gap_words(focus: str, comparator: str) -> str:
-    return f"{GROUP_TITLES.get(focus, focus)} vs {COMPARATOR_PHRASES.get(comparator, comparator)}"
+    return f"{group_title(focus)} vs {comparator_phrase(comparator)}"
 
 
 def _interval(lower: object, upper: object) -> str:
@@ -136,7 +131,7 @@ def covered_table(
             "Trend": gaps["trend"],
             "Actions": ["; ".join(a) for a in gaps["actions"]],
             "Reported status": [
-                "; ".join(STATUS_WORDS.get(s, s) for s in statuses) for statuses in gaps["statuses"]
+                "; ".join(action_status_words(s) for s in statuses) for statuses in gaps["statuses"]
             ],
             "Lead": ["; ".join(dict.fromkeys(leads)) for leads in gaps["leads"]],
             "Spend (£k)": (gaps["spend"] / 1000).round(0),
@@ -161,10 +156,10 @@ def off_track_table(coverage: PlanCoverage, la_code: str, titles: dict[str, str]
     return pd.DataFrame(
         {
             "Action": rows["title"],
-            "Reported status": rows["status"].map(lambda s: STATUS_WORDS.get(s, s)),
+            "Reported status": rows["status"].map(action_status_words),
             "Lead": rows["lead_partner"],
             "Target": [
-                f"{titles.get(i, i)} ({GROUP_TITLES.get(g, g).lower()})"
+                f"{titles.get(i, i)} ({group_title(g).lower()})"
                 for i, g in zip(rows["indicator_code"], rows["group_code"], strict=True)
             ],
             "Evidence": rows["reason"],
@@ -209,7 +204,7 @@ def action_table(
             "Outcome": actions["outcome_code"].map(lambda o: outcomes.get(o, o)),
             "Lead": actions["lead_partner"],
             "Contributing": actions["contributing_partners"].fillna("").str.replace(";", ", "),
-            "Reported status": actions["status"].map(lambda s: STATUS_WORDS.get(s, s)),
+            "Reported status": actions["status"].map(action_status_words),
             "The figures say": [evidence_words(int(a), coverage) for a in actions["action_id"]],
             "Spend (£k)": (actions["action_id"].map(totals).fillna(0) / 1000).round(0),
             "Due": actions["due_date"].astype(str).replace({"None": "", "NaT": ""}),
@@ -228,7 +223,9 @@ def action_filters(table: pd.DataFrame) -> dict[str, list[str]]:
     return {
         "Outcome": list(dict.fromkeys(table["Outcome"])),
         "Partner": sorted(partners),
-        "Reported status": [s for s in STATUS_WORDS.values() if s in set(table["Reported status"])],
+        "Reported status": [
+            s for s in ACTION_STATUS_WORDS.values() if s in set(table["Reported status"])
+        ],
         "The figures say": sorted(set(table["The figures say"])),
     }
 
@@ -276,7 +273,7 @@ def curve_choices(
     choices: dict[str, str] = {}
     if requested and ":" in requested:
         indicator, group = requested.split(":", 1)
-        what = "all pupils" if group == "all" else GROUP_TITLES.get(group, group).lower()
+        what = group_title(group).lower()
         choices[requested] = f"{titles.get(indicator, indicator)}: {what}"
     for frame in (coverage.uncovered, coverage.covered):
         for row in frame.to_dict("records"):
@@ -288,7 +285,7 @@ def curve_choices(
         key = gap_key(row["indicator_code"], row["group_code"])
         if key not in choices:
             group = row["group_code"]
-            what = "all pupils" if group == "all" else GROUP_TITLES.get(group, group).lower()
+            what = group_title(group).lower()
             choices[key] = f"{titles.get(row['indicator_code'], row['indicator_code'])}: {what}"
     return choices
 
@@ -385,7 +382,7 @@ def detail_lines(
     return (
         f"**Lead:** {action['lead_partner']}  \n"
         f"**Contributing:** {partners}  \n"
-        f"**Reported status:** {STATUS_WORDS.get(action['status'], action['status'])}  \n"
+        f"**Reported status:** {action_status_words(action['status'])}  \n"
         f"**The figures say:** {says}  \n"
         f"**Dates:** {_date(action.get('start_date'))} to {_date(action.get('due_date'))}  \n"
         f"**Scope:** {scope}  \n"
@@ -405,7 +402,7 @@ def target_table(targets: pd.DataFrame, titles: dict[str, str], la_code: str) ->
         rows.append(
             {
                 "Indicator": titles.get(t["indicator_code"], t["indicator_code"]),
-                "Group": GROUP_TITLES.get(t["group_code"], t["group_code"]),
+                "Group": group_title(t["group_code"]),
                 "Measure": "gap" if gap else "value",
                 "Baseline": f"{baseline:.1f} ({t['baseline_period']})"
                 if pd.notna(baseline)
@@ -449,7 +446,7 @@ def _fields_words(fields: dict | None) -> str:
     if not fields:
         return ""
     return "; ".join(
-        f"{name.replace('_', ' ')}: {STATUS_WORDS.get(value, value)}"
+        f"{name.replace('_', ' ')}: {action_status_words(value)}"
         for name, value in fields.items()
         if name != "version"
     )

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.catalogue import comparator_phrase, group_title
 from ecm.stats.gaps import gap_order
+from ecm.store.models import action_status_words
+
+
+def escape_markdown(text: object) -> str:
+    """Text from data safe inside markdown (titles such as "A*-C" carry asterisks)."""
+    return str(text).replace("*", "\\*").replace("_", "\\_")
 
 
 def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -52,31 +59,6 @@ COMPARISON_LABELS = {
     "lower": "▽ lower",
     "not compared": "◆ not compared",
 }
-GROUP_TITLES = {
-    "all": "All pupils",
-    "disadvantaged": "Disadvantaged",
-    "not_disadvantaged": "Other pupils",
-    "fsm": "FSM",
-    "not_fsm": "Not FSM",
-    "sen": "SEN",
-    "no_sen": "No SEN",
-    "boys": "Boys",
-    "girls": "Girls",
-    "looked_after": "Looked after",
-    "lowest_20pc": "Lowest 20%",
-    "children_in_need": "Children in need",
-    "child_protection_plan": "On a protection plan",
-    "other_80pc": "Other 80%",
-}
-#: How a comparator group reads after "vs".
-COMPARATOR_PHRASES = {
-    "not_disadvantaged": "other pupils",
-    "not_fsm": "pupils not eligible for FSM",
-    "no_sen": "pupils without SEN",
-    "girls": "girls",
-    "all": "all children",
-    "other_80pc": "the other 80%",
-}
 KIND_TITLES = {
     "within": "in the same place",
     "vs_la": "across the LA",
@@ -96,7 +78,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
             {
                 "Outcome": o["outcome"],
                 "Indicator": o["title"],
-                "Group": GROUP_TITLES.get(o["group"], o["group"]),
+                "Group": group_title(o["group"]),
                 "Period": o["period"],
                 "Value": _fmt(o["value"]) if shown else (o["marker"] or "–"),
                 "95% interval": f"{_fmt(o['lower'])} to {_fmt(o['upper'])}"
@@ -119,8 +101,8 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
         gaps.append(
             {
                 "Indicator": titles.get(g["indicator"], g["indicator"]),
-                "Gap": f"{GROUP_TITLES.get(g['focus_group'], g['focus_group'])} vs "
-                f"{COMPARATOR_PHRASES.get(g['comparator_group'], g['comparator_group'])}, "
+                "Gap": f"{group_title(g['focus_group'])} vs "
+                f"{comparator_phrase(g['comparator_group'])}, "
                 f"{KIND_TITLES.get(g['kind'], g['kind'])}",
                 "Size": _fmt(g["gap"]) if g["gap"] is not None else "c",
                 "95% interval": f"{_fmt(g['lower'])} to {_fmt(g['upper'])}"
@@ -132,7 +114,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 else "not tested",
                 "Trend": g["trend"],
                 "Plan actions": "; ".join(
-                    f"{a['title']} ({a['status'].replace('_', ' ')})" for a in g["actions"]
+                    f"{a['title']} ({action_status_words(a['status'])})" for a in g["actions"]
                 )
                 or ("none" if g["significant"] else ""),
             }

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.catalogue import group_title
 from ecm.charts import cell_text, map_geometry
-from ecm.views.profile_tables import GROUP_TITLES
-
-STATUS_WORDS = {"off_track": "off track", "at_risk": "at risk"}
+from ecm.store.models import action_status_words
+from ecm.views.profile_tables import escape_markdown as _md
 
 
 def outcome_choices(cells: pd.DataFrame, act_order: list[str]) -> list[str]:
@@ -111,11 +111,6 @@ def region_hexes(
     )
 
 
-def _md(text: str) -> str:
-    """Text safe inside markdown emphasis (titles such as "A*-C" carry asterisks)."""
-    return str(text).replace("*", "\\*").replace("_", "\\_")
-
-
 def brief_markdown(brief: dict, period: str) -> str:
     """The priorities-meeting brief of one LA as markdown."""
 
@@ -134,13 +129,11 @@ def brief_markdown(brief: dict, period: str) -> str:
         for i in brief["improvements"]
     ]
     gaps = [
-        f"**{_md(g['title'])}**: {GROUP_TITLES.get(g['focus_group'], g['focus_group'])}, gap "
-        f"{g['gap']:.1f}"
+        f"**{_md(g['title'])}**: {_md(group_title(g['focus_group']))}, gap {g['gap']:.1f}"
         for g in brief["uncovered_gaps"]
     ]
     actions = [
-        f"**{_md(a['title'])}** ({STATUS_WORDS.get(a['status'], a['status'])}; lead: "
-        f"{a['lead_partner']})"
+        f"**{_md(a['title'])}** ({action_status_words(a['status'])}; lead: {a['lead_partner']})"
         for a in brief["off_track_actions"]
     ]
     if not brief.get("significant_gaps"):
@@ -180,7 +173,9 @@ def worse_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def gap_trend_sentence(authorities: pd.DataFrame, noun: str) -> str:
-    """How many authorities' gaps are widening, of those whose trend could be tested."""
+    """How many authorities' gaps are widening, of those whose trend could be tested, as
+    markdown; ``noun`` is the focus group as it reads in a sentence."""
+    noun = _md(noun)
     trends = authorities["trend"]
     untested = int((trends == "not enough data").sum())
     tested = len(trends) - untested

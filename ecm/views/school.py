@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.catalogue import comparator_phrase, group_title
 from ecm.stats.gaps import gap_order
-from ecm.views.profile_tables import COMPARATOR_PHRASES, GROUP_TITLES, KIND_TITLES
+from ecm.store.models import action_status_words
+from ecm.views.profile_tables import KIND_TITLES, escape_markdown
 
 
 def _titles(profile: dict) -> tuple[dict, dict]:
@@ -56,7 +58,7 @@ def headline_markdown(
 ) -> str:
     """The headline in words: the gap, its interval and what the plan does about it; with no
     significant gap, which measure none is significant on (``kind``)."""
-    group = GROUP_TITLES.get(focus_group, focus_group).lower()
+    group = escape_markdown(group_title(focus_group).lower())
     if gap is None:
         measure = {
             "vs_national": " against their peers nationally (DfE's measure)",
@@ -66,13 +68,13 @@ def headline_markdown(
     actions = gap["actions"]
     plan = (
         "; ".join(
-            f"**{a['title']}** ({a['status'].replace('_', ' ')}, lead: {a['lead']})"
+            f"**{a['title']}** ({action_status_words(a['status'])}, lead: {a['lead']})"
             for a in actions
         )
         if actions
         else "**no action in the plan targets it**"
     )
-    comparator = COMPARATOR_PHRASES.get(gap["comparator_group"], gap["comparator_group"])
+    comparator = escape_markdown(comparator_phrase(gap["comparator_group"]))
     return (
         f"**Widest significant gap for {group} pupils:** {gap['title']}, "
         f"{gap['gap']:.1f} (95% interval {gap['lower']:.1f} to {gap['upper']:.1f}) against "
@@ -104,8 +106,7 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
     rows = [
         {
             "Indicator": titles.get(g["indicator"], g["indicator"]),
-            "Gap": f"{GROUP_TITLES.get(g['focus_group'], g['focus_group'])} vs "
-            f"{COMPARATOR_PHRASES.get(g['comparator_group'], g['comparator_group'])}",
+            "Gap": f"{group_title(g['focus_group'])} vs {comparator_phrase(g['comparator_group'])}",
             "School": _with_marker(g, shown),
             "School vs national (DfE)": _with_marker(
                 national.get((g["indicator"], g["focus_group"])), shown
@@ -172,7 +173,7 @@ def plan_actions(profile: dict) -> pd.DataFrame:
                 a["id"],
                 {
                     "Action": a["title"],
-                    "Status": a["status"].replace("_", " "),
+                    "Status": action_status_words(a["status"]),
                     "Lead": a["lead"],
                     "Targets": set(),
                     "Action page": f"/plan?la={la_code}&action={a['id']}",
@@ -180,7 +181,7 @@ def plan_actions(profile: dict) -> pd.DataFrame:
             )
             entry["Targets"].add(
                 f"{titles.get(g['indicator'], g['indicator'])} "
-                f"({GROUP_TITLES.get(g['focus_group'], g['focus_group']).lower()})"
+                f"({group_title(g['focus_group']).lower()})"
             )
     rows = [{**e, "Targets": "; ".join(sorted(e["Targets"]))} for e in seen.values()]
     return pd.DataFrame(rows, columns=["Action", "Status", "Lead", "Targets", "Action page"])
