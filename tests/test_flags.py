@@ -135,7 +135,9 @@ def test_a_school_below_only_the_attainment_part_of_the_2019_floor_is_told_just_
     catalogue = pd.DataFrame(
         {"code": ["ptrwm_exp"], "title": ["KS2 RWM expected"], "polarity": ["higher_is_better"]}
     )
-    [sentence] = areas_of_interest(empty_gaps, comparisons, floors, catalogue, "2018/19")
+    [sentence] = areas_of_interest(
+        empty_gaps, comparisons, floors, catalogue, "2018/19", nouns=group_nouns()
+    )
     assert sentence == (
         "Below the attainment part of the KS2 floor standard in 2018/19 (49.0): fewer than 65% "
         "reaching the expected standard in reading, writing and maths; a school is below the "
