@@ -3,11 +3,16 @@ keyed by the store's URL, the place and the period; a change to the plan clears 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from ecm.config import database_url
 from ecm.ui.store import CACHE_TTL, engine_for
+
+if TYPE_CHECKING:  # the analyses load when a page first needs them
+    from ecm.plan.page import PlanPage
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
@@ -73,32 +78,14 @@ def load_region_gap_trends(code: str, indicator: str, group: str, period: str | 
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
-def _plan(url: str, la: str, period: str | None) -> dict | None:
-    from ecm.figures import plans
-    from ecm.figures.queries import UnknownArea, resolve_area
-    from ecm.plan import loaders as plan_queries
+def _plan(url: str, la: str, period: str | None) -> PlanPage | None:
+    from ecm.figures.queries import UnknownArea
+    from ecm.plan.page import plan_page
 
-    engine = engine_for(url)
     try:
-        area = resolve_area(engine, "la", la)
+        return plan_page(engine_for(url), la, period)
     except UnknownArea:
         return None
-    code = area["code"]
-    coverage = plan_queries.la_plan_coverage(engine, code, period)
-    # The plan in force in the year the coverage is for, and only its actions.
-    plan = plans.load_plan(engine, code, coverage.period)
-    plan_id = plan["id"] if plan else plan_queries.NO_PLAN
-    return {
-        "area": area,
-        "plan": plan,
-        "latest_plan": plan or plans.load_plan(engine, code),
-        "actions": plan_queries.load_actions(engine, code, plan_id),
-        "targets": plan_queries.load_targets(engine, code, plan_id),
-        "spend": plan_queries.load_spend(engine, code, plan_id),
-        "schools": plan_queries.load_action_schools(engine, code, plan_id),
-        "partners": plan_queries.load_partners(),
-        "coverage": coverage,
-    }
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Drawing the curve…")
@@ -108,8 +95,9 @@ def _curve(url: str, la: str, indicator: str, group: str, period: str | None):  
     return gap_turn_the_curve(engine_for(url), la, indicator, group, period)
 
 
-def load_plan_page(la: str, period: str | None) -> dict | None:
-    """The cached plan of an LA with its coverage (None for an unknown LA code)."""
+def load_plan_page(la: str, period: str | None) -> PlanPage | None:
+    """The cached Plan page of an LA: :class:`ecm.plan.page.PlanPage` (None for an unknown LA
+    code)."""
     return _plan(database_url(), la, period)
 
 
