@@ -37,7 +37,6 @@ from ecm.ui.imports import (
 from ecm.ui.loaders import (
     load_area_overview,
     load_gap_exploration,
-    load_la_distribution,
     load_plan_page,
     load_profile,
     load_region_gap_trends,
@@ -95,7 +94,6 @@ __all__ = [
     "load_gap_exploration",
     "load_import_batches",
     "load_indicators",
-    "load_la_distribution",
     "load_local_authorities",
     "load_outcomes",
     "load_plan_page",

@@ -128,20 +128,13 @@ def load_gap_exploration(indicator: str, group: str, level: str, period, within)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
-def _distribution(url: str, level: str, period: str, phase: str | None) -> pd.DataFrame:
+def _school_distribution(url: str, period: str, phase: str) -> pd.DataFrame:
     from ecm.figures import many_places
     from ecm.periods import period_aliases
 
-    if level == "la":
-        return many_places.load_la_distribution(engine_for(url), period_aliases(period))
     return many_places.load_school_distribution(engine_for(url), phase, period_aliases(period))
-
-
-def load_la_distribution(period: str) -> pd.DataFrame:
-    """Every indicator's spread across all LAs in the period (for spine charts)."""
-    return _distribution(database_url(), "la", period, None)
 
 
 def load_school_distribution(phase: str, period: str) -> pd.DataFrame:
     """Every indicator's spread across all schools of a phase in the period."""
-    return _distribution(database_url(), "school", period, phase)
+    return _school_distribution(database_url(), period, phase)
