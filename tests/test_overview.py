@@ -428,3 +428,26 @@ def test_region_briefs_read_together_equal_the_briefs_read_la_by_la(
     assert plans_in_force(demo_engine, call["la_codes"], call["period"]) == {
         code: load_plan(demo_engine, code, call["period"]) for code in call["la_codes"]
     }
+
+
+def test_the_region_pages_words_count_its_authorities(demo_engine, places) -> None:
+    from ecm.views.region import (
+        brief_choices,
+        region_caption,
+        worse_and_worsening,
+        worse_and_worsening_words,
+    )
+
+    overview = region_overview(demo_engine, places["region"])
+    cells = overview.cells
+    las = queries.load_local_authorities(demo_engine, places["region"])
+    assert region_caption(cells, overview.period) == (
+        f"Region · {len(las)} local authorities · {overview.period}"
+    )
+    table = worse_and_worsening(cells)
+    words = worse_and_worsening_words(table, cells)
+    assert words.startswith(f"**{table['Local authority'].nunique()}** of {len(las)} authorities")
+    assert words.endswith(f"({len(table)} in all).")
+    names = brief_choices(overview.briefs)
+    assert set(names) == set(las["code"])
+    assert list(names.values()) == sorted(las["name"])
