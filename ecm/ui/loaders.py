@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm.config import database_url
-from ecm.ui.store import CACHE_TTL, engine_for
+from ecm.ui.store import CACHE_TTL, clear_summaries, engine_for
 
 if TYPE_CHECKING:  # the analyses load when a page first needs them
     from ecm.plan.page import PlanPage
@@ -110,6 +110,7 @@ def plan_changed() -> None:
     """Forget every cached result that shows the plan, after an edit or an import."""
     for cached in (_plan, _curve, _area, _region, _profile):
         cached.clear()
+    clear_summaries()  # an LA's summary counts its plan's actions
 
 
 def load_area_overview(la: str, period: str | None):  # noqa: ANN201
