@@ -5,9 +5,11 @@ Split by job: :mod:`~ecm.ui.store` (the cached engine, first-start checks, cache
 :mod:`~ecm.ui.loaders` (cached analyses behind each page), :mod:`~ecm.ui.address` (query
 parameters, pickers, links), :mod:`~ecm.ui.banners` (headings, the fictional-data warning,
 sources), :mod:`~ecm.ui.presentation` (charts with tables and downloads, presentation mode),
-:mod:`~ecm.ui.imports` (uploads), and the plan's forms, files and editor's name, and the maps
-section. Pages call ``ui.<name>``: the names below are the package's public face. Engines are
-cached as resources (one pool per process); DataFrames as data, keyed by the database URL.
+:mod:`~ecm.ui.imports` (uploads), the panels of the Plan page, the gap explorer and the region
+overview (``plan_sections``, ``gap_sections``, ``region_sections``), the plan's forms, files
+and editor's name, and the maps section. Pages call ``ui.<name>``: the names below are the
+package's public face. Engines are cached as resources (one pool per process); DataFrames as
+data, keyed by the database URL.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from ecm.ui.banners import (
     definition,
     fictional_banner,
     place_heading,
-    source_banner,
 )
 from ecm.ui.imports import (
     import_uploads,
@@ -46,8 +47,6 @@ from ecm.ui.loaders import (
     plan_changed,
 )
 from ecm.ui.presentation import (
-    PRESENTATION_CSS,
-    PRESENTED_ROWS,
     chart,
     panels,
     presentation_mode,
@@ -79,8 +78,6 @@ from ecm.ui.store import (
 __all__ = [
     "CACHE_TTL",
     "OUTCOME_ICONS",
-    "PRESENTATION_CSS",
-    "PRESENTED_ROWS",
     "chart",
     "complete_selection",
     "count_observations",
@@ -126,6 +123,5 @@ __all__ = [
     "select_param",
     "selected_place",
     "set_query_params",
-    "source_banner",
     "table_with_download",
 ]
