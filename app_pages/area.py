@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ecm import charts, ui
-from ecm.places.overview import spine_rows
 from ecm.views.area import (
     league_summary,
     league_table,
@@ -89,8 +87,7 @@ def draw_funnel() -> None:
 
 
 def draw_spine() -> None:
-    distribution = ui.load_la_distribution(period)
-    rows = spine_rows(pd.DataFrame(profile["observations"]), distribution)
+    rows = overview.spine
     if rows.empty:
         st.write("No figures to compare with all authorities.")
         return

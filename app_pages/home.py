@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import ui
-from ecm.figures import queries
 
 st.title("Every Child Matters outcomes dashboard")
 ui.fictional_banner()
@@ -46,7 +45,7 @@ with right:
 
 with st.expander("Search schools by name, URN or LAESTAB"):
     text = st.text_input("School name, URN or LAESTAB", key="school_search")
-    found = queries.search_schools(ui.engine(), text) if text else None
+    found = ui.search_schools(text) if text else None
     if found is not None:
         if found.empty:
             st.write(f"No school matches “{text}”.")
@@ -54,9 +53,8 @@ with st.expander("Search schools by name, URN or LAESTAB"):
             st.dataframe(found, hide_index=True, width="stretch")
 
 ui.set_query_params(region=region, la=la, urn=urn)
-eng = ui.engine()
 if urn:
-    school = queries.school_summary(eng, urn)
+    school = ui.load_school_summary(urn)
     if school:
         with st.container(border=True):
             st.subheader(school["name"], anchor=False)
@@ -75,7 +73,7 @@ if urn:
             ui.page_link("school", "Open the school's profile", urn=urn)
             ui.profile_link("All its figures in one table", urn=urn)
 elif la:
-    authority = queries.la_summary(eng, la)
+    authority = ui.load_la_summary(la)
     if authority:
         with st.container(border=True):
             st.subheader(authority["name"], anchor=False)
@@ -93,7 +91,7 @@ elif la:
             ui.page_link("plan", "Open the plan: gaps with no action, actions off track", la=la)
             ui.profile_link("All its figures in one table", la=la)
 elif region:
-    summary = queries.region_summary(eng, region)
+    summary = ui.load_region_summary(region)
     if summary:
         with st.container(border=True):
             st.subheader(summary["name"], anchor=False)

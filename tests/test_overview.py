@@ -376,3 +376,103 @@ def test_the_neighbour_table_holds_numbers_when_an_authority_has_no_neighbours()
     assert table.loc[0, "Value"] == 65.0
     assert pd.isna(table.loc[0, "Neighbours (average)"]) and pd.isna(table.loc[0, "England"])
     assert table.loc[0, "vs neighbours"] == table.loc[0, "vs England"] == "◆ not compared"
+
+
+def test_the_area_overview_reads_every_las_figures_once(demo_engine, places, monkeypatch) -> None:
+    """The profile ranks the LA among every LA's figures of the year and the spine chart draws
+    their spread: one read serves both, and the spine is what a read of its own gives."""
+    from ecm.figures import many_places
+    from ecm.periods import period_aliases
+    from ecm.places import overview as overview_module
+
+    reads: list[tuple] = []
+    real = queries.load_peer_figures
+
+    def counted(engine, level, periods):  # noqa: ANN001, ANN202
+        reads.append((level, tuple(periods)))
+        return real(engine, level, periods)
+
+    monkeypatch.setattr(queries, "load_peer_figures", counted)
+    # The tiny demo has too few LAs for a spread worth drawing: draw it from two.
+    monkeypatch.setattr(overview_module, "MIN_SPREAD_PLACES", 2)
+    overview = area_overview(demo_engine, places["la"], "2008/09")
+    assert reads == [("la", tuple(sorted(period_aliases("2008/09"))))]
+    alone = many_places.la_distribution(real(demo_engine, "la", sorted(period_aliases("2008/09"))))
+    expected = overview_module.spine_rows(pd.DataFrame(overview.profile["observations"]), alone)
+    assert not overview.spine.empty
+    pd.testing.assert_frame_equal(overview.spine, expected)
+
+
+@pytest.mark.parametrize("period", [None, "2005/06", "2008/09"])
+def test_region_briefs_read_together_equal_the_briefs_read_la_by_la(
+    demo_engine, places, monkeypatch, period
+) -> None:
+    """The plans, targets and off-track actions of a region's LAs are read in a few queries
+    whatever the number of LAs, and each brief is the one the LA's own reads give."""
+    from sqlalchemy import event
+
+    from ecm.figures.plans import NO_PLAN, off_track_actions, plans_in_force
+    from ecm.places import overview as overview_module
+
+    calls: list[dict] = []
+    real = overview_module.region_briefs
+
+    def captured(engine, la_codes, cells, gaps, period):  # noqa: ANN001, ANN202
+        statements: list[str] = []
+
+        def count(*_args) -> None:  # noqa: ANN002
+            statements.append("query")
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            briefs = real(engine, la_codes, cells, gaps, period)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        calls.append({"la_codes": la_codes, "cells": cells, "gaps": gaps, "period": period,
+                      "briefs": briefs, "queries": len(statements)})  # fmt: skip
+        return briefs
+
+    monkeypatch.setattr(overview_module, "region_briefs", captured)
+    overview = region_overview(demo_engine, places["region"], period)
+    (call,) = calls
+    assert overview.briefs == call["briefs"] and len(call["la_codes"]) > 1
+    assert call["queries"] <= 4  # plans, priorities, targets, off-track actions
+    for code in call["la_codes"]:
+        plan = load_plan(demo_engine, code, call["period"])
+        plan_id = plan["id"] if plan else NO_PLAN
+        alone = overview_module.priorities_brief(
+            code,
+            call["cells"],
+            call["gaps"][call["gaps"]["area_code"] == code],
+            plan,
+            queries.load_plan_targets(demo_engine, code, plan_id=plan_id),
+            off_track_actions(demo_engine, plan_id),
+        )
+        # (repr: a figure withheld is NaN, which equals nothing, not even itself)
+        assert repr(overview.briefs[code]) == repr(alone)
+    assert plans_in_force(demo_engine, call["la_codes"], call["period"]) == {
+        code: load_plan(demo_engine, code, call["period"]) for code in call["la_codes"]
+    }
+
+
+def test_the_region_pages_words_count_its_authorities(demo_engine, places) -> None:
+    from ecm.views.region import (
+        brief_choices,
+        region_caption,
+        worse_and_worsening,
+        worse_and_worsening_words,
+    )
+
+    overview = region_overview(demo_engine, places["region"])
+    cells = overview.cells
+    las = queries.load_local_authorities(demo_engine, places["region"])
+    assert region_caption(cells, overview.period) == (
+        f"Region · {len(las)} local authorities · {overview.period}"
+    )
+    table = worse_and_worsening(cells)
+    words = worse_and_worsening_words(table, cells)
+    assert words.startswith(f"**{table['Local authority'].nunique()}** of {len(las)} authorities")
+    assert words.endswith(f"({len(table)} in all).")
+    names = brief_choices(overview.briefs)
+    assert set(names) == set(las["code"])
+    assert list(names.values()) == sorted(las["name"])

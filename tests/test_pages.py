@@ -101,6 +101,22 @@ def test_picking_a_school_puts_it_in_the_url(use_demo_database, demo_engine) -> 
     assert metrics["Pupils on roll"] == f"{int(school['number_on_roll']):,}"
 
 
+def test_home_finds_a_school_by_urn_and_sums_up_a_region(use_demo_database, demo_engine) -> None:
+    from ecm.figures.queries import load_regions, region_summary
+
+    at = open_app()
+    at.text_input(key="school_search").set_value("900003").run()
+    assert not at.exception
+    found = at.dataframe[0].value
+    assert list(found["urn"]) == ["900003"]
+    region = load_regions(demo_engine).iloc[0]["code"]
+    at = open_app(region=region)
+    summary = region_summary(demo_engine, region)
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Local authorities"]) == summary["las"]
+    assert summary["name"] in [s.value for s in at.subheader]
+
+
 def test_indicator_search_filters_the_catalogue(use_demo_database) -> None:
     at = open_app("app_pages/indicators.py")
     at.text_input(key="indicator_search").set_value("obesity").run()

@@ -292,3 +292,24 @@ def load_plan_la(engine, action_id: int) -> str:  # noqa: ANN001
             .join(Action, Action.plan_id == Plan.id)
             .where(Action.id == action_id)
         )
+
+
+def test_a_change_to_the_plan_refreshes_the_authoritys_summary_on_the_home_page(
+    writable_store,
+) -> None:
+    """The home page's card of an LA counts its plan's actions: a cached summary is forgotten
+    after a change to the plan, as the Plan page's own results are."""
+    from ecm import ui
+    from ecm.figures.plans import load_plan
+    from ecm.plan.edits import create_action
+
+    la, _ = _first_action(writable_store)
+    before = ui.load_la_summary(la)["actions"]
+    plan = load_plan(writable_store, la)
+    fields = {"title": "Breakfast clubs", "outcome_code": "be_healthy",
+              "lead_partner": "Primary Care Trust", "status": "not_started",
+              "start_date": plan["start_date"], "due_date": plan["end_date"]}  # fmt: skip
+    create_action(writable_store, plan["id"], fields, "Ann Analyst")
+    assert ui.load_la_summary(la)["actions"] == before  # still the cached count
+    ui.plan_changed()  # what every edit on the Plan page calls
+    assert ui.load_la_summary(la)["actions"] == before + 1

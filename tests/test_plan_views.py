@@ -187,3 +187,73 @@ def test_a_target_whose_year_has_come_is_judged_not_forecast() -> None:
     assert "At the target year: **met**." in text
     assert "If nothing changes" not in text
     assert "The gap was **8.0** in 2010/11 (95% interval 7.0 to 9.0)." in text
+
+
+def test_a_link_to_an_action_or_a_gap_opens_its_panel_first() -> None:
+    from ecm.views.plan import PANELS, chosen_action, panel_order
+
+    actions = pd.DataFrame({"action_id": [3, 7]})
+    assert chosen_action("7", actions) == 7
+    assert chosen_action("8", actions) is None  # not the plan's
+    assert chosen_action("x7", actions) is None and chosen_action(None, actions) is None
+    assert panel_order(None, None, presenting=False) == [*PANELS, "Plan file"]
+    assert panel_order(7, "ni_73:fsm", presenting=False)[0] == "Action"
+    by_gap = panel_order(None, "ni_73:fsm", presenting=True)
+    assert by_gap[0] == "Turn the curve" and by_gap[1:] == [
+        p for p in PANELS if p != "Turn the curve"
+    ]
+    assert "Plan file" not in by_gap  # not on the meeting-room screen
+
+
+def test_the_plan_pages_sentences() -> None:
+    from ecm.views.plan import (
+        curve_measure,
+        escape_markdown,
+        no_plan_words,
+        off_track_words,
+        plan_caption,
+        spend_words,
+        uncovered_words,
+    )
+
+    plan = {
+        "title": "Bramblecombe CYPP",
+        "status": "agreed",
+        "start_date": dt.date(2008, 4, 1),
+        "end_date": dt.date(2011, 3, 31),
+    }
+    assert plan_caption(plan, "2009/10") == (
+        "Bramblecombe CYPP · agreed · 01 Apr 2008 to 31 Mar 2011 · gaps as of 2009/10"
+    )
+    assert no_plan_words(plan, "2005/06").startswith(
+        "No plan of this authority was in force in 2005/06; its latest is Bramblecombe CYPP "
+        "(Apr 2008 to Mar 2011). Download the template"
+    )
+    assert no_plan_words(None, "2005/06").startswith("The store holds no plan for this authority.")
+    assert uncovered_words(pd.DataFrame({"Gap": [1, 2]})).startswith("**2** gaps are significant")
+    off = pd.DataFrame(
+        {"Action": ["A", "A", "B"], "Reported status": ["on track", "on track", "at risk"]}
+    )
+    assert off_track_words(off).startswith("**2** actions are off track by the figures")
+    assert off_track_words(off).endswith("**2** of them are reported on track or complete.")
+    spend = pd.DataFrame({"financial_year": ["2009-10", "2008-09"]})
+    assert spend_words(spend).endswith("all financial years (2008-09 to 2009-10).")
+    assert curve_measure("disadvantaged", "%") == ("gap", "Gap (points)")
+    assert curve_measure("all", "per 100,000") == ("value", "Value (per 100,000)")
+    assert escape_markdown("*Sure Start* [x](y)") == r"\*Sure Start\* \[x\]\(y\)"
+
+
+def test_partners_with_no_part_are_named_as_written(demo_engine) -> None:
+    from ecm.views.plan import idle_partners_words
+
+    coverage = la_plan_coverage(demo_engine, _la(demo_engine))
+    idle = coverage.partners_without_actions
+    words = idle_partners_words(coverage)
+    if idle.empty:
+        assert words is None
+    else:
+        assert words.startswith("**Partners with no part in any action:** ")
+    coverage.partners_without_actions = pd.DataFrame({"name": ["*Sure Start*", "Police"]})
+    assert idle_partners_words(coverage) == (
+        r"**Partners with no part in any action:** \*Sure Start\*, Police."
+    )

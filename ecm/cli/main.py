@@ -217,8 +217,7 @@ def run_import(args: argparse.Namespace) -> int:
     stderr and the others still load (exit status 2 if any was rejected)."""
     from pathlib import Path
 
-    from ecm.figures.school_pools import refresh_school_benchmarks
-    from ecm.importers import import_file
+    from ecm.importers.service import FileResult, import_files
     from ecm.importers.writer import describe_outcome
 
     if args.format != "auto" and args.format not in FORMAT_NAMES:
@@ -229,33 +228,26 @@ def run_import(args: argparse.Namespace) -> int:
     if missing:
         print(f"error: {missing[0]}: no such file", file=sys.stderr)
         return 2
-    schools_loaded, rejected = False, 0
-    for path in args.paths:
-        try:
-            outcome = import_file(
-                engine,
-                Path(path),
-                args.format,
-                args.period,
-                args.dry_run,
-                progress=terminal_progress,
-                refresh_benchmarks=False,
-            )
-        except DataError as error:
-            # One bad file does not stop a folder's load: it changes nothing and is reported.
-            clear_progress()
-            print(f"error: {error}", file=sys.stderr)
-            rejected += 1
-            continue
-        schools_loaded |= outcome.status == "loaded" and outcome.has_schools
+
+    def report(result: FileResult) -> None:
         clear_progress()
-        print(describe_outcome(outcome))
-    # Similar-school comparisons are rebuilt once, after the last school file.
-    if schools_loaded:
-        with engine.begin() as connection:
-            refresh_school_benchmarks(connection)
-    if rejected:
-        print(f"error: {rejected} of {len(args.paths)} files rejected", file=sys.stderr)
+        if result.error is not None:
+            # One bad file does not stop a folder's load: it changes nothing and is reported.
+            print(f"error: {result.error}", file=sys.stderr)
+        else:
+            print(describe_outcome(result.outcome))
+
+    run = import_files(
+        engine,
+        args.paths,
+        args.format,
+        args.period,
+        args.dry_run,
+        progress=lambda _path: terminal_progress,
+        on_result=report,
+    )
+    if run.rejected:
+        print(f"error: {run.rejected} of {len(args.paths)} files rejected", file=sys.stderr)
         return 2
     return 0
 

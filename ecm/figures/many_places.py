@@ -227,12 +227,13 @@ def load_country_figures(engine: Engine, country_code: str | None) -> pd.DataFra
     return _control(engine, _figure_frame(engine, statement), None)
 
 
-def load_la_distribution(engine: Engine, periods: set[str]) -> pd.DataFrame:
-    """Across all LAs, each indicator's all-pupil spread in the periods: indicator_code, period,
-    minimum, q1, q3, maximum, places (after disclosure control)."""
-    from ecm.figures.queries import load_peer_figures
-
-    peers = load_peer_figures(engine, "la", sorted(periods))
+def la_distribution(peers: pd.DataFrame) -> pd.DataFrame:
+    """Across all LAs, each indicator's all-pupil spread in the periods of ``peers`` (every
+    LA's figures after disclosure control, :func:`ecm.figures.queries.load_peer_figures`):
+    indicator_code, period, minimum, q1, q3, maximum, places."""
+    if peers.empty:  # a place with no figures reads no peers
+        columns = ["indicator_code", "period", "minimum", "q1", "q3", "maximum", "places"]
+        return pd.DataFrame(columns=columns)
     peers = peers[(peers["group_code"] == "all") & peers["value"].notna()]
     return _spread(peers)
 

@@ -43,23 +43,52 @@ def load_plan(engine: Engine, la_code: str, period: str | None = None) -> dict |
     latest plan.
     """
     code = _la_code(engine, la_code)
-    plans = _plans(engine, code)
+    plans = _plans(engine, [code])
     if period is not None:
         chosen = choose_plan_in_force(plans, period)
     else:
         latest = plans.sort_values(["start_date", "id"], ascending=False)
         chosen = latest.iloc[0].to_dict() if len(latest) else None
-    if chosen is None:
-        return None
-    plan = {column: chosen[column] for column in PLAN_COLUMNS}
-    plan["id"] = int(plan["id"])
-    with engine.connect() as connection:
-        priorities = connection.execute(
-            select(Priority.id, Priority.outcome_code, Priority.title, Priority.position)
-            .where(Priority.plan_id == plan["id"])
-            .order_by(Priority.position, Priority.id)
-        ).all()
-    return {**plan, "priorities": [p._asdict() for p in priorities]}
+    return _with_priorities(engine, {code: chosen})[code]
+
+
+def plans_in_force(engine: Engine, la_codes: list[str], period: str) -> dict[str, dict | None]:
+    """Each LA's plan in force in ``period``, as :func:`load_plan` gives it, read for all the
+    LAs (ONS codes) at once: a region's briefs ask for every LA of the region."""
+    plans = _plans(engine, la_codes)
+    chosen = {
+        code: choose_plan_in_force(plans[plans["la_code"] == code], period) for code in la_codes
+    }
+    return _with_priorities(engine, chosen)
+
+
+def _with_priorities(engine: Engine, chosen: dict[str, dict | None]) -> dict[str, dict | None]:
+    """The chosen plans (rows of :func:`_plans`, or None) as plan records with their
+    priorities in order, read in one query."""
+    records = {
+        code: {**{column: row[column] for column in PLAN_COLUMNS}, "id": int(row["id"])}
+        for code, row in chosen.items()
+        if row is not None
+    }
+    ids = [record["id"] for record in records.values()]
+    priorities: dict[int, list[dict]] = {plan_id: [] for plan_id in ids}
+    if ids:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(Priority.plan_id, Priority.id, Priority.outcome_code, Priority.title,
+                       Priority.position)
+                .where(Priority.plan_id.in_(ids))
+                .order_by(Priority.plan_id, Priority.position, Priority.id)
+            ).all()  # fmt: skip
+        for row in rows:
+            fields = row._asdict()
+            priorities[fields.pop("plan_id")].append(fields)
+    return {
+        code: {**records[code], "priorities": priorities[records[code]["id"]]}
+        if code in records
+        else None
+        for code in chosen
+    }
 
 
 def plan_in_force(engine: Engine, la_code: str, period: str) -> dict | None:
@@ -79,12 +108,12 @@ def plan_targets_in_force(
     return queries.load_plan_targets(engine, la_code, urn, plan["id"] if plan else NO_PLAN)
 
 
-def _plans(engine: Engine, code: str) -> pd.DataFrame:
-    """Every plan of the LA: id, la_code, title, period_label, start_date, end_date, status."""
+def _plans(engine: Engine, codes: list[str]) -> pd.DataFrame:
+    """Every plan of the LAs: id, la_code, title, period_label, start_date, end_date, status."""
     statement = (
         select(Plan.id, Plan.la_code, Plan.title, Plan.period_label, Plan.start_date,
                Plan.end_date, Plan.status)
-        .where(Plan.la_code == code)
+        .where(Plan.la_code.in_(codes))
         .order_by(Plan.id)
     )  # fmt: skip
     return _frame(engine, statement, PLAN_COLUMNS)
@@ -138,3 +167,29 @@ def off_track_actions(engine: Engine, plan_id: int) -> pd.DataFrame:
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
     return pd.DataFrame(rows, columns=["title", "status", "lead_partner"])
+
+
+def off_track_actions_of_plans(engine: Engine, plan_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """:func:`off_track_actions` of each plan, read in one query: plan id -> its actions
+    reported off track or at risk (title, status, lead partner; none for an id with none)."""
+    statement = (
+        select(Action.plan_id, Action.title, Action.status, Action.lead_partner)
+        .where(Action.plan_id.in_(plan_ids), Action.status.in_(OFF_TRACK_STATUSES))
+        .order_by(Action.status.desc(), Action.title)
+    )
+    rows = _frame(engine, statement, ["plan_id", "title", "status", "lead_partner"])
+    return {
+        plan_id: rows[rows["plan_id"] == plan_id].drop(columns="plan_id").reset_index(drop=True)
+        for plan_id in plan_ids
+    }
+
+
+def plan_targets_of_plans(engine: Engine, plan_ids: list[int]) -> dict[int, pd.DataFrame]:
+    """Each plan's targets as :func:`ecm.figures.queries.load_plan_targets` gives them for one
+    plan, read in one query: plan id -> its actions' targets (none for an id with none)."""
+    statement = queries.plan_targets_statement().where(Plan.id.in_(plan_ids))
+    rows = _frame(engine, statement, [column.name for column in statement.selected_columns])
+    return {
+        plan_id: rows[rows["plan_id"] == plan_id].drop(columns="plan_id").reset_index(drop=True)
+        for plan_id in plan_ids
+    }

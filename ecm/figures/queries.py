@@ -9,7 +9,7 @@ never return more rows than the page needs.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, and_, exists, func, or_, select
+from sqlalchemy import Engine, Select, and_, exists, func, or_, select
 
 from ecm.store.models import (
     Action,
@@ -555,17 +555,15 @@ def load_peer_figures(engine: Engine, level: str, periods: list[str]) -> pd.Data
     return control(engine, figures, lambda: indicator_statistics(engine), parent_of)
 
 
-def load_plan_targets(
-    engine: Engine, la_code: str, urn: str | None = None, plan_id: int | None = None
-) -> pd.DataFrame:
-    """The LA's plan actions that target an indicator and group: action_id, title, status,
-    lead_partner, scope, indicator_code, group_code, baseline and target. With ``urn``, only
-    the actions that reach that school: whole-area and locality actions, and school-scoped
-    actions that list it. With ``plan_id``, only that plan's (every plan's otherwise)."""
-    from ecm.store.models import ActionSchool, ActionTarget
+def plan_targets_statement() -> Select:
+    """The select of plan actions that target an indicator and group, by action: plan_id,
+    action_id, title, status, lead_partner, scope, indicator_code, group_code, baseline and
+    target (filter it by LA, plan or school)."""
+    from ecm.store.models import ActionTarget
 
-    statement = (
+    return (
         select(
+            Plan.id.label("plan_id"),
             Action.id.label("action_id"),
             Action.title,
             Action.status,
@@ -579,15 +577,26 @@ def load_plan_targets(
         )
         .join(ActionTarget, ActionTarget.action_id == Action.id)
         .join(Plan, Plan.id == Action.plan_id)
-        .where(Plan.la_code == la_code)
         .order_by(Action.id)
     )
+
+
+def load_plan_targets(
+    engine: Engine, la_code: str, urn: str | None = None, plan_id: int | None = None
+) -> pd.DataFrame:
+    """The LA's plan actions that target an indicator and group: action_id, title, status,
+    lead_partner, scope, indicator_code, group_code, baseline and target. With ``urn``, only
+    the actions that reach that school: whole-area and locality actions, and school-scoped
+    actions that list it. With ``plan_id``, only that plan's (every plan's otherwise)."""
+    from ecm.store.models import ActionSchool
+
+    statement = plan_targets_statement().where(Plan.la_code == la_code)
     if urn is not None:
         listed = exists().where(ActionSchool.action_id == Action.id, ActionSchool.urn == urn)
         statement = statement.where((Action.scope != "schools") | listed)
     if plan_id is not None:
         statement = statement.where(Plan.id == plan_id)
-    return _frame(engine, statement)
+    return _frame(engine, statement).drop(columns="plan_id")
 
 
 def load_coverage(engine: Engine) -> pd.DataFrame:

@@ -15,10 +15,16 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ecm.figures import many_places, queries
-from ecm.figures.plans import NO_PLAN, load_plan, mark_covered, off_track_actions
+from ecm.figures.plans import (
+    load_plan,
+    mark_covered,
+    off_track_actions_of_plans,
+    plan_targets_of_plans,
+    plans_in_force,
+)
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.places.explorer import GapExploration, explore_gaps
-from ecm.places.profile import band_from_quartiles, build_profile, with_intervals
+from ecm.places.profile import band_from_quartiles, profile_and_peers, with_intervals
 from ecm.stats.benchmarks import (
     BETTER,
     NOT_COMPARED,
@@ -48,11 +54,15 @@ class AreaOverview:
     funnel: GapExploration | None = None
     headline: str | None = None  # the indicator of the funnel
     plan: dict | None = None  # the plan in force in the period, whose actions cover the gaps
+    #: The spine chart's rows: the LA's all-pupil figures against all LAs' spread and England
+    spine: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def area_overview(engine: Engine, la_code: str, period: str | None = None) -> AreaOverview:
     """The overview of one LA (ONS code or DfE number) for ``period`` (default: latest)."""
-    profile = build_profile(engine, "la", la_code, period)
+    # Every LA's figures of the year are read once: the profile ranks the LA among them and
+    # the spine chart draws their spread.
+    profile, peers = profile_and_peers(engine, "la", la_code, period)
     observations = pd.DataFrame(profile["observations"])
     gaps = pd.DataFrame(profile["gaps"])
     code = profile["geography"]["code"]
@@ -76,6 +86,7 @@ def area_overview(engine: Engine, la_code: str, period: str | None = None) -> Ar
         funnel=funnel,
         headline=headline,
         plan=load_plan(engine, code, profile["period"]) if profile["period"] else None,
+        spine=spine_rows(observations, many_places.la_distribution(peers)),
     )
 
 
@@ -336,10 +347,7 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
     )
     own_gaps["title"] = own_gaps["indicator_code"].map(meta["title"])
     own_gaps["unit"] = own_gaps["indicator_code"].map(meta["unit"])
-    briefs = {
-        code: priorities_brief(engine, code, cells, own_gaps[own_gaps["area_code"] == code], period)
-        for code in las["code"]
-    }
+    briefs = region_briefs(engine, list(las["code"]), cells, own_gaps, period)
     shown_gaps = own_gaps[own_gaps["gap"].notna()]
     gap_counts = (
         shown_gaps.groupby(["indicator_code", "focus_group"])["area_code"]
@@ -373,12 +381,44 @@ def _national_ranks(engine: Engine, current: pd.DataFrame, aliases: set[str]) ->
     return current
 
 
+def region_briefs(
+    engine: Engine, la_codes: list[str], cells: pd.DataFrame, gaps: pd.DataFrame, period: str
+) -> dict[str, dict]:
+    """The priorities brief of each LA (:func:`priorities_brief`), with the plans in force in
+    ``period``, their targets and their actions reported off track read once for all the LAs
+    (three queries, not three per LA)."""
+    plans = plans_in_force(engine, la_codes, period)
+    plan_ids = [plan["id"] for plan in plans.values() if plan]
+    targets = plan_targets_of_plans(engine, plan_ids)
+    off_track = off_track_actions_of_plans(engine, plan_ids)
+    none = pd.DataFrame(columns=["title", "status", "lead_partner"])
+    briefs = {}
+    for code in la_codes:
+        plan = plans[code]
+        briefs[code] = priorities_brief(
+            code,
+            cells,
+            gaps[gaps["area_code"] == code],
+            plan,
+            targets.get(plan["id"]) if plan else None,
+            off_track.get(plan["id"], none) if plan else none,
+        )
+    return briefs
+
+
 def priorities_brief(
-    engine: Engine, la_code: str, cells: pd.DataFrame, gaps: pd.DataFrame, period: str
+    la_code: str,
+    cells: pd.DataFrame,
+    gaps: pd.DataFrame,
+    plan: dict | None,
+    targets: pd.DataFrame | None,
+    off_track: pd.DataFrame,
 ) -> dict:
     """A one-page brief for a priorities meeting: top concerns (worse than England and getting
-    worse, then worse), improvements, significant gaps with no action in the plan in force in
-    ``period``, and that plan's actions reported off track or at risk."""
+    worse, then worse), improvements, significant gaps with no action in ``plan`` (the plan in
+    force in the year; None when none was), and that plan's actions reported off track or at
+    risk. ``targets`` are the plan's targets (None or empty when it has none) and
+    ``off_track`` its actions reported off track (:mod:`ecm.figures.plans`)."""
     mine = cells[cells["la_code"] == la_code]
     worse = mine[mine["comparison"] == WORSE]
     concerns = pd.concat(
@@ -386,9 +426,7 @@ def priorities_brief(
     )
     improvements = mine[mine["trend"] == "getting better"]
     worse_off = gaps[gaps["significant"].astype(bool) & (gaps["gap"] > 0)]
-    plan = load_plan(engine, la_code, period)
-    plan_id = plan["id"] if plan else NO_PLAN
-    significant = _covered_by_plan(engine, la_code, worse_off, plan_id)
+    significant = _covered_by_plan(worse_off, targets)
     uncovered = significant[~significant["covered"]]
     return {
         "la_code": la_code,
@@ -398,19 +436,18 @@ def priorities_brief(
         "significant_gaps": int(len(significant)),
         "uncovered_gaps": uncovered.head(5).to_dict("records"),
         "has_plan": plan is not None,
-        "off_track_actions": off_track_actions(engine, plan_id).to_dict("records"),
+        "off_track_actions": off_track.to_dict("records"),
     }
 
 
-def _covered_by_plan(
-    engine: Engine, la_code: str, gaps: pd.DataFrame, plan_id: int
-) -> pd.DataFrame:
+def _covered_by_plan(gaps: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
     """The gaps (with their ``unit``), widest first, each marked covered when an action of the
     plan targets its indicator and focus group: title, focus_group, gap, covered."""
     columns = ["title", "focus_group", "gap", "covered"]
     if gaps.empty:
         return pd.DataFrame(columns=columns)
-    targets = queries.load_plan_targets(engine, la_code, plan_id=plan_id)
+    if targets is None:
+        targets = pd.DataFrame(columns=["indicator_code", "group_code"])
     gaps = gaps.assign(covered=mark_covered(gaps, targets))
     order = [gap_order({**g, "significant": True}, g["unit"]) for g in gaps.to_dict("records")]
     return gaps.iloc[sorted(range(len(gaps)), key=order.__getitem__)][columns]

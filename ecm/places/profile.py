@@ -83,12 +83,23 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
     ``period`` is an academic year such as ``2008/09``; other period styles of the same year
     (``2008-09``, ``2009``) come with it. Default: the latest year the place has figures for.
     """
+    return profile_and_peers(engine, level, code, period)[0]
+
+
+def profile_and_peers(
+    engine: Engine, level: str, code: str, period: str | None = None
+) -> tuple[dict, pd.DataFrame]:
+    """:func:`build_profile`, and the peer figures it ranked an LA or region among: every LA's
+    (region's) figures in the profile's year, all its period styles, after disclosure control
+    (:func:`ecm.figures.queries.load_peer_figures`; empty for a school or a place with no
+    figures). The area overview draws all LAs' spread from them instead of reading them again.
+    """
     area = queries.resolve_area(engine, level, code)
     catalogue = queries.load_indicators(engine)
     figures = with_intervals(queries.load_area_figures(engine, area), catalogue)
     own = figures[(figures["level"] == area["level"]) & (figures["area_code"] == area["code"])]
     if own.empty:
-        return _empty_profile(area, period)
+        return _empty_profile(area, period), pd.DataFrame()
     if period is None:
         period = default_period(own)
     periods = period_aliases(period)
@@ -99,7 +110,7 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
     trends = _value_trends(own)
     gaps = _gaps(engine, figures, area, catalogue)
     current = own[own["period"].isin(periods)].copy()
-    current = _benchmarks(engine, current, figures, area, periods)
+    current, peers = _benchmarks(engine, current, figures, area, periods)
     current = current.merge(trends, on=["indicator_code", "group_code"], how="left")
     current["trend"] = [
         trend_by_polarity(t, p) if isinstance(t, str) and not pd.isna(v) else "not enough data"
@@ -128,7 +139,7 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
         lambda b: (sources.get(int(b)) or {}).get("file") if pd.notna(b) else None
     )
     academic_years = sorted(own.loc[own["period"].str.contains("/"), "period"].unique())
-    return {
+    profile = {
         "geography": geography,
         "period": period,
         "available_periods": academic_years,
@@ -140,6 +151,7 @@ def build_profile(engine: Engine, level: str, code: str, period: str | None = No
         "areas_of_interest": interest,
         "sources": list(sources.values()),
     }
+    return profile, peers
 
 
 def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current):  # noqa: ANN001, ANN202
@@ -213,8 +225,9 @@ def _value_trends(own: pd.DataFrame) -> pd.DataFrame:
 
 def _benchmarks(
     engine: Engine, current: pd.DataFrame, figures: pd.DataFrame, area: dict, periods: set[str]
-) -> pd.DataFrame:
-    """Better / similar / worse against England, region, LA, neighbours and similar schools."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Better / similar / worse against England, region, LA, neighbours and similar schools;
+    with the peer figures read for the LA's or region's ranks (empty for a school)."""
     comparators: dict[str, pd.Series] = {}
     key = ["indicator_code", "group_code", "period"]
     for name, level, code in (
@@ -252,7 +265,7 @@ def _benchmarks(
             current["polarity"],
         )
         current[f"{name}_value"] = aligned
-    return _ranks(engine, current, peers, area, periods)
+    return _ranks(engine, current, peers, area, periods), peers
 
 
 def _ranks(

@@ -9,6 +9,8 @@ LA's latest (by start date).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 from sqlalchemy import Engine, select
 
@@ -162,11 +164,31 @@ def value_series(own: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
     return own[columns].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class PlanInForce:
+    """The plan in force in a year as the store holds it (all empty when none was): the plan
+    (with its priorities, or None), its actions, targets and spend, and the partners."""
+
+    plan: dict | None
+    actions: pd.DataFrame
+    targets: pd.DataFrame
+    spend: pd.DataFrame
+    partners: pd.DataFrame
+
+
 def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) -> PlanCoverage:
     """The coverage of the LA's gaps in ``period`` (default: the year its profile opens on,
     ``ecm.places.profile.default_period``) by the plan in force that year (:func:`plan_in_force`;
     the result's ``plan``, None when no plan was in force: every gap is then uncovered):
     see :func:`ecm.plan.coverage.plan_coverage`."""
+    return coverage_with_plan(engine, la_code, period)[0]
+
+
+def coverage_with_plan(
+    engine: Engine, la_code: str, period: str | None = None
+) -> tuple[PlanCoverage, PlanInForce]:
+    """:func:`la_plan_coverage` and the plan it was computed from, read once: the Plan page
+    shows both, and reading the plan's actions, targets and spend again would be waste."""
     area = queries.resolve_area(engine, "la", la_code)
     code = area["code"]
     catalogue = queries.load_indicators(engine)
@@ -178,17 +200,25 @@ def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) ->
         gaps = pd.DataFrame(columns=GAP_FRAME_COLUMNS)
     plan = load_plan(engine, code, period)
     plan_id = plan["id"] if plan else NO_PLAN
-    return plan_coverage(
+    reads = PlanInForce(
+        plan=plan,
+        actions=load_actions(engine, code, plan_id),
+        targets=load_targets(engine, code, plan_id),
+        spend=load_spend(engine, code, plan_id),
+        partners=load_partners(),
+    )
+    coverage = plan_coverage(
         gaps,
-        load_actions(engine, code, plan_id),
-        load_targets(engine, code, plan_id),
-        load_spend(engine, code, plan_id),
-        load_partners(),
+        reads.actions,
+        reads.targets,
+        reads.spend,
+        reads.partners,
         period,
         indicators=catalogue,
         values=value_series(own, period),
         plan=plan,
     )
+    return coverage, reads
 
 
 def gap_turn_the_curve(

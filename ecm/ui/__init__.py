@@ -5,9 +5,11 @@ Split by job: :mod:`~ecm.ui.store` (the cached engine, first-start checks, cache
 :mod:`~ecm.ui.loaders` (cached analyses behind each page), :mod:`~ecm.ui.address` (query
 parameters, pickers, links), :mod:`~ecm.ui.banners` (headings, the fictional-data warning,
 sources), :mod:`~ecm.ui.presentation` (charts with tables and downloads, presentation mode),
-:mod:`~ecm.ui.imports` (uploads), and the plan's forms, files and editor's name, and the maps
-section. Pages call ``ui.<name>``: the names below are the package's public face. Engines are
-cached as resources (one pool per process); DataFrames as data, keyed by the database URL.
+:mod:`~ecm.ui.imports` (uploads), the panels of the Plan page, the gap explorer and the region
+overview (``plan_sections``, ``gap_sections``, ``region_sections``), the plan's forms, files
+and editor's name, and the maps section. Pages call ``ui.<name>``: the names below are the
+package's public face. Engines are cached as resources (one pool per process); DataFrames as
+data, keyed by the database URL.
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ from ecm.ui.banners import (
     definition,
     fictional_banner,
     place_heading,
-    source_banner,
 )
 from ecm.ui.imports import (
     import_uploads,
@@ -37,7 +38,6 @@ from ecm.ui.imports import (
 from ecm.ui.loaders import (
     load_area_overview,
     load_gap_exploration,
-    load_la_distribution,
     load_plan_page,
     load_profile,
     load_region_gap_trends,
@@ -47,8 +47,6 @@ from ecm.ui.loaders import (
     plan_changed,
 )
 from ecm.ui.presentation import (
-    PRESENTATION_CSS,
-    PRESENTED_ROWS,
     chart,
     panels,
     presentation_mode,
@@ -64,20 +62,22 @@ from ecm.ui.store import (
     load_coverage,
     load_import_batches,
     load_indicators,
+    load_la_summary,
     load_local_authorities,
     load_outcomes,
     load_pupil_groups,
     load_reconciliation,
+    load_region_summary,
     load_regions,
     load_register_coverage,
+    load_school_summary,
     load_schools,
+    search_schools,
 )
 
 __all__ = [
     "CACHE_TTL",
     "OUTCOME_ICONS",
-    "PRESENTATION_CSS",
-    "PRESENTED_ROWS",
     "chart",
     "complete_selection",
     "count_observations",
@@ -95,7 +95,7 @@ __all__ = [
     "load_gap_exploration",
     "load_import_batches",
     "load_indicators",
-    "load_la_distribution",
+    "load_la_summary",
     "load_local_authorities",
     "load_outcomes",
     "load_plan_page",
@@ -104,9 +104,11 @@ __all__ = [
     "load_reconciliation",
     "load_region_gap_trends",
     "load_region_overview",
+    "load_region_summary",
     "load_regions",
     "load_register_coverage",
     "load_school_distribution",
+    "load_school_summary",
     "load_schools",
     "load_turn_the_curve",
     "page_link",
@@ -114,12 +116,12 @@ __all__ = [
     "place_heading",
     "plan_changed",
     "presentation_mode",
+    "search_schools",
     "profile_link",
     "query_param",
     "select_by_code",
     "select_param",
     "selected_place",
     "set_query_params",
-    "source_banner",
     "table_with_download",
 ]

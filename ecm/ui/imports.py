@@ -6,46 +6,51 @@ import streamlit as st
 
 from ecm.ui.store import engine
 
+#: How many of a rejected file's problems the page lists (a broken file can have thousands).
+SHOWN_PROBLEMS = 20
+
 
 def import_uploads(files: list, user: str = "dashboard upload") -> None:  # noqa: ANN001
-    """Import uploaded files in turn with the command line's code, showing progress and every
+    """Import uploaded files in turn with the command line's code
+    (:func:`ecm.importers.service.import_files`), showing a progress bar per file and every
     problem of a rejected file; similar-school comparisons are refreshed once at the end."""
     import tempfile
     from pathlib import Path
 
-    from ecm.errors import DataError
-    from ecm.figures.school_pools import refresh_school_benchmarks
-    from ecm.importers import import_file
+    from ecm.importers.service import FileResult, import_files
     from ecm.importers.writer import describe_outcome
 
-    schools_loaded = False
+    bars: dict[Path, object] = {}
+
+    def progress(path: Path):  # noqa: ANN202
+        bar = bars[path] = st.progress(0.0, text=f"Importing {path.name}…")
+
+        def report(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        return report
+
+    def show(result: FileResult) -> None:
+        bars.pop(result.path).empty()
+        if result.error is None:
+            st.success(describe_outcome(result.outcome))
+            return
+        problems = result.error.problems
+        shown = "\n".join(f"- {problem}" for problem in problems[:SHOWN_PROBLEMS])
+        more = len(problems) - SHOWN_PROBLEMS
+        st.error(
+            f"**{result.path.name} was rejected; nothing from it was stored.**\n\n{shown}"
+            + (f"\n- … and {more:,} more" if more > 0 else "")
+        )
+
     with tempfile.TemporaryDirectory() as folder:
-        for upload in files:
-            # The file keeps its own name: the format and year are read from it.
-            path = Path(folder) / Path(upload.name).name
+        paths = []
+        for number, upload in enumerate(files):
+            # The file keeps its own name (the format and year are read from it), in a folder
+            # of its own so two uploads of one name stay two files.
+            path = Path(folder) / str(number) / Path(upload.name).name
+            path.parent.mkdir()
             path.write_bytes(upload.getvalue())
-            bar = st.progress(0.0, text=f"Importing {path.name}…")
-
-            def progress(fraction: float, message: str, bar=bar) -> None:  # noqa: ANN001
-                bar.progress(min(max(fraction, 0.0), 1.0), text=message)
-
-            try:
-                outcome = import_file(
-                    engine(), path, user=user, progress=progress, refresh_benchmarks=False
-                )
-            except DataError as error:
-                bar.empty()
-                shown = "\n".join(f"- {problem}" for problem in error.problems[:20])
-                more = len(error.problems) - 20
-                st.error(
-                    f"**{path.name} was rejected; nothing from it was stored.**\n\n{shown}"
-                    + (f"\n- … and {more:,} more" if more > 0 else "")
-                )
-                continue
-            bar.empty()
-            schools_loaded |= outcome.status == "loaded" and outcome.has_schools
-            st.success(describe_outcome(outcome))
-    if schools_loaded:
-        with engine().begin() as connection:
-            refresh_school_benchmarks(connection)
+            paths.append(path)
+        import_files(engine(), paths, user=user, progress=progress, on_result=show)
     st.cache_data.clear()

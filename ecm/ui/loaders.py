@@ -3,11 +3,16 @@ keyed by the store's URL, the place and the period; a change to the plan clears 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from ecm.config import database_url
-from ecm.ui.store import CACHE_TTL, engine_for
+from ecm.ui.store import CACHE_TTL, clear_summaries, engine_for
+
+if TYPE_CHECKING:  # the analyses load when a page first needs them
+    from ecm.plan.page import PlanPage
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
@@ -73,32 +78,14 @@ def load_region_gap_trends(code: str, indicator: str, group: str, period: str | 
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
-def _plan(url: str, la: str, period: str | None) -> dict | None:
-    from ecm.figures import plans
-    from ecm.figures.queries import UnknownArea, resolve_area
-    from ecm.plan import loaders as plan_queries
+def _plan(url: str, la: str, period: str | None) -> PlanPage | None:
+    from ecm.figures.queries import UnknownArea
+    from ecm.plan.page import plan_page
 
-    engine = engine_for(url)
     try:
-        area = resolve_area(engine, "la", la)
+        return plan_page(engine_for(url), la, period)
     except UnknownArea:
         return None
-    code = area["code"]
-    coverage = plan_queries.la_plan_coverage(engine, code, period)
-    # The plan in force in the year the coverage is for, and only its actions.
-    plan = plans.load_plan(engine, code, coverage.period)
-    plan_id = plan["id"] if plan else plan_queries.NO_PLAN
-    return {
-        "area": area,
-        "plan": plan,
-        "latest_plan": plan or plans.load_plan(engine, code),
-        "actions": plan_queries.load_actions(engine, code, plan_id),
-        "targets": plan_queries.load_targets(engine, code, plan_id),
-        "spend": plan_queries.load_spend(engine, code, plan_id),
-        "schools": plan_queries.load_action_schools(engine, code, plan_id),
-        "partners": plan_queries.load_partners(),
-        "coverage": coverage,
-    }
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Drawing the curve…")
@@ -108,8 +95,9 @@ def _curve(url: str, la: str, indicator: str, group: str, period: str | None):  
     return gap_turn_the_curve(engine_for(url), la, indicator, group, period)
 
 
-def load_plan_page(la: str, period: str | None) -> dict | None:
-    """The cached plan of an LA with its coverage (None for an unknown LA code)."""
+def load_plan_page(la: str, period: str | None) -> PlanPage | None:
+    """The cached Plan page of an LA: :class:`ecm.plan.page.PlanPage` (None for an unknown LA
+    code)."""
     return _plan(database_url(), la, period)
 
 
@@ -122,6 +110,7 @@ def plan_changed() -> None:
     """Forget every cached result that shows the plan, after an edit or an import."""
     for cached in (_plan, _curve, _area, _region, _profile):
         cached.clear()
+    clear_summaries()  # an LA's summary counts its plan's actions
 
 
 def load_area_overview(la: str, period: str | None):  # noqa: ANN201
@@ -140,20 +129,13 @@ def load_gap_exploration(indicator: str, group: str, level: str, period, within)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
-def _distribution(url: str, level: str, period: str, phase: str | None) -> pd.DataFrame:
+def _school_distribution(url: str, period: str, phase: str) -> pd.DataFrame:
     from ecm.figures import many_places
     from ecm.periods import period_aliases
 
-    if level == "la":
-        return many_places.load_la_distribution(engine_for(url), period_aliases(period))
     return many_places.load_school_distribution(engine_for(url), phase, period_aliases(period))
-
-
-def load_la_distribution(period: str) -> pd.DataFrame:
-    """Every indicator's spread across all LAs in the period (for spine charts)."""
-    return _distribution(database_url(), "la", period, None)
 
 
 def load_school_distribution(phase: str, period: str) -> pd.DataFrame:
     """Every indicator's spread across all schools of a phase in the period."""
-    return _distribution(database_url(), "school", period, phase)
+    return _school_distribution(database_url(), period, phase)

@@ -7,6 +7,8 @@ Every save goes through ``ecm.plan.edits`` (a version check and the audit log) o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
@@ -17,13 +19,16 @@ from ecm.ui import engine, link_column, plan_changed, table_with_download
 from ecm.ui.editor import EDITOR_NAME, editor_name, named
 from ecm.views.plan import detail_lines, history_table, target_table
 
+if TYPE_CHECKING:
+    from ecm.plan.page import PlanPage
+
 SCOPE_CHOICES = {"whole_area": "Whole area", "locality": "A locality", "schools": "Listed schools"}
 
 
 def draw_action_panel(
     la_code: str,
     action_id: int,
-    data: dict,
+    page: PlanPage,
     titles: dict[str, str],
     outcomes: dict[str, str],
     editing: bool,
@@ -34,14 +39,14 @@ def draw_action_panel(
     if action is None:
         st.error(f"There is no action {action_id}.")
         return
-    spend = data["spend"][data["spend"]["action_id"] == action_id]
-    schools = data["schools"][data["schools"]["action_id"] == action_id]
-    targets = data["targets"][data["targets"]["action_id"] == action_id]
+    spend = page.spend[page.spend["action_id"] == action_id]
+    schools = page.schools[page.schools["action_id"] == action_id]
+    targets = page.targets[page.targets["action_id"] == action_id]
     st.subheader(action["title"])
     st.caption(outcomes.get(action["outcome_code"], action["outcome_code"]))
     if action.get("description"):
         st.write(action["description"])
-    st.markdown(detail_lines(action, schools, spend, data["coverage"].evidence))
+    st.markdown(detail_lines(action, schools, spend, page.coverage.evidence))
     st.markdown("**Gaps and values it targets**")
     table = target_table(targets, titles, la_code)
     if table.empty:
@@ -68,7 +73,7 @@ def draw_action_panel(
             f"*{pd.Timestamp(note['written_at']):%d %b %Y}, {note['author']}:* {note['note']}"
         )
     if editing:
-        _edit_forms(action, titles, data["partners"], outcomes, targets)
+        _edit_forms(action, titles, page.partners, outcomes, targets)
     with st.expander("History of this action", icon=":material/history:"):
         history = history_table(plan_edits.action_history(engine(), action_id))
         if history.empty:

@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
@@ -80,16 +80,23 @@ def _prepare_store() -> None:
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
-def _load(url: str, name: str, *args: object) -> pd.DataFrame:
+def _load(url: str, name: str, *args: object) -> object:
     """Run ``queries.<name>`` on the store at ``url``; the name is part of the cache key."""
     return getattr(queries, name)(engine_for(url), *args)
 
 
-def _cached(name: str) -> Callable[..., pd.DataFrame]:
+@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
+def _load_summary(url: str, name: str, *args: object) -> object:
+    """:func:`_load` for the places' summaries, kept apart: an LA's counts its plan's actions,
+    so a change to the plan clears these (``ecm.ui.loaders.plan_changed``) and no more."""
+    return getattr(queries, name)(engine_for(url), *args)
+
+
+def _cached(name: str, runner: Callable[..., object] = _load) -> Callable[..., Any]:
     """A cached version of the ``queries`` function ``name`` that needs no engine."""
 
-    def call(*args: object) -> pd.DataFrame:
-        return _load(database_url(), name, *args)
+    def call(*args: object) -> Any:  # noqa: ANN401 (what the query returns)
+        return runner(database_url(), name, *args)
 
     call.__name__ = name
     call.__doc__ = getattr(queries, name).__doc__
@@ -127,6 +134,23 @@ load_reconciliation = _cached("load_reconciliation")
 
 
 load_register_coverage = _cached("load_register_coverage")
+
+
+search_schools = _cached("search_schools")
+
+
+load_school_summary = _cached("school_summary", _load_summary)
+
+
+load_la_summary = _cached("la_summary", _load_summary)
+
+
+load_region_summary = _cached("region_summary", _load_summary)
+
+
+def clear_summaries() -> None:
+    """Forget the places' cached summaries (after a change to a plan)."""
+    _load_summary.clear()
 
 
 def holds_fictional_data() -> bool:

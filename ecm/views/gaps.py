@@ -150,3 +150,95 @@ def map_colours(hexes: pd.DataFrame) -> dict[str, str]:
     """The colour of each category a gap map uses (funnel positions or quarters)."""
     present = set(hexes["category"])
     return {k: v for k, v in {**POSITION_COLOURS, **QUARTER_COLOURS}.items() if k in present}
+
+
+# --- the page's choices and words -----------------------------------------------------------
+
+#: The levels the explorer compares places at, in words.
+LEVELS = {"school": "Schools", "la": "Local authorities", "region": "Regions"}
+
+
+def indicator_choices(catalogue: pd.DataFrame) -> dict[str, str]:
+    """Indicators a gap can be taken on (code -> title): those with a better direction;
+    context measures have no "worse off"."""
+    scored = catalogue[catalogue["polarity"].isin(["higher_is_better", "lower_is_better"])]
+    return dict(zip(scored["code"], scored["title"], strict=True))
+
+
+def group_choices(groups: pd.DataFrame) -> dict[str, str]:
+    """Focus groups (code -> title): those with a comparator group to take the gap against."""
+    focus = groups.dropna(subset=["comparator_code"])
+    return dict(zip(focus["code"], focus["title"], strict=True))
+
+
+def within_places(level: str, region: str | None, la: str | None) -> tuple[str, str] | None:
+    """The places to keep: schools of an LA, else places of a region (not when comparing
+    regions), else all."""
+    if la and level == "school":
+        return ("la", la)
+    if region and level != "region":
+        return ("region", region)
+    return None
+
+
+def gap_unit_words(unit: str) -> str:
+    """A gap's unit in words: percentage gaps are in points."""
+    return "percentage points" if unit == "%" else unit
+
+
+def gap_axis_title(unit: str) -> str:
+    """The axis title of every gap chart."""
+    return f"Gap ({gap_unit_words(unit)}; positive = focus group worse off)"
+
+
+def exploration_summary(result: GapExploration, group_title: str, comparator_title: str) -> str:
+    """What the explorer found, in words: how many places have a figure, the national gap,
+    how many gaps are significantly above zero and above the funnel."""
+    if result.centre is None:
+        return "There is no national gap for this indicator and group in this year."
+    summary = result.summary
+    if result.limits.empty:
+        funnel = (
+            " No funnel: the places' figures come without group sizes (or the sizes count "
+            "sessions, not pupils), so no limits can be drawn."
+        )
+    else:
+        funnel = (
+            f" **{summary['above_998']:,}** lie above the funnel's 99.8% limit (wider than "
+            "chance allows for their size)"
+            + (
+                f"; the funnel holds the {summary['with_sizes']:,} places whose figures come "
+                "with group sizes."
+                if summary["with_sizes"] < summary["with_figures"]
+                else "."
+            )
+        )
+    return (
+        f"**{summary['with_figures']:,}** of {summary['places']:,} "
+        f"{LEVELS[result.level].lower()} have a figure for {result.indicator['title']} in "
+        f"{result.period}. The gap is each place's **{group_title.lower()}** against "
+        f"**{comparator_title.lower()} nationally**; positive means the focus group is worse "
+        f"off, in {gap_unit_words(result.indicator['unit'])}. Nationally the gap is "
+        f"**{result.centre:.1f}**. **{summary['focus_worse']:,}** places have a gap "
+        "significantly above zero." + funnel
+    )
+
+
+def funnel_points(result: GapExploration) -> pd.DataFrame:
+    """The funnel plot's points: every place with a gap and a group size (label, size, value,
+    position)."""
+    plotted = result.gaps.dropna(subset=["gap", "size"])
+    return pd.DataFrame(
+        {
+            "label": plotted["name"],
+            "size": plotted["size"],
+            "value": plotted["gap"],
+            "position": plotted["position"],
+        }
+    )
+
+
+def spread_table(values: pd.Series) -> pd.DataFrame:
+    """The gaps' spread as a table (count, mean, quartiles, ...): the distribution chart's
+    data."""
+    return values.describe().rename_axis("statistic").reset_index()

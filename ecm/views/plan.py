@@ -450,3 +450,127 @@ def _fields_words(fields: dict | None) -> str:
         for name, value in fields.items()
         if name != "version"
     )
+
+
+# --- the page's words and order -------------------------------------------------------------
+
+#: The Plan page's panels, in the order they open when no link chose one.
+PANELS = (
+    "At a glance",
+    "Gaps with no action",
+    "Actions off track by the figures",
+    "Gaps and the actions on them",
+    "Turn the curve",
+    "Actions",
+    "Who spends what",
+)
+ACTION_PANEL = "Action"
+FILES_PANEL = "Plan file"
+
+
+def outcome_titles(coverage: PlanCoverage) -> dict[str, str]:
+    """Outcome code -> title, in the order of the Children Act 2004."""
+    by_outcome = coverage.by_outcome
+    return dict(zip(by_outcome["outcome_code"], by_outcome["outcome"], strict=False))
+
+
+def chosen_action(requested: str | None, actions: pd.DataFrame) -> int | None:
+    """The action a link asks for (``?action=12``) when it is one of the plan's, else None."""
+    if not requested or not requested.isdigit():
+        return None
+    action_id = int(requested)
+    return action_id if action_id in set(actions["action_id"]) else None
+
+
+def panel_order(action: int | None, gap: str | None, presenting: bool) -> list[str]:
+    """The panels to draw, in order: an action chosen by a link first, else a gap asked for
+    first (its turn-the-curve picture); the plan file last, and not on the meeting-room
+    screen."""
+    panels = list(PANELS)
+    if action is not None:
+        panels.insert(0, ACTION_PANEL)
+    elif gap:
+        panels.insert(0, panels.pop(panels.index("Turn the curve")))
+    if not presenting:
+        panels.append(FILES_PANEL)
+    return panels
+
+
+def no_plan_words(latest: dict | None, period: str) -> str:
+    """Why the page shows no plan, and how to add one."""
+    said = (
+        f"No plan of this authority was in force in {period}; its latest is "
+        f"{latest['title']} ({latest['start_date']:%b %Y} to {latest['end_date']:%b %Y})."
+        if latest
+        else "The store holds no plan for this authority."
+    )
+    return (
+        said + " Download the template, fill it in and import it below (or with "
+        "`python -m ecm plan import FILE --la CODE`)."
+    )
+
+
+def plan_caption(plan: dict, period: str) -> str:
+    """The plan's title, status and dates, and the year of the gaps it is set against."""
+    return (
+        f"{plan['title']} · {plan['status']} · {plan['start_date']:%d %b %Y} to "
+        f"{plan['end_date']:%d %b %Y} · gaps as of {period}"
+    )
+
+
+def uncovered_words(table: pd.DataFrame) -> str:
+    """The sentence above the table of gaps with no action (:func:`uncovered_table`)."""
+    return (
+        f"**{len(table)}** gaps are significant (the focus group worse off) or widening, and "
+        "**no action in the plan targets them**. Widest first."
+    )
+
+
+def off_track_words(table: pd.DataFrame) -> str:
+    """The sentence above the table of actions off track (:func:`off_track_table`): how many,
+    and how many of them their leads report on track or complete."""
+    on_track = [action_status_words(s) for s in ("on_track", "complete")]
+    reported = int(table["Reported status"].isin(on_track).sum())
+    return (
+        f"**{table['Action'].nunique()}** actions are off track by the figures: their target is "
+        "widening or getting worse, or significantly behind the straight path from baseline to "
+        f"target. **{reported}** of them are reported on track or complete."
+    )
+
+
+def spend_words(spend: pd.DataFrame) -> str:
+    """The caption of the spend chart: the financial years it covers."""
+    years = sorted(spend["financial_year"].unique())
+    return (
+        f"Spend of every partner on the plan's actions, by the action's outcome, all "
+        f"financial years ({years[0]} to {years[-1]})."
+    )
+
+
+def idle_partners_words(coverage: PlanCoverage) -> str | None:
+    """The partners with no part in any action, in a sentence (None when every partner has
+    one). Partner names are escaped: they are data, not Markdown."""
+    missing = coverage.partners_without_actions
+    if missing.empty:
+        return None
+    names = ", ".join(escape_markdown(name) for name in missing["name"])
+    return f"**Partners with no part in any action:** {names}."
+
+
+def curve_measure(group: str, unit: str | None) -> tuple[str, str]:
+    """What a turn-the-curve picture draws, in words, and its axis title: the gap of a focus
+    group, or the value for all pupils (percentages in points)."""
+    measure = "gap" if group != "all" else "value"
+    unit = unit or ""
+    return measure, f"{measure.capitalize()} ({'points' if unit == '%' else unit})"
+
+
+#: Characters Markdown (and Streamlit's) gives a meaning to, escaped in text from data.
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>()#+-.!|~$:")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as literal Markdown: every character Markdown would read as formatting, a
+    link or an icon comes with a backslash, so a name such as ``*Sure Start*`` shows as
+    written."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))

@@ -209,3 +209,24 @@ def gap_trend_table(authorities: pd.DataFrame, periods: list[str], unit: str) ->
     table["Trend of the gap"] = [marks.get(t, t) for t in authorities["trend"]]
     table["Link"] = [f"/area?la={code}" for code in authorities["la_code"]]
     return table.rename(columns={p: f"{p} ({unit})" if unit else p for p in shown})
+
+
+def region_caption(cells: pd.DataFrame, period: str) -> str:
+    """The line under the region's name: how many authorities it has figures for, and the
+    year."""
+    return f"Region · {cells['la_code'].nunique()} local authorities · {period}"
+
+
+def worse_and_worsening_words(table: pd.DataFrame, cells: pd.DataFrame) -> str:
+    """The sentence above :func:`worse_and_worsening`: how many authorities, of how many, and
+    how many figures in all."""
+    return (
+        f"**{table['Local authority'].nunique()}** of {cells['la_code'].nunique()} authorities "
+        f"have figures worse than England and getting worse ({len(table)} in all)."
+    )
+
+
+def brief_choices(briefs: dict[str, dict]) -> dict[str, str]:
+    """The authorities with a brief, LA code -> name, in the order of their names."""
+    ordered = sorted(briefs.items(), key=lambda item: item[1]["la_name"])
+    return {code: brief["la_name"] for code, brief in ordered}

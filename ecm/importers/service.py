@@ -1,0 +1,100 @@
+"""Importing several files in turn: the one loop behind ``python -m ecm import`` and the Data
+sources page's upload, so both load, reject and refresh the same way.
+
+Each file is imported all or nothing (:func:`ecm.importers.import_file`); a rejected file
+changes nothing and the others still load. Similar-school comparisons are rebuilt once, after
+the last file, when any file loaded school figures: rebuilding after each file of a folder
+would repeat the same national work for every file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ecm.errors import DataError
+from ecm.figures.school_pools import refresh_school_benchmarks
+from ecm.importers import Progress, import_file
+from ecm.importers.writer import ImportOutcome
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What became of one file: its outcome, or the error that rejected it (nothing from a
+    rejected file was stored)."""
+
+    path: Path
+    outcome: ImportOutcome | None = None
+    error: DataError | None = None
+
+    @property
+    def rejected(self) -> bool:
+        """Whether the file was rejected."""
+        return self.error is not None
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """Every file's result, in the order given, and whether similar schools were rebuilt."""
+
+    files: list[FileResult]
+    benchmarks_refreshed: bool
+
+    @property
+    def rejected(self) -> int:
+        """How many files were rejected."""
+        return sum(result.rejected for result in self.files)
+
+
+def import_files(
+    engine: Engine,
+    paths: Iterable[Path | str],
+    format_name: str = "auto",
+    period: str | None = None,
+    dry_run: bool = False,
+    *,
+    user: str = "command line",
+    progress: Callable[[Path], Progress] | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> ImportRun:
+    """Import each file in turn, all or nothing per file, then rebuild similar schools once.
+
+    ``progress`` gives, for each file, where its stages are reported (a terminal line, a
+    progress bar); ``on_result`` hears each file's result as soon as it is known, so a caller
+    can say what happened before the next file starts. A :class:`DataError` rejects only its
+    file; any other error stops the run.
+    """
+    results: list[FileResult] = []
+    schools_loaded = False
+    for given in paths:
+        path = Path(given)
+        try:
+            outcome = import_file(
+                engine,
+                path,
+                format_name,
+                period,
+                dry_run,
+                user=user,
+                progress=progress(path) if progress else _silent,
+                refresh_benchmarks=False,
+            )
+        except DataError as error:
+            result = FileResult(path, error=error)
+        else:
+            result = FileResult(path, outcome=outcome)
+            schools_loaded |= outcome.status == "loaded" and outcome.has_schools
+        results.append(result)
+        if on_result:
+            on_result(result)
+    if schools_loaded:
+        with engine.begin() as connection:
+            refresh_school_benchmarks(connection)
+    return ImportRun(results, schools_loaded)
+
+
+def _silent(_fraction: float, _message: str) -> None:
+    """No progress to report."""

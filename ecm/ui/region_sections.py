@@ -1,0 +1,158 @@
+"""The region overview's panels as Streamlit lays them out: figures worse and worsening, the
+heat map, the map, ranks, gap trends by authority and the priorities briefs. The tables and
+words come from :mod:`ecm.views.region`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ecm import charts
+from ecm.catalogue import group_noun
+from ecm.charts import map_geometry
+from ecm.places.overview import RegionOverview
+from ecm.ui.address import link_column, page_link, select_param
+from ecm.ui.banners import definition
+from ecm.ui.loaders import load_region_gap_trends
+from ecm.ui.maps import draw_authority_map
+from ecm.ui.presentation import chart, table_with_download
+from ecm.ui.store import load_indicators, load_local_authorities, load_pupil_groups
+from ecm.views.profile_tables import escape_markdown, gap_unit
+from ecm.views.region import (
+    brief_choices,
+    brief_markdown,
+    gap_trend_choices,
+    gap_trend_groups,
+    gap_trend_sentence,
+    gap_trend_table,
+    heat_cells,
+    map_choices,
+    rank_table,
+    region_hexes,
+    worse_and_worsening,
+    worse_and_worsening_words,
+)
+
+
+@dataclass(frozen=True)
+class RegionScreen:
+    """The region overview as drawn now: the outcome chosen (None: all) and whether the page
+    is on the meeting-room screen."""
+
+    overview: RegionOverview
+    outcome: str | None
+    presenting: bool
+
+    @property
+    def code(self) -> str:
+        return self.overview.region["code"]
+
+    @property
+    def stem(self) -> str:
+        """The start of the downloads' file names: the region and the year."""
+        return f"{self.code}-{self.overview.period.replace('/', '-')}"
+
+
+def region_panels(screen: RegionScreen) -> list[tuple[str, Callable[[], None]]]:
+    """The region overview's panels in order, each with what draws it."""
+    return [
+        ("Worse than England and getting worse", lambda: draw_red_reds(screen)),
+        ("Authorities against England", lambda: draw_heat_map(screen)),
+        ("Map", lambda: draw_map(screen)),
+        ("Ranks and quartiles", lambda: draw_ranks(screen)),
+        ("Gap trends by authority", lambda: draw_gap_trends(screen)),
+        ("Priorities meeting brief", lambda: draw_briefs(screen)),
+    ]
+
+
+def draw_red_reds(screen: RegionScreen) -> None:
+    """Every authority's figures worse than England and getting worse."""
+    cells = screen.overview.cells
+    table = worse_and_worsening(cells)
+    if table.empty:
+        st.write("No authority has a figure both worse than England and getting worse.")
+        return
+    st.markdown(worse_and_worsening_words(table, cells))
+    table_with_download(table, "red_reds", f"{screen.stem}-worse-and-worsening.csv")
+
+
+def draw_heat_map(screen: RegionScreen) -> None:
+    """Authorities against England, indicator by indicator."""
+    shown = heat_cells(screen.overview.cells, screen.outcome)
+    chart(
+        charts.heat_map(shown, "Local authority", "Indicator", presentation=screen.presenting),
+        charts.describe_heat_map(shown, "Local authority", "Indicator"),
+        shown,
+        "heat",
+        f"{screen.stem}-heat-map.csv",
+    )
+
+
+def draw_map(screen: RegionScreen) -> None:
+    """One indicator's comparison with England on the map of the region's authorities."""
+    cells = screen.overview.cells
+    titles, opening = map_choices(cells, screen.outcome)
+    indicator = select_param("Indicator on the map", titles, "map_indicator", opening)
+    definition(indicator)
+    las = load_local_authorities(None)
+    hexes, layout = region_hexes(cells, indicator, las)
+    real = map_geometry.has_boundaries(las)
+    # Comparison words keep the product's colours.
+    stem = f"{screen.stem}-{indicator}"
+    draw_authority_map(hexes, layout, {}, "region", stem, screen.presenting, real)
+
+
+def draw_ranks(screen: RegionScreen) -> None:
+    """Each figure's national rank and quartile band."""
+    st.caption(
+        "Each figure with its rank among all authorities in England (1 = best) and its quartile "
+        "band (A best quarter, D worst)."
+    )
+    table = rank_table(screen.overview.cells, screen.outcome)
+    table_with_download(table, "ranks", f"{screen.stem}-ranks.csv")
+
+
+def draw_gap_trends(screen: RegionScreen) -> None:
+    """One gap's trend in each authority: a table widening first, and a chart."""
+    overview = screen.overview
+    groups = gap_trend_groups(overview.gap_counts, load_pupil_groups())
+    if not groups:
+        st.write("No gap figures for this region's authorities in this year.")
+        return
+    group = select_param("Focus group", groups, "gap_group", "disadvantaged")
+    catalogue = load_indicators()
+    titles = dict(zip(catalogue["code"], catalogue["title"], strict=True))
+    choices = gap_trend_choices(overview.gap_counts, titles, group)
+    indicator = select_param(
+        "Indicator", choices, "gap_indicator", "ni_73" if "ni_73" in choices else None
+    )
+    trends = load_region_gap_trends(screen.code, indicator, group, overview.period)
+    unit = gap_unit(trends.indicator["unit"])
+    table = gap_trend_table(trends.authorities, trends.periods, unit)
+    noun = group_noun(group)
+    if table.empty:
+        st.write(f"No gap figures for {escape_markdown(noun)} on this indicator in these years.")
+        return
+    st.markdown(gap_trend_sentence(trends.authorities, noun))
+    st.dataframe(table, hide_index=True, width="stretch", column_config={"Link": link_column()})
+    y_title = f"Gap ({unit})"
+    chart(
+        charts.trend_chart(trends.series, y_title, presentation=screen.presenting),
+        charts.describe_trend_chart(trends.series, y_title),
+        trends.series,
+        "region_gap_trend",
+        f"{screen.stem}-{indicator}-{group}-gap-trend.csv",
+    )
+
+
+def draw_briefs(screen: RegionScreen) -> None:
+    """The priorities-meeting brief of the authority chosen, with links to its pages."""
+    briefs = screen.overview.briefs
+    names = brief_choices(briefs)
+    la = select_param("Authority", names, "brief")
+    with st.container(border=True):
+        st.markdown(brief_markdown(briefs[la], screen.overview.period))
+    page_link("area", f"Open {names[la]}'s area overview", la=la)
+    page_link("plan", f"Open {names[la]}'s plan", la=la)

@@ -1,0 +1,78 @@
+"""The gap explorer's choices and words (``ecm.views.gaps``), on small frames and the demo."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ecm.figures import queries
+from ecm.places.explorer import explore_gaps
+from ecm.views.gaps import (
+    exploration_summary,
+    funnel_points,
+    gap_axis_title,
+    group_choices,
+    indicator_choices,
+    spread_table,
+    within_places,
+)
+
+
+def test_only_indicators_with_a_better_direction_and_groups_with_a_comparator_are_offered() -> None:
+    catalogue = pd.DataFrame(
+        {
+            "code": ["ni_73", "perctot", "pupils"],
+            "title": ["KS2", "Absence", "Pupils on roll"],
+            "polarity": ["higher_is_better", "lower_is_better", "neither"],
+        }
+    )
+    assert indicator_choices(catalogue) == {"ni_73": "KS2", "perctot": "Absence"}
+    groups = pd.DataFrame(
+        {
+            "code": ["all", "disadvantaged", "other"],
+            "title": ["All pupils", "Disadvantaged", "Other pupils"],
+            "comparator_code": [None, "other", None],
+        }
+    )
+    assert group_choices(groups) == {"disadvantaged": "Disadvantaged"}
+
+
+def test_the_places_kept_follow_the_level() -> None:
+    assert within_places("school", "R1", "L1") == ("la", "L1")
+    assert within_places("school", "R1", "") == ("region", "R1")
+    assert within_places("la", "R1", "") == ("region", "R1")
+    assert within_places("region", "R1", "") is None  # regions are compared with each other
+    assert within_places("la", "", "") is None
+    assert gap_axis_title("%") == "Gap (percentage points; positive = focus group worse off)"
+    assert gap_axis_title("per 1,000") == "Gap (per 1,000; positive = focus group worse off)"
+
+
+def test_the_summary_and_the_funnel_agree_with_the_exploration(demo_engine) -> None:
+    result = explore_gaps(demo_engine, "ni_73", "disadvantaged", "la")
+    summary = result.summary
+    words = exploration_summary(result, "Disadvantaged pupils", "Other pupils")
+    places = len(queries.load_local_authorities(demo_engine))
+    assert words.startswith(
+        f"**{summary['with_figures']:,}** of {places:,} local authorities have a figure for "
+        f"{result.indicator['title']} in {result.period}. The gap is each place's "
+        "**disadvantaged pupils** against **other pupils nationally**"
+    )
+    assert f"Nationally the gap is **{result.centre:.1f}**." in words
+    assert f"**{summary['focus_worse']:,}** places have a gap significantly above zero." in words
+    assert not result.limits.empty
+    assert f"**{summary['above_998']:,}** lie above the funnel's 99.8% limit" in words
+    points = funnel_points(result)
+    assert list(points.columns) == ["label", "size", "value", "position"]
+    assert len(points) == len(result.gaps.dropna(subset=["gap", "size"]))
+    spread = spread_table(result.gaps["gap"].dropna())
+    assert list(spread["statistic"])[:2] == ["count", "mean"]
+
+
+def test_the_summary_says_why_there_is_no_funnel_or_no_national_gap(demo_engine) -> None:
+    sessions = explore_gaps(demo_engine, "perctot", "disadvantaged", "school")
+    assert sessions.limits.empty
+    words = exploration_summary(sessions, "Disadvantaged pupils", "Other pupils")
+    assert words.endswith("so no limits can be drawn.")
+    sessions.centre = None
+    assert exploration_summary(sessions, "x", "y") == (
+        "There is no national gap for this indicator and group in this year."
+    )
