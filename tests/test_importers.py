@@ -7,63 +7,29 @@ is one), and must leave the store exactly as it was.
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.errors import DataError
 from ecm.importers import import_file
-from ecm.store.engine import make_engine, session_scope, upgrade_schema
-from tests.conftest import drop_database, new_database_url
+from tests.helpers import (
+    KS2,
+    KS4,
+    NEETS,
+    PT,
+    REAL,
+    TIDY,
+    drop_database,
+    fingerprint,
+    fresh_engine,
+    read,
+)
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
-PT = REAL / "performance-tables"
-KS2 = PT / "hampshire" / "2018-2019_850_ks2final.csv"
-KS4 = PT / "hampshire" / "2017-2018_850_ks4final.csv"
 CENSUS = PT / "england-2018-19" / "england_census.csv"
 ABSENCE = PT / "england-2018-19" / "england_abs.csv"
 DESTINATIONS = PT / "england-2018-19" / "england_ks4-pupdest.csv"
 GIAS = REAL / "gias" / "20220420_gias.csv"
-NEETS = REAL / "fingertips-tidy" / "neets.csv"
-TABLES = ("region", "local_authority", "school", "observation", "import_batch")
-
-
-def fresh_engine(folder: Path):
-    url = new_database_url(folder)
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with session_scope(engine) as session:
-        sync_catalogue(session, load_catalogue())
-    return url, engine
-
-
-def fingerprint(engine) -> dict[str, str]:
-    """Row count and a checksum of every row of the tables an import writes."""
-    prints = {}
-    with engine.connect() as connection:
-        for table in TABLES:
-            rows = connection.execute(text(f"SELECT * FROM {table}")).all()
-            digest = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
-            prints[table] = f"{len(rows)}:{digest}"
-    return prints
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """A store holding one real KS2 file, for rejection tests to leave untouched."""
-    url, engine = fresh_engine(tmp_path_factory.mktemp("importers"))
-    import_file(engine, KS2)
-    yield engine
-    engine.dispose()
-    drop_database(url)
-
-
-def read(engine, sql: str, **params):
-    with engine.connect() as connection:
-        return connection.execute(text(sql), params).all()
 
 
 # --- the real files ------------------------------------------------------------------------
@@ -189,14 +155,14 @@ def test_every_fingertips_series_imports(tmp_path) -> None:
         drop_database(url)
 
 
-def test_importing_the_same_file_twice_adds_nothing(store) -> None:
-    before = fingerprint(store)
-    outcome = import_file(store, KS2)
+def test_importing_the_same_file_twice_adds_nothing(ks2_store) -> None:
+    before = fingerprint(ks2_store)
+    outcome = import_file(ks2_store, KS2)
     assert outcome.status == "already imported" and outcome.figures == 0
-    assert fingerprint(store) == before
+    assert fingerprint(ks2_store) == before
 
 
-def test_a_newer_file_for_the_same_period_supersedes_the_older_figures(tmp_path, store) -> None:
+def test_a_newer_file_for_the_same_period_supersedes_the_older_figures(tmp_path, ks2_store) -> None:
     changed = tmp_path / "2018-2019_850_ks2final.csv"
     raw = KS2.read_bytes().replace(b"Anstey Junior School,", b"Anstey Junior School,", 1)
     lines = raw.split(b"\n")
@@ -304,22 +270,24 @@ COMMON_CASES = [
 
 
 def assert_rejected(
-    store, tmp_path: Path, name: str, content: bytes, message: str, **kwargs
+    ks2_store, tmp_path: Path, name: str, content: bytes, message: str, **kwargs
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    before = fingerprint(store)
+    before = fingerprint(ks2_store)
     with pytest.raises(DataError) as caught:
-        import_file(store, path, **kwargs)
+        import_file(ks2_store, path, **kwargs)
     assert message in str(caught.value), str(caught.value)
     assert str(caught.value).startswith(name)
-    assert fingerprint(store) == before
+    assert fingerprint(ks2_store) == before
 
 
 @pytest.mark.parametrize(("source", "maker", "message"), COMMON_CASES)
-def test_structurally_broken_files_are_rejected(store, tmp_path, source, maker, message) -> None:
+def test_structurally_broken_files_are_rejected(
+    ks2_store, tmp_path, source, maker, message
+) -> None:
     path = SOURCES[source]
-    assert_rejected(store, tmp_path, f"2018-2019_{path.name}", maker(path), message)
+    assert_rejected(ks2_store, tmp_path, f"2018-2019_{path.name}", maker(path), message)
 
 
 SPECIFIC = [
@@ -417,9 +385,9 @@ SPECIFIC = [
     [pytest.param(s, b, m, id=i) for i, s, b, m in SPECIFIC],
 )
 def test_bad_values_are_rejected_with_line_and_column(
-    store, tmp_path, source, builder, message
+    ks2_store, tmp_path, source, builder, message
 ) -> None:
-    assert_rejected(store, tmp_path, f"2018-2019_{source.name}", builder(), message)
+    assert_rejected(ks2_store, tmp_path, f"2018-2019_{source.name}", builder(), message)
 
 
 @pytest.mark.parametrize(
@@ -427,21 +395,21 @@ def test_bad_values_are_rejected_with_line_and_column(
     [(KS2, 2), (GIAS, 2), (NEETS, 40), (CENSUS, 2)],
     ids=["ks2", "gias", "neets", "census"],
 )
-def test_duplicate_rows_are_rejected(store, tmp_path, source, row) -> None:
+def test_duplicate_rows_are_rejected(ks2_store, tmp_path, source, row) -> None:
     header, rows = header_and_rows(source)
     content = ("\n".join([header, *rows[:50], rows[row], *rows[50:]]) + "\n").encode()
-    assert_rejected(store, tmp_path, f"2018-2019_{source.name}", content, "appears twice")
+    assert_rejected(ks2_store, tmp_path, f"2018-2019_{source.name}", content, "appears twice")
 
 
-def test_a_file_without_a_year_needs_one(store, tmp_path) -> None:
+def test_a_file_without_a_year_needs_one(ks2_store, tmp_path) -> None:
     assert_rejected(
-        store, tmp_path, "ks2.csv", whole(KS2), "cannot tell the year from the file name"
+        ks2_store, tmp_path, "ks2.csv", whole(KS2), "cannot tell the year from the file name"
     )
 
 
-def test_the_wrong_format_is_refused(store, tmp_path) -> None:
+def test_the_wrong_format_is_refused(ks2_store, tmp_path) -> None:
     assert_rejected(
-        store,
+        ks2_store,
         tmp_path,
         "2018-2019_ks2.csv",
         whole(KS2),
@@ -450,7 +418,7 @@ def test_the_wrong_format_is_refused(store, tmp_path) -> None:
     )
 
 
-def test_a_50_mb_file_with_one_bad_row_at_the_end_changes_nothing(store, tmp_path) -> None:
+def test_a_50_mb_file_with_one_bad_row_at_the_end_changes_nothing(ks2_store, tmp_path) -> None:
     header, rows = header_and_rows(CENSUS)
     rows = [row for row in rows if row.split(",")[0].isdigit()]  # schools, not national rows
     body = "\n".join(rows)
@@ -468,7 +436,7 @@ def test_a_50_mb_file_with_one_bad_row_at_the_end_changes_nothing(store, tmp_pat
     content = ("\n".join(lines) + "\n").encode()
     assert len(content) > 50 * 2**20
     assert_rejected(
-        store, tmp_path, "2018-2019_census.csv", content, "is more than its denominator"
+        ks2_store, tmp_path, "2018-2019_census.csv", content, "is more than its denominator"
     )
 
 
@@ -514,7 +482,7 @@ def edited_workbook(tmp_path: Path, name: str, row: int, column: int, value) -> 
     return path
 
 
-def test_broken_neighbour_workbooks_are_rejected(store, tmp_path) -> None:
+def test_broken_neighbour_workbooks_are_rejected(ks2_store, tmp_path) -> None:
     cases = [
         (tmp_path / "csv.xlsx", "not an Excel workbook"),
         (edited_workbook(tmp_path, "noheader.xlsx", 3, 1, "Authority"), "no sheet has an 'LA num'"),
@@ -522,10 +490,10 @@ def test_broken_neighbour_workbooks_are_rejected(store, tmp_path) -> None:
     ]
     (tmp_path / "csv.xlsx").write_bytes(KS2.read_bytes())
     for path, message in cases:
-        before = fingerprint(store)
+        before = fingerprint(ks2_store)
         with pytest.raises(DataError, match=message):
-            import_file(store, path)
-        assert fingerprint(store) == before
+            import_file(ks2_store, path)
+        assert fingerprint(ks2_store) == before
 
 
 def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path) -> None:
@@ -589,7 +557,6 @@ def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path) -> None:
 
 # --- DfE tidy open data ----------------------------------------------------------------------
 
-TIDY = REAL / "la-releases" / "cla-outcomes" / "Post_2016_files"
 CLA_RATES = (
     REAL / "la-releases" / "cla-placements" / "post_2017_updated25" / "data"
     / "cla_number_and_rate_per_10k_children.csv"
@@ -647,24 +614,24 @@ def test_tidy_open_data_files_import_with_groups_from_their_filters(tmp_path) ->
         drop_database(url)
 
 
-def test_broken_tidy_files_are_rejected(store, tmp_path) -> None:
+def test_broken_tidy_files_are_rejected(ks2_store, tmp_path) -> None:
     header, rows = header_and_rows(TIDY / "ks2_la.csv")
     names = header.split(",")
     fields = rows[3].split(",")
     fields[names.index("pt_rwm_met_expected_standard")] = "45.5.5"
     bad_value = "\n".join([header, *rows[:3], ",".join(fields), *rows[4:]]) + "\n"
     assert_rejected(
-        store,
+        ks2_store,
         tmp_path,
         "ks2_la.csv",
         bad_value.encode(),
         "line 5 column pt_rwm_met_expected_standard: '45.5.5' is not a number",
     )
     duplicate = "\n".join([header, *rows[:10], rows[5], *rows[10:]]) + "\n"
-    assert_rejected(store, tmp_path, "ks2_dup.csv", duplicate.encode(), "appears twice")
+    assert_rejected(ks2_store, tmp_path, "ks2_dup.csv", duplicate.encode(), "appears twice")
     unmapped = header.replace("pt_", "px_").replace("avg_", "mean_")
     assert_rejected(
-        store,
+        ks2_store,
         tmp_path,
         "ks2_unmapped.csv",
         ("\n".join([unmapped, *rows]) + "\n").encode(),

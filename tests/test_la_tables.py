@@ -16,10 +16,8 @@ from ecm.config import ENGLAND_CODE
 from ecm.errors import DataError
 from ecm.importers import detect_format, import_file
 from ecm.importers.reader import read_table
-from tests.conftest import drop_database
-from tests.test_importers import fingerprint, fresh_engine, read
+from tests.helpers import REAL, drop_database, fingerprint, fresh_engine, read
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 LA = REAL / "la-releases"
 OUT = LA / "cla-outcomes"
 PLACE = LA / "cla-placements"
@@ -478,6 +476,7 @@ def set_value(path: Path, code: str, column: str, value: str) -> bytes:
 ENGLISH = "Number of children achieving level 4 in English"
 ELIGIBLE = "Number KS2 children as returned on SSDA903"
 UNKNOWN = "Number of pupils in care"  # a long name, as these tables have, that nothing maps
+
 HANTS = line_of(KS2_2011, "850")
 VARIANTS = [
     # (id, source, content, message)

@@ -14,8 +14,7 @@ from ecm.errors import DataError
 from ecm.importers import import_file
 from ecm.importers.geography import la_lookup
 from ecm.importers.lait import mapping, period_label
-from tests.conftest import drop_database
-from tests.test_importers import REAL, TIDY, fingerprint, fresh_engine, read
+from tests.helpers import REAL, TIDY, drop_database, fingerprint, fresh_engine, read
 
 LAIT = REAL / "lait" / "bds_long_0.parquet"
 

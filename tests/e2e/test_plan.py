@@ -19,8 +19,8 @@ from ecm.demo.build import build_demo
 from ecm.plan.edits import load_action
 from ecm.store.engine import make_engine
 from ecm.store.models import Action, Plan
-from tests.conftest import drop_database, new_database_url
-from tests.e2e.conftest import serve_dashboard
+from tests.e2e.helpers import serve_dashboard
+from tests.helpers import drop_database, new_database_url
 
 pytestmark = pytest.mark.e2e
 
