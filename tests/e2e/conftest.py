@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: a real ``streamlit run`` server and Debian's Chromium.
 
-Helpers the tests call themselves (serving a dashboard of their own) are in
-``tests/e2e/helpers.py``.
+Helpers the tests call themselves (serving a dashboard of their own, waiting for a script run
+to end) are in ``tests/e2e/helpers.py``.
 
 The server is started once for all browser tests on a free port, with ``ECM_DATABASE_URL``
 pointing at the demo database that ``tests/conftest.py`` builds. Playwright drives
@@ -15,14 +15,13 @@ that calls ``asyncio.run``.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.e2e.helpers import serve_dashboard
+from tests.e2e.helpers import save_full_page_screenshot, serve_dashboard
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
@@ -36,10 +35,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-# Streamlit scrolls inside its main section, not the document, so Playwright's full_page
-# screenshot alone only shows the first viewport; the viewport is grown to the content first.
-MAIN_SCROLLER = '[data-testid="stMain"]'
-MAX_SCREENSHOT_HEIGHT = 12_000
 
 
 @pytest.fixture(scope="package")
@@ -77,50 +72,6 @@ def artifacts_dir() -> Path:
     """Return the folder for screenshots taken by the browser tests (not committed)."""
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS_DIR
-
-
-def content_height(page: Page) -> int:
-    """Return the height in pixels of the app's scrolling main section (or of the document)."""
-    return int(
-        page.evaluate(
-            "selector => { const el = document.querySelector(selector);"
-            " return el ? el.scrollHeight : document.documentElement.scrollHeight; }",
-            MAIN_SCROLLER,
-        )
-    )
-
-
-def wait_for_stable_height(page: Page, timeout_s: float = 5.0) -> int:
-    """Wait until the app's height stops changing (charts render after the text) and return it."""
-    deadline = time.monotonic() + timeout_s
-    last, same = content_height(page), 0
-    while same < 2 and time.monotonic() < deadline:
-        page.wait_for_timeout(250)
-        current = content_height(page)
-        same = same + 1 if current == last else 0
-        last = current
-    return last
-
-
-def save_full_page_screenshot(page: Page, path: Path) -> Path:
-    """Save a screenshot of the whole app, including what lies below the fold, to ``path``.
-
-    The viewport is made as tall as Streamlit's scrolling main section (up to a limit), the
-    picture is taken, and the viewport is put back as it was.
-    """
-    original = page.viewport_size
-    try:
-        if original:
-            height = max(wait_for_stable_height(page), original["height"])
-            height = min(height, MAX_SCREENSHOT_HEIGHT)
-            if height > original["height"]:
-                page.set_viewport_size({"width": original["width"], "height": height})
-                wait_for_stable_height(page)
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        if original:
-            page.set_viewport_size(original)
-    return path
 
 
 @pytest.fixture
