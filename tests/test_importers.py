@@ -19,11 +19,13 @@ from tests.helpers import (
     NEETS,
     PT,
     REAL,
+    REPO_ROOT,
     TIDY,
     drop_database,
     fingerprint,
     fresh_engine,
     read,
+    run,
 )
 
 CENSUS = PT / "england-2018-19" / "england_census.csv"
@@ -496,14 +498,38 @@ def test_broken_neighbour_workbooks_are_rejected(ks2_store, tmp_path) -> None:
         assert fingerprint(ks2_store) == before
 
 
-def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path) -> None:
-    """Kill the import at several moments (while reading, parsing and writing): each time the
-    store holds either exactly what it held before or the whole file, never part of it."""
+#: The child process of the kill test: the command line's ``import``, with the writer's test hook
+#: set to say "about to commit" on file descriptor ``argv[1]`` and then wait to be killed.
+KILLED_BEFORE_COMMIT = """
+import os, sys, time
+from ecm.importers import writer
+from ecm.cli.main import main
+
+def about_to_commit() -> None:
+    os.write(int(sys.argv[1]), b"about to commit")
+    time.sleep(600)  # held inside the open transaction until the test kills the process
+
+writer.before_commit = about_to_commit
+raise SystemExit(main(["import", sys.argv[2]]))
+"""
+
+
+def test_an_import_killed_before_its_commit_leaves_nothing_and_a_finished_one_all(
+    tmp_path,
+) -> None:
+    """Kill the import at the last moment before its commit, with every figure written in its
+    transaction: the store holds exactly what it held before. Let it finish: the store holds
+    the whole file. Never part of it.
+
+    The child process tells the test through a pipe when it is about to commit (the writer's
+    ``before_commit`` hook), so the kill lands there every time, not at a guessed moment.
+    """
     import os
+    import select
     import signal
     import subprocess
     import sys
-    import time
+    import tempfile
 
     header, rows = header_and_rows(CENSUS)
     rows = [row for row in rows if row.split(",")[0].isdigit()]
@@ -515,44 +541,71 @@ def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path) -> None:
             lines.append(",".join(fields))
     big = tmp_path / "2018-2019_census_big.csv"
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
-    outcomes = []
-    for moment in (1.5, 3.0, 4.5, 6.0, 7.5, 9.0):
-        url, engine = fresh_engine(tmp_path / f"kill-{moment}")
-        try:
-            import_file(engine, KS2)
-            before = fingerprint(engine)
-            process = subprocess.Popen(
-                [sys.executable, "-m", "ecm", "import", str(big)],
-                cwd=root,
-                env={**os.environ, "ECM_DATABASE_URL": url},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(moment)
-            finished = process.poll() is not None
-            if not finished:
-                process.send_signal(signal.SIGKILL)
-            process.wait(timeout=60)
-            after = fingerprint(engine)
-            batches = read(engine, "SELECT file_name, rows_loaded FROM import_batch ORDER BY id")
-            if after == before:
-                outcomes.append("nothing")
-            else:
-                # The whole file: its batch is recorded and every figure it promised is there.
-                name, promised = batches[-1]
-                stored = read(
-                    engine,
-                    "SELECT COUNT(*) FROM observation o JOIN import_batch b ON b.id = o.batch_id "
-                    "WHERE b.file_name = :name",
-                    name=name,
-                )[0][0]
-                assert name == big.name and stored == promised
-                outcomes.append("whole")
-        finally:
-            engine.dispose()
-            drop_database(url)
-    assert "nothing" in outcomes, outcomes  # at least one kill landed before the commit
+
+    # Killed just before the commit: nothing of the file is stored.
+    url, engine = fresh_engine(tmp_path / "killed")
+    try:
+        import_file(engine, KS2)
+        before = fingerprint(engine)
+        signal_read, signal_write = os.pipe()
+        # A file, not a pipe, takes the child's messages: a full pipe would block the child.
+        with tempfile.TemporaryFile() as errors:
+            try:
+                process = subprocess.Popen(
+                    [sys.executable, "-c", KILLED_BEFORE_COMMIT, str(signal_write), str(big)],
+                    cwd=REPO_ROOT,
+                    env={**os.environ, "ECM_DATABASE_URL": url},
+                    pass_fds=(signal_write,),
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                )
+                # Only the child holds the pipe's write end now: if it ends without writing,
+                # the read below returns b"" at once instead of waiting for ever.
+                os.close(signal_write)
+                try:
+                    # A deadline, in case the child hangs before its commit without ending.
+                    ready, _, _ = select.select([signal_read], [], [], 300)
+                    said = os.read(signal_read, 64) if ready else b""
+                    if said != b"about to commit":
+                        process.kill()
+                        process.wait()
+                        errors.seek(0)
+                        pytest.fail(f"the import never reached its commit:\n{errors.read()!r}")
+                    process.send_signal(signal.SIGKILL)
+                    assert process.wait(timeout=60) == -signal.SIGKILL
+                finally:
+                    if process.poll() is None:
+                        process.kill()
+                        process.wait()
+            finally:
+                os.close(signal_read)
+        assert fingerprint(engine) == before
+        assert [name for (name,) in read(engine, "SELECT file_name FROM import_batch")] == [
+            KS2.name
+        ]
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+    # Left to finish: the whole file, its batch recorded and every figure it promised there.
+    url, engine = fresh_engine(tmp_path / "finished")
+    try:
+        import_file(engine, KS2)
+        result = run("import", str(big), url=url)
+        assert result.returncode == 0, result.stderr
+        name, promised = read(
+            engine, "SELECT file_name, rows_loaded FROM import_batch ORDER BY id"
+        )[-1]
+        stored = read(
+            engine,
+            "SELECT COUNT(*) FROM observation o JOIN import_batch b ON b.id = o.batch_id "
+            "WHERE b.file_name = :name",
+            name=name,
+        )[0][0]
+        assert name == big.name and stored == promised and promised > 0
+    finally:
+        engine.dispose()
+        drop_database(url)
 
 
 # --- DfE tidy open data ----------------------------------------------------------------------
