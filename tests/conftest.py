@@ -1,5 +1,5 @@
 """Fixtures shared by every test level: fresh databases, a database holding the tiny demo, and
-a store holding one real file.
+a store holding one real file; and the check that the real published files are there.
 
 Plain helper functions and constants are in ``tests/helpers.py``: test modules import those,
 never this file.
@@ -11,7 +11,7 @@ database created on that server instead, so the whole suite runs on both engines
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,36 @@ from tests.helpers import (
     drop_database,
     fresh_engine,
     new_database_url,
+    realdata_missing_message,
 )
+
+# --- the real published files ------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a ``realdata`` test at once, saying where the folder must be, when it is missing.
+
+    A failure, not a skip: in CI a skipped test counts as a failure anyway, and a clear message
+    beats a ``FileNotFoundError`` from deep inside an importer. ``tryfirst`` runs this before
+    the test's fixtures, some of which already read the files.
+    """
+    if item.get_closest_marker("realdata") and (message := realdata_missing_message()):
+        pytest.fail(message, pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, object, object]:
+    """Explain a module that cannot even be collected because the real data are missing.
+
+    Some real-data modules read a file while they are imported (to build their parameters),
+    so without the folder they fail before any test exists to carry the marker.
+    """
+    report = yield
+    message = realdata_missing_message()
+    if message and isinstance(report, pytest.CollectReport) and report.failed:
+        report.longrepr = f"{message}\n\n{report.longrepr}"
+    return report
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # --- the real published files ------------------------------------------------------------------
 
 #: Real published files (DfE, Fingertips, Open Government Licence), kept beside the repository
-#: rather than in it.
+#: rather than in it. Tests that read them carry the ``realdata`` marker.
 REAL = REPO_ROOT.parent / "shared" / "realdata"
 PT = REAL / "performance-tables"
 KS2 = PT / "hampshire" / "2018-2019_850_ks2final.csv"
@@ -36,6 +36,17 @@ KS4 = PT / "hampshire" / "2017-2018_850_ks4final.csv"
 NEETS = REAL / "fingertips-tidy" / "neets.csv"
 #: DfE tidy open data: the looked-after children's outcomes files.
 TIDY = REAL / "la-releases" / "cla-outcomes" / "Post_2016_files"
+
+
+def realdata_missing_message() -> str | None:
+    """Why the real-data tests cannot run, or None when the folder is there."""
+    if REAL.is_dir():
+        return None
+    return (
+        f"the real published data folder is missing: these tests read it from {REAL} "
+        "(the folder 'shared/realdata' beside the repository, not inside it). Put the real "
+        "files there, or leave these tests out with -m 'not realdata'."
+    )
 
 
 # --- databases ---------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
     assert "school profile" in report
 
 
+@pytest.mark.realdata
 def test_import_benchmark_builds_a_file_of_the_sample_shape() -> None:
     from ecm.bench.run import run_import_benchmark
 

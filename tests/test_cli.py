@@ -54,6 +54,7 @@ def test_an_unreachable_database_fails_with_one_line_on_stderr() -> None:
     assert len(lines) == 1 and lines[0].startswith("error:")
 
 
+@pytest.mark.realdata
 def test_import_takes_many_files_and_rebuilds_similar_schools_once(database_url: str) -> None:
     ks2 = KS2
     gias = REAL / "gias" / "20220420_gias.csv"
@@ -77,6 +78,7 @@ def test_import_takes_many_files_and_rebuilds_similar_schools_once(database_url:
     assert again.stdout.strip() == "2018-2019_850_ks2final.csv: already imported as ks2: 0 figures"
 
 
+@pytest.mark.realdata
 def test_a_rejected_file_is_reported_and_the_others_still_load(
     database_url: str, tmp_path: Path
 ) -> None:

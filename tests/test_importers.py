@@ -28,6 +28,8 @@ from tests.helpers import (
     run,
 )
 
+pytestmark = pytest.mark.realdata
+
 CENSUS = PT / "england-2018-19" / "england_census.csv"
 ABSENCE = PT / "england-2018-19" / "england_abs.csv"
 DESTINATIONS = PT / "england-2018-19" / "england_ks4-pupdest.csv"

@@ -8,6 +8,8 @@ import pytest
 from ecm.importers import import_file
 from tests.helpers import PT, REAL, fingerprint
 
+pytestmark = pytest.mark.realdata
+
 META = PT / "meta"
 REFERENCE_FILES = {
     META / "2018-2019" / "ks2_meta.csv": "field guide",

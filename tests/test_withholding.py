@@ -266,6 +266,7 @@ def _some_urn(engine) -> str:
         return connection.scalar(text("SELECT urn FROM school ORDER BY urn LIMIT 1"))
 
 
+@pytest.mark.realdata
 def test_an_import_decides_its_own_indicators_and_leaves_the_rest(tmp_path, monkeypatch) -> None:
     from ecm.disclosure import decisions as withholding
     from ecm.importers import import_file

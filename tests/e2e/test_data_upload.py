@@ -21,7 +21,7 @@ from ecm.store.engine import make_engine
 from tests.e2e.helpers import serve_dashboard
 from tests.helpers import NEETS, drop_database, new_database_url
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.realdata]
 
 RUN_TIMEOUT_MS = 60_000
 
