@@ -1,4 +1,8 @@
-"""Fixtures shared by every test level: fresh databases and a database holding the tiny demo.
+"""Fixtures shared by every test level: fresh databases, a database holding the tiny demo, and
+a store holding one real file; and the check that the real published files are there.
+
+Plain helper functions and constants are in ``tests/helpers.py``: test modules import those,
+never this file.
 
 Tests run against SQLite files by default. When ``ECM_TEST_DATABASE_URL`` names a PostgreSQL
 database (``scripts/test`` starts a private server and sets it), every fixture database is a new
@@ -7,48 +11,67 @@ database created on that server instead, so the whole suite runs on both engines
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 
 from ecm.demo.build import build_demo
+from ecm.importers import import_file
 from ecm.store.engine import make_engine
+from tests.helpers import (
+    DEMO_SEED,
+    KS2,
+    drop_database,
+    fresh_engine,
+    new_database_url,
+    realdata_missing_message,
+)
 
-SERVER_URL = os.environ.get("ECM_TEST_DATABASE_URL", "").strip()
-DEMO_SEED = 2008
-
-
-def on_postgres() -> bool:
-    """True when the suite runs against the PostgreSQL server of ``ECM_TEST_DATABASE_URL``."""
-    return SERVER_URL.startswith("postgresql")
-
-
-def new_database_url(folder: Path) -> str:
-    """The URL of a brand-new, empty database (a new file, or a new database on the server)."""
-    if not on_postgres():
-        return f"sqlite:///{folder / f'ecm-{uuid.uuid4().hex[:8]}.db'}"
-    name = f"ecm_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+# --- the real published files ------------------------------------------------------------------
 
 
-def drop_database(url: str) -> None:
-    """Remove a database made by :func:`new_database_url` on the server (files go with tmp)."""
-    if not on_postgres():
-        return
-    name = make_url(url).database
-    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a ``realdata`` test at once, saying where the folder must be, when it is missing.
+
+    A failure, not a skip: in CI a skipped test counts as a failure anyway, and a clear message
+    beats a ``FileNotFoundError`` from deep inside an importer. ``tryfirst`` runs this before
+    the test's fixtures, some of which already read the files.
+    """
+    if item.get_closest_marker("realdata") and (message := realdata_missing_message()):
+        pytest.fail(message, pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, object, object]:
+    """Explain a module that cannot even be collected because the real data are missing.
+
+    Some real-data modules read a file while they are imported (to build their parameters),
+    so without the folder they fail before any test exists to carry the marker.
+    """
+    report = yield
+    message = realdata_missing_message()
+    if message and isinstance(report, pytest.CollectReport) and report.failed:
+        report.longrepr = f"{message}\n\n{report.longrepr}"
+    return report
+
+
+@pytest.fixture(scope="module")
+def ks2_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A store holding one real KS2 file, for rejection tests to leave untouched.
+
+    Module-scoped: each module gets its own; tests must not change it.
+    """
+    url, engine = fresh_engine(tmp_path_factory.mktemp("ks2_store"))
+    import_file(engine, KS2)
+    yield engine
+    engine.dispose()
+    drop_database(url)
+
+
+# --- empty databases and the demo --------------------------------------------------------------
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecm.bench.run import format_result, run_benchmark
-from tests.conftest import new_database_url, on_postgres
+from tests.helpers import KS2, new_database_url, on_postgres
 
 
 def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
@@ -34,16 +34,11 @@ def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
     assert "school profile" in report
 
 
+@pytest.mark.realdata
 def test_import_benchmark_builds_a_file_of_the_sample_shape() -> None:
-    from pathlib import Path
-
     from ecm.bench.run import run_import_benchmark
 
-    sample = (
-        Path(__file__).resolve().parents[2]
-        / "shared/realdata/performance-tables/hampshire/2018-2019_850_ks2final.csv"
-    )
-    measured = run_import_benchmark(sample, schools=400)
+    measured = run_import_benchmark(KS2, schools=400)
     assert measured["rows"] == 400 and measured["columns"] == 318
     assert measured["figures"] > 400 * 10
     assert measured["seconds"] > 0 and measured["peak_memory_mib"] > 0

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from ecm.store.engine import head_revision, make_engine
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ}
-    if url:
-        env["ECM_DATABASE_URL"] = url
-    return subprocess.run(
-        [sys.executable, "-m", "ecm", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.helpers import KS2, NEETS, PT, REAL, run
 
 
 @pytest.mark.parametrize("command", [[], ["init"], ["demo"]])
@@ -72,11 +54,11 @@ def test_an_unreachable_database_fails_with_one_line_on_stderr() -> None:
     assert len(lines) == 1 and lines[0].startswith("error:")
 
 
+@pytest.mark.realdata
 def test_import_takes_many_files_and_rebuilds_similar_schools_once(database_url: str) -> None:
-    real = ROOT.parent / "shared" / "realdata"
-    ks2 = real / "performance-tables" / "hampshire" / "2018-2019_850_ks2final.csv"
-    gias = real / "gias" / "20220420_gias.csv"
-    guide = real / "performance-tables" / "meta" / "2018-2019" / "ks2_meta.csv"
+    ks2 = KS2
+    gias = REAL / "gias" / "20220420_gias.csv"
+    guide = PT / "meta" / "2018-2019" / "ks2_meta.csv"
     result = run("import", str(gias), str(ks2), str(guide), url=database_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -96,13 +78,13 @@ def test_import_takes_many_files_and_rebuilds_similar_schools_once(database_url:
     assert again.stdout.strip() == "2018-2019_850_ks2final.csv: already imported as ks2: 0 figures"
 
 
+@pytest.mark.realdata
 def test_a_rejected_file_is_reported_and_the_others_still_load(
     database_url: str, tmp_path: Path
 ) -> None:
     broken = tmp_path / "2018-2019_850_ks2final.csv"
     broken.write_text("URN,RECTYPE\n", encoding="utf-8")
-    neets = ROOT.parent / "shared" / "realdata" / "fingertips-tidy" / "neets.csv"
-    result = run("import", str(broken), str(neets), url=database_url)
+    result = run("import", str(broken), str(NEETS), url=database_url)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         "error: 2018-2019_850_ks2final.csv line 2: the file has a header but no rows",

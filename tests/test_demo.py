@@ -13,7 +13,7 @@ from ecm.config import DEMO_ENGLAND_CODE
 from ecm.demo.build import build_demo
 from ecm.demo.simulate import calibrate
 from ecm.store.engine import make_engine
-from tests.conftest import new_database_url
+from tests.helpers import new_database_url
 
 
 def frame(engine, sql: str) -> pd.DataFrame:

@@ -3,10 +3,13 @@ recognised and checked. The one deliberate refusal says why."""
 
 from __future__ import annotations
 
+import pytest
+
 from ecm.errors import DataError
 from ecm.importers import import_file
-from tests.conftest import drop_database
-from tests.test_importers import REAL, fresh_engine, read
+from tests.helpers import REAL, drop_database, fresh_engine, read
+
+pytestmark = pytest.mark.realdata
 
 #: Published, but not an outcome for children: refused with this reason.
 REFUSED = {"OSR23_2010_UD.csv": "not mapped on purpose"}

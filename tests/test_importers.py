@@ -7,63 +7,33 @@ is one), and must leave the store exactly as it was.
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.errors import DataError
 from ecm.importers import import_file
-from ecm.store.engine import make_engine, session_scope, upgrade_schema
-from tests.conftest import drop_database, new_database_url
+from tests.helpers import (
+    KS2,
+    KS4,
+    NEETS,
+    PT,
+    REAL,
+    REPO_ROOT,
+    TIDY,
+    drop_database,
+    fingerprint,
+    fresh_engine,
+    read,
+    run,
+)
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
-PT = REAL / "performance-tables"
-KS2 = PT / "hampshire" / "2018-2019_850_ks2final.csv"
-KS4 = PT / "hampshire" / "2017-2018_850_ks4final.csv"
+pytestmark = pytest.mark.realdata
+
 CENSUS = PT / "england-2018-19" / "england_census.csv"
 ABSENCE = PT / "england-2018-19" / "england_abs.csv"
 DESTINATIONS = PT / "england-2018-19" / "england_ks4-pupdest.csv"
 GIAS = REAL / "gias" / "20220420_gias.csv"
-NEETS = REAL / "fingertips-tidy" / "neets.csv"
-TABLES = ("region", "local_authority", "school", "observation", "import_batch")
-
-
-def fresh_engine(folder: Path):
-    url = new_database_url(folder)
-    engine = make_engine(url)
-    upgrade_schema(engine)
-    with session_scope(engine) as session:
-        sync_catalogue(session, load_catalogue())
-    return url, engine
-
-
-def fingerprint(engine) -> dict[str, str]:
-    """Row count and a checksum of every row of the tables an import writes."""
-    prints = {}
-    with engine.connect() as connection:
-        for table in TABLES:
-            rows = connection.execute(text(f"SELECT * FROM {table}")).all()
-            digest = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
-            prints[table] = f"{len(rows)}:{digest}"
-    return prints
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """A store holding one real KS2 file, for rejection tests to leave untouched."""
-    url, engine = fresh_engine(tmp_path_factory.mktemp("importers"))
-    import_file(engine, KS2)
-    yield engine
-    engine.dispose()
-    drop_database(url)
-
-
-def read(engine, sql: str, **params):
-    with engine.connect() as connection:
-        return connection.execute(text(sql), params).all()
 
 
 # --- the real files ------------------------------------------------------------------------
@@ -189,14 +159,14 @@ def test_every_fingertips_series_imports(tmp_path) -> None:
         drop_database(url)
 
 
-def test_importing_the_same_file_twice_adds_nothing(store) -> None:
-    before = fingerprint(store)
-    outcome = import_file(store, KS2)
+def test_importing_the_same_file_twice_adds_nothing(ks2_store) -> None:
+    before = fingerprint(ks2_store)
+    outcome = import_file(ks2_store, KS2)
     assert outcome.status == "already imported" and outcome.figures == 0
-    assert fingerprint(store) == before
+    assert fingerprint(ks2_store) == before
 
 
-def test_a_newer_file_for_the_same_period_supersedes_the_older_figures(tmp_path, store) -> None:
+def test_a_newer_file_for_the_same_period_supersedes_the_older_figures(tmp_path, ks2_store) -> None:
     changed = tmp_path / "2018-2019_850_ks2final.csv"
     raw = KS2.read_bytes().replace(b"Anstey Junior School,", b"Anstey Junior School,", 1)
     lines = raw.split(b"\n")
@@ -304,22 +274,24 @@ COMMON_CASES = [
 
 
 def assert_rejected(
-    store, tmp_path: Path, name: str, content: bytes, message: str, **kwargs
+    ks2_store, tmp_path: Path, name: str, content: bytes, message: str, **kwargs
 ) -> None:
     path = tmp_path / name
     path.write_bytes(content)
-    before = fingerprint(store)
+    before = fingerprint(ks2_store)
     with pytest.raises(DataError) as caught:
-        import_file(store, path, **kwargs)
+        import_file(ks2_store, path, **kwargs)
     assert message in str(caught.value), str(caught.value)
     assert str(caught.value).startswith(name)
-    assert fingerprint(store) == before
+    assert fingerprint(ks2_store) == before
 
 
 @pytest.mark.parametrize(("source", "maker", "message"), COMMON_CASES)
-def test_structurally_broken_files_are_rejected(store, tmp_path, source, maker, message) -> None:
+def test_structurally_broken_files_are_rejected(
+    ks2_store, tmp_path, source, maker, message
+) -> None:
     path = SOURCES[source]
-    assert_rejected(store, tmp_path, f"2018-2019_{path.name}", maker(path), message)
+    assert_rejected(ks2_store, tmp_path, f"2018-2019_{path.name}", maker(path), message)
 
 
 SPECIFIC = [
@@ -423,9 +395,9 @@ SPECIFIC = [
     [pytest.param(s, b, m, id=i) for i, s, b, m in SPECIFIC],
 )
 def test_bad_values_are_rejected_with_line_and_column(
-    store, tmp_path, source, builder, message
+    ks2_store, tmp_path, source, builder, message
 ) -> None:
-    assert_rejected(store, tmp_path, f"2018-2019_{source.name}", builder(), message)
+    assert_rejected(ks2_store, tmp_path, f"2018-2019_{source.name}", builder(), message)
 
 
 @pytest.mark.parametrize(
@@ -433,21 +405,21 @@ def test_bad_values_are_rejected_with_line_and_column(
     [(KS2, 2), (GIAS, 2), (NEETS, 40), (CENSUS, 2)],
     ids=["ks2", "gias", "neets", "census"],
 )
-def test_duplicate_rows_are_rejected(store, tmp_path, source, row) -> None:
+def test_duplicate_rows_are_rejected(ks2_store, tmp_path, source, row) -> None:
     header, rows = header_and_rows(source)
     content = ("\n".join([header, *rows[:50], rows[row], *rows[50:]]) + "\n").encode()
-    assert_rejected(store, tmp_path, f"2018-2019_{source.name}", content, "appears twice")
+    assert_rejected(ks2_store, tmp_path, f"2018-2019_{source.name}", content, "appears twice")
 
 
-def test_a_file_without_a_year_needs_one(store, tmp_path) -> None:
+def test_a_file_without_a_year_needs_one(ks2_store, tmp_path) -> None:
     assert_rejected(
-        store, tmp_path, "ks2.csv", whole(KS2), "cannot tell the year from the file name"
+        ks2_store, tmp_path, "ks2.csv", whole(KS2), "cannot tell the year from the file name"
     )
 
 
-def test_the_wrong_format_is_refused(store, tmp_path) -> None:
+def test_the_wrong_format_is_refused(ks2_store, tmp_path) -> None:
     assert_rejected(
-        store,
+        ks2_store,
         tmp_path,
         "2018-2019_ks2.csv",
         whole(KS2),
@@ -456,7 +428,7 @@ def test_the_wrong_format_is_refused(store, tmp_path) -> None:
     )
 
 
-def test_a_50_mb_file_with_one_bad_row_at_the_end_changes_nothing(store, tmp_path) -> None:
+def test_a_50_mb_file_with_one_bad_row_at_the_end_changes_nothing(ks2_store, tmp_path) -> None:
     header, rows = header_and_rows(CENSUS)
     rows = [row for row in rows if row.split(",")[0].isdigit()]  # schools, not national rows
     body = "\n".join(rows)
@@ -474,7 +446,7 @@ def test_a_50_mb_file_with_one_bad_row_at_the_end_changes_nothing(store, tmp_pat
     content = ("\n".join(lines) + "\n").encode()
     assert len(content) > 50 * 2**20
     assert_rejected(
-        store, tmp_path, "2018-2019_census.csv", content, "is more than its denominator"
+        ks2_store, tmp_path, "2018-2019_census.csv", content, "is more than its denominator"
     )
 
 
@@ -520,7 +492,7 @@ def edited_workbook(tmp_path: Path, name: str, row: int, column: int, value) -> 
     return path
 
 
-def test_broken_neighbour_workbooks_are_rejected(store, tmp_path) -> None:
+def test_broken_neighbour_workbooks_are_rejected(ks2_store, tmp_path) -> None:
     cases = [
         (tmp_path / "csv.xlsx", "not an Excel workbook"),
         (edited_workbook(tmp_path, "noheader.xlsx", 3, 1, "Authority"), "no sheet has an 'LA num'"),
@@ -528,20 +500,44 @@ def test_broken_neighbour_workbooks_are_rejected(store, tmp_path) -> None:
     ]
     (tmp_path / "csv.xlsx").write_bytes(KS2.read_bytes())
     for path, message in cases:
-        before = fingerprint(store)
+        before = fingerprint(ks2_store)
         with pytest.raises(DataError, match=message):
-            import_file(store, path)
-        assert fingerprint(store) == before
+            import_file(ks2_store, path)
+        assert fingerprint(ks2_store) == before
 
 
-def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path) -> None:
-    """Kill the import at several moments (while reading, parsing and writing): each time the
-    store holds either exactly what it held before or the whole file, never part of it."""
+#: The child process of the kill test: the command line's ``import``, with the writer's test hook
+#: set to say "about to commit" on file descriptor ``argv[1]`` and then wait to be killed.
+KILLED_BEFORE_COMMIT = """
+import os, sys, time
+from ecm.importers import writer
+from ecm.cli.main import main
+
+def about_to_commit() -> None:
+    os.write(int(sys.argv[1]), b"about to commit")
+    time.sleep(600)  # held inside the open transaction until the test kills the process
+
+writer.before_commit = about_to_commit
+raise SystemExit(main(["import", sys.argv[2]]))
+"""
+
+
+def test_an_import_killed_before_its_commit_leaves_nothing_and_a_finished_one_all(
+    tmp_path,
+) -> None:
+    """Kill the import at the last moment before its commit, with every figure written in its
+    transaction: the store holds exactly what it held before. Let it finish: the store holds
+    the whole file. Never part of it.
+
+    The child process tells the test through a pipe when it is about to commit (the writer's
+    ``before_commit`` hook), so the kill lands there every time, not at a guessed moment.
+    """
     import os
+    import select
     import signal
     import subprocess
     import sys
-    import time
+    import tempfile
 
     header, rows = header_and_rows(CENSUS)
     rows = [row for row in rows if row.split(",")[0].isdigit()]
@@ -553,49 +549,75 @@ def test_an_import_killed_midway_leaves_all_or_nothing(tmp_path) -> None:
             lines.append(",".join(fields))
     big = tmp_path / "2018-2019_census_big.csv"
     big.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
-    outcomes = []
-    for moment in (1.5, 3.0, 4.5, 6.0, 7.5, 9.0):
-        url, engine = fresh_engine(tmp_path / f"kill-{moment}")
-        try:
-            import_file(engine, KS2)
-            before = fingerprint(engine)
-            process = subprocess.Popen(
-                [sys.executable, "-m", "ecm", "import", str(big)],
-                cwd=root,
-                env={**os.environ, "ECM_DATABASE_URL": url},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            time.sleep(moment)
-            finished = process.poll() is not None
-            if not finished:
-                process.send_signal(signal.SIGKILL)
-            process.wait(timeout=60)
-            after = fingerprint(engine)
-            batches = read(engine, "SELECT file_name, rows_loaded FROM import_batch ORDER BY id")
-            if after == before:
-                outcomes.append("nothing")
-            else:
-                # The whole file: its batch is recorded and every figure it promised is there.
-                name, promised = batches[-1]
-                stored = read(
-                    engine,
-                    "SELECT COUNT(*) FROM observation o JOIN import_batch b ON b.id = o.batch_id "
-                    "WHERE b.file_name = :name",
-                    name=name,
-                )[0][0]
-                assert name == big.name and stored == promised
-                outcomes.append("whole")
-        finally:
-            engine.dispose()
-            drop_database(url)
-    assert "nothing" in outcomes, outcomes  # at least one kill landed before the commit
+
+    # Killed just before the commit: nothing of the file is stored.
+    url, engine = fresh_engine(tmp_path / "killed")
+    try:
+        import_file(engine, KS2)
+        before = fingerprint(engine)
+        signal_read, signal_write = os.pipe()
+        # A file, not a pipe, takes the child's messages: a full pipe would block the child.
+        with tempfile.TemporaryFile() as errors:
+            try:
+                process = subprocess.Popen(
+                    [sys.executable, "-c", KILLED_BEFORE_COMMIT, str(signal_write), str(big)],
+                    cwd=REPO_ROOT,
+                    env={**os.environ, "ECM_DATABASE_URL": url},
+                    pass_fds=(signal_write,),
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                )
+                # Only the child holds the pipe's write end now: if it ends without writing,
+                # the read below returns b"" at once instead of waiting for ever.
+                os.close(signal_write)
+                try:
+                    # A deadline, in case the child hangs before its commit without ending.
+                    ready, _, _ = select.select([signal_read], [], [], 300)
+                    said = os.read(signal_read, 64) if ready else b""
+                    if said != b"about to commit":
+                        process.kill()
+                        process.wait()
+                        errors.seek(0)
+                        pytest.fail(f"the import never reached its commit:\n{errors.read()!r}")
+                    process.send_signal(signal.SIGKILL)
+                    assert process.wait(timeout=60) == -signal.SIGKILL
+                finally:
+                    if process.poll() is None:
+                        process.kill()
+                        process.wait()
+            finally:
+                os.close(signal_read)
+        assert fingerprint(engine) == before
+        assert [name for (name,) in read(engine, "SELECT file_name FROM import_batch")] == [
+            KS2.name
+        ]
+    finally:
+        engine.dispose()
+        drop_database(url)
+
+    # Left to finish: the whole file, its batch recorded and every figure it promised there.
+    url, engine = fresh_engine(tmp_path / "finished")
+    try:
+        import_file(engine, KS2)
+        result = run("import", str(big), url=url)
+        assert result.returncode == 0, result.stderr
+        name, promised = read(
+            engine, "SELECT file_name, rows_loaded FROM import_batch ORDER BY id"
+        )[-1]
+        stored = read(
+            engine,
+            "SELECT COUNT(*) FROM observation o JOIN import_batch b ON b.id = o.batch_id "
+            "WHERE b.file_name = :name",
+            name=name,
+        )[0][0]
+        assert name == big.name and stored == promised and promised > 0
+    finally:
+        engine.dispose()
+        drop_database(url)
 
 
 # --- DfE tidy open data ----------------------------------------------------------------------
 
-TIDY = REAL / "la-releases" / "cla-outcomes" / "Post_2016_files"
 CLA_RATES = (
     REAL / "la-releases" / "cla-placements" / "post_2017_updated25" / "data"
     / "cla_number_and_rate_per_10k_children.csv"
@@ -653,24 +675,24 @@ def test_tidy_open_data_files_import_with_groups_from_their_filters(tmp_path) ->
         drop_database(url)
 
 
-def test_broken_tidy_files_are_rejected(store, tmp_path) -> None:
+def test_broken_tidy_files_are_rejected(ks2_store, tmp_path) -> None:
     header, rows = header_and_rows(TIDY / "ks2_la.csv")
     names = header.split(",")
     fields = rows[3].split(",")
     fields[names.index("pt_rwm_met_expected_standard")] = "45.5.5"
     bad_value = "\n".join([header, *rows[:3], ",".join(fields), *rows[4:]]) + "\n"
     assert_rejected(
-        store,
+        ks2_store,
         tmp_path,
         "ks2_la.csv",
         bad_value.encode(),
         "line 5 column pt_rwm_met_expected_standard: '45.5.5' is not a number",
     )
     duplicate = "\n".join([header, *rows[:10], rows[5], *rows[10:]]) + "\n"
-    assert_rejected(store, tmp_path, "ks2_dup.csv", duplicate.encode(), "appears twice")
+    assert_rejected(ks2_store, tmp_path, "ks2_dup.csv", duplicate.encode(), "appears twice")
     unmapped = header.replace("pt_", "px_").replace("avg_", "mean_")
     assert_rejected(
-        store,
+        ks2_store,
         tmp_path,
         "ks2_unmapped.csv",
         ("\n".join([unmapped, *rows]) + "\n").encode(),

@@ -7,6 +7,7 @@ must be rejected with file, line and column, and leave the store exactly as it w
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from pathlib import Path
 
@@ -16,10 +17,10 @@ from ecm.config import ENGLAND_CODE
 from ecm.errors import DataError
 from ecm.importers import detect_format, import_file
 from ecm.importers.reader import read_table
-from tests.conftest import drop_database
-from tests.test_importers import fingerprint, fresh_engine, read
+from tests.helpers import REAL, drop_database, fingerprint, fresh_engine, read
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+pytestmark = pytest.mark.realdata
+
 LA = REAL / "la-releases"
 OUT = LA / "cla-outcomes"
 PLACE = LA / "cla-placements"
@@ -478,30 +479,41 @@ def set_value(path: Path, code: str, column: str, value: str) -> bytes:
 ENGLISH = "Number of children achieving level 4 in English"
 ELIGIBLE = "Number KS2 children as returned on SSDA903"
 UNKNOWN = "Number of pupils in care"  # a long name, as these tables have, that nothing maps
-HANTS = line_of(KS2_2011, "850")
+
+
+@functools.cache
+def lines() -> dict[str, int]:
+    """The lines the messages name: Hampshire's row of the 2011 table and Warwickshire's of
+    the 2017 one. Read when a test runs, not when the module is collected, so that without the
+    real files the tests fail with the ``realdata`` message instead of collection breaking."""
+    hants = line_of(KS2_2011, "850")
+    return {"hants": hants, "hants_next": hants + 1, "warwickshire": line_of(KS2_2017, "937")}
+
+
+#: Messages name lines as ``{hants}``, ``{hants_next}`` and ``{warwickshire}`` (see ``lines``).
 VARIANTS = [
     # (id, source, content, message)
     ("bad-number", KS2_2011, lambda: set_value(KS2_2011, "850", ENGLISH, "12,5"),
-     f"line {HANTS} column {ENGLISH}: '12,5' is not a number"),
+     f"line {{hants}} column {ENGLISH}: '12,5' is not a number"),
     ("duplicate-la", KS2_2011,
-     lambda: rewrite(KS2_2011, lambda r: r.insert(HANTS, list(r[HANTS - 1]))),
-     f"line {HANTS + 1} column LA Number: Hampshire appears twice (first on line {HANTS})"),
+     lambda: rewrite(KS2_2011, lambda r: r.insert(lines()["hants"], list(r[lines()["hants"] - 1]))),
+     "line {hants_next} column LA Number: Hampshire appears twice (first on line {hants})"),
     ("numerator-above-denominator", KS2_2011, lambda: set_value(KS2_2011, "850", ENGLISH, "99"),
-     f"line {HANTS} column {ENGLISH}: 99 is more than its denominator 35"),
+     f"line {{hants}} column {ENGLISH}: 99 is more than its denominator 35"),
     ("negative-count", KS2_2011, lambda: set_value(KS2_2011, "850", ELIGIBLE, "-35"),
-     f"line {HANTS} column {ELIGIBLE}: negative count -35"),
+     f"line {{hants}} column {ELIGIBLE}: negative count -35"),
     ("header-only", KS2_2011, lambda: rewrite(KS2_2011, lambda r: r.__delitem__(slice(1, None))),
      "line 2: the file has a header but no rows"),
     ("unmapped-header", KS2_2011,
      lambda: rewrite(KS2_2011, lambda r: r[0].__setitem__(slice(2, 6), [UNKNOWN] * 4)),
      "line 1: no column of this file is in data/mappings/la_tables.csv"),
     ("ud-bad-number", KS2_2017, lambda: set_value(KS2_2017, "937", "Exp_KS2_stand_RWM_%", "4O"),
-     f"line {line_of(KS2_2017, '937')} column Exp_KS2_stand_RWM_%: '4O' is not a number"),
+     "line {warwickshire} column Exp_KS2_stand_RWM_%: '4O' is not a number"),
     ("ud-percent-over-100", KS2_2017,
      lambda: set_value(KS2_2017, "937", "Exp_KS2_stand_RWM_%", "142.9"),
-     f"line {line_of(KS2_2017, '937')} column Exp_KS2_stand_RWM_%: 142.9% is outside 0-100%"),
+     "line {warwickshire} column Exp_KS2_stand_RWM_%: 142.9% is outside 0-100%"),
     ("ud-duplicate-la", KS2_2017,
-     lambda: rewrite(KS2_2017, lambda r: r.append(list(r[line_of(KS2_2017, "937") - 1]))),
+     lambda: rewrite(KS2_2017, lambda r: r.append(list(r[lines()["warwickshire"] - 1]))),
      "column geog_c: Warwickshire appears twice"),
 ]  # fmt: skip
 
@@ -521,6 +533,7 @@ def store(tmp_path_factory):
 def test_malformed_variants_are_rejected_and_change_nothing(
     store, tmp_path, source, maker, message
 ) -> None:
+    message = message.format(**lines())
     path = tmp_path / source.name
     path.write_bytes(maker())
     before = fingerprint(store)

@@ -14,8 +14,7 @@ from ecm.errors import DataError
 from ecm.importers import import_file
 from ecm.importers.geography import la_lookup
 from ecm.importers.lait import mapping, period_label
-from tests.conftest import drop_database
-from tests.test_importers import REAL, TIDY, fingerprint, fresh_engine, read
+from tests.helpers import REAL, TIDY, drop_database, fingerprint, fresh_engine, read
 
 LAIT = REAL / "lait" / "bds_long_0.parquet"
 
@@ -56,6 +55,7 @@ def test_lait_years_take_the_catalogue_style(years, period_type, label) -> None:
     assert period_label(years, period_type) == label
 
 
+@pytest.mark.realdata
 def test_the_lait_file_loads_every_mapped_item_as_published(tmp_path, raw) -> None:
     url, engine = fresh_engine(tmp_path)
     try:
@@ -109,6 +109,7 @@ def test_the_lait_file_loads_every_mapped_item_as_published(tmp_path, raw) -> No
         drop_database(url)
 
 
+@pytest.mark.realdata
 def test_lait_fills_gaps_but_never_replaces_a_source_figure(tmp_path, raw) -> None:
     url, engine = fresh_engine(tmp_path)
     try:
@@ -161,6 +162,7 @@ def store(tmp_path_factory):
     drop_database(url)
 
 
+@pytest.mark.realdata
 def test_broken_lait_files_are_rejected_and_change_nothing(store, tmp_path, raw) -> None:
     bad_value, row = variant(raw, "LAC", "Hampshire", "2024", Values="6O")
     over_100, row_100 = variant(raw, "DAP_NEW_KS2_RWM", "Hampshire", "2019", Values="149")
@@ -189,6 +191,7 @@ def test_broken_lait_files_are_rejected_and_change_nothing(store, tmp_path, raw)
         import_file(store, LAIT, format_name="tidy")
 
 
+@pytest.mark.realdata
 def test_the_funnel_holds_only_the_authorities_with_group_sizes(tmp_path) -> None:
     """LAIT publishes the disadvantaged KS2 figure of every LA without counts; Hampshire's own
     performance table gives its counts, so Hampshire alone is placed in the funnel."""

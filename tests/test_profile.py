@@ -12,7 +12,7 @@ from sqlalchemy import text
 from ecm.periods import period_aliases
 from ecm.places.profile import build_profile
 from ecm.stats.intervals import proportion_ci, proportion_difference_ci
-from tests.test_cli import run
+from tests.helpers import drop_database, new_database_url, run
 
 
 def first(engine, sql: str, **params):
@@ -208,7 +208,6 @@ def test_a_profile_of_an_earlier_year_uses_no_later_figures(demo_engine) -> None
 def test_a_place_without_figures_gives_an_empty_profile(demo_engine, tmp_path) -> None:
     from ecm.catalogue import load_catalogue, sync_catalogue
     from ecm.store.engine import make_engine, session_scope, upgrade_schema
-    from tests.conftest import drop_database, new_database_url
 
     url = new_database_url(tmp_path)
     engine = make_engine(url)

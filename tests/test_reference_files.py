@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from ecm.importers import import_file
-from tests.test_importers import PT, REAL, fingerprint, store  # noqa: F401 - store is a fixture
+from tests.helpers import PT, REAL, fingerprint
+
+pytestmark = pytest.mark.realdata
 
 META = PT / "meta"
 REFERENCE_FILES = {
@@ -32,20 +34,20 @@ REFERENCE_FILES = {
 
 
 @pytest.mark.parametrize("path", list(REFERENCE_FILES), ids=lambda p: p.name)
-def test_reference_files_are_recognised_and_store_nothing(store, path) -> None:  # noqa: F811
-    before = fingerprint(store)
-    outcome = import_file(store, path)
+def test_reference_files_are_recognised_and_store_nothing(ks2_store, path) -> None:
+    before = fingerprint(ks2_store)
+    outcome = import_file(ks2_store, path)
     assert (outcome.format, outcome.status, outcome.figures) == (
         REFERENCE_FILES[path],
         "reference, nothing to load",
         0,
     )
-    assert fingerprint(store) == before
+    assert fingerprint(ks2_store) == before
 
 
-def test_a_field_guide_says_which_mapped_columns_it_documents(store, tmp_path) -> None:  # noqa: F811
+def test_a_field_guide_says_which_mapped_columns_it_documents(ks2_store, tmp_path) -> None:
     guide = META / "2018-2019" / "ks2_meta.csv"
-    outcome = import_file(store, guide)
+    outcome = import_file(ks2_store, guide)
     assert outcome.notes == [
         "documents 318 columns",
         "27 of the 27 KS2 columns that data/mappings/performance_tables.csv maps are documented",
@@ -56,17 +58,17 @@ def test_a_field_guide_says_which_mapped_columns_it_documents(store, tmp_path) -
     assert len(kept) == len(lines) - 1
     changed = tmp_path / "ks2_meta.csv"
     changed.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    notes = import_file(store, changed).notes
+    notes = import_file(ks2_store, changed).notes
     assert notes[1].endswith("are documented; not in this year's guide: PTRWM_EXP")
     assert notes[1].startswith("26 of the 27 KS2 columns")
 
 
-def test_code_lists_and_the_lait_dictionary_are_checked_against_the_dashboard(store) -> None:  # noqa: F811
-    codes = import_file(store, META / "2018-2019" / "la_and_region_codes_meta.csv")
+def test_code_lists_and_the_lait_dictionary_are_checked_against_the_dashboard(ks2_store) -> None:
+    codes = import_file(ks2_store, META / "2018-2019" / "la_and_region_codes_meta.csv")
     assert codes.notes == ["lists 152 LA numbers; 152 are current LAs"]
-    lait_codes = import_file(store, REAL / "lait" / "la_code_list.xlsx")
+    lait_codes = import_file(ks2_store, REAL / "lait" / "la_code_list.xlsx")
     assert (
         "the others (England, regions, former authorities): 1000, 970, 980" in (lait_codes.notes[0])
     )
-    dictionary = import_file(store, REAL / "lait" / "lait_data_dictionary.csv")
+    dictionary = import_file(ks2_store, REAL / "lait" / "lait_data_dictionary.csv")
     assert dictionary.notes[1] == "49 of the 49 items in data/mappings/lait.csv are defined"

@@ -15,7 +15,7 @@ from ecm.disclosure.rules import COMPLEMENTS, DisclosureRules, apply_disclosure_
 from ecm.figures import many_places, queries
 from ecm.store.engine import bulk_insert, forget_decisions, session_scope
 from ecm.store.models import Observation
-from tests.conftest import DEMO_SEED, drop_database
+from tests.helpers import DEMO_SEED, KS2, KS4, drop_database, fresh_engine
 
 STATISTICS = {"ks2": "proportion"}
 
@@ -314,10 +314,10 @@ def _some_urn(engine) -> str:
         return connection.scalar(text("SELECT urn FROM school ORDER BY urn LIMIT 1"))
 
 
+@pytest.mark.realdata
 def test_an_import_decides_its_own_indicators_and_leaves_the_rest(tmp_path, monkeypatch) -> None:
     from ecm.disclosure import decisions as withholding
     from ecm.importers import import_file
-    from tests.test_importers import KS2, KS4, fresh_engine
 
     url, engine = fresh_engine(tmp_path)
     try:

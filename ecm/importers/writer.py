@@ -9,6 +9,7 @@ compendium such as LAIT) only fills gaps: figures another format has loaded stay
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,6 +23,12 @@ from ecm.store.engine import bulk_insert, session_scope
 from ecm.store.models import OBSERVATION_COLUMNS, ImportBatch, Observation
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
+
+#: For tests only; None in use. Called inside the import's transaction once everything is
+#: written and just before the commit, so a test's child process can say "about to commit"
+#: and be killed at exactly that moment (``tests/test_importers.py``). Nothing sets it but a
+#: test, and no setting or environment variable reaches it.
+before_commit: Callable[[], None] | None = None
 
 
 @dataclass
@@ -142,6 +149,8 @@ def write_parsed(
         if regrouped or not decided or not figures.empty:
             everything = regrouped or not decided
             refresh_withholding(connection, None if everything else set(figures["indicator_code"]))
+        if before_commit is not None:
+            before_commit()  # the transaction commits as this block ends
         return ImportOutcome(
             parsed.file_name,
             parsed.format,

@@ -1,5 +1,8 @@
 """Fixtures for the browser tests: a real ``streamlit run`` server and Debian's Chromium.
 
+Helpers the tests call themselves (serving a dashboard of their own, waiting for a script run
+to end) are in ``tests/e2e/helpers.py``.
+
 The server is started once for all browser tests on a free port, with ``ECM_DATABASE_URL``
 pointing at the demo database that ``tests/conftest.py`` builds. Playwright drives
 ``/usr/bin/chromium`` because it cannot download browsers of its own here.
@@ -12,22 +15,14 @@ that calls ``asyncio.run``.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.helpers import save_full_page_screenshot, serve_dashboard
+
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -40,104 +35,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-STARTUP_TIMEOUT_S = 60.0
-SHUTDOWN_TIMEOUT_S = 10.0
-# Streamlit scrolls inside its main section, not the document, so Playwright's full_page
-# screenshot alone only shows the first viewport; the viewport is grown to the content first.
-MAIN_SCROLLER = '[data-testid="stMain"]'
-MAX_SCREENSHOT_HEIGHT = 12_000
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that nothing is listening on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def is_healthy(base_url: str) -> bool:
-    """Return True when the Streamlit server at ``base_url`` reports itself healthy."""
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-            return response.status == 200 and response.read().decode().strip() == "ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """Ask ``process`` to stop, and kill it if it has not stopped within a few seconds."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-@contextmanager
-def serve_dashboard(database_url: str, **env_extra: str) -> Iterator[str]:
-    """Serve ``dashboard.py`` on ``database_url`` and yield the app's base URL."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard.py",
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    env = {
-        **os.environ,
-        "ECM_DATABASE_URL": database_url,
-        "PYTHONUNBUFFERED": "1",
-        **env_extra,
-    }
-    # A file, not a pipe, holds the server's output: a full pipe would block the server.
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(
-            command,
-            cwd=REPO_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-
-        def server_output() -> str:
-            output.seek(0)
-            return output.read().decode(errors="replace")
-
-        try:
-            deadline = time.monotonic() + STARTUP_TIMEOUT_S
-            while not is_healthy(base_url):
-                if process.poll() is not None:
-                    pytest.fail(
-                        f"streamlit exited with code {process.returncode} before it was ready:\n"
-                        f"{server_output()}",
-                        pytrace=False,
-                    )
-                if time.monotonic() > deadline:
-                    pytest.fail(
-                        f"streamlit was not healthy after {STARTUP_TIMEOUT_S:.0f} s:\n"
-                        f"{server_output()}",
-                        pytrace=False,
-                    )
-                time.sleep(0.25)
-            yield base_url
-        finally:
-            stop_process(process)
 
 
 @pytest.fixture(scope="package")
@@ -175,50 +72,6 @@ def artifacts_dir() -> Path:
     """Return the folder for screenshots taken by the browser tests (not committed)."""
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS_DIR
-
-
-def content_height(page: Page) -> int:
-    """Return the height in pixels of the app's scrolling main section (or of the document)."""
-    return int(
-        page.evaluate(
-            "selector => { const el = document.querySelector(selector);"
-            " return el ? el.scrollHeight : document.documentElement.scrollHeight; }",
-            MAIN_SCROLLER,
-        )
-    )
-
-
-def wait_for_stable_height(page: Page, timeout_s: float = 5.0) -> int:
-    """Wait until the app's height stops changing (charts render after the text) and return it."""
-    deadline = time.monotonic() + timeout_s
-    last, same = content_height(page), 0
-    while same < 2 and time.monotonic() < deadline:
-        page.wait_for_timeout(250)
-        current = content_height(page)
-        same = same + 1 if current == last else 0
-        last = current
-    return last
-
-
-def save_full_page_screenshot(page: Page, path: Path) -> Path:
-    """Save a screenshot of the whole app, including what lies below the fold, to ``path``.
-
-    The viewport is made as tall as Streamlit's scrolling main section (up to a limit), the
-    picture is taken, and the viewport is put back as it was.
-    """
-    original = page.viewport_size
-    try:
-        if original:
-            height = max(wait_for_stable_height(page), original["height"])
-            height = min(height, MAX_SCREENSHOT_HEIGHT)
-            if height > original["height"]:
-                page.set_viewport_size({"width": original["width"], "height": height})
-                wait_for_stable_height(page)
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        if original:
-            page.set_viewport_size(original)
-    return path
 
 
 @pytest.fixture

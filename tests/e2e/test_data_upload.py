@@ -18,14 +18,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from ecm.store.engine import make_engine
-from tests.conftest import drop_database, new_database_url
-from tests.e2e.conftest import serve_dashboard
+from tests.e2e.helpers import serve_dashboard
+from tests.helpers import NEETS, drop_database, new_database_url
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.realdata]
 
-NEETS = (
-    Path(__file__).resolve().parents[3] / "shared" / "realdata" / "fingertips-tidy" / "neets.csv"
-)
 RUN_TIMEOUT_MS = 60_000
 
 

@@ -19,8 +19,8 @@ from ecm.demo.build import build_demo
 from ecm.plan.edits import load_action
 from ecm.store.engine import make_engine
 from ecm.store.models import Action, Plan
-from tests.conftest import drop_database, new_database_url
-from tests.e2e.conftest import serve_dashboard
+from tests.e2e.helpers import serve_dashboard, wait_for_app_run
+from tests.helpers import drop_database, new_database_url
 
 pytestmark = pytest.mark.e2e
 
@@ -52,15 +52,10 @@ def plan_store(tmp_path_factory) -> Iterator[dict]:
         drop_database(url)
 
 
-def settled(page: Page) -> None:
-    page.wait_for_load_state("networkidle")
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=RUN_MS)
-
-
 def open_action(page: Page, store: dict) -> None:
     page.goto(f"{store['app']}/plan?la={store['la']}&action={store['action']}", timeout=RUN_MS)
     expect(page.get_by_role("heading", name="Action", exact=True)).to_be_visible(timeout=RUN_MS)
-    settled(page)
+    wait_for_app_run(page)
 
 
 def sign(page: Page, name: str) -> None:
@@ -79,9 +74,9 @@ def sign(page: Page, name: str) -> None:
             expect(taken).to_be_visible(timeout=RUN_MS // 3)
             break
         except AssertionError:
-            settled(page)
+            wait_for_app_run(page)
     expect(taken).to_be_visible()
-    settled(page)
+    wait_for_app_run(page)
 
 
 def save_status(page: Page, status: str) -> None:
@@ -98,9 +93,9 @@ def save_status(page: Page, status: str) -> None:
         except PlaywrightTimeoutError:
             if attempt == 2:
                 raise
-            settled(page)
+            wait_for_app_run(page)
     page.get_by_role("button", name="Save changes").click()
-    settled(page)
+    wait_for_app_run(page)
 
 
 def test_the_second_of_two_editors_is_refused_and_sees_the_first_change(
@@ -141,7 +136,7 @@ def test_the_second_of_two_editors_is_refused_and_sees_the_first_change(
 def test_the_plan_downloads_as_a_csv_of_its_actions(page: Page, plan_store: dict) -> None:
     page.goto(f"{plan_store['app']}/plan?la={plan_store['la']}", timeout=RUN_MS)
     expect(page.get_by_role("heading", name="Plan file")).to_be_visible(timeout=RUN_MS)
-    settled(page)
+    wait_for_app_run(page)
     button = page.locator(".st-key-download_plan_csv button")
     with page.expect_download(timeout=RUN_MS) as download:
         button.click()
@@ -176,13 +171,13 @@ def test_a_broken_plan_file_is_refused_with_its_row_and_a_good_one_replaces_the_
 
     page.goto(f"{plan_store['app']}/plan?la={plan_store['la']}", timeout=RUN_MS)
     expect(page.get_by_role("heading", name="Plan file")).to_be_visible(timeout=RUN_MS)
-    settled(page)
+    wait_for_app_run(page)
     importer = page.locator(".st-key-plan_upload")
     page.get_by_role("textbox", name="Your name, for the plan's history").last.fill("Ann Analyst")
     importer.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(broken))
     expect(page.get_by_role("button", name=f"Remove {broken.name}")).to_be_visible()
     page.get_by_role("button", name="Import the plan").click()
-    settled(page)
+    wait_for_app_run(page)
     expect(page.get_by_text(f"{broken.name} was not imported; nothing changed.")).to_be_visible(
         timeout=RUN_MS
     )
@@ -196,7 +191,7 @@ def test_a_broken_plan_file_is_refused_with_its_row_and_a_good_one_replaces_the_
     importer.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
     expect(page.get_by_role("button", name=f"Remove {good.name}")).to_be_visible()
     page.get_by_role("button", name="Import the plan").click()
-    settled(page)
+    wait_for_app_run(page)
     expect(page.get_by_text(re.compile(r"imported from plan\.xlsx: \d+ actions"))).to_be_visible(
         timeout=RUN_MS
     )

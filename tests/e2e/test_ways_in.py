@@ -22,6 +22,7 @@ from ecm.figures.queries import load_local_authorities, load_regions, resolve_ar
 from ecm.places.overview import area_overview
 from ecm.plan.loaders import la_plan_coverage
 from ecm.store.engine import make_engine
+from tests.e2e.helpers import wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -58,19 +59,13 @@ def demo(demo_database_url: str) -> dict:
     return places
 
 
-def settled(page: Page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_load_state("networkidle")
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=RUN_MS)
-
-
 def choose(page: Page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label`` (one choice)."""
     box = page.get_by_role("combobox", name=label)
     box.click()
     box.fill(option)  # long lists are virtual: typing brings the option into view
     page.get_by_role("option", name=option, exact=True).click()
-    settled(page)
+    wait_for_app_run(page)
 
 
 def test_a_headteacher_reaches_the_widest_gap_and_the_plan_in_three_steps(
@@ -78,7 +73,7 @@ def test_a_headteacher_reaches_the_widest_gap_and_the_plan_in_three_steps(
 ) -> None:
     school = demo["school"]
     page.goto(f"{app_url}/?la={school['la']['code']}", timeout=RUN_MS)
-    settled(page)
+    wait_for_app_run(page)
     choose(page, "School", school["name"])  # 1
     page.get_by_role("link", name="Open the school's profile").click()  # 2
     expect(page.get_by_role("heading", name=school["name"], level=1)).to_be_visible(timeout=RUN_MS)
@@ -93,7 +88,7 @@ def test_a_headteacher_reaches_the_widest_gap_and_the_plan_in_three_steps(
     expect(
         page.get_by_text(re.compile("Actions on it|No action in the plan targets it")).first
     ).to_be_visible(timeout=RUN_MS)
-    settled(page)
+    wait_for_app_run(page)
     full_page_screenshot(page, "plan-curve.png")
 
 
@@ -103,7 +98,7 @@ def test_a_board_chair_sees_the_gaps_with_no_action(
     overview = demo["overview"]
     uncovered = int((~overview.league["covered"]).sum())
     page.goto(app_url, timeout=RUN_MS)
-    settled(page)
+    wait_for_app_run(page)
     choose(page, "Local authority", demo["la_name"])  # 1 (its region fills in)
     page.get_by_role("link", name=re.compile("Open the area overview")).click()  # 2
     line = page.get_by_text(re.compile("have no plan action"))
@@ -117,15 +112,14 @@ def test_a_board_chair_opens_the_plan_on_its_uncovered_gaps(
 ) -> None:
     coverage = demo["coverage"]
     page.goto(app_url, timeout=RUN_MS)
-    settled(page)
+    wait_for_app_run(page)
     choose(page, "Local authority", demo["la_name"])  # 1
     page.get_by_role("link", name=re.compile("Open the plan")).click()  # 2
     expect(page.get_by_role("heading", name="Gaps with no action")).to_be_visible(timeout=RUN_MS)
     expect(page.get_by_text(re.compile(r"have none"))).to_contain_text(
         f"{len(coverage.uncovered)} have none"
     )
-    settled(page)
-    page.wait_for_timeout(1000)
+    wait_for_app_run(page)
     full_page_screenshot(page, "plan.png")
 
 
@@ -133,7 +127,7 @@ def test_a_government_office_officer_sees_worse_and_worsening_authorities(
     page: Page, app_url: str, demo: dict, full_page_screenshot: Callable[[Page, str], Path]
 ) -> None:
     page.goto(app_url, timeout=RUN_MS)
-    settled(page)
+    wait_for_app_run(page)
     choose(page, "Region", "Northmarch (fictional)")  # 1
     page.get_by_role("link", name=re.compile("Open the region overview")).click()  # 2
     expect(page.get_by_role("heading", name="Worse than England and getting worse")).to_be_visible(
@@ -151,14 +145,14 @@ def test_presentation_mode_moves_between_panels_with_the_keyboard(
     page.goto(f"{app_url}/area?la={demo['la']}&present=1", timeout=RUN_MS)
     expect(page.get_by_role("heading", name="At a glance")).to_be_visible(timeout=RUN_MS)
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-    settled(page)
+    wait_for_app_run(page)
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("heading", name="Gaps: widest and widening first")).to_be_visible(
         timeout=RUN_MS
     )
     assert "panel=2" in page.url
     full_page_screenshot(page, "area-presentation.png")
-    settled(page)
+    wait_for_app_run(page)
     page.keyboard.press("ArrowLeft")
     expect(page.get_by_role("heading", name="At a glance")).to_be_visible(timeout=RUN_MS)
 
@@ -169,7 +163,7 @@ def test_the_gap_league_downloads_as_the_csv_it_shows(page: Page, app_url: str, 
     expect(page.get_by_role("heading", name="Gaps: widest and widening first")).to_be_visible(
         timeout=RUN_MS
     )
-    settled(page)
+    wait_for_app_run(page)
     # The league's own button (its widget key), not the grid toolbar's or another table's.
     button = page.locator(".st-key-download_league button")
     expect(button).to_be_visible(timeout=RUN_MS)
@@ -193,8 +187,7 @@ def test_every_page_opens_by_deep_link_and_passes_an_accessibility_scan(
 ) -> None:
     page.goto(app_url + PAGES[name].format(**demo), timeout=RUN_MS)
     expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=RUN_MS)
-    settled(page)
-    page.wait_for_timeout(1000)  # charts draw after the script run ends
+    wait_for_app_run(page)  # the run has ended and its charts have drawn
     full_page_screenshot(page, f"page-{name}.png")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(

@@ -1,0 +1,202 @@
+"""Helpers the browser tests share: serving the dashboard, waiting for Streamlit's run to end,
+and full-page screenshots.
+
+Browser test modules import from here (and from ``tests/helpers.py``), never from a
+``conftest.py`` or from one another; ``tests/e2e/conftest.py`` builds its fixtures from here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.helpers import REPO_ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+STARTUP_TIMEOUT_S = 60.0
+SHUTDOWN_TIMEOUT_S = 10.0
+#: How long one script run may take before a test gives up on it (a cold page computes).
+RUN_TIMEOUT_MS = 60_000
+# Streamlit scrolls inside its main section, not the document, so Playwright's full_page
+# screenshot alone only shows the first viewport; the viewport is grown to the content first.
+MAIN_SCROLLER = '[data-testid="stMain"]'
+MAX_SCREENSHOT_HEIGHT = 12_000
+
+#: True once Streamlit has finished the script run, no element is left stale from a previous
+#: run, every element has its code loaded, and every chart has drawn: the rule
+#: ``ecm/bench/browser.py`` times pages by, less its check for a page heading (not every state
+#: a test waits in has one), plus the skeletons. ``data-test-script-state`` is "initial" until
+#: the first run, "running" during a run and "notRunning" after it. Streamlit loads the code
+#: of charts and tables only when a page first shows one, and shows a skeleton (``stSkeleton``)
+#: in its place meanwhile: a chart is not even in the page until then, so without that check
+#: "every chart has drawn" would hold while none has. Plotly then draws its ``.main-svg``.
+APP_RUN_ENDED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"]')) return false;
+  if (document.querySelector('[data-testid^="stSkeleton"]')) return false;
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!chart.querySelector('.main-svg')) return false;
+  }
+  return true;
+}"""
+
+
+def wait_for_app_run(page: Page, timeout_ms: float = RUN_TIMEOUT_MS) -> None:
+    """Wait until Streamlit has finished its script run and the page shows all of it.
+
+    That is: the app says its script is not running, no element is stale (left from the run
+    before, or about to be replaced), no element is still a skeleton waiting for its code, and
+    every Plotly chart has drawn. A run that a click has
+    just asked for may not have started yet when this is called, so after an interaction first
+    wait for something the interaction brings (``expect(...).to_be_visible()``), then for the
+    run to end.
+    """
+    page.wait_for_function(APP_RUN_ENDED, timeout=timeout_ms, polling=50)
+
+
+# --- a real ``streamlit run`` server -----------------------------------------------------------
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing is listening on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def is_healthy(base_url: str) -> bool:
+    """Return True when the Streamlit server at ``base_url`` reports itself healthy."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().decode().strip() == "ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Ask ``process`` to stop, and kill it if it has not stopped within a few seconds."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def serve_dashboard(database_url: str, **env_extra: str) -> Iterator[str]:
+    """Serve ``dashboard.py`` on ``database_url`` and yield the app's base URL.
+
+    ``env_extra`` adds environment variables for the server (``ECM_PLAN_EDITING="1"``).
+    """
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    env = {
+        **os.environ,
+        "ECM_DATABASE_URL": database_url,
+        "PYTHONUNBUFFERED": "1",
+        **env_extra,
+    }
+    # A file, not a pipe, holds the server's output: a full pipe would block the server.
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+        def server_output() -> str:
+            output.seek(0)
+            return output.read().decode(errors="replace")
+
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT_S
+            while not is_healthy(base_url):
+                if process.poll() is not None:
+                    pytest.fail(
+                        f"streamlit exited with code {process.returncode} before it was ready:\n"
+                        f"{server_output()}",
+                        pytrace=False,
+                    )
+                if time.monotonic() > deadline:
+                    pytest.fail(
+                        f"streamlit was not healthy after {STARTUP_TIMEOUT_S:.0f} s:\n"
+                        f"{server_output()}",
+                        pytrace=False,
+                    )
+                time.sleep(0.25)
+            yield base_url
+        finally:
+            stop_process(process)
+
+
+# --- screenshots -------------------------------------------------------------------------------
+
+
+def content_height(page: Page) -> int:
+    """Return the height in pixels of the app's scrolling main section (or of the document)."""
+    return int(
+        page.evaluate(
+            "selector => { const el = document.querySelector(selector);"
+            " return el ? el.scrollHeight : document.documentElement.scrollHeight; }",
+            MAIN_SCROLLER,
+        )
+    )
+
+
+def save_full_page_screenshot(page: Page, path: Path) -> Path:
+    """Save a screenshot of the whole app, including what lies below the fold, to ``path``.
+
+    Once the app's run has ended and its charts have drawn, the viewport is made as tall as
+    Streamlit's scrolling main section (up to a limit), the picture is taken, and the viewport
+    is put back as it was.
+    """
+    original = page.viewport_size
+    try:
+        wait_for_app_run(page)
+        if original:
+            height = min(max(content_height(page), original["height"]), MAX_SCREENSHOT_HEIGHT)
+            if height > original["height"]:
+                page.set_viewport_size({"width": original["width"], "height": height})
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if original:
+            page.set_viewport_size(original)
+    return path

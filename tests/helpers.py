@@ -1,0 +1,135 @@
+"""Plain functions and constants that several test modules share.
+
+Test modules import from here (``from tests.helpers import ...``), never from one another or
+from a ``conftest.py``: a test module imported by another is collected and imported twice under
+two names, and its fixtures and constants drift apart. Fixtures live in ``tests/conftest.py``,
+which imports what it needs from here too. Browser helpers are in ``tests/e2e/helpers.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from ecm.catalogue import load_catalogue, sync_catalogue
+from ecm.store.engine import make_engine, session_scope, upgrade_schema
+
+#: The repository root (the command line and the app run from here).
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# --- the real published files ------------------------------------------------------------------
+
+#: Real published files (DfE, Fingertips, Open Government Licence), kept beside the repository
+#: rather than in it. Tests that read them carry the ``realdata`` marker.
+REAL = REPO_ROOT.parent / "shared" / "realdata"
+PT = REAL / "performance-tables"
+KS2 = PT / "hampshire" / "2018-2019_850_ks2final.csv"
+KS4 = PT / "hampshire" / "2017-2018_850_ks4final.csv"
+NEETS = REAL / "fingertips-tidy" / "neets.csv"
+#: DfE tidy open data: the looked-after children's outcomes files.
+TIDY = REAL / "la-releases" / "cla-outcomes" / "Post_2016_files"
+
+
+def realdata_missing_message() -> str | None:
+    """Why the real-data tests cannot run, or None when the folder is there."""
+    if REAL.is_dir():
+        return None
+    return (
+        f"the real published data folder is missing: these tests read it from {REAL} "
+        "(the folder 'shared/realdata' beside the repository, not inside it). Put the real "
+        "files there, or leave these tests out with -m 'not realdata'."
+    )
+
+
+# --- databases ---------------------------------------------------------------------------------
+
+#: A PostgreSQL server to make test databases on (``scripts/test`` sets it); SQLite if empty.
+SERVER_URL = os.environ.get("ECM_TEST_DATABASE_URL", "").strip()
+#: The seed of the shared tiny demo database (``demo_database_url`` in ``tests/conftest.py``).
+DEMO_SEED = 2008
+#: The tables an import writes, which a rejected import must leave exactly as they were.
+IMPORT_TABLES = ("region", "local_authority", "school", "observation", "import_batch")
+
+
+def on_postgres() -> bool:
+    """True when the suite runs against the PostgreSQL server of ``ECM_TEST_DATABASE_URL``."""
+    return SERVER_URL.startswith("postgresql")
+
+
+def new_database_url(folder: Path) -> str:
+    """The URL of a brand-new, empty database (a new file, or a new database on the server)."""
+    if not on_postgres():
+        return f"sqlite:///{folder / f'ecm-{uuid.uuid4().hex[:8]}.db'}"
+    name = f"ecm_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Remove a database made by :func:`new_database_url` on the server (files go with tmp)."""
+    if not on_postgres():
+        return
+    name = make_url(url).database
+    admin = create_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def fresh_engine(folder: Path) -> tuple[str, Engine]:
+    """A new database with the current schema and the catalogue: its URL and an engine on it.
+
+    The caller disposes of the engine and drops the database (:func:`drop_database`).
+    """
+    url = new_database_url(folder)
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    with session_scope(engine) as session:
+        sync_catalogue(session, load_catalogue())
+    return url, engine
+
+
+def fingerprint(engine: Engine) -> dict[str, str]:
+    """Row count and a checksum of every row of the tables an import writes."""
+    prints = {}
+    with engine.connect() as connection:
+        for table in IMPORT_TABLES:
+            rows = connection.execute(text(f"SELECT * FROM {table}")).all()
+            digest = hashlib.sha256(repr(sorted(map(repr, rows))).encode()).hexdigest()
+            prints[table] = f"{len(rows)}:{digest}"
+    return prints
+
+
+def read(engine: Engine, sql: str, **params: Any) -> list[Any]:
+    """The rows of one SQL query, with named parameters."""
+    with engine.connect() as connection:
+        return connection.execute(text(sql), params).all()
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def run(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ecm ARGS`` as a person would (on the store ``url`` if given)."""
+    env = {**os.environ}
+    if url:
+        env["ECM_DATABASE_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", "ecm", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
