@@ -71,6 +71,15 @@ def ks2_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     drop_database(url)
 
 
+@pytest.fixture
+def catalogue_store(tmp_path: Path) -> Iterator[Engine]:
+    """A store with its schema and the indicator catalogue, and no figures, for one test."""
+    url, engine = fresh_engine(tmp_path)
+    yield engine
+    engine.dispose()
+    drop_database(url)
+
+
 # --- empty databases and the demo --------------------------------------------------------------
 
 

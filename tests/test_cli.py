@@ -91,3 +91,24 @@ def test_a_rejected_file_is_reported_and_the_others_still_load(
         "error: 1 of 2 files rejected",
     ]
     assert result.stdout.startswith("neets.csv: loaded as fingertips: 459 figures")
+
+
+@pytest.mark.realdata
+def test_import_walks_a_folder_and_reports_each_file(database_url: str, tmp_path) -> None:
+    import shutil
+
+    folder = tmp_path / "our area"
+    (folder / "register").mkdir(parents=True)
+    shutil.copy(KS2, folder / KS2.name)
+    shutil.copy(REAL / "gias" / "20220420_gias.csv", folder / "register" / "20220420_gias.csv")
+    (folder / ".hidden").mkdir()
+    (folder / ".hidden" / "notes.txt").write_text("not data")
+    result = run("import", str(folder), url=database_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "2018-2019_850_ks2final.csv: loaded as ks2: 8,756 figures",
+        "20220420_gias.csv: loaded as gias: 0 figures (1,096 schools registered or updated)",
+    ]
+    missing = run("import", str(tmp_path / "nowhere"), url=database_url)
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == f"error: {tmp_path / 'nowhere'}: no such file or folder"

@@ -10,16 +10,9 @@ from sqlalchemy import text
 
 from ecm.importers import service
 from ecm.importers.service import import_files
-from tests.conftest import drop_database
-from tests.test_importers import KS2, NEETS, fresh_engine
+from tests.helpers import KS2, NEETS
 
-
-@pytest.fixture
-def store(tmp_path: Path):
-    url, engine = fresh_engine(tmp_path)
-    yield engine
-    engine.dispose()
-    drop_database(url)
+pytestmark = pytest.mark.realdata
 
 
 @pytest.fixture
@@ -42,7 +35,7 @@ def count(engine, sql: str) -> int:  # noqa: ANN001
 
 
 def test_files_load_in_turn_and_similar_schools_are_rebuilt_once_after_the_last(
-    store, refreshes, tmp_path: Path
+    catalogue_store, refreshes, tmp_path: Path
 ) -> None:
     broken = tmp_path / "2018-2019_850_ks2final.csv"
     broken.write_text("URN,RECTYPE\n", encoding="utf-8")
@@ -52,7 +45,7 @@ def test_files_load_in_turn_and_similar_schools_are_rebuilt_once_after_the_last(
         return lambda fraction, _message: events.append(f"{path.name} {fraction:.2f}")
 
     run = import_files(
-        store,
+        catalogue_store,
         [KS2, broken, str(NEETS)],
         user="someone",
         progress=progress,
@@ -67,22 +60,28 @@ def test_files_load_in_turn_and_similar_schools_are_rebuilt_once_after_the_last(
     done = [e for e in events if e.endswith("done") or e == "refresh"]
     assert done == [f"{KS2.name} done", f"{broken.name} done", f"{NEETS.name} done", "refresh"]
     assert events.index(f"{KS2.name} done") < events.index(f"{NEETS.name} 0.05")
-    assert count(store, "SELECT COUNT(*) FROM school_benchmark WHERE period = '2018/19'") > 0
-    users = count(store, "SELECT COUNT(*) FROM import_batch WHERE imported_by = 'someone'")
+    assert (
+        count(catalogue_store, "SELECT COUNT(*) FROM school_benchmark WHERE period = '2018/19'") > 0
+    )
+    users = count(
+        catalogue_store, "SELECT COUNT(*) FROM import_batch WHERE imported_by = 'someone'"
+    )
     assert users == 2
 
 
-def test_no_rebuild_without_school_figures_written(store, refreshes) -> None:
-    dry = import_files(store, [KS2], dry_run=True)
+def test_no_rebuild_without_school_figures_written(catalogue_store, refreshes) -> None:
+    dry = import_files(catalogue_store, [KS2], dry_run=True)
     assert dry.files[0].outcome.status.startswith("checked") and not dry.benchmarks_refreshed
-    local = import_files(store, [NEETS])
+    local = import_files(catalogue_store, [NEETS])
     assert local.files[0].outcome.status == "loaded" and not local.benchmarks_refreshed
     assert refreshes == []
-    assert count(store, "SELECT COUNT(*) FROM school_benchmark") == 0
+    assert count(catalogue_store, "SELECT COUNT(*) FROM school_benchmark") == 0
 
 
-def test_a_file_imported_again_adds_nothing_and_rebuilds_nothing(store, refreshes) -> None:
-    import_files(store, [KS2])
-    again = import_files(store, [KS2])
+def test_a_file_imported_again_adds_nothing_and_rebuilds_nothing(
+    catalogue_store, refreshes
+) -> None:
+    import_files(catalogue_store, [KS2])
+    again = import_files(catalogue_store, [KS2])
     assert again.files[0].outcome.status == "already imported"
     assert not again.benchmarks_refreshed and refreshes == ["refresh"]

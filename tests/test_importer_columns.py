@@ -11,24 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.errors import DataError
 from ecm.importers import import_file
-from ecm.store.engine import session_scope, upgrade_schema
+from tests.helpers import KS2
 
-KS2 = (
-    Path(__file__).resolve().parents[2]
-    / "shared/realdata/performance-tables/hampshire/2018-2019_850_ks2final.csv"
-)
-
-
-@pytest.fixture
-def store(engine):  # noqa: ANN001, ANN201
-    """An empty store with the catalogue loaded (``engine``: tests/conftest.py)."""
-    upgrade_schema(engine)
-    with session_scope(engine) as session:
-        sync_catalogue(session, load_catalogue())
-    return engine
+pytestmark = pytest.mark.realdata
 
 
 def _copy_with_header(tmp_path: Path, change) -> Path:  # noqa: ANN001
@@ -40,12 +27,12 @@ def _copy_with_header(tmp_path: Path, change) -> Path:  # noqa: ANN001
     return path
 
 
-def test_a_renamed_measure_column_is_named_in_the_summary(store, tmp_path) -> None:
+def test_a_renamed_measure_column_is_named_in_the_summary(catalogue_store, tmp_path) -> None:
     path = _copy_with_header(
         tmp_path, lambda names: [("PTMAT_EXQ" if n == "PTMAT_EXP" else n) for n in names]
     )
-    outcome = import_file(store, path, dry_run=True)
-    whole = import_file(store, KS2, dry_run=True)
+    outcome = import_file(catalogue_store, path, dry_run=True)
+    whole = import_file(catalogue_store, KS2, dry_run=True)
     assert outcome.figures < whole.figures
     assert outcome.notes == [
         "not in this file, so not loaded: ptmat_exp (all); DfE renames columns between years, "
@@ -54,12 +41,12 @@ def test_a_renamed_measure_column_is_named_in_the_summary(store, tmp_path) -> No
     assert whole.notes == []
 
 
-def test_a_mapped_column_that_appears_twice_is_refused(store, tmp_path) -> None:
+def test_a_mapped_column_that_appears_twice_is_refused(catalogue_store, tmp_path) -> None:
     path = _copy_with_header(
         tmp_path, lambda names: [("PTRWM_EXP" if n == "PTREAD_EXP" else n) for n in names]
     )
     with pytest.raises(DataError) as refused:
-        import_file(store, path)
+        import_file(catalogue_store, path)
     assert (
         "ks2final.csv line 1 column PTRWM_EXP: appears 2 times, so which to read is unclear"
         in str(refused.value)

@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         "line and column. Re-importing a file adds nothing; a newer file for the same period "
         "replaces the older figures.",
     )
-    imports.add_argument("paths", nargs="+", metavar="PATH", help="files to import")
+    imports.add_argument(
+        "paths", nargs="+", metavar="PATH", help="files to import, or folders of them"
+    )
     imports.add_argument(
         "--format",
         default="auto",
@@ -215,19 +217,19 @@ FORMAT_NAMES = (
 def run_import(args: argparse.Namespace) -> int:
     """``import``: each file in turn, all or nothing per file; a rejected file is reported on
     stderr and the others still load (exit status 2 if any was rejected)."""
-    from pathlib import Path
 
-    from ecm.importers.service import FileResult, import_files
+    from ecm.importers.service import FileResult, files_in, import_files
     from ecm.importers.writer import describe_outcome
 
     if args.format != "auto" and args.format not in FORMAT_NAMES:
         print(f"error: unknown format {args.format!r}", file=sys.stderr)
         return 2
-    engine = make_engine()
-    missing = [path for path in args.paths if not Path(path).is_file()]
-    if missing:
-        print(f"error: {missing[0]}: no such file", file=sys.stderr)
+    try:
+        paths = files_in(args.paths)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
+    engine = make_engine()
 
     def report(result: FileResult) -> None:
         clear_progress()
@@ -239,7 +241,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     run = import_files(
         engine,
-        args.paths,
+        paths,
         args.format,
         args.period,
         args.dry_run,
@@ -247,7 +249,7 @@ def run_import(args: argparse.Namespace) -> int:
         on_result=report,
     )
     if run.rejected:
-        print(f"error: {run.rejected} of {len(args.paths)} files rejected", file=sys.stderr)
+        print(f"error: {run.rejected} of {len(paths)} files rejected", file=sys.stderr)
         return 2
     return 0
 

@@ -96,5 +96,26 @@ def import_files(
     return ImportRun(results, schools_loaded)
 
 
+def files_in(paths: Iterable[Path | str]) -> list[Path]:
+    """The files to import: each file as given, and every file inside each folder given
+    (its subfolders too, in name order), leaving out hidden files and folders (``.git``,
+    ``.DS_Store``). FileNotFoundError names the first path that is neither."""
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            raise FileNotFoundError(f"{given}: no such file or folder")
+    return files
+
+
 def _silent(_fraction: float, _message: str) -> None:
     """No progress to report."""
