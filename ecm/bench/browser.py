@@ -36,6 +36,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--disable-quic",
 ]
 STARTUP_TIMEOUT_S = 60.0
 RENDER_TIMEOUT_MS = 120_000
