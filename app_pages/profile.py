@@ -6,7 +6,8 @@ import streamlit as st
 
 from ecm import ui
 from ecm.disclosure.rules import MARKER_MEANINGS
-from ecm.views.profile_tables import escape_markdown, screen_tables
+from ecm.views.markdown import escape_markdown
+from ecm.views.profile_tables import screen_tables
 
 place = ui.selected_place()
 if place is None:

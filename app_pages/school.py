@@ -7,7 +7,8 @@ import streamlit as st
 
 from ecm import charts, ui
 from ecm.places.overview import spine_rows
-from ecm.views.profile_tables import escape_markdown, screen_tables
+from ecm.views.markdown import escape_markdown
+from ecm.views.profile_tables import screen_tables
 from ecm.views.school import (
     gap_comparison,
     headline_gap,

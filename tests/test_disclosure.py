@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -222,3 +223,54 @@ def test_stored_and_request_time_decisions_are_redacted_by_one_function() -> Non
     pd.testing.assert_frame_equal(
         redact(figures, decided["suppressed"].to_numpy(), decided["withheld_reason"]), decided
     )
+
+
+def test_published_figures_are_shown_as_published_and_the_rest_still_protected() -> None:
+    rows = frame(
+        [
+            ("ks2", "school", "A", "all", "2018/19", 20, 30),
+            ("ks2", "school", "A", "disadvantaged", "2018/19", 5, 13),  # 5 pupils: published
+            ("ks2", "school", "A", "not_disadvantaged", "2018/19", 15, 17),
+            ("ks2", "school", "B", "all", "2018/19", 20, 30),
+            ("ks2", "school", "B", "disadvantaged", "2018/19", 4, 9),  # not published: ours
+            ("ks2", "school", "B", "not_disadvantaged", "2018/19", 16, 21),
+        ]
+    )
+    rows["published"] = [True, True, True, False, False, False]
+    result = apply_disclosure_control(rows, STATISTICS, DisclosureRules())
+    assert result["suppressed"].tolist() == [False, False, False, False, True, True]
+    assert result.loc[1, "value"] == pytest.approx(100 * 5 / 13)
+    assert "published" not in result  # an input to the decision, not a figure
+
+
+@st.composite
+def published_schools(draw):
+    """The LA of :func:`schools`, each figure published openly or not at random."""
+    data = draw(schools())
+    data["published"] = draw(st.lists(st.booleans(), min_size=len(data), max_size=len(data)))
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=published_schools())
+def test_only_what_was_not_published_is_withheld_and_it_stays_protected(data) -> None:
+    parent = pd.Series("L", index=[f"S{i}" for i in range(6)])
+    result = apply_disclosure_control(data, STATISTICS, DisclosureRules(), parent)
+    published = data["published"].to_numpy(dtype=bool)
+    # 1. A figure released openly is never withheld again.
+    assert not result["suppressed"].to_numpy()[published].any()
+    # 2. Nothing shown that was not published rests on a small number.
+    ours = result[~published & ~result["suppressed"].to_numpy()]
+    assert not ((ours["denominator"] < 6) | ours["numerator"].between(1, 5)).any()
+    # 3. A withheld group's complement is withheld too, unless it is public already.
+    partner = dict(COMPLEMENTS) | {b: a for a, b in COMPLEMENTS}
+    state = {
+        (a, g): (s, p)
+        for a, g, s, p in zip(
+            result["area_code"], result["group_code"], result["suppressed"], published, strict=True
+        )
+    }
+    for (area, group), (hidden, _) in state.items():
+        other = state.get((area, partner.get(group)))
+        if hidden and other is not None:
+            assert other[0] or other[1]

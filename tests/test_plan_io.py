@@ -43,7 +43,7 @@ from ecm.store.models import (
     Priority,
     School,
 )
-from ecm.views.plan import history_table
+from ecm.views.plan_action import history_table
 
 PLAN_TABLES = (
     "plan", "priority", "action", "action_school", "action_target", "action_spend",

@@ -11,16 +11,14 @@ from ecm.plan.loaders import la_plan_coverage, load_actions, load_spend, load_ta
 from ecm.views.plan import (
     action_filters,
     action_table,
-    curve_choices,
-    detail_lines,
     evidence_words,
     filter_actions,
     glance_summary,
-    history_table,
     spend_frame,
-    target_table,
     uncovered_table,
 )
+from ecm.views.plan_action import detail_lines, history_table, target_table
+from ecm.views.turn_the_curve import curve_choices
 
 OUTCOMES = {
     "be_healthy": "Be healthy",
@@ -169,7 +167,7 @@ def test_a_partner_finds_the_actions_it_leads_or_contributes_to() -> None:
 
 def test_a_target_whose_year_has_come_is_judged_not_forecast() -> None:
     from ecm.plan.coverage import turn_the_curve
-    from ecm.views.plan import curve_summary
+    from ecm.views.turn_the_curve import curve_summary
 
     history = pd.DataFrame(
         {
@@ -206,15 +204,15 @@ def test_a_link_to_an_action_or_a_gap_opens_its_panel_first() -> None:
 
 
 def test_the_plan_pages_sentences() -> None:
+    from ecm.views.markdown import escape_markdown
     from ecm.views.plan import (
-        curve_measure,
-        escape_markdown,
         no_plan_words,
         off_track_words,
         plan_caption,
         spend_words,
         uncovered_words,
     )
+    from ecm.views.turn_the_curve import curve_measure
 
     plan = {
         "title": "Bramblecombe CYPP",

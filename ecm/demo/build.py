@@ -174,6 +174,8 @@ def build_demo(
             status="loaded",
             licence=DEMO_LICENCE,
             note="Invented data for demonstration and testing. Not real figures.",
+            # The demo stands in for data not published openly, so the threshold applies.
+            published=False,
         )
         session.add(batch)
         session.flush()

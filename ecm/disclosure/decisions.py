@@ -26,7 +26,15 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from ecm.disclosure.rules import DisclosureRules, apply_disclosure_control, redact
 from ecm.store.engine import forget_decisions
-from ecm.store.models import DisclosureState, Indicator, LocalAuthority, Observation, Region, School
+from ecm.store.models import (
+    DisclosureState,
+    ImportBatch,
+    Indicator,
+    LocalAuthority,
+    Observation,
+    Region,
+    School,
+)
 
 CHUNK = 900  # ids per UPDATE, well under every driver's limit of bound parameters
 #: What a tree decision reads of each figure.
@@ -42,6 +50,7 @@ _DECISION_FIELDS = (
     Observation.denominator,
     Observation.marker,
     Observation.pupils,
+    Observation.batch_id,
     Observation.withheld,
     Observation.withheld_reason,
 )
@@ -146,7 +155,10 @@ def _decide(
             .values(withheld=False, withheld_reason=None)
         )
     stored = pd.to_numeric(stored).fillna(0).astype(bool).to_numpy()
-    tree = figures.assign(area_code=figures["level"] + ":" + figures["area_code"])
+    tree = figures.assign(
+        area_code=figures["level"] + ":" + figures["area_code"],
+        published=figures["batch_id"].map(published_batches(connection)),
+    )
     decided = apply_disclosure_control(tree, statistics, rules, parents, reasons=True)
     hidden = decided["suppressed"].to_numpy(bool)
     reason = decided["withheld_reason"].to_numpy(object)
@@ -158,6 +170,12 @@ def _decide(
         _update(connection, ids[to_hide & (reason == why)], True, why)
     _update(connection, ids[~hidden & stored], False, None)
     return int(hidden.sum())
+
+
+def published_batches(connection: Connection) -> pd.Series:
+    """Import batch id -> whether its file was released openly by its publisher."""
+    rows = connection.execute(select(ImportBatch.id, ImportBatch.published)).all()
+    return pd.Series(dict(rows), dtype=bool)
 
 
 def _update(connection: Connection, ids: np.ndarray, withheld: bool, reason: str | None) -> None:
@@ -202,4 +220,11 @@ def control(
     if callable(parent_of):
         parent_of = parent_of()
     figures = figures.drop(columns=["withheld", "withheld_reason"], errors="ignore")
-    return apply_disclosure_control(figures, statistics(), rules, parent_of)
+    return apply_disclosure_control(with_published(engine, figures), statistics(), rules, parent_of)
+
+
+def with_published(engine: Engine, figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` (with their ``batch_id``) with a ``published`` column: whether each came
+    from a file its publisher released openly, for a decision taken at request time."""
+    with engine.connect() as connection:
+        return figures.assign(published=figures["batch_id"].map(published_batches(connection)))

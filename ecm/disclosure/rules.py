@@ -20,6 +20,11 @@ would give it back by subtraction):
 
 Published markers (``SUPP``, ``c``, ``x``, ...) arrive as markers and stay; the figures behind
 them are missing already. Our own withheld figures get the marker ``c``.
+
+Figures from a file its publisher released openly (a ``published`` column, from the import)
+are shown as published: neither rule withholds them, since they are public already. A figure
+the publisher withheld still seeds the secondary rules, so nothing not published openly gives
+it back (METHODOLOGY.md, "Disclosure control").
 """
 
 from __future__ import annotations
@@ -121,7 +126,11 @@ def apply_disclosure_control(
     rules = rules or DisclosureRules.from_environment()
     out = with_figure_columns(frame)
     statistic = out["indicator_code"].map(statistic_of).fillna("proportion")
-    primary = pd.Series(primary_mask(out, statistic, rules), index=out.index)
+    # A figure its publisher released openly is public already: withholding it again would
+    # hide it from the people it was published for and protect no one. Only figures not
+    # published openly are withheld by the threshold or to protect another figure.
+    ours = ~_published(out)
+    primary = pd.Series(primary_mask(out, statistic, rules), index=out.index) & ours
     # A figure the publisher withheld must be protected from subtraction just like ours.
     published_hidden = out["marker"].isin(PUBLISHER_SUPPRESSION) & out["value"].isna()
     reason = pd.Series(None, index=out.index, dtype=object)
@@ -130,17 +139,27 @@ def apply_disclosure_control(
     seeds = primary | published_hidden
     while True:  # each pass can only add, so this ends
         before = int(seeds.sum())
-        added = (_complement_mask(out, seeds) | _group_mask(out, seeds)) & ~seeds
+        added = (_complement_mask(out, seeds) | _group_mask(out, seeds)) & ~seeds & ours
         reason[added] = "complement"
         seeds = seeds | added
         if parent_of is not None:
-            added = _sibling_mask(out, seeds, parent_of) & ~seeds
+            added = _sibling_mask(out, seeds, parent_of) & ~seeds & ours
             reason[added] = "sibling"
             seeds = seeds | added
         if int(seeds.sum()) == before:
             break
-    # The publisher's own withheld rows count as suppressed too.
+    # The publisher's own withheld rows count as suppressed too. Whether a row was published
+    # is an input to the decision, not a figure: the result reads like stored decisions.
+    out = out.drop(columns="published", errors="ignore")
     return redact(out, seeds.to_numpy(), reason if reasons else None)
+
+
+def _published(frame: pd.DataFrame) -> pd.Series:
+    """Per row: whether the figure comes from a file its publisher released openly (the
+    ``published`` column, from the figure's import; False where the frame has none)."""
+    if "published" not in frame:
+        return pd.Series(False, index=frame.index)
+    return frame["published"].astype("boolean").fillna(False).astype(bool)
 
 
 def with_figure_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -439,7 +439,12 @@ def load_area_figures(engine: Engine, area: dict, rules=None) -> pd.DataFrame:  
     the same way on every page. Returns only the requested areas' rows, with a ``suppressed``
     column.
     """
-    from ecm.disclosure.decisions import all_decided, apply_stored, decisions_current
+    from ecm.disclosure.decisions import (
+        all_decided,
+        apply_stored,
+        decisions_current,
+        with_published,
+    )
     from ecm.disclosure.rules import apply_disclosure_control
 
     wanted: list[tuple[str, str]] = [(area["level"], area["code"])]
@@ -457,7 +462,7 @@ def load_area_figures(engine: Engine, area: dict, rules=None) -> pd.DataFrame:  
     frames = []
     for level, code in wanted:
         family, parent_of = _family(engine, level, code)
-        figures = _figures(engine, level, family).drop(columns="withheld")
+        figures = with_published(engine, _figures(engine, level, family).drop(columns="withheld"))
         controlled = apply_disclosure_control(figures, statistics, rules, parent_of)
         frames.append(controlled[controlled["area_code"] == code])
     return pd.concat(frames, ignore_index=True)

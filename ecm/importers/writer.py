@@ -49,6 +49,9 @@ class ParsedFile:
     # A compendium (LAIT) republishes other sources' figures without their counts: its figures
     # fill gaps but never replace a figure that another format's file has loaded.
     secondary: bool = False
+    # Released openly by its publisher: its figures are shown as published (METHODOLOGY.md,
+    # "Disclosure control"). Every format read today is open data.
+    published: bool = True
 
 
 @dataclass
@@ -128,6 +131,7 @@ def write_parsed(
             status="loaded",
             licence=parsed.licence,
             note="; ".join(parsed.notes) or None,
+            published=parsed.published,
         )
         session.add(batch)
         session.flush()

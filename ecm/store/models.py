@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -201,6 +202,9 @@ class ImportBatch(Base):
     status: Mapped[str] = mapped_column(String(20))  # loaded, rejected, superseded
     licence: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(Text)
+    # Released openly by its publisher (real files): its figures keep the publisher's own
+    # suppression and are not withheld again; False for data not published (the demo).
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 #: The columns a load writes for each figure (the key and ``id`` aside, what an import sets).

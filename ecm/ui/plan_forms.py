@@ -17,7 +17,7 @@ from ecm.plan import edits as plan_edits
 from ecm.store.models import ACTION_STATUS_WORDS
 from ecm.ui import engine, link_column, plan_changed, table_with_download
 from ecm.ui.editor import EDITOR_NAME, editor_name, named
-from ecm.views.plan import detail_lines, history_table, target_table
+from ecm.views.plan_action import detail_lines, history_table, target_table
 
 if TYPE_CHECKING:
     from ecm.plan.page import PlanPage

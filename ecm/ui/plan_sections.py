@@ -25,11 +25,6 @@ from ecm.views.plan import (
     chosen_action,
     coverage_rows,
     covered_table,
-    curve_choices,
-    curve_frames,
-    curve_measure,
-    curve_summary,
-    curve_table,
     filter_actions,
     glance_summary,
     idle_partners_words,
@@ -41,6 +36,13 @@ from ecm.views.plan import (
     spend_words,
     uncovered_table,
     uncovered_words,
+)
+from ecm.views.turn_the_curve import (
+    curve_choices,
+    curve_frames,
+    curve_measure,
+    curve_summary,
+    curve_table,
 )
 
 if TYPE_CHECKING:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm.catalogue import comparator_phrase, group_title
-from ecm.plan.coverage import PlanCoverage, TurnTheCurve
+from ecm.plan.coverage import PlanCoverage
 from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.stats.gaps import gap_order
 from ecm.store.models import ACTION_STATUS_WORDS, action_status_words
+from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import gap_unit
 
 SCOPE_WORDS = {"whole_area": "whole area", "locality": "a locality", "schools": "listed schools"}
@@ -27,11 +28,11 @@ def plan_link(la_code: str, **params: str | int) -> str:
     return f"/plan?la={la_code}{extra}"
 
 
-def _gap_words(focus: str, comparator: str) -> str:
+def gap_words(focus: str, comparator: str) -> str:
     return f"{group_title(focus)} vs {comparator_phrase(comparator)}"
 
 
-def _interval(lower: object, upper: object) -> str:
+def interval_words(lower: object, upper: object) -> str:
     return f"{lower:.1f} to {upper:.1f}" if pd.notna(lower) and pd.notna(upper) else "–"
 
 
@@ -83,13 +84,13 @@ def _gap_columns(gaps: pd.DataFrame, units: dict[str, str]) -> dict[str, list]:
     return {
         "Indicator": list(gaps["title"]),
         "Gap": [
-            _gap_words(f, c)
+            gap_words(f, c)
             for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
         ],
         "Size": list(gaps["gap"].round(1)),
         "Unit": _unit_words(gaps["indicator_code"], units),
         "95% interval": [
-            _interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
+            interval_words(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
         ],
     }
 
@@ -261,197 +262,6 @@ def spend_frame(
     )
 
 
-def curve_choices(
-    coverage: PlanCoverage,
-    targets: pd.DataFrame,
-    titles: dict[str, str],
-    requested: str | None = None,
-) -> dict[str, str]:
-    """The gaps and values a turn-the-curve picture can be drawn for: a gap asked for by a link
-    (whatever it is, never another in its place), the gaps of concern (uncovered first), then
-    every other target of the plan; key -> words."""
-    choices: dict[str, str] = {}
-    if requested and ":" in requested:
-        indicator, group = requested.split(":", 1)
-        what = group_title(group).lower()
-        choices[requested] = f"{titles.get(indicator, indicator)}: {what}"
-    for frame in (coverage.uncovered, coverage.covered):
-        for row in frame.to_dict("records"):
-            words = _gap_words(row["focus_group"], row["comparator_group"])
-            key = gap_key(row["indicator_code"], row["focus_group"])
-            if key != requested:
-                choices[key] = f"{titles.get(row['indicator_code'], row['title'])}: {words}"
-    for row in targets.to_dict("records") if not targets.empty else []:
-        key = gap_key(row["indicator_code"], row["group_code"])
-        if key not in choices:
-            group = row["group_code"]
-            what = group_title(group).lower()
-            choices[key] = f"{titles.get(row['indicator_code'], row['indicator_code'])}: {what}"
-    return choices
-
-
-def curve_frames(curve: TurnTheCurve) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """History, forecast and required path as the turn-the-curve chart takes them."""
-    history = curve.history[["period", "value", "lower", "upper"]].reset_index(drop=True)
-    forecast = (
-        curve.forecast.path[["period", "value", "lower", "upper"]]
-        if curve.forecast is not None
-        else pd.DataFrame(columns=["period", "value", "lower", "upper"])
-    )
-    path = (
-        curve.required[["period", "value"]]
-        if not curve.required.empty
-        else pd.DataFrame(columns=["period", "value"])
-    )
-    return history, forecast, path
-
-
-def curve_table(curve: TurnTheCurve) -> pd.DataFrame:
-    """Everything the turn-the-curve chart shows, one row per period and line."""
-    history, forecast, path = curve_frames(curve)
-    parts = [history.assign(line="actual"), forecast.assign(line="if nothing changes")]
-    parts.append(path.assign(line="path to target", lower=None, upper=None))
-    if curve.target:
-        parts.append(
-            pd.DataFrame([{**curve.target, "line": "target", "lower": None, "upper": None}])
-        )
-    parts = [p for p in parts if not p.empty]
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return table[["line", "period", "value", "lower", "upper"]] if not table.empty else table
-
-
-def curve_summary(curve: TurnTheCurve, measure_words: str) -> str:
-    """The turn-the-curve picture in words: where it is, the trend, the path and the outlook."""
-    parts = []
-    shown = curve.history.dropna(subset=["value"])
-    if not curve.history.empty and pd.isna(curve.history["value"].iloc[-1]):
-        parts.append(
-            f"The {measure_words} in {curve.history['period'].iloc[-1]} is withheld (it rests "
-            "on too few pupils)."
-        )
-    if not shown.empty:
-        last = shown.iloc[-1]
-        parts.append(
-            f"The {measure_words} was **{last['value']:.1f}** in {last['period']} (95% interval "
-            f"{_interval(last['lower'], last['upper'])})."
-        )
-    parts.append(f"Recent trend: **{curve.trend}**.")
-    if curve.target:
-        parts.append(
-            f"Target: **{curve.target['value']:.1f}** by {curve.target['period']}"
-            + (f" from {curve.baseline['value']:.1f} in {curve.baseline['period']}." if
-               curve.baseline else ".")
-        )  # fmt: skip
-        if curve.trajectory is not None:
-            parts.append(f"Against the path: {curve.trajectory.verdict}.")
-        if curve.outlook.startswith(("met", "missed", "not assessed:")):
-            parts.append(f"At the target year: **{curve.outlook}**.")  # the year has come
-        else:
-            parts.append(f"If nothing changes: target **{curve.outlook}**.")
-    else:
-        parts.append("No action sets a measurable target on it.")
-    return " ".join(parts)
-
-
-def _date(value: object) -> str:
-    return f"{value:%d %b %Y}" if hasattr(value, "strftime") else "–"
-
-
-def detail_lines(
-    action: dict, schools: pd.DataFrame, spend: pd.DataFrame, evidence: pd.DataFrame
-) -> str:
-    """An action's particulars in words: lead, partners, reported status and what the figures
-    say of each of its targets, dates, scope, spend."""
-    partners = (action.get("contributing_partners") or "").replace(";", ", ") or "none"
-    scope = SCOPE_WORDS.get(action["scope"], action["scope"])
-    if action.get("scope_detail"):
-        scope += f" ({action['scope_detail']})"
-    if action["scope"] == "schools":
-        scope += f", {len(schools)} schools"
-    total = float(spend["amount"].sum()) if not spend.empty else 0.0
-    by_year = (
-        ", ".join(
-            f"{year} £{amount:,.0f}"
-            for year, amount in spend.groupby("financial_year")["amount"].sum().items()
-        )
-        if not spend.empty
-        else "none recorded"
-    )
-    mine = evidence[evidence["action_id"] == action["id"]] if not evidence.empty else evidence
-    says = "; ".join(mine["reason"].dropna()) if not mine.empty else "no measurable target"
-    return (
-        f"**Lead:** {action['lead_partner']}  \n"
-        f"**Contributing:** {partners}  \n"
-        f"**Reported status:** {action_status_words(action['status'])}  \n"
-        f"**The figures say:** {says}  \n"
-        f"**Dates:** {_date(action.get('start_date'))} to {_date(action.get('due_date'))}  \n"
-        f"**Scope:** {scope}  \n"
-        f"**Spend:** £{total:,.0f} ({by_year})"
-    )
-
-
-def target_table(targets: pd.DataFrame, titles: dict[str, str], la_code: str) -> pd.DataFrame:
-    """An action's targets: indicator, group, baseline, target, and a link to the curve."""
-    if targets.empty:
-        return pd.DataFrame()
-    rows = []
-    for t in targets.to_dict("records"):
-        gap = t["group_code"] != "all"
-        baseline = t["baseline_gap"] if gap else t["baseline_value"]
-        target = t["target_gap"] if gap else t["target_value"]
-        rows.append(
-            {
-                "Indicator": titles.get(t["indicator_code"], t["indicator_code"]),
-                "Group": group_title(t["group_code"]),
-                "Measure": "gap" if gap else "value",
-                "Baseline": f"{baseline:.1f} ({t['baseline_period']})"
-                if pd.notna(baseline)
-                else "–",
-                "Target": f"{target:.1f} ({t['target_period']})" if pd.notna(target) else "–",
-                "Turn the curve": plan_link(
-                    la_code, gap=gap_key(t["indicator_code"], t["group_code"])
-                ),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def history_table(history: pd.DataFrame) -> pd.DataFrame:
-    """An action's audited changes in words, newest first: when, who, what, before, after."""
-    if history.empty:
-        return pd.DataFrame(columns=["When (UTC)", "Who (name given)", "What", "Before", "After"])
-    what = {
-        ("action", "insert"): "added the action",
-        ("action", "update"): "edited the action",
-        ("action", "import"): "changed it by loading a plan file",
-        ("action_target", "insert"): "linked a target",
-        ("action_target", "delete"): "removed a target",
-        ("action_note", "insert"): "wrote a progress note",
-    }
-    return pd.DataFrame(
-        {
-            "When (UTC)": pd.to_datetime(history["changed_at"]).dt.strftime("%d %b %Y %H:%M"),
-            "Who (name given)": history["user_name"],
-            "What": [
-                what.get((t, c), f"{c} {t}")
-                for t, c in zip(history["table_name"], history["change"], strict=True)
-            ],
-            "Before": history["before"].map(_fields_words),
-            "After": history["after"].map(_fields_words),
-        }
-    )
-
-
-def _fields_words(fields: dict | None) -> str:
-    if not fields:
-        return ""
-    return "; ".join(
-        f"{name.replace('_', ' ')}: {action_status_words(value)}"
-        for name, value in fields.items()
-        if name != "version"
-    )
-
-
 # --- the page's words and order -------------------------------------------------------------
 
 #: The Plan page's panels, in the order they open when no link chose one.
@@ -555,22 +365,3 @@ def idle_partners_words(coverage: PlanCoverage) -> str | None:
         return None
     names = ", ".join(escape_markdown(name) for name in missing["name"])
     return f"**Partners with no part in any action:** {names}."
-
-
-def curve_measure(group: str, unit: str | None) -> tuple[str, str]:
-    """What a turn-the-curve picture draws, in words, and its axis title: the gap of a focus
-    group, or the value for all pupils (percentages in points)."""
-    measure = "gap" if group != "all" else "value"
-    unit = unit or ""
-    return measure, f"{measure.capitalize()} ({'points' if unit == '%' else unit})"
-
-
-#: Characters Markdown (and Streamlit's) gives a meaning to, escaped in text from data.
-_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>()#+-.!|~$:")
-
-
-def escape_markdown(text: str) -> str:
-    """``text`` as literal Markdown: every character Markdown would read as formatting, a
-    link or an icon comes with a backslash, so a name such as ``*Sure Start*`` shows as
-    written."""
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))

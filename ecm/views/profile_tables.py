@@ -13,11 +13,6 @@ from ecm.stats.gaps import gap_order
 from ecm.store.models import action_status_words
 
 
-def escape_markdown(text: object) -> str:
-    """Text from data safe inside markdown (titles such as "A*-C" carry asterisks)."""
-    return str(text).replace("*", "\\*").replace("_", "\\_")
-
-
 def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The profile as two flat tables (figures, gaps) for CSV and terminal output."""
     figures = pd.DataFrame(

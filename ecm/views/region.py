@@ -8,7 +8,7 @@ import pandas as pd
 from ecm.catalogue import group_title
 from ecm.charts import cell_text, map_geometry
 from ecm.store.models import action_status_words
-from ecm.views.profile_tables import escape_markdown as _md
+from ecm.views.markdown import escape_markdown as _md
 
 
 def outcome_choices(cells: pd.DataFrame, act_order: list[str]) -> list[str]:

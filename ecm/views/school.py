@@ -8,7 +8,8 @@ import pandas as pd
 from ecm.catalogue import comparator_phrase, group_title
 from ecm.stats.gaps import gap_order
 from ecm.store.models import action_status_words
-from ecm.views.profile_tables import KIND_TITLES, escape_markdown
+from ecm.views.markdown import escape_markdown
+from ecm.views.profile_tables import KIND_TITLES
 
 
 def _titles(profile: dict) -> tuple[dict, dict]:

@@ -1,0 +1,13 @@
+"""Text from data made safe for Markdown: names, titles and notes show as written."""
+
+from __future__ import annotations
+
+#: Characters Markdown (and Streamlit's) gives a meaning to, escaped in text from data.
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]<>()#+-.!|~$:")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as literal Markdown: every character Markdown would read as formatting, a
+    link or an icon comes with a backslash, so a name such as ``*Sure Start*`` shows as
+    written."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
