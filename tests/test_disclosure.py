@@ -274,3 +274,38 @@ def test_only_what_was_not_published_is_withheld_and_it_stays_protected(data) ->
         other = state.get((area, partner.get(group)))
         if hidden and other is not None:
             assert other[0] or other[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=published_schools())
+def test_no_sum_gives_back_a_figure_that_was_withheld_and_not_public(data) -> None:
+    """In every sum the figures obey (a school's groups to its all pupils, the schools to the
+    LA), a lone withheld term is allowed only where every other term is published, so that it
+    was public already; else a shown term could be subtracted to give it back."""
+    parent = pd.Series("L", index=[f"S{i}" for i in range(6)])
+    result = apply_disclosure_control(data, STATISTICS, DisclosureRules(), parent)
+    cell = {
+        (a, g): (bool(h), bool(p))
+        for a, g, h, p in zip(
+            result["area_code"],
+            result["group_code"],
+            result["suppressed"],
+            data["published"].to_numpy(dtype=bool),
+            strict=True,
+        )
+    }
+    schools = sorted({a for a, _ in cell if a != "L"})
+    sums = [
+        [(a, "all"), (a, "disadvantaged"), (a, "not_disadvantaged")] for a in [*schools, "L"]
+    ] + [
+        [("L", g)] + [(a, g) for a in schools]
+        for g in ("all", "disadvantaged", "not_disadvantaged")
+    ]
+    for terms in sums:
+        present = [cell[t] for t in terms if t in cell]
+        if len(present) < len(terms):
+            continue  # a term with no figure at all: no equation to solve
+        withheld = [t for t, (h, _) in zip(terms, present, strict=True) if h]
+        if len(withheld) == 1:
+            others = [p for t, (h, p) in zip(terms, present, strict=True) if not h]
+            assert all(others), f"{withheld[0]} follows from {terms}"

@@ -139,11 +139,12 @@ def apply_disclosure_control(
     seeds = primary | published_hidden
     while True:  # each pass can only add, so this ends
         before = int(seeds.sum())
-        added = (_complement_mask(out, seeds) | _group_mask(out, seeds)) & ~seeds & ours
+        fixed = ~ours  # published: shown as published, never chosen to protect another
+        added = (_complement_mask(out, seeds, fixed) | _group_mask(out, seeds)) & ~seeds & ours
         reason[added] = "complement"
         seeds = seeds | added
         if parent_of is not None:
-            added = _sibling_mask(out, seeds, parent_of) & ~seeds & ours
+            added = _sibling_mask(out, seeds, parent_of, fixed) & ~seeds & ours
             reason[added] = "sibling"
             seeds = seeds | added
         if int(seeds.sum()) == before:
@@ -203,8 +204,10 @@ def redact(
     return out
 
 
-def _complement_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
-    """Rows whose complementary group (same indicator, area, period) is withheld."""
+def _complement_mask(frame: pd.DataFrame, hidden: pd.Series, fixed: pd.Series) -> pd.Series:
+    """Rows whose complementary group (same indicator, area, period) is withheld; where that
+    complement is published (``fixed``: shown as published, never withheld), the all-pupil
+    row instead, since all pupils minus the published group would give the withheld one back."""
     keys = ["indicator_code", "level", "area_code", "period"]
     partner = {}
     for a, b in COMPLEMENTS:
@@ -216,7 +219,13 @@ def _complement_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
         return pd.Series(False, index=frame.index)
     withheld["_hit"] = True
     merged = frame[[*keys, "group_code"]].merge(withheld, on=[*keys, "group_code"], how="left")
-    return pd.Series(merged["_hit"].fillna(False).astype(bool).to_numpy(), index=frame.index)
+    hit = pd.Series(merged["_hit"].fillna(False).astype(bool).to_numpy(), index=frame.index)
+    published_partner = frame.loc[hit & fixed & ~hidden, keys].drop_duplicates()
+    if published_partner.empty:
+        return hit
+    totals = frame[keys].merge(published_partner.assign(_all=True), on=keys, how="left")["_all"]
+    at_total = totals.fillna(False).astype(bool).to_numpy() & (frame["group_code"] == "all")
+    return hit | pd.Series(at_total.to_numpy(), index=frame.index)
 
 
 def _group_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
@@ -241,13 +250,16 @@ def _group_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     return mask
 
 
-def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) -> pd.Series:
+def _sibling_mask(
+    frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series, fixed: pd.Series
+) -> pd.Series:
     """Add the smallest shown sibling wherever exactly one part of a total is withheld.
 
-    Where the lone withheld part has no shown sibling at all, the total itself is withheld
-    (when it is in the frame), since it would equal the part. Where the total is in the frame
-    and withheld while every part is shown, the smallest part is withheld too, since the parts
-    would add up to the total.
+    Where the lone withheld part has no shown sibling that may be withheld (published parts,
+    ``fixed``, are shown as published), the total itself is withheld (when it is in the frame),
+    since it and the shown parts would give the part back. Where the total is in the frame and
+    withheld while every part is shown, the smallest part that may be withheld is withheld
+    too, since the parts would add up to the total.
     """
     # The parent's total is published somewhere (its own page) even when not in this frame,
     # so the rule applies whenever the frame holds the parts.
@@ -260,9 +272,10 @@ def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) 
     parts = frame.loc[has_parent, columns].copy()
     parts["parent"] = parents[has_parent]
     parts["hidden"] = hidden[has_parent]
+    parts["fixed"] = fixed[has_parent]
     keys = ["indicator_code", "group_code", "period", "parent"]
     hidden_count = parts.groupby(keys)["hidden"].transform("sum")
-    lonely = parts[(hidden_count == 1) & ~parts["hidden"]]
+    lonely = parts[(hidden_count == 1) & ~parts["hidden"] & ~parts["fixed"]]
     # The smallest shown sibling (ties: the first by code, so that the choice never depends
     # on the order rows were read in) is withheld with the lonely one.
     order = _smallest_first(lonely)
@@ -277,11 +290,11 @@ def _sibling_mask(frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series) 
     )
     total_keys = pd.MultiIndex.from_frame(totals[keys])
     if len(alone):
-        mask |= pd.Series(total_keys.isin(alone), index=frame.index) & ~hidden
+        mask |= pd.Series(total_keys.isin(alone), index=frame.index) & ~hidden & ~fixed
     # A withheld total present in the frame whose parts are all shown.
     withheld_totals = total_keys[hidden.to_numpy()]
     if len(withheld_totals):
-        unhidden = parts[hidden_count == 0]
+        unhidden = parts[(hidden_count == 0) & ~parts["fixed"]]
         unhidden = unhidden[pd.MultiIndex.from_frame(unhidden[keys]).isin(withheld_totals)]
         if not unhidden.empty:
             order = _smallest_first(unhidden)
