@@ -27,9 +27,16 @@ with st.expander("Import files", icon=":material/upload_file:"):
             type=["csv", "parquet", "xlsx", "txt", "doc", "docx", "json", "geojson", "hexjson"],
             accept_multiple_files=True,
         )
+        restricted = st.checkbox(
+            "Not published openly (withhold small numbers)",
+            help="Leave unticked for files their publisher released openly (performance tables, "
+            "Fingertips, LAIT): they are shown as published. Tick for your own or a partner's "
+            "unpublished figures: counts below the threshold, and whatever would give them "
+            "back, are withheld on every page and export.",
+        )
         submitted = st.form_submit_button("Import", type="primary")
     if submitted and uploads:
-        ui.import_uploads(uploads)
+        ui.import_uploads(uploads, restricted=restricted)
 
 batches = ui.load_import_batches()
 if batches.empty:
@@ -49,6 +56,7 @@ else:
             "rows_rejected": st.column_config.NumberColumn("Rows left out", format="%d"),
             "status": st.column_config.TextColumn("Outcome"),
             "licence": st.column_config.TextColumn("Licence", width="large"),
+            "published": st.column_config.CheckboxColumn("Published openly"),
         },
     )
 st.subheader("Figures held by level")

@@ -85,3 +85,18 @@ def test_a_file_imported_again_adds_nothing_and_rebuilds_nothing(
     again = import_files(catalogue_store, [KS2])
     assert again.files[0].outcome.status == "already imported"
     assert not again.benchmarks_refreshed and refreshes == ["refresh"]
+
+
+def test_a_folder_is_read_provisional_then_revised_then_final(tmp_path: Path) -> None:
+    from ecm.importers.service import files_in
+
+    for name in ("2018-2019_850_ks2final.csv", "2018-2019_850_ks2provisional.csv", "a.csv"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "2017-2018_revised.csv").write_text("x")
+    assert [p.relative_to(tmp_path).as_posix() for p in files_in([tmp_path])] == [
+        "2018-2019_850_ks2provisional.csv",
+        "2018-2019_850_ks2final.csv",
+        "a.csv",
+        "sub/2017-2018_revised.csv",
+    ]

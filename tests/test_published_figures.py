@@ -69,3 +69,17 @@ def test_decided_now_and_stored_decisions_agree_on_published_figures(ks2, monkey
     monkeypatch.setattr(decisions, "decisions_current", lambda *_a, **_k: False)
     decided_now = build_profile(ks2, "school", "115852", "2018/19")["observations"]
     assert decided_now == stored
+
+
+def test_a_file_marked_not_published_openly_has_its_small_numbers_withheld(tmp_path) -> None:
+    url, engine = fresh_engine(tmp_path)
+    try:
+        outcome = import_file(engine, KS2, restricted=True)
+        assert outcome.notes[-1] == "not published openly: small numbers withheld"
+        profile = build_profile(engine, "school", "115852", "2018/19")
+        figure = _figure(profile, "ptrwm_exp", "disadvantaged")  # 5 of 15 pupils
+        assert figure["value"] is None and figure["suppressed"] and figure["marker"] == "c"
+        assert all(g["gap"] is None for g in _gaps(profile, "ptrwm_exp", "disadvantaged"))
+    finally:
+        engine.dispose()
+        drop_database(url)

@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--period", help="the academic year, e.g. 2018/19, when the file name lacks it"
     )
     imports.add_argument("--dry-run", action="store_true", help="check the files, write nothing")
+    imports.add_argument(
+        "--restricted",
+        action="store_true",
+        help="the files are not published openly: withhold small numbers and whatever would "
+        "give them back (files their publisher released openly are shown as published)",
+    )
     imports.set_defaults(handler=run_import)
 
     profile = commands.add_parser(
@@ -245,6 +251,7 @@ def run_import(args: argparse.Namespace) -> int:
         args.format,
         args.period,
         args.dry_run,
+        restricted=args.restricted,
         progress=lambda _path: terminal_progress,
         on_result=report,
     )

@@ -276,6 +276,7 @@ def load_import_batches(engine: Engine) -> pd.DataFrame:
         ImportBatch.rows_rejected,
         ImportBatch.status,
         ImportBatch.licence,
+        ImportBatch.published,
     ).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
     return _frame(engine, statement)
 

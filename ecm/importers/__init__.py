@@ -122,12 +122,15 @@ def import_file(
     user: str = "command line",
     progress: Progress = _no_progress,
     refresh_benchmarks: bool = True,
+    restricted: bool = False,
 ) -> ImportOutcome:
     """Import one file; DataError (nothing written) when it is rejected.
 
     ``progress`` hears each stage (read, checked, written) with the fraction done. With
     ``refresh_benchmarks=False`` the similar-school table is left for the caller to refresh
     once after several files (see :func:`ecm.figures.school_pools.refresh_school_benchmarks`).
+    ``restricted`` marks figures not published openly: the small-number threshold and the rules
+    that protect them apply (figures published openly are shown as published).
     """
     upgrade_schema(engine)
     with session_scope(engine) as session:  # new indicators or groups in data/ reach the store
@@ -173,6 +176,9 @@ def import_file(
         units = {code: unit for code, (unit, _) in _indicator_types(engine).items()}
         parsed = fmt.parse(table, period, units)
         digest = checksum(table.raw)
+    if restricted:
+        parsed.published = False
+        parsed.notes.append("not published openly: small numbers withheld")
     progress(0.6, f"writing {len(parsed.observations):,} figures from {name}")
     outcome = write_parsed(engine, parsed, digest, user, dry_run, refresh_benchmarks)
     progress(1.0, f"{name}: {outcome.status}")

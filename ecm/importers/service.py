@@ -59,6 +59,7 @@ def import_files(
     user: str = "command line",
     progress: Callable[[Path], Progress] | None = None,
     on_result: Callable[[FileResult], None] | None = None,
+    restricted: bool = False,
 ) -> ImportRun:
     """Import each file in turn, all or nothing per file, then rebuild similar schools once.
 
@@ -69,52 +70,73 @@ def import_files(
     """
     results: list[FileResult] = []
     schools_loaded = False
-    for given in paths:
-        path = Path(given)
-        try:
-            outcome = import_file(
-                engine,
-                path,
-                format_name,
-                period,
-                dry_run,
-                user=user,
-                progress=progress(path) if progress else _silent,
-                refresh_benchmarks=False,
-            )
-        except DataError as error:
-            result = FileResult(path, error=error)
-        else:
-            result = FileResult(path, outcome=outcome)
-            schools_loaded |= outcome.status == "loaded" and outcome.has_schools
-        results.append(result)
-        if on_result:
-            on_result(result)
-    if schools_loaded:
-        with engine.begin() as connection:
-            refresh_school_benchmarks(connection)
+    try:
+        for given in paths:
+            path = Path(given)
+            try:
+                outcome = import_file(
+                    engine,
+                    path,
+                    format_name,
+                    period,
+                    dry_run,
+                    user=user,
+                    progress=progress(path) if progress else _silent,
+                    refresh_benchmarks=False,
+                    restricted=restricted,
+                )
+            except DataError as error:
+                result = FileResult(path, error=error)
+            else:
+                result = FileResult(path, outcome=outcome)
+                schools_loaded |= outcome.status == "loaded" and outcome.has_schools
+            results.append(result)
+            if on_result:
+                on_result(result)
+    finally:
+        # Files already loaded stay loaded if a later one fails unexpectedly: their schools
+        # still need the similar-school comparisons rebuilt.
+        if schools_loaded:
+            with engine.begin() as connection:
+                refresh_school_benchmarks(connection)
     return ImportRun(results, schools_loaded)
 
 
 def files_in(paths: Iterable[Path | str]) -> list[Path]:
     """The files to import: each file as given, and every file inside each folder given
-    (its subfolders too, in name order), leaving out hidden files and folders (``.git``,
-    ``.DS_Store``). FileNotFoundError names the first path that is neither."""
+    (its subfolders too; in each folder provisional, then revised, then final releases, each in
+    name order), leaving out hidden files and folders (``.git``, ``.DS_Store``).
+    FileNotFoundError names the first path that is neither, or a folder with no files."""
     files: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            files += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            inside = (p for p in path.rglob("*") if p.is_file())
+            visible = (
+                p for p in inside if not any(n.startswith(".") for n in p.relative_to(path).parts)
             )
+            found = sorted(visible, key=_release_order)
+            if not found:
+                raise FileNotFoundError(f"{given}: the folder holds no files")
+            files += found
         else:
             raise FileNotFoundError(f"{given}: no such file or folder")
     return files
+
+
+#: DfE releases a year's figures provisional, then revised, then final; a later file of the
+#: same year replaces the earlier one's figures, so a folder is read in that order.
+RELEASE_STAGES = ("provisional", "revised", "final")
+
+
+def _release_order(path: Path) -> tuple:
+    """Sort key: the folder, then the release stage named in the file name (unnamed stages
+    count as final), then the name."""
+    name = path.name.lower()
+    stage = next((i for i, s in enumerate(RELEASE_STAGES) if s in name), len(RELEASE_STAGES) - 1)
+    return (str(path.parent), stage, name)
 
 
 def _silent(_fraction: float, _message: str) -> None:

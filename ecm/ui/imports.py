@@ -10,7 +10,9 @@ from ecm.ui.store import engine
 SHOWN_PROBLEMS = 20
 
 
-def import_uploads(files: list, user: str = "dashboard upload") -> None:  # noqa: ANN001
+def import_uploads(  # noqa: ANN001
+    files: list, user: str = "dashboard upload", restricted: bool = False
+) -> None:
     """Import uploaded files in turn with the command line's code
     (:func:`ecm.importers.service.import_files`), showing a progress bar per file and every
     problem of a rejected file; similar-school comparisons are refreshed once at the end."""
@@ -52,5 +54,9 @@ def import_uploads(files: list, user: str = "dashboard upload") -> None:  # noqa
             path.parent.mkdir()
             path.write_bytes(upload.getvalue())
             paths.append(path)
-        import_files(engine(), paths, user=user, progress=progress, on_result=show)
-    st.cache_data.clear()
+        try:
+            import_files(
+                engine(), paths, user=user, progress=progress, on_result=show, restricted=restricted
+            )
+        finally:
+            st.cache_data.clear()  # whatever was stored before a failure is shown
