@@ -1,6 +1,8 @@
-"""Disclosure control: no figure on screen or in an export reveals a small number of pupils.
+"""Disclosure control: no figure on screen or in an export reveals a small number of pupils
+that is not public already.
 
-Applied once, by :mod:`ecm.figures.queries`, to every frame of figures before anything else sees it.
+Applied below the pages (:mod:`ecm.disclosure.decisions`, read through :mod:`ecm.figures`) to
+every frame of figures before anything else sees it.
 
 Primary suppression: a figure is withheld when it rests on too few pupils: a count of 1 to 5
 (``min_count`` = 6), or a percentage or rate whose numerator is 1 to 5 or whose denominator is
@@ -196,8 +198,8 @@ def redact(
     out.loc[hidden, list(FIGURE_COLUMNS)] = np.nan
     if "published_vs_england" in out:
         out.loc[hidden, "published_vs_england"] = None  # nothing of a withheld figure stays
-    published = (out["marker"].notna() & (out["marker"].astype(str) != "")).to_numpy()
-    out.loc[hidden & ~published, "marker"] = SUPPRESSED_MARKER
+    has_marker = (out["marker"].notna() & (out["marker"].astype(str) != "")).to_numpy()
+    out.loc[hidden & ~has_marker, "marker"] = SUPPRESSED_MARKER
     if reason is not None:
         why = pd.Series(np.asarray(reason, dtype=object), index=out.index, dtype=object)
         out["withheld_reason"] = why.where(hidden, None)

@@ -94,7 +94,7 @@ def _with_priorities(engine: Engine, chosen: dict[str, dict | None]) -> dict[str
 def plan_in_force(engine: Engine, la_code: str, period: str) -> dict | None:
     """The LA's plan in force in ``period`` (an academic year), with its priorities, or None
     when no plan ran that year: :func:`load_plan` with a period (rule in
-    :func:`ecm.plan.coverage.choose_plan_in_force`)."""
+    :func:`choose_plan_in_force`)."""
     return load_plan(engine, la_code, period)
 
 

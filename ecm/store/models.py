@@ -1,6 +1,6 @@
 """The store's tables, as SQLAlchemy 2 declarative models.
 
-The schema itself is created and upgraded by the Alembic migrations in ``ecm/migrations``;
+The schema itself is created and upgraded by the Alembic migrations in ``ecm/store/migrations``;
 these models are their mirror and what the code reads and writes through. Column and index
 choices are made for the two hot paths: one area's profile (``level, area_code``) and one
 indicator's league across areas (``indicator_code, period, level, group_code``).
