@@ -3,8 +3,8 @@ gaps: the loaders behind ``ecm.plan.coverage`` (pure coverage analysis), the Pla
 ``python -m ecm plan coverage``.
 
 LA codes may be ONS codes or three-digit LA numbers (``ecm.figures.queries.resolve_area``). For a
-year, the plan read is the one in force that year (:func:`ecm.figures.plans.plan_in_force`); without a year, the
-LA's latest (by start date).
+year, the plan read is the one in force that year (:func:`ecm.figures.plans.plan_in_force`); without
+a year, the LA's latest (by start date).
 """
 
 from __future__ import annotations
@@ -178,9 +178,9 @@ class PlanInForce:
 
 def la_plan_coverage(engine: Engine, la_code: str, period: str | None = None) -> PlanCoverage:
     """The coverage of the LA's gaps in ``period`` (default: the year its profile opens on,
-    ``ecm.periods.default_period``) by the plan in force that year (:func:`ecm.figures.plans.plan_in_force`;
-    the result's ``plan``, None when no plan was in force: every gap is then uncovered):
-    see :func:`ecm.plan.coverage.plan_coverage`."""
+    ``ecm.periods.default_period``) by the plan in force that year
+    (:func:`ecm.figures.plans.plan_in_force`; the result's ``plan``, None when no plan was in force:
+    every gap is then uncovered): see :func:`ecm.plan.coverage.plan_coverage`."""
     return coverage_with_plan(engine, la_code, period)[0]
 
 
