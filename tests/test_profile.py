@@ -247,3 +247,16 @@ def test_profiles_list_the_outcomes_in_the_acts_order(demo_engine) -> None:
     assert listed == [o for o in act_order if o in listed] and len(listed) == 5
     tiles = outcome_tiles(pd.DataFrame(profile["observations"]))
     assert list(tiles["outcome"]) == listed
+
+
+def test_the_years_offered_run_past_the_year_shown(demo_engine) -> None:
+    """A profile opened on an earlier year still offers every later year it has figures for
+    (the Year picker once stopped at the year shown)."""
+    from ecm.figures.queries import load_local_authorities
+
+    la = load_local_authorities(demo_engine).iloc[0]["code"]
+    latest = build_profile(demo_engine, "la", la)
+    earlier = build_profile(demo_engine, "la", la, latest["available_periods"][0])
+    assert earlier["period"] == latest["available_periods"][0]
+    assert earlier["available_periods"] == latest["available_periods"]
+    assert len(latest["available_periods"]) >= 2

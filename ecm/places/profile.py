@@ -103,6 +103,8 @@ def profile_and_peers(
     if period is None:
         period = default_period(own)
     periods = period_aliases(period)
+    # Every year the place has figures for is offered, before and after the one shown.
+    academic_years = sorted(own.loc[own["period"].str.contains("/"), "period"].unique())
     # Trends and flags look back from the chosen year, never forward.
     own = own[own["period"].map(period_start) <= period_start(period)]
     figures = figures[figures["period"].map(period_start) <= period_start(period)]
@@ -138,7 +140,6 @@ def profile_and_peers(
     current["source"] = current["batch_id"].map(
         lambda b: (sources.get(int(b)) or {}).get("file") if pd.notna(b) else None
     )
-    academic_years = sorted(own.loc[own["period"].str.contains("/"), "period"].unique())
     profile = {
         "geography": geography,
         "period": period,
