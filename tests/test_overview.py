@@ -351,6 +351,13 @@ def test_a_school_without_a_significant_gap_is_told_on_which_measure() -> None:
         "No gap for disadvantaged pupils against their peers nationally (DfE's measure) is "
         "significant this year."
     )
+    for g in profile["gaps"]:
+        g.update(gap=None)  # every gap withheld (DfE's SUPP): nothing was tested
+    assert headline_kind(profile) is None and headline_gap(profile) is None
+    assert headline_markdown(None, kind=None) == (
+        "No gap for disadvantaged pupils can be shown this year: their figures are withheld "
+        "(too few pupils) or not published."
+    )
 
 
 def test_the_neighbour_table_holds_numbers_when_an_authority_has_no_neighbours() -> None:

@@ -60,6 +60,13 @@ def headline_markdown(
     """The headline in words: the gap, its interval and what the plan does about it; with no
     significant gap, which measure none is significant on (``kind``)."""
     group = escape_markdown(group_title(focus_group).lower())
+    if gap is None and kind is None:
+        # No gap figure on any measure: saying "none is significant" would suggest they were
+        # tested and found small.
+        return (
+            f"No gap for {group} pupils can be shown this year: their figures are withheld "
+            "(too few pupils) or not published."
+        )
     if gap is None:
         measure = {
             "vs_national": " against their peers nationally (DfE's measure)",
