@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import ui
-from ecm.disclosure.rules import MARKER_MEANINGS
 from ecm.views.markdown import escape_markdown
-from ecm.views.profile_tables import screen_tables
+from ecm.views.profile_tables import marker_meaning, screen_tables
 
 place = ui.selected_place()
 if place is None:
@@ -44,7 +43,7 @@ st.markdown(
     "different from the comparator at 95%; **● similar** means not significantly different. "
     "Bands run from A (best quarter) to D (worst quarter) of all authorities, all regions, or "
     "schools of the same phase. A **red-red** is worse than England and getting worse. "
-    f"**c**: {MARKER_MEANINGS['c']}."
+    f"**c**: {marker_meaning('c')}."
 )
 st.header("Areas of interest")
 interest = profile["areas_of_interest"]

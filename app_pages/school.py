@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from ecm import charts, ui
-from ecm.places.overview import spine_rows
 from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import screen_tables
 from ecm.views.school import (
@@ -70,8 +69,7 @@ def draw_interest() -> None:
 
 
 def draw_outcomes() -> None:
-    distribution = ui.load_school_distribution(phase, period) if phase else pd.DataFrame()
-    spines = spine_rows(observations, distribution)
+    spines = ui.load_school_spines(geography["code"], period, phase)
     tabs = st.tabs(list(figures["Outcome"].drop_duplicates()))
     for tab, (outcome, rows) in zip(tabs, figures.groupby("Outcome", sort=False), strict=False):
         with tab:

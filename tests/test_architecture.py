@@ -83,3 +83,30 @@ def test_the_contract_catches_a_circle() -> None:
     sorter = graphlib.TopologicalSorter({"ecm.a": {"ecm.b"}, "ecm.b": {"ecm.a"}})
     with pytest.raises(graphlib.CycleError):
         sorter.prepare()
+
+
+#: What a page may import from ecm: the Streamlit boundary, what people read, the charts and
+#: the settings. Reads, analyses and rules stay below the pages (the design's one-way flow).
+PAGE_IMPORTS = ("ecm.ui", "ecm.views", "ecm.charts", "ecm.config")
+
+
+def test_pages_import_only_the_boundary_views_charts_and_settings() -> None:
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    wrong = []
+    for page in [root / "dashboard.py", *sorted((root / "app_pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "ecm":
+                names = [f"ecm.{a.name}" for a in node.names]  # from ecm import ui, charts
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                names = []
+            for name in names:
+                if name.startswith("ecm") and not name.startswith(PAGE_IMPORTS):
+                    wrong.append(f"{page.name} imports {name}")
+    assert wrong == []

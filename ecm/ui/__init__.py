@@ -43,6 +43,7 @@ from ecm.ui.loaders import (
     load_region_gap_trends,
     load_region_overview,
     load_school_distribution,
+    load_school_spines,
     load_turn_the_curve,
     plan_changed,
 )
@@ -108,6 +109,7 @@ __all__ = [
     "load_regions",
     "load_register_coverage",
     "load_school_distribution",
+    "load_school_spines",
     "load_school_summary",
     "load_schools",
     "load_turn_the_curve",

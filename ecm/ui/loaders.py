@@ -139,3 +139,20 @@ def _school_distribution(url: str, period: str, phase: str) -> pd.DataFrame:
 def load_school_distribution(phase: str, period: str) -> pd.DataFrame:
     """Every indicator's spread across all schools of a phase in the period."""
     return _school_distribution(database_url(), period, phase)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
+def _school_spines(url: str, urn: str, period: str, phase: str | None) -> pd.DataFrame:
+    from ecm.places.overview import spine_rows
+
+    profile = _profile(url, "school", urn, period)
+    if profile is None:
+        return pd.DataFrame()
+    distribution = _school_distribution(url, period, phase) if phase else pd.DataFrame()
+    return spine_rows(pd.DataFrame(profile["observations"]), distribution)
+
+
+def load_school_spines(urn: str, period: str, phase: str | None) -> pd.DataFrame:
+    """A school's figures placed on the spread of every school of its phase in England, for
+    the spine charts (cached, as the area page's spines are)."""
+    return _school_spines(database_url(), urn, period, phase)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm.catalogue import comparator_phrase, group_title
+from ecm.disclosure.rules import MARKER_MEANINGS
 from ecm.stats.gaps import gap_order
 from ecm.store.models import action_status_words
 
@@ -136,3 +137,9 @@ def _band_text(rank: dict | None) -> str:
 def _fmt(value: float | None, decimals: int = 1) -> str:
     """A number for the screen, with thousands separators."""
     return "" if value is None else f"{value:,.{decimals}f}"
+
+
+def marker_meaning(marker: str) -> str:
+    """What a marker in place of a figure means (``c``: withheld by the dashboard's disclosure
+    control; ``SUPP``, ``x``, ...: the publisher's own)."""
+    return MARKER_MEANINGS.get(marker, "not available")

@@ -79,7 +79,9 @@ def test_a_headteacher_reaches_the_widest_gap_and_the_plan_in_three_steps(
     expect(page.get_by_role("heading", name=school["name"], level=1)).to_be_visible(timeout=RUN_MS)
     headline = page.get_by_text(re.compile("significant gap for disadvantaged pupils|No gap for"))
     expect(headline.first).to_be_visible(timeout=RUN_MS)
-    expect(page.get_by_text(re.compile(r"Plan: |is significant this year|can be shown this year"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"Plan: |is significant this year|can be shown this year"))
+    ).to_be_visible()
     full_page_screenshot(page, "school.png")
     # From the gap to the plan: its turn-the-curve picture and the actions on it, or none.
     page.get_by_role("link", name=re.compile("plan does about this gap")).click()  # 3
