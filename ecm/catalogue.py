@@ -242,6 +242,15 @@ def group_title(code: str) -> str:
     return words.short_title if words else code
 
 
+def group_label(code: str) -> str:
+    """A group's short title inside a sentence: its first letter lowered unless it begins an
+    acronym ("disadvantaged", "no SEN", "FSM", never "fsm")."""
+    title = group_title(code)
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 def group_noun(code: str) -> str:
     """How a group reads inside a sentence ("disadvantaged pupils"); the code itself if not
     catalogued."""

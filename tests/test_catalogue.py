@@ -221,3 +221,12 @@ def test_sync_writes_the_whole_catalogue_and_is_repeatable(engine, catalogue) ->
         disadvantaged = session.get(PupilGroup, "disadvantaged")
         assert disadvantaged.comparator_code == "not_disadvantaged"
         assert session.get(Indicator, "ni_73").ni_number == 73
+
+
+def test_group_labels_keep_acronyms_in_a_sentence() -> None:
+    from ecm.catalogue import group_label
+
+    assert group_label("disadvantaged") == "disadvantaged"
+    assert group_label("fsm") == "FSM"
+    assert group_label("all") == "all pupils"
+    assert group_label("no_sen") == "no SEN"

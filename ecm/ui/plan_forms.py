@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from ecm.catalogue import group_title
+from ecm.catalogue import group_label, group_title
 from ecm.plan import edits as plan_edits
 from ecm.store.models import ACTION_STATUS_WORDS
 from ecm.ui import engine, link_column, plan_changed, table_with_download
@@ -258,7 +258,7 @@ def _unlink_form(
     """Remove one of the action's targets (the history keeps it as it was)."""
     words = {
         int(t["target_id"]): f"{titles.get(t['indicator_code'], t['indicator_code'])} "
-        f"({group_title(t['group_code']).lower()})"
+        f"({group_label(t['group_code'])})"
         for t in targets.to_dict("records")
     }
     with st.form(f"unlink_{action_id}"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.catalogue import comparator_phrase, group_title
+from ecm.catalogue import comparator_phrase, group_label, group_title
 from ecm.plan.coverage import PlanCoverage
 from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.stats.gaps import gap_order
@@ -160,7 +160,7 @@ def off_track_table(coverage: PlanCoverage, la_code: str, titles: dict[str, str]
             "Reported status": rows["status"].map(action_status_words),
             "Lead": rows["lead_partner"],
             "Target": [
-                f"{titles.get(i, i)} ({group_title(g).lower()})"
+                f"{titles.get(i, i)} ({group_label(g)})"
                 for i, g in zip(rows["indicator_code"], rows["group_code"], strict=True)
             ],
             "Evidence": rows["reason"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.catalogue import comparator_phrase, group_title
+from ecm.catalogue import comparator_phrase, group_label, group_title
 from ecm.stats.gaps import gap_order
 from ecm.store.models import action_status_words
 from ecm.views.markdown import escape_markdown
@@ -59,7 +59,7 @@ def headline_markdown(
 ) -> str:
     """The headline in words: the gap, its interval and what the plan does about it; with no
     significant gap, which measure none is significant on (``kind``)."""
-    group = escape_markdown(group_title(focus_group).lower())
+    group = escape_markdown(group_label(focus_group))
     if gap is None and kind is None:
         # No gap figure on any measure: saying "none is significant" would suggest they were
         # tested and found small.
@@ -188,8 +188,7 @@ def plan_actions(profile: dict) -> pd.DataFrame:
                 },
             )
             entry["Targets"].add(
-                f"{titles.get(g['indicator'], g['indicator'])} "
-                f"({group_title(g['focus_group']).lower()})"
+                f"{titles.get(g['indicator'], g['indicator'])} ({group_label(g['focus_group'])})"
             )
     rows = [{**e, "Targets": "; ".join(sorted(e["Targets"]))} for e in seen.values()]
     return pd.DataFrame(rows, columns=["Action", "Status", "Lead", "Targets", "Action page"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm.catalogue import group_title
+from ecm.catalogue import group_label
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve
 from ecm.views.plan import gap_key, gap_words, interval_words
 
@@ -22,7 +22,7 @@ def curve_choices(
     choices: dict[str, str] = {}
     if requested and ":" in requested:
         indicator, group = requested.split(":", 1)
-        what = group_title(group).lower()
+        what = group_label(group)
         choices[requested] = f"{titles.get(indicator, indicator)}: {what}"
     for frame in (coverage.uncovered, coverage.covered):
         for row in frame.to_dict("records"):
@@ -34,7 +34,7 @@ def curve_choices(
         key = gap_key(row["indicator_code"], row["group_code"])
         if key not in choices:
             group = row["group_code"]
-            what = group_title(group).lower()
+            what = group_label(group)
             choices[key] = f"{titles.get(row['indicator_code'], row['indicator_code'])}: {what}"
     return choices
 
