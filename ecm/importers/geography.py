@@ -104,16 +104,29 @@ def ensure_las(
     )
 
 
+#: URNs per read of the schools already known, well under every driver's parameter limit.
+URN_CHUNK = 5_000
+
+
 def ensure_schools(connection: Connection, schools: pd.DataFrame) -> None:
     """Create new schools and fill in missing facts of known ones (never blanking a fact)."""
     if schools.empty:
         return
     schools = schools.drop_duplicates("urn", keep="last")
-    existing = pd.read_sql_query(
-        select(School.urn, *[getattr(School, f) for f in SCHOOL_FIELDS]).where(
-            School.urn.in_(list(schools["urn"]))
-        ),
-        connection,
+    urns = list(schools["urn"])
+    # Read in chunks: a national file names more schools than PostgreSQL takes bound
+    # parameters in one statement (65,535).
+    existing = pd.concat(
+        [
+            pd.read_sql_query(
+                select(School.urn, *[getattr(School, f) for f in SCHOOL_FIELDS]).where(
+                    School.urn.in_(urns[start : start + URN_CHUNK])
+                ),
+                connection,
+            )
+            for start in range(0, len(urns), URN_CHUNK)
+        ],
+        ignore_index=True,
     )
     new = schools[~schools["urn"].isin(existing["urn"])].copy()
     if not new.empty:
