@@ -21,7 +21,7 @@ NO_PLAN = 0
 OFF_TRACK_STATUSES = ("off_track", "at_risk")
 
 
-def _frame(engine: Engine, statement, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
+def select_frame(engine: Engine, statement, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
     """Run a select; its rows as a DataFrame with ``columns`` (also when there are none)."""
     with engine.connect() as connection:
         rows = [tuple(row) for row in connection.execute(statement)]
@@ -116,7 +116,7 @@ def _plans(engine: Engine, codes: list[str]) -> pd.DataFrame:
         .where(Plan.la_code.in_(codes))
         .order_by(Plan.id)
     )  # fmt: skip
-    return _frame(engine, statement, PLAN_COLUMNS)
+    return select_frame(engine, statement, PLAN_COLUMNS)
 
 
 def choose_plan_in_force(plans: pd.DataFrame, period: str) -> dict | None:
@@ -177,7 +177,7 @@ def off_track_actions_of_plans(engine: Engine, plan_ids: list[int]) -> dict[int,
         .where(Action.plan_id.in_(plan_ids), Action.status.in_(OFF_TRACK_STATUSES))
         .order_by(Action.status.desc(), Action.title)
     )
-    rows = _frame(engine, statement, ["plan_id", "title", "status", "lead_partner"])
+    rows = select_frame(engine, statement, ["plan_id", "title", "status", "lead_partner"])
     return {
         plan_id: rows[rows["plan_id"] == plan_id].drop(columns="plan_id").reset_index(drop=True)
         for plan_id in plan_ids
@@ -188,7 +188,7 @@ def plan_targets_of_plans(engine: Engine, plan_ids: list[int]) -> dict[int, pd.D
     """Each plan's targets as :func:`ecm.figures.queries.load_plan_targets` gives them for one
     plan, read in one query: plan id -> its actions' targets (none for an id with none)."""
     statement = queries.plan_targets_statement().where(Plan.id.in_(plan_ids))
-    rows = _frame(engine, statement, [column.name for column in statement.selected_columns])
+    rows = select_frame(engine, statement, [column.name for column in statement.selected_columns])
     return {
         plan_id: rows[rows["plan_id"] == plan_id].drop(columns="plan_id").reset_index(drop=True)
         for plan_id in plan_ids

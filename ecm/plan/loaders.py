@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 
 from ecm.config import DATA_DIR
 from ecm.figures import queries
-from ecm.figures.plans import NO_PLAN, load_plan
+from ecm.figures.plans import NO_PLAN, load_plan, select_frame
 from ecm.periods import default_period, period_start
 from ecm.places.profile import place_gaps, with_intervals
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
@@ -39,13 +39,6 @@ GAP_FRAME_COLUMNS = [
     "indicator_code", "focus_group", "comparator_group", "period", "gap", "lower", "upper",
     "significant", "suppressed", "trend",
 ]  # fmt: skip
-
-
-def _frame(engine: Engine, statement, columns: list[str]) -> pd.DataFrame:  # noqa: ANN001
-    """Run a select; its rows as a DataFrame with ``columns`` (also when there are none)."""
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(statement)]
-    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def _plan_id(engine: Engine, la_code: str, plan_id: int | None) -> int | None:
@@ -71,7 +64,7 @@ def load_actions(engine: Engine, la_code: str, plan_id: int | None = None) -> pd
         .where(Action.plan_id == plan_id)
         .order_by(Action.id)
     )  # fmt: skip
-    return _frame(engine, statement, ACTION_COLUMNS)
+    return select_frame(engine, statement, ACTION_COLUMNS)
 
 
 def load_targets(engine: Engine, la_code: str, plan_id: int | None = None) -> pd.DataFrame:
@@ -87,7 +80,7 @@ def load_targets(engine: Engine, la_code: str, plan_id: int | None = None) -> pd
         .where(Action.plan_id == plan_id)
         .order_by(ActionTarget.action_id, ActionTarget.id)
     )  # fmt: skip
-    frame = _frame(engine, statement, TARGET_COLUMNS)
+    frame = select_frame(engine, statement, TARGET_COLUMNS)
     numbers = ["baseline_gap", "target_gap", "baseline_value", "target_value"]
     frame[numbers] = frame[numbers].astype(float)
     return frame
@@ -104,7 +97,7 @@ def load_spend(engine: Engine, la_code: str, plan_id: int | None = None) -> pd.D
         .where(Action.plan_id == plan_id)
         .order_by(ActionSpend.action_id, ActionSpend.financial_year, ActionSpend.partner)
     )  # fmt: skip
-    frame = _frame(engine, statement, SPEND_COLUMNS)
+    frame = select_frame(engine, statement, SPEND_COLUMNS)
     frame["amount"] = frame["amount"].astype(float)  # Numeric arrives as Decimal
     return frame
 
@@ -120,7 +113,7 @@ def load_action_schools(engine: Engine, la_code: str, plan_id: int | None = None
         .where(Action.plan_id == plan_id)
         .order_by(ActionSchool.action_id, School.name)
     )
-    return _frame(engine, statement, ["action_id", "urn", "name", "phase"])
+    return select_frame(engine, statement, ["action_id", "urn", "name", "phase"])
 
 
 def load_partners() -> pd.DataFrame:
