@@ -50,4 +50,5 @@ st.download_button(
     table.to_csv(index=False).encode("utf-8"),
     file_name="ecm-indicators.csv",
     mime="text/csv",
+    on_click="ignore",
 )

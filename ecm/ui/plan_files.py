@@ -14,12 +14,16 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
     """Download the plan (workbook or CSV) and the template; import a plan when allowed."""
     from ecm.plan import io as plan_io
 
+    # Every download here is deferred and does not rerun the page (on_click="ignore"): a rerun
+    # started by the click can drop the deferred file before the browser has fetched it, and
+    # the download then never starts.
     left, middle, right = st.columns(3)
     left.download_button(
         "Template with instructions (.xlsx)",
         plan_io.plan_template,  # written when pressed (deferred)
         file_name="cypp-template.xlsx",
         key="download_template",
+        on_click="ignore",
     )
     if plan is not None:
         # The plan on screen (the one in force in the year shown), written when the button
@@ -31,6 +35,7 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
             lambda: plan_io.export_plan(store, la_code, "xlsx", period),
             file_name=f"{stem}.xlsx",
             key="download_plan_xlsx",
+            on_click="ignore",
         )
         right.download_button(
             "This plan (.csv)",
@@ -38,6 +43,7 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
             file_name=f"{stem}.csv",
             mime="text/csv",
             key="download_plan_csv",
+            on_click="ignore",
         )
     if not editing:
         st.caption("Importing a plan is switched off here (ECM_PLAN_EDITING).")

@@ -40,6 +40,7 @@ def table_with_download(
         file_name=file_name,
         mime="text/csv",
         key=f"download_{key}",
+        on_click="ignore",
     )
 
 
