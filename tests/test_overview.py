@@ -290,6 +290,7 @@ def test_spines_leave_out_spreads_of_too_few_places() -> None:
             "outcome": ["Enjoy and achieve", "Enjoy and achieve"],
             "unit": ["%", "%"],
             "benchmarks": [{"england": "better"}, {"england": "worse"}],
+            "standing": ["better", "worse"],
         }
     )
     distribution = pd.DataFrame(
@@ -376,6 +377,9 @@ def test_the_neighbour_table_holds_numbers_when_an_authority_has_no_neighbours()
                 "value": 65.0,
                 "comparator_values": {"england": None},
                 "benchmarks": {},
+                "standing": "not compared",
+                "neighbour_rank": None,
+                "neighbour_of": None,
             }
         ]
     )

@@ -23,7 +23,10 @@ Accessibility
   against 54 for vermillion, still 15-19 apart after simulating each of the three
   dichromacies with Machado et al. 2009), and *not compared* is mid grey. Context measures
   with no polarity are *lower* (sky blue) or *higher* (reddish purple), neither of which reads
-  as good or bad.
+  as good or bad. Figures that cannot be tested but can be ranked take their quarter among the
+  places ranked (LAIT's bands A-D: *best quarter* to *worst quarter*) in shades of one purple,
+  darkest for the best, with the band letter as their text symbol: a hue none of the tested
+  words uses, so an untested position is never read as significant.
 - **Never colour alone.** Each word has its own marker shape (``SYMBOLS``) and text symbol
   (``TEXT_SYMBOLS``); legends and hover text say the word; heat-map cells and hexes print the
   symbol. Markers carry a dark outline because orange and grey alone fall short of 3:1
@@ -81,6 +84,7 @@ from ecm.charts.style import (
     NOT_COMPARED,
     OUTLINE,
     PLOTLY_CONFIG,
+    QUARTERS,
     SERIES_COLOURS,
     SERIES_SYMBOLS,
     SIMILAR,
@@ -117,6 +121,7 @@ __all__ = [
     "OUTLINE",
     "PLOTLY_CONFIG",
     "RANGE_GREY",
+    "QUARTERS",
     "SERIES_COLOURS",
     "SERIES_SYMBOLS",
     "SIMILAR",

@@ -19,7 +19,11 @@ import plotly.graph_objects as go
 
 BETTER, SIMILAR, WORSE, NOT_COMPARED = "better", "similar", "worse", "not compared"
 LOWER, HIGHER = "lower", "higher"
-COMPARISONS = (BETTER, SIMILAR, WORSE, NOT_COMPARED, LOWER, HIGHER)
+#: Untested positions (LAIT's quartile bands A-D among the places ranked), for figures that
+#: cannot be tested against England. Shades of one purple, darkest for the best quarter: a
+#: hue of their own, so none is read as a tested better, similar or worse.
+QUARTERS = ("best quarter", "second quarter", "third quarter", "worst quarter")
+COMPARISONS = (BETTER, SIMILAR, WORSE, *QUARTERS, NOT_COMPARED, LOWER, HIGHER)
 
 COLOURS = {
     BETTER: "#0072B2",  # Okabe-Ito blue
@@ -28,6 +32,11 @@ COLOURS = {
     NOT_COMPARED: "#999999",
     LOWER: "#56B4E9",  # sky blue
     HIGHER: "#CC79A7",  # reddish purple
+    # ColorBrewer Purples: distinct in lightness, so they stay apart in greyscale too.
+    QUARTERS[0]: "#54278F",
+    QUARTERS[1]: "#807DBA",
+    QUARTERS[2]: "#BCBDDC",
+    QUARTERS[3]: "#EFEDF5",
 }
 SYMBOLS = {
     BETTER: "triangle-up",
@@ -36,6 +45,10 @@ SYMBOLS = {
     NOT_COMPARED: "diamond",
     LOWER: "star-triangle-down",
     HIGHER: "star-triangle-up",
+    QUARTERS[0]: "square",
+    QUARTERS[1]: "pentagon",
+    QUARTERS[2]: "hexagon",
+    QUARTERS[3]: "hourglass",
 }
 TEXT_SYMBOLS = {
     BETTER: "▲",
@@ -44,6 +57,11 @@ TEXT_SYMBOLS = {
     NOT_COMPARED: "◆",
     LOWER: "▽",
     HIGHER: "△",
+    # LAIT's band letters: the words and "untested" are in the legend and the hover text.
+    QUARTERS[0]: "A",
+    QUARTERS[1]: "B",
+    QUARTERS[2]: "C",
+    QUARTERS[3]: "D",
 }
 #: Further Okabe-Ito colours for categories that are not comparison words (gap buckets, series).
 EXTRA_COLOURS = ("#009E73", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
@@ -103,6 +121,8 @@ def fmt(value: Any, unit: str = "") -> str:
 
 def label(word: str) -> str:
     """A comparison word with its symbol ("▲ better"); other categories unchanged."""
+    if word in QUARTERS:
+        return f"{TEXT_SYMBOLS[word]} {word} (untested)"
     return f"{TEXT_SYMBOLS[word]} {word}" if word in TEXT_SYMBOLS else str(word)
 
 

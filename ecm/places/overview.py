@@ -28,15 +28,23 @@ from ecm.places.profile import band_from_quartiles, profile_and_peers, with_inte
 from ecm.stats.benchmarks import (
     BETTER,
     NOT_COMPARED,
+    QUARTER_WORDS,
     SIMILAR,
     WORSE,
+    WORST_QUARTER,
     compare,
     quartile_band,
     rank_best_first,
+    standing,
 )
+from ecm.stats.direction import IMPROVING, WORSENING, direction_of_travel, trend_words
 from ecm.stats.gaps import compute_gaps, gap_order
-from ecm.stats.trends import compute_trends, trend_by_polarity
+from ecm.stats.trends import NOT_ENOUGH, compute_trends
 
+#: How a figure stands against England: tested words, then quarters among the places ranked.
+STANDINGS = (BETTER, SIMILAR, WORSE, *QUARTER_WORDS.values(), NOT_COMPARED)
+#: Trends counted on the tiles: tested, then the untested direction of travel.
+TREND_COUNTS = ("getting better", "getting worse", IMPROVING, WORSENING)
 #: Gaps a Board sees first: significant and widening, then significant, then widening.
 LEAGUE_ORDER = {(True, True): 0, (True, False): 1, (False, True): 2}
 
@@ -46,7 +54,7 @@ class AreaOverview:
     """Everything the area page shows for one LA and period."""
 
     profile: dict
-    tiles: pd.DataFrame  # outcome, better, similar, worse, not compared, getting better/worse
+    tiles: pd.DataFrame  # outcome, counts of each of STANDINGS and TREND_COUNTS
     league: pd.DataFrame  # significant or widening gaps, with plan coverage
     red_reds: pd.DataFrame
     neighbours: pd.DataFrame  # indicator, value, neighbours' average, England, comparison
@@ -91,26 +99,24 @@ def area_overview(engine: Engine, la_code: str, period: str | None = None) -> Ar
 
 
 def outcome_tiles(observations: pd.DataFrame) -> pd.DataFrame:
-    """Per outcome: how many all-pupil indicators are better, similar or worse than England,
-    and how many are getting better or worse."""
-    columns = ["outcome", BETTER, SIMILAR, WORSE, NOT_COMPARED, "getting better", "getting worse"]
+    """Per outcome: how many all-pupil indicators are better, similar or worse than England
+    (tested), how many of the rest sit in each quarter of the places ranked (untested), how
+    many are not compared at all; and how many are getting better or worse (tested) or
+    improving or worsening (untested direction of travel)."""
+    columns = ["outcome", *STANDINGS, *TREND_COUNTS]
     if observations.empty:
         return pd.DataFrame(columns=columns)
-    own = observations[observations["group"] == "all"].copy()
-    own["vs"] = [b.get("england", NOT_COMPARED) for b in own["benchmarks"]]
+    own = observations[observations["group"] == "all"]
     rows = []
     # The profile lists figures in the catalogue's order: outcomes in the Act's order.
     for outcome, part in own.groupby("outcome", sort=False):
-        counts = part["vs"].value_counts()
+        stands = part["standing"].where(part["standing"].isin(STANDINGS), NOT_COMPARED)
+        counts, trends = stands.value_counts(), part["trend"].value_counts()
         rows.append(
             {
                 "outcome": outcome,
-                **{word: int(counts.get(word, 0)) for word in (BETTER, SIMILAR, WORSE)},
-                NOT_COMPARED: int(
-                    len(part) - sum(counts.get(w, 0) for w in (BETTER, SIMILAR, WORSE))
-                ),
-                "getting better": int((part["trend"] == "getting better").sum()),
-                "getting worse": int((part["trend"] == "getting worse").sum()),
+                **{word: int(counts.get(word, 0)) for word in STANDINGS},
+                **{word: int(trends.get(word, 0)) for word in TREND_COUNTS},
             }
         )
     return pd.DataFrame(rows, columns=columns)
@@ -168,6 +174,8 @@ def _neighbour_table(observations: pd.DataFrame) -> pd.DataFrame:
         "england",
         "vs_neighbours",
         "vs_england",
+        "neighbour_rank",
+        "neighbour_of",
     ]
     if observations.empty:
         return pd.DataFrame(columns=columns)
@@ -184,13 +192,15 @@ def _neighbour_table(observations: pd.DataFrame) -> pd.DataFrame:
                 "neighbours": values.get("statistical_neighbours"),
                 "england": values.get("england"),
                 "vs_neighbours": o.benchmarks.get("statistical_neighbours", NOT_COMPARED),
-                "vs_england": o.benchmarks.get("england", NOT_COMPARED),
+                "vs_england": o.standing,
+                "neighbour_rank": o.neighbour_rank,
+                "neighbour_of": o.neighbour_of,
             }
         )
     table = pd.DataFrame(rows, columns=columns)
     # Numbers stay numbers where some are missing (an LA with no statistical neighbours
     # loaded yet): missing is NaN, not None, so the views can round the column.
-    numbers = ["value", "neighbours", "england"]
+    numbers = ["value", "neighbours", "england", "neighbour_rank", "neighbour_of"]
     table[numbers] = table[numbers].apply(pd.to_numeric, errors="coerce")
     return table
 
@@ -321,12 +331,31 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         current["polarity"],
         current.get("published_vs_england"),
     )
+    directions = direction_of_travel(own, ["area_code", "indicator_code"])
     current = current.merge(trends[["area_code", "indicator_code", "trend"]], how="left")
+    current = current.merge(directions[["area_code", "indicator_code", "direction"]], how="left")
     current["trend"] = [
-        trend_by_polarity(t, p) if isinstance(t, str) else "not enough data"
-        for t, p in zip(current["trend"], current["polarity"], strict=True)
+        trend_words(t, d, p) if not pd.isna(v) else NOT_ENOUGH
+        for t, d, p, v in zip(
+            current["trend"],
+            current["direction"],
+            current["polarity"],
+            current["value"],
+            strict=True,
+        )
     ]
     current = _national_ranks(engine, current, aliases)
+    # Tested against England where the figure allows; else its quarter among all LAs.
+    current["basis"] = [
+        comparison_basis(c, lo, p) for c, lo, p in
+        zip(current["comparison"], current["lower_ci"], current.get("published_vs_england",
+            pd.Series(None, index=current.index)), strict=True)
+    ]  # fmt: skip
+    current["comparison"] = [
+        standing(c, b, p)
+        for c, b, p in zip(current["comparison"], current["band"], current["polarity"], strict=True)
+    ]
+    current.loc[current["comparison"].isin(QUARTER_WORDS.values()), "basis"] = "rank"
     names = las.set_index("code")["name"]
     current["la_name"] = current["area_code"].map(names)
     current["title"] = current["indicator_code"].map(meta["title"])
@@ -336,7 +365,7 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
                  "upper_ci": "upper"}
     )[
         ["la_code", "la_name", "outcome", "indicator", "title", "period", "value", "lower",
-         "upper", "england", "comparison", "trend", "rank", "of", "band"]
+         "upper", "england", "comparison", "basis", "trend", "rank", "of", "band"]
     ].sort_values(["la_name", "outcome", "indicator"]).reset_index(drop=True)  # fmt: skip
     groups = queries.load_pupil_groups(engine).dropna(subset=["comparator_code"])
     own_gaps = compute_gaps(
@@ -357,6 +386,14 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         .rename(columns={"indicator_code": "indicator"})
     )
     return RegionOverview(region, period, academic, cells, briefs, gap_counts)
+
+
+def comparison_basis(comparison: str, lower: float, published: object) -> str:
+    """What a tested comparison rests on: ``interval`` (the figure's 95% interval),
+    ``publisher`` (its publisher's own test) or ``""`` (not compared)."""
+    if comparison == NOT_COMPARED:
+        return ""
+    return "interval" if pd.notna(lower) else ("publisher" if isinstance(published, str) else "")
 
 
 def _national_ranks(engine: Engine, current: pd.DataFrame, aliases: set[str]) -> pd.DataFrame:
@@ -415,7 +452,8 @@ def priorities_brief(
     off_track: pd.DataFrame,
 ) -> dict:
     """A one-page brief for a priorities meeting: top concerns (worse than England and getting
-    worse, then worse), improvements, significant gaps with no action in ``plan`` (the plan in
+    worse, then worse), then untested ones (in the worst quarter of LAs and worsening),
+    improvements, significant gaps with no action in ``plan`` (the plan in
     force in the year; None when none was), and that plan's actions reported off track or at
     risk. ``targets`` are the plan's targets (None or empty when it has none) and
     ``off_track`` its actions reported off track (:mod:`ecm.figures.plans`)."""
@@ -424,6 +462,9 @@ def priorities_brief(
     concerns = pd.concat(
         [worse[worse["trend"] == "getting worse"], worse[worse["trend"] != "getting worse"]]
     )
+    # The second tier, untested: figures without a test in the worst quarter of all LAs and
+    # worsening by their direction of travel.
+    lagging = mine[(mine["comparison"] == WORST_QUARTER) & (mine["trend"] == WORSENING)]
     improvements = mine[mine["trend"] == "getting better"]
     worse_off = gaps[gaps["significant"].astype(bool) & (gaps["gap"] > 0)]
     significant = _covered_by_plan(worse_off, targets)
@@ -432,6 +473,9 @@ def priorities_brief(
         "la_code": la_code,
         "la_name": mine["la_name"].iloc[0] if not mine.empty else la_code,
         "concerns": concerns[["title", "value", "england", "trend"]].head(5).to_dict("records"),
+        "worst_quarter_worsening": lagging[["title", "value", "rank", "of"]]
+        .head(5)
+        .to_dict("records"),
         "improvements": improvements[["title", "value", "comparison"]].head(5).to_dict("records"),
         "significant_gaps": int(len(significant)),
         "uncovered_gaps": uncovered.head(5).to_dict("records"),
@@ -497,7 +541,7 @@ def spine_rows(observations: pd.DataFrame, distribution: pd.DataFrame) -> pd.Dat
                 "q1": d["q1"] if low_first else d["q3"],
                 "q3": d["q3"] if low_first else d["q1"],
                 "best": d["maximum"] if low_first else d["minimum"],
-                "comparison": o.benchmarks.get("england", NOT_COMPARED),
+                "comparison": o.standing,
             }
         )
     return pd.DataFrame(rows, columns=columns)

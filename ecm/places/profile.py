@@ -21,7 +21,9 @@ from ecm.stats.benchmarks import (
     quartile_band,
     rank_best_first,
     red_red,
+    standing,
 )
+from ecm.stats.direction import direction_of_travel, trend_words
 from ecm.stats.floors import (
     areas_of_interest,
     bottom_quartile_sentences,
@@ -30,7 +32,7 @@ from ecm.stats.floors import (
 )
 from ecm.stats.gaps import compute_gaps
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, value_ci
-from ecm.stats.trends import compute_trends, gap_trend, trend_by_polarity
+from ecm.stats.trends import NOT_ENOUGH, compute_trends, gap_trend
 
 
 def _empty_profile(area: dict, period: str | None) -> dict:
@@ -115,8 +117,14 @@ def profile_and_peers(
     current, peers = _benchmarks(engine, current, figures, area, periods)
     current = current.merge(trends, on=["indicator_code", "group_code"], how="left")
     current["trend"] = [
-        trend_by_polarity(t, p) if isinstance(t, str) and not pd.isna(v) else "not enough data"
-        for t, p, v in zip(current["trend"], current["polarity"], current["value"], strict=True)
+        trend_words(t, d, p) if not pd.isna(v) else NOT_ENOUGH
+        for t, d, p, v in zip(
+            current["trend"],
+            current["direction"],
+            current["polarity"],
+            current["value"],
+            strict=True,
+        )
     ]
     meta = catalogue.set_index("code")
     current["outcome"] = current["indicator_code"].map(meta["outcome"])
@@ -168,10 +176,10 @@ def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
         mine["value"], mine["lower_ci"], mine["upper_ci"], mine["value_england"], mine["polarity"],
         mine.get("published_vs_england"),
     )  # fmt: skip
-    mine = mine.merge(trends[["indicator_code", "group_code", "trend"]], how="left")
+    mine = mine.merge(trends[["indicator_code", "group_code", "trend", "direction"]], how="left")
     mine["trend"] = [
-        trend_by_polarity(t, p) if isinstance(t, str) else "not enough data"
-        for t, p in zip(mine["trend"], mine["polarity"], strict=True)
+        trend_words(t, d, p)
+        for t, d, p in zip(mine["trend"], mine["direction"], mine["polarity"], strict=True)
     ]
     floors = (
         floor_status(own, load_floor_standards()) if area["level"] == "school" else own.iloc[:0]
@@ -217,11 +225,15 @@ def _bottom_quartile(engine, current, catalogue, phase: str, period: str) -> lis
 
 
 def _value_trends(own: pd.DataFrame) -> pd.DataFrame:
-    """Recent trend of every indicator and group of the place."""
+    """Recent trend of every indicator and group of the place (tested), and its direction of
+    travel (untested, for series the test cannot be made on)."""
     series = own.rename(columns={"lower_ci": "lower", "upper_ci": "upper"})
     counted = (series["statistic"] == "proportion") & series["numerator"].notna()
     # Each period style is its own series order; sorting the text sorts the years.
-    return compute_trends(series, ["indicator_code", "group_code"], use_counts=counted)
+    key = ["indicator_code", "group_code"]
+    tested = compute_trends(series, key, use_counts=counted)
+    directions = direction_of_travel(series, key)
+    return tested.merge(directions[[*key, "direction"]], on=key, how="outer")
 
 
 def _benchmarks(
@@ -247,6 +259,7 @@ def _benchmarks(
         neighbours = peers[peers["area_code"].isin(codes)]
         # LAIT shows the simple average of the neighbours' values.
         comparators["statistical_neighbours"] = neighbours.groupby(key)["value"].mean()
+        current = _rank_among_neighbours(current, neighbours, key)
     if area["level"] == "school" and area.get("phase") and area.get("percent_fsm") is not None:
         comparators["similar_schools"] = _similar_schools(engine, area, periods, current)
     index = pd.MultiIndex.from_frame(current[key])
@@ -267,6 +280,28 @@ def _benchmarks(
         )
         current[f"{name}_value"] = aligned
     return _ranks(engine, current, peers, area, periods), peers
+
+
+def _rank_among_neighbours(
+    current: pd.DataFrame, neighbours: pd.DataFrame, key: list[str]
+) -> pd.DataFrame:
+    """Each figure's rank (1 = best by polarity) among itself and its statistical neighbours
+    with a figure, as LAIT places an LA in its neighbour group: ``neighbour_rank`` and
+    ``neighbour_of`` (NaN where fewer than three neighbours have a figure)."""
+    shown = neighbours[neighbours["value"].notna()]
+    sets = {k: rows["value"].to_numpy(float) for k, rows in shown.groupby(key)}
+    ranks, sizes = [], []
+    for row in current.itertuples(index=False):
+        others = sets.get((row.indicator_code, row.group_code, row.period))
+        ranked = row.polarity in ("higher_is_better", "lower_is_better")
+        if others is None or len(others) < 3 or pd.isna(row.value) or not ranked:
+            ranks.append(np.nan)
+            sizes.append(np.nan)
+            continue
+        ahead = others > row.value if row.polarity == "higher_is_better" else others < row.value
+        ranks.append(1 + int(ahead.sum()))
+        sizes.append(len(others) + 1)
+    return current.assign(neighbour_rank=ranks, neighbour_of=sizes)
 
 
 def _ranks(
@@ -510,6 +545,10 @@ def _observation_record(row) -> dict:  # noqa: ANN001
             name: _number(getattr(row, f"{name}_value", None)) for name in benchmarks
         },
         "rank": _rank_record(row),
+        "neighbour_rank": _number(getattr(row, "neighbour_rank", None)),
+        "neighbour_of": _number(getattr(row, "neighbour_of", None)),
+        # Tested against England where it could be, else its quartile band (untested).
+        "standing": standing(benchmarks.get("england", NOT_COMPARED), row.band, row.polarity),
         "trend": row.trend,
         "source": row.source,
         "red_red": red_red(benchmarks.get("england"), row.trend),

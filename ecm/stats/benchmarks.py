@@ -105,6 +105,27 @@ def quartile_band(values: pd.Series, polarity: str) -> pd.Series:
     return bands.astype(object).where(bands.notna(), None)
 
 
+BEST_QUARTER, SECOND_QUARTER, THIRD_QUARTER, WORST_QUARTER = (
+    "best quarter", "second quarter", "third quarter", "worst quarter"
+)  # fmt: skip
+#: LAIT's quartile bands in words. A band is a position among the places ranked, not a test:
+#: these words are kept apart from better / similar / worse so that nothing untested is ever
+#: read as significant, as Fingertips keeps its quintiles apart from its significance colours.
+QUARTER_WORDS = {"A": BEST_QUARTER, "B": SECOND_QUARTER, "C": THIRD_QUARTER, "D": WORST_QUARTER}
+
+
+def standing(comparison: str, band: object, polarity: str) -> str:
+    """How a figure stands against England: its tested comparison where one could be made,
+    else its quartile band among the places ranked in words (indicators with a better
+    direction only: a context measure's band says nothing about how well a place does), else
+    ``not compared``."""
+    if comparison != NOT_COMPARED:
+        return comparison
+    if polarity in ("higher_is_better", "lower_is_better") and isinstance(band, str):
+        return QUARTER_WORDS.get(band, NOT_COMPARED)
+    return NOT_COMPARED
+
+
 def fsm_band(percent_fsm: pd.Series | np.ndarray) -> pd.Series:
     """The FSM band of each school (for similar-school comparisons)."""
     return pd.cut(

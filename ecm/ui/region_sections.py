@@ -22,6 +22,9 @@ from ecm.ui.store import load_indicators, load_local_authorities, load_pupil_gro
 from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import gap_unit
 from ecm.views.region import (
+    SECOND_TIER,
+    SECOND_TIER_NOTE,
+    SECOND_TIER_WORDS,
     brief_choices,
     brief_markdown,
     gap_trend_choices,
@@ -34,6 +37,7 @@ from ecm.views.region import (
     region_hexes,
     worse_and_worsening,
     worse_and_worsening_words,
+    worst_quarter_and_worsening,
 )
 
 
@@ -69,14 +73,23 @@ def region_panels(screen: RegionScreen) -> list[tuple[str, Callable[[], None]]]:
 
 
 def draw_red_reds(screen: RegionScreen) -> None:
-    """Every authority's figures worse than England and getting worse."""
+    """Every authority's figures worse than England and getting worse (tested), then the
+    second tier: in the worst quarter and worsening (untested)."""
     cells = screen.overview.cells
     table = worse_and_worsening(cells)
     if table.empty:
         st.write("No authority has a figure both worse than England and getting worse.")
+    else:
+        st.markdown(worse_and_worsening_words(table, cells))
+        table_with_download(table, "red_reds", f"{screen.stem}-worse-and-worsening.csv")
+    st.markdown(f"**{SECOND_TIER}**")
+    st.caption(SECOND_TIER_NOTE)
+    lagging = worst_quarter_and_worsening(cells)
+    if lagging.empty:
+        st.write("No authority has an untested figure in the worst quarter and worsening.")
         return
-    st.markdown(worse_and_worsening_words(table, cells))
-    table_with_download(table, "red_reds", f"{screen.stem}-worse-and-worsening.csv")
+    st.markdown(worse_and_worsening_words(lagging, cells, SECOND_TIER_WORDS))
+    table_with_download(lagging, "worst_quarter", f"{screen.stem}-worst-quarter-worsening.csv")
 
 
 def draw_heat_map(screen: RegionScreen) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm.catalogue import comparator_phrase, group_title
+from ecm.charts import QUARTERS, TEXT_SYMBOLS
 from ecm.places.explorer import GapExploration
 from ecm.places.overview import BAND_SUFFIX
 from ecm.store.models import action_status_words
@@ -14,16 +15,21 @@ from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit
 
 
 def tile_lines(tiles: pd.DataFrame) -> list[str]:
-    """One markdown block per outcome: counts better / similar / worse than England and how
-    many are getting better or worse."""
+    """One markdown block per outcome: counts better / similar / worse than England (tested),
+    the untested ones by their quarter among all authorities, and how many are getting better
+    or worse (tested) or improving or worsening (untested direction of travel)."""
     lines = []
     for t in tiles.to_dict("records"):
+        tested = f"▲ {t['better']} better · ● {t['similar']} similar · ▼ {t['worse']} worse"
+        quarters = [f"{TEXT_SYMBOLS[q]} {t[q]} {q}" for q in QUARTERS if t[q]]
+        untested = f"  \nUntested, by rank: {' · '.join(quarters)}" if quarters else ""
+        trends = f"↗ {t['getting better']} getting better · ↘ {t['getting worse']} getting worse"
+        if t["improving"] or t["worsening"]:
+            trends += f"  \nUntested: {t['improving']} improving · {t['worsening']} worsening"
         lines.append(
-            f"**{t['outcome']}**  \n"
-            f"▲ {t['better']} better · ● {t['similar']} similar · ▼ {t['worse']} worse"
+            f"**{t['outcome']}**  \n{tested}"
             + (f" · ◆ {t['not compared']} not compared" if t["not compared"] else "")
-            + f"  \n↗ {t['getting better']} getting better · "
-            f"↘ {t['getting worse']} getting worse"
+            + f"{untested}  \n{trends}"
         )
     return lines
 
@@ -124,7 +130,8 @@ def red_red_table(red_reds: pd.DataFrame) -> pd.DataFrame:
 
 def neighbour_table(neighbours: pd.DataFrame) -> pd.DataFrame:
     """All-pupil figures beside the statistical neighbours' average and England, with the
-    comparison in words and symbols."""
+    comparison in words and symbols, and the figure's rank among itself and its neighbours
+    (1 = best; untested, as LAIT places an LA in its neighbour group)."""
     if neighbours.empty:
         return pd.DataFrame()
     return pd.DataFrame(
@@ -133,6 +140,12 @@ def neighbour_table(neighbours: pd.DataFrame) -> pd.DataFrame:
             "Value": neighbours["value"].round(1),
             "Neighbours (average)": neighbours["neighbours"].round(1),
             "vs neighbours": neighbours["vs_neighbours"].map(COMPARISON_LABELS),
+            "Rank with neighbours": [
+                f"{int(r)} of {int(n)}" if pd.notna(r) else ""
+                for r, n in zip(
+                    neighbours["neighbour_rank"], neighbours["neighbour_of"], strict=True
+                )
+            ],  # fmt: skip
             "England": neighbours["england"].round(1),
             "vs England": neighbours["vs_england"].map(COMPARISON_LABELS),
         }

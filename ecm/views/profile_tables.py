@@ -9,7 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm.catalogue import comparator_phrase, group_title
+from ecm.charts import COMPARISONS, label
 from ecm.disclosure.rules import MARKER_MEANINGS
+from ecm.stats.direction import UNTESTED_WORDS
 from ecm.stats.gaps import gap_order
 from ecm.store.models import action_status_words
 
@@ -47,14 +49,15 @@ def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 #: Words with a symbol, so that a comparison never rests on colour alone.
-COMPARISON_LABELS = {
-    "better": "▲ better",
-    "worse": "▼ worse",
-    "similar": "● similar",
-    "higher": "△ higher",
-    "lower": "▽ lower",
-    "not compared": "◆ not compared",
-}
+COMPARISON_LABELS = {word: label(word) for word in COMPARISONS}
+
+
+def trend_label(trend: str) -> str:
+    """A trend in words, marked "(untested)" when it is a direction of travel rather than the
+    Fingertips trend test."""
+    return f"{trend} (untested)" if trend in UNTESTED_WORDS else trend
+
+
 KIND_TITLES = {
     "within": "in the same place",
     "vs_la": "across the LA",
@@ -86,7 +89,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                     for name, word in o["benchmarks"].items()
                 },
                 "Band (A best)": _band_text(o["rank"]),
-                "Trend": o["trend"] + (" · red-red" if o["red_red"] else ""),
+                "Trend": trend_label(o["trend"]) + (" · red-red" if o["red_red"] else ""),
                 "Source": o["source"] or "",
             }
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm.catalogue import group_title
-from ecm.charts import cell_text, map_geometry
+from ecm.charts import QUARTERS, cell_text, map_geometry
 from ecm.store.models import action_status_words
 from ecm.views.markdown import escape_markdown as _md
 
@@ -19,12 +19,14 @@ def outcome_choices(cells: pd.DataFrame, act_order: list[str]) -> list[str]:
 
 def map_choices(cells: pd.DataFrame, outcome: str) -> tuple[dict[str, str], str | None]:
     """The outcome's indicators for the map (code -> title, catalogue order) and the one to
-    open on: the indicator with the most authorities compared with England, so the map
-    opens on colours that mean something rather than on context figures."""
+    open on: the indicator with the most authorities tested against England (then ranked), so
+    the map opens on colours that mean something rather than on context figures."""
     mine = cells[cells["outcome"] == outcome]
     titles = dict(zip(mine["indicator"], mine["title"], strict=False))
-    compared = mine[mine["comparison"].isin(["better", "similar", "worse"])]
-    counts = compared["indicator"].value_counts()
+    # Tested comparisons count first, untested quarters next, as a tie-break.
+    tested = mine["comparison"].isin(["better", "similar", "worse"])
+    ranked = mine["comparison"].isin(QUARTERS)
+    counts = (tested * len(mine) + ranked).groupby(mine["indicator"]).sum()
     # max() keeps the first of equals: ties go to the catalogue's order.
     return titles, max(titles, key=lambda c: counts.get(c, 0), default=None)
 
@@ -59,16 +61,30 @@ def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
             "comparison": chosen["comparison"],
             "text": [f"{v:.1f}" if pd.notna(v) else "–" for v in chosen["value"]],
             "detail": [
-                f"95% interval {lo:.1f} to {hi:.1f}"
-                if pd.notna(lo) and pd.notna(hi)
-                else "no interval"
-                + ("; compared with England by its publisher" if c != "not compared" else "")
-                for lo, hi, c in zip(
-                    chosen["lower"], chosen["upper"], chosen["comparison"], strict=True
+                cell_detail(lo, hi, c, r, n)
+                for lo, hi, c, r, n in zip(
+                    chosen["lower"],
+                    chosen["upper"],
+                    chosen["comparison"],
+                    chosen["rank"],
+                    chosen["of"],
+                    strict=True,
                 )
             ],  # fmt: skip
         }
     ).reset_index(drop=True)
+
+
+def cell_detail(lower: float, upper: float, comparison: str, rank: float, of: float) -> str:
+    """What a heat-map cell's comparison rests on, in words: its 95% interval, its publisher's
+    test, or (untested) its rank among all authorities."""
+    if pd.notna(lower) and pd.notna(upper):
+        return f"95% interval {lower:.1f} to {upper:.1f}"
+    if comparison in QUARTERS:
+        return f"no interval; rank {int(rank)} of {int(of)} authorities in England (untested)"
+    if comparison != "not compared":
+        return "no interval; compared with England by its publisher"
+    return "no interval"
 
 
 def rank_table(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
@@ -122,6 +138,10 @@ def brief_markdown(brief: dict, period: str) -> str:
         + (", and getting worse" if c["trend"] == "getting worse" else "")
         for c in brief["concerns"]
     ]
+    lagging = [
+        f"**{_md(c['title'])}**: {c['value']:.1f}, rank {int(c['rank'])} of {int(c['of'])}"
+        for c in brief.get("worst_quarter_worsening", [])
+    ]
     better = [
         f"**{_md(i['title'])}** ({i['value']:.1f}), {i['comparison']} than England"
         if i["comparison"] in ("better", "worse")
@@ -146,6 +166,9 @@ def brief_markdown(brief: dict, period: str) -> str:
         f"#### {brief['la_name']}: priorities brief, {period}\n\n"
         f"**Top concerns** (worse than England, getting worse first)\n\n"
         f"{items(concerns, 'None: no figure is significantly worse than England.')}\n\n"
+        f"**In the worst quarter of authorities and worsening** (no test possible: figures "
+        f"without counts; rank among all authorities, direction over recent years)\n\n"
+        f"{items(lagging, 'None.')}\n\n"
         f"**Getting better**\n\n{items(better, 'No figure is significantly improving.')}\n\n"
         f"**Significant gaps with no plan action**\n\n"
         f"{items(gaps, no_gaps)}\n\n"
@@ -157,6 +180,11 @@ def worse_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
     """Every LA figure worse than England and getting worse: authority, indicator, value,
     England, national rank."""
     rows = cells[(cells["comparison"] == "worse") & (cells["trend"] == "getting worse")]
+    return _concern_table(rows)
+
+
+def _concern_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """LA figures of concern as a table: authority, outcome, indicator, value, England, rank."""
     return pd.DataFrame(
         {
             "Local authority": rows["la_name"],
@@ -170,6 +198,25 @@ def worse_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     ).reset_index(drop=True)
+
+
+#: The second tier's heading, what it says in a sentence, and how it was judged.
+SECOND_TIER = "Second tier, untested: in the worst quarter of authorities and worsening"
+SECOND_TIER_WORDS = "in the worst quarter of all authorities and worsening (untested)"
+SECOND_TIER_NOTE = (
+    "Figures published without counts or intervals cannot be tested against England. These "
+    "are ranked instead: the worst quarter of all authorities in England (LAIT's band D), and "
+    "worsening by their direction of travel over up to five recent years (rule in "
+    "METHODOLOGY). Neither is a significance test."
+)
+
+
+def worst_quarter_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
+    """The second, untested tier: LA figures that cannot be tested against England (no counts
+    or interval) and sit in the worst quarter of all authorities while their direction of
+    travel is worsening. Authority, indicator, value, England, national rank."""
+    rows = cells[(cells["comparison"] == "worst quarter") & (cells["trend"] == "worsening")]
+    return _concern_table(rows)
 
 
 def gap_trend_sentence(authorities: pd.DataFrame, noun: str) -> str:
@@ -217,12 +264,14 @@ def region_caption(cells: pd.DataFrame, period: str) -> str:
     return f"Region · {cells['la_code'].nunique()} local authorities · {period}"
 
 
-def worse_and_worsening_words(table: pd.DataFrame, cells: pd.DataFrame) -> str:
-    """The sentence above :func:`worse_and_worsening`: how many authorities, of how many, and
-    how many figures in all."""
+def worse_and_worsening_words(
+    table: pd.DataFrame, cells: pd.DataFrame, what: str = "worse than England and getting worse"
+) -> str:
+    """The sentence above :func:`worse_and_worsening` (or the second tier, with its ``what``):
+    how many authorities, of how many, and how many figures in all."""
     return (
         f"**{table['Local authority'].nunique()}** of {cells['la_code'].nunique()} authorities "
-        f"have figures worse than England and getting worse ({len(table)} in all)."
+        f"have figures {what} ({len(table)} in all)."
     )
 
 

@@ -1,0 +1,86 @@
+"""Direction of travel of a series that cannot be tested: values published without counts or
+intervals (most LAIT items and LA tables).
+
+The Fingertips recent-trend test (:mod:`~ecm.stats.trends`) needs counts or intervals. For a
+series that has neither, LAIT shows how the value has moved; this module states such a rule and
+keeps its words apart from the tested ones, so nothing untested is ever called significant.
+
+The rule, over the series' points within the last ``WINDOW`` years up to its latest (at least
+three points): the series is *rising* when its last value is above its first and it fell (or
+stayed level) in none of its year-on-year steps with three points, or in at most one step with
+four or five; *falling* likewise downwards; otherwise there is *no clear change*. One step
+against the run is allowed in a longer series because a single year of noise should not hide a
+steady movement, but the run must still have moved overall. Pure functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ecm.stats.trends import MIN_POINTS, NOT_ENOUGH, WINDOW, trend_by_polarity
+
+RISING, FALLING, NO_CLEAR_CHANGE = "rising", "falling", "no clear change"
+#: Untested directions by polarity. They are never the tested words ("getting better",
+#: "getting worse"), so a red-red or a "getting worse" list can only hold tested trends.
+IMPROVING, WORSENING = "improving", "worsening"
+UNTESTED_WORDS = (RISING, FALLING, NO_CLEAR_CHANGE, IMPROVING, WORSENING)
+POLARITIES = ("higher_is_better", "lower_is_better")
+
+
+def direction_of_travel(
+    figures: pd.DataFrame, by: list[str], *, window: int = WINDOW, min_points: int = MIN_POINTS
+) -> pd.DataFrame:
+    """The direction of travel of every series in ``figures`` (untested).
+
+    ``figures`` has the ``by`` columns, ``period`` (text whose first four characters are the
+    first year) and ``value``; rows without a value are left out. Returns one row per series:
+    the ``by`` columns, ``direction`` (``rising``, ``falling``, ``no clear change`` or ``not
+    enough data``) and ``points``.
+    """
+    columns = [*by, "direction", "points"]
+    frame = figures[figures["value"].notna()].copy()
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame["x"] = frame["period"].astype(str).str[:4].astype(float)
+    # One point per year: a year given in two period styles counts once.
+    frame = frame.drop_duplicates([*by, "x"], keep="last")
+    latest = frame.groupby(by, sort=False)["x"].transform("max")
+    frame = frame[frame["x"] > latest - window].sort_values([*by, "x"])
+    rows = []
+    for key, series in frame.groupby(by, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append((*key, direction_of_values(series["value"].to_numpy(float)), len(series)))
+    result = pd.DataFrame(rows, columns=columns)
+    result.loc[result["points"] < min_points, "direction"] = NOT_ENOUGH
+    return result
+
+
+def direction_of_values(values: np.ndarray) -> str:
+    """The rule of the module docstring on one series, oldest first (at least two values)."""
+    steps = np.diff(values)
+    allowed = 0 if len(values) <= 3 else 1
+    if values[-1] > values[0] and int((steps <= 0).sum()) <= allowed:
+        return RISING
+    if values[-1] < values[0] and int((steps >= 0).sum()) <= allowed:
+        return FALLING
+    return NO_CLEAR_CHANGE
+
+
+def direction_by_polarity(direction: str, polarity: str) -> str:
+    """``rising``/``falling`` as ``improving``/``worsening`` where the indicator has a better
+    direction; unchanged otherwise."""
+    if direction not in (RISING, FALLING) or polarity not in POLARITIES:
+        return direction
+    better = (direction == RISING) == (polarity == "higher_is_better")
+    return IMPROVING if better else WORSENING
+
+
+def trend_words(tested: object, direction: object, polarity: str) -> str:
+    """The trend a reader sees: the tested trend by polarity where a test could be made, else
+    the untested direction of travel by polarity, else ``not enough data``."""
+    if isinstance(tested, str) and tested != NOT_ENOUGH:
+        return trend_by_polarity(tested, polarity)
+    if isinstance(direction, str) and direction != NOT_ENOUGH:
+        return direction_by_polarity(direction, polarity)
+    return NOT_ENOUGH
