@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from ecm.catalogue import series_breaks
 from ecm.figures import many_places, queries
 from ecm.figures.plans import (
     load_plan,
@@ -34,6 +35,7 @@ from ecm.stats.benchmarks import (
     quartile_band,
     rank_best_first,
 )
+from ecm.stats.breaks import since_latest_break
 from ecm.stats.gaps import compute_gaps, gap_order
 from ecm.stats.trends import compute_trends, trend_by_polarity
 
@@ -301,10 +303,12 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         figures[figures["period"].map(period_start) <= period_start(period)], catalogue
     )
     own = figures[figures["group_code"] == "all"]
+    # No trend crosses a series break: each series from its latest break on.
+    trended = since_latest_break(own, series_breaks(), ["area_code", "indicator_code"])
     trends = compute_trends(
-        own.rename(columns={"lower_ci": "lower", "upper_ci": "upper"}),
+        trended.rename(columns={"lower_ci": "lower", "upper_ci": "upper"}),
         ["area_code", "indicator_code"],
-        use_counts=(own["statistic"] == "proportion") & own["numerator"].notna(),
+        use_counts=(trended["statistic"] == "proportion") & trended["numerator"].notna(),
     )
     current = own[own["period"].isin(aliases)].copy()
     england = national[(national["group_code"] == "all") & national["period"].isin(aliases)]
