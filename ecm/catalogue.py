@@ -4,7 +4,9 @@ The catalogue is data, not code, so that an analyst can read it and add a measur
 programming. This module reads the three CSV files, checks every rule a row must obey
 (reporting file, line and column for each breach), and writes them into the store. It is also
 the one source of the words a pupil group is shown with (:func:`group_title`,
-:func:`group_noun`, :func:`comparator_phrase`), so that every screen names a group alike.
+:func:`group_noun`, :func:`comparator_phrase`), so that every screen names a group alike, and
+of the series breaks (:func:`series_breaks`): the years from which an indicator's figures are
+not comparable with earlier ones, which no trend may cross.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from ecm.config import DATA_DIR
 from ecm.errors import DataError, DataProblem
+from ecm.periods import is_academic_year, period_start
 from ecm.store.models import LEVELS, POLARITIES, STATISTICS, Aim, Indicator, Outcome, PupilGroup
 
 OUTCOMES_FILE = "outcomes.csv"
 INDICATORS_FILE = "indicators.csv"
 GROUPS_FILE = "pupil_groups.csv"
+BREAKS_FILE = "series_breaks.csv"
 
 UNIT_MULTIPLIERS = {
     "%": 100,
@@ -67,6 +72,7 @@ GROUP_COLUMNS = (
     "comparator_phrase",
     "description",
 )
+BREAK_COLUMNS = ("indicators", "first_period", "label", "reason", "source")
 #: The words every group must have, besides its title and description.
 GROUP_WORDS = ("short_title", "noun", "comparator_phrase")
 
@@ -319,3 +325,65 @@ def sync_catalogue(session: Session, catalogue: Catalogue) -> None:
                 definition=row["definition"],
             )
         )
+
+
+def load_series_breaks(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """Read and check ``series_breaks.csv``: one row per indicator and break, with
+    indicator_code, first_period (the first year of the new series), first_year (its first
+    calendar year, :func:`ecm.periods.period_start`), label, reason and source. A row naming
+    an unknown indicator, a period that is not an academic year, or no label, reason or source
+    is refused with file, line and column."""
+    codes = {row["code"] for row in read_rows(data_dir / INDICATORS_FILE, INDICATOR_COLUMNS)}
+    rows = read_rows(data_dir / BREAKS_FILE, BREAK_COLUMNS)
+    problems = check_series_breaks(rows, codes)
+    if problems:
+        raise DataError(problems)
+    records = [
+        {
+            "indicator_code": code,
+            "first_period": row["first_period"],
+            "first_year": period_start(row["first_period"]),
+            "label": row["label"],
+            "reason": row["reason"],
+            "source": row["source"],
+        }
+        for row in rows
+        for code in split_list(row["indicators"])
+    ]
+    columns = ["indicator_code", "first_period", "first_year", "label", "reason", "source"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def check_series_breaks(rows: list[dict[str, str]], codes: set[str]) -> list[DataProblem]:
+    """Every breach of the series-break rules, naming file, line and column."""
+    problems: list[DataProblem] = []
+    for row in rows:
+        line = int(row["_line"])
+        named = split_list(row["indicators"])
+        if not named:
+            problems.append(DataProblem(BREAKS_FILE, line, "indicators", "is empty"))
+        for code in named:
+            if code not in codes:
+                problems.append(
+                    DataProblem(BREAKS_FILE, line, "indicators", f"{code!r} is not an indicator")
+                )
+        if not is_academic_year(row["first_period"]):
+            problems.append(
+                DataProblem(
+                    BREAKS_FILE,
+                    line,
+                    "first_period",
+                    f"{row['first_period']!r} is not an academic year like 2015/16",
+                )
+            )
+        for column in ("label", "reason", "source"):
+            if not row[column]:
+                problems.append(DataProblem(BREAKS_FILE, line, column, "is empty"))
+    return problems
+
+
+@functools.cache
+def series_breaks() -> pd.DataFrame:
+    """The catalogue's series breaks, read and checked once from ``data/`` (callers must not
+    change the frame)."""
+    return load_series_breaks()

@@ -164,6 +164,7 @@ def test_a_figure_is_ranked_among_its_statistical_neighbours(
 def test_a_value_only_series_gets_its_direction_of_travel(
     lait_store: Engine, hampshire: pd.DataFrame
 ) -> None:
+    from ecm.catalogue import series_breaks
     from ecm.figures import queries
     from ecm.periods import period_start
 
@@ -180,7 +181,14 @@ def test_a_value_only_series_gets_its_direction_of_travel(
         series = own[own["indicator_code"] == o.indicator].assign(
             x=lambda f: f["period"].map(period_start)
         )
-        series = series[series["x"] > period_start(YEAR) - 5].sort_values("x")
+        # Within five years, and from the indicator's latest series break on.
+        breaks = series_breaks()
+        starts = breaks.loc[
+            (breaks["indicator_code"] == o.indicator) & (breaks["first_year"] <= series["x"].max()),
+            "first_year",
+        ]
+        first = max(period_start(YEAR) - 4, starts.max() if len(starts) else 0)
+        series = series[series["x"] >= first].sort_values("x")
         if len(series) < 3:
             assert o.trend == NOT_ENOUGH
             continue

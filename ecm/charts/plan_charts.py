@@ -12,7 +12,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecm.charts.style import ENGLAND_COLOUR, SERIES_COLOURS, fmt, ink, style_for, wrap
+from ecm.charts.breaks import break_points, describe_breaks, mark_breaks, point_hover, segments
+from ecm.charts.style import (
+    ENGLAND_COLOUR,
+    SERIES_COLOURS,
+    fmt,
+    ink,
+    interval_bars,
+    style_for,
+    wrap,
+)
 from ecm.charts.style import finish as _finish
 from ecm.charts.style import require as _require
 
@@ -41,7 +50,8 @@ def turn_the_curve_chart(
     Parameters
     ----------
     history
-        ``period, value, lower, upper``: the figures so far with their 95% intervals (solid).
+        ``period, value, lower, upper``: the figures so far with their 95% intervals (solid);
+        an optional ``series_break`` marks a series break (a dashed line, no line across it).
     forecast
         ``period, value, lower, upper``: where the curve goes if nothing changes (dashed, with
         its band shaded); may be empty.
@@ -101,33 +111,27 @@ def turn_the_curve_chart(
                 hovertemplate=f"Path to target, %{{x}}<br>{y_title}: %{{y:,.1f}}<extra></extra>",
             )
         )
-    value = history["value"].astype(float)
-    fig.add_trace(
-        go.Scatter(
-            x=history["period"],
-            y=value,
-            mode="lines+markers",
-            name="Actual",
-            line={"color": HISTORY_COLOUR, "width": style.line},
-            marker={"symbol": "circle", "size": style.marker, "color": HISTORY_COLOUR},
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (history["upper"].astype(float) - value).to_numpy(),
-                "arrayminus": (value - history["lower"].astype(float)).to_numpy(),
-                "color": HISTORY_COLOUR,
-                "thickness": style.line * 0.75,
-                "width": 4,
-            },
-            customdata=np.column_stack(
-                [history["lower"].map(fmt), history["upper"].map(fmt), value.map(fmt)]
-            ),
-            hovertemplate=(
-                f"Actual, %{{x}}<br>{y_title}: %{{customdata[2]}}"
-                "<br>95% interval: %{customdata[0]} to %{customdata[1]}<extra></extra>"
-            ),
+    breaks = break_points(history)
+    # One trace per stretch between series breaks: the actual line is never joined across one.
+    for part, rows in enumerate(segments(history, breaks, periods)):
+        value = rows["value"].astype(float)
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period"],
+                y=value,
+                mode="lines+markers",
+                name="Actual",
+                legendgroup="Actual",
+                showlegend=part == 0,
+                line={"color": HISTORY_COLOUR, "width": style.line},
+                marker={"symbol": "circle", "size": style.marker, "color": HISTORY_COLOUR},
+                error_y=interval_bars(
+                    value, rows["lower"], rows["upper"], HISTORY_COLOUR, style.line * 0.75, 4
+                ),
+                **point_hover(rows, value, breaks, "Actual", y_title),
+            )
         )
-    )
+    mark_breaks(fig, breaks, periods)
     if target:
         fig.add_trace(
             go.Scatter(
@@ -169,7 +173,7 @@ def describe_turn_the_curve(
         parts.append(f"if nothing changes, {fmt(end['value'])} by {end['period']}")
     if target:
         parts.append(f"target {fmt(target['value'])} by {target['period']}")
-    return "; ".join(parts) + "."
+    return "; ".join(parts) + "." + describe_breaks(break_points(history))
 
 
 COVERAGE_COLUMNS = ("outcome", "covered", "uncovered", "off_track")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ecm.charts.breaks import (
+    break_points,
+    describe_breaks,
+    mark_breaks,
+    point_hover,
+    segments,
+)
 from ecm.charts.style import (
     ENGLAND_COLOUR,
     SERIES_COLOURS,
@@ -29,7 +35,9 @@ def trend_chart(series: pd.DataFrame, y_title: str, presentation: bool = False) 
     series
         Long format: ``name`` (series, e.g. a place or a pupil group), ``period`` (shown as
         categories in the order first met), ``value``, ``lower``, ``upper`` (the interval; NaN
-        where there is none). A series named ``England`` is drawn dashed grey.
+        where there is none). A series named ``England`` is drawn dashed grey. An optional
+        ``series_break`` column marks the first period of a new series with the break's
+        label: a dashed line is drawn before it and no line is joined across it.
     y_title
         The value axis title, with its unit.
 
@@ -43,35 +51,42 @@ def trend_chart(series: pd.DataFrame, y_title: str, presentation: bool = False) 
     names = list(dict.fromkeys(series["name"].astype(str)))
     # England last, so that it is drawn over the others and ends the legend.
     names = [n for n in names if n != "England"] + [n for n in names if n == "England"]
+    breaks = break_points(series)
     for index, name in enumerate(names):
         mine = series[series["name"].astype(str) == name]
         england = name == "England"
         colour = ENGLAND_COLOUR if england else SERIES_COLOURS[index % len(SERIES_COLOURS)]
-        value = mine["value"].astype(float)
-        fig.add_trace(
-            go.Scatter(
-                x=mine["period"].astype(str),
-                y=value,
-                mode="lines+markers",
-                name=name,
-                line={"color": colour, "width": style.line, "dash": "dash" if england else "solid"},
-                marker={
-                    "symbol": "square" if england else SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)],
-                    "size": style.marker,
-                    "color": colour,
-                },
-                error_y=interval_bars(
-                    value, mine["lower"], mine["upper"], colour, style.line * 0.75, width=4
-                ),
-                customdata=np.column_stack(
-                    [mine["lower"].map(fmt), mine["upper"].map(fmt), value.map(fmt)]
-                ),
-                hovertemplate=(
-                    f"<b>{name}</b>, %{{x}}<br>{y_title}: %{{customdata[2]}}"
-                    "<br>95% interval: %{customdata[0]} to %{customdata[1]}<extra></extra>"
-                ),
+        # One trace per stretch between series breaks, so no line joins across a break; the
+        # stretches share a legend entry.
+        for part, rows in enumerate(segments(mine, breaks, periods)):
+            value = rows["value"].astype(float)
+            fig.add_trace(
+                go.Scatter(
+                    x=rows["period"].astype(str),
+                    y=value,
+                    mode="lines+markers",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=part == 0,
+                    line={
+                        "color": colour,
+                        "width": style.line,
+                        "dash": "dash" if england else "solid",
+                    },
+                    marker={
+                        "symbol": "square"
+                        if england
+                        else SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)],
+                        "size": style.marker,
+                        "color": colour,
+                    },
+                    error_y=interval_bars(
+                        value, rows["lower"], rows["upper"], colour, style.line * 0.75, width=4
+                    ),
+                    **point_hover(rows, value, breaks, f"<b>{name}</b>", y_title),
+                )
             )
-        )
+    mark_breaks(fig, breaks, periods)
     fig.update_layout(
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": periods},
         yaxis={"title": {"text": wrap(y_title)}},
@@ -87,9 +102,16 @@ def describe_trend_chart(series: pd.DataFrame, y_title: str) -> str:
     if not periods:
         return f"Trend chart of {y_title} with no figures."
     names = list(dict.fromkeys(series["name"].astype(str)))
+    breaks = break_points(series)
+    # The change is told within the latest series only: a change across a break is no change.
+    since = periods[max((periods.index(p) for p in breaks if p in periods), default=0) :]
     parts = []
     for name in names:
-        mine = series[(series["name"].astype(str) == name) & series["value"].notna()]
+        mine = series[
+            (series["name"].astype(str) == name)
+            & series["value"].notna()
+            & series["period"].astype(str).isin(since)
+        ]
         if mine.empty:
             parts.append(f"{name}: no figures")
             continue
@@ -104,5 +126,5 @@ def describe_trend_chart(series: pd.DataFrame, y_title: str) -> str:
     span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
     return (
         f"Trend chart of {y_title}, {len(names)} series over {len(periods)} periods "
-        f"({span}): " + "; ".join(parts) + "."
+        f"({span}): " + "; ".join(parts) + "." + describe_breaks(breaks)
     )

@@ -16,10 +16,12 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from ecm.catalogue import series_breaks
 from ecm.figures import many_places, queries
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.places.profile import with_intervals
 from ecm.stats import funnel
+from ecm.stats.breaks import break_labels
 from ecm.stats.gaps import compute_gaps
 
 LEVELS = ("school", "la", "region")
@@ -38,7 +40,8 @@ class GapExploration:
     gaps: pd.DataFrame  # one row per place, widest gap first
     limits: pd.DataFrame = field(default_factory=pd.DataFrame)  # funnel limits by size
     centre: float | None = None  # the national gap
-    trend: pd.DataFrame = field(default_factory=pd.DataFrame)  # name, period, value, lower, upper
+    # name, period, value, lower, upper, series_break
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict = field(default_factory=dict)
 
 
@@ -172,7 +175,8 @@ def _trend(
     within: tuple[str, str] | None,
     period: str,
 ) -> pd.DataFrame:
-    """The national gap by period, and the chosen LA's or region's own gap beside it."""
+    """The national gap by period, and the chosen LA's or region's own gap beside it, with
+    series_break marking the first period after a series break."""
     series = [("England", national)]
     if within is not None:
         own = many_places.load_area_series(
@@ -198,8 +202,10 @@ def _trend(
             )
         )
     if not frames:
-        return pd.DataFrame(columns=["name", "period", "value", "lower", "upper"])
+        return pd.DataFrame(columns=["name", "period", "value", "lower", "upper", "series_break"])
     out = pd.concat(frames, ignore_index=True)
+    code = str(national["indicator_code"].iloc[0])
+    out = out.assign(series_break=break_labels(out["period"], code, series_breaks()))
     return out.iloc[np.argsort(out["period"].map(period_start).to_numpy(), kind="stable")]
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from ecm.catalogue import series_breaks
 from ecm.figures import many_places, queries
 from ecm.figures.plans import (
     load_plan,
@@ -37,9 +38,10 @@ from ecm.stats.benchmarks import (
     rank_best_first,
     standing,
 )
-from ecm.stats.direction import IMPROVING, WORSENING, direction_of_travel, trend_words
+from ecm.stats.breaks import since_latest_break
+from ecm.stats.direction import IMPROVING, WORSENING, direction_of_travel, trend_column
 from ecm.stats.gaps import compute_gaps, gap_order
-from ecm.stats.trends import NOT_ENOUGH, compute_trends
+from ecm.stats.trends import compute_trends
 
 #: How a figure stands against England: tested words, then quarters among the places ranked.
 STANDINGS = (BETTER, SIMILAR, WORSE, *QUARTER_WORDS.values(), NOT_COMPARED)
@@ -311,10 +313,12 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         figures[figures["period"].map(period_start) <= period_start(period)], catalogue
     )
     own = figures[figures["group_code"] == "all"]
+    # No trend crosses a series break: each series from its latest break on.
+    trended = since_latest_break(own, series_breaks(), ["area_code", "indicator_code"])
     trends = compute_trends(
-        own.rename(columns={"lower_ci": "lower", "upper_ci": "upper"}),
+        trended.rename(columns={"lower_ci": "lower", "upper_ci": "upper"}),
         ["area_code", "indicator_code"],
-        use_counts=(own["statistic"] == "proportion") & own["numerator"].notna(),
+        use_counts=(trended["statistic"] == "proportion") & trended["numerator"].notna(),
     )
     current = own[own["period"].isin(aliases)].copy()
     england = national[(national["group_code"] == "all") & national["period"].isin(aliases)]
@@ -331,19 +335,10 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         current["polarity"],
         current.get("published_vs_england"),
     )
-    directions = direction_of_travel(own, ["area_code", "indicator_code"])
+    directions = direction_of_travel(trended, ["area_code", "indicator_code"])
     current = current.merge(trends[["area_code", "indicator_code", "trend"]], how="left")
     current = current.merge(directions[["area_code", "indicator_code", "direction"]], how="left")
-    current["trend"] = [
-        trend_words(t, d, p) if not pd.isna(v) else NOT_ENOUGH
-        for t, d, p, v in zip(
-            current["trend"],
-            current["direction"],
-            current["polarity"],
-            current["value"],
-            strict=True,
-        )
-    ]
+    current["trend"] = trend_column(current)
     current = _national_ranks(engine, current, aliases)
     # Tested against England where the figure allows; else its quarter among all LAs.
     current["basis"] = [

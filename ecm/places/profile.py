@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from ecm.catalogue import group_nouns
+from ecm.catalogue import group_nouns, series_breaks
 from ecm.figures import queries
 from ecm.figures.plans import plan_targets_in_force
 from ecm.periods import default_period, period_aliases, period_start
@@ -23,7 +23,8 @@ from ecm.stats.benchmarks import (
     red_red,
     standing,
 )
-from ecm.stats.direction import direction_of_travel, trend_words
+from ecm.stats.breaks import break_labels, since_latest_break
+from ecm.stats.direction import direction_of_travel, trend_column, trend_words
 from ecm.stats.floors import (
     areas_of_interest,
     bottom_quartile_sentences,
@@ -32,7 +33,7 @@ from ecm.stats.floors import (
 )
 from ecm.stats.gaps import compute_gaps
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, value_ci
-from ecm.stats.trends import NOT_ENOUGH, compute_trends, gap_trend
+from ecm.stats.trends import compute_trends, gap_trend
 
 
 def _empty_profile(area: dict, period: str | None) -> dict:
@@ -116,16 +117,7 @@ def profile_and_peers(
     current = own[own["period"].isin(periods)].copy()
     current, peers = _benchmarks(engine, current, figures, area, periods)
     current = current.merge(trends, on=["indicator_code", "group_code"], how="left")
-    current["trend"] = [
-        trend_words(t, d, p) if not pd.isna(v) else NOT_ENOUGH
-        for t, d, p, v in zip(
-            current["trend"],
-            current["direction"],
-            current["polarity"],
-            current["value"],
-            strict=True,
-        )
-    ]
+    current["trend"] = trend_column(current)
     meta = catalogue.set_index("code")
     current["outcome"] = current["indicator_code"].map(meta["outcome"])
     current["title"] = current["indicator_code"].map(meta["title"])
@@ -228,6 +220,8 @@ def _value_trends(own: pd.DataFrame) -> pd.DataFrame:
     """Recent trend of every indicator and group of the place (tested), and its direction of
     travel (untested, for series the test cannot be made on)."""
     series = own.rename(columns={"lower_ci": "lower", "upper_ci": "upper"})
+    # No trend crosses a series break (METHODOLOGY, "Series breaks").
+    series = since_latest_break(series, series_breaks(), ["indicator_code", "group_code"])
     counted = (series["statistic"] == "proportion") & series["numerator"].notna()
     # Each period style is its own series order; sorting the text sorts the years.
     key = ["indicator_code", "group_code"]
@@ -433,7 +427,8 @@ def _gaps(
         gaps["trend"] = []
         return gaps
     series = gaps.rename(columns={"gap": "value"})
-    trends = compute_trends(series, ["indicator_code", "focus_group", "kind"], use_counts=False)
+    by = ["indicator_code", "focus_group", "kind"]
+    trends = compute_trends(since_latest_break(series, series_breaks(), by), by, use_counts=False)
     gaps = gaps.merge(trends[["indicator_code", "focus_group", "kind", "trend"]], how="left")
     gaps["trend"] = gaps["trend"].fillna("not enough data")
     return gaps
@@ -484,7 +479,8 @@ def _context_gaps(
 
 def _series(figures: pd.DataFrame, area: dict, period: str) -> list[dict]:
     """All-pupil figures of the place, its LA and England over the last five years up to the
-    period, for trend lines: indicator, name, period, value, lower, upper."""
+    period, for trend lines: indicator, name, period, value, lower, upper, and series_break
+    (the label of a series break on the first period after it, else "")."""
     names = {
         (area["level"], area["code"]): area["name"],
         ("la", (area.get("la") or {}).get("code")): (area.get("la") or {}).get("name"),
@@ -496,8 +492,11 @@ def _series(figures: pd.DataFrame, area: dict, period: str) -> list[dict]:
         & figures["value"].notna()
         & (figures["period"].map(period_start) >= start)
     ]
+    marks = pd.Series("", index=rows.index, dtype=object)
+    for code, mine in rows.groupby("indicator_code"):
+        marks[mine.index] = break_labels(mine["period"], str(code), series_breaks())
     records = []
-    for r in rows.itertuples(index=False):
+    for r in rows.itertuples():
         name = names.get((r.level, r.area_code))
         if name:
             records.append(
@@ -508,6 +507,7 @@ def _series(figures: pd.DataFrame, area: dict, period: str) -> list[dict]:
                     "value": _number(r.value),
                     "lower": _number(r.lower_ci),
                     "upper": _number(r.upper_ci),
+                    "series_break": marks[r.Index],
                 }
             )
     return records

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine
 
+from ecm.catalogue import series_breaks
 from ecm.figures import many_places, queries
 from ecm.periods import period_aliases, period_start
 from ecm.places.profile import with_intervals
+from ecm.stats.breaks import break_labels, since_latest_break
 from ecm.stats.gaps import compute_gaps
 from ecm.stats.trends import WINDOW, compute_trends, gap_trend
 
@@ -83,7 +85,10 @@ def _authority_table(engine: Engine, gaps: pd.DataFrame, periods: list[str]) -> 
     """One row per LA: its gap in each period, the latest interval and the trend in words."""
     if gaps.empty:
         return pd.DataFrame()
-    trends = compute_trends(gaps.rename(columns={"gap": "value"}), ["area_code"], use_counts=False)
+    # No trend crosses a series break: each authority's gaps from the latest break on.
+    series = gaps.rename(columns={"gap": "value"})
+    series = since_latest_break(series, series_breaks(), ["area_code"])
+    trends = compute_trends(series, ["area_code"], use_counts=False)
     latest = gaps.loc[gaps.groupby("area_code")["period"].idxmax()].set_index("area_code")
     wide = gaps.pivot_table(index="area_code", columns="period", values="gap", aggfunc="first")
     wide = wide.reindex(columns=[p for p in periods if p in wide.columns])
@@ -104,11 +109,15 @@ def _authority_table(engine: Engine, gaps: pd.DataFrame, periods: list[str]) -> 
 
 
 def _series(gaps: pd.DataFrame, engine: Engine, region_code: str) -> pd.DataFrame:
-    """The region's and England's gap by period: name, period, value, lower, upper."""
+    """The region's and England's gap by period: name, period, value, lower, upper and
+    series_break (a break's label on the first period after it)."""
+    columns = ["name", "period", "value", "lower", "upper", "series_break"]
     if gaps.empty:
-        return pd.DataFrame(columns=["name", "period", "value", "lower", "upper"])
+        return pd.DataFrame(columns=columns)
     names = many_places.load_place_names(engine, "region", [region_code])
     region_name = names["name"].iloc[0] if not names.empty else region_code
     out = gaps.assign(name=gaps["level"].map({"region": region_name, "england": "England"}))
-    out = out.rename(columns={"gap": "value"})[["name", "period", "value", "lower", "upper"]]
+    out = out.rename(columns={"gap": "value"})
+    code = str(out["indicator_code"].iloc[0])
+    out = out.assign(series_break=break_labels(out["period"], code, series_breaks()))[columns]
     return out.iloc[out["period"].map(period_start).argsort(kind="stable")].reset_index(drop=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from ecm.catalogue import series_breaks
 from ecm.figures.plans import mark_covered
 from ecm.periods import period_aliases, period_start, year_bounds
 from ecm.plan.evidence import actions_without_target, target_evidence, trend_in_words
@@ -35,6 +36,7 @@ from ecm.plan.trajectory import (
     period_label,
     required_path,
 )
+from ecm.stats.breaks import break_labels, since_latest_break
 
 GAP_COLUMNS = [
     "indicator_code", "title", "outcome_code", "focus_group", "comparator_group", "period",
@@ -87,7 +89,9 @@ class TurnTheCurve:
     indicator_code: str
     group_code: str
     measure: str  # "gap" or "value"
-    history: pd.DataFrame  # period, year, value, lower, upper, withheld (value NaN when True)
+    # period, year, value, lower, upper, withheld (value NaN when True), series_break (a
+    # break's label on the first period after it)
+    history: pd.DataFrame
     baseline: dict | None  # period, value (the plan's recorded baseline)
     target: dict | None  # period, value
     required: pd.DataFrame  # period, year, value: the straight path from baseline to target
@@ -355,13 +359,18 @@ def turn_the_curve(
     series = series[["period", "year", "value", "lower", "upper", "withheld"]].reset_index(
         drop=True
     )
+    code = str(target.get("indicator_code"))
+    breaks = series_breaks()
+    series["series_break"] = break_labels(series["period"], code, breaks)
     measurable = measurable_target(target)
     measure = VALUE if target.get("group_code") == "all" else GAP
     words = trend or (str(history["trend"].iloc[0]) if "trend" in history and len(history) else "")
     words = trend_in_words(words, series, measure) if words else words
     until = _horizon(series, measurable, horizon)
     style = _style(series, measurable)
-    forecast = forecast_if_nothing_changes(series, until, style=style)
+    # The forecast runs on the latest series only: never across a series break.
+    latest = since_latest_break(series, breaks, [], indicator_code=code)
+    forecast = forecast_if_nothing_changes(latest, until, style=style)
     better_low = lower_is_better(measurable, polarity) if measurable else None
     trajectory = assess_trajectory(series, measurable, better_low) if measurable else None
     return TurnTheCurve(

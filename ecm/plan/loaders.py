@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from ecm.catalogue import series_breaks
 from ecm.config import DATA_DIR
 from ecm.figures import queries
 from ecm.figures.plans import NO_PLAN, load_plan, select_frame
@@ -21,6 +22,7 @@ from ecm.periods import default_period, period_start
 from ecm.places.profile import place_gaps, with_intervals
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
 from ecm.plan.trajectory import measurable_target
+from ecm.stats.breaks import since_latest_break
 from ecm.stats.trends import compute_trends, trend_by_polarity
 from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Priority, School
 
@@ -144,8 +146,10 @@ def value_series(own: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     if period is not None:
         own = own[own["period"].map(period_start) <= period_start(period)]
-    counted = (own["statistic"] == "proportion") & own["numerator"].notna()
-    trends = compute_trends(own, ["indicator_code"], use_counts=counted)
+    # No trend crosses a series break: each indicator from its latest break on.
+    trended = since_latest_break(own, series_breaks(), ["indicator_code"])
+    counted = (trended["statistic"] == "proportion") & trended["numerator"].notna()
+    trends = compute_trends(trended, ["indicator_code"], use_counts=counted)
     words = dict(zip(trends["indicator_code"], trends["trend"], strict=True))
     polarity = dict(zip(own["indicator_code"], own["polarity"], strict=False))
     own = own.assign(

@@ -84,3 +84,14 @@ def trend_words(tested: object, direction: object, polarity: str) -> str:
     if isinstance(direction, str) and direction != NOT_ENOUGH:
         return direction_by_polarity(direction, polarity)
     return NOT_ENOUGH
+
+
+def trend_column(frame: pd.DataFrame) -> list[str]:
+    """:func:`trend_words` for each row of ``frame`` (columns ``trend``, ``direction``,
+    ``polarity``, ``value``); ``not enough data`` where the row's own value is withheld."""
+    return [
+        trend_words(t, d, p) if not pd.isna(v) else NOT_ENOUGH
+        for t, d, p, v in zip(
+            frame["trend"], frame["direction"], frame["polarity"], frame["value"], strict=True
+        )
+    ]

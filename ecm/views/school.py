@@ -163,9 +163,10 @@ def trend_axis_title(profile: dict, indicator: str) -> str:
 
 def trend_series(profile: dict, indicator: str) -> pd.DataFrame:
     """One indicator's series for the school, its LA and England: name, period, value,
-    lower, upper."""
+    lower, upper, series_break (a break's label on the first period after it)."""
     rows = [s for s in profile.get("series", []) if s["indicator"] == indicator]
-    frame = pd.DataFrame(rows, columns=["indicator", "name", "period", "value", "lower", "upper"])
+    columns = ["indicator", "name", "period", "value", "lower", "upper", "series_break"]
+    frame = pd.DataFrame(rows, columns=columns)
     return frame.drop(columns="indicator").sort_values(["period", "name"]).reset_index(drop=True)
 
 

@@ -41,7 +41,8 @@ def curve_choices(
 
 def curve_frames(curve: TurnTheCurve) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """History, forecast and required path as the turn-the-curve chart takes them."""
-    history = curve.history[["period", "value", "lower", "upper"]].reset_index(drop=True)
+    columns = ["period", "value", "lower", "upper"]
+    history = curve.history.reindex(columns=[*columns, "series_break"]).reset_index(drop=True)
     forecast = (
         curve.forecast.path[["period", "value", "lower", "upper"]]
         if curve.forecast is not None
