@@ -8,7 +8,7 @@ import streamlit as st
 
 from ecm import ui
 from ecm.config import plan_editing_allowed
-from ecm.ui.plan_files import draw_plan_files
+from ecm.ui.plan_files import draw_plan_files, draw_plan_start
 from ecm.ui.plan_sections import PlanScreen, plan_panels
 from ecm.views.plan import no_plan_words, plan_caption
 
@@ -28,6 +28,7 @@ if message := st.session_state.pop("plan_message", None):
     st.success(message)
 if page.plan is None:
     st.info(no_plan_words(page.latest_plan, page.coverage.period))
+    draw_plan_start(code, page.coverage.period)
     draw_plan_files(code, page.latest_plan, editing)
     st.stop()
 st.caption(plan_caption(page.plan, page.coverage.period))

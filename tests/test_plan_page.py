@@ -1,5 +1,6 @@
 """The Plan page (AppTest): coverage as the analysis computes it, links that open the right
-panel first, and editing with its history and the refusal of a second save."""
+panel first, and editing with its history and the refusal of a second save; a year with no
+plan in force offers a plan started from the area's gaps."""
 
 from __future__ import annotations
 
@@ -313,3 +314,26 @@ def test_a_change_to_the_plan_refreshes_the_authoritys_summary_on_the_home_page(
     assert ui.load_la_summary(la)["actions"] == before  # still the cached count
     ui.plan_changed()  # what every edit on the Plan page calls
     assert ui.load_la_summary(la)["actions"] == before + 1
+
+
+def test_an_authority_with_no_plan_in_force_is_offered_a_plan_started_from_its_gaps(
+    use_demo_database, demo_engine, first_la
+) -> None:
+    # The demo's plans start in 2008: in 2006/07 no plan was in force.
+    at = open_plan(la=first_la, period="2006/07")
+    assert not at.exception
+    (notice,) = at.info
+    assert notice.value.startswith("No plan of this authority was in force in 2006/07")
+    assert "Start from this area's gaps" in notice.value
+    start = at.download_button(key="download_plan_start")
+    assert start.label == "Start a plan from this area's gaps (.xlsx)"
+    caption = next(c.value for c in at.caption if c.value.startswith("The plan template, pre"))
+    assert "for each gap of 2006/07 that is significant or widening" in caption
+    assert "Add each action's lead partner, dates and target gap, then import it." in caption
+    # The empty template is still offered beside it.
+    assert "download_template" in [b.key for b in at.download_button]
+    # With a plan in force the page shows the plan, and no draft to start from.
+    with_plan = open_plan(la=first_la)
+    assert not with_plan.exception and not with_plan.info
+    keys = [b.key for b in with_plan.download_button]
+    assert "download_plan_start" not in keys and "download_plan_xlsx" in keys

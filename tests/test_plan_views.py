@@ -225,7 +225,11 @@ def test_the_plan_pages_sentences() -> None:
     )
     assert no_plan_words(plan, "2005/06").startswith(
         "No plan of this authority was in force in 2005/06; its latest is Bramblecombe CYPP "
-        "(Apr 2008 to Mar 2011). Download the template"
+        "(Apr 2008 to Mar 2011). Start from this area's gaps, or download the empty template"
+    )
+    # A plan's title comes from a file: it is never read as Markdown.
+    assert "Bramblecombe \\*CYPP\\*" in no_plan_words(
+        {**plan, "title": "Bramblecombe *CYPP*"}, "2005/06"
     )
     assert no_plan_words(None, "2005/06").startswith("The store holds no plan for this authority.")
     assert uncovered_words(pd.DataFrame({"Gap": [1, 2]})).startswith("**2** gaps are significant")

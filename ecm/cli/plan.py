@@ -7,7 +7,8 @@ import argparse
 
 
 def add_plan_commands(commands: argparse._SubParsersAction) -> None:
-    """Add ``plan import``, ``plan export`` and ``plan coverage`` to the command line."""
+    """Add ``plan import``, ``plan export``, ``plan template`` and ``plan coverage`` to the
+    command line."""
     plan = commands.add_parser(
         "plan",
         help="import, export or check a Children and Young People's Plan",
@@ -32,6 +33,21 @@ def add_plan_commands(commands: argparse._SubParsersAction) -> None:
     exports.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     exports.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
     exports.set_defaults(handler=run_plan_export)
+
+    template = actions.add_parser(
+        "template",
+        help="write the plan template, empty or pre-filled with an LA's gaps as a draft",
+        description="Write the plan workbook with its instructions. With --la, pre-filled as a "
+        "draft for that LA: one action for each of its significant or widening gaps of the "
+        "year (else its widest gaps), with the gap as the baseline; add lead partners, dates "
+        "and target gaps, then import it.",
+    )
+    template.add_argument("--la", metavar="CODE", help="the LA's ONS code or number")
+    template.add_argument(
+        "--period", help="the year of the gaps, such as 2018/19 (default: the Plan page's)"
+    )
+    template.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    template.set_defaults(handler=run_plan_template)
 
     coverage = actions.add_parser(
         "coverage", help="which significant gaps the plan covers, misses or is losing"
@@ -89,6 +105,39 @@ def run_plan_export(args: argparse.Namespace) -> int:
         f"{len(rows['Actions'])} actions, {len(rows['Targets'])} targets, "
         f"{len(rows['Spend'])} spend lines, total spend £{total:,.2f}"
     )
+    return 0
+
+
+def run_plan_template(args: argparse.Namespace) -> int:
+    """``plan template``: the empty template, or with ``--la`` the draft started from the
+    LA's gaps (:func:`ecm.plan.io.draft_plan`)."""
+    import sys
+    from pathlib import Path
+
+    from ecm.figures.queries import UnknownArea
+    from ecm.periods import is_academic_year
+    from ecm.plan.io import draft_plan, plan_template
+    from ecm.store.engine import make_engine
+
+    if args.period and not args.la:
+        print("error: --period needs --la (the LA whose gaps fill the draft)", file=sys.stderr)
+        return 2
+    if args.period and not is_academic_year(args.period):
+        print(
+            f"error: --period {args.period!r}: write an academic year like 2018/19", file=sys.stderr
+        )
+        return 2
+    if not args.la:
+        Path(args.output).write_bytes(plan_template())
+        print(f"empty plan template written to {args.output}")
+        return 0
+    try:
+        draft = draft_plan(make_engine(), args.la, args.period)
+    except UnknownArea as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    Path(args.output).write_bytes(draft.workbook())
+    print(f"{draft.describe()} written to {args.output}")
     return 0
 
 

@@ -190,11 +190,8 @@ def coverage_with_plan(
     code = area["code"]
     catalogue = queries.load_indicators(engine)
     own = _own_values(engine, area, catalogue)
-    if period is None:
-        period = default_period(own) if not own.empty else "2000/01"
-    gaps = place_gaps(engine, "la", code, period)
-    if gaps.empty:
-        gaps = pd.DataFrame(columns=GAP_FRAME_COLUMNS)
+    period = _year(own, period)
+    gaps = _gaps_up_to(engine, code, period)
     plan = load_plan(engine, code, period)
     plan_id = plan["id"] if plan else NO_PLAN
     reads = PlanInForce(
@@ -216,6 +213,31 @@ def coverage_with_plan(
         plan=plan,
     )
     return coverage, reads
+
+
+def la_gaps(
+    engine: Engine, la_code: str, period: str | None = None
+) -> tuple[dict, str, pd.DataFrame]:
+    """The LA (as :func:`ecm.figures.queries.resolve_area` gives it), the year its Plan page
+    opens on (``period``, default as :func:`coverage_with_plan`) and its own gaps up to that
+    year (:func:`ecm.places.profile.place_gaps`; :data:`GAP_FRAME_COLUMNS` at least)."""
+    area = queries.resolve_area(engine, "la", la_code)
+    if period is None:
+        period = _year(_own_values(engine, area, queries.load_indicators(engine)), None)
+    return area, period, _gaps_up_to(engine, area["code"], period)
+
+
+def _year(own: pd.DataFrame, period: str | None) -> str:
+    """``period``, else the year the LA's all-pupil figures open on."""
+    if period is not None:
+        return period
+    return default_period(own) if not own.empty else "2000/01"
+
+
+def _gaps_up_to(engine: Engine, code: str, period: str) -> pd.DataFrame:
+    """The LA's own gaps up to ``period``, with the frame's columns when it has none."""
+    gaps = place_gaps(engine, "la", code, period)
+    return pd.DataFrame(columns=GAP_FRAME_COLUMNS) if gaps.empty else gaps
 
 
 def gap_turn_the_curve(

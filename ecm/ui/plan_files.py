@@ -1,5 +1,6 @@
 """The Plan page's plan file section: the template, the plan on screen as a workbook or CSV,
-and (for those allowed) a plan imported all or nothing."""
+and (for those allowed) a plan imported all or nothing; for an LA with no plan in force, the
+template pre-filled with its gaps."""
 
 from __future__ import annotations
 
@@ -8,6 +9,24 @@ import streamlit as st
 from ecm.errors import DataError
 from ecm.ui import engine, plan_changed
 from ecm.ui.editor import editor_name, named
+from ecm.views.plan import PLAN_START_LABEL, plan_start_file_name, plan_start_words
+
+
+def draw_plan_start(la_code: str, period: str) -> None:
+    """For an LA with no plan in force: one click to the template pre-filled with its gaps of
+    ``period`` as draft actions, and a sentence on what it holds."""
+    from ecm.plan import io as plan_io
+
+    store = engine()
+    st.download_button(
+        PLAN_START_LABEL,
+        lambda: plan_io.plan_template_for(store, la_code, period),  # written when pressed
+        file_name=plan_start_file_name(la_code, period),
+        key="download_plan_start",
+        type="primary",
+        on_click="ignore",  # see draw_plan_files: a rerun on click can drop the file
+    )
+    st.caption(plan_start_words(period))
 
 
 def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:

@@ -310,14 +310,36 @@ def no_plan_words(latest: dict | None, period: str) -> str:
     """Why the page shows no plan, and how to add one."""
     said = (
         f"No plan of this authority was in force in {period}; its latest is "
-        f"{latest['title']} ({latest['start_date']:%b %Y} to {latest['end_date']:%b %Y})."
+        f"{escape_markdown(latest['title'])} ({latest['start_date']:%b %Y} to "
+        f"{latest['end_date']:%b %Y})."
         if latest
         else "The store holds no plan for this authority."
     )
     return (
-        said + " Download the template, fill it in and import it below (or with "
-        "`python -m ecm plan import FILE --la CODE`)."
+        said + " Start from this area's gaps, or download the empty template, fill it in and "
+        "import it below (or with `python -m ecm plan import FILE --la CODE`)."
     )
+
+
+#: The label of the download that starts a plan from the area's gaps.
+PLAN_START_LABEL = "Start a plan from this area's gaps (.xlsx)"
+
+
+def plan_start_words(period: str) -> str:
+    """What the workbook that starts a plan from the area's gaps holds, and what is left to
+    do before it imports (:func:`ecm.plan.io.draft.draft_rows`)."""
+    return (
+        f"The plan template, pre-filled as a draft: one action, not started, for each gap of "
+        f"{period} that is significant or widening with the focus group worse off (where there "
+        "is none, the widest gaps), each with its indicator, pupil group and the gap's size and "
+        "interval as the baseline. Withheld figures are left out. Add each action's lead "
+        "partner, dates and target gap, then import it."
+    )
+
+
+def plan_start_file_name(la_code: str, period: str) -> str:
+    """The file name of the draft plan started from an area's gaps of ``period``."""
+    return f"{la_code}-draft-plan-from-{period.replace('/', '-')}-gaps.xlsx"
 
 
 def plan_caption(plan: dict, period: str) -> str:

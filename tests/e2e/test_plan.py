@@ -1,6 +1,7 @@
 """Browser tests of the Plan page on a store of its own (the tiny demo): two Board members edit
 the same action in two browsers and the second save is refused with the first one's change;
-the action's history names who changed what; the plan downloads as the CSV it holds."""
+the action's history names who changed what; the plan downloads as the CSV it holds; a year
+with no plan in force offers one click to a plan started from the area's gaps."""
 
 from __future__ import annotations
 
@@ -161,6 +162,34 @@ def test_the_plan_downloads_as_a_csv_of_its_actions(page: Page, plan_store: dict
     (plan,) = [r for r in rows if r.get("record") == "plan"]
     assert download.value.suggested_filename == f"{plan_store['la']}-plan-{plan['period']}.csv"
     expect(page.get_by_text(f"{plan['title']} · ")).to_be_visible()
+
+
+def test_an_authority_without_a_plan_downloads_one_started_from_its_gaps(
+    page: Page, plan_store: dict
+) -> None:
+    from openpyxl import load_workbook
+
+    from ecm.plan.io import draft_plan
+
+    # The demo's plans start in 2008: in 2005/06 none was in force.
+    la, year = plan_store["la"], "2005/06"
+    page.goto(f"{plan_store['app']}/plan?la={la}&period={year}", timeout=RUN_MS)
+    expect(page.get_by_text(f"No plan of this authority was in force in {year}")).to_be_visible(
+        timeout=RUN_MS
+    )
+    wait_for_app_run(page)
+    button = page.locator(".st-key-download_plan_start button")
+    expect(button).to_have_text("Start a plan from this area's gaps (.xlsx)")
+    with page.expect_download(timeout=RUN_MS) as download:
+        button.click()
+    assert download.value.suggested_filename == f"{la}-draft-plan-from-2005-06-gaps.xlsx"
+    workbook = Path(download.value.path()).read_bytes()  # saved without its extension
+    sheet = load_workbook(io.BytesIO(workbook))["Actions"]
+    rows = list(sheet.iter_rows(values_only=True))
+    titles = [dict(zip(rows[0], row, strict=True))["title"] for row in rows[1:]]
+    draft = draft_plan(plan_store["engine"], la, year)
+    assert titles == [action["title"] for action in draft.rows["Actions"]]
+    assert len(titles) > 0
 
 
 def test_a_broken_plan_file_is_refused_with_its_row_and_a_good_one_replaces_the_plan(

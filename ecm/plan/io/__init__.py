@@ -2,7 +2,8 @@
 strictly as the data importers (every problem listed with its sheet, row and column) and loaded
 all or nothing.
 
-The workbook (:func:`plan_template` gives an empty one with an ``Instructions`` sheet) has four
+The workbook (:func:`plan_template` gives an empty one with an ``Instructions`` sheet, and
+:func:`plan_template_for` the same pre-filled with an LA's gaps as a draft) has four
 sheets, each with its header in row 1 and one record per row below it:
 
 - ``Plan``: one row: title, period (``2008-2011``), start_date, end_date, status (draft, agreed).
@@ -42,8 +43,10 @@ Import from here (``from ecm.plan.io import import_plan``); the modules hold one
 - :mod:`~ecm.plan.io.read`: reading an .xlsx or .csv file into a :class:`ParsedPlan`
 - :mod:`~ecm.plan.io.load`: :func:`import_plan`, the all-or-nothing write and its audit row
 - :mod:`~ecm.plan.io.export`: :func:`plan_rows`, :func:`export_plan` and :func:`plan_csv`
+- :mod:`~ecm.plan.io.draft`: :func:`plan_template_for`, a draft plan started from an LA's gaps
 """
 
+from ecm.plan.io.draft import DraftPlan, draft_plan, plan_template_for
 from ecm.plan.io.export import export_plan, plan_csv, plan_rows
 from ecm.plan.io.layout import (
     ACTION_FIELDS,
@@ -83,13 +86,16 @@ __all__ = [
     "SPEND_FIELDS",
     "TARGET_FIELDS",
     "Column",
+    "DraftPlan",
     "NoPlan",
     "ParsedPlan",
     "PlanImportSummary",
+    "draft_plan",
     "export_plan",
     "import_plan",
     "plan_csv",
     "plan_rows",
     "plan_template",
+    "plan_template_for",
     "read_plan",
 ]
