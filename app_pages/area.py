@@ -6,6 +6,7 @@ import streamlit as st
 
 from ecm import charts, ui
 from ecm.views.area import (
+    TILE_KEY,
     league_summary,
     league_table,
     neighbour_table,
@@ -41,10 +42,7 @@ def draw_glance() -> None:
     for column, line in zip(columns, tile_lines(overview.tiles), strict=False):
         with column.container(border=True):
             st.markdown(line)
-    st.caption(
-        "▲ better, ● similar, ▼ worse than England at 95% confidence; ◆ not compared (no "
-        "interval). Trends over the last five years."
-    )
+    st.caption(TILE_KEY)
 
 
 def draw_league() -> None:

@@ -16,6 +16,7 @@ from ecm.charts.style import (
     LOWER,
     NOT_COMPARED,
     OUTLINE,
+    QUARTERS,
     SIMILAR,
     SYMBOLS,
     WORSE,
@@ -94,6 +95,7 @@ SPINE_LEGEND = {
     NOT_COMPARED: "Not compared",
     LOWER: "Lower than England",
     HIGHER: "Higher than England",
+    **{quarter: f"{quarter.capitalize()} of all (untested)" for quarter in QUARTERS},
 }
 
 
@@ -205,6 +207,8 @@ def describe_spine_chart(rows: pd.DataFrame) -> str:
         parts.append(f"{counts[SIMILAR]} similar")
     if counts.get(WORSE):
         parts.append(f"{counts[WORSE]} significantly worse")
+    ranked = counts_phrase(counts, QUARTERS)
+    parts += [f"untested, by quarter among all: {ranked}"] if ranked else []
     rest = counts_phrase(counts, [NOT_COMPARED, LOWER, HIGHER])
     parts += [rest] if rest else []
     missing = len(rows) - len(present)

@@ -16,22 +16,31 @@ from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit
 
 def tile_lines(tiles: pd.DataFrame) -> list[str]:
     """One markdown block per outcome: counts better / similar / worse than England (tested),
-    the untested ones by their quarter among all authorities, and how many are getting better
-    or worse (tested) or improving or worsening (untested direction of travel)."""
+    the untested ones by their quarter among all authorities (LAIT's bands A-D), and how many
+    are getting better or worse (tested) or improving or worsening (untested direction of
+    travel). :data:`TILE_KEY` says what the symbols mean."""
     lines = []
     for t in tiles.to_dict("records"):
         tested = f"▲ {t['better']} better · ● {t['similar']} similar · ▼ {t['worse']} worse"
-        quarters = [f"{TEXT_SYMBOLS[q]} {t[q]} {q}" for q in QUARTERS if t[q]]
-        untested = f"  \nUntested, by rank: {' · '.join(quarters)}" if quarters else ""
+        if t["not compared"]:
+            tested += f" · ◆ {t['not compared']} not compared"
+        quarters = " · ".join(f"{TEXT_SYMBOLS[q]} {t[q]}" for q in QUARTERS)
+        ranked = f"  \nUntested, by quarter: {quarters}" if any(t[q] for q in QUARTERS) else ""
         trends = f"↗ {t['getting better']} getting better · ↘ {t['getting worse']} getting worse"
         if t["improving"] or t["worsening"]:
             trends += f"  \nUntested: {t['improving']} improving · {t['worsening']} worsening"
-        lines.append(
-            f"**{t['outcome']}**  \n{tested}"
-            + (f" · ◆ {t['not compared']} not compared" if t["not compared"] else "")
-            + f"{untested}  \n{trends}"
-        )
+        lines.append(f"**{t['outcome']}**  \n{tested}{ranked}  \n{trends}")
     return lines
+
+
+#: What the tiles' symbols and words mean, under the tiles.
+TILE_KEY = (
+    "▲ better, ● similar, ▼ worse than England at 95% confidence (the figure's interval, or its "
+    "publisher's test); ◆ not compared. Figures that cannot be tested are counted by their "
+    "quarter among all authorities (untested, LAIT's bands): A best quarter, B second, C third, "
+    "D worst. Trends over up to five years: getting better or worse by the Fingertips test; "
+    "improving or worsening by direction of travel where no test can be made (untested)."
+)
 
 
 def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
