@@ -7,10 +7,10 @@ import streamlit as st
 from ecm import charts, ui
 from ecm.views.area import (
     TILE_KEY,
+    concern_tables,
     league_summary,
     league_table,
     neighbour_table,
-    red_red_table,
     school_funnel,
     school_phases,
     school_rows,
@@ -102,11 +102,13 @@ def draw_spine() -> None:
 
 
 def draw_red_reds() -> None:
-    table = red_red_table(overview.red_reds)
-    if table.empty:
-        st.write("No figure is both worse than England and getting worse.")
-    else:
-        ui.table_with_download(table, "red_reds", f"{code}-red-reds.csv")
+    for heading, table, empty, key in concern_tables(overview.red_reds, overview.worst_quarter):
+        if heading:
+            st.markdown(f"**{heading}**")
+        if table.empty:
+            st.write(empty)
+        else:
+            ui.table_with_download(table, key, f"{code}-{key}.csv")
 
 
 def draw_neighbours() -> None:

@@ -222,3 +222,26 @@ def test_the_region_lists_authorities_in_the_worst_quarter_and_worsening(
     heat = heat_cells(cells)
     quarter = heat[heat["comparison"] == "worst quarter"]
     assert quarter["detail"].str.contains("authorities in England \\(untested\\)").all()
+
+
+@pytest.mark.realdata
+def test_the_area_lists_its_untested_figures_in_the_worst_quarter_worsening_first(
+    lait_store: Engine, hampshire: pd.DataFrame
+) -> None:
+    from ecm.places.overview import area_overview
+    from ecm.views.area import concern_tables
+
+    overview = area_overview(lait_store, HAMPSHIRE, YEAR)
+    expected = hampshire[[bool(r) and r["band"] == "D" for r in hampshire["rank"]]]
+    expected = expected[expected["lower"].isna() & (expected["polarity"] != "neither")]
+    assert sorted(overview.worst_quarter["indicator"]) == sorted(expected["indicator"])
+    assert len(expected) > 0
+    trends = list(overview.worst_quarter["trend"])
+    assert trends == sorted(trends, key=lambda t: t != WORSENING)
+    (_, tested, _, _), (heading, untested, _, _) = concern_tables(
+        overview.red_reds, overview.worst_quarter
+    )
+    assert "untested" in heading and len(untested) == len(expected)
+    assert all(rank.endswith(f"of {o}") for rank, o in
+               zip(untested["Rank (1 = best)"], overview.worst_quarter["of"].astype(int),
+                   strict=True))  # fmt: skip

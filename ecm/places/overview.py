@@ -66,6 +66,8 @@ class AreaOverview:
     plan: dict | None = None  # the plan in force in the period, whose actions cover the gaps
     #: The spine chart's rows: the LA's all-pupil figures against all LAs' spread and England
     spine: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: All-pupil figures that cannot be tested, in the worst quarter of all LAs (untested)
+    worst_quarter: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def area_overview(engine: Engine, la_code: str, period: str | None = None) -> AreaOverview:
@@ -97,6 +99,7 @@ def area_overview(engine: Engine, la_code: str, period: str | None = None) -> Ar
         headline=headline,
         plan=load_plan(engine, code, profile["period"]) if profile["period"] else None,
         spine=spine_rows(observations, many_places.la_distribution(peers)),
+        worst_quarter=_worst_quarter(observations),
     )
 
 
@@ -163,6 +166,23 @@ def _red_reds(observations: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["indicator", "title", "group", "value", "trend"])
     rows = observations[observations["red_red"].astype(bool)]
     return rows[["indicator", "title", "group", "value", "trend"]].reset_index(drop=True)
+
+
+def _worst_quarter(observations: pd.DataFrame) -> pd.DataFrame:
+    """All-pupil figures without a test in the worst quarter of all LAs, worsening first:
+    indicator, title, value, rank, of, trend."""
+    columns = ["indicator", "title", "value", "rank", "of", "trend"]
+    if observations.empty:
+        return pd.DataFrame(columns=columns)
+    rows = observations[
+        (observations["group"] == "all") & (observations["standing"] == WORST_QUARTER)
+    ]
+    rows = rows.assign(
+        rank=[r["rank"] if r and "rank" in r else np.nan for r in rows["rank"]],
+        of=[r["of"] if r and "of" in r else np.nan for r in rows["rank"]],
+        worsening=rows["trend"] != WORSENING,
+    ).sort_values("worsening", kind="stable")
+    return rows[columns].reset_index(drop=True)
 
 
 def _neighbour_table(observations: pd.DataFrame) -> pd.DataFrame:

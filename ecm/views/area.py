@@ -11,7 +11,7 @@ from ecm.places.explorer import GapExploration
 from ecm.places.overview import BAND_SUFFIX
 from ecm.store.models import action_status_words
 from ecm.views.gaps import place_link
-from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit
+from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit, trend_label
 
 
 def tile_lines(tiles: pd.DataFrame) -> list[str]:
@@ -121,6 +121,33 @@ def school_rows(schools: pd.DataFrame, phase: str = "", search: str = "") -> pd.
 def school_phases(schools: pd.DataFrame) -> list[str]:
     """The phases of the LA's schools, for the table's filter."""
     return sorted(schools["Phase"].dropna().unique()) if "Phase" in schools else []
+
+
+def concern_tables(
+    red_reds: pd.DataFrame, worst_quarter: pd.DataFrame
+) -> list[tuple[str, pd.DataFrame, str, str]]:
+    """The area's figures of concern: heading, table, sentence when empty and file key, for
+    the tested red-reds and then the untested worst quarter of all authorities."""
+    lagging = pd.DataFrame()
+    if not worst_quarter.empty:
+        lagging = pd.DataFrame(
+            {
+                "Indicator": worst_quarter["title"],
+                "Value": worst_quarter["value"].round(1),
+                "Rank (1 = best)": [
+                    f"{int(r)} of {int(n)}" if pd.notna(r) else ""
+                    for r, n in zip(worst_quarter["rank"], worst_quarter["of"], strict=True)
+                ],
+                "Trend": worst_quarter["trend"].map(trend_label),
+            }
+        )
+    return [
+        ("", red_red_table(red_reds), "No figure is both worse than England and getting worse.",
+         "red-reds"),
+        ("In the worst quarter of all authorities (untested: figures without counts, ranked)",
+         lagging, "No untested figure is in the worst quarter of all authorities.",
+         "worst-quarter"),
+    ]  # fmt: skip
 
 
 def red_red_table(red_reds: pd.DataFrame) -> pd.DataFrame:
