@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import charts, ui
+from ecm.views import missing
 from ecm.views.area import (
     TILE_KEY,
     concern_tables,
@@ -48,7 +49,7 @@ def draw_glance() -> None:
 def draw_league() -> None:
     table = league_table(overview.league, code)
     if table.empty:
-        st.write("No significant or widening gaps.")
+        st.write(missing.no_league(overview.profile["gaps"], period))
         return
     st.markdown(league_summary(overview.league, overview.plan, overview.profile["period"]))
     ui.table_with_download(
@@ -61,7 +62,7 @@ def draw_funnel() -> None:
     funnel = overview.funnel
     frame = school_funnel(funnel)
     if frame is None:
-        st.write("No school gaps to plot.")
+        st.write(missing.no_school_gaps(period))
         return
     points, y_title, x_title = frame
     ui.chart(
@@ -87,7 +88,7 @@ def draw_funnel() -> None:
 def draw_spine() -> None:
     rows = overview.spine
     if rows.empty:
-        st.write("No figures to compare with all authorities.")
+        st.write(missing.no_spine(period))
         return
     for outcome, part in rows.groupby("outcome", sort=False):
         st.subheader(outcome)
@@ -105,19 +106,19 @@ def draw_red_reds() -> None:
     for heading, table, empty, key in concern_tables(overview.red_reds, overview.worst_quarter):
         if heading:
             st.markdown(f"**{heading}**")
-        if table.empty:
-            st.write(empty)
-        else:
-            ui.table_with_download(table, key, f"{code}-{key}.csv")
+        ui.table_with_download(table, key, f"{code}-{key}.csv", empty=empty)
 
 
 def draw_neighbours() -> None:
-    ui.table_with_download(
-        neighbour_table(overview.neighbours), "neighbours", f"{code}-neighbours.csv"
-    )
+    table, words = neighbour_table(overview.neighbours), missing.no_neighbours(overview.neighbours)
+    if words and not table.empty:
+        st.write(words)  # the figures, without their neighbours' column filled
+    ui.table_with_download(table, "neighbours", f"{code}-neighbours.csv", empty=words)
 
 
 def draw_schools() -> None:
+    if overview.schools.empty:  # no table to filter: say what is missing instead
+        return st.write(missing.no_schools(geography["name"]))
     phases = school_phases(overview.schools)
     left, right = st.columns(2)
     with left:

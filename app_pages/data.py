@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import ui
+from ecm.views.data_sources import readable
 
 st.title("Data sources")
 ui.fictional_banner()
@@ -60,13 +61,13 @@ else:
         },
     )
 st.subheader("Figures held by level")
-st.dataframe(ui.count_observations(), hide_index=True)
+st.dataframe(readable(ui.count_observations()), hide_index=True)
 
 st.subheader("Coverage")
 st.caption(
     "How many places each indicator covers in each year and level, and how many are markers."
 )
-ui.table_with_download(ui.load_coverage(), "coverage", "ecm-coverage.csv")
+ui.table_with_download(readable(ui.load_coverage()), "coverage", "ecm-coverage.csv")
 
 st.subheader("Schools and the register")
 st.caption(
@@ -77,7 +78,7 @@ register = ui.load_register_coverage()
 if register.empty:
     st.write("No real schools are held.")
 else:
-    ui.table_with_download(register, "register", "ecm-register-coverage.csv")
+    ui.table_with_download(readable(register), "register", "ecm-register-coverage.csv")
 
 st.subheader("Reconciliation: schools added up against the LA's published figures")
 st.caption(
@@ -91,4 +92,4 @@ if reconciliation.empty:
 else:
     flagged = int(reconciliation["differs"].sum())
     st.write(f"{flagged:,} of {len(reconciliation):,} comparisons differ by more than one unit.")
-    ui.table_with_download(reconciliation, "reconciliation", "ecm-reconciliation.csv")
+    ui.table_with_download(readable(reconciliation), "reconciliation", "ecm-reconciliation.csv")

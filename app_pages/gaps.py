@@ -8,6 +8,7 @@ from ecm import ui
 from ecm.ui.gap_sections import GapScreen, gap_panels
 from ecm.views.gaps import (
     LEVELS,
+    addressed_authority,
     exploration_summary,
     group_choices,
     indicator_choices,
@@ -22,6 +23,10 @@ groups = ui.load_pupil_groups()
 focus_groups = group_choices(groups)
 titles = dict(zip(groups["code"], groups["title"], strict=True))
 
+# An area page's link names its authority (``?la=``): open on that authority's schools.
+chosen, ignored = addressed_authority(ui.load_local_authorities(None), ui.query_param("la"))
+if ignored:
+    st.caption(ignored)
 top = st.columns([3, 2, 2])
 with top[0]:
     indicator = ui.select_param(
@@ -33,7 +38,7 @@ with top[0]:
 with top[1]:
     group = ui.select_param("Focus group", focus_groups, "group", default="disadvantaged")
 with top[2]:
-    level = ui.select_param("Places", LEVELS, "level", default="la")
+    level = ui.select_param("Places", LEVELS, "level", default=chosen.get("level", "la"))
 
 regions = ui.load_regions()
 filters = st.columns([2, 2, 2])
@@ -42,6 +47,7 @@ with filters[0]:
         "Only in region",
         {"": "All regions", **dict(zip(regions["code"], regions["name"], strict=True))},
         "within_region",
+        default=chosen.get("within_region"),
     )
 la = ""
 if region and level == "school":
@@ -51,6 +57,7 @@ if region and level == "school":
             "Only in authority",
             {"": "All its authorities", **dict(zip(las["code"], las["name"], strict=True))},
             "within_la",
+            default=chosen.get("within_la"),
         )
 within = within_places(level, region, la)
 

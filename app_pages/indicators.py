@@ -35,7 +35,7 @@ table = shown.drop(columns=["outcome_code"]).rename(
 )
 table["polarity"] = table["polarity"].str.replace("_", " ")
 st.dataframe(
-    table,
+    ui.blank_missing(table),
     hide_index=True,
     width="stretch",
     column_config={

@@ -23,6 +23,8 @@ from ecm.store.engine import make_engine
 from tests.helpers import (
     DEMO_SEED,
     KS2,
+    REAL_SUBSETS,
+    build_real_store,
     drop_database,
     fresh_engine,
     new_database_url,
@@ -69,6 +71,36 @@ def ks2_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     yield engine
     engine.dispose()
     drop_database(url)
+
+
+class RealStores:
+    """Stores built from subsets of the real files (``REAL_SUBSETS``), each built the first
+    time a test asks for it and then shared by the whole session (read-only)."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
+        self._urls: dict[str, str] = {}
+
+    def url(self, subset: str) -> str:
+        """The URL of the store holding ``subset`` of the real files, built if need be."""
+        if subset not in self._urls:
+            folder = self._factory.mktemp(f"real_{subset}")
+            self._urls[subset] = build_real_store(folder, REAL_SUBSETS[subset])
+        return self._urls[subset]
+
+    def drop_all(self) -> None:
+        """Remove every store built (PostgreSQL databases; SQLite files go with tmp)."""
+        for url in self._urls.values():
+            drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def real_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealStores]:
+    """Stores built from subsets of the real files, shared by the session: unit, page and
+    browser tests read the same ones, so "everything" (about 40 s) is imported once."""
+    stores = RealStores(tmp_path_factory)
+    yield stores
+    stores.drop_all()
 
 
 @pytest.fixture

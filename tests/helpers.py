@@ -36,6 +36,28 @@ KS4 = PT / "hampshire" / "2017-2018_850_ks4final.csv"
 NEETS = REAL / "fingertips-tidy" / "neets.csv"
 #: DfE tidy open data: the looked-after children's outcomes files.
 TIDY = REAL / "la-releases" / "cla-outcomes" / "Post_2016_files"
+GIAS = REAL / "gias" / "20220420_gias.csv"
+LAIT = REAL / "lait"
+
+#: Stores built from subsets of the real files, as a user who loads only some of them has: each
+#: page must render on every one of them and say in words what is missing. Each value lists the
+#: files (or folders) handed to the product's own import service.
+REAL_SUBSETS: dict[str, tuple[Path, ...]] = {
+    # One school performance table, with no register: schools known only from that table.
+    "ks2_only": (KS2,),
+    # The register of schools and one KS2 table (the issue's TypeError on /area came from this).
+    "register_and_ks2": (GIAS, KS2),
+    # LA-level figures for every authority, and their statistical neighbours; no schools.
+    "lait_and_neighbours": (
+        LAIT / "bds_long_0.parquet",
+        LAIT / "lait_data_dictionary.csv",
+        LAIT / "sn_may_2025.xlsx",
+    ),
+    # One Fingertips tidy series, nothing else.
+    "one_fingertips_file": (REAL / "fingertips-tidy" / "excess_weight_year6.csv",),
+    # Everything in the folder (about 40 s to import): the browser tests' store too.
+    "everything": (REAL,),
+}
 
 
 def realdata_missing_message() -> str | None:
@@ -98,6 +120,26 @@ def fresh_engine(folder: Path) -> tuple[str, Engine]:
     with session_scope(engine) as session:
         sync_catalogue(session, load_catalogue())
     return url, engine
+
+
+def build_real_store(folder: Path, paths: tuple[Path, ...]) -> str:
+    """A new store holding ``paths`` (files or folders of the real data), imported as
+    ``python -m ecm import`` imports them: through the import service, each file all or
+    nothing, similar schools rebuilt once at the end. Returns the store's URL.
+
+    A rejected file is allowed only where the real folder holds one on purpose (see
+    ``tests/test_every_real_file.py``); anything else rejected fails the build, naming it.
+    """
+    from ecm.importers.service import files_in, import_files
+
+    url, engine = fresh_engine(folder)
+    try:
+        run = import_files(engine, files_in(paths))
+    finally:
+        engine.dispose()
+    rejected = [r for r in run.files if r.rejected and r.path.name != "OSR23_2010_UD.csv"]
+    assert not rejected, [f"{r.path.name}: {r.error}" for r in rejected]
+    return url
 
 
 def fingerprint(engine: Engine) -> dict[str, str]:

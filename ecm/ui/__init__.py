@@ -48,6 +48,7 @@ from ecm.ui.loaders import (
     plan_changed,
 )
 from ecm.ui.presentation import (
+    blank_missing,
     chart,
     panels,
     presentation_mode,
@@ -77,6 +78,7 @@ from ecm.ui.store import (
 )
 
 __all__ = [
+    "blank_missing",
     "CACHE_TTL",
     "OUTCOME_ICONS",
     "chart",

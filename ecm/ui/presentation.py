@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from ecm.ui.address import link_column, query_param, set_query_params
 
@@ -16,17 +17,25 @@ PRESENTED_ROWS = 40
 
 
 def table_with_download(
-    frame: pd.DataFrame, key: str, file_name: str, links: tuple[str, ...] = ()
+    frame: pd.DataFrame,
+    key: str,
+    file_name: str,
+    links: tuple[str, ...] = (),
+    empty: str | None = None,
 ) -> None:
     """A table with a CSV download of exactly what it shows; ``links`` names its columns of
     URLs, shown as "Open" links. When presenting, short tables are written as page text, so they
     take the projector's large type (the interactive grid draws on a canvas at a fixed size),
-    without their link columns."""
+    without their link columns. An empty ``frame`` shows the sentence ``empty`` instead, when
+    given. A missing figure is a blank cell, never the grid's "None"."""
+    if frame.empty and empty is not None:
+        st.write(empty)
+        return
     if query_param("present") == "1" and len(frame) <= PRESENTED_ROWS:
-        st.table(frame.drop(columns=list(links)), hide_index=True)
+        st.table(frame.drop(columns=list(links)).fillna(""), hide_index=True)
     else:
         st.dataframe(
-            frame,
+            blank_missing(frame),
             hide_index=True,
             width="stretch",
             key=f"table_{key}",
@@ -121,3 +130,21 @@ def panels(items: list[tuple[str, Callable[[], None]]], presenting: bool) -> Non
         st.rerun()
     st.header(title)
     draw()
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame | Styler:
+    """``frame`` to show in the grid with missing figures as blank cells: text columns filled
+    with "", numeric ones given a display format (a Styler), so they still sort as numbers."""
+    if not frame.isna().any().any():
+        return frame
+    text = frame.select_dtypes(exclude="number").columns
+    shown = frame.astype(dict.fromkeys(text, object)).fillna(dict.fromkeys(text, ""))
+    numeric = [c for c in frame.columns if c not in set(text) and frame[c].isna().any()]
+    if not numeric:
+        return shown
+    return shown.style.format(_number, subset=numeric, na_rep="")
+
+
+def _number(value: float) -> str:
+    """A figure as the grid writes it (no trailing zeros), for a column given a format."""
+    return f"{value:,.10g}" if abs(value) >= 10_000 else f"{value:.10g}"

@@ -22,6 +22,7 @@ from ecm.ui.store import load_indicators, load_local_authorities, load_pupil_gro
 from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import gap_unit
 from ecm.views.region import (
+    HEX_COLOURS,
     SECOND_TIER,
     SECOND_TIER_NOTE,
     SECOND_TIER_WORDS,
@@ -111,11 +112,11 @@ def draw_map(screen: RegionScreen) -> None:
     indicator = select_param("Indicator on the map", titles, "map_indicator", opening)
     definition(indicator)
     las = load_local_authorities(None)
-    hexes, layout = region_hexes(cells, indicator, las)
+    hexes, layout = region_hexes(cells, indicator, las, screen.overview.region["code"])
     real = map_geometry.has_boundaries(las)
-    # Comparison words keep the product's colours.
+    # Comparison words keep the product's colours; "no figure" has its own grey.
     stem = f"{screen.stem}-{indicator}"
-    draw_authority_map(hexes, layout, {}, "region", stem, screen.presenting, real)
+    draw_authority_map(hexes, layout, HEX_COLOURS, "region", stem, screen.presenting, real)
 
 
 def draw_ranks(screen: RegionScreen) -> None:

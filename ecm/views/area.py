@@ -11,6 +11,7 @@ from ecm.places.explorer import GapExploration
 from ecm.places.overview import BAND_SUFFIX
 from ecm.store.models import action_status_words
 from ecm.views.gaps import place_link
+from ecm.views.missing import NO_RED_REDS
 from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit, trend_label
 
 
@@ -142,8 +143,7 @@ def concern_tables(
             }
         )
     return [
-        ("", red_red_table(red_reds), "No figure is both worse than England and getting worse.",
-         "red-reds"),
+        ("", red_red_table(red_reds), NO_RED_REDS, "red-reds"),
         ("In the worst quarter of all authorities (untested: figures without counts, ranked)",
          lagging, "No untested figure is in the worst quarter of all authorities.",
          "worst-quarter"),

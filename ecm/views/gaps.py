@@ -171,6 +171,18 @@ def group_choices(groups: pd.DataFrame) -> dict[str, str]:
     return dict(zip(focus["code"], focus["title"], strict=True))
 
 
+def addressed_authority(las: pd.DataFrame, la: str | None) -> tuple[dict[str, str], str | None]:
+    """What ``?la=`` in the explorer's address means: that authority's schools. Returns the
+    defaults it gives the pickers (places, region, authority), for the address's own choices
+    to override, and a sentence when the authority is not in the store (then it is ignored)."""
+    if not la:
+        return {}, None
+    known = las.set_index("code")["region_code"]
+    if la not in known.index or pd.isna(known[la]):
+        return {}, "The authority in the address is not in the store, so it is not used here."
+    return {"level": "school", "within_region": str(known[la]), "within_la": la}, None
+
+
 def within_places(level: str, region: str | None, la: str | None) -> tuple[str, str] | None:
     """The places to keep: schools of an LA, else places of a region (not when comparing
     regions), else all."""

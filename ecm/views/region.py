@@ -3,12 +3,18 @@ and the priorities brief in words. Pure functions; the region page only lays the
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ecm.catalogue import group_title
 from ecm.charts import QUARTERS, cell_text, map_geometry
 from ecm.store.models import action_status_words
 from ecm.views.markdown import escape_markdown as _md
+
+#: A region's authority with no figure for the mapped indicator: its own category, in a grey
+#: darker than the pale "other region", so a gap in the data does not pass for another region.
+NO_FIGURE = "no figure"
+HEX_COLOURS = {NO_FIGURE: "#C9C9C9"}
 
 
 def outcome_choices(cells: pd.DataFrame, act_order: list[str]) -> list[str]:
@@ -104,22 +110,24 @@ def rank_table(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
 
 
 def region_hexes(
-    cells: pd.DataFrame, indicator: str, las: pd.DataFrame
+    cells: pd.DataFrame, indicator: str, las: pd.DataFrame, region_code: str | None = None
 ) -> tuple[pd.DataFrame, str]:
-    """Hex-map cells of every LA for one indicator, coloured by comparison with England; LAs
-    outside the region are left as "other region". Real hexes for real data, a generated
-    layout for the fictional demo."""
+    """Hex-map cells of every LA for one indicator, coloured by comparison with England; the
+    region's LAs without a figure are "no figure" (not drawn as if outside it), LAs outside the
+    region "other region". Real hexes for real data, a generated layout for the demo."""
     hexes, layout = map_geometry.hexes_for(las)
     mine = cells[cells["indicator"] == indicator].set_index("la_code")
     comparison = mine["comparison"].reindex(hexes["code"])
     value = mine["value"].reindex(hexes["code"])
+    inside = set(cells["la_code"]) | set(las.loc[las["region_code"] == region_code, "code"])
+    outside = np.where(hexes["code"].isin(inside), NO_FIGURE, "other region")
     return (
         hexes.assign(
-            category=comparison.fillna("other region").to_numpy(),
+            category=comparison.fillna(pd.Series(outside, index=comparison.index)).to_numpy(),
             text=[
                 cell_text(c, f"{v:.1f}")
                 if pd.notna(v)
-                else ("no figure" if code in mine.index else "not in this region")
+                else (NO_FIGURE if code in inside else "not in this region")
                 for c, v, code in zip(comparison, value, hexes["code"], strict=True)
             ],
         ),
