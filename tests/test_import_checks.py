@@ -17,7 +17,7 @@ import pytest
 
 from ecm.importers import import_file
 from ecm.importers.reader import read_table
-from tests.helpers import KS2, KS4, PT, assert_rejected
+from tests.helpers import KS2, KS4, NEETS, PT, TIDY, assert_rejected
 
 pytestmark = pytest.mark.realdata
 
@@ -96,6 +96,22 @@ def test_a_row_cut_short_in_its_data_is_refused(ks2_store, tmp_path) -> None:
     )
     # Stopping at TPUPYEAR is how a school without results ends, but only when it reads 0.
     assert_rejected(ks2_store, tmp_path, KS2.name, damaged(KS2, cut(26), index), "(at TPUPYEAR)")
+
+
+@pytest.mark.parametrize("path", [NEETS, TIDY / "ks2_la.csv"], ids=lambda p: p.name)
+def test_a_short_row_of_a_tidy_file_is_refused(ks2_store, tmp_path, path) -> None:
+    """Tidy files (Fingertips, DfE open data) publish every field of every row."""
+    table = read_table(path)
+    line, fields = table.rows[4]
+    cut = len(fields) - 2
+    assert_rejected(
+        ks2_store,
+        tmp_path,
+        path.name,
+        damaged(path, lambda row, _: row.__delitem__(slice(cut, None)), 4),
+        f"{path.name} line {line} column {table.header[cut]}: the row stops after {cut} of "
+        f"{len(table.header)} fields",
+    )
 
 
 def test_a_fraction_among_percentages_is_refused(ks2_store, tmp_path) -> None:

@@ -13,6 +13,7 @@ every row shorter than its header is one of two kinds:
 
 Any other short row stops in the middle of the data: a row cut to 10 fields would otherwise
 load as a school without results and silently drop its figures. Such a row is refused.
+Tidy files (DfE open data, Fingertips) have no short rows at all, so any short row is refused.
 """
 
 from __future__ import annotations
@@ -45,13 +46,34 @@ def short_row_problem(
     says_why = NO_RESULTS_ENDINGS.get(ending, set())
     if length <= positions[0] and fields[-1].strip().upper() in says_why:
         return None
-    missing = table.header[next(p for p in positions if p >= length)]
+    return _cut(
+        table,
+        line,
+        length,
+        table.header[next(p for p in positions if p >= length)],
+        "; only a school with no results may stop early, at TOTPUPS reading NEW or TPUPYEAR "
+        "reading 0",
+    )
+
+
+def cut_row_problem(table: Table, line: int, fields: list[str]) -> DataProblem | None:
+    """A row of a tidy file (DfE open data, Fingertips) shorter than its header, or None.
+
+    Tidy files publish every field of every row (no real one has a short row), so a short row
+    has lost data, whatever the columns it lacks.
+    """
+    length = len(fields)
+    if length >= len(table.header):
+        return None
+    return _cut(table, line, length, table.header[length], "")
+
+
+def _cut(table: Table, line: int, length: int, missing: str, rule: str) -> DataProblem:
     return DataProblem(
         table.name,
         line,
         missing,
         f"the row stops after {length} of {len(table.header)} fields"
         + (f" (at {table.header[length - 1]})" if length else "")
-        + f", so {missing} and the columns after it are missing; only a school with no "
-        "results may stop early, at TOTPUPS reading NEW or TPUPYEAR reading 0",
+        + f", so {missing} and the columns after it are missing{rule}",
     )
