@@ -16,10 +16,13 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from ecm.catalogue import load_catalogue, sync_catalogue
+from ecm.errors import DataError
+from ecm.importers import import_file
 from ecm.store.engine import make_engine, session_scope, upgrade_schema
 
 #: The repository root (the command line and the app run from here).
@@ -175,3 +178,19 @@ def run(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
+
+
+def assert_rejected(
+    engine: Engine, tmp_path: Path, name: str, content: bytes, message: str, **kwargs: Any
+) -> str:
+    """Import ``content`` saved as ``name``: it must be refused with ``message``, the refusal
+    must start with the file's name, and the store must be unchanged. Returns the refusal."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    before = fingerprint(engine)
+    with pytest.raises(DataError) as caught:
+        import_file(engine, path, **kwargs)
+    assert message in str(caught.value), str(caught.value)
+    assert str(caught.value).startswith(name)
+    assert fingerprint(engine) == before
+    return str(caught.value)

@@ -22,6 +22,7 @@ from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataProblem
 from ecm.importers.checks import figure_problem, reject_if_needed
 from ecm.importers.geography import la_lookup, la_numbers_by_ons_code
+from ecm.importers.ragged import cut_row_problem
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
 from ecm.importers.writer import ParsedFile
@@ -113,6 +114,10 @@ def parse(table: Table, _period: str | None, _units: dict[str, str]) -> ParsedFi
                 fields[position].strip() if position is not None and position < len(fields) else ""
             )
 
+        cut = cut_row_problem(table, line, fields)
+        if cut:
+            problems.append(cut)
+            continue
         name = cell("indicator")
         if name not in mapping():
             problems.append(

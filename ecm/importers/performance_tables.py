@@ -10,6 +10,10 @@ Row types (``RECTYPE``): KS2 1 mainstream, 2 special, 3 LA, 5 England (state-fun
 4 LA, 7 England (state-funded); destinations 1, 2, ``LA``, ``NAT``. The England rows of all
 schools including independent ones (KS2 4, KS4 5) are not loaded: the state-funded figure is
 the national comparator the tables themselves use.
+
+Besides each figure's own checks, a file is refused for a row cut short in its data
+(``ragged``), a lone fraction among percentages, a pupil count beyond any real school's or LA's,
+and groups whose cohorts or percentages do not add up to all pupils' (``checks``).
 """
 
 from __future__ import annotations
@@ -22,10 +26,19 @@ import pandas as pd
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
-from ecm.importers.checks import cohort_problems, figure_problem
+from ecm.importers.checks import (
+    Reading,
+    cohort_problems,
+    count_problem,
+    figure_problem,
+    fraction_columns,
+    fraction_problem,
+    share_problems,
+)
 from ecm.importers.geography import ons_code
+from ecm.importers.ragged import read_positions, short_row_problem
 from ecm.importers.reader import Table
-from ecm.importers.values import BadNumber, parse_cell
+from ecm.importers.values import BadNumber, half_last_place, parse_cell
 from ecm.importers.writer import ParsedFile
 
 MAPPING_FILE = DATA_DIR / "mappings" / "performance_tables.csv"
@@ -37,6 +50,8 @@ ROW_LEVELS = {
     "destinations": {"1": "school", "2": "school", "LA": "la", "NAT": "england"},
 }
 PHASES = {"ks2": "primary", "ks4": "secondary"}
+#: What the pupil counts of each format count (see ecm.importers.checks.COUNT_LIMITS).
+COUNTED = {"census": "on roll"}
 #: Columns that identify each format (all must be present, in any case).
 SIGNATURES = {
     "ks2": ("RECTYPE", "URN", "PTRWM_EXP", "TELIG"),
@@ -93,6 +108,9 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
     if mapped.empty:
         raise DataError([DataProblem(table.name, 1, None, f"no {kind} measure columns found")])
     missing = _indicators_without_columns(rules, mapped)
+    positions = read_positions(table, _named_columns(mapped))
+    fractions = _fraction_columns(table, mapped, units)
+    counted = COUNTED.get(kind, "year group")
     # Plain tuples: pandas row access inside a loop over 20,000 rows would dominate the time.
     rule_list = list(mapped.itertuples(index=False, name="Rule"))
     problems: list[DataProblem] = []
@@ -124,6 +142,10 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
         level = _level(kind, cell(fields, "RECTYPE"), cell(fields, "URN"))
         if level is None:
             skipped += 1
+            continue
+        short = short_row_problem(table, line, fields, positions)
+        if short:
+            problems.append(short)
             continue
         la_number = (
             (cell(fields, "LEA") or cell(fields, "LA")).zfill(3)
@@ -164,7 +186,18 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
             )
             continue
         seen[(level, area)] = line
+        roll_column = "NOR" if position["NOR"] is not None else "TOTPUPS"
+        try:
+            roll, _ = parse_cell(cell(fields, roll_column))
+        except BadNumber as error:
+            problems.append(DataProblem(table.name, line, roll_column, str(error)))
+            continue
+        too_many = count_problem(table.name, line, roll_column, roll, level, "on roll")
+        if too_many:
+            problems.append(too_many)
+            continue
         cohorts: list[tuple[str, str, float | None, str]] = []
+        readings: list[Reading] = []
         for rule in rule_list:
             try:
                 value, marker = parse_cell(cell(fields, rule.column))
@@ -182,18 +215,39 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
             if value is None and marker is None:
                 continue
             unit = units.get(rule.indicator, "")
-            problem = figure_problem(
-                table.name,
-                line,
-                (rule.column, rule.numerator, rule.denominator),
-                value,
-                numerator,
-                denominator,
-                unit,
+            problem = (
+                figure_problem(
+                    table.name,
+                    line,
+                    (rule.column, rule.numerator, rule.denominator),
+                    value,
+                    numerator,
+                    denominator,
+                    unit,
+                )
+                or count_problem(table.name, line, rule.denominator, denominator, level, counted)
+                or count_problem(table.name, line, rule.numerator, numerator, level, counted)
+                or (
+                    fraction_problem(table.name, line, rule.column, cell(fields, rule.column))
+                    if rule.column in fractions
+                    else None
+                )
             )
             if problem:
                 problems.append(problem)
                 continue
+            readings.append(
+                Reading(
+                    rule.indicator,
+                    rule.group,
+                    (rule.column, rule.numerator, rule.denominator),
+                    value,
+                    numerator,
+                    denominator,
+                    half_last_place(cell(fields, rule.column)),
+                    unit,
+                )
+            )
             if numerator is None and value is not None and denominator is not None and unit == "%":
                 numerator = round(value * denominator / 100)
             cohorts.append((rule.indicator, rule.group, denominator, rule.denominator))
@@ -213,10 +267,12 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
                 }
             )
         problems += cohort_problems(table.name, line, cohorts)
+        problems += share_problems(table.name, line, readings)
         if len(problems) >= MAX_PROBLEMS:
             break
     if problems:
-        raise DataError(problems)
+        # Several measures read one cohort column, so a bad count is found once for each.
+        raise DataError(list(dict.fromkeys(problems)))
     observations = pd.DataFrame(figures)
     if observations.empty:
         raise DataError([DataProblem(table.name, None, None, "no figures found in the file")])
@@ -234,6 +290,16 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
         ]
         if missing
         else [],
+    )
+
+
+def _fraction_columns(table: Table, mapped: pd.DataFrame, units: dict[str, str]) -> set[str]:
+    """The percentage columns in which a plain 0-1 number would be a fraction (see
+    :func:`ecm.importers.checks.fraction_columns`)."""
+    percent = {r.column for r in mapped.itertuples() if units.get(r.indicator) == "%"}
+    index = {c: table.column(c) for c in percent}
+    return fraction_columns(
+        {c: [f[i] for _, f in table.rows if i < len(f)] for c, i in index.items()}
     )
 
 

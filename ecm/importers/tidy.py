@@ -27,6 +27,7 @@ from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
 from ecm.importers.checks import figure_problem, reject_if_needed
 from ecm.importers.geography import la_lookup
+from ecm.importers.ragged import cut_row_problem
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, parse_cell
 from ecm.importers.writer import ParsedFile
@@ -108,6 +109,10 @@ def parse(table: Table, _period: str | None, units: dict[str, str]) -> ParsedFil
             index = column.get(name.lower()) if name else None
             return fields[index].strip() if index is not None and index < len(fields) else ""
 
+        cut = cut_row_problem(table, line, fields)
+        if cut:
+            problems.append(cut)
+            continue
         level = LEVELS.get(cell("geographic_level"))
         if level is None:
             skipped += 1

@@ -41,3 +41,11 @@ def parse_cell(text: str | None) -> tuple[float | None, str | None]:
         return float(number), None
     except ValueError:
         raise BadNumber(f"{cell!r} is not a number") from None
+
+
+def half_last_place(text: str | None) -> float:
+    """Half a unit in the last decimal place written: the most a published rounding can have
+    moved the number ("53%" -> 0.5, "66.2" -> 0.05)."""
+    number = (text or "").strip().removesuffix("%").strip()
+    decimals = len(number.split(".", 1)[1]) if "." in number else 0
+    return 0.5 * 10**-decimals
