@@ -342,6 +342,12 @@ def test_heat_map_hover_carries_each_cells_interval(cells) -> None:
     assert "%{customdata[2]}" in heat.hovertemplate
 
 
+def test_a_heat_map_cell_without_a_figure_says_so(cells) -> None:
+    heat = charts.heat_map(cells.iloc[:3], "Local authority", "Indicator").data[0]
+    assert heat.text[1][1] == "no figure"
+    assert heat.customdata[1][1][0] == "no figure"
+
+
 def test_describe_heat_map(cells) -> None:
     text = charts.describe_heat_map(cells, "local authorities", "indicators")
     assert text.startswith("Heat map of 2 local authorities by 2 indicators (4 cells)")

@@ -57,7 +57,8 @@ def heat_map(
     pivot = grid.set_index(["row", "column"])
     index = pd.MultiIndex.from_product([rows, columns])
     z = pivot["comparison"].map(code).reindex(index).to_numpy(dtype=float).reshape(len(rows), -1)
-    shown = pivot["shown"].reindex(index).fillna("").to_numpy().reshape(len(rows), -1)
+    # A place with no figure at all for an indicator says so, rather than leaving a blank.
+    shown = pivot["shown"].reindex(index).fillna("no figure").to_numpy().reshape(len(rows), -1)
     words = pivot["comparison"].reindex(index).fillna("no figure").to_numpy()
     figures = pivot["text"].reindex(index).fillna("").astype(str).to_numpy()
     detail = optional_column(pivot, "detail").reindex(index).fillna("").astype(str)

@@ -98,7 +98,7 @@ def draw_heat_map(screen: RegionScreen) -> None:
     shown = heat_cells(screen.overview.cells, screen.outcome)
     chart(
         charts.heat_map(shown, "Local authority", "Indicator", presentation=screen.presenting),
-        charts.describe_heat_map(shown, "Local authority", "Indicator"),
+        charts.describe_heat_map(shown, "local authorities", "indicators"),
         shown,
         "heat",
         f"{screen.stem}-heat-map.csv",
