@@ -180,8 +180,8 @@ def _worst_quarter(observations: pd.DataFrame) -> pd.DataFrame:
     rows = rows.assign(
         rank=[r["rank"] if r and "rank" in r else np.nan for r in rows["rank"]],
         of=[r["of"] if r and "of" in r else np.nan for r in rows["rank"]],
-        worsening=rows["trend"] != WORSENING,
-    ).sort_values("worsening", kind="stable")
+        later=rows["trend"] != WORSENING,
+    ).sort_values("later", kind="stable")
     return rows[columns].reset_index(drop=True)
 
 
@@ -361,16 +361,10 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
     current["trend"] = trend_column(current)
     current = _national_ranks(engine, current, aliases)
     # Tested against England where the figure allows; else its quarter among all LAs.
-    current["basis"] = [
-        comparison_basis(c, lo, p) for c, lo, p in
-        zip(current["comparison"], current["lower_ci"], current.get("published_vs_england",
-            pd.Series(None, index=current.index)), strict=True)
-    ]  # fmt: skip
     current["comparison"] = [
         standing(c, b, p)
         for c, b, p in zip(current["comparison"], current["band"], current["polarity"], strict=True)
     ]
-    current.loc[current["comparison"].isin(QUARTER_WORDS.values()), "basis"] = "rank"
     names = las.set_index("code")["name"]
     current["la_name"] = current["area_code"].map(names)
     current["title"] = current["indicator_code"].map(meta["title"])
@@ -380,7 +374,7 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
                  "upper_ci": "upper"}
     )[
         ["la_code", "la_name", "outcome", "indicator", "title", "period", "value", "lower",
-         "upper", "england", "comparison", "basis", "trend", "rank", "of", "band"]
+         "upper", "england", "comparison", "trend", "rank", "of", "band"]
     ].sort_values(["la_name", "outcome", "indicator"]).reset_index(drop=True)  # fmt: skip
     groups = queries.load_pupil_groups(engine).dropna(subset=["comparator_code"])
     own_gaps = compute_gaps(
@@ -401,14 +395,6 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         .rename(columns={"indicator_code": "indicator"})
     )
     return RegionOverview(region, period, academic, cells, briefs, gap_counts)
-
-
-def comparison_basis(comparison: str, lower: float, published: object) -> str:
-    """What a tested comparison rests on: ``interval`` (the figure's 95% interval),
-    ``publisher`` (its publisher's own test) or ``""`` (not compared)."""
-    if comparison == NOT_COMPARED:
-        return ""
-    return "interval" if pd.notna(lower) else ("publisher" if isinstance(published, str) else "")
 
 
 def _national_ranks(engine: Engine, current: pd.DataFrame, aliases: set[str]) -> pd.DataFrame:
