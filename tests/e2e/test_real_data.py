@@ -74,5 +74,5 @@ def test_a_government_office_officer_sees_the_heat_map_and_the_worse_and_worseni
     expect(page.get_by_role("heading", name="Authorities against England")).to_be_visible()
     heat = page.get_by_test_id("stPlotlyChart").first
     expect(heat.locator(".main-svg").first).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Heat map of \d+ Local authority"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Heat map of \d+ local authorities"))).to_be_visible()
     full_page_screenshot(page, "real-region-south-east.png")
