@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ecm.stats.trends import MIN_POINTS, NOT_ENOUGH, WINDOW, trend_by_polarity
+from ecm.stats.trends import NOT_ENOUGH, WINDOW, trend_by_polarity
 
 RISING, FALLING, NO_CLEAR_CHANGE = "rising", "falling", "no clear change"
 #: Untested directions by polarity. They are never the tested words ("getting better",
@@ -26,6 +26,9 @@ RISING, FALLING, NO_CLEAR_CHANGE = "rising", "falling", "no clear change"
 IMPROVING, WORSENING = "improving", "worsening"
 UNTESTED_WORDS = (RISING, FALLING, NO_CLEAR_CHANGE, IMPROVING, WORSENING)
 POLARITIES = ("higher_is_better", "lower_is_better")
+#: A direction needs three points (issue: "the last three to five points"), whatever the
+#: tested trend needs: it is a description, not a test.
+MIN_POINTS = 3
 
 
 def direction_of_travel(
