@@ -26,7 +26,7 @@ RISING, FALLING, NO_CLEAR_CHANGE = "rising", "falling", "no clear change"
 IMPROVING, WORSENING = "improving", "worsening"
 UNTESTED_WORDS = (RISING, FALLING, NO_CLEAR_CHANGE, IMPROVING, WORSENING)
 POLARITIES = ("higher_is_better", "lower_is_better")
-#: A direction needs three points (issue: "the last three to five points"), whatever the
+#: A direction needs three points (LAIT-style, over the last three to five), whatever the
 #: tested trend needs: it is a description, not a test.
 MIN_POINTS = 3
 
