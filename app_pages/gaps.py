@@ -12,6 +12,7 @@ from ecm.views.gaps import (
     exploration_summary,
     group_choices,
     indicator_choices,
+    opening_indicator,
     within_places,
 )
 
@@ -29,12 +30,10 @@ if ignored:
     st.caption(ignored)
 top = st.columns([3, 2, 2])
 with top[0]:
-    indicator = ui.select_param(
-        "Indicator",
-        indicator_choices(ui.load_indicators()),
-        "indicator",
-        default="ni_73" if ui.holds_fictional_data() else "ptrwm_exp",
-    )
+    choices = indicator_choices(ui.load_indicators())
+    preferred = "ni_73" if ui.holds_fictional_data() else "ptrwm_exp"
+    opening = opening_indicator(choices, ui.load_coverage(), preferred)
+    indicator = ui.select_param("Indicator", choices, "indicator", default=opening)
 with top[1]:
     group = ui.select_param("Focus group", focus_groups, "group", default="disadvantaged")
 with top[2]:

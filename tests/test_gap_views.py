@@ -76,3 +76,18 @@ def test_the_summary_says_why_there_is_no_funnel_or_no_national_gap(demo_engine)
     assert exploration_summary(sessions, "x", "y") == (
         "There is no national gap for this indicator and group in this year."
     )
+
+
+def test_the_explorer_opens_on_an_indicator_the_store_holds() -> None:
+    from ecm.views.gaps import opening_indicator
+
+    choices = {"ptrwm_exp": "KS2 RWM", "ni_53": "Breastfeeding", "perctot": "Absence"}
+    coverage = pd.DataFrame(
+        {"indicator_code": ["ni_53", "perctot", "perctot"], "places": [150, 90, 80]}
+    )
+    # The preferred indicator is not held: the one held for the most places instead.
+    assert opening_indicator(choices, coverage, "ptrwm_exp") == "perctot"
+    held = pd.concat([coverage, pd.DataFrame({"indicator_code": ["ptrwm_exp"], "places": [1]})])
+    assert opening_indicator(choices, held, "ptrwm_exp") == "ptrwm_exp"
+    # An empty store keeps the preferred one (the page then says nothing is held).
+    assert opening_indicator(choices, coverage.iloc[:0], "ptrwm_exp") == "ptrwm_exp"

@@ -269,6 +269,19 @@ def test_region_page_lists_authorities_worse_and_getting_worse(
     assert "Top concerns" in brief and "Significant gaps with no plan action" in brief
 
 
+def test_a_year_the_place_has_no_figures_for_says_which_year_is_shown(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.figures.queries import load_regions
+    from ecm.places.overview import region_overview
+
+    code = load_regions(demo_engine).iloc[0]["code"]
+    shown = region_overview(demo_engine, code).period
+    at = open_app("app_pages/region.py", code=code, period="1999/00")
+    assert not at.exception
+    assert f"Year 1999/00 is not available here; showing {shown}." in texts(at).replace("\\", "")
+
+
 def test_gap_explorer_ranks_every_authority(use_demo_database, demo_engine) -> None:
     from ecm.places.explorer import explore_gaps
 

@@ -10,6 +10,7 @@ import streamlit as st
 from ecm.params import BadParameter, check_param
 from ecm.ui.banners import fictional_banner
 from ecm.ui.store import engine, load_local_authorities
+from ecm.views.markdown import unavailable_choice
 
 
 def query_param(name: str) -> str | None:
@@ -105,6 +106,10 @@ def select_param(
     values = list(options)
     current = query_param(param)
     chosen = current if current in options else (default if default in options else values[0])
+    if current and current not in options:
+        # A well-formed choice the store cannot offer here (a year with no figures for this
+        # place, say): say what is shown instead rather than switching silently.
+        st.caption(unavailable_choice(label, current, options[chosen]))
     value = st.selectbox(
         label,
         values,

@@ -165,6 +165,18 @@ def indicator_choices(catalogue: pd.DataFrame) -> dict[str, str]:
     return dict(zip(scored["code"], scored["title"], strict=True))
 
 
+def opening_indicator(choices: dict[str, str], coverage: pd.DataFrame, preferred: str) -> str:
+    """The indicator the explorer opens on: ``preferred`` where the store holds figures for it,
+    else the choice held for the most places (the catalogue's order among equals), so a store
+    of other files never opens on an empty explorer. ``coverage`` is
+    :func:`ecm.figures.queries.load_coverage`."""
+    places = coverage.groupby("indicator_code")["places"].sum() if not coverage.empty else {}
+    held = [code for code in choices if places.get(code, 0) > 0]
+    if preferred in held or not held:
+        return preferred
+    return max(held, key=lambda code: places[code])
+
+
 def group_choices(groups: pd.DataFrame) -> dict[str, str]:
     """Focus groups (code -> title): those with a comparator group to take the gap against."""
     focus = groups.dropna(subset=["comparator_code"])

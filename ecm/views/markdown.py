@@ -11,3 +11,12 @@ def escape_markdown(text: str) -> str:
     link or an icon comes with a backslash, so a name such as ``*Sure Start*`` shows as
     written."""
     return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
+def unavailable_choice(label: str, asked: str, shown: str) -> str:
+    """The note when the address asks for a choice a picker does not offer (markdown): which
+    was asked for and which is shown instead, both escaped."""
+    return (
+        f"{escape_markdown(label)} {escape_markdown(asked)} is not available here; "
+        f"showing {escape_markdown(shown)}."
+    )
