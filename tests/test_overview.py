@@ -14,6 +14,7 @@ from ecm.places.overview import area_overview, region_overview
 from ecm.places.profile import build_profile
 from ecm.stats.benchmarks import compare
 from ecm.views.area import league_summary
+from ecm.views.markdown import escape_markdown
 from ecm.views.region import brief_markdown
 
 
@@ -194,7 +195,7 @@ def test_gaps_of_a_year_before_the_plan_are_covered_by_no_action(demo_engine, pl
         "No plan was in force in 2005/06, so no gap is covered."
     )
     assert league_summary(during.league, during.plan, "2008/09").endswith(
-        f"the plan in force that year: {plan['title']}."
+        f"the plan in force that year: {escape_markdown(plan['title'])}."
     )
     briefs = region_overview(demo_engine, places["region"], "2005/06").briefs
     for brief in briefs.values():

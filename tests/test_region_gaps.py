@@ -95,6 +95,13 @@ def test_the_widening_count_is_out_of_the_authorities_that_could_be_tested() -> 
     trends = pd.DataFrame({"trend": ["widening", "narrowing", "not enough data", "widening"]})
     text = gap_trend_sentence(trends, "disadvantaged pupils")
     assert "**widening in 2** of the 3 authorities whose trend could be tested" in text
-    assert text.endswith("; 1 have too few figures to test.")
+    assert text.endswith(" 1 have too few figures for either.")
     untested = gap_trend_sentence(trends.assign(trend="not enough data"), "boys")
     assert untested.startswith("No authority's gap between boys and their peers can be tested")
+    # Authorities with figures but no intervals: their untested direction, counted apart.
+    directed = pd.DataFrame(
+        {"trend": ["widening (untested)", "no clear change", "narrowing (untested)", "widening"]}
+    )
+    text = gap_trend_sentence(directed, "boys")
+    assert "**widening in 1** of the 1 authorities whose trend could be tested" in text
+    assert "it widens in **1** of 3 more." in text and "too few" not in text

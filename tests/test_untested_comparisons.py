@@ -245,3 +245,37 @@ def test_the_area_lists_its_untested_figures_in_the_worst_quarter_worsening_firs
     assert all(rank.endswith(f"of {o}") for rank, o in
                zip(untested["Rank (1 = best)"], overview.worst_quarter["of"].astype(int),
                    strict=True))  # fmt: skip
+
+
+def test_a_gap_without_intervals_gets_an_untested_direction() -> None:
+    from ecm.stats.direction import GAP_NARROWING, GAP_WIDENING, gap_direction
+
+    # The distance from zero decides: a negative gap falling further is widening too.
+    assert gap_direction(RISING, 4.0) == GAP_WIDENING
+    assert gap_direction(FALLING, -4.0) == GAP_WIDENING
+    assert gap_direction(FALLING, 4.0) == GAP_NARROWING
+    assert gap_direction(NO_CLEAR_CHANGE, 4.0) == NO_CLEAR_CHANGE
+    assert gap_direction(NOT_ENOUGH, 4.0) is None
+    assert GAP_WIDENING != "widening"  # never counted as a tested widening gap
+
+
+@pytest.mark.realdata
+def test_the_league_puts_untested_widening_gaps_last_and_says_so(
+    real_stores,
+) -> None:
+    from ecm.places.overview import area_overview
+    from ecm.stats.direction import GAP_WIDENING
+    from ecm.store.engine import make_engine
+    from ecm.views.area import league_summary
+
+    engine = make_engine(real_stores.url("everything"))
+    overview = area_overview(engine, HAMPSHIRE, YEAR)
+    league = overview.league
+    untested = (league["trend"] == GAP_WIDENING) & ~league["significant"].astype(bool)
+    assert untested.sum() > 0
+    # Tested ones first; the untested ones have no interval and sit at the end.
+    assert list(untested) == sorted(untested)
+    assert league.loc[untested, "lower"].isna().all() and (league.loc[untested, "gap"] > 0).all()
+    summary = league_summary(league, overview.plan, YEAR)
+    assert f"the last **{int(untested.sum())}** have no interval" in summary
+    engine.dispose()

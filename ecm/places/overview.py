@@ -39,7 +39,13 @@ from ecm.stats.benchmarks import (
     standing,
 )
 from ecm.stats.breaks import since_latest_break
-from ecm.stats.direction import IMPROVING, WORSENING, direction_of_travel, trend_column
+from ecm.stats.direction import (
+    GAP_WIDENING,
+    IMPROVING,
+    WORSENING,
+    direction_of_travel,
+    trend_column,
+)
 from ecm.stats.gaps import compute_gaps, gap_order
 from ecm.stats.trends import compute_trends
 
@@ -47,8 +53,9 @@ from ecm.stats.trends import compute_trends
 STANDINGS = (BETTER, SIMILAR, WORSE, *QUARTER_WORDS.values(), NOT_COMPARED)
 #: Trends counted on the tiles: tested, then the untested direction of travel.
 TREND_COUNTS = ("getting better", "getting worse", IMPROVING, WORSENING)
-#: Gaps a Board sees first: significant and widening, then significant, then widening.
-LEAGUE_ORDER = {(True, True): 0, (True, False): 1, (False, True): 2}
+#: Gaps a Board sees first: significant and widening, then significant, then widening (all
+#: tested), then widening by their direction of travel (untested).
+LEAGUE_ORDER = {(True, True): 0, (True, False): 1, (False, True): 2, (False, False): 3}
 
 
 @dataclass
@@ -129,7 +136,8 @@ def outcome_tiles(observations: pd.DataFrame) -> pd.DataFrame:
 
 def gap_league(gaps: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
     """The place's own gaps (focus group against comparator group in the same place) that are
-    significant or widening, widest and widening first, each with the plan's actions on it."""
+    significant or widening (tested), then those widening by their untested direction of
+    travel, widest and widening first, each with the plan's actions on it."""
     columns = [
         "indicator", "title", "unit", "focus_group", "comparator_group", "gap", "lower",
         "upper", "significant", "trend", "covered", "actions",
@@ -138,8 +146,11 @@ def gap_league(gaps: pd.DataFrame, observations: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     own = gaps[(gaps["kind"] == "within") & gaps["gap"].notna()].copy()
     own["widening"] = own["trend"] == "widening"
+    # Gaps with no interval cannot be significant or tested for a trend; one widening by its
+    # direction of travel still belongs on a Board's list, last and labelled untested.
+    untested = own["trend"] == GAP_WIDENING
     # A gap in the focus group's favour is not a concern for the league, however it moves.
-    own = own[(own["gap"] > 0) & (own["significant"] | own["widening"])]
+    own = own[(own["gap"] > 0) & (own["significant"] | own["widening"] | untested)]
     titles = dict(
         zip(observations.get("indicator", []), observations.get("title", []), strict=False)
     )

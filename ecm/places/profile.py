@@ -24,7 +24,7 @@ from ecm.stats.benchmarks import (
     standing,
 )
 from ecm.stats.breaks import break_labels, since_latest_break
-from ecm.stats.direction import direction_of_travel, trend_column, trend_words
+from ecm.stats.direction import direction_of_travel, gap_direction, trend_column, trend_words
 from ecm.stats.floors import (
     areas_of_interest,
     bottom_quartile_sentences,
@@ -33,7 +33,7 @@ from ecm.stats.floors import (
 )
 from ecm.stats.gaps import compute_gaps
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, value_ci
-from ecm.stats.trends import compute_trends, gap_trend
+from ecm.stats.trends import NOT_ENOUGH, compute_trends, gap_trend
 
 
 def _empty_profile(area: dict, period: str | None) -> dict:
@@ -428,10 +428,20 @@ def _gaps(
         return gaps
     series = gaps.rename(columns={"gap": "value"})
     by = ["indicator_code", "focus_group", "kind"]
-    trends = compute_trends(since_latest_break(series, series_breaks(), by), by, use_counts=False)
-    gaps = gaps.merge(trends[["indicator_code", "focus_group", "kind", "trend"]], how="left")
-    gaps["trend"] = gaps["trend"].fillna("not enough data")
-    return gaps
+    series = since_latest_break(series, series_breaks(), by)
+    trends = compute_trends(series, by, use_counts=False)
+    directions = direction_of_travel(series, by)
+    gaps = gaps.merge(trends[[*by, "trend"]], how="left").merge(
+        directions[[*by, "direction"]], how="left"
+    )
+    # Where no test could be made (gaps without intervals), the untested direction of travel.
+    untested = gaps["trend"].isna() | (gaps["trend"] == NOT_ENOUGH)
+    gaps.loc[untested, "trend"] = [
+        gap_direction(d, g) for d, g in zip(gaps.loc[untested, "direction"],
+                                            gaps.loc[untested, "gap"], strict=True)
+    ]  # fmt: skip
+    gaps["trend"] = gaps["trend"].fillna(NOT_ENOUGH)
+    return gaps.drop(columns="direction")
 
 
 #: Years of history the trend lines show.

@@ -18,11 +18,26 @@ from ecm.figures import many_places, queries
 from ecm.periods import period_aliases, period_start
 from ecm.places.profile import with_intervals
 from ecm.stats.breaks import break_labels, since_latest_break
+from ecm.stats.direction import (
+    GAP_NARROWING,
+    GAP_WIDENING,
+    NO_CLEAR_CHANGE,
+    direction_of_travel,
+    gap_direction,
+)
 from ecm.stats.gaps import compute_gaps
-from ecm.stats.trends import WINDOW, compute_trends, gap_trend
+from ecm.stats.trends import NOT_ENOUGH, WINDOW, compute_trends, gap_trend
 
 #: Trend words in the order a priorities meeting reads them.
-TREND_ORDER = {"widening": 0, "no significant change": 1, "narrowing": 2, "not enough data": 3}
+TREND_ORDER = {
+    "widening": 0,
+    "no significant change": 1,
+    "narrowing": 2,
+    GAP_WIDENING: 3,
+    NO_CLEAR_CHANGE: 4,
+    GAP_NARROWING: 5,
+    NOT_ENOUGH: 6,
+}
 
 
 @dataclass
@@ -89,6 +104,7 @@ def _authority_table(engine: Engine, gaps: pd.DataFrame, periods: list[str]) -> 
     series = gaps.rename(columns={"gap": "value"})
     series = since_latest_break(series, series_breaks(), ["area_code"])
     trends = compute_trends(series, ["area_code"], use_counts=False)
+    directions = direction_of_travel(series, ["area_code"]).set_index("area_code")["direction"]
     latest = gaps.loc[gaps.groupby("area_code")["period"].idxmax()].set_index("area_code")
     wide = gaps.pivot_table(index="area_code", columns="period", values="gap", aggfunc="first")
     wide = wide.reindex(columns=[p for p in periods if p in wide.columns])
@@ -99,13 +115,20 @@ def _authority_table(engine: Engine, gaps: pd.DataFrame, periods: list[str]) -> 
     table["lower"] = table["la_code"].map(latest["lower"])
     table["upper"] = table["la_code"].map(latest["upper"])
     table["trend"] = [
-        gap_trend(raw.get(code, "not enough data"), latest["gap"].get(code))
+        _gap_words(raw.get(code, NOT_ENOUGH), directions.get(code), latest["gap"].get(code))
         for code in table["la_code"]
     ]
-    table["_order"] = table["trend"].map(TREND_ORDER).fillna(4)
+    table["_order"] = table["trend"].map(TREND_ORDER).fillna(len(TREND_ORDER))
     table["_latest"] = table["la_code"].map(latest["gap"])
     table = table.sort_values(["_order", "_latest"], ascending=[True, False])
     return table.drop(columns=["_order", "_latest"]).reset_index(drop=True)
+
+
+def _gap_words(tested: str, direction: object, latest_gap: float) -> str:
+    """A gap's trend: tested where it could be, else its untested direction of travel."""
+    if tested != NOT_ENOUGH:
+        return gap_trend(tested, latest_gap)
+    return gap_direction(direction, latest_gap) or NOT_ENOUGH
 
 
 def _series(gaps: pd.DataFrame, engine: Engine, region_code: str) -> pd.DataFrame:

@@ -24,6 +24,9 @@ RISING, FALLING, NO_CLEAR_CHANGE = "rising", "falling", "no clear change"
 #: Untested directions by polarity. They are never the tested words ("getting better",
 #: "getting worse"), so a red-red or a "getting worse" list can only hold tested trends.
 IMPROVING, WORSENING = "improving", "worsening"
+#: A gap's untested direction: its distance from zero growing or shrinking. Written with
+#: "(untested)" so that no list of tested widening gaps can take one in.
+GAP_WIDENING, GAP_NARROWING = "widening (untested)", "narrowing (untested)"
 UNTESTED_WORDS = (RISING, FALLING, NO_CLEAR_CHANGE, IMPROVING, WORSENING)
 POLARITIES = ("higher_is_better", "lower_is_better")
 #: A direction needs three points (LAIT-style, over the last three to five), whatever the
@@ -98,3 +101,15 @@ def trend_column(frame: pd.DataFrame) -> list[str]:
             frame["trend"], frame["direction"], frame["polarity"], frame["value"], strict=True
         )
     ]
+
+
+def gap_direction(direction: object, latest_gap: float) -> str | None:
+    """A gap's direction of travel in words: ``widening (untested)`` when its distance from
+    zero grows, ``narrowing (untested)`` when it shrinks, ``no clear change``; None when there
+    is no direction (too few points)."""
+    if direction == NO_CLEAR_CHANGE:
+        return NO_CLEAR_CHANGE
+    if direction not in (RISING, FALLING) or pd.isna(latest_gap):
+        return None
+    grows = (direction == RISING) == (latest_gap >= 0)
+    return GAP_WIDENING if grows else GAP_NARROWING

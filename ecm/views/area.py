@@ -9,8 +9,10 @@ from ecm.catalogue import comparator_phrase, group_title
 from ecm.charts import QUARTERS, TEXT_SYMBOLS
 from ecm.places.explorer import GapExploration
 from ecm.places.overview import BAND_SUFFIX
+from ecm.stats.direction import GAP_WIDENING
 from ecm.store.models import action_status_words
 from ecm.views.gaps import place_link
+from ecm.views.markdown import escape_markdown
 from ecm.views.missing import NO_RED_REDS
 from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit, trend_label
 
@@ -79,17 +81,25 @@ def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
 
 
 def league_summary(league: pd.DataFrame, plan: dict | None, period: str) -> str:
-    """How many gaps the league holds and how many have no action in ``plan`` (the plan in
-    force in ``period``, None when none was), in words."""
+    """How many gaps the league holds (tested, then widening by their untested direction of
+    travel) and how many have no action in ``plan`` (the plan in force in ``period``, None
+    when none was), in words."""
     uncovered = int((~league["covered"].astype(bool)).sum())
+    untested = int(((league["trend"] == GAP_WIDENING) & ~league["significant"].astype(bool)).sum())
     whose = (
-        f"Plan actions are those of the plan in force that year: {plan['title']}."
+        f"Plan actions are those of the plan in force that year: {escape_markdown(plan['title'])}."
         if plan is not None
         else f"No plan was in force in {period}, so no gap is covered."
     )
+    more = (
+        f" (the last **{untested}** have no interval and widen only by their direction of travel, "
+        "untested)"
+        if untested
+        else ""
+    )
     return (
-        f"**{len(league)}** gaps are significant or widening; **{uncovered}** have **no plan "
-        f"action**. Widest and widening first. {whose}"
+        f"**{len(league)}** gaps are significant or widening{more}; **{uncovered}** have **no "
+        f"plan action**. Widest and widening first. {whose}"
     )
 
 

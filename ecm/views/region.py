@@ -8,6 +8,7 @@ import pandas as pd
 
 from ecm.catalogue import group_title
 from ecm.charts import QUARTERS, cell_text, map_geometry
+from ecm.stats.direction import GAP_NARROWING, GAP_WIDENING, NO_CLEAR_CHANGE
 from ecm.store.models import action_status_words
 from ecm.views.markdown import escape_markdown as _md
 
@@ -228,23 +229,31 @@ def worst_quarter_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def gap_trend_sentence(authorities: pd.DataFrame, noun: str) -> str:
-    """How many authorities' gaps are widening, of those whose trend could be tested, as
-    markdown; ``noun`` is the focus group as it reads in a sentence."""
+    """How many authorities' gaps are widening, of those whose trend could be tested, and how
+    many more widen by their untested direction of travel, as markdown; ``noun`` is the focus
+    group as it reads in a sentence."""
     noun = _md(noun)
     trends = authorities["trend"]
-    untested = int((trends == "not enough data").sum())
-    tested = len(trends) - untested
+    tested = int(trends.isin(["widening", "narrowing", "no significant change"]).sum())
+    directed = int(trends.isin([GAP_WIDENING, GAP_NARROWING, NO_CLEAR_CHANGE]).sum())
+    too_few = len(trends) - tested - directed
+    untested = (
+        f" By direction of travel (untested: figures without counts or intervals), it widens in "
+        f"**{int((trends == GAP_WIDENING).sum())}** of {directed} more."
+        if directed
+        else ""
+    )
+    few = f" {too_few} have too few figures for either." if too_few else ""
     if tested == 0:
         return (
             f"No authority's gap between {noun} and their peers can be tested for a trend: "
-            "the figures come without counts or intervals, or cover too few years."
+            "the figures come without counts or intervals, or cover too few years." + untested + few
         )
     widening = int((trends == "widening").sum())
-    sentence = (
+    return (
         f"The gap between {noun} and their peers is **widening in {widening}** of the {tested} "
-        "authorities whose trend could be tested (Fingertips trend method, 99.8%)"
+        "authorities whose trend could be tested (Fingertips trend method, 99.8%)." + untested + few
     )
-    return sentence + (f"; {untested} have too few figures to test." if untested else ".")
 
 
 def gap_trend_table(authorities: pd.DataFrame, periods: list[str], unit: str) -> pd.DataFrame:
@@ -252,7 +261,12 @@ def gap_trend_table(authorities: pd.DataFrame, periods: list[str], unit: str) ->
     interval and the trend in words (with a symbol, so it never rests on colour)."""
     if authorities.empty:
         return pd.DataFrame()
-    marks = {"widening": "▲ widening", "narrowing": "▼ narrowing"}
+    marks = {
+        "widening": "▲ widening",
+        "narrowing": "▼ narrowing",
+        GAP_WIDENING: "△ widening (untested)",
+        GAP_NARROWING: "▽ narrowing (untested)",
+    }
     shown = [p for p in periods if p in authorities.columns]
     table = pd.DataFrame({"Local authority": authorities["la_name"]})
     for period in shown:
