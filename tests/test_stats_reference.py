@@ -32,6 +32,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecm.stats.intervals import (
     interval_difference_ci,
@@ -421,24 +423,79 @@ def test_proportion_difference_ci_series_keeps_index_and_isolates_the_bad_row() 
 
 
 # --------------------------------------------------------------------------------------------
-# rate_difference_ci: d +/- z * multiplier * sqrt(O1 / n1^2 + O2 / n2^2)
+# rate_difference_ci: MOVER (Zou and Donner 2008) from each rate's Poisson limits: exact from
+# the chi-squared quantiles below 10 events, Byar's from 10 (PHE Technical Guide).
+
+
+def _poisson_reference(o: float, confidence: float) -> tuple[float, float]:
+    from scipy.stats import chi2, norm
+
+    alpha = 1 - confidence
+    if o < 10:
+        low = chi2.ppf(alpha / 2, 2 * o) / 2 if o > 0 else 0.0
+        return low, chi2.ppf(1 - alpha / 2, 2 * o + 2) / 2
+    z = norm.ppf(1 - alpha / 2)
+    low = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
+    high = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
+    return low, high
+
+
+def _rate_difference_reference(o1, n1, o2, n2, confidence=0.95, multiplier=100_000) -> tuple:  # noqa: ANN001
+    l1, u1 = _poisson_reference(o1, confidence)
+    l2, u2 = _poisson_reference(o2, confidence)
+    r1, r2 = o1 / n1 * multiplier, o2 / n2 * multiplier
+    l1, u1 = l1 / n1 * multiplier, u1 / n1 * multiplier
+    l2, u2 = l2 / n2 * multiplier, u2 / n2 * multiplier
+    d = r1 - r2
+    return (
+        d,
+        d - math.sqrt((r1 - l1) ** 2 + (u2 - r2) ** 2),
+        d + math.sqrt((u1 - r1) ** 2 + (r2 - l2) ** 2),
+    )
+
 
 RATE_DIFF_CASES = [
-    # (O1, n1, O2, n2, confidence, multiplier) -> (r1 - r2, lower, upper); SE noted.
-    ((120, 50_000, 80, 60_000, 0.95, 100_000), (106.6666667, 54.72864832, 158.604685)),  # 26.50
-    ((0, 2000, 5, 2500, 0.95, 100_000), (-200.0, -375.3045081, -24.69549188)),  # SE 89.44
-    ((45, 1500, 30, 1500, 0.95, 1000), (10.0, -1.315857341, 21.31585734)),  # SE 5.7735
-    ((120, 50_000, 80, 60_000, 0.998, 100_000), (106.6666667, 24.77713019, 188.5562031)),
+    # (O1, n1, O2, n2, confidence, multiplier): Byar both, exact against exact, mixed, 99.8%.
+    (120, 50_000, 80, 60_000, 0.95, 100_000),
+    (0, 2000, 5, 2500, 0.95, 100_000),
+    (45, 1500, 30, 1500, 0.95, 1000),
+    (3, 1000, 12, 900, 0.95, 1000),
+    (120, 50_000, 80, 60_000, 0.998, 100_000),
 ]
 
 
-@pytest.mark.parametrize(
-    ("args", "want"), RATE_DIFF_CASES, ids=[str(c[0]) for c in RATE_DIFF_CASES]
-)
-def test_rate_difference_ci_reference(args: tuple, want: tuple) -> None:
+@pytest.mark.parametrize("args", RATE_DIFF_CASES, ids=[str(c) for c in RATE_DIFF_CASES])
+def test_rate_difference_ci_reference(args: tuple) -> None:
     o1, n1, o2, n2, confidence, multiplier = args
     result = rate_difference_ci(o1, n1, o2, n2, confidence=confidence, multiplier=multiplier)
-    assert_interval(result, want)
+    assert_interval(result, _rate_difference_reference(*args))
+
+
+def test_zero_against_four_events_is_not_significant_as_the_exact_test_says() -> None:
+    from scipy.stats import binomtest
+
+    # Equal populations: under no difference, the 4 events split as Binomial(4, 1/2).
+    assert binomtest(0, 4, 0.5).pvalue == pytest.approx(0.125)
+    result = rate_difference_ci(0, 1000, 4, 1000)
+    assert result.lower < 0 < result.upper
+
+
+@given(
+    o1=st.integers(0, 15),
+    o2=st.integers(0, 15),
+    n=st.integers(100, 10_000),
+)
+def test_small_count_rate_differences_are_never_significant_where_the_exact_test_is_not(
+    o1: int, o2: int, n: int
+) -> None:
+    from scipy.stats import binomtest
+
+    # Equal populations: the conditional binomial test of two Poisson counts (Przyborowski
+    # and Wilenski 1940). MOVER with exact limits may be more cautious, never less.
+    result = rate_difference_ci(o1, n, o2, n)
+    exact_p = binomtest(o1, o1 + o2, 0.5).pvalue if o1 + o2 else 1.0
+    if result.lower > 0 or result.upper < 0:
+        assert exact_p < 0.05
 
 
 @pytest.mark.parametrize(
@@ -460,10 +517,10 @@ def test_rate_difference_ci_series_keeps_index_and_isolates_the_bad_row() -> Non
         result,
         AREAS,
         [
-            (106.6666667, 54.72864832, 158.604685),
-            (-200.0, -375.3045081, -24.69549188),
+            _rate_difference_reference(120, 50_000, 80, 60_000),
+            _rate_difference_reference(0, 2000, 5, 2500),
             (NAN, NAN, NAN),
-            (1000.0, -131.5857341, 2131.585734),
+            _rate_difference_reference(45, 1500, 30, 1500),
         ],
     )
 

@@ -49,10 +49,26 @@ def test_rising_falling_flat_and_short_series() -> None:
     }
 
 
-def test_one_unusual_year_does_not_make_a_trend() -> None:
-    # Flat for four years, then a jump: significant overall, but not without the last point.
+def test_the_published_rule_has_no_leave_one_out_check() -> None:
+    # Fingertips tests the five points as they are: a jump in the latest year is a trend.
     result = trends_of(series("jump", [100, 101, 99, 100, 300]))
-    assert result["jump"] == NO_CHANGE
+    assert result["jump"] == INCREASING
+
+
+def test_a_trend_needs_five_points_as_fingertips_needs() -> None:
+    # Three and four points, however steep, are not tested (the direction of travel speaks).
+    result = trends_of(series("three", [100, 300, 500]), series("four", [100, 300, 500, 700]))
+    assert result == {"three": NOT_ENOUGH, "four": NOT_ENOUGH}
+
+
+def test_a_four_point_series_with_counts_reads_its_untested_direction() -> None:
+    from ecm.stats.direction import direction_of_travel, trend_words
+
+    frame = series("four", [100, 300, 500, 700])
+    frame["value"] = frame["numerator"] / frame["denominator"] * 100
+    tested = compute_trends(frame, ["series"])["trend"].iloc[0]
+    direction = direction_of_travel(frame, ["series"])["direction"].iloc[0]
+    assert trend_words(tested, direction, "higher_is_better") == "improving"
 
 
 def test_small_numbers_are_not_significant_at_99_8_percent() -> None:

@@ -9,9 +9,9 @@ is worse off, in the indicator's unit (percentage points for percentages). Three
   performance tables' ``DIFFN_*`` columns publish (disadvantaged pupils in the school against
   other pupils in England).
 
-Intervals: Newcombe's hybrid score method for proportions, the normal approximation for rates,
-and MOVER from each figure's own interval where only published limits exist (e.g. means such as
-Progress 8). Indicators with polarity ``neither`` have no better or worse, so no gaps. Pure
+Intervals: Newcombe's hybrid score method for proportions, MOVER with exact Poisson limits for
+rates, and MOVER from each figure's own interval where only published limits exist (e.g. means
+such as Progress 8). Indicators with polarity ``neither`` have no better or worse, so no gaps. Pure
 functions on DataFrames.
 """
 
@@ -66,9 +66,9 @@ def gap_between(
 
     Each frame has ``value, numerator, denominator, lower_ci, upper_ci`` (missing allowed);
     ``statistic``, ``polarity`` and ``multiplier`` are one value or one per row. Counts give
-    the interval where both rows have them (Newcombe for proportions, normal approximation for
-    rates); otherwise each figure's published interval is combined by MOVER; otherwise the
-    interval is missing and nothing is significant.
+    the interval where both rows have them (Newcombe for proportions, MOVER with exact Poisson
+    limits for rates); otherwise each figure's published interval is combined by MOVER;
+    otherwise the interval is missing and nothing is significant.
     """
     n = len(focus)
     statistic = np.broadcast_to(np.asarray(statistic, dtype=object), n)

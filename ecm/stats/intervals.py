@@ -213,14 +213,28 @@ def rate_difference_ci(
     confidence: float = CONFIDENCE_95,
     multiplier: float = 100_000,
 ) -> Interval:
-    """r1 - r2 for two crude rates with the normal approximation (Poisson variances O/n²)."""
+    """r1 - r2 for two crude rates, limits by MOVER from each rate's own Poisson interval.
+
+    Notes
+    -----
+    Each rate's limits are exact Poisson below 10 events and Byar's from 10 (as
+    :func:`rate_ci`); Zou and Donner's MOVER combines them, as Newcombe's method combines
+    Wilson limits for proportions. The normal approximation (variances O/n²) it replaces gives
+    a zero count no variance at all, so 0 events against 4 in equal populations came out
+    significant, where the exact conditional test (4 of 4 events in one of two equal halves)
+    gives p = 0.125; MOVER with exact limits does not call it significant.
+    """
     (o1, n1, o2, n2), index, scalar = _as_arrays(count1, denominator1, count2, denominator2)
     valid = (n1 > 0) & (n2 > 0) & (o1 >= 0) & (o2 >= 0)
+    counts1, counts2 = np.where(valid, o1, np.nan), np.where(valid, o2, np.nan)
+    low1, high1 = _poisson_limits(counts1, confidence)
+    low2, high2 = _poisson_limits(counts2, confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
-        d = np.where(valid, (o1 / n1 - o2 / n2) * multiplier, np.nan)
-        se = multiplier * np.sqrt(o1 / n1**2 + o2 / n2**2)
-    half = z_value(confidence) * se
-    return _interval(d, d - half, d + half, index, scalar)
+        s1, s2 = multiplier / n1, multiplier / n2
+        difference = interval_difference_ci(
+            counts1 * s1, low1 * s1, high1 * s1, counts2 * s2, low2 * s2, high2 * s2
+        )
+    return _interval(*difference, index, scalar)
 
 
 def mean_difference_ci(
@@ -277,8 +291,9 @@ def difference_ci(
 ) -> Interval:
     """first - second for an indicator's statistic kind, each given as (numerator, denominator).
 
-    Proportions: Newcombe's hybrid score; rates: normal approximation. For means, call
-    :func:`mean_difference_ci` (it needs standard deviations) or :func:`interval_difference_ci`.
+    Proportions: Newcombe's hybrid score; rates: MOVER with exact/Byar Poisson limits. For
+    means, call :func:`mean_difference_ci` (it needs standard deviations) or
+    :func:`interval_difference_ci`.
     """
     if statistic == "proportion":
         return proportion_difference_ci(*first, *second, confidence, multiplier)

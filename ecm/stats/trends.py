@@ -1,11 +1,12 @@
 """Recent trends of a value or a gap, by the Fingertips recent-trend method.
 
-Over the latest periods (up to five, at least three): the chi-squared test for linear trend for
-proportions with counts; otherwise an inverse-variance weighted regression of the value on time.
-A trend is called only when significant at 99.8% and still significant, in the same direction,
-with any one point left out (with four or more points), so that one unusual year cannot make a
-trend. Results: ``increasing``, ``decreasing``, ``no significant change`` or ``not enough
-data``; turned into better or worse by polarity, and for gaps into widening or narrowing.
+Over the five most recent years (five points needed, as Fingertips needs five): the
+chi-squared test for linear trend for proportions with counts; otherwise an inverse-variance
+weighted regression of the value on time. A trend is called when the test is significant at
+99.8%, with no further check (Fingertips has none). Results: ``increasing``, ``decreasing``, ``no
+significant change`` or ``not enough data`` (fewer than five points: the untested direction of
+travel, :mod:`~ecm.stats.direction`, speaks for such a series); turned into better or worse by
+polarity, and for gaps into widening or narrowing.
 
 References
 ----------
@@ -24,7 +25,8 @@ from scipy import special
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, z_value
 
 WINDOW = 5
-MIN_POINTS = 3
+#: Fingertips calculates a recent trend only from five data points.
+MIN_POINTS = 5
 INCREASING = "increasing"
 DECREASING = "decreasing"
 NO_CHANGE = "no significant change"
@@ -126,12 +128,6 @@ def compute_trends(
     return result
 
 
-def _decide(statistic, sign, loo_ok, points, threshold):  # noqa: ANN001, ANN202
-    """Trend words from the whole-series test and the leave-one-out checks."""
-    significant = (statistic > threshold) & ((points < 4) | loo_ok)
-    return np.where(significant, np.where(sign > 0, INCREASING, DECREASING), NO_CHANGE)
-
-
 def _chi_square_trends(frame: pd.DataFrame, by: list[str], confidence: float) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame()
@@ -144,16 +140,7 @@ def _chi_square_trends(frame: pd.DataFrame, by: list[str], confidence: float) ->
     )
     sums = f.groupby(by, sort=False)[["n", "r", "nx", "rx", "nxx"]].transform("sum")
     whole, sign = _chi_square_from_sums(sums["n"], sums["r"], sums["nx"], sums["rx"], sums["nxx"])
-    # Leave this row's point out: subtract its contributions from the series' sums.
-    loo, loo_sign = _chi_square_from_sums(
-        sums["n"] - f["n"],
-        sums["r"] - f["r"],
-        sums["nx"] - f["nx"],
-        sums["rx"] - f["rx"],
-        sums["nxx"] - f["nxx"],
-    )
-    threshold = special.chdtri(1, 1 - confidence)
-    return _summarise(f, by, whole, sign, loo > threshold, loo_sign == sign, threshold)
+    return _summarise(f, by, whole, sign, special.chdtri(1, 1 - confidence))
 
 
 def _regression_trends(
@@ -167,50 +154,29 @@ def _regression_trends(
     f["wxy"] = f["wx"] * f["value"]
     sums = f.groupby(by, sort=False)[["w", "wx", "wy", "wxx", "wxy"]].transform("sum")
     slope, error = _slope_from_sums(sums["w"], sums["wx"], sums["wy"], sums["wxx"], sums["wxy"])
-    loo_slope, loo_error = _slope_from_sums(
-        sums["w"] - f["w"],
-        sums["wx"] - f["wx"],
-        sums["wy"] - f["wy"],
-        sums["wxx"] - f["wxx"],
-        sums["wxy"] - f["wxy"],
-    )
-    z = z_value(confidence)
-    statistic = np.abs(slope / error)
-    return _summarise(
-        f,
-        by,
-        statistic,
-        np.sign(slope),
-        np.abs(loo_slope / loo_error) > z,
-        np.sign(loo_slope) == np.sign(slope),
-        z,
-    )
+    return _summarise(f, by, np.abs(slope / error), np.sign(slope), z_value(confidence))
 
 
-def _summarise(f, by, statistic, sign, loo_significant, loo_same, threshold) -> pd.DataFrame:  # noqa: ANN001
-    """One row per series: every leave-one-out check must pass for the trend to stand."""
+def _summarise(f, by, statistic, sign, threshold) -> pd.DataFrame:  # noqa: ANN001
+    """One row per series: its statistic, its number of points and the trend it makes."""
     checks = pd.DataFrame(
-        {
-            "statistic": np.asarray(statistic, float),
-            "sign": np.asarray(sign, float),
-            "loo_ok": np.asarray(loo_significant & loo_same, bool),
-        },
+        {"statistic": np.asarray(statistic, float), "sign": np.asarray(sign, float)},
         index=f.index,
     )
     checks[by] = f[by]
-    grouped = checks.groupby(by, sort=False)
-    summary = grouped.agg(
-        statistic=("statistic", "first"),
-        sign=("sign", "first"),
-        loo_ok=("loo_ok", "all"),
-        points=("statistic", "size"),
-    ).reset_index()
-    summary["trend"] = _decide(
-        summary["statistic"].to_numpy(),
-        summary["sign"].to_numpy(),
-        summary["loo_ok"].to_numpy(),
-        summary["points"].to_numpy(),
-        threshold,
+    summary = (
+        checks.groupby(by, sort=False)
+        .agg(
+            statistic=("statistic", "first"),
+            sign=("sign", "first"),
+            points=("statistic", "size"),
+        )
+        .reset_index()
+    )
+    summary["trend"] = np.where(
+        summary["statistic"] > threshold,
+        np.where(summary["sign"] > 0, INCREASING, DECREASING),
+        NO_CHANGE,
     )
     return summary[[*by, "trend", "statistic", "points"]]
 
