@@ -194,3 +194,18 @@ def assert_rejected(
     assert str(caught.value).startswith(name)
     assert fingerprint(engine) == before
     return str(caught.value)
+
+
+def school_with_headline_gap(engine: Engine) -> str:
+    """The URN of the first demo school (in URN order) whose page has a headline gap: a
+    significant disadvantage gap. Absence gaps, on sessions, are never tested, so not every
+    demo school has one."""
+    from ecm.figures.queries import load_local_authorities, load_schools
+    from ecm.places.profile import build_profile
+    from ecm.views.school import headline_gap
+
+    for la in load_local_authorities(engine)["code"]:
+        for urn in sorted(load_schools(engine, la)["urn"]):
+            if headline_gap(build_profile(engine, "school", urn)) is not None:
+                return str(urn)
+    raise AssertionError("no demo school has a significant disadvantage gap")

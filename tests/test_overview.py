@@ -79,11 +79,18 @@ def test_an_unknown_level_or_a_group_without_comparator_is_refused(demo_engine) 
 
 
 def test_area_tiles_count_every_all_pupil_figure_once(demo_engine, places) -> None:
+    from ecm.places.overview import STANDINGS
+
     overview = area_overview(demo_engine, places["la"])
     observations = pd.DataFrame(overview.profile["observations"])
     own = observations[observations["group"] == "all"]
     tiles = overview.tiles.set_index("outcome")
-    assert int(tiles[["better", "similar", "worse", "not compared"]].to_numpy().sum()) == len(own)
+    assert int(tiles[list(STANDINGS)].to_numpy().sum()) == len(own)
+    # Each figure once: tested against England, else its quarter among all LAs, else neither.
+    standings = own["standing"].value_counts()
+    assert {w: int(tiles[w].sum()) for w in STANDINGS} == {
+        w: int(standings.get(w, 0)) for w in STANDINGS
+    }
     worse_by_outcome = own[[b["england"] == "worse" for b in own["benchmarks"]]].groupby("outcome")
     assert tiles["worse"].to_dict() == {
         o: int(worse_by_outcome.size().get(o, 0)) for o in tiles.index
@@ -95,7 +102,10 @@ def test_the_gap_league_lists_significant_or_widening_gaps_with_their_cover(
 ) -> None:
     league = area_overview(demo_engine, places["la"]).league
     assert not league.empty
-    assert (league["significant"] | (league["trend"] == "widening")).all()
+    untested = (league["trend"] == "widening (untested)") & ~league["significant"]
+    assert (league["significant"] | (league["trend"] == "widening") | untested).all()
+    # Gaps that widen only by their untested direction of travel come last, with no interval.
+    assert list(untested) == sorted(untested) and league.loc[untested, "lower"].isna().all()
     assert (league["covered"] == league["actions"].map(bool)).all()
     # Significant ones come before the merely widening ones; percentages widest first.
     first_not_significant = (

@@ -23,6 +23,7 @@ from ecm.places.profile import with_intervals
 from ecm.stats import funnel
 from ecm.stats.breaks import break_labels
 from ecm.stats.gaps import compute_gaps
+from ecm.stats.intervals import counts_pupils
 
 LEVELS = ("school", "la", "region")
 
@@ -143,7 +144,7 @@ def _counts_pupils(figures: pd.DataFrame, level: str, focus_group: str) -> bool:
     narrow, so none is drawn."""
     rows = figures[(figures["level"] == level) & (figures["group_code"] == focus_group)]
     both = rows[rows["pupils"].notna() & rows["denominator"].notna()]
-    return both.empty or bool((both["denominator"] <= both["pupils"] * 1.01).mean() >= 0.9)
+    return both.empty or bool(counts_pupils(both["denominator"], both["pupils"]).mean() >= 0.9)
 
 
 def _empty() -> pd.DataFrame:

@@ -47,7 +47,7 @@ from ecm.stats.direction import (
     trend_column,
 )
 from ecm.stats.gaps import compute_gaps, gap_order
-from ecm.stats.trends import compute_trends
+from ecm.stats.trends import compute_trends, tested_on_counts
 
 #: How a figure stands against England: tested words, then quarters among the places ranked.
 STANDINGS = (BETTER, SIMILAR, WORSE, *QUARTER_WORDS.values(), NOT_COMPARED)
@@ -349,7 +349,7 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
     trends = compute_trends(
         trended.rename(columns={"lower_ci": "lower", "upper_ci": "upper"}),
         ["area_code", "indicator_code"],
-        use_counts=(trended["statistic"] == "proportion") & trended["numerator"].notna(),
+        use_counts=tested_on_counts(trended),
     )
     current = own[own["period"].isin(aliases)].copy()
     england = national[(national["group_code"] == "all") & national["period"].isin(aliases)]

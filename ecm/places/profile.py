@@ -32,8 +32,8 @@ from ecm.stats.floors import (
     load_floor_standards,
 )
 from ecm.stats.gaps import compute_gaps
-from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, value_ci
-from ecm.stats.trends import NOT_ENOUGH, compute_trends, gap_trend
+from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, counts_pupils, value_ci
+from ecm.stats.trends import NOT_ENOUGH, compute_trends, gap_trend, tested_on_counts
 
 
 def _empty_profile(area: dict, period: str | None) -> dict:
@@ -66,11 +66,14 @@ def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
         if statistic not in ("proportion", "rate"):
             continue
         index = rows.index
+        # No interval from counts of absence sessions (not independent trials).
+        pupils = rows["pupils"] if "pupils" in rows else np.nan
+        numerator = rows["numerator"].where(counts_pupils(rows["denominator"], pupils))
         ci95 = value_ci(
-            statistic, rows["numerator"], rows["denominator"], CONFIDENCE_95, rows["multiplier"]
+            statistic, numerator, rows["denominator"], CONFIDENCE_95, rows["multiplier"]
         )
         ci998 = value_ci(
-            statistic, rows["numerator"], rows["denominator"], CONFIDENCE_998, rows["multiplier"]
+            statistic, numerator, rows["denominator"], CONFIDENCE_998, rows["multiplier"]
         )
         published = rows["lower_ci"].notna()
         out.loc[index, "lower_ci"] = np.where(published, rows["lower_ci"], ci95.lower)
@@ -222,7 +225,7 @@ def _value_trends(own: pd.DataFrame) -> pd.DataFrame:
     series = own.rename(columns={"lower_ci": "lower", "upper_ci": "upper"})
     # No trend crosses a series break (METHODOLOGY, "Series breaks").
     series = since_latest_break(series, series_breaks(), ["indicator_code", "group_code"])
-    counted = (series["statistic"] == "proportion") & series["numerator"].notna()
+    counted = tested_on_counts(series)
     # Each period style is its own series order; sorting the text sorts the years.
     key = ["indicator_code", "group_code"]
     tested = compute_trends(series, key, use_counts=counted)

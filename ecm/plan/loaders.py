@@ -23,7 +23,7 @@ from ecm.places.profile import place_gaps, with_intervals
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve, plan_coverage, turn_the_curve
 from ecm.plan.trajectory import measurable_target
 from ecm.stats.breaks import since_latest_break
-from ecm.stats.trends import compute_trends, trend_by_polarity
+from ecm.stats.trends import compute_trends, tested_on_counts, trend_by_polarity
 from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Priority, School
 
 PARTNERS_FILE = DATA_DIR / "partners.csv"
@@ -148,7 +148,7 @@ def value_series(own: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
         own = own[own["period"].map(period_start) <= period_start(period)]
     # No trend crosses a series break: each indicator from its latest break on.
     trended = since_latest_break(own, series_breaks(), ["indicator_code"])
-    counted = (trended["statistic"] == "proportion") & trended["numerator"].notna()
+    counted = tested_on_counts(trended)
     trends = compute_trends(trended, ["indicator_code"], use_counts=counted)
     words = dict(zip(trends["indicator_code"], trends["trend"], strict=True))
     polarity = dict(zip(own["indicator_code"], own["polarity"], strict=False))

@@ -203,6 +203,10 @@ def _prepared(observations: pd.DataFrame) -> pd.DataFrame:
         obs[column] = pd.to_numeric(obs[column], errors="coerce").astype(float)
     if "suppressed" not in obs:
         obs["suppressed"] = False
+    if "pupils" in obs:
+        # Counts of absence sessions are not independent trials: no gap is tested on them.
+        sessions = ~stats.counts_pupils(obs["denominator"], obs["pupils"])
+        obs.loc[sessions, ["numerator", "denominator"]] = np.nan
     return obs
 
 

@@ -302,3 +302,20 @@ def difference_ci(
     raise ValueError(
         f"difference_ci needs counts: {statistic!r} has none; use interval_difference_ci"
     )
+
+
+#: A denominator more than this many times the pupils behind a figure counts something else.
+PUPIL_SLACK = 1.01
+
+
+def counts_pupils(denominator: object, pupils: object) -> np.ndarray:
+    """Whether each figure's denominator counts pupils (or is not known to count anything else).
+
+    Absence rates count sessions (about 300 a pupil), and one pupil's sessions are not
+    independent trials: a binomial interval, trend test or funnel on them would be far too
+    narrow. Such figures carry the pupils behind them (``pupils``), and a denominator beyond
+    those pupils marks them: their counts are not used for any test.
+    """
+    d = np.asarray(denominator, float)
+    p = np.asarray(pupils, float)
+    return np.isnan(p) | np.isnan(d) | (d <= p * PUPIL_SLACK)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, z_value
+from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, counts_pupils, z_value
 
 WINDOW = 5
 #: Fingertips calculates a recent trend only from five data points.
@@ -199,3 +199,14 @@ def gap_trend(trend: str, latest_gap: float) -> str:
         return trend
     grows = (trend == INCREASING) == (latest_gap >= 0)
     return "widening" if grows else "narrowing"
+
+
+def tested_on_counts(figures: pd.DataFrame) -> pd.Series:
+    """Which rows the chi-squared test for trend takes: proportions with a numerator whose
+    denominator counts pupils (not absence sessions: :func:`ecm.stats.intervals.counts_pupils`)."""
+    pupils = figures["pupils"] if "pupils" in figures else np.nan
+    return (
+        (figures["statistic"] == "proportion")
+        & figures["numerator"].notna()
+        & counts_pupils(figures["denominator"], pupils)
+    )

@@ -23,6 +23,7 @@ from ecm.places.overview import area_overview
 from ecm.plan.loaders import la_plan_coverage
 from ecm.store.engine import make_engine
 from tests.e2e.helpers import wait_for_app_run
+from tests.helpers import school_with_headline_gap
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +52,7 @@ def demo(demo_database_url: str) -> dict:
         "la": la["code"],
         "la_name": la["name"],
         "region": load_regions(engine).iloc[0]["code"],
-        "school": resolve_area(engine, "school", "900003"),
+        "school": resolve_area(engine, "school", school_with_headline_gap(engine)),
         "overview": area_overview(engine, la["code"]),
         "coverage": la_plan_coverage(engine, la["code"]),
     }
