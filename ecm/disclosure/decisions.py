@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, case, insert, select, update
 
 from ecm.disclosure.rules import DisclosureRules, apply_disclosure_control, redact
 from ecm.store.engine import forget_decisions
@@ -124,7 +124,12 @@ def tree_parents(connection: Connection) -> pd.Series:
         (LocalAuthority.code, LocalAuthority.region_code, "la", "region"),
         (Region.code, Region.country_code, "region", "england"),
     ):
-        rows = connection.execute(select(child, parent)).all()
+        statement = select(child, parent)
+        if child_level == "school":
+            # An LA's published figures are the sum of its state-funded schools only (DfE's LA
+            # rows leave independent schools out), so an independent school adds into nothing.
+            statement = select(child, case((School.state_funded.is_(False), None), else_=parent))
+        rows = connection.execute(statement).all()
         pairs += [(f"{child_level}:{c}", f"{parent_level}:{p}" if p else None) for c, p in rows]
     return pd.Series(dict(pairs), dtype=object)
 

@@ -10,7 +10,7 @@ region), so a figure is withheld or shown the same way on every page.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, case, select
 
 from ecm.disclosure.decisions import all_decided, apply_stored, control, decisions_current
 from ecm.figures.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
@@ -26,8 +26,18 @@ def _parents(engine: Engine, level: str) -> pd.Series:
         "la": (LocalAuthority.code, LocalAuthority.region_code),
         "region": (Region.code, Region.country_code),
     }[level]
+    if level == "school":
+        # Independent schools are not part of their LA's (state-funded) figures.
+        column = (School.urn, case((School.state_funded.is_(False), None), else_=School.la_code))
     with engine.connect() as connection:
         return pd.Series(dict(connection.execute(select(*column)).all()), dtype=object)
+
+
+def not_state_funded_schools(engine: Engine) -> set[str]:
+    """URNs of the schools known not to be state-funded (independent, non-maintained special):
+    left out of comparisons among schools, as DfE leaves them out (``ecm.store.school_types``)."""
+    with engine.connect() as connection:
+        return set(connection.scalars(select(School.urn).where(School.state_funded.is_(False))))
 
 
 def _select(

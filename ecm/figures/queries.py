@@ -333,6 +333,7 @@ def resolve_area(engine: Engine, level: str, code: str) -> dict:
                     School.percent_fsm,
                     School.la_code,
                     School.fictional,
+                    School.state_funded,
                 ).where(School.urn == code)
             ).first()
             if row is None:
@@ -340,6 +341,8 @@ def resolve_area(engine: Engine, level: str, code: str) -> dict:
             area = {"level": "school", "code": row.urn, "name": row.name, "phase": row.phase}
             area["fictional"] = bool(row.fictional)
             area["percent_fsm"] = row.percent_fsm
+            # None where the type is not known (counted as state-funded in comparisons).
+            area["state_funded"] = row.state_funded
             la_code = row.la_code
         elif level == "la":
             row = connection.execute(
@@ -481,8 +484,15 @@ def _family(engine: Engine, level: str, code: str) -> tuple[list[str], pd.Series
     """The area and its siblings under the same parent, with the child -> parent mapping."""
     with engine.connect() as connection:
         if level == "school":
-            la = connection.scalar(select(School.la_code).where(School.urn == code))
-            urns = connection.scalars(select(School.urn).where(School.la_code == la)).all()
+            la, state_funded = connection.execute(
+                select(School.la_code, School.state_funded).where(School.urn == code)
+            ).first() or (None, None)
+            if state_funded is False:
+                # An independent school's figures are not part of its LA's (state-funded) ones.
+                return [code], None
+            urns = connection.scalars(
+                select(School.urn).where(School.la_code == la, School.state_funded.is_not(False))
+            ).all()
             return list(urns) or [code], pd.Series(la, index=list(urns) or [code])
         if level == "la":
             region = connection.scalar(
@@ -505,8 +515,9 @@ def load_school_benchmarks(
     engine: Engine, phase: str, fsm_band: str, periods: list[str]
 ) -> pd.DataFrame:
     """Pooled similar-school counts (``fsm_band`` given) or phase quartiles (``fsm_band`` =
-    ``all``) for the periods: indicator_code, group_code, period, schools, numerator,
-    denominator, q1, median, q3."""
+    ``all``) for the periods: indicator_code, group_code, period, schools (pooled, or with a
+    value), left_out (not pooled for a missing count), numerator, denominator, q1, median, q3.
+    Both are among state-funded schools (``ecm.figures.school_pools``)."""
     from ecm.store.models import SchoolBenchmark as B
 
     statement = select(
@@ -514,6 +525,7 @@ def load_school_benchmarks(
         B.group_code,
         B.period,
         B.schools,
+        B.left_out,
         B.numerator,
         B.denominator,
         B.q1,

@@ -2,14 +2,19 @@
 
 ``school_benchmark`` holds, per indicator, group, period and phase: the pooled counts of the
 schools in each FSM band ("similar schools"), and the quartiles of the phase's all-pupil values
-(for bottom-quartile flags). Computing these from 3.7 million figures takes seconds, too slow
-for a page or a command that wants one school's profile, and quick once per import.
+(for bottom-quartile flags). Both are over state-funded schools only, as DfE compares schools
+(independent and non-maintained special schools are left out), and a pool sums only the schools
+whose numerator and denominator are both known: a school whose figure its publisher withheld
+would otherwise add its pupils to the denominator and nothing to the numerator (SQL's ``SUM``
+skips a missing value), pulling the pool down. How many schools were so left out is kept too.
+Computing these from 3.7 million figures takes seconds, too slow for a page or a command that
+wants one school's profile, and quick once per import.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, case, delete, exists, func, select
+from sqlalchemy import Connection, Engine, case, delete, exists, func, or_, select
 
 from ecm.stats.benchmarks import FSM_BAND_LABELS, FSM_BANDS
 from ecm.store.engine import bulk_insert
@@ -25,6 +30,12 @@ def fsm_band_expression():  # noqa: ANN201
         for high, label in zip(FSM_BANDS[1:], FSM_BAND_LABELS, strict=True)
     ]
     return case(*whens, else_=FSM_BAND_LABELS[-1])
+
+
+def state_funded_school():  # noqa: ANN201
+    """SQL condition: a state-funded school, or one whose type is not known (see
+    ``ecm.store.school_types``)."""
+    return or_(School.state_funded.is_(None), School.state_funded.is_(True))
 
 
 def ensure_school_benchmarks(engine: Engine) -> bool:
@@ -44,18 +55,23 @@ def refresh_school_benchmarks(connection: Connection) -> int:
     """Recompute ``school_benchmark`` from the stored school figures; returns its row count."""
     connection.execute(delete(SchoolBenchmark))
     band = fsm_band_expression().label("fsm_band")
+    counted = Observation.numerator.is_not(None) & Observation.denominator.is_not(None)
     pooled = select(
         Observation.indicator_code,
         Observation.group_code,
         Observation.period,
         School.phase,
         band,
-        func.count().label("schools"),
-        func.sum(Observation.numerator).label("numerator"),
-        func.sum(Observation.denominator).label("denominator"),
+        func.sum(case((counted, 1), else_=0)).label("schools"),
+        func.sum(case((counted, 0), else_=1)).label("left_out"),
+        func.sum(case((counted, Observation.numerator))).label("numerator"),
+        func.sum(case((counted, Observation.denominator))).label("denominator"),
     ).join(School, School.urn == Observation.area_code)
     pooled = pooled.where(
-        Observation.level == "school", School.phase.is_not(None), School.percent_fsm.is_not(None)
+        Observation.level == "school",
+        School.phase.is_not(None),
+        School.percent_fsm.is_not(None),
+        state_funded_school(),
     ).group_by(
         Observation.indicator_code, Observation.group_code, Observation.period, School.phase, band
     )
@@ -70,6 +86,7 @@ def refresh_school_benchmarks(connection: Connection) -> int:
             Observation.group_code == "all",
             Observation.value.is_not(None),
             School.phase.is_not(None),
+            state_funded_school(),
         )
     )
     frame = pd.DataFrame(values.fetchall(), columns=list(values.keys()))

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.store.engine import bulk_insert
 from ecm.store.models import LocalAuthority, Region, School
+from ecm.store.school_types import is_state_funded
 
 LA_LOOKUP_FILE = DATA_DIR / "local_authorities.csv"
 ALIASES_FILE = DATA_DIR / "ons_code_aliases.csv"
@@ -25,6 +26,7 @@ SCHOOL_FIELDS = (
     "la_code",
     "phase",
     "school_type",
+    "state_funded",
     "status",
     "number_on_roll",
     "percent_fsm",
@@ -113,6 +115,9 @@ def ensure_schools(connection: Connection, schools: pd.DataFrame) -> None:
     if schools.empty:
         return
     schools = schools.drop_duplicates("urn", keep="last")
+    if "school_type" in schools:
+        # Kept with the school so that every comparison can leave independent schools out.
+        schools = schools.assign(state_funded=schools["school_type"].map(is_state_funded))
     urns = list(schools["urn"])
     # Read in chunks: a national file names more schools than PostgreSQL takes bound
     # parameters in one statement (65,535).

@@ -40,6 +40,7 @@ from ecm.importers.ragged import read_positions, short_row_problem
 from ecm.importers.reader import Table
 from ecm.importers.values import BadNumber, half_last_place, parse_cell
 from ecm.importers.writer import ParsedFile
+from ecm.store.school_types import type_name
 
 MAPPING_FILE = DATA_DIR / "mappings" / "performance_tables.csv"
 MAX_PROBLEMS = 50
@@ -129,6 +130,7 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
             "ESTAB",
             "SCHNAME",
             "SCHOOLTYPE",
+            "NFTYPE",
             "NOR",
             "TOTPUPS",
         )
@@ -344,7 +346,9 @@ def _school(kind: str, fields: list[str], cell, urn: str, la_number: str) -> dic
     phase = PHASES.get(kind)
     if cell(fields, "RECTYPE") == "2":
         phase = "special"
-    school_type = cell(fields, "SCHOOLTYPE") or None
+    # The census names the type (SCHOOLTYPE); key-stage tables give DfE's code (NFTYPE), which
+    # is what tells an independent school (IND, INDSPEC) from a state-funded one.
+    school_type = cell(fields, "SCHOOLTYPE") or type_name(cell(fields, "NFTYPE"))
     if kind in ("census", "absence") and school_type:
         lowered = school_type.lower()
         phase = (

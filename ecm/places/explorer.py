@@ -86,6 +86,9 @@ def explore_gaps(
     centre_row = gaps[(gaps["kind"] == "within") & (gaps["level"] == "england")]
     centre = float(centre_row["gap"].iloc[0]) if not centre_row.empty else None
     places = gaps[(gaps["kind"] == "vs_national") & (gaps["level"] == level)]
+    if level == "school":
+        # Schools are compared among state-funded schools, as the national centre is theirs.
+        places = places[~places["area_code"].isin(many_places.not_state_funded_schools(engine))]
     places = _with_sizes_and_names(engine, places, figures, level, focus_group)
     limits = pd.DataFrame()
     national_focus = figures[

@@ -258,7 +258,11 @@ def _benchmarks(
         comparators["statistical_neighbours"] = neighbours.groupby(key)["value"].mean()
         current = _rank_among_neighbours(current, neighbours, key)
     if area["level"] == "school" and area.get("phase") and area.get("percent_fsm") is not None:
-        comparators["similar_schools"] = _similar_schools(engine, area, periods, current)
+        similar = _similar_schools(engine, area, periods, current)
+        comparators["similar_schools"] = similar["value"]
+        index = pd.MultiIndex.from_frame(current[key])
+        current["similar_schools_pooled"] = similar["schools"].reindex(index).to_numpy(float)
+        current["similar_schools_left_out"] = similar["left_out"].reindex(index).to_numpy(float)
     index = pd.MultiIndex.from_frame(current[key])
     for name, values in comparators.items():
         aligned = values.reindex(index).to_numpy(float) if not values.empty else np.nan
@@ -335,13 +339,25 @@ def _ranks(
     elif area["level"] == "school" and area.get("phase"):
         quartiles = queries.load_school_benchmarks(engine, area["phase"], "all", sorted(periods))
         merged = current[key + ["value", "polarity"]].merge(
-            quartiles[["indicator_code", "period", "q1", "median", "q3"]],
+            quartiles[["indicator_code", "period", "q1", "median", "q3", "schools"]],
             on=["indicator_code", "period"],
             how="left",
         )
         merged.loc[merged["group_code"] != "all", ["q1", "median", "q3"]] = np.nan
         current["band"] = band_from_quartiles(merged)
+        current["of"] = merged["schools"].where(merged["q1"].notna()).to_numpy(float)
+    current["among"] = band_set_words(area)
     return current
+
+
+def band_set_words(area: dict) -> str:
+    """What a figure's rank and quartile band are among, in words: bands are among the places
+    the store holds, which for a national picture must be all of them ("among the LAs loaded"),
+    and a school's among the state-funded schools of its phase, as DfE compares schools."""
+    if area["level"] == "school":
+        phase = area.get("phase") or ""
+        return f"among state-funded {phase} schools loaded".replace("  ", " ")
+    return "among the regions loaded" if area["level"] == "region" else "among the LAs loaded"
 
 
 def band_from_quartiles(frame: pd.DataFrame) -> np.ndarray:
@@ -361,23 +377,52 @@ MIN_SIMILAR_SCHOOLS = 3
 
 def _similar_schools(
     engine: Engine, area: dict, periods: set[str], current: pd.DataFrame
-) -> pd.Series:
-    """Pooled value of the other schools of the same phase and FSM band (the school itself
-    left out); missing where fewer than three other schools, or the school's own figure is
-    withheld."""
+) -> pd.DataFrame:
+    """Pooled value of the other state-funded schools of the same phase and FSM band whose
+    counts are known (the school itself left out), indexed by indicator, group and period:
+    ``value`` (missing where fewer than three other schools are pooled, or the school's own
+    figure is withheld), ``schools`` (the other schools pooled) and ``left_out`` (schools of
+    the band whose counts are not known, so not pooled)."""
     band = fsm_band([float(area["percent_fsm"])]).iloc[0]
     totals = queries.load_school_benchmarks(engine, area["phase"], band, sorted(periods))
-    if totals.empty:
-        return pd.Series(dtype=float)
     key = ["indicator_code", "group_code", "period"]
+    if totals.empty:
+        return pd.DataFrame(columns=["value", "schools", "left_out"], index=_empty_index(key))
     own = current[[*key, "numerator", "denominator", "multiplier"]]
     pooled = totals.merge(own, on=key, suffixes=("", "_own"))
-    others = pooled["schools"] - 1
-    numerator = pooled["numerator"] - pooled["numerator_own"]
-    denominator = pooled["denominator"] - pooled["denominator_own"]
+    # The school is in its band's pool only where both its counts are known; where they are
+    # not (withheld here or by the publisher) there is no figure of its own to compare, and
+    # the pool of the others is not shown either, so that it cannot be set against the band's.
+    own_known = pooled["numerator_own"].notna() & pooled["denominator_own"].notna()
+    if area.get("state_funded") is False:
+        # An independent school is not in the pools (state-funded schools only): it is
+        # compared with the whole band.
+        others = pooled["schools"].where(own_known)
+        numerator, denominator = pooled["numerator"], pooled["denominator"]
+    else:
+        others = (pooled["schools"] - 1).where(own_known)
+        numerator = pooled["numerator"] - pooled["numerator_own"]
+        denominator = pooled["denominator"] - pooled["denominator_own"]
     value = numerator / denominator * pooled["multiplier"]
     pooled["value"] = value.where((others >= MIN_SIMILAR_SCHOOLS) & (denominator > 0))
-    return pooled.set_index(key)["value"]
+    pooled["schools"] = others
+    pooled["left_out"] = pooled["left_out"].fillna(0)
+    return pooled.set_index(key)[["value", "schools", "left_out"]]
+
+
+def _empty_index(key: list[str]) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([[] for _ in key], names=key)
+
+
+def similar_schools_words(schools: float | None, left_out: float | None) -> str | None:
+    """How many schools a similar-schools value rests on, in words: "similar schools: 42
+    schools, 3 with withheld figures left out"."""
+    if schools is None or pd.isna(schools):
+        return None
+    words = f"similar schools: {int(schools):,} school{'s' if int(schools) != 1 else ''}"
+    if left_out is not None and not pd.isna(left_out) and int(left_out) > 0:
+        words += f", {int(left_out):,} with withheld figures left out"
+    return words
 
 
 def place_gaps(engine: Engine, level: str, code: str, period: str | None = None) -> pd.DataFrame:
@@ -557,6 +602,7 @@ def _observation_record(row) -> dict:  # noqa: ANN001
         "comparator_values": {
             name: _number(getattr(row, f"{name}_value", None)) for name in benchmarks
         },
+        "similar_schools": _pool_record(row),
         "rank": _rank_record(row),
         "neighbour_rank": _number(getattr(row, "neighbour_rank", None)),
         "neighbour_of": _number(getattr(row, "neighbour_of", None)),
@@ -568,6 +614,20 @@ def _observation_record(row) -> dict:  # noqa: ANN001
     }
 
 
+def _pool_record(row) -> dict | None:  # noqa: ANN001
+    """What a similar-schools value rests on: the other schools pooled, those left out for a
+    withheld count, and both in words; None where there is no pool."""
+    pooled = getattr(row, "similar_schools_pooled", None)
+    if pooled is None or pd.isna(pooled) or pd.isna(getattr(row, "similar_schools_value", None)):
+        return None
+    left_out = getattr(row, "similar_schools_left_out", 0)
+    return {
+        "schools": int(pooled),
+        "left_out": int(left_out) if not pd.isna(left_out) else 0,
+        "words": similar_schools_words(pooled, left_out),
+    }
+
+
 def _rank_record(row) -> dict | None:  # noqa: ANN001
     """Rank and quartile band of a figure, where it has them."""
     band = row.band if isinstance(row.band, str) and row.band in "ABCD" else None
@@ -576,6 +636,16 @@ def _rank_record(row) -> dict | None:  # noqa: ANN001
     record = {"band": band}
     if not pd.isna(row.rank):
         record.update({"rank": int(row.rank), "of": int(row.of)})
+    elif not pd.isna(row.of):
+        record["of"] = int(row.of)
+    among = getattr(row, "among", None)
+    if isinstance(among, str):
+        # Name the set by its size where it is known: "among the 152 LAs loaded".
+        if "of" in record and among.startswith("among the "):
+            among = among.replace("among the ", f"among the {record['of']:,} ", 1)
+        elif "of" in record:
+            among = f"{among} ({record['of']:,})"
+        record["among"] = among
     return record
 
 

@@ -134,12 +134,28 @@ def fsm_band(percent_fsm: pd.Series | np.ndarray) -> pd.Series:
 
 
 def pooled_value(frame: pd.DataFrame, by: list[str], multiplier: pd.Series | float) -> pd.DataFrame:
-    """Sum numerators and denominators within ``by`` and give the pooled value.
+    """Sum numerators and denominators within ``by`` over the rows where both are known, and
+    give the pooled value, with how many rows it rests on (``schools``) and how many were
+    ``left_out`` for a missing count.
 
     Used for comparator values such as similar schools (all schools of the same phase and FSM
-    band together).
+    band together). A row with a withheld numerator but a known denominator (a school whose
+    figure its publisher suppressed) is left out whole: summed column by column it would add
+    its pupils to the denominator and nothing to the numerator.
     """
-    summed = frame.groupby(by, as_index=False)[["numerator", "denominator"]].sum(min_count=1)
+    counted = frame["numerator"].notna() & frame["denominator"].notna()
+    known = frame.assign(
+        numerator=frame["numerator"].where(counted),
+        denominator=frame["denominator"].where(counted),
+        schools=counted.astype(int),
+        left_out=(~counted).astype(int),
+    )
+    summed = known.groupby(by, as_index=False).agg(
+        numerator=("numerator", lambda s: s.sum(min_count=1)),
+        denominator=("denominator", lambda s: s.sum(min_count=1)),
+        schools=("schools", "sum"),
+        left_out=("left_out", "sum"),
+    )
     multipliers = (
         multiplier if np.isscalar(multiplier) else summed["indicator_code"].map(multiplier)
     )

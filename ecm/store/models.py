@@ -110,6 +110,9 @@ class School(Base):
     la_code: Mapped[str | None] = mapped_column(ForeignKey("local_authority.code"), index=True)
     phase: Mapped[str | None] = mapped_column(String(30))  # primary, secondary, special, ...
     school_type: Mapped[str | None] = mapped_column(String(100))
+    # From the type (ecm.store.school_types): comparisons among schools leave out independent
+    # and non-maintained special schools, as DfE's do; None where the type is not known.
+    state_funded: Mapped[bool | None] = mapped_column(Boolean)
     status: Mapped[str | None] = mapped_column(String(30))  # open, closed, proposed to close
     number_on_roll: Mapped[int | None] = mapped_column(Integer)
     percent_fsm: Mapped[float | None] = mapped_column(Float)
@@ -283,9 +286,10 @@ class DisclosureState(Base):
 class SchoolBenchmark(Base):
     """Derived figures for comparing one school with others, refreshed after every load.
 
-    Rows with ``fsm_band`` = ``all`` hold the quartiles of the phase's school values (for
-    bottom-quartile flags and LAIT-style bands); rows with a band label hold the pooled counts
-    of all schools of that phase and FSM band ("similar schools").
+    Rows with ``fsm_band`` = ``all`` hold the quartiles of the phase's state-funded school
+    values (for bottom-quartile flags and LAIT-style bands); rows with a band label hold the
+    pooled counts of the state-funded schools of that phase and FSM band whose numerator and
+    denominator are both known ("similar schools").
     """
 
     __tablename__ = "school_benchmark"
@@ -295,7 +299,11 @@ class SchoolBenchmark(Base):
     period: Mapped[str] = mapped_column(String(20), primary_key=True)
     phase: Mapped[str] = mapped_column(String(30), primary_key=True)
     fsm_band: Mapped[str] = mapped_column(String(10), primary_key=True)
+    # Schools the row rests on: for a pool, those with both counts known; for quartiles, those
+    # with a value. ``left_out``: schools of the pool whose counts were withheld by their
+    # publisher (or not published), so not pooled.
     schools: Mapped[int] = mapped_column(Integer)
+    left_out: Mapped[int | None] = mapped_column(Integer)
     numerator: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
     q1: Mapped[float | None] = mapped_column(Float)

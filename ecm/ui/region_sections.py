@@ -122,7 +122,7 @@ def draw_map(screen: RegionScreen) -> None:
 def draw_ranks(screen: RegionScreen) -> None:
     """Each figure's national rank and quartile band."""
     st.caption(
-        "Each figure with its rank among all authorities in England (1 = best) and its quartile "
+        "Each figure with its rank among the authorities loaded (1 = best) and its quartile "
         "band (A best quarter, D worst)."
     )
     table = rank_table(screen.overview.cells, screen.outcome)
