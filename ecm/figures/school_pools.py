@@ -2,7 +2,8 @@
 
 ``school_benchmark`` holds, per indicator, group, period and phase: the pooled counts of the
 schools in each FSM band ("similar schools"), and the quartiles of the phase's all-pupil values
-(for bottom-quartile flags). Computing these from 3.7 million figures takes seconds, too slow
+(for bottom-quartile flags), over shown figures only, so it is refreshed after disclosure is
+decided. Computing these from 3.7 million figures takes seconds, too slow
 for a page or a command that wants one school's profile, and quick once per import.
 """
 
@@ -27,9 +28,13 @@ def fsm_band_expression():  # noqa: ANN201
     return case(*whens, else_=FSM_BAND_LABELS[-1])
 
 
-def ensure_school_benchmarks(engine: Engine) -> bool:
-    """Fill ``school_benchmark`` if it is empty while school figures exist (a store made before
-    the table existed); returns True when it refreshed."""
+def ensure_school_benchmarks(engine: Engine, stale: bool = False) -> bool:
+    """Fill ``school_benchmark`` if it is ``stale`` (disclosure decided again) or empty while
+    school figures exist (a store made before the table existed); True when it refreshed."""
+    if stale:
+        with engine.begin() as connection:
+            refresh_school_benchmarks(connection)
+        return True
     with engine.connect() as connection:
         has_summary = connection.scalar(select(exists().where(SchoolBenchmark.schools > 0)))
         has_schools = connection.scalar(select(exists().where(Observation.level == "school")))
@@ -54,8 +59,14 @@ def refresh_school_benchmarks(connection: Connection) -> int:
         func.sum(Observation.numerator).label("numerator"),
         func.sum(Observation.denominator).label("denominator"),
     ).join(School, School.urn == Observation.area_code)
+    # Only shown figures are pooled: a pool holding a withheld school would give it back by
+    # differencing the values different schools see (METHODOLOGY.md, "Disclosure control").
+    shown = Observation.withheld.is_(False)
     pooled = pooled.where(
-        Observation.level == "school", School.phase.is_not(None), School.percent_fsm.is_not(None)
+        Observation.level == "school",
+        shown,
+        School.phase.is_not(None),
+        School.percent_fsm.is_not(None),
     ).group_by(
         Observation.indicator_code, Observation.group_code, Observation.period, School.phase, band
     )
@@ -69,6 +80,7 @@ def refresh_school_benchmarks(connection: Connection) -> int:
             Observation.level == "school",
             Observation.group_code == "all",
             Observation.value.is_not(None),
+            shown,
             School.phase.is_not(None),
         )
     )
