@@ -137,6 +137,62 @@ def test_a_withheld_all_pupil_figure_takes_its_groups_with_it() -> None:
     assert result["suppressed"].tolist() == [True, True, True, True, False]
 
 
+def test_a_group_with_no_row_has_no_pupils_so_its_complement_equals_all_pupils() -> None:
+    """No SEN row: the school has no SEN pupils, so its no-SEN figure is its all-pupil figure.
+    With the all-pupil figure withheld to protect a sibling, showing no-SEN would give it back;
+    and a withheld no-SEN figure would be given back by the all-pupil one."""
+    frame = figures(
+        [
+            ("ks2", "school", "A", "all", "2009/10", 6, 7),
+            ("ks2", "school", "A", "no_sen", "2009/10", 6, 7),
+            ("ks2", "school", "B", "all", "2009/10", 2, 40),  # two pupils reached it
+            ("ks2", "la", "L", "all", "2009/10", 8, 47),
+            ("ks2", "school", "C", "all", "2009/10", 30, 40),
+            ("ks2", "school", "C", "girls", "2009/10", 3, 20),  # a girls' school: no boys row
+        ]
+    )
+    parent = pd.Series({"A": "L", "B": "L", "C": "M"})
+    result = apply_disclosure_control(frame, STATISTICS, DisclosureRules(), parent, reasons=True)
+    assert result["suppressed"].tolist() == [True, True, True, False, True, True]
+    why = result["withheld_reason"].tolist()
+    assert (why[1], why[4]) == ("complement", "complement")
+
+
+def test_no_group_in_the_demo_is_shown_alone_under_a_withheld_all_pupil_figure(
+    demo_engine,
+) -> None:
+    """The demo's school with no SEN pupils (ni_73, 2006/07, school 900077: all pupils withheld
+    to protect a sibling, no-SEN 6 of 7) and every case like it: a group whose complement has
+    no row is withheld with the all-pupil figure."""
+    pairs = pd.DataFrame(COMPLEMENTS, columns=["group_code", "partner"])
+    pairs = pd.concat(
+        [pairs, pairs.rename(columns={"group_code": "partner", "partner": "group_code"})]
+    )
+    with demo_engine.connect() as connection:
+        rows = pd.read_sql(
+            text(
+                "SELECT indicator_code, level, area_code, period, group_code, withheld "
+                "FROM observation"
+            ),
+            connection,
+        )
+    keys = ["indicator_code", "level", "area_code", "period"]
+    withheld_all = rows[(rows["group_code"] == "all") & rows["withheld"].astype(bool)][keys]
+    groups = rows.merge(pairs, on="group_code").merge(withheld_all, on=keys)
+    held = rows[[*keys, "group_code"]].rename(columns={"group_code": "partner"})
+    alone = groups.merge(held.assign(_held=True), on=[*keys, "partner"], how="left")
+    alone = alone[alone["_held"].isna()]
+    shown = alone[~alone["withheld"].astype(bool)]
+    assert len(alone) > 0  # the case is there to be tested
+    assert shown.empty, shown.head().to_string()
+    case = rows[
+        (rows["indicator_code"] == "ni_73")
+        & (rows["period"] == "2006/07")
+        & (rows["area_code"] == "900077")
+    ].set_index("group_code")["withheld"]
+    assert bool(case["all"]) and bool(case["no_sen"]) and "sen" not in case
+
+
 # --- stored in the store -------------------------------------------------------------------
 
 

@@ -162,8 +162,10 @@ def run_init(_args: argparse.Namespace) -> int:
     from ecm.disclosure.decisions import ensure_withholding
     from ecm.figures.school_pools import ensure_school_benchmarks
 
-    ensure_school_benchmarks(engine)
-    ensure_withholding(engine)  # after an upgrade, or when ECM_SUPPRESS_BELOW has changed
+    # After an upgrade, or when ECM_SUPPRESS_BELOW has changed; the similar-school pools, summed
+    # over shown figures only, follow new decisions.
+    decided = ensure_withholding(engine)
+    ensure_school_benchmarks(engine, stale=decided)
     state = (
         "created"
         if before is None

@@ -14,7 +14,8 @@ would give it back by subtraction):
 - *complements*: where a group and its complement make up all pupils (disadvantaged and other
   pupils, SEN and no SEN, FSM and not FSM, boys and girls), withholding one withholds the other,
   since all pupils minus the one shown would give it back; and where the all-pupil figure is
-  withheld, every pair of groups that adds up to it is withheld too;
+  withheld, every pair of groups that adds up to it is withheld too. A group with no row has no
+  pupils: its complement then equals all pupils, and the two protect each other;
 - *siblings*: where an area's figure is the sum of its parts (schools in an LA, LAs in a region),
   a part withheld alone among shown parts is joined by the smallest other part, since the total
   minus the shown parts would give it back; where the total itself is withheld (and in the
@@ -222,10 +223,17 @@ def _complement_mask(frame: pd.DataFrame, hidden: pd.Series, fixed: pd.Series) -
     withheld["_hit"] = True
     merged = frame[[*keys, "group_code"]].merge(withheld, on=[*keys, "group_code"], how="left")
     hit = pd.Series(merged["_hit"].fillna(False).astype(bool).to_numpy(), index=frame.index)
-    published_partner = frame.loc[hit & fixed & ~hidden, keys].drop_duplicates()
-    if published_partner.empty:
+    # Where the complement has no row it has no pupils (a school with no SEN pupils, a boys'
+    # school): the withheld group then equals all pupils, and the all-pupil row would give it
+    # back just as a shown complement would.
+    held = frame[[*keys, "group_code"]].drop_duplicates().assign(_held=True)
+    missing = withheld.drop(columns="_hit").merge(held, on=[*keys, "group_code"], how="left")
+    missing = missing.loc[missing["_held"].isna(), keys]
+    published_partner = frame.loc[hit & fixed & ~hidden, keys]
+    stand_ins = pd.concat([published_partner, missing]).drop_duplicates()
+    if stand_ins.empty:
         return hit
-    totals = frame[keys].merge(published_partner.assign(_all=True), on=keys, how="left")["_all"]
+    totals = frame[keys].merge(stand_ins.assign(_all=True), on=keys, how="left")["_all"]
     at_total = totals.fillna(False).astype(bool).to_numpy() & (frame["group_code"] == "all")
     return hit | pd.Series(at_total.to_numpy(), index=frame.index)
 
@@ -244,11 +252,12 @@ def _group_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
     if not candidates.any():
         return pd.Series(False, index=frame.index)
     rows = frame.loc[candidates, keys].assign(_pair=pairs[candidates], _shown=~hidden[candidates])
-    # A pair is an equation only where both of its groups are present; the pair rule already
-    # withholds both when one of them is withheld.
-    both = rows.groupby([*keys, "_pair"])["_shown"].transform("size") == 2
+    # Every shown group of a pair under a withheld total is withheld: where both groups are
+    # present they add up to it; where one has no row, that group has no pupils and the other
+    # equals all pupils on its own. (The pair rule already withholds both of a present pair
+    # when one of them is withheld.)
     mask = pd.Series(False, index=frame.index)
-    mask[rows.index[both.to_numpy() & rows["_shown"].to_numpy()]] = True
+    mask[rows.index[rows["_shown"].to_numpy()]] = True
     return mask
 
 

@@ -7,6 +7,7 @@ schools in each FSM band ("similar schools"), and the quartiles of the phase's a
 whose numerator and denominator are both known: a school whose figure its publisher withheld
 would otherwise add its pupils to the denominator and nothing to the numerator (SQL's ``SUM``
 skips a missing value), pulling the pool down. How many schools were so left out is kept too.
+Both are over shown figures only, so they are refreshed after disclosure is decided.
 Computing these from 3.7 million figures takes seconds, too slow for a page or a command that
 wants one school's profile, and quick once per import.
 """
@@ -38,9 +39,13 @@ def state_funded_school():  # noqa: ANN201
     return or_(School.state_funded.is_(None), School.state_funded.is_(True))
 
 
-def ensure_school_benchmarks(engine: Engine) -> bool:
-    """Fill ``school_benchmark`` if it is empty while school figures exist (a store made before
-    the table existed); returns True when it refreshed."""
+def ensure_school_benchmarks(engine: Engine, stale: bool = False) -> bool:
+    """Fill ``school_benchmark`` if it is ``stale`` (disclosure decided again) or empty while
+    school figures exist (a store made before the table existed); True when it refreshed."""
+    if stale:
+        with engine.begin() as connection:
+            refresh_school_benchmarks(connection)
+        return True
     with engine.connect() as connection:
         has_summary = connection.scalar(select(exists().where(SchoolBenchmark.schools > 0)))
         has_schools = connection.scalar(select(exists().where(Observation.level == "school")))
@@ -55,7 +60,14 @@ def refresh_school_benchmarks(connection: Connection) -> int:
     """Recompute ``school_benchmark`` from the stored school figures; returns its row count."""
     connection.execute(delete(SchoolBenchmark))
     band = fsm_band_expression().label("fsm_band")
-    counted = Observation.numerator.is_not(None) & Observation.denominator.is_not(None)
+    # Only shown figures with both counts are pooled: a pool holding a withheld school would
+    # give it back by differencing the values different schools see (METHODOLOGY.md,
+    # "Disclosure control"), and a missing numerator would pull the pool down.
+    counted = (
+        Observation.withheld.is_(False)
+        & Observation.numerator.is_not(None)
+        & Observation.denominator.is_not(None)
+    )
     pooled = select(
         Observation.indicator_code,
         Observation.group_code,
@@ -67,6 +79,7 @@ def refresh_school_benchmarks(connection: Connection) -> int:
         func.sum(case((counted, Observation.numerator))).label("numerator"),
         func.sum(case((counted, Observation.denominator))).label("denominator"),
     ).join(School, School.urn == Observation.area_code)
+    shown = Observation.withheld.is_(False)
     pooled = pooled.where(
         Observation.level == "school",
         School.phase.is_not(None),
@@ -85,6 +98,7 @@ def refresh_school_benchmarks(connection: Connection) -> int:
             Observation.level == "school",
             Observation.group_code == "all",
             Observation.value.is_not(None),
+            shown,
             School.phase.is_not(None),
             state_funded_school(),
         )

@@ -148,11 +148,12 @@ def write_parsed(
         _mark_superseded(session, batch.id)
         if parsed.after_write is not None:
             parsed.after_write(connection)
-        if refresh_benchmarks and not figures.empty and (figures["level"] == "school").any():
-            refresh_school_benchmarks(connection)
         if regrouped or not decided or not figures.empty:
             everything = regrouped or not decided
             refresh_withholding(connection, None if everything else set(figures["indicator_code"]))
+        # After the decisions: similar-school pools are summed over shown figures only.
+        if refresh_benchmarks and not figures.empty and (figures["level"] == "school").any():
+            refresh_school_benchmarks(connection)
         if before_commit is not None:
             before_commit()  # the transaction commits as this block ends
         return ImportOutcome(

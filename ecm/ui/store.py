@@ -55,10 +55,12 @@ def _prepare_store() -> None:
         upgrade_schema(eng)
         ensure_school_benchmarks(eng)
     from ecm.disclosure.decisions import decisions_current, ensure_withholding
+    from ecm.figures.school_pools import ensure_school_benchmarks
 
     if not decisions_current(eng):  # a store from before they were stored, or a new threshold
         with st.spinner("Deciding disclosure control over every figure…"):
-            ensure_withholding(eng)
+            # The similar-school pools, summed over shown figures only, follow the decisions.
+            ensure_school_benchmarks(eng, stale=ensure_withholding(eng))
     if not auto_demo() or not queries.store_is_empty(eng):
         return
     from ecm.demo.build import build_demo
