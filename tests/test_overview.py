@@ -397,7 +397,11 @@ def test_the_neighbour_table_holds_numbers_when_an_authority_has_no_neighbours()
     table = neighbour_table(_neighbour_table(observations))
     assert table.loc[0, "Value"] == 65.0
     assert pd.isna(table.loc[0, "Neighbours (average)"]) and pd.isna(table.loc[0, "England"])
-    assert table.loc[0, "vs neighbours"] == table.loc[0, "vs England"] == "◆ not compared"
+    assert (
+        table.loc[0, "vs neighbours"]
+        == table.loc[0, "vs England, else quarter among LAs"]
+        == "◆ not compared"
+    )
 
 
 def test_the_area_overview_reads_every_las_figures_once(demo_engine, places, monkeypatch) -> None:

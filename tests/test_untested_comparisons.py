@@ -221,7 +221,7 @@ def test_the_region_lists_authorities_in_the_worst_quarter_and_worsening(
 
     heat = heat_cells(cells)
     quarter = heat[heat["comparison"] == "worst quarter"]
-    assert quarter["detail"].str.contains("authorities in England \\(untested\\)").all()
+    assert quarter["detail"].str.contains("authorities with a figure \\(untested\\)").all()
 
 
 @pytest.mark.realdata
@@ -279,3 +279,38 @@ def test_the_league_puts_untested_widening_gaps_last_and_says_so(
     summary = league_summary(league, overview.plan, YEAR)
     assert f"the last **{int(untested.sum())}** have no interval" in summary
     engine.dispose()
+
+
+def test_a_reversal_as_large_as_the_whole_movement_is_no_clear_change() -> None:
+    # Hampshire's ni_19 and ni_147 in LAIT: not a steady movement either way.
+    assert direction_of_values(np.array([44.4, 56.7, 38.6, 50.0])) == NO_CLEAR_CHANGE
+    assert direction_of_values(np.array([71.0, 83.0, 71.0, 66.0])) == NO_CLEAR_CHANGE
+    # A small step back in a longer run is noise.
+    assert direction_of_values(np.array([50.0, 52.0, 51.5, 55.0])) == RISING
+
+
+def test_periods_in_different_styles_are_placed_by_their_academic_year() -> None:
+    # LAIT's "2019" is 2018/19: with 2014/15 ... 2017/18 it makes five points, one per year.
+    figures = pd.DataFrame(
+        {
+            "area": ["a"] * 5,
+            "period": ["2014/15", "2015/16", "2016/17", "2017/18", "2019"],
+            "value": [10.0, 9.0, 8.0, 7.0, 6.0],
+        }
+    )
+    result = direction_of_travel(figures, ["area"]).iloc[0]
+    assert result["points"] == 5 and result["direction"] == FALLING
+    # The same year in two styles counts once.
+    twice = pd.concat([figures, figures.assign(period=["2015", "2016", "2017", "2018", "2018/19"])])
+    assert direction_of_travel(twice, ["area"]).iloc[0]["points"] == 5
+
+
+def test_tied_places_share_the_better_rank_and_its_band() -> None:
+    from ecm.stats.benchmarks import quartile_band, rank_best_first
+
+    # Eight places, five tied at the worst value: they share rank 4 of 8, the second quarter.
+    values = pd.Series([1.0, 2.0, 3.0, 9.0, 9.0, 9.0, 9.0, 9.0], index=list("abcdefgh"))
+    ranks = rank_best_first(values, "lower_is_better")
+    bands = quartile_band(values, "lower_is_better")
+    assert list(ranks) == [1, 2, 3, 4, 4, 4, 4, 4]
+    assert list(bands) == ["A", "A", "B", "B", "B", "B", "B", "B"]

@@ -25,7 +25,7 @@ Accessibility
   with no polarity are *lower* (sky blue) or *higher* (reddish purple), neither of which reads
   as good or bad. Figures that cannot be tested but can be ranked take their quarter among the
   places ranked (LAIT's bands A-D: *best quarter* to *worst quarter*) in shades of one purple,
-  darkest for the best, with the band letter as their text symbol: a hue none of the tested
+  darkest for the worst, with the band letter as their text symbol: a hue none of the tested
   words uses, so an untested position is never read as significant.
 - **Never colour alone.** Each word has its own marker shape (``SYMBOLS``) and text symbol
   (``TEXT_SYMBOLS``); legends and hover text say the word; heat-map cells and hexes print the

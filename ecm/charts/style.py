@@ -20,8 +20,9 @@ import plotly.graph_objects as go
 BETTER, SIMILAR, WORSE, NOT_COMPARED = "better", "similar", "worse", "not compared"
 LOWER, HIGHER = "lower", "higher"
 #: Untested positions (LAIT's quartile bands A-D among the places ranked), for figures that
-#: cannot be tested against England. Shades of one purple, darkest for the best quarter: a
-#: hue of their own, so none is read as a tested better, similar or worse.
+#: cannot be tested against England. Shades of one purple, darkest for the worst quarter (so
+#: the places that most need attention never look like the pale greys of context): a hue of
+#: their own, so none is read as a tested better, similar or worse.
 QUARTERS = ("best quarter", "second quarter", "third quarter", "worst quarter")
 COMPARISONS = (BETTER, SIMILAR, WORSE, *QUARTERS, NOT_COMPARED, LOWER, HIGHER)
 
@@ -33,10 +34,10 @@ COLOURS = {
     LOWER: "#56B4E9",  # sky blue
     HIGHER: "#CC79A7",  # reddish purple
     # ColorBrewer Purples: distinct in lightness, so they stay apart in greyscale too.
-    QUARTERS[0]: "#54278F",
-    QUARTERS[1]: "#807DBA",
-    QUARTERS[2]: "#BCBDDC",
-    QUARTERS[3]: "#EFEDF5",
+    QUARTERS[0]: "#CBC9E2",
+    QUARTERS[1]: "#9E9AC8",
+    QUARTERS[2]: "#756BB1",
+    QUARTERS[3]: "#54278F",
 }
 SYMBOLS = {
     BETTER: "triangle-up",

@@ -28,6 +28,8 @@ from ecm.places.explorer import GapExploration, explore_gaps
 from ecm.places.profile import band_from_quartiles, profile_and_peers, with_intervals
 from ecm.stats.benchmarks import (
     BETTER,
+    HIGHER,
+    LOWER,
     NOT_COMPARED,
     QUARTER_WORDS,
     SIMILAR,
@@ -50,7 +52,7 @@ from ecm.stats.gaps import compute_gaps, gap_order
 from ecm.stats.trends import compute_trends, tested_on_counts
 
 #: How a figure stands against England: tested words, then quarters among the places ranked.
-STANDINGS = (BETTER, SIMILAR, WORSE, *QUARTER_WORDS.values(), NOT_COMPARED)
+STANDINGS = (BETTER, SIMILAR, WORSE, HIGHER, LOWER, *QUARTER_WORDS.values(), NOT_COMPARED)
 #: Trends counted on the tiles: tested, then the untested direction of travel.
 TREND_COUNTS = ("getting better", "getting worse", IMPROVING, WORSENING)
 #: Gaps a Board sees first: significant and widening, then significant, then widening (all

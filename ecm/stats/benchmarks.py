@@ -90,13 +90,14 @@ def quartile_band(values: pd.Series, polarity: str) -> pd.Series:
     For ``neither`` polarity the bands run from the highest values (A) to the lowest (D), as
     LAIT shows context measures.
     """
-    ascending = polarity == "lower_is_better"
     valid = values.dropna()
     bands = pd.Series(None, index=values.index, dtype=object)
     if valid.empty:
         return bands
-    # Percentile rank from the best (0) to the worst (1), then four equal bands.
-    position = valid.rank(method="average", ascending=ascending, pct=True).to_numpy()
+    # The rank shown beside the band over the number ranked, then four equal bands: places that
+    # tie share the better rank (:func:`rank_best_first`) and so the better band, and a band
+    # never disagrees with the rank printed next to it.
+    position = (rank_best_first(valid, polarity) / len(valid)).to_numpy()
     # The bands (0, 0.25], (0.25, 0.5], (0.5, 0.75], (0.75, 1], without pd.cut's overhead
     # (a profile ranks each of its figures in turn).
     bands[valid.index] = np.select(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecm.periods import period_start
 from ecm.stats.trends import NOT_ENOUGH, WINDOW, trend_by_polarity
 
 RISING, FALLING, NO_CLEAR_CHANGE = "rising", "falling", "no clear change"
@@ -48,7 +49,8 @@ def direction_of_travel(
     frame = figures[figures["value"].notna()].copy()
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    frame["x"] = frame["period"].astype(str).str[:4].astype(float)
+    # The academic year a period falls in, whatever its style ("2019" in LAIT is 2018/19).
+    frame["x"] = frame["period"].map(period_start).astype(float)
     # One point per year: a year given in two period styles counts once.
     frame = frame.drop_duplicates([*by, "x"], keep="last")
     latest = frame.groupby(by, sort=False)["x"].transform("max")
@@ -65,12 +67,20 @@ def direction_of_travel(
 def direction_of_values(values: np.ndarray) -> str:
     """The rule of the module docstring on one series, oldest first (at least two values)."""
     steps = np.diff(values)
+    net = values[-1] - values[0]
     allowed = 0 if len(values) <= 3 else 1
-    if values[-1] > values[0] and int((steps <= 0).sum()) <= allowed:
+    if net > 0 and _steady(-steps, net, allowed):
         return RISING
-    if values[-1] < values[0] and int((steps >= 0).sum()) <= allowed:
+    if net < 0 and _steady(steps, -net, allowed):
         return FALLING
     return NO_CLEAR_CHANGE
+
+
+def _steady(against: np.ndarray, net: float, allowed: int) -> bool:
+    """At most ``allowed`` steps went against the run (or stayed level), and each was smaller
+    than the run's whole movement ``net``."""
+    backwards = against[against >= 0]
+    return len(backwards) <= allowed and bool((backwards < net).all())
 
 
 def direction_by_polarity(direction: str, polarity: str) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ecm.periods import period_start
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, counts_pupils, z_value
 
 WINDOW = 5
@@ -109,9 +110,12 @@ def compute_trends(
     frame = frame[usable].copy()
     # Score each period by its first year, so a missing year leaves a gap in the time axis,
     # and keep the periods within ``window`` years of each series' latest.
-    frame["x"] = frame["period"].astype(str).str[:4].astype(float)
+    # The academic year a period falls in, whatever its style ("2019" in LAIT is 2018/19): a
+    # year given in two styles counts once.
+    frame["x"] = frame["period"].map(period_start).astype(float)
+    frame = frame.drop_duplicates([*by, "x"], keep="last")
     latest = frame.groupby(by, sort=False)["x"].transform("max")
-    frame = frame[frame["x"] > latest - window].sort_values([*by, "period"])
+    frame = frame[frame["x"] > latest - window].sort_values([*by, "x"])
 
     counted = frame[frame["_counts"]]
     regressed = frame[~frame["_counts"]]

@@ -25,8 +25,9 @@ def tile_lines(tiles: pd.DataFrame) -> list[str]:
     lines = []
     for t in tiles.to_dict("records"):
         tested = f"▲ {t['better']} better · ● {t['similar']} similar · ▼ {t['worse']} worse"
-        if t["not compared"]:
-            tested += f" · ◆ {t['not compared']} not compared"
+        for word in ("higher", "lower", "not compared"):  # context measures, then the rest
+            if t.get(word):
+                tested += f" · {TEXT_SYMBOLS[word]} {t[word]} {word}"
         quarters = " · ".join(f"{TEXT_SYMBOLS[q]} {t[q]}" for q in QUARTERS)
         ranked = f"  \nUntested, by quarter: {quarters}" if any(t[q] for q in QUARTERS) else ""
         trends = f"↗ {t['getting better']} getting better · ↘ {t['getting worse']} getting worse"
@@ -193,7 +194,7 @@ def neighbour_table(neighbours: pd.DataFrame) -> pd.DataFrame:
                 )
             ],  # fmt: skip
             "England": neighbours["england"].round(1),
-            "vs England": neighbours["vs_england"].map(COMPARISON_LABELS),
+            "vs England, else quarter among LAs": neighbours["vs_england"].map(COMPARISON_LABELS),
         }
     )
 

@@ -88,7 +88,7 @@ def cell_detail(lower: float, upper: float, comparison: str, rank: float, of: fl
     if pd.notna(lower) and pd.notna(upper):
         return f"95% interval {lower:.1f} to {upper:.1f}"
     if comparison in QUARTERS:
-        return f"no interval; rank {int(rank)} of {int(of)} authorities in England (untested)"
+        return f"no interval; rank {int(rank)} of {int(of)} authorities with a figure (untested)"
     if comparison != "not compared":
         return "no interval; compared with England by its publisher"
     return "no interval"
@@ -214,7 +214,7 @@ SECOND_TIER = "Second tier, untested: in the worst quarter of authorities and wo
 SECOND_TIER_WORDS = "in the worst quarter of all authorities and worsening (untested)"
 SECOND_TIER_NOTE = (
     "Figures published without counts or intervals cannot be tested against England. These "
-    "are ranked instead: the worst quarter of all authorities in England (LAIT's band D), and "
+    "are ranked instead: the worst quarter of the authorities with a figure (LAIT's band D), and "
     "worsening by their direction of travel over up to five recent years (rule in "
     "METHODOLOGY). Neither is a significance test."
 )
@@ -266,6 +266,7 @@ def gap_trend_table(authorities: pd.DataFrame, periods: list[str], unit: str) ->
         "narrowing": "▼ narrowing",
         GAP_WIDENING: "△ widening (untested)",
         GAP_NARROWING: "▽ narrowing (untested)",
+        NO_CLEAR_CHANGE: "no clear change (untested)",
     }
     shown = [p for p in periods if p in authorities.columns]
     table = pd.DataFrame({"Local authority": authorities["la_name"]})
