@@ -143,3 +143,21 @@ def test_a_school_below_only_the_attainment_part_of_the_2019_floor_is_told_just_
         "reaching the expected standard in reading, writing and maths; a school is below the "
         "standard only if its progress also falls short, which is not judged here."
     )
+
+
+def test_a_gap_in_the_focus_groups_favour_is_never_an_area_of_interest() -> None:
+    # As the demo's school 900038 (boys' persistent absence 3.9 points below girls', interval
+    # -6.5 to -1.5, widening in 2009/10): significant and growing, but boys are better off.
+    favour = gaps("ni_87", "within", [-1.0, -2.5, -3.9], [False, True, True], trend="widening")
+    sentences = areas_of_interest(
+        favour, NO_COMPARISONS, NO_FLOORS, CATALOGUE, "2009/10", nouns=group_nouns()
+    )
+    assert sentences == []
+    worse = favour.assign(gap=[1.0, 2.5, 3.9])
+    sentences = areas_of_interest(
+        worse, NO_COMPARISONS, NO_FLOORS, CATALOGUE, "2009/10", nouns=group_nouns()
+    )
+    assert sentences == [
+        "The gap in Persistent absence between disadvantaged pupils and other pupils in this "
+        "school is significant and widening."
+    ]

@@ -86,6 +86,10 @@ def area_overview(engine: Engine, la_code: str, period: str | None = None) -> Ar
     profile, peers = profile_and_peers(engine, "la", la_code, period)
     observations = pd.DataFrame(profile["observations"])
     gaps = pd.DataFrame(profile["gaps"])
+    if not gaps.empty:
+        # The profile says None for a gap with no interval (not tested); the league sorts and
+        # filters on "found significant", and words a gap's test from its interval.
+        gaps["significant"] = gaps["significant"].eq(True)
     code = profile["geography"]["code"]
     catalogue = queries.load_indicators(engine)
     school_level = set(catalogue.loc[catalogue["levels"].str.contains("school"), "code"])

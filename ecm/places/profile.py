@@ -31,7 +31,7 @@ from ecm.stats.floors import (
     floor_status,
     load_floor_standards,
 )
-from ecm.stats.gaps import compute_gaps
+from ecm.stats.gaps import compute_gaps, verdict
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, counts_pupils, value_ci
 from ecm.stats.trends import NOT_ENOUGH, compute_trends, gap_trend, tested_on_counts
 
@@ -529,7 +529,8 @@ def _context_gaps(
                     "gap": _number(g.gap),
                     "lower": _number(g.lower),
                     "upper": _number(g.upper),
-                    "significant": bool(g.significant),
+                    # None where there is no interval to test by (not "not significant").
+                    "significant": verdict(g.significant, g.lower, g.upper),
                 }
             )
     return records
@@ -677,7 +678,8 @@ def _gap_records(
                 "comparator_value": _number(row.comparator_value),
                 "lower": _number(row.lower),
                 "upper": _number(row.upper),
-                "significant": bool(row.significant),
+                # True/False when tested, None when the gap has no interval (not tested).
+                "significant": verdict(row.significant, row.lower, row.upper),
                 "suppressed": bool(row.suppressed),
                 "trend": gap_trend(row.trend, row.gap),
                 "actions": actions,

@@ -115,10 +115,13 @@ def areas_of_interest(
                 )
             )
         latest = rows[rows["period"] == target]
+        # "Widening" is distance from zero: a gap in the focus group's favour that grows is
+        # good news, so only a gap with the focus group worse off (positive) is flagged.
         if (
             kind == "within"
             and not latest.empty
-            and bool(latest["significant"].iloc[0])
+            and _is_true(latest["significant"].iloc[0])
+            and latest["gap"].iloc[0] > 0
             and latest["trend"].iloc[0] == "widening"
         ):
             where = {"la": "authority"}.get(place, place)
@@ -165,6 +168,11 @@ def areas_of_interest(
             )
         )
     return [sentence for _, sentence in sorted(found, key=lambda item: item[0])]
+
+
+def _is_true(verdict: object) -> bool:
+    """A significance verdict that is True; False and not tested (None, NaN) are not."""
+    return verdict is not None and not pd.isna(verdict) and bool(verdict)
 
 
 def in_style_of(period: str, example: str) -> str:

@@ -268,6 +268,15 @@ def _pairs(
     return part
 
 
+def verdict(significant: object, lower: object, upper: object) -> bool | None:
+    """A gap's significance as a tri-state: True or False where it has an interval to be
+    tested by, None (not tested) where it has none, as for Attainment 8 (a mean published
+    without standard deviations or limits) or a figure published without counts."""
+    if lower is None or upper is None or pd.isna(lower) or pd.isna(upper):
+        return None
+    return bool(significant)
+
+
 def gap_order(gap: dict, unit: str | None) -> tuple:
     """Significant gaps first; among them percentage gaps widest first (in percentage points),
     then gaps in other units widest relative to the comparator's value, since points and

@@ -14,7 +14,12 @@ from ecm.store.models import action_status_words
 from ecm.views.gaps import place_link
 from ecm.views.markdown import escape_markdown
 from ecm.views.missing import NO_RED_REDS
-from ecm.views.profile_tables import COMPARISON_LABELS, gap_unit, trend_label
+from ecm.views.profile_tables import (
+    COMPARISON_LABELS,
+    gap_unit,
+    significance_word,
+    trend_label,
+)
 
 
 def tile_lines(tiles: pd.DataFrame) -> list[str]:
@@ -66,7 +71,12 @@ def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
                 f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) else ""
                 for lo, hi in zip(league["lower"], league["upper"], strict=True)
             ],
-            "Significant": league["significant"].map({True: "yes", False: "no"}),
+            "Significant": [
+                significance_word(s, lo, hi)
+                for s, lo, hi in zip(
+                    league["significant"], league["lower"], league["upper"], strict=True
+                )
+            ],
             "Trend": league["trend"],
             "Plan action": league["covered"].map({True: "yes", False: "none"}),
             "Actions": [

@@ -12,7 +12,7 @@ from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.stats.gaps import gap_order
 from ecm.store.models import ACTION_STATUS_WORDS, action_status_words
 from ecm.views.markdown import escape_markdown
-from ecm.views.profile_tables import gap_unit
+from ecm.views.profile_tables import gap_unit, significance_word
 
 SCOPE_WORDS = {"whole_area": "whole area", "locality": "a locality", "schools": "listed schools"}
 
@@ -107,7 +107,10 @@ def uncovered_table(
     return pd.DataFrame(
         {
             **_gap_columns(gaps, units),
-            "Significant": gaps["significant"].map({True: "yes", False: "no"}),
+            "Significant": [
+                significance_word(s, lo, hi)
+                for s, lo, hi in zip(gaps["significant"], gaps["lower"], gaps["upper"], strict=True)
+            ],
             "Trend": gaps["trend"],
             "Turn the curve": [
                 plan_link(la_code, gap=gap_key(i, g))

@@ -12,7 +12,7 @@ from ecm.catalogue import comparator_phrase, group_title
 from ecm.charts import COMPARISONS, label
 from ecm.disclosure.rules import MARKER_MEANINGS
 from ecm.stats.direction import UNTESTED_WORDS
-from ecm.stats.gaps import gap_order
+from ecm.stats.gaps import gap_order, verdict
 from ecm.store.models import action_status_words
 
 
@@ -40,6 +40,10 @@ def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
         [
             {
                 **{k: v for k, v in record.items() if k != "actions"},
+                # The JSON's null, in words: a gap with no interval was never tested.
+                "significant": "not tested"
+                if record["significant"] is None
+                else record["significant"],
                 "actions": "; ".join(f"{a['title']} ({a['status']})" for a in record["actions"]),
             }
             for record in profile["gaps"]
@@ -107,10 +111,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "95% interval": f"{_fmt(g['lower'])} to {_fmt(g['upper'])}"
                 if g["lower"] is not None
                 else "",
-                # Without an interval (a source that publishes no counts) there is no test.
-                "Significant": ("yes" if g["significant"] else "no")
-                if g["lower"] is not None
-                else "not tested",
+                "Significant": significance_word(g["significant"], g["lower"], g["upper"]),
                 "Trend": g["trend"],
                 "Plan actions": "; ".join(
                     f"{a['title']} ({action_status_words(a['status'])})" for a in g["actions"]
@@ -119,6 +120,14 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
             }
         )
     return pd.DataFrame(rows), pd.DataFrame(gaps)
+
+
+def significance_word(significant: object, lower: object, upper: object) -> str:
+    """A gap's test in one word, the same in the profile's JSON, its CSV and table, and on
+    every page: ``yes``, ``no``, or ``not tested`` where there is no interval to test it by
+    (Attainment 8; figures published without counts)."""
+    tested = verdict(significant, lower, upper)
+    return "not tested" if tested is None else ("yes" if tested else "no")
 
 
 def gap_unit(unit: str | None) -> str:

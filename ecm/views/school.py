@@ -109,7 +109,10 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
         interval = (
             f" ({gap['lower']:.1f} to {gap['upper']:.1f})" if gap.get("lower") is not None else ""
         )
-        return f"{gap['gap']:.1f}{interval}" + (" *" if gap.get("significant") else "")
+        # * significant; a gap with no interval was never tested, and says so rather than
+        # reading as "not significant".
+        test = {True: " *", False: ""}.get(gap.get("significant"), " (not tested)")
+        return f"{gap['gap']:.1f}{interval}{test}"
 
     rows = [
         {

@@ -21,7 +21,7 @@ from ecm.plan.coverage import concern_gaps
 from ecm.plan.io.layout import Reference, reference_lists
 from ecm.plan.io.template import plan_workbook
 from ecm.plan.loaders import la_gaps
-from ecm.stats.gaps import gap_order
+from ecm.stats.gaps import gap_order, verdict
 from ecm.store.models import ACTION_STATUSES
 
 #: How many of the widest gaps a draft offers when no gap is significant or widening.
@@ -156,7 +156,9 @@ def gap_note(gap: dict, unit: str | None) -> str:
         else "no interval: the figures were published without counts"
     )
     standing = [
-        "significant" if gap["significant"] else "not significant",
+        {True: "significant", False: "not significant", None: "not tested"}[
+            verdict(gap["significant"], lower, upper)
+        ],
         f"trend: {gap['trend']}",
     ]
     return (
