@@ -134,9 +134,14 @@ def _schools(scale: Scale, las: pd.DataFrame, rng: np.random.Generator) -> pd.Da
     roll[tiny] = rng.integers(14, 60, tiny.sum())
 
     la_dep = las["deprivation_score"].to_numpy()[la_index]
-    base_fsm = 1 / (1 + np.exp(-(-1.5 + 0.45 * la_dep)))  # ~18% at average deprivation
-    fsm = 1 / (1 + np.exp(-(np.log(base_fsm / (1 - base_fsm)) + rng.normal(0, 0.6, n))))
-    fsm = np.where(phase == "special", np.clip(fsm * 1.8, 0, 0.7), fsm)
+    # Pupils eligible for free school meals (the demo's disadvantage measure, as in 2005-2010):
+    # England 15.8% of pupils in state-funded primaries, 14.1% in secondaries (DfE performance
+    # tables, census January 2019, NUMFSM / NOR; January 2008 was about 16% and 13%). The
+    # intercepts put the pupil-weighted shares there once LA and school spread is added.
+    intercept = np.where(phase == "secondary", -1.97, -1.81)
+    fsm = 1 / (1 + np.exp(-(intercept + 0.45 * la_dep + rng.normal(0, 0.6, n))))
+    # Special schools: 38.3% in the same census.
+    fsm = np.where(phase == "special", np.clip(fsm * 2.3, 0, 0.7), fsm)
 
     streets = rng.choice(_SCHOOL_STREETS, size=n)
     ways = rng.choice(_WAYS, size=n)

@@ -196,10 +196,10 @@ def simulate_area_measure(
         off = np.concatenate([o[:, year] for o in offsets])
         wts = np.concatenate([w[:, year] for w in weights])
         if measure.statistic == "proportion":
-            c = calibrate(off, wts, measure.levels[year] / measure.multiplier)
+            constants = _group_constants(measure, year, offsets, weights)
             for k, (o, w) in enumerate(zip(offsets, weights, strict=True)):
                 numerators[k][:, year] = rng.binomial(
-                    w[:, year].astype(np.int64), expit(c + o[:, year])
+                    w[:, year].astype(np.int64), expit(constants[k] + o[:, year])
                 )
         else:
             mean_rate = (wts * np.exp(off)).sum() / max(wts.sum(), 1.0)
@@ -212,6 +212,29 @@ def simulate_area_measure(
         results["all"] = (sum(numerators), sum(weights))
         results.pop("not_looked_after", None)  # simulated to build "all", not published
     return results
+
+
+def _group_constants(
+    measure: AreaMeasure, year: int, offsets: list[np.ndarray], weights: list[np.ndarray]
+) -> list[float]:
+    """The logit constant of each group of a proportion measure in one year.
+
+    One constant for all groups, calibrated to the all-group level; or, where the measure gives
+    its focus group's national level, one for the focus group (calibrated to that level) and
+    one for its comparator (calibrated to the level the all-group figure leaves for it).
+    """
+    level = measure.levels[year] / measure.multiplier
+    if not measure.focus_levels or len(offsets) != 2:
+        off = np.concatenate([o[:, year] for o in offsets])
+        wts = np.concatenate([w[:, year] for w in weights])
+        return [calibrate(off, wts, level)] * len(offsets)
+    focus_level = measure.focus_levels[year] / measure.multiplier
+    focus_total, other_total = weights[0][:, year].sum(), weights[1][:, year].sum()
+    other_level = (level * (focus_total + other_total) - focus_level * focus_total) / other_total
+    return [
+        calibrate(offsets[0][:, year], weights[0][:, year], focus_level),
+        calibrate(offsets[1][:, year], weights[1][:, year], other_level),
+    ]
 
 
 _COMPARATORS = {"boys": "girls", "fsm": "not_fsm", "looked_after": "not_looked_after"}
