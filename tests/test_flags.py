@@ -76,7 +76,7 @@ def test_floor_red_red_and_widening_come_first() -> None:
         }
     )
     figures = pd.DataFrame(
-        {"indicator_code": "ni_73", "group_code": "all", "period": YEARS[1:], "value": [60.0, 62.0]}
+        {"indicator_code": "ni_73", "group_code": "all", "period": YEARS[1:], "value": [50.0, 52.0]}
     )
     floors = floor_status(figures, load_floor_standards())
     sentences = areas_of_interest(
@@ -88,7 +88,7 @@ def test_floor_red_red_and_widening_come_first() -> None:
         nouns=group_nouns(),
     )
     assert sentences[0] == (
-        "Below the KS2 floor standard (NI 76) in 2009/10 (62.0): fewer than 65% of pupils "
+        "Below the KS2 floor standard (NI 76) in 2009/10 (52.0): fewer than 55% of pupils "
         "reaching level 4+ in English and maths; it was below it in 2008/09 too."
     )
     assert not any("causing concern" in s for s in sentences)
@@ -105,7 +105,7 @@ def test_floor_standards_apply_only_in_their_periods() -> None:
             "indicator_code": ["ni_73", "ni_73", "ni_73", "ni_75"],
             "group_code": ["all", "all", "disadvantaged", "all"],
             "period": ["2006/07", "2008/09", "2008/09", "2008/09"],
-            "value": [50.0, 64.9, 40.0, 30.0],
+            "value": [50.0, 54.9, 40.0, 30.0],
         }
     )
     below = floor_status(figures, load_floor_standards())
