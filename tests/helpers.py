@@ -14,7 +14,7 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -24,6 +24,9 @@ from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.errors import DataError
 from ecm.importers import import_file
 from ecm.store.engine import make_engine, session_scope, upgrade_schema
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 #: The repository root (the command line and the app run from here).
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -209,3 +212,20 @@ def school_with_headline_gap(engine: Engine) -> str:
             if headline_gap(build_profile(engine, "school", urn)) is not None:
                 return str(urn)
     raise AssertionError("no demo school has a significant disadvantage gap")
+
+
+#: How long one AppTest script run may take (a cold page computes).
+APP_TIMEOUT_S = 60
+
+
+def open_app(page: str | None = None, **params: str) -> AppTest:
+    """Run the app as a browser opening ``page`` (default: home) with ``params`` in the URL."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=APP_TIMEOUT_S)
+    for name, value in params.items():
+        at.query_params[name] = value
+    if page:
+        at.switch_page(str(REPO_ROOT / page))
+    at.run()
+    return at

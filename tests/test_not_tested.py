@@ -11,8 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers import KS4, build_real_store, drop_database, run
-from tests.test_pages import open_app
+from tests.helpers import KS4, build_real_store, drop_database, open_app, run
 
 pytestmark = pytest.mark.realdata
 

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ecm.views.markdown import escape_markdown
-from tests.helpers import school_with_headline_gap
+from tests.helpers import open_app, school_with_headline_gap
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
@@ -22,17 +22,6 @@ PAGES = [
     "app_pages/gaps.py",
 ]
 TIMEOUT = 60
-
-
-def open_app(page: str | None = None, **params: str) -> AppTest:
-    """Run the app as a browser opening ``page`` (default: home) with ``params`` in the URL."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    for name, value in params.items():
-        at.query_params[name] = value
-    if page:
-        at.switch_page(str(ROOT / page))
-    at.run()
-    return at
 
 
 def texts(at: AppTest) -> str:

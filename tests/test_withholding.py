@@ -161,9 +161,9 @@ def test_a_group_with_no_row_has_no_pupils_so_its_complement_equals_all_pupils()
 def test_no_group_in_the_demo_is_shown_alone_under_a_withheld_all_pupil_figure(
     demo_engine,
 ) -> None:
-    """The demo's school with no SEN pupils (ni_73, 2006/07, school 900077: all pupils withheld
-    to protect a sibling, no-SEN 6 of 7) and every case like it: a group whose complement has
-    no row is withheld with the all-pupil figure."""
+    """Every demo case of a group whose complement has no row (a school with no SEN pupils:
+    no-SEN then equals all pupils) under a withheld all-pupil figure: the group is withheld
+    with it."""
     pairs = pd.DataFrame(COMPLEMENTS, columns=["group_code", "partner"])
     pairs = pd.concat(
         [pairs, pairs.rename(columns={"group_code": "partner", "partner": "group_code"})]
@@ -185,12 +185,13 @@ def test_no_group_in_the_demo_is_shown_alone_under_a_withheld_all_pupil_figure(
     shown = alone[~alone["withheld"].astype(bool)]
     assert len(alone) > 0  # the case is there to be tested
     assert shown.empty, shown.head().to_string()
-    case = rows[
-        (rows["indicator_code"] == "ni_73")
-        & (rows["period"] == "2006/07")
-        & (rows["area_code"] == "900077")
-    ].set_index("group_code")["withheld"]
-    assert bool(case["all"]) and bool(case["no_sen"]) and "sen" not in case
+    # One such case read back whole: all pupils withheld, the lone group withheld with it,
+    # and no row for its complement (a school with no SEN pupils, say).
+    first = alone.iloc[0]
+    same = (rows[keys] == first[keys]).all(axis=1)
+    case = rows[same].set_index("group_code")["withheld"]
+    assert bool(case["all"]) and bool(case[first["group_code"]])
+    assert first["partner"] not in case
 
 
 # --- stored in the store -------------------------------------------------------------------
