@@ -24,7 +24,7 @@ from ecm.stats.benchmarks import (
     standing,
 )
 from ecm.stats.breaks import break_labels, since_latest_break
-from ecm.stats.direction import direction_of_travel, gap_direction, trend_column, trend_words
+from ecm.stats.direction import direction_of_travel, gap_direction, trend_column
 from ecm.stats.floors import (
     areas_of_interest,
     bottom_quartile_sentences,
@@ -172,10 +172,7 @@ def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
         mine.get("published_vs_england"),
     )  # fmt: skip
     mine = mine.merge(trends[["indicator_code", "group_code", "trend", "direction"]], how="left")
-    mine["trend"] = [
-        trend_words(t, d, p)
-        for t, d, p in zip(mine["trend"], mine["direction"], mine["polarity"], strict=True)
-    ]
+    mine["trend"] = trend_column(mine)
     floors = (
         floor_status(own, load_floor_standards()) if area["level"] == "school" else own.iloc[:0]
     )
