@@ -16,6 +16,7 @@ from ecm.views.school import (
     plan_actions,
     trend_axis_title,
     trend_choices,
+    trend_heading,
     trend_series,
 )
 
@@ -128,7 +129,7 @@ ui.panels(
         ("Areas of interest", draw_interest),
         ("The five outcomes", draw_outcomes),
         ("Gaps beside the LA and England", draw_gaps),
-        ("Five-year trends", draw_trends),
+        (trend_heading(profile), draw_trends),
         ("What the plan does", draw_actions),
     ],
     presenting,

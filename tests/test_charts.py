@@ -254,6 +254,22 @@ def test_describe_trend_chart(series) -> None:
     assert "Camden from 50.0 in 2007/08 to 55.0 in 2006/07, up 5.0" in text
 
 
+def test_a_trend_sentence_needs_three_figures(series) -> None:
+    one = series[(series["name"] == "Camden") & (series["period"] == "2006/07")]
+    assert charts.describe_trend_chart(one, "KS2 (%)") == (
+        "Trend chart of KS2 (%), 1 series over 1 periods (2006/07): "
+        "Camden: 55.0 in 2006/07 (one figure, no trend)."
+    )
+    two = series[(series["name"] == "Camden") & (series["period"] != "2005/06")]
+    assert "Camden: 50.0 in 2007/08 and 55.0 in 2006/07 (two figures, too few for a trend)" in (
+        charts.describe_trend_chart(two, "KS2 (%)")
+    )
+    flat = series.assign(value=50.0)
+    assert "Camden from 50.0 in 2007/08 to 50.0 in 2006/07, no change" in (
+        charts.describe_trend_chart(flat, "KS2 (%)")
+    )
+
+
 # --- ranked gaps ------------------------------------------------------------------------------
 
 

@@ -165,7 +165,7 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     use_demo_database, demo_engine
 ) -> None:
     from ecm.places.profile import build_profile
-    from ecm.views.school import headline_gap, trend_axis_title
+    from ecm.views.school import headline_gap, trend_axis_title, trend_heading
 
     urn = school_with_headline_gap(demo_engine)
     profile = build_profile(demo_engine, "school", urn)
@@ -182,9 +182,15 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
         "Areas of interest",
         "The five outcomes",
         "Gaps beside the LA and England",
-        "Five-year trends",
+        trend_heading(profile),
         "What the plan does",
     ]
+    # The demo's series run over five years (academic, financial and calendar years alike).
+    assert trend_heading(profile) == "Trends over five years"
+    assert trend_heading({"series": [{"period": "2018/19"}, {"period": "2019-20"}]}) == (
+        "Trends over two years"
+    )
+    assert trend_heading({"series": [{"period": "2018/19"}]}) == "Trends (one year of figures)"
     from ecm.views.school import gap_comparison
 
     shown = next(d.value for d in at.dataframe if "England" in d.value.columns)

@@ -115,16 +115,34 @@ def describe_trend_chart(series: pd.DataFrame, y_title: str) -> str:
         if mine.empty:
             parts.append(f"{name}: no figures")
             continue
-        first, last = mine.iloc[0], mine.iloc[-1]
-        change = float(last["value"]) - float(first["value"])
-        way = "up" if change > 0 else "down" if change < 0 else "no change"
-        step = f", {way} {fmt(abs(change))}" if change else ", no change"
-        parts.append(
-            f"{name} from {fmt(first['value'])} in {first['period']} "
-            f"to {fmt(last['value'])} in {last['period']}{step}"
-        )
+        parts.append(_series_sentence(name, mine))
     span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
     return (
         f"Trend chart of {y_title}, {len(names)} series over {len(periods)} periods "
         f"({span}): " + "; ".join(parts) + "." + describe_breaks(breaks)
+    )
+
+
+#: Fewest figures a sentence calls a trend (up, down, no change): one or two figures are told
+#: as they are, since a change between two years is not a trend.
+TREND_POINTS = 3
+
+
+def _series_sentence(name: str, mine: pd.DataFrame) -> str:
+    """One series told in words: its first and latest figure and the change, or, with fewer
+    than :data:`TREND_POINTS` figures, the figures alone and why no trend is told."""
+    first, last = mine.iloc[0], mine.iloc[-1]
+    if len(mine) == 1:
+        return f"{name}: {fmt(first['value'])} in {first['period']} (one figure, no trend)"
+    if len(mine) < TREND_POINTS:
+        return (
+            f"{name}: {fmt(first['value'])} in {first['period']} and {fmt(last['value'])} "
+            f"in {last['period']} (two figures, too few for a trend)"
+        )
+    change = float(last["value"]) - float(first["value"])
+    way = "up" if change > 0 else "down"
+    step = f", {way} {fmt(abs(change))}" if change else ", no change"
+    return (
+        f"{name} from {fmt(first['value'])} in {first['period']} "
+        f"to {fmt(last['value'])} in {last['period']}{step}"
     )

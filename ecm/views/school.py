@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ecm.catalogue import comparator_phrase, group_label, group_title
+from ecm.periods import period_start
 from ecm.stats.gaps import gap_order
 from ecm.store.models import action_status_words
 from ecm.views.markdown import escape_markdown
@@ -162,6 +163,22 @@ def trend_axis_title(profile: dict, indicator: str) -> str:
     unit = units.get(indicator)
     title = titles.get(indicator, indicator)
     return f"{title} ({unit})" if unit else title
+
+
+def trend_heading(profile: dict) -> str:
+    """The trends panel's heading, saying how many years its series actually cover (a school's
+    series can be shorter than the five years asked for); years counted by their start, so an
+    academic, a financial and a calendar year starting together count once."""
+    years = len({period_start(s["period"]) for s in profile.get("series", [])})
+    if years == 0:
+        return "Trends"
+    if years == 1:
+        return "Trends (one year of figures)"
+    return f"Trends over {NUMBER_WORDS.get(years, str(years))} years"
+
+
+#: Small counts written as words in headings.
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
 
 
 def trend_series(profile: dict, indicator: str) -> pd.DataFrame:
