@@ -13,11 +13,13 @@ from ecm.views.school import (
     headline_gap,
     headline_kind,
     headline_markdown,
+    measures_disagree_line,
     plan_actions,
     trend_axis_title,
     trend_choices,
     trend_heading,
     trend_series,
+    untested_gaps_line,
 )
 
 presenting = ui.presentation_mode()
@@ -42,7 +44,10 @@ period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", pr
 if period != profile["period"]:
     st.rerun()
 headline = headline_gap(profile)
-st.markdown(headline_markdown(headline, kind=headline_kind(profile)))
+st.markdown(headline_markdown(headline, kind=headline_kind(profile), profile=profile))
+for line in (untested_gaps_line(profile), measures_disagree_line(profile)):
+    if line:
+        st.markdown(line)
 if la and headline:
     ui.page_link(
         "plan",

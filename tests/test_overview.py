@@ -502,3 +502,86 @@ def test_the_region_pages_words_count_its_authorities(demo_engine, places) -> No
     names = brief_choices(overview.briefs)
     assert set(names) == set(las["code"])
     assert list(names.values()) == sorted(las["name"])
+
+
+def _headline_profile() -> dict:
+    gap = {"focus_group": "disadvantaged", "comparator_group": "not_disadvantaged",
+           "kind": "vs_national", "actions": [], "la_actions": 0}  # fmt: skip
+    return {
+        "period": "2018/19",
+        "plan": {"title": "Children and Young People's Plan", "period_label": "2017-2020"},
+        "observations": [
+            {"indicator": "ks2_rwm", "title": "KS2 reading, writing and maths", "unit": "%"},
+            {"indicator": "att8", "title": "Attainment 8", "unit": "score"},
+            {"indicator": "ks2_read", "title": "KS2 reading", "unit": "%"},
+        ],
+        "gaps": [
+            # 12 points but a wide interval: 12 / (12 - 1) = 1.09 margins from zero.
+            {**gap, "indicator": "ks2_rwm", "gap": 12.0, "lower": 1.0, "upper": 23.0,
+             "significant": True},
+            # 2 points with a narrow interval: 2 / (2 - 1.5) = 4 margins from zero.
+            {**gap, "indicator": "ks2_read", "gap": 2.0, "lower": 1.5, "upper": 2.5,
+             "significant": True},
+            {**gap, "indicator": "att8", "gap": 9.0, "lower": None, "upper": None,
+             "significant": None},
+            {**gap, "kind": "within", "indicator": "att8", "gap": 9.0, "lower": 2.0,
+             "upper": 16.0, "significant": True},
+        ],
+    }  # fmt: skip
+
+
+def test_the_headline_gap_is_chosen_by_a_unit_free_rule_and_says_so() -> None:
+    from ecm.stats.gaps import margins_from_zero
+    from ecm.views.school import headline_gap, headline_markdown
+
+    assert margins_from_zero(12.0, 1.0, 23.0) == pytest.approx(12 / 11)
+    assert margins_from_zero(-3.0, -5.0, -1.0) == pytest.approx(1.5)
+    profile = _headline_profile()
+    chosen = headline_gap(profile)
+    # Not the widest in points (12.0) but the one furthest from zero in its margins of error.
+    assert chosen["indicator"] == "ks2_read" and chosen["of"] == 2 and chosen["unit"] == "%"
+    text = headline_markdown(chosen, kind="vs_national", profile=profile)
+    assert text.startswith(
+        "**Clearest significant gap for disadvantaged pupils:** KS2 reading, "
+        "2.0 percentage points (95% interval 1.5 to 2.5) against other pupils nationally"
+    )
+    assert "chosen from 2 significant gaps as the one furthest from no gap" in text
+    assert text.endswith(
+        "Plan: **no action in Children and Young People's Plan (2017\\-2020), in force in "
+        "2018/19 targets it**."
+    )
+
+
+def test_the_headline_names_untested_gaps_and_a_disagreeing_measure() -> None:
+    from ecm.views.school import measures_disagree_line, untested_gaps_line
+
+    profile = _headline_profile()
+    assert untested_gaps_line(profile) == (
+        "Not tested, so not in the headline's choice: the gap with no 95% interval "
+        "(Attainment 8), published without the counts or spread an interval needs."
+    )
+    assert measures_disagree_line(profile) == (
+        "Against their peers in the school, the gap is significant in Attainment 8, but not "
+        "against their peers nationally (DfE's measure): the two measures compare with "
+        "different pupils (those in the school, and those across England), so they can "
+        "disagree."
+    )
+    profile["gaps"] = profile["gaps"][:2]
+    assert untested_gaps_line(profile) is None and measures_disagree_line(profile) is None
+
+
+def test_the_headline_and_the_plan_page_agree_on_what_covers_a_gap() -> None:
+    from ecm.views.school import plan_words
+
+    profile = _headline_profile()
+    gap = {**profile["gaps"][1], "la_actions": 2}
+    assert plan_words(gap, profile) == (
+        "**no action reaches this school on it**; 2 actions in Children and Young People's "
+        "Plan (2017\\-2020), in force in 2018/19 target it elsewhere in the LA"
+    )
+    action = {"title": "**Reading** recovery", "status": "on_track", "lead": None}
+    words = plan_words({**gap, "actions": [action]}, profile)
+    # A title from the plan is text, never Markdown.
+    assert words.startswith(r"**\*\*Reading\*\* recovery** (")
+    assert "lead: not named" in words and "from Children and Young People's Plan" in words
+    assert plan_words(gap, {**profile, "plan": None}) == "**no plan is in force in 2018/19**"

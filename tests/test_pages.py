@@ -227,8 +227,8 @@ def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_
     ]
     assert league["Size"].iloc[0] == pytest.approx(round(overview.league["gap"].iloc[0], 1))
     assert list(league["Unit"]) == [
-        "points" if u == "%" else u for u in overview.league["unit"]
-    ]  # percentage gaps are in points, others in their indicator's unit
+        {"%": "percentage points", "score": "points"}.get(u, u) for u in overview.league["unit"]
+    ]  # percentage gaps are in percentage points, scores in points, others in their own unit
     assert line.endswith(f"the plan in force that year: {escape_markdown(overview.plan['title'])}.")
     # A year before the demo plans began: no plan in force, so no gap is covered.
     early = open_app("app_pages/area.py", la=la, period="2005/06")

@@ -60,8 +60,8 @@ def test_the_plan_page_shows_the_coverage_the_analysis_computes(
     assert sorted(uncovered["Size"]) == sorted(coverage.uncovered["gap"].round(1))
     # Percentage gaps first (widest in points), then gaps in other units.
     units = list(uncovered["Unit"])
-    assert units == sorted(units, key=lambda u: u != "points")
-    points = uncovered[uncovered["Unit"] == "points"]["Size"]
+    assert units == sorted(units, key=lambda u: u != "percentage points")
+    points = uncovered[uncovered["Unit"] == "percentage points"]["Size"]
     assert list(points) == sorted(points, reverse=True)
     actions = next(d.value for d in at.dataframe if "The figures say" in d.value.columns)
     off = set(coverage.off_track["title"])

@@ -98,16 +98,6 @@ def plan_in_force(engine: Engine, la_code: str, period: str) -> dict | None:
     return load_plan(engine, la_code, period)
 
 
-def plan_targets_in_force(
-    engine: Engine, la_code: str, period: str, urn: str | None = None
-) -> pd.DataFrame:
-    """The targets of the LA's plan in force in ``period`` (none when no plan ran that year),
-    as :func:`ecm.figures.queries.load_plan_targets` gives them: the same plan the Plan page counts,
-    so no page calls a gap covered by a plan of another period."""
-    plan = load_plan(engine, la_code, period)
-    return queries.load_plan_targets(engine, la_code, urn, plan["id"] if plan else NO_PLAN)
-
-
 def _plans(engine: Engine, codes: list[str]) -> pd.DataFrame:
     """Every plan of the LAs: id, la_code, title, period_label, start_date, end_date, status."""
     statement = (

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from ecm.catalogue import group_nouns, series_breaks
 from ecm.figures import queries
-from ecm.figures.plans import plan_targets_in_force
+from ecm.figures.plans import NO_PLAN, load_plan
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.stats.benchmarks import (
     NOT_COMPARED,
@@ -149,6 +149,7 @@ def profile_and_peers(
         "available_periods": academic_years,
         "observations": [_observation_record(row) for row in current.itertuples(index=False)],
         "gaps": _gap_records(gaps, period, periods, engine, area),
+        "plan": _plan_record(engine, area, period),
         "context_gaps": _context_gaps(figures, area, catalogue, periods),
         "series": _series(figures, area, period),
         "floor_standards": floors,
@@ -651,16 +652,32 @@ def _gap_records(
     gaps: pd.DataFrame, period: str, periods: set[str], engine: Engine, area: dict
 ) -> list[dict]:
     """The period's gaps as the profile's JSON shape, each with the actions on it of the plan
-    in force in that period."""
+    in force in that period: for a school, those that reach it (``actions``) and how many the
+    plan has on the gap across its LA (``la_actions``), so that a school's headline and the
+    LA's Plan page tell the same story."""
     current = gaps[gaps["period"].isin(periods)]
     la_code = area["code"] if area["level"] == "la" else (area.get("la") or {}).get("code")
     urn = area["code"] if area["level"] == "school" else None
-    targets = plan_targets_in_force(engine, la_code, period, urn) if la_code else pd.DataFrame()
-    actions_by_target: dict[tuple[str, str], list[dict]] = {}
-    for a in targets.itertuples(index=False) if not targets.empty else []:
-        actions_by_target.setdefault((a.indicator_code, a.group_code), []).append(
-            {"id": int(a.action_id), "title": a.title, "status": a.status, "lead": a.lead_partner}
-        )
+    plan = load_plan(engine, la_code, period) if la_code else None
+    plan_id = plan["id"] if plan else NO_PLAN
+
+    def by_target(targets: pd.DataFrame) -> dict[tuple[str, str], list[dict]]:
+        found: dict[tuple[str, str], list[dict]] = {}
+        for a in targets.itertuples(index=False) if not targets.empty else []:
+            found.setdefault((a.indicator_code, a.group_code), []).append(
+                {"id": int(a.action_id), "title": a.title, "status": a.status,
+                 "lead": a.lead_partner}
+            )  # fmt: skip
+        return found
+
+    actions_by_target = (
+        by_target(queries.load_plan_targets(engine, la_code, urn, plan_id)) if la_code else {}
+    )
+    across_la = (
+        by_target(queries.load_plan_targets(engine, la_code, None, plan_id))
+        if la_code and urn
+        else actions_by_target
+    )
     records = []
     for row in current.itertuples(index=False):
         actions = actions_by_target.get((row.indicator_code, row.focus_group), [])
@@ -680,9 +697,20 @@ def _gap_records(
                 "suppressed": bool(row.suppressed),
                 "trend": gap_trend(row.trend, row.gap),
                 "actions": actions,
+                "la_actions": len(across_la.get((row.indicator_code, row.focus_group), [])),
             }
         )
     return records
+
+
+def _plan_record(engine: Engine, area: dict, period: str) -> dict | None:
+    """The plan in force in ``period`` for the place's LA (title, period_label, la_code), the
+    one whose actions the gaps carry; None when none is in force."""
+    la_code = area["code"] if area["level"] == "la" else (area.get("la") or {}).get("code")
+    plan = load_plan(engine, la_code, period) if la_code else None
+    if not plan:
+        return None
+    return {"title": plan["title"], "period_label": plan["period_label"], "la_code": la_code}
 
 
 def _number(value) -> float | None:  # noqa: ANN001

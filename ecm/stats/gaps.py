@@ -277,6 +277,17 @@ def verdict(significant: object, lower: object, upper: object) -> bool | None:
     return bool(significant)
 
 
+def margins_from_zero(gap: float, lower: float, upper: float) -> float:
+    """How far a gap lies from no gap, in its own margins of error: the gap divided by the
+    half of its 95% interval on the side facing zero (about z / 1.96 for a symmetric
+    interval). Unit-free, so gaps in percentage points, points and rates compare fairly; above
+    1 exactly when the interval excludes zero."""
+    margin = gap - lower if gap >= 0 else upper - gap
+    if margin <= 0:
+        return float("inf") if gap else 0.0
+    return abs(gap) / margin
+
+
 def gap_order(gap: dict, unit: str | None) -> tuple:
     """Significant gaps first; among them percentage gaps widest first (in percentage points),
     then gaps in other units widest relative to the comparator's value, since points and

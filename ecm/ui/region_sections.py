@@ -19,8 +19,8 @@ from ecm.ui.loaders import load_region_gap_trends
 from ecm.ui.maps import draw_authority_map
 from ecm.ui.presentation import chart, table_with_download
 from ecm.ui.store import load_indicators, load_local_authorities, load_pupil_groups
+from ecm.units import gap_unit
 from ecm.views.markdown import escape_markdown
-from ecm.views.profile_tables import gap_unit
 from ecm.views.region import (
     HEX_COLOURS,
     SECOND_TIER,

@@ -11,12 +11,12 @@ from ecm.places.explorer import GapExploration
 from ecm.places.overview import BAND_SUFFIX
 from ecm.stats.direction import GAP_WIDENING
 from ecm.store.models import action_status_words
+from ecm.units import gap_unit
 from ecm.views.gaps import place_link
 from ecm.views.markdown import escape_markdown
 from ecm.views.missing import NO_RED_REDS
 from ecm.views.profile_tables import (
     COMPARISON_LABELS,
-    gap_unit,
     significance_word,
     trend_label,
 )
@@ -224,7 +224,7 @@ def school_funnel(funnel: GapExploration | None) -> tuple[pd.DataFrame, str, str
             "position": plotted["position"],
         }
     )
-    unit = "percentage points" if funnel.indicator["unit"] == "%" else funnel.indicator["unit"]
+    unit = gap_unit(funnel.indicator["unit"])
     y_title = (
         f"{funnel.indicator['title']}: disadvantaged pupils' gap ({unit}; positive = worse off)"
     )

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ecm.charts import map_geometry
 from ecm.places.explorer import GapExploration
+from ecm.units import gap_unit
 
 #: How many of the widest and of the narrowest gaps the ranked chart shows (the table has all).
 RANKED_EACH_END = 20
@@ -205,14 +206,9 @@ def within_places(level: str, region: str | None, la: str | None) -> tuple[str, 
     return None
 
 
-def gap_unit_words(unit: str) -> str:
-    """A gap's unit in words: percentage gaps are in points."""
-    return "percentage points" if unit == "%" else unit
-
-
 def gap_axis_title(unit: str) -> str:
     """The axis title of every gap chart."""
-    return f"Gap ({gap_unit_words(unit)}; positive = focus group worse off)"
+    return f"Gap ({gap_unit(unit)}; positive = focus group worse off)"
 
 
 def exploration_summary(result: GapExploration, group_title: str, comparator_title: str) -> str:
@@ -242,7 +238,7 @@ def exploration_summary(result: GapExploration, group_title: str, comparator_tit
         f"{LEVELS[result.level].lower()} have a figure for {result.indicator['title']} in "
         f"{result.period}. The gap is each place's **{group_title.lower()}** against "
         f"**{comparator_title.lower()} nationally**; positive means the focus group is worse "
-        f"off, in {gap_unit_words(result.indicator['unit'])}. Nationally the gap is "
+        f"off, in {gap_unit(result.indicator['unit'])}. Nationally the gap is "
         f"**{result.centre:.1f}**. **{summary['focus_worse']:,}** places have a gap "
         "significantly above zero." + funnel
     )

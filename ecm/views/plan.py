@@ -11,8 +11,9 @@ from ecm.plan.coverage import PlanCoverage
 from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.stats.gaps import gap_order
 from ecm.store.models import ACTION_STATUS_WORDS, action_status_words
+from ecm.units import gap_unit
 from ecm.views.markdown import escape_markdown
-from ecm.views.profile_tables import gap_unit, significance_word
+from ecm.views.profile_tables import significance_word
 
 SCOPE_WORDS = {"whole_area": "whole area", "locality": "a locality", "schools": "listed schools"}
 

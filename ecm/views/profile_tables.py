@@ -130,13 +130,6 @@ def significance_word(significant: object, lower: object, upper: object) -> str:
     return "not tested" if tested is None else ("yes" if tested else "no")
 
 
-def gap_unit(unit: str | None) -> str:
-    """The unit a gap is measured in, in words: percentage points for a percentage."""
-    if unit is None or pd.isna(unit):
-        return ""
-    return "points" if unit == "%" else str(unit)
-
-
 def _band_text(rank: dict | None) -> str:
     """'B (rank 40 of 150)' or 'B'."""
     if not rank:

@@ -7,8 +7,9 @@ import pandas as pd
 
 from ecm.catalogue import comparator_phrase, group_label, group_title
 from ecm.periods import period_start
-from ecm.stats.gaps import gap_order
+from ecm.stats.gaps import gap_order, margins_from_zero, verdict
 from ecm.store.models import action_status_words
+from ecm.units import gap_with_unit
 from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import KIND_TITLES
 
@@ -25,27 +26,41 @@ HEADLINE_KINDS = ("vs_national", "within")
 
 
 def headline_gap(profile: dict, focus_group: str = "disadvantaged") -> dict | None:
-    """The widest significant gap of the focus group (percentage gaps in points first), with
-    the plan's actions on it; None when no gap of the group is significant.
+    """The clearest significant gap of the focus group, with the plan's actions on it; None
+    when no gap of the group is significant. Adds ``unit`` and ``of`` (how many significant
+    gaps it was chosen from).
 
+    The rule is unit-free: of the gaps where the focus group is significantly worse off, the
+    one furthest from no gap in its own margins of error (:func:`margins_from_zero`), since a
+    gap in percentage points and one in Attainment 8 points or a rate cannot be ranked by size.
     Every gap is on one measure, never the widest of several: DfE's against the comparator
     group nationally where the store has it, else the school's own gap (``HEADLINE_KINDS``).
     """
     titles, units = _titles(profile)
-    mine = [g for g in profile["gaps"] if g["focus_group"] == focus_group]
-    kind = headline_kind(profile, focus_group)
     significant = [
         g
-        for g in mine
-        if g["kind"] == kind
-        and g["significant"]
-        and g["gap"] is not None
-        and g["gap"] > 0  # the focus group worse off
+        for g in _of_kind(profile, focus_group, headline_kind(profile, focus_group))
+        if verdict(g["significant"], g["lower"], g["upper"]) and g["gap"] > 0
     ]
     if not significant:
         return None
-    widest = sorted(significant, key=lambda g: gap_order(g, units.get(g["indicator"])))[0]
-    return {**widest, "title": titles.get(widest["indicator"], widest["indicator"])}
+    clearest = max(significant, key=lambda g: margins_from_zero(g["gap"], g["lower"], g["upper"]))
+    indicator = clearest["indicator"]
+    return {
+        **clearest,
+        "title": titles.get(indicator, indicator),
+        "unit": units.get(indicator),
+        "of": len(significant),
+    }
+
+
+def _of_kind(profile: dict, focus_group: str, kind: str | None) -> list[dict]:
+    """The focus group's gaps on one measure that have a figure (not withheld or missing)."""
+    return [
+        g
+        for g in profile["gaps"]
+        if g["focus_group"] == focus_group and g["kind"] == kind and g["gap"] is not None
+    ]
 
 
 def headline_kind(profile: dict, focus_group: str = "disadvantaged") -> str | None:
@@ -55,11 +70,22 @@ def headline_kind(profile: dict, focus_group: str = "disadvantaged") -> str | No
     return next((k for k in HEADLINE_KINDS if any(g["kind"] == k for g in mine)), None)
 
 
+#: The measures in words, as the headline names them.
+MEASURE_WORDS = {
+    "vs_national": "against their peers nationally (DfE's measure)",
+    "within": "against their peers in the school",
+}
+
+
 def headline_markdown(
-    gap: dict | None, focus_group: str = "disadvantaged", kind: str | None = None
+    gap: dict | None,
+    focus_group: str = "disadvantaged",
+    kind: str | None = None,
+    profile: dict | None = None,
 ) -> str:
-    """The headline in words: the gap, its interval and what the plan does about it; with no
-    significant gap, which measure none is significant on (``kind``)."""
+    """The headline in words: the gap with its unit and interval, the rule that chose it, and
+    what the plan in force (named from ``profile``) does about it; with no significant gap,
+    which measure none is significant on (``kind``)."""
     group = escape_markdown(group_label(focus_group))
     if gap is None and kind is None:
         # No gap figure on any measure: saying "none is significant" would suggest they were
@@ -69,25 +95,101 @@ def headline_markdown(
             "(too few pupils) or not published."
         )
     if gap is None:
-        measure = {
-            "vs_national": " against their peers nationally (DfE's measure)",
-            "within": " against their peers in the school",
-        }.get(kind or "", "")
+        measure = f" {MEASURE_WORDS[kind]}" if kind in MEASURE_WORDS else ""
         return f"No gap for {group} pupils{measure} is significant this year."
+    plan = plan_words(gap, profile)
+    comparator = escape_markdown(comparator_phrase(gap["comparator_group"]))
+    unit = gap.get("unit")
+    chosen = (
+        "the only significant gap"
+        if gap.get("of", 1) == 1
+        else f"chosen from {gap['of']} significant gaps as the one furthest from no gap in its "
+        "own margins of error, so that gaps in different units compare fairly"
+    )
+    return (
+        f"**Clearest significant gap for {group} pupils:** {escape_markdown(gap['title'])}, "
+        f"{gap_with_unit(gap['gap'], unit)} (95% interval {gap['lower']:.1f} to "
+        f"{gap['upper']:.1f}) against {comparator} "
+        f"{KIND_TITLES.get(gap['kind'], gap['kind'])} ({chosen}). Plan: {plan}."
+    )
+
+
+def plan_words(gap: dict, profile: dict | None = None) -> str:
+    """What the plan in force does about a school's gap, naming the plan and the year, in the
+    same terms as the LA's Plan page: the actions that reach the school, else how many the
+    plan has on the gap elsewhere in the LA, else none."""
+    plan = (profile or {}).get("plan")
+    named = (
+        f"{escape_markdown(plan['title'])} ({escape_markdown(plan['period_label'] or '')}), "
+        f"in force in {profile['period']}"
+        if plan
+        else None
+    )
     actions = gap["actions"]
-    plan = (
-        "; ".join(
-            f"**{a['title']}** ({action_status_words(a['status'])}, lead: {a['lead']})"
+    if actions:
+        listed = "; ".join(
+            f"**{escape_markdown(a['title'])}** ({action_status_words(a['status'])}, "
+            f"lead: {escape_markdown(a['lead'] or 'not named')})"
             for a in actions
         )
-        if actions
-        else "**no action in the plan targets it**"
-    )
-    comparator = escape_markdown(comparator_phrase(gap["comparator_group"]))
+        return f"{listed}" + (f" — from {named}" if named else "")
+    if profile is not None and not plan:
+        return f"**no plan is in force in {profile['period']}**"
+    elsewhere = gap.get("la_actions", 0)
+    where = f" in {named}" if named else " in the plan"
+    if elsewhere:
+        count = "an action" if elsewhere == 1 else f"{elsewhere} actions"
+        return (
+            f"**no action reaches this school on it**; {count}{where} target it elsewhere in the LA"
+        )
+    return f"**no action{where} targets it**"
+
+
+def untested_gaps_line(profile: dict, focus_group: str = "disadvantaged") -> str | None:
+    """A sentence naming the focus group's gaps on the headline's measure that could not be
+    tested (no interval: Attainment 8, figures published without counts), which the headline's
+    choice therefore leaves out; None when every gap was tested."""
+    kind = headline_kind(profile, focus_group)
+    titles, _ = _titles(profile)
+    untested = [
+        titles.get(g["indicator"], g["indicator"])
+        for g in _of_kind(profile, focus_group, kind)
+        if verdict(g["significant"], g["lower"], g["upper"]) is None
+    ]
+    if not untested:
+        return None
+    names = ", ".join(escape_markdown(t) for t in dict.fromkeys(untested))
+    count = "gap" if len(untested) == 1 else f"{len(untested)} gaps"
     return (
-        f"**Widest significant gap for {group} pupils:** {gap['title']}, "
-        f"{gap['gap']:.1f} (95% interval {gap['lower']:.1f} to {gap['upper']:.1f}) against "
-        f"{comparator} {KIND_TITLES.get(gap['kind'], gap['kind'])}. Plan: {plan}."
+        f"Not tested, so not in the headline's choice: the {count} with no 95% interval "
+        f"({names}), published without the counts or spread an interval needs."
+    )
+
+
+def measures_disagree_line(profile: dict, focus_group: str = "disadvantaged") -> str | None:
+    """One sentence where the school's own gap and DfE's measure disagree on whether a gap is
+    significant (the headline uses DfE's), saying why they can; None where they agree."""
+    kind = headline_kind(profile, focus_group)
+    other = next((k for k in HEADLINE_KINDS if k != kind), None)
+    if kind is None or other is None:
+        return None
+
+    def significant(which: str) -> set[str]:
+        return {
+            g["indicator"]
+            for g in _of_kind(profile, focus_group, which)
+            if verdict(g["significant"], g["lower"], g["upper"]) and g["gap"] > 0
+        }
+
+    only_other = significant(other) - significant(kind)
+    if not only_other:
+        return None
+    titles, _ = _titles(profile)
+    names = ", ".join(escape_markdown(titles.get(i, i)) for i in sorted(only_other))
+    return (
+        f"{MEASURE_WORDS[other].capitalize()}, the gap is significant in {names}, but not "
+        f"{MEASURE_WORDS[kind]}: the two measures compare with different pupils (those in the "
+        "school, and those across England), so they can disagree."
     )
 
 

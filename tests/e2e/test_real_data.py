@@ -38,7 +38,7 @@ def test_a_headteacher_sees_the_published_disadvantaged_figure_and_the_gap_headl
     # Balksbury Junior School, 2018/19: 5 of its 15 disadvantaged pupils (33%) reached the
     # expected standard in reading, writing and maths, as the performance tables publish.
     open_page(page, f"{real_url}/school?urn=115852&period=2018/19", "Balksbury Junior School")
-    expect(page.get_by_text("Widest significant gap for disadvantaged pupils")).to_be_visible()
+    expect(page.get_by_text("Clearest significant gap for disadvantaged pupils")).to_be_visible()
     expect(page.get_by_text("Fictional demo data.")).to_have_count(0)
     # The figures table draws on a canvas: read what it shows from its own CSV download.
     tab = page.get_by_role("tabpanel", name="Enjoy and achieve")

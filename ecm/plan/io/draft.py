@@ -23,14 +23,12 @@ from ecm.plan.io.template import plan_workbook
 from ecm.plan.loaders import la_gaps
 from ecm.stats.gaps import gap_order, verdict
 from ecm.store.models import ACTION_STATUSES
+from ecm.units import gap_unit
 
 #: How many of the widest gaps a draft offers when no gap is significant or widening.
 WIDEST = 5
 #: Years a drafted plan runs (CYPPs ran three years, April to March).
 PLAN_YEARS = 3
-#: A gap's unit in words, where it differs from the indicator's (a gap in percentages is in
-#: percentage points; a gap in scores is in points).
-_GAP_UNITS = {"%": "percentage points", "score": "points"}
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,7 @@ def draft_gaps(gaps: pd.DataFrame, period: str, catalogue: pd.DataFrame) -> pd.D
 def gap_note(gap: dict, unit: str | None) -> str:
     """A draft action's description: the gap it answers in words (size, unit, interval,
     significance, trend), and what the Board is to fill in."""
-    size = f"{_rounded(gap['gap'], unit)} {_GAP_UNITS.get(unit, unit or '')}".strip()
+    size = f"{_rounded(gap['gap'], unit)} {gap_unit(unit)}".strip()
     lower, upper = gap.get("lower"), gap.get("upper")
     interval = (
         f"95% interval {_rounded(lower, unit)} to {_rounded(upper, unit)}"
