@@ -111,7 +111,11 @@ def explore_gaps(
             float(meta["multiplier"]),
         )
         limits = funnel.funnel_limits(centre, *args, float(places["size"].max()), sd)
-        places["position"] = funnel.positions(places["gap"], places["size"], centre, *args, sd)
+        # Placed beyond a limit only if both ends of the derived numerators' rounding are.
+        ends = (places["gap_least"], places["gap_most"])
+        places["position"] = funnel.positions(
+            places["gap"], places["size"], centre, *args, sd, gap_range=ends
+        )
     else:
         places["position"] = None
     places = places.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)

@@ -85,11 +85,24 @@ def positions(
     national_value: float,
     multiplier: float,
     sd: float | None = None,
+    gap_range: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Where each gap falls against the limits at its own size (one of ``POSITIONS``)."""
+    """Where each gap falls against the limits at its own size (one of ``POSITIONS``).
+
+    ``gap_range`` is each gap's least and greatest value over the numerators its figures'
+    roundings allow (:func:`ecm.stats.gaps.gap_between`): a gap is placed beyond a limit only
+    if both ends are, else at the nearer of the two (within where they straddle the centre).
+    """
     gaps = np.asarray(gaps, dtype=float)
     se = standard_errors(statistic, national_value, np.asarray(sizes, float), multiplier, sd)
     z = (gaps - centre) / se
+    if gap_range is not None:
+        least, most = (np.asarray(a, float) for a in gap_range)
+        z_least = (np.where(np.isnan(least), gaps, least) - centre) / se
+        z_most = (np.where(np.isnan(most), gaps, most) - centre) / se
+        nearer = np.where(np.abs(z_least) < np.abs(z_most), z_least, z_most)
+        # Ends on both sides of the centre: the place may be at the centre itself.
+        z = np.where(np.isfinite(z), np.where(z_least * z_most <= 0, 0.0, nearer), z)
     out = np.select(
         [z > Z998, z > Z95, z < -Z998, z < -Z95],
         ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
