@@ -131,6 +131,10 @@ def explore_gaps(
         )
         limits = funnel.funnel_limits(centre, *args, float(places["size"].max()), sd)
         places["position"] = funnel.positions(places["gap"], places["size"], centre, *args, sd)
+        if limits["upper95"].isna().all():
+            # Means published without intervals (Attainment 8) give no pupil-level spread,
+            # so no limits: no funnel rather than one with no lines and unplaced points.
+            limits = pd.DataFrame()
     else:
         places["position"] = None
     places = places.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
