@@ -28,29 +28,30 @@ if not urn:
     ui.page_link("home", "Go to Home")
     st.stop()
 profile = ui.load_profile("school", urn, ui.query_param("period"))
-ui.place_heading(
+bar = ui.place_heading(
     profile,
     f"No school with URN {urn} is in the store.",
     "The store holds no figures for this school yet.",
 )
 geography = profile["geography"]
 la, region = geography.get("la") or {}, geography.get("region") or {}
-st.caption(f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}")
-periods = profile["available_periods"] or [profile["period"]]
-period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
-if period != profile["period"]:
-    st.rerun()
-headline = headline_gap(profile)
-st.markdown(headline_markdown(headline, kind=headline_kind(profile)))
-if la and headline:
-    ui.page_link(
-        "plan",
-        f"What {la['name']}'s plan does about this gap",
-        la=la["code"],
-        gap=f"{headline['indicator']}:{headline['focus_group']}",
+if not presenting:  # the projector's one-line header leaves out the subtitle and links
+    st.caption(
+        f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}"
     )
-if la:
-    ui.page_link("area", f"{la['name']}: area overview and plan coverage", la=la["code"])
+period = ui.year_picker(profile["available_periods"] or [profile["period"]], profile["period"], bar)
+headline = headline_gap(profile)
+if not presenting:
+    st.markdown(headline_markdown(headline, kind=headline_kind(profile)))
+    if la and headline:
+        ui.page_link(
+            "plan",
+            f"What {la['name']}'s plan does about this gap",
+            la=la["code"],
+            gap=f"{headline['indicator']}:{headline['focus_group']}",
+        )
+    if la:
+        ui.page_link("area", f"{la['name']}: area overview and plan coverage", la=la["code"])
 
 figures, _ = screen_tables(profile)
 observations = pd.DataFrame(profile["observations"])
@@ -132,4 +133,5 @@ ui.panels(
         ("What the plan does", draw_actions),
     ],
     presenting,
+    bar,
 )

@@ -24,6 +24,11 @@ def query_param(name: str) -> str | None:
         return None
 
 
+def presenting() -> bool:
+    """Whether the address asks for presentation mode (``?present=1``)."""
+    return query_param("present") == "1"
+
+
 def set_query_params(**values: str | None) -> None:
     """Put the selection in the URL (dropping empty values) so the view can be bookmarked."""
     for name, value in values.items():
@@ -94,7 +99,7 @@ def selected_place() -> tuple[str, str] | None:
 
 def page_link(page: str, label: str, **params: str) -> None:
     """A link to another page carrying the selection (and presentation mode) in its URL."""
-    if query_param("present") == "1":
+    if presenting():
         params = {**params, "present": "1"}
     st.page_link(f"app_pages/{page}.py", label=label, query_params=params)
 
