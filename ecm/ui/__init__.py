@@ -15,7 +15,9 @@ data, keyed by the database URL.
 from __future__ import annotations
 
 from ecm.ui.address import (
+    begin_address,
     complete_selection,
+    fill_address,
     la_param,
     link_column,
     page_link,
@@ -30,6 +32,7 @@ from ecm.ui.banners import (
     OUTCOME_ICONS,
     definition,
     fictional_banner,
+    not_found,
     place_heading,
 )
 from ecm.ui.imports import (
@@ -78,6 +81,8 @@ from ecm.ui.store import (
 )
 
 __all__ = [
+    "begin_address",
+    "fill_address",
     "blank_missing",
     "CACHE_TTL",
     "OUTCOME_ICONS",
@@ -117,6 +122,7 @@ __all__ = [
     "load_turn_the_curve",
     "page_link",
     "panels",
+    "not_found",
     "place_heading",
     "plan_changed",
     "presentation_mode",
