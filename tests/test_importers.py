@@ -95,7 +95,16 @@ def test_every_school_file_imports_with_values_as_published(tmp_path) -> None:
 
         rec = load_reconciliation(engine)
         ks2 = rec[(rec["indicator_code"] == "ptrwm_exp") & (rec["la_code"] == "E10000014")]
-        assert len(ks2) == 9 and (ks2["value_difference"].abs() <= 1.1).all()
+        # Three years of all pupils, disadvantaged, other, boys and girls (the last two with
+        # their own eligible pupils, BELIG and GELIG).
+        assert len(ks2) == 15 and (ks2["value_difference"].abs() <= 1.1).all()
+        assert set(ks2["group_code"]) == {
+            "all",
+            "disadvantaged",
+            "not_disadvantaged",
+            "boys",
+            "girls",
+        }
         # Absence for the first row of the file: PERCTOT 2.6, PPERSABS10 3.4 for URN 100000.
         assert sorted(
             read(
