@@ -92,6 +92,40 @@ def test_the_complement_of_a_withheld_group_is_withheld_too() -> None:
     }
 
 
+def test_a_group_of_no_pupils_is_shown_and_never_withheld_to_protect_another() -> None:
+    """Boys at a girls' school: 0 of 0 is not small (zero is shown) and, its emptiness being
+    public, withholding it would protect nothing. So a girls' school's figures all stay shown;
+    and where its girls are withheld, the all-pupil figure (the girls again) goes with them."""
+    rows = [
+        ("ks2", "school", "G", "all", "2009/10", 40, 60),
+        ("ks2", "school", "G", "girls", "2009/10", 40, 60),
+        ("ks2", "school", "G", "boys", "2009/10", 0, 0),
+    ]
+    result = apply_disclosure_control(frame(rows), STATISTICS, DisclosureRules())
+    assert result["suppressed"].tolist() == [False, False, False]
+    assert result.loc[2, ["numerator", "denominator"]].tolist() == [0.0, 0.0]
+    girls_withheld = frame(rows)
+    girls_withheld.loc[1, ["value", "numerator", "marker"]] = [np.nan, np.nan, "SUPP"]
+    result = apply_disclosure_control(girls_withheld, STATISTICS, DisclosureRules(), reasons=True)
+    assert result["suppressed"].tolist() == [True, True, False]
+    assert result["withheld_reason"].tolist() == ["complement", "publisher", None]
+
+
+def test_an_empty_school_is_never_the_sibling_that_protects_a_withheld_one() -> None:
+    """Boys of an LA's schools: B's lone withheld figure needs another withheld beside it, and
+    a girls' school's 0 of 0 would hide nothing, so the smallest school with boys is taken."""
+    rows = [
+        ("ks2", "school", "A", "boys", "2009/10", 3, 20),
+        ("ks2", "school", "G", "boys", "2009/10", 0, 0),
+        ("ks2", "school", "C", "boys", "2009/10", 10, 12),
+        ("ks2", "school", "D", "boys", "2009/10", 30, 40),
+        ("ks2", "la", "L", "boys", "2009/10", 43, 72),
+    ]
+    parent = pd.Series({"A": "L", "G": "L", "C": "L", "D": "L"})
+    result = apply_disclosure_control(frame(rows), STATISTICS, DisclosureRules(), parent)
+    assert result["suppressed"].tolist() == [True, False, True, False, False]
+
+
 def test_a_lone_withheld_school_takes_the_smallest_sibling_with_it() -> None:
     rows = [
         ("ks2", "school", "A", "all", "2009/10", 3, 4),

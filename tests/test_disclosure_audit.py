@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
 from ecm.disclosure.audit import audit_block, audit_store
+from ecm.disclosure.rules import apply_disclosure_control
 from ecm.importers.service import import_files
 from tests.helpers import GIAS, PT, drop_database, fresh_engine
 
@@ -20,6 +22,21 @@ COLUMNS = ["indicator_code", "period", "level", "area_code", "group_code", "nume
 def block(rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame([("ks2", "2009/10", *r) for r in rows], columns=COLUMNS)
     return frame.assign(published=False)
+
+
+def frame(rows: list[tuple]) -> pd.DataFrame:
+    """Figures as the rules take them: ``indicator_code, level, area_code, group_code,
+    period, numerator, denominator`` (value the percentage, marker none)."""
+    columns = ["indicator_code", "level", "area_code", "group_code", "period", "numerator",
+               "denominator"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns).astype({"numerator": float})
+    return out.assign(value=100 * out["numerator"] / out["denominator"], marker=None)
+
+
+def audited(figures: pd.DataFrame, decided: pd.DataFrame) -> pd.DataFrame:
+    """The figures with the decisions taken on them, as the audit reads a store."""
+    held = figures.assign(withheld=decided["suppressed"].to_numpy(), published=False)
+    return held[[*COLUMNS, "published"]]
 
 
 PARENTS = pd.Series({"school:A": "la:L", "school:B": "la:L", "school:C": "la:L"})
@@ -75,6 +92,51 @@ def test_a_chain_of_sums_is_followed_and_a_missing_group_counts_as_zero() -> Non
     # equation anyone could solve.
     rows[-1] = ("la", "L", "all", 12, 18, False)
     assert audit_block(block(rows), PARENTS).pinned["area_code"].tolist() == ["A", "A"]
+
+
+def test_a_count_the_publisher_withheld_is_unknown_not_zero() -> None:
+    """Steep CE Primary (URN 116319), KS2 2018/19 imported as not published: all pupils 11 of
+    14 shown, boys withheld by the publisher (1 pupil, no numerator kept), girls 11 of 13
+    withheld with them by the complement rule. Read as zero, the boys' missing numerator made
+    all pupils = boys + girls pin the girls' 11; no one holds it, so that sum cannot be written
+    and nothing is pinned."""
+    figures = frame(
+        [
+            ("ks2", "school", "116319", "all", "2018/19", 11, 14),
+            ("ks2", "school", "116319", "boys", "2018/19", None, 1),
+            ("ks2", "school", "116319", "girls", "2018/19", 11, 13),
+        ]
+    )
+    figures.loc[1, ["value", "marker"]] = [np.nan, "SUPP"]
+    decided = apply_disclosure_control(figures, {"ks2": "proportion"}, reasons=True)
+    assert decided["withheld_reason"].tolist() == [None, "publisher", "complement"]
+    result = audit_block(audited(figures, decided), pd.Series(dtype=object))
+    assert result.pinned.empty and result.unknowns == 3 and result.equations == 1
+    # Where the boys' row is missing altogether there are none, and all pupils are the girls.
+    alone = audited(figures, decided).drop(index=1)
+    alone.loc[0, "denominator"] = 13
+    assert audit_block(alone, pd.Series(dtype=object)).pinned["value"].tolist() == [11.0, 13.0]
+
+
+def test_a_group_of_no_pupils_is_public_and_never_reported_but_what_it_gives_back_is() -> None:
+    """A girls' school's boys, 0 of 0, withheld: their zero is public (the register), so the
+    audit counts it as known and never reports it; the girls' figure withheld beside a shown
+    all-pupil figure then follows, as it would for anyone who knows the school takes only
+    girls. (The rules withhold neither: a group of no pupils protects nothing.)"""
+    figures = frame(
+        [
+            ("ks2", "school", "G", "all", "2009/10", 40, 60),
+            ("ks2", "school", "G", "girls", "2009/10", 40, 60),
+            ("ks2", "school", "G", "boys", "2009/10", 0, 0),
+        ]
+    )
+    hidden = audited(figures, figures.assign(suppressed=[False, True, True]))
+    pinned = audit_block(hidden, pd.Series(dtype=object)).pinned
+    assert sorted(zip(pinned["group_code"], pinned["value"], strict=True)) == [
+        ("girls", 40.0), ("girls", 60.0)
+    ]  # fmt: skip
+    decided = apply_disclosure_control(figures, {"ks2": "proportion"})
+    assert not decided["suppressed"].any()
 
 
 def test_similar_school_values_that_include_a_withheld_school_pin_it() -> None:
@@ -170,7 +232,10 @@ def restricted_real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 def test_no_withheld_count_in_real_files_is_pinned_by_the_shown_figures(
     restricted_real_store,
 ) -> None:
-    """Before the fixes the audit pinned 151 withheld real figures here (16 counts of 1-5)."""
+    """Before the fixes the audit pinned 151 withheld real figures here (16 counts of 1-5).
+    With boys and girls carrying their eligible pupils (BELIG, GELIG) it pinned 25 more, each
+    by reading a numerator the publisher withheld as zero (the girls' 11 at URN 116319 in
+    2018/19; the boys' 0 at special schools where no pupil reached the standard); now none."""
     result = audit_store(restricted_real_store)
     assert result.unknowns > 5_000 and result.equations > 1_000
     assert result.pinned.empty, result.pinned.head(10).to_string()

@@ -6,7 +6,7 @@ count is tested against all of them at once, as statistical offices' tools do (t
 audit; GSS, *Disclosure Control Guidance for Tables Produced from Administrative Sources*,
 2014, on disclosure by differencing). The sums:
 
-- a group and its complement add up to all pupils (a group with no figure counts as zero);
+- a group and its complement add up to all pupils (a group with no row counts as zero);
 - schools add up to their LA, LAs to their region, regions to the country;
 - each similar-school value a school's profile shows: the pooled value ``v`` of the other
   schools of its phase and FSM band, read from ``school_benchmark`` as the profile reads it, is
@@ -14,8 +14,14 @@ audit; GSS, *Disclosure Control Guidance for Tables Produced from Administrative
   denominator`` over the pool's members.
 
 Numerators and denominators are the quantities; a withheld figure not published openly
-contributes both as unknowns, every shown figure is known. A sum enters only where it holds
-exactly on the stored figures, since only then could anyone solve with it. A withheld quantity
+contributes both as unknowns, every shown figure is known. A group of no pupils (a row whose
+denominator is 0: boys at a girls' school) is known even when withheld, both its counts zero:
+that it is empty is public from the register, so its zero is never reported as pinned, and a
+rule that relied on hiding it would be caught by what it then gives back. A sum enters only
+where it holds exactly on the stored figures, since only then could anyone solve with it; a
+term whose figure has a row but not this count (a publisher's ``SUPP`` keeps the group's size
+but no numerator) is a value no one holds, not a zero, so a sum with such a term does not
+enter. A withheld quantity
 is *pinned* when the shown equations determine it uniquely: when its unit vector lies in the
 row space of the equations restricted to the unknowns, i.e. when every solution of the
 homogeneous system leaves it at zero (its row of the null space is zero). Bounds from figures
@@ -24,6 +30,7 @@ being non-negative are not considered.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -97,7 +104,8 @@ def audit_block(
     cells = _cells(block)
     if not cells["unknown"].any():
         return AuditResult(_no_pins(), 0, 0)
-    rows = _complement_equations(cells) + _tree_equations(cells, parents)
+    held = set(zip(block["level"] + ":" + block["area_code"], block["group_code"], strict=True))
+    rows = _complement_equations(cells, held) + _tree_equations(cells, parents, held)
     if schools is not None and pools is not None and not pools.empty:
         rows += _pool_equations(cells, schools, pools)
     truth = cells["truth"].to_numpy(float)
@@ -155,16 +163,18 @@ def _pool_table(connection: Connection) -> pd.DataFrame:
 
 def _cells(block: pd.DataFrame) -> pd.DataFrame:
     """One row per quantity of each figure: its true value, and whether it is an unknown
-    (withheld and not published openly: a publisher's withheld figure has no count stored)."""
+    (withheld and not published openly: a publisher's withheld figure has no count stored).
+    A group of no pupils is known, its numerator zero: its emptiness is public."""
+    empty = pd.to_numeric(block["denominator"], errors="coerce").eq(0)
     parts = []
     for quantity in QUANTITIES:
-        part = block.assign(
-            quantity=quantity, truth=pd.to_numeric(block[quantity], errors="coerce")
-        )
-        parts.append(part)
+        truth = pd.to_numeric(block[quantity], errors="coerce").mask(empty, 0.0)
+        parts.append(block.assign(quantity=quantity, truth=truth, empty=empty))
     cells = pd.concat(parts, ignore_index=True)
     cells = cells[cells["truth"].notna()].reset_index(drop=True)
-    cells["unknown"] = cells["withheld"].astype(bool) & ~cells["published"].astype(bool)
+    cells["unknown"] = (
+        cells["withheld"].astype(bool) & ~cells["published"].astype(bool) & ~cells["empty"]
+    )
     cells["place"] = cells["level"] + ":" + cells["area_code"]
     return cells
 
@@ -178,8 +188,12 @@ def _positions(cells: pd.DataFrame) -> dict[tuple[str, str, str], int]:
     }
 
 
-def _complement_equations(cells: pd.DataFrame) -> list[dict[int, float]]:
-    """All pupils = group + complement, a group with no figure counting as zero."""
+def _complement_equations(
+    cells: pd.DataFrame, held: set[tuple[str, str]]
+) -> list[dict[int, float]]:
+    """All pupils = group + complement, a group with no row counting as zero; ``held`` is
+    every (place, group) with a row. A group with a row but not this count (a publisher's
+    withheld figure) is unknown to everyone, not zero: that sum cannot be written."""
     at = _positions(cells)
     rows = []
     for place in cells["place"].unique():
@@ -189,22 +203,27 @@ def _complement_equations(cells: pd.DataFrame) -> list[dict[int, float]]:
                 continue
             for pair in COMPLEMENTS:
                 present = [at[(place, g, quantity)] for g in pair if (place, g, quantity) in at]
-                if present:
+                lacking = [g for g in pair if (place, g) in held and (place, g, quantity) not in at]
+                if present and not lacking:
                     rows.append({total: -1.0} | dict.fromkeys(present, 1.0))
     return rows
 
 
-def _tree_equations(cells: pd.DataFrame, parents: pd.Series) -> list[dict[int, float]]:
-    """A place's figure = the sum of its parts' figures (every part with a figure)."""
+def _tree_equations(
+    cells: pd.DataFrame, parents: pd.Series, held: set[tuple[str, str]]
+) -> list[dict[int, float]]:
+    """A place's figure = the sum of its parts' figures, where every part with a row (in
+    ``held``) has this count: a part without it is unknown to everyone, not zero."""
     frame = cells.assign(index=np.arange(len(cells)), parent=cells["place"].map(parents).to_numpy())
     at = _positions(cells)
+    rows_under = Counter((parents.get(place), group) for place, group in held)
     rows = []
     parts = frame.dropna(subset=["parent"])
     for (parent, group, quantity), members in parts.groupby(
         ["parent", "group_code", "quantity"], sort=False
     ):
         total = at.get((parent, group, quantity))
-        if total is not None:
+        if total is not None and len(members) == rows_under.get((parent, group), 0):
             rows.append({total: -1.0} | dict.fromkeys(members["index"].tolist(), 1.0))
     return rows
 

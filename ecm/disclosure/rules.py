@@ -6,7 +6,8 @@ every frame of figures before anything else sees it.
 
 Primary suppression: a figure is withheld when it rests on too few pupils: a count of 1 to 5
 (``min_count`` = 6), or a percentage or rate whose numerator is 1 to 5 or whose denominator is
-under 6 (``min_denominator`` = 6). Zero is not a small number and is shown.
+1 to 5 (``min_denominator`` = 6). Zero is not a small number and is shown, a group of zero
+pupils too.
 
 Secondary suppression, so that no sum has exactly one withheld term (else the shown terms
 would give it back by subtraction):
@@ -15,7 +16,12 @@ would give it back by subtraction):
   pupils, SEN and no SEN, FSM and not FSM, boys and girls), withholding one withholds the other,
   since all pupils minus the one shown would give it back; and where the all-pupil figure is
   withheld, every pair of groups that adds up to it is withheld too. A group with no row has no
-  pupils: its complement then equals all pupils, and the two protect each other;
+  pupils: its complement then equals all pupils, and the two protect each other. A group with a
+  row of no pupils (boys at a girls' school) is the same: it is not small (zero is shown), it is
+  never withheld to protect another (that it is empty is public from the register, so hiding
+  its zero would protect nothing), and where its complement is withheld the all-pupil figure is
+  withheld with it. Where boys and girls add up to fewer than all pupils (a pupil whose sex is
+  not recorded is in neither) the sum is not an equation and gives nothing back;
 - *siblings*: where an area's figure is the sum of its parts (schools in an LA, LAs in a region),
   a part withheld alone among shown parts is joined by the smallest other part, since the total
   minus the shown parts would give it back; where the total itself is withheld (and in the
@@ -105,9 +111,21 @@ def primary_mask(frame: pd.DataFrame, statistic: pd.Series, rules: DisclosureRul
         denominator = pd.to_numeric(frame["pupils"], errors="coerce").fillna(denominator)
     small_count = (value >= 1) & (value < rules.min_count) & (statistic == "count")
     small_numerator = (numerator >= 1) & (numerator < rules.min_count)
-    small_denominator = denominator < rules.min_denominator
+    # A group of no pupils is not a small group: zero is shown, like a count of zero.
+    small_denominator = (denominator >= 1) & (denominator < rules.min_denominator)
     counted = statistic.isin(["proportion", "rate", "mean"])
     return (small_count | (counted & (small_numerator | small_denominator))).to_numpy()
+
+
+def no_pupils(frame: pd.DataFrame) -> pd.Series:
+    """Per row: whether the group has no pupils (its pupils, else its denominator, is 0: boys
+    at a girls' school). Such a figure protects no one and is never withheld to protect
+    another: that the group is empty is public (the register says which schools take only
+    girls), so hiding its zero would hide nothing from anyone."""
+    size = pd.to_numeric(frame["denominator"], errors="coerce")
+    if "pupils" in frame:
+        size = pd.to_numeric(frame["pupils"], errors="coerce").fillna(size)
+    return size.eq(0)
 
 
 def apply_disclosure_control(
@@ -140,14 +158,17 @@ def apply_disclosure_control(
     reason[primary] = "small"
     reason[published_hidden] = "publisher"
     seeds = primary | published_hidden
+    # Never chosen to protect another: a published figure (shown as published) and a group of
+    # no pupils (its zero is public, so withholding it would protect nothing). Where such a
+    # figure is the complement of a withheld group, the all-pupil figure is withheld instead.
+    fixed = ~ours | no_pupils(out)
     while True:  # each pass can only add, so this ends
         before = int(seeds.sum())
-        fixed = ~ours  # published: shown as published, never chosen to protect another
-        added = (_complement_mask(out, seeds, fixed) | _group_mask(out, seeds)) & ~seeds & ours
+        added = (_complement_mask(out, seeds, fixed) | _group_mask(out, seeds)) & ~seeds & ~fixed
         reason[added] = "complement"
         seeds = seeds | added
         if parent_of is not None:
-            added = _sibling_mask(out, seeds, parent_of, fixed) & ~seeds & ours
+            added = _sibling_mask(out, seeds, parent_of, fixed) & ~seeds & ~fixed
             reason[added] = "sibling"
             seeds = seeds | added
         if int(seeds.sum()) == before:
@@ -209,8 +230,9 @@ def redact(
 
 def _complement_mask(frame: pd.DataFrame, hidden: pd.Series, fixed: pd.Series) -> pd.Series:
     """Rows whose complementary group (same indicator, area, period) is withheld; where that
-    complement is published (``fixed``: shown as published, never withheld), the all-pupil
-    row instead, since all pupils minus the published group would give the withheld one back."""
+    complement is ``fixed`` (published, or a group of no pupils: shown, never withheld), the
+    all-pupil row instead, since all pupils minus the shown group would give the withheld one
+    back."""
     keys = ["indicator_code", "level", "area_code", "period"]
     partner = {}
     for a, b in COMPLEMENTS:
