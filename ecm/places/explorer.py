@@ -110,8 +110,12 @@ def explore_gaps(
             float(national_focus["value"].iloc[0]),
             float(meta["multiplier"]),
         )
-        limits = funnel.funnel_limits(centre, *args, float(places["size"].max()), sd)
-        places["position"] = funnel.positions(places["gap"], places["size"], centre, *args, sd)
+        # The gap is sign x (national comparator - focus figure): limits carry over turned.
+        sign = -1.0 if meta["polarity"] == "lower_is_better" else 1.0
+        limits = funnel.funnel_limits(centre, *args, float(places["size"].max()), sd, sign=sign)
+        places["position"] = funnel.positions(
+            places["gap"], places["size"], centre, *args, sd, sign=sign
+        )
     else:
         places["position"] = None
     places = places.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)

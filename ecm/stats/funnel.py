@@ -3,18 +3,23 @@
 A place's gap here is its focus group's figure against the comparator group nationally (the
 DfE's ``DIFFN`` measure: disadvantaged pupils in the school against other pupils in England).
 The national comparator is a fixed target, so a gap varies only with the focus group's own
-figure. If the place's focus group did as well as the focus group does nationally, its gap
-would be the national gap (the *centre*) give or take sampling noise that shrinks with the
+figure y. If the place's focus group did as well as the focus group does nationally (y0), its
+gap would be the national gap (the *centre*) give or take sampling noise that shrinks with the
 group's size ``n`` (Spiegelhalter, *Funnel plots for comparing institutional performance*,
-Statistics in Medicine 2005):
+Statistics in Medicine 2005). The gap is sign x (national comparator - y), so its limits are
+y's limits carried over: centre - sign x (limit - y0).
 
-- proportions: standard error ``sqrt(p0 (1 - p0) / n)`` x multiplier, ``p0`` the national
-  focus-group proportion;
-- rates: ``sqrt(r0 / n)`` x multiplier (Poisson), ``r0`` the national rate per person;
-- means (scores): ``sd / sqrt(n)``, the pupil-level standard deviation estimated from the
+Limits of y at lower-tail probabilities 0.001, 0.025, 0.975 and 0.999 (95% and 99.8%):
+
+- proportions: exact binomial limits with Spiegelhalter's interpolation (appendix A.1): with
+  R ~ Binomial(n, p0), r the smallest count with P(R <= r) >= q and
+  a = (P(R <= r) - q) / (P(R <= r) - P(R <= r - 1)), the limit is (r - a) / n, within 0-1;
+- rates: the same with R ~ Poisson(n r0), r0 the national rate per person;
+- means (scores): y0 +/- z sd / sqrt(n), the pupil-level standard deviation estimated from the
   places' own published intervals (median of half-width x sqrt(n) / z).
 
-Limits are the centre +/- 1.96 and 3.09 standard errors (95% and 99.8%). A place beyond the
+The normal form y0 +/- z sqrt(p0 (1 - p0) / n) is not used for proportions or rates: it is far
+from the exact limits for small groups, the very places a funnel is for. A place beyond the
 99.8% limit is very unlikely to be there by chance alone. Positive gaps mean the focus group is
 worse off, so *above* means a wider gap than expected.
 """
@@ -23,26 +28,71 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 Z95 = 1.959963984540054
-Z998 = 3.090232306167813
 POSITIONS = ("above 99.8%", "above 95%", "within", "below 95%", "below 99.8%")
 
 
-def standard_errors(
-    statistic: str, national_value: float, sizes: np.ndarray, multiplier: float, sd: float | None
+#: Lower-tail probabilities of the limits: 99.8% and 95%, two-sided.
+TAILS = {"lower998": 0.001, "lower95": 0.025, "upper95": 0.975, "upper998": 0.999}
+
+
+def figure_limits(
+    statistic: str,
+    national_value: float,
+    sizes: np.ndarray,
+    multiplier: float,
+    sd: float | None,
+    q: float,
 ) -> np.ndarray:
-    """The standard error of a focus group's figure at each size under the national value."""
+    """The limit of a focus group's figure at each size, at lower-tail probability ``q``, if
+    the group did as well as nationally (exact binomial or Poisson with Spiegelhalter's
+    interpolation; normal for means). NaN where the size or the spread is not known."""
     sizes = np.asarray(sizes, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if statistic == "proportion":
-            p0 = national_value / multiplier
-            return np.sqrt(p0 * (1 - p0) / sizes) * multiplier
-        if statistic == "rate":
-            return np.sqrt((national_value / multiplier) / sizes) * multiplier
+    if statistic not in ("proportion", "rate"):
         if sd is None or not np.isfinite(sd):
             return np.full(sizes.shape, np.nan)
-        return sd / np.sqrt(sizes)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return national_value + stats.norm.ppf(q) * sd / np.sqrt(sizes)
+    p0 = national_value / multiplier
+    valid = np.isfinite(sizes) & (sizes > 0)
+    n = np.where(valid, sizes, 1.0)
+    if statistic == "proportion":
+        n = np.round(n)
+        distribution = stats.binom(n, p0)
+    else:
+        distribution = stats.poisson(n * p0)
+    count = distribution.ppf(q)
+    at, below = distribution.cdf(count), distribution.cdf(count - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.where(at > below, (at - q) / (at - below), 0.0)
+    limit = np.clip((count - step) / n, 0.0, 1.0 if statistic == "proportion" else np.inf)
+    return np.where(valid, limit * multiplier, np.nan)
+
+
+def gap_limits(
+    centre: float,
+    statistic: str,
+    national_value: float,
+    multiplier: float,
+    sizes: np.ndarray,
+    sd: float | None = None,
+    sign: float = 1.0,
+) -> dict[str, np.ndarray]:
+    """The gap's limits at each size (``lower95``, ``upper95``, ``lower998``, ``upper998``):
+    the figure's limits carried over, centre - sign x (limit - national value)."""
+    carried = {
+        name: centre - sign * (figure_limits(statistic, national_value, sizes, multiplier, sd, q)
+                               - national_value)
+        for name, q in TAILS.items()
+    }  # fmt: skip
+    # Where higher is better (sign +1) the figure's lower limit is the gap's upper one.
+    out = {}
+    for level in ("95", "998"):
+        a, b = carried[f"lower{level}"], carried[f"upper{level}"]
+        out[f"lower{level}"], out[f"upper{level}"] = np.fmin(a, b), np.fmax(a, b)
+    return out
 
 
 def pupil_sd(values: pd.Series, lower: pd.Series, upper: pd.Series, sizes: pd.Series) -> float:
@@ -61,20 +111,17 @@ def funnel_limits(
     max_size: float,
     sd: float | None = None,
     points: int = 60,
+    sign: float = 1.0,
 ) -> pd.DataFrame:
     """Limits at sizes from 5 to ``max_size`` (log-spaced): size, lower95, upper95, lower998,
     upper998."""
     sizes = np.unique(np.round(np.geomspace(5, max(max_size, 6), points)))
-    se = standard_errors(statistic, national_value, sizes, multiplier, sd)
-    return pd.DataFrame(
-        {
-            "size": sizes,
-            "lower95": centre - Z95 * se,
-            "upper95": centre + Z95 * se,
-            "lower998": centre - Z998 * se,
-            "upper998": centre + Z998 * se,
-        }
-    )
+    limits = gap_limits(centre, statistic, national_value, multiplier, sizes, sd, sign)
+    return pd.DataFrame({"size": sizes, **{k: limits[k] for k in ORDER}})
+
+
+#: The columns of :func:`funnel_limits` after ``size``.
+ORDER = ("lower95", "upper95", "lower998", "upper998")
 
 
 def positions(
@@ -85,15 +132,22 @@ def positions(
     national_value: float,
     multiplier: float,
     sd: float | None = None,
+    sign: float = 1.0,
 ) -> np.ndarray:
     """Where each gap falls against the limits at its own size (one of ``POSITIONS``)."""
     gaps = np.asarray(gaps, dtype=float)
-    se = standard_errors(statistic, national_value, np.asarray(sizes, float), multiplier, sd)
-    z = (gaps - centre) / se
+    limits = gap_limits(
+        centre, statistic, national_value, multiplier, np.asarray(sizes, float), sd, sign
+    )
     out = np.select(
-        [z > Z998, z > Z95, z < -Z998, z < -Z95],
+        [
+            gaps > limits["upper998"],
+            gaps > limits["upper95"],
+            gaps < limits["lower998"],
+            gaps < limits["lower95"],
+        ],
         ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
         "within",
     ).astype(object)
-    out[~np.isfinite(z)] = None
+    out[~(np.isfinite(gaps) & np.isfinite(limits["upper998"]))] = None
     return out

@@ -1,0 +1,748 @@
+"""An independent reimplementation of the dashboard's numbers, checked against the product.
+
+Everything below the "reimplementation" line is written from METHODOLOGY.md and the published
+methods it cites (Wilson 1927; exact Poisson and Byar, PHE Technical Guide; Newcombe 1998;
+Zou and Donner 2008; Armitage 1955; Spiegelhalter 2005; LAIT's quartile bands; Fingertips'
+recent-trend rule), using only numpy, scipy and the store's own tables read with SQL. It never
+calls or copies ``ecm.stats``, ``ecm.figures`` or ``ecm.places``: the product is reached only
+through the functions the pages call (:func:`ecm.places.profile.build_profile` and
+:func:`ecm.places.explorer.explore_gaps`), and each of their figures is compared with the
+reimplementation's.
+
+Kinds compared, each a section: intervals of figures, comparisons with England, standings
+(quartile bands among LAs, regions and schools of the phase), similar-school pools, gaps and
+their verdicts, value and gap trends, and funnel positions. Stores: the tiny demo, and stores
+built from the real files by the session's fixtures (``real_stores``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sqlalchemy import Engine, text
+
+from ecm.places.explorer import explore_gaps
+from ecm.places.profile import build_profile
+from ecm.store.engine import make_engine
+from tests.helpers import REPO_ROOT
+
+Z95 = stats.norm.ppf(0.975)
+Z998 = stats.norm.ppf(0.999)
+#: Values and limits agree when within this (the profile rounds to four decimals).
+TOLERANCE = 2e-4
+
+# ================================================================================================
+# The reimplementation (METHODOLOGY.md and the published methods; no product code)
+# ================================================================================================
+
+
+def first_year(period: str) -> int:
+    """The academic year a period falls in, by its first calendar year: "2008/09" and "2008-09"
+    are 2008; a four-digit year is the year a period ends, so "2009" is 2008 too."""
+    start = int(str(period)[:4])
+    return start - 1 if len(str(period)) == 4 else start
+
+
+def wilson(count: float, n: float, z: float) -> tuple[float, float]:
+    """Wilson score limits of count/n as fractions (METHODOLOGY formula, Wilson 1927)."""
+    p = count / n
+    root = z * math.sqrt(z * z + 4 * count * (1 - p))
+    return (2 * count + z * z - root) / (2 * (n + z * z)), (2 * count + z * z + root) / (
+        2 * (n + z * z)
+    )
+
+
+def poisson_count_limits(count: float, z: float) -> tuple[float, float]:
+    """Limits of a Poisson count: exact (chi-squared) below 10 events, Byar's from 10."""
+    alpha = 2 * (1 - stats.norm.cdf(z))
+    if count < 10:
+        lower = 0.0 if count == 0 else stats.chi2.ppf(alpha / 2, 2 * count) / 2
+        return lower, stats.chi2.ppf(1 - alpha / 2, 2 * count + 2) / 2
+    lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * math.sqrt(count + 1))) ** 3
+    return lower, upper
+
+
+@dataclass
+class Figure:
+    """One shown figure of the store, with the interval METHODOLOGY gives it."""
+
+    value: float
+    numerator: float | None
+    denominator: float | None
+    lower: float | None
+    upper: float | None
+    counted: bool  # counts that count pupils (an interval, gap and trend from counts)
+
+
+class Store:
+    """The store's tables, read with plain SQL, and every shown figure with its interval."""
+
+    def __init__(self, engine: Engine) -> None:
+        with engine.connect() as c:
+            read = lambda sql: pd.read_sql(text(sql), c)  # noqa: E731
+            self.indicators = read("SELECT * FROM indicator").set_index("code")
+            self.comparator_of = dict(
+                read(
+                    "SELECT code, comparator_code FROM pupil_group"
+                    " WHERE comparator_code IS NOT NULL"
+                ).itertuples(index=False, name=None)
+            )
+            self.schools = read("SELECT * FROM school").set_index("urn")
+            self.las = read("SELECT * FROM local_authority").set_index("code")
+            self.regions = read("SELECT * FROM region").set_index("code")
+            self.neighbours = read("SELECT la_code, neighbour_code FROM statistical_neighbour")
+            obs = read(
+                "SELECT indicator_code, level, area_code, group_code, period, value, numerator,"
+                " denominator, lower_ci, upper_ci, pupils, published_vs_england, withheld"
+                " FROM observation"
+            )
+        # A withheld figure shows nothing (disclosure decisions are stored with each figure).
+        hidden = obs["withheld"].fillna(1).astype(bool)
+        for column in ("value", "numerator", "denominator", "lower_ci", "upper_ci"):
+            obs.loc[hidden, column] = np.nan
+        obs.loc[hidden, "published_vs_england"] = None
+        self.all_rows = obs
+        self.shown = obs[obs["value"].notna()].copy()
+        self.shown["year"] = self.shown["period"].map(first_year)
+        self.figures: dict[tuple, Figure] = {
+            (r.indicator_code, r.level, r.area_code, r.group_code, r.period): self._figure(r)
+            for r in self.shown.itertuples(index=False)
+        }
+        self.series: dict[tuple, dict[str, Figure]] = {}
+        for (indicator, level, code, group, period), fig in self.figures.items():
+            self.series.setdefault((indicator, level, code, group), {})[period] = fig
+        self.published = self.shown.set_index(
+            ["indicator_code", "level", "area_code", "group_code", "period"]
+        )["published_vs_england"].to_dict()
+        # Every place's figures of one indicator, group, period and level: peers and pools.
+        key = ["indicator_code", "group_code", "period", "level"]
+        self.peers = dict(tuple(self.shown.groupby(key)))
+        self.rows_of = dict(tuple(self.all_rows.groupby(key)))
+        self.breaks = pd.read_csv(REPO_ROOT / "data" / "series_breaks.csv")
+
+    def _figure(self, r) -> Figure:  # noqa: ANN001
+        meta = self.indicators.loc[r.indicator_code]
+        num, den = _num(r.numerator), _num(r.denominator)
+        # Counts whose denominator exceeds the pupils behind them (absence sessions) are not
+        # independent trials: no interval from them.
+        pupils = _num(r.pupils)
+        counted = (
+            num is not None and den is not None and den > 0 and (pupils is None or den <= pupils)
+        )
+        lower, upper = _num(r.lower_ci), _num(r.upper_ci)
+        if lower is None and counted and meta["statistic"] in ("proportion", "rate"):
+            lower, upper = self.interval(meta["statistic"], num, den, meta["multiplier"], Z95)
+        return Figure(float(r.value), num, den, lower, upper, counted)
+
+    @staticmethod
+    def interval(statistic: str, num: float, den: float, mult: float, z: float) -> tuple:
+        """The interval of num/den times the multiplier (Wilson, or exact Poisson / Byar)."""
+        if statistic == "proportion":
+            lo, hi = wilson(num, den, z)
+        else:
+            lo, hi = (limit / den for limit in poisson_count_limits(num, z))
+        return lo * mult, hi * mult
+
+    def figure(self, indicator: str, level: str, code: str, group: str, period: str) -> Figure:
+        return self.figures.get((indicator, level, code, group, period))
+
+    def country_of(self, level: str, code: str) -> str | None:
+        region = {
+            "school": lambda: self.las.region_code.get(self.schools.la_code.get(code)),
+            "la": lambda: self.las.region_code.get(code),
+            "region": lambda: code,
+        }[level]()
+        return self.regions.country_code.get(region) if isinstance(region, str) else None
+
+    def since_break(self, indicator: str, years: list[int]) -> int:
+        """The first year of the series the latest of ``years`` belongs to (no trend crosses a
+        series break)."""
+        latest, start = max(years), -1
+        for row in self.breaks.itertuples(index=False):
+            if indicator in str(row.indicators).split(";"):
+                year = first_year(row.first_period)
+                if year <= latest:
+                    start = max(start, year)
+        return start
+
+
+def _num(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+# --- comparisons -------------------------------------------------------------------------------
+
+
+def sign_of(polarity: str) -> float:
+    """+1 where higher is better, -1 where lower is better."""
+    return 1.0 if polarity == "higher_is_better" else -1.0
+
+
+def compare_with(fig: Figure, comparator: float | None, polarity: str, published=None) -> str:  # noqa: ANN001
+    """The Fingertips rule: different when the comparator lies outside the 95% interval; a
+    figure without one uses its publisher's word against England, its direction the figure's
+    own, and not the word when the two contradict."""
+    if comparator is None or pd.isna(comparator):
+        return "not compared"
+    if fig.lower is not None and fig.upper is not None:
+        differs = comparator < fig.lower or comparator > fig.upper
+    elif isinstance(published, str) and published in (
+        "better",
+        "worse",
+        "similar",
+        "higher",
+        "lower",
+    ):
+        differs = published != "similar"
+    else:
+        return "not compared"
+    if not differs:
+        return "similar"
+    above = fig.value > comparator
+    if polarity == "neither":
+        word = "higher" if above else "lower"
+    else:
+        word = "better" if above == (polarity == "higher_is_better") else "worse"
+    if published is not None and fig.lower is None and published != "similar":
+        opposite = {"better": "worse", "worse": "better", "higher": "lower", "lower": "higher"}
+        if opposite.get(published) == word:
+            return "not compared"
+    return word
+
+
+def quarter(rank: int, of: int) -> str:
+    """LAIT's band of a rank among ``of``: quarters of rank / of."""
+    position = rank / of
+    return "A" if position <= 0.25 else "B" if position <= 0.5 else "C" if position <= 0.75 else "D"
+
+
+def rank_among(value: float, others: np.ndarray, polarity: str) -> int:
+    """1 = best by polarity; ties share the better rank."""
+    better = others > value if polarity != "lower_is_better" else others < value
+    return 1 + int(better.sum())
+
+
+# --- trends ------------------------------------------------------------------------------------
+
+
+def chi_square_for_trend(r: np.ndarray, n: np.ndarray, x: np.ndarray) -> tuple[float, float]:
+    """Armitage's chi-squared for linear trend (X², and the sign of T)."""
+    p = r.sum() / n.sum()
+    t = (r * x).sum() - p * (n * x).sum()
+    v = p * (1 - p) * ((n * x * x).sum() - (n * x).sum() ** 2 / n.sum())
+    return (t * t / v if v > 0 else 0.0), np.sign(t)
+
+
+def weighted_slope_z(y: np.ndarray, lo: np.ndarray, hi: np.ndarray, x: np.ndarray) -> float:
+    """Inverse-variance weighted regression of y on x (SE from the 95% interval): slope / SE."""
+    se = (hi - lo) / (2 * Z95)
+    if np.any(~np.isfinite(se)) or np.any(se <= 0):
+        return float("nan")
+    w = 1 / se**2
+    xm = (w * x).sum() / w.sum()
+    sxx = (w * (x - xm) ** 2).sum()
+    slope = (w * (x - xm) * y).sum() / sxx
+    return slope / math.sqrt(1 / sxx)
+
+
+def direction(values: list[float]) -> str:
+    """LAIT-style untested direction of travel over 3-5 points (METHODOLOGY)."""
+    values = np.asarray(values, float)
+    net, steps = values[-1] - values[0], np.diff(values)
+    allowed = 0 if len(values) == 3 else 1
+    for word, run, against in (("rising", net, -steps), ("falling", -net, steps)):
+        backwards = against[against >= 0]
+        if run > 0 and len(backwards) <= allowed and np.all(backwards < run):
+            return word
+    return "no clear change"
+
+
+def recent_trend(points: pd.DataFrame, latest: int, counts: bool) -> str | None:
+    """ "increasing" / "decreasing" / "no significant change" by Fingertips' test on the five
+    years up to ``latest``, or None where it cannot be made (not five tested points).
+
+    ``points``: year, value, lower, upper, numerator, denominator, counted."""
+    window = points[points["year"] > latest - 5]
+    if counts:
+        window = window[window["counted"]]
+    else:
+        window = window[window["lower"].notna() & window["upper"].notna()]
+    if len(window) < 5:
+        return None
+    x = window["year"].to_numpy(float) - latest + 5
+    if counts:
+        chi2, sign = chi_square_for_trend(
+            window["numerator"].to_numpy(float), window["denominator"].to_numpy(float), x
+        )
+        significant = chi2 > Z998**2
+    else:
+        z = weighted_slope_z(*(window[c].to_numpy(float) for c in ("value", "lower", "upper")), x)
+        significant, sign = abs(z) > Z998, np.sign(z)
+    if not significant:
+        return "no significant change"
+    return "increasing" if sign > 0 else "decreasing"
+
+
+def untested_direction(points: pd.DataFrame, latest: int) -> str | None:
+    window = points[points["year"] > latest - 5]
+    return direction(list(window["value"])) if len(window) >= 3 else None
+
+
+# --- gaps --------------------------------------------------------------------------------------
+
+
+def gap_of(store: Store, indicator: str, focus: Figure, comp: Figure) -> dict:
+    """A gap (positive: the focus group worse off) with its 95% interval where one can be made:
+    Newcombe for proportions, MOVER with Poisson limits for rates (both from counts), MOVER with
+    the figures' own limits otherwise; none without them (not tested)."""
+    meta = store.indicators.loc[indicator]
+    s, mult = sign_of(meta["polarity"]), float(meta["multiplier"])
+    d = comp.value - focus.value
+    limits = None
+    if meta["statistic"] in ("proportion", "rate") and focus.counted and comp.counted:
+        lf = Store.interval(meta["statistic"], focus.numerator, focus.denominator, mult, Z95)
+        lc = Store.interval(meta["statistic"], comp.numerator, comp.denominator, mult, Z95)
+        limits = (comp.value, *lc), (focus.value, *lf)
+    elif None not in (focus.lower, focus.upper, comp.lower, comp.upper):
+        limits = (comp.value, comp.lower, comp.upper), (focus.value, focus.lower, focus.upper)
+    lower = upper = None
+    if limits is not None:
+        (p1, l1, u1), (p2, l2, u2) = limits
+        lower = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+        upper = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+        if s < 0:
+            lower, upper = -upper, -lower
+    significant = None if lower is None else bool(lower > 0 or upper < 0)
+    return {"gap": s * d, "lower": lower, "upper": upper, "significant": significant}
+
+
+# --- funnels -----------------------------------------------------------------------------------
+
+
+def exact_limit(n: float, p0: float, q: float, poisson: bool) -> float:
+    """Spiegelhalter's exact limit (appendix A.1) of a proportion (or rate per person) at size n
+    for lower-tail probability q, with his interpolation, clipped at zero."""
+    dist = stats.poisson(n * p0) if poisson else stats.binom(int(round(n)), p0)
+    r = dist.ppf(q)
+    at, below = dist.cdf(r), dist.cdf(r - 1)
+    a = (at - q) / (at - below) if at > below else 0.0
+    limit = max((r - a) / n, 0.0)
+    return limit if poisson else min(limit, 1.0)
+
+
+def funnel_position(
+    gap: float, size: float, centre: float, y0: float, statistic: str, mult: float, s: float,
+    sd: float | None,
+) -> str:  # fmt: skip
+    """Where a gap falls against the funnel's limits at its own size."""
+    if statistic in ("proportion", "rate"):
+        y = {q: exact_limit(size, y0 / mult, q, statistic == "rate") * mult
+             for q in (0.001, 0.025, 0.975, 0.999)}  # fmt: skip
+    else:
+        se = sd / math.sqrt(size)
+        y = {0.001: y0 - Z998 * se, 0.025: y0 - Z95 * se, 0.975: y0 + Z95 * se,
+             0.999: y0 + Z998 * se}  # fmt: skip
+    gap_limit = {q: centre - s * (limit - y0) for q, limit in y.items()}
+    upper998, upper95 = (
+        max(gap_limit[0.001], gap_limit[0.999]),
+        max(gap_limit[0.025], gap_limit[0.975]),
+    )
+    lower998, lower95 = (
+        min(gap_limit[0.001], gap_limit[0.999]),
+        min(gap_limit[0.025], gap_limit[0.975]),
+    )
+    if gap > upper998:
+        return "above 99.8%"
+    if gap > upper95:
+        return "above 95%"
+    if gap < lower998:
+        return "below 99.8%"
+    if gap < lower95:
+        return "below 95%"
+    return "within"
+
+
+# ================================================================================================
+# The check: the product's figures (as the pages get them) against the reimplementation's
+# ================================================================================================
+
+KINDS = ("intervals", "england", "bands", "pools", "gaps", "trends", "funnel")
+
+
+@dataclass
+class Tally:
+    """Figures compared per kind, and every disagreement in words."""
+
+    compared: Counter = field(default_factory=Counter)
+    disagreements: dict[str, list[str]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+    def check(self, kind: str, where: str, ours: object, theirs: object) -> None:
+        self.compared[kind] += 1
+        if not _same(ours, theirs):
+            self.disagreements[kind].append(f"{where}: ours {ours!r}, product's {theirs!r}")
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    a = None if a is not None and not isinstance(a, str) and pd.isna(a) else a
+    b = None if b is not None and not isinstance(b, str) and pd.isna(b) else b
+    if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
+        return abs(a - b) <= TOLERANCE * max(1.0, abs(a))
+    return a == b
+
+
+def trend_words(tested: str | None, untested: str | None, polarity: str) -> str:
+    """The words a reader sees: the tested trend by polarity, else the direction of travel."""
+    if tested is not None:
+        if tested in ("increasing", "decreasing") and polarity != "neither":
+            return (
+                "getting better"
+                if (tested == "increasing") == (polarity == "higher_is_better")
+                else "getting worse"
+            )  # noqa: E501
+        return tested
+    if untested in ("rising", "falling") and polarity != "neither":
+        return (
+            "improving"
+            if (untested == "rising") == (polarity == "higher_is_better")
+            else "worsening"
+        )  # noqa: E501
+    return untested or "not enough data"
+
+
+def gap_trend_words(tested: str | None, untested: str | None, latest_gap: float) -> str:
+    """A gap's trend: widening when its distance from zero grows, narrowing when it shrinks."""
+    grows = lambda up: up == (latest_gap >= 0)  # noqa: E731
+    if tested is not None:
+        if tested in ("increasing", "decreasing"):
+            return "widening" if grows(tested == "increasing") else "narrowing"
+        return tested
+    if untested in ("rising", "falling"):
+        return "widening (untested)" if grows(untested == "rising") else "narrowing (untested)"
+    return untested or "not enough data"
+
+
+class PlaceCheck:
+    """One place's profile (as every page gets it) against the reimplementation."""
+
+    def __init__(self, store: Store, engine: Engine, level: str, code: str, tally: Tally) -> None:
+        self.store, self.level, self.code, self.tally = store, level, code, tally
+        self.profile = build_profile(engine, level, code)
+        self.year = first_year(self.profile["period"]) if self.profile["period"] else None
+        self.country = store.country_of(level, code)
+
+    def run(self) -> None:
+        for record in self.profile["observations"]:
+            if record["value"] is not None:
+                self.figure(record)
+        for record in self.profile["gaps"]:
+            if record["gap"] is not None:
+                self.gap(record)
+
+    # --- one figure --------------------------------------------------------------------------
+
+    def figure(self, r: dict) -> None:
+        s, where = (
+            self.store,
+            f"{self.level} {self.code} {r['indicator']} {r['group']} {r['period']}",
+        )
+        fig = s.figure(r["indicator"], self.level, self.code, r["group"], r["period"])
+        if fig is None:
+            self.tally.check("intervals", where, "withheld or absent", r["value"])
+            return
+        self.tally.check(
+            "intervals",
+            where,
+            (fig.value, fig.lower, fig.upper),
+            (r["value"], r["lower"], r["upper"]),
+        )  # noqa: E501
+        polarity = r["polarity"]
+        england = s.figure(r["indicator"], "england", self.country, r["group"], r["period"])
+        published = s.published[(r["indicator"], self.level, self.code, r["group"], r["period"])]
+        vs_england = compare_with(fig, england.value if england else None, polarity, published)
+        if "england" in r["benchmarks"]:
+            self.tally.check("england", where, vs_england, r["benchmarks"]["england"])
+        self.band(r, fig, vs_england, where)
+        if self.level == "school":
+            self.pool(r, fig, where)
+        self.trend(r, where)
+
+    def band(self, r: dict, fig: Figure, vs_england: str, where: str) -> None:
+        s, polarity = self.store, r["polarity"]
+        band = rank = of = None
+        peers = s.peers[(r["indicator"], r["group"], r["period"], self.level)]
+        if self.level in ("la", "region"):
+            held = s.las.index if self.level == "la" else s.regions.index
+            values = peers[peers.area_code.isin(held)]["value"].to_numpy(float)
+            if len(values) >= 4:
+                rank, of = rank_among(fig.value, values, polarity), len(values)
+                band = quarter(rank, of)
+        elif self.level == "school" and r["group"] == "all":
+            school = s.schools.loc[self.code]
+            same = s.schools[
+                (s.schools.phase == school.phase)
+                & (s.schools.state_funded.fillna(True).astype(bool))
+            ]  # noqa: E501
+            values = peers[peers.area_code.isin(same.index)]["value"].to_numpy(float)
+            if len(values):
+                q1, q2, q3 = np.percentile(values, [25, 50, 75])
+                if polarity == "lower_is_better":
+                    band = (
+                        "A"
+                        if fig.value <= q1
+                        else "B"
+                        if fig.value <= q2
+                        else "C"
+                        if fig.value <= q3
+                        else "D"
+                    )  # noqa: E501
+                else:
+                    band = (
+                        "A"
+                        if fig.value >= q3
+                        else "B"
+                        if fig.value >= q2
+                        else "C"
+                        if fig.value >= q1
+                        else "D"
+                    )  # noqa: E501
+                of = len(values)
+        theirs = r["rank"] or {}
+        self.tally.check(
+            "bands",
+            where,
+            (band, rank, of),
+            (theirs.get("band"), theirs.get("rank"), theirs.get("of")),
+        )  # noqa: E501
+        words = {
+            "A": "best quarter",
+            "B": "second quarter",
+            "C": "third quarter",
+            "D": "worst quarter",
+        }  # noqa: E501
+        standing = vs_england
+        if standing == "not compared" and polarity != "neither" and band:
+            standing = words[band]
+        self.tally.check("bands", where + " standing", standing, r["standing"])
+
+    def pool(self, r: dict, fig: Figure, where: str) -> None:
+        s = self.store
+        school = s.schools.loc[self.code]
+        value = schools = left_out = None
+        if (
+            school.phase
+            and not pd.isna(school.percent_fsm)
+            and fig.numerator is not None
+            and fig.denominator is not None
+        ):  # noqa: E501
+            edges = [0, 8, 20, 35, 50, math.inf]
+            band = next(i for i in range(5) if school.percent_fsm < edges[i + 1])
+            fsm = s.schools.percent_fsm.fillna(-1)
+            state = s.schools.state_funded.fillna(True).astype(bool)
+            mates = s.schools[(s.schools.phase == school.phase) & (fsm >= edges[band])
+                              & (fsm < edges[band + 1]) & state
+                              & (s.schools.index != self.code)]  # fmt: skip
+            rows = self._rows(r, mates.index)
+            known = rows[rows.numerator.notna() & rows.denominator.notna()]
+            schools, left_out = len(known), len(rows) - len(known)
+            if schools >= 3 and known.denominator.sum() > 0:
+                mult = float(s.indicators.loc[r["indicator"], "multiplier"])
+                value = known.numerator.sum() / known.denominator.sum() * mult
+        pool = r["similar_schools"] or {}
+        if value is None:
+            schools = left_out = None
+        self.tally.check("pools", where, (value, schools, left_out),
+                         (r["comparator_values"].get("similar_schools"), pool.get("schools"), pool.get("left_out")))  # fmt: skip  # noqa: E501
+        if value is not None:
+            word = compare_with(fig, value, r["polarity"])
+            self.tally.check(
+                "pools", where + " comparison", word, r["benchmarks"].get("similar_schools")
+            )  # noqa: E501
+
+    def _rows(self, r: dict, codes: pd.Index) -> pd.DataFrame:
+        """Every row (shown or withheld) of these schools for the figure's indicator, group and
+        period: a withheld school is left out of a pool and counted as left out."""
+        rows = self.store.rows_of[(r["indicator"], r["group"], r["period"], "school")]
+        return rows[rows.area_code.isin(codes)]
+
+    def _points(self, indicator: str, group: str) -> pd.DataFrame:
+        rows = [
+            {"year": first_year(period), "value": f.value, "lower": f.lower, "upper": f.upper,
+             "numerator": f.numerator, "denominator": f.denominator, "counted": f.counted}
+            for period, f in self.store.series[(indicator, self.level, self.code, group)].items()
+        ]  # fmt: skip
+        return self._comparable(pd.DataFrame(rows), indicator)
+
+    def _comparable(self, points: pd.DataFrame, indicator: str) -> pd.DataFrame:
+        points = points[points["year"] <= self.year].drop_duplicates("year").sort_values("year")
+        start = self.store.since_break(indicator, list(points["year"]))
+        return points[points["year"] >= start]
+
+    def trend(self, r: dict, where: str) -> None:
+        points = self._points(r["indicator"], r["group"])
+        statistic = self.store.indicators.loc[r["indicator"], "statistic"]
+        counts = statistic == "proportion" and bool(
+            points[points.year > self.year - 5]["counted"].all()
+        )  # noqa: E501
+        tested = recent_trend(points, self.year, counts)
+        words = trend_words(tested, untested_direction(points, self.year), r["polarity"])
+        self.tally.check("trends", where, words, r["trend"])
+
+    # --- one gap -----------------------------------------------------------------------------
+
+    def gap_figures(self, indicator: str, focus: str, kind: str, period: str) -> tuple:
+        s = self.store
+        comparator = s.comparator_of[focus]
+        place = {"within": (self.level, self.code),
+                 "vs_la": ("la", s.schools.la_code.get(self.code)),
+                 "vs_national": ("england", self.country)}[kind]  # fmt: skip
+        return (s.figure(indicator, self.level, self.code, focus, period),
+                s.figure(indicator, *place, comparator, period))  # fmt: skip
+
+    def gap(self, r: dict) -> None:
+        where = f"{self.level} {self.code} {r['indicator']} {r['focus_group']} {r['kind']} {r['period']}"  # noqa: E501
+        focus, comp = self.gap_figures(r["indicator"], r["focus_group"], r["kind"], r["period"])
+        if focus is None or comp is None:
+            self.tally.check("gaps", where, "withheld", r["gap"])
+            return
+        ours = gap_of(self.store, r["indicator"], focus, comp)
+        self.tally.check(
+            "gaps",
+            where,
+            tuple(ours.values()),
+            (r["gap"], r["lower"], r["upper"], r["significant"]),
+        )  # noqa: E501
+        if first_year(r["period"]) != self.year:
+            return
+        rows = []
+        for period in self.store.series[(r["indicator"], self.level, self.code, r["focus_group"])]:  # noqa: E501
+            f, c = self.gap_figures(r["indicator"], r["focus_group"], r["kind"], period)
+            if f is not None and c is not None:
+                g = gap_of(self.store, r["indicator"], f, c)
+                rows.append(
+                    {
+                        "year": first_year(period),
+                        "value": g["gap"],
+                        "lower": g["lower"],
+                        "upper": g["upper"],
+                    }
+                )  # noqa: E501
+        points = self._comparable(pd.DataFrame(rows), r["indicator"])
+        points = points.astype({"lower": float, "upper": float})
+        words = gap_trend_words(recent_trend(points, self.year, False),
+                                untested_direction(points, self.year), ours["gap"])  # fmt: skip
+        self.tally.check("trends", where, words, r["trend"])
+
+
+def check_funnel(
+    store: Store, engine: Engine, indicator: str, focus: str, level: str, tally: Tally
+) -> None:  # noqa: E501
+    """Every place's funnel position in the gap explorer against Spiegelhalter's exact limits."""
+    found = explore_gaps(engine, indicator, focus, level)
+    if found.period is None or found.gaps.empty or found.centre is None:
+        return
+    meta = store.indicators.loc[indicator]
+    s, mult = sign_of(meta["polarity"]), float(meta["multiplier"])
+    country = store.regions.country_code.dropna().iloc[0]
+    focus0 = comp0 = None
+    for period in (
+        p for p in {found.period, *store.shown.period} if first_year(p) == first_year(found.period)
+    ):  # noqa: E501
+        focus0 = focus0 or store.figure(indicator, "england", country, focus, period)
+        comp0 = comp0 or store.figure(
+            indicator, "england", country, store.comparator_of[focus], period
+        )  # noqa: E501
+    if focus0 is None or comp0 is None:
+        return
+    centre = s * (comp0.value - focus0.value)
+    tally.check("funnel", f"{indicator} {focus} centre", centre, found.centre)
+    sd = None
+    if meta["statistic"] == "mean":
+        sizes = found.gaps["size"].astype(float)
+        sd = float(
+            np.nanmedian(
+                (found.gaps["focus_upper"] - found.gaps["focus_lower"]) / 2 * np.sqrt(sizes) / Z95
+            )
+        )  # noqa: E501
+    for row in found.gaps.itertuples(index=False):
+        if row.position is None or pd.isna(row.gap):
+            continue
+        ours = funnel_position(
+            row.gap, row.size, centre, focus0.value, meta["statistic"], mult, s, sd
+        )  # noqa: E501
+        tally.check(
+            "funnel",
+            f"{indicator} {focus} {level} {row.area_code} n={row.size}",
+            ours,
+            row.position,
+        )  # noqa: E501
+
+
+# ================================================================================================
+# The stores and the tests
+# ================================================================================================
+
+#: Places profiled per store: every LA and region, and every ``SCHOOL_STEP``-th school.
+SCHOOL_STEP = {"demo": 6, "ks2_only": 25, "lait_and_neighbours": 1, "everything": 40}
+LA_STEP = {"demo": 1, "ks2_only": 1, "lait_and_neighbours": 10, "everything": 15}
+#: Funnels checked per store: (indicator, focus group, level).
+FUNNELS = {
+    "demo": [("ni_73", "fsm", "school"), ("ni_75", "fsm", "school"), ("ni_73", "fsm", "la"),
+             ("ni_87", "fsm", "school"), ("ni_72", "boys", "school")],
+    "ks2_only": [("ptrwm_exp", "disadvantaged", "school"), ("ptread_exp", "disadvantaged", "school")],  # noqa: E501
+    "lait_and_neighbours": [],
+    "everything": [("ptrwm_exp", "disadvantaged", "school"), ("ptrwm_exp", "disadvantaged", "la")],  # noqa: E501
+}  # fmt: skip
+
+
+def run_check(engine: Engine, name: str) -> Tally:
+    store, tally = Store(engine), Tally()
+    places = [("region", c) for c in store.regions.index]
+    places += [("la", c) for c in sorted(store.las.index)[:: LA_STEP[name]]]
+    with_figures = set(store.shown.loc[store.shown.level == "school", "area_code"])
+    places += [("school", u) for u in sorted(with_figures)[:: SCHOOL_STEP[name]]]
+    for level, code in places:
+        with_own = store.shown[(store.shown.level == level) & (store.shown.area_code == code)]
+        if not with_own.empty:
+            PlaceCheck(store, engine, level, code, tally).run()
+    for indicator, focus, level in FUNNELS[name]:
+        check_funnel(store, engine, indicator, focus, level, tally)
+    return tally
+
+
+@pytest.fixture(scope="module", params=["demo", "ks2_only", "lait_and_neighbours"])
+def checked(request: pytest.FixtureRequest) -> tuple[str, Tally]:
+    name = request.param
+    url = (
+        request.getfixturevalue("demo_database_url")
+        if name == "demo"
+        else request.getfixturevalue("real_stores").url(name)
+    )  # noqa: E501
+    engine = make_engine(url)
+    try:
+        tally = run_check(engine, name)
+    finally:
+        engine.dispose()
+    print(f"\n{name}: compared {dict(tally.compared)}; disagreements "
+          f"{ {k: len(v) for k, v in tally.disagreements.items()} }")  # fmt: skip
+    return name, tally
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_product_agrees_with_the_reimplementation(
+    checked: tuple[str, Tally], kind: str
+) -> None:  # noqa: E501
+    name, tally = checked
+    wrong = tally.disagreements[kind]
+    assert not wrong, (
+        f"{name}: {len(wrong)} of {tally.compared[kind]} {kind} disagree:\n" + "\n".join(wrong[:15])
+    )  # noqa: E501
