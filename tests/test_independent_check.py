@@ -309,7 +309,11 @@ def gap_of(store: Store, indicator: str, focus: Figure, comp: Figure) -> dict:
     if meta["statistic"] in ("proportion", "rate") and focus.counted and comp.counted:
         lf = Store.interval(meta["statistic"], focus.numerator, focus.denominator, mult, Z95)
         lc = Store.interval(meta["statistic"], comp.numerator, comp.denominator, mult, Z95)
-        limits = (comp.value, *lc), (focus.value, *lf)
+        # Tested from counts, the gap is the difference of the counts' values (METHODOLOGY:
+        # a published whole percentage and its derived numerator differ by under half a point).
+        pf, pc = (f.numerator / f.denominator * mult for f in (focus, comp))
+        d = pc - pf
+        limits = (pc, *lc), (pf, *lf)
     elif None not in (focus.lower, focus.upper, comp.lower, comp.upper):
         limits = (comp.value, comp.lower, comp.upper), (focus.value, focus.lower, focus.upper)
     lower = upper = None
@@ -357,6 +361,14 @@ def funnel_position(
     lower998, lower95 = (
         min(gap_limit[0.001], gap_limit[0.999]),
         min(gap_limit[0.025], gap_limit[0.975]),
+    )
+    # On a limit is not beyond it (a 0% group on the clipped limit), whatever the rounding.
+    eps = 1e-9 * max(1.0, abs(gap))
+    upper998, upper95, lower998, lower95 = (
+        upper998 + eps,
+        upper95 + eps,
+        lower998 - eps,
+        lower95 - eps,
     )
     if gap > upper998:
         return "above 99.8%"
@@ -662,7 +674,10 @@ def check_funnel(
         )  # noqa: E501
     if focus0 is None or comp0 is None:
         return
-    centre = s * (comp0.value - focus0.value)
+    # As a gap tested from counts, the centre and the national focus figure come from counts.
+    by_counts = lambda f: f.numerator / f.denominator * mult if f.counted else f.value  # noqa: E731
+    y0 = by_counts(focus0)
+    centre = s * (by_counts(comp0) - y0)
     tally.check("funnel", f"{indicator} {focus} centre", centre, found.centre)
     sd = None
     if meta["statistic"] == "mean":
@@ -675,9 +690,7 @@ def check_funnel(
     for row in found.gaps.itertuples(index=False):
         if row.position is None or pd.isna(row.gap):
             continue
-        ours = funnel_position(
-            row.gap, row.size, centre, focus0.value, meta["statistic"], mult, s, sd
-        )  # noqa: E501
+        ours = funnel_position(row.gap, row.size, centre, y0, meta["statistic"], mult, s, sd)
         tally.check(
             "funnel",
             f"{indicator} {focus} {level} {row.area_code} n={row.size}",

@@ -107,7 +107,7 @@ def explore_gaps(
         )
         args = (
             meta["statistic"],
-            float(national_focus["value"].iloc[0]),
+            _centre_value(national_focus.iloc[0], float(meta["multiplier"])),
             float(meta["multiplier"]),
         )
         # The gap is sign x (national comparator - focus figure): limits carry over turned.
@@ -133,6 +133,16 @@ def explore_gaps(
         trend,
         _summary(places, centre),
     )
+
+
+def _centre_value(national_focus: pd.Series, multiplier: float) -> float:
+    """The national focus figure the funnel is centred on, worked out as the centre (the
+    national gap) was: from its counts where it has them, else its published value. A group at
+    0% then sits exactly on a clipped limit rather than beyond it by a rounding difference."""
+    numerator, denominator = national_focus["numerator"], national_focus["denominator"]
+    if pd.notna(numerator) and pd.notna(denominator) and denominator > 0:
+        return float(numerator) / float(denominator) * multiplier
+    return float(national_focus["value"])
 
 
 def _default_period(national: pd.DataFrame, pair: list[str]) -> str:

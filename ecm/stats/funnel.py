@@ -139,12 +139,15 @@ def positions(
     limits = gap_limits(
         centre, statistic, national_value, multiplier, np.asarray(sizes, float), sd, sign
     )
+    # A figure exactly on a clipped limit (0% at the 99.8% limit of a small group) is not beyond
+    # it: the gap and the limit are worked out by different sums, so allow for rounding.
+    slack = 1e-9 * np.fmax(1.0, np.abs(gaps))
     out = np.select(
         [
-            gaps > limits["upper998"],
-            gaps > limits["upper95"],
-            gaps < limits["lower998"],
-            gaps < limits["lower95"],
+            gaps > limits["upper998"] + slack,
+            gaps > limits["upper95"] + slack,
+            gaps < limits["lower998"] - slack,
+            gaps < limits["lower95"] - slack,
         ],
         ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
         "within",
