@@ -75,7 +75,16 @@ COMPLEMENTS = (
     ("boys", "girls"),
     ("lowest_20pc", "other_80pc"),
 )
-FIGURE_COLUMNS = ("value", "numerator", "denominator", "lower_ci", "upper_ci", "pupils")
+FIGURE_COLUMNS = (
+    "value",
+    "numerator",
+    "numerator_low",
+    "numerator_high",
+    "denominator",
+    "lower_ci",
+    "upper_ci",
+    "pupils",
+)
 #: Publishers' markers that mean "withheld for confidentiality" (not "not applicable").
 PUBLISHER_SUPPRESSION = {"SUPP", "c", "SP"}
 #: Why a figure is withheld (``withheld_reason``): the rule that withheld it first.

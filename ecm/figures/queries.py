@@ -301,6 +301,8 @@ FIGURE_FIELDS = (
     Observation.period,
     Observation.value,
     Observation.numerator,
+    Observation.numerator_low,
+    Observation.numerator_high,
     Observation.denominator,
     Observation.lower_ci,
     Observation.upper_ci,

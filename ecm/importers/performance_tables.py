@@ -3,8 +3,10 @@
 One row per school (plus LA and national rows); columns split by pupil group. Columns are
 mapped by name, never by position, through ``data/mappings/performance_tables.csv``, so a new
 year or a new measure is a data change. Where a file gives a percentage and its group's size,
-the numerator is derived (percentage x size / 100, rounded) so that intervals can be computed;
-published limits (progress scores, Progress 8) are kept.
+the numerator is derived (percentage x size / 100, rounded) so that intervals can be computed,
+with the range of whole numerators the rounded percentage allows (``numerator_low``,
+``numerator_high``) so that comparisons can allow for the rounding; published limits
+(progress scores, Progress 8) are kept.
 
 Row types (``RECTYPE``): KS2 1 mainstream, 2 special, 3 LA, 5 England (state-funded); KS4 1, 2,
 4 LA, 7 England (state-funded); destinations 1, 2, ``LA``, ``NAT``. The England rows of all
@@ -38,7 +40,7 @@ from ecm.importers.checks import (
 from ecm.importers.geography import ons_code
 from ecm.importers.ragged import read_positions, short_row_problem
 from ecm.importers.reader import Table
-from ecm.importers.values import BadNumber, half_last_place, parse_cell
+from ecm.importers.values import BadNumber, half_last_place, numerator_range, parse_cell
 from ecm.importers.writer import ParsedFile
 from ecm.store.school_types import type_name
 
@@ -250,8 +252,14 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
                     unit,
                 )
             )
+            # A published count is exact; a derived one is only known to lie in the range of
+            # whole numerators its rounded percentage allows, kept so that comparisons can
+            # allow for it (ecm.stats.rounding).
+            low = high = None
             if numerator is None and value is not None and denominator is not None and unit == "%":
                 numerator = round(value * denominator / 100)
+                fits = numerator_range(value, denominator, readings[-1].half_unit)
+                low, high = fits if fits else (numerator, numerator)
             cohorts.append((rule.indicator, rule.group, denominator, rule.denominator))
             figures.append(
                 {
@@ -262,6 +270,8 @@ def parse(table: Table, kind: str, period: str, units: dict[str, str]) -> Parsed
                     "period": period,
                     "value": value,
                     "numerator": numerator,
+                    "numerator_low": low,
+                    "numerator_high": high,
                     "denominator": denominator,
                     "lower_ci": lower,
                     "upper_ci": upper,

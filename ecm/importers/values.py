@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 #: Cells that stand in for a number, by the publishers that use them.
@@ -49,3 +50,26 @@ def half_last_place(text: str | None) -> float:
     number = (text or "").strip().removesuffix("%").strip()
     decimals = len(number.split(".", 1)[1]) if "." in number else 0
     return 0.5 * 10**-decimals
+
+
+def numerator_range(
+    percentage: float, denominator: float, half_unit: float
+) -> tuple[float, float] | None:
+    """The whole numerators (low, high) out of ``denominator`` whose percentage rounds to the
+    published ``percentage`` (give or take ``half_unit``, :func:`half_last_place`).
+
+    A numerator derived as percentage x size / 100 is only the middle of this range: "53%" of
+    30 pupils can only be 16 (15.75 to 16.05), but "53%" of 200 pupils is any of 105 to 107
+    (52.5% to 53.5%). Both ends are inclusive (a publisher may round halves either way). None
+    when no whole number fits (the file's figures disagree): the derived numerator is then all
+    there is.
+    """
+    if denominator <= 0:
+        return None
+    # A relative tolerance so that 12.5% of 8 is not lost to floating-point error.
+    slack = 1e-9 * max(denominator, 1.0)
+    low = max(0.0, float(math.ceil((percentage - half_unit) * denominator / 100 - slack)))
+    high = min(
+        float(denominator), float(math.floor((percentage + half_unit) * denominator / 100 + slack))
+    )
+    return (low, high) if low <= high else None

@@ -33,6 +33,7 @@ from ecm.stats.floors import (
 )
 from ecm.stats.gaps import compute_gaps, verdict
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, counts_pupils, value_ci
+from ecm.stats.rounding import value_range, widest_limits
 from ecm.stats.trends import NOT_ENOUGH, compute_trends, gap_trend, tested_on_counts
 
 
@@ -54,14 +55,23 @@ def _empty_profile(area: dict, period: str | None) -> dict:
 
 
 def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """Add 95% and 99.8% limits where the source published none (Wilson or Poisson)."""
+    """Add 95% and 99.8% limits where the source published none (Wilson or Poisson).
+
+    Where a numerator was derived from a rounded percentage, also the widest limits over the
+    numerators the rounding allows (``widest_lower``/``widest_upper``, and ``_998``) and the
+    least and greatest value (``value_least``, ``value_most``), so that comparisons can hold at
+    both ends (:mod:`ecm.stats.rounding`); NaN where there is nothing to allow for."""
     meta = catalogue.set_index("code")
     out = figures.copy()
     out["statistic"] = out["indicator_code"].map(meta["statistic"])
     out["polarity"] = out["indicator_code"].map(meta["polarity"])
     out["multiplier"] = out["indicator_code"].map(meta["multiplier"]).astype(float)
-    for column in ("lower_998", "upper_998"):
+    widest = ("widest_lower", "widest_upper", "widest_lower_998", "widest_upper_998")
+    for column in ("lower_998", "upper_998", *widest, "value_least", "value_most"):
         out[column] = np.nan
+    for column in ("numerator_low", "numerator_high"):
+        if column not in out:
+            out[column] = np.nan
     for statistic, rows in out.groupby("statistic"):
         if statistic not in ("proportion", "rate"):
             continue
@@ -80,6 +90,22 @@ def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
         out.loc[index, "upper_ci"] = np.where(published, rows["upper_ci"], ci95.upper)
         out.loc[index, "lower_998"] = ci998.lower
         out.loc[index, "upper_998"] = ci998.upper
+        ranged = numerator.notna() & rows["numerator_low"].notna() & ~published
+        if not ranged.any():
+            continue
+        least, most = rows["numerator_low"].where(ranged), rows["numerator_high"].where(ranged)
+        for suffix, confidence in (("", CONFIDENCE_95), ("_998", CONFIDENCE_998)):
+            ends = widest_limits(
+                statistic, numerator, least, most, rows["denominator"], confidence,
+                rows["multiplier"],
+            )  # fmt: skip
+            out.loc[index, f"widest_lower{suffix}"] = np.where(ranged, ends[0], np.nan)
+            out.loc[index, f"widest_upper{suffix}"] = np.where(ranged, ends[1], np.nan)
+        values = value_range(
+            rows["value"], numerator, least, most, rows["denominator"], rows["multiplier"]
+        )
+        out.loc[index, "value_least"] = np.where(ranged, values[0], np.nan)
+        out.loc[index, "value_most"] = np.where(ranged, values[1], np.nan)
     return out
 
 
@@ -164,13 +190,15 @@ def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
     country = area.get("country_code")
     england = figures[(figures["level"] == "england") & (figures["area_code"] == country)]
     mine = own[own["group_code"] == "all"].merge(
-        england[["indicator_code", "group_code", "period", "value"]],
+        england[["indicator_code", "group_code", "period", "value", "value_least", "value_most"]],
         on=["indicator_code", "group_code", "period"],
         suffixes=("", "_england"),
     )
     mine["vs_england"] = compare(
         mine["value"], mine["lower_ci"], mine["upper_ci"], mine["value_england"], mine["polarity"],
         mine.get("published_vs_england"),
+        widest=(mine["widest_lower"], mine["widest_upper"]),
+        comparator_range=(mine["value_least_england"], mine["value_most_england"]),
     )  # fmt: skip
     mine = mine.merge(trends[["indicator_code", "group_code", "trend", "direction"]], how="left")
     mine["trend"] = trend_column(mine)
@@ -237,6 +265,8 @@ def _benchmarks(
     """Better / similar / worse against England, region, LA, neighbours and similar schools;
     with the peer figures read for the LA's or region's ranks (empty for a school)."""
     comparators: dict[str, pd.Series] = {}
+    # The least and greatest values the comparators' roundings allow (England, region, LA).
+    ranges: dict[str, tuple[pd.Series, pd.Series]] = {}
     key = ["indicator_code", "group_code", "period"]
     for name, level, code in (
         ("england", "england", area.get("country_code")),
@@ -246,6 +276,7 @@ def _benchmarks(
         if code and not (level == area["level"] and code == area["code"]):
             rows = figures[(figures["level"] == level) & (figures["area_code"] == code)]
             comparators[name] = rows.set_index(key)["value"]
+            ranges[name] = (rows.set_index(key)["value_least"], rows.set_index(key)["value_most"])
     peers = pd.DataFrame()
     if area["level"] in ("la", "region"):
         peers = queries.load_peer_figures(engine, area["level"], sorted(periods))
@@ -266,17 +297,22 @@ def _benchmarks(
         aligned = values.reindex(index).to_numpy(float) if not values.empty else np.nan
         # The publisher's own test is against England only.
         published = current.get("published_vs_england") if name == "england" else None
+        # NaN ends (no range, or no range known for the comparator) fall back to the point.
+        ends = tuple(
+            r.reindex(index).to_numpy(float) if not r.empty else np.nan
+            for r in ranges.get(name, (pd.Series(dtype=float), pd.Series(dtype=float)))
+        )
         current[f"vs_{name}"] = compare(
             current["value"], current["lower_ci"], current["upper_ci"], aligned,
             current["polarity"], published,
+            widest=(current["widest_lower"], current["widest_upper"]), comparator_range=ends,
         )  # fmt: skip
         current[f"vs_{name}_998"] = compare(
-            current["value"],
-            current["lower_998"],
-            current["upper_998"],
-            aligned,
+            current["value"], current["lower_998"], current["upper_998"], aligned,
             current["polarity"],
-        )
+            widest=(current["widest_lower_998"], current["widest_upper_998"]),
+            comparator_range=ends,
+        )  # fmt: skip
         current[f"{name}_value"] = aligned
     return _ranks(engine, current, peers, area, periods), peers
 
@@ -694,6 +730,9 @@ def _gap_records(
                 "upper": _number(row.upper),
                 # True/False when tested, None when the gap has no interval (not tested).
                 "significant": verdict(row.significant, row.lower, row.upper),
+                # Significant at the point value, not once the rounding of a derived
+                # numerator is allowed for (then "significant" is False).
+                "lost_to_rounding": bool(row.lost_to_rounding),
                 "suppressed": bool(row.suppressed),
                 "trend": gap_trend(row.trend, row.gap),
                 "actions": actions,

@@ -30,10 +30,20 @@ def compare(
     comparator: pd.Series | np.ndarray,
     polarity: str | pd.Series,
     published: pd.Series | np.ndarray | None = None,
+    *,
+    widest: tuple[pd.Series | np.ndarray, pd.Series | np.ndarray] | None = None,
+    comparator_range: tuple[pd.Series | np.ndarray, pd.Series | np.ndarray] | None = None,
 ) -> np.ndarray:
     """Better / similar / worse (or higher / similar / lower) against ``comparator``, row by row.
 
-    A row is tested by its 95% interval: different when the interval excludes the comparator.
+    A row is tested by its interval: different when the interval excludes the comparator.
+    Where the figure's or the comparator's numerator was derived from a rounded percentage,
+    ``widest`` (the figure's lowest lower and highest upper limit over the numerators its
+    rounding allows, :func:`ecm.stats.rounding.widest_limits`) and ``comparator_range`` (the
+    least and greatest comparator value, :func:`ecm.stats.rounding.value_range`) make the
+    difference hold at every end: the figure is above only if its lowest lower limit is above
+    the comparator's greatest value, and the other way round (NaN entries fall back to the
+    point values).
     A row without an interval is tested by ``published``, the publisher's own test against the
     same comparator where it gives one (Fingertips' "compared to England"): its word says only
     whether the two differ, the direction is the value's against the comparator, and the
@@ -47,6 +57,11 @@ def compare(
     testable = figures & ~(np.isnan(lower) | np.isnan(upper))
     above = testable & (lower > comparator)
     below = testable & (upper < comparator)
+    if widest is not None or comparator_range is not None:
+        least, most = _or_point(widest, lower, upper)
+        comparator_least, comparator_most = _or_point(comparator_range, comparator, comparator)
+        above &= least > comparator_most
+        below &= most < comparator_least
     if published is not None:
         words = pd.Series(np.asarray(published, dtype=object)).fillna("").to_numpy()
         by_publisher = figures & ~testable & np.isin(words, PUBLISHED_WORDS)
@@ -76,6 +91,18 @@ def compare(
         )
         result[contradicted] = NOT_COMPARED
     return result
+
+
+def _or_point(
+    extremes: tuple[pd.Series | np.ndarray, pd.Series | np.ndarray] | None,
+    low: np.ndarray,
+    high: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``extremes`` as float arrays, each missing entry the point value's (``low``, ``high``)."""
+    if extremes is None:
+        return low, high
+    least, most = (np.broadcast_to(np.asarray(a, float), low.shape) for a in extremes)
+    return np.where(np.isnan(least), low, least), np.where(np.isnan(most), high, most)
 
 
 def rank_best_first(values: pd.Series, polarity: str) -> pd.Series:

@@ -21,8 +21,20 @@ import numpy as np
 import pandas as pd
 
 from ecm.stats import intervals as stats
+from ecm.stats import rounding
 
 GAP_KINDS = ("within", "vs_la", "vs_national")
+#: The columns of a figure a gap is computed from (the numerator's range where it was derived
+#: from a rounded percentage, :mod:`ecm.stats.rounding`).
+FIGURE_PARTS = (
+    "value",
+    "numerator",
+    "numerator_low",
+    "numerator_high",
+    "denominator",
+    "lower_ci",
+    "upper_ci",
+)
 KEY = ["indicator_code", "period"]
 GAP_COLUMNS = [
     "indicator_code",
@@ -39,6 +51,7 @@ GAP_COLUMNS = [
     "upper",
     "significant",
     "significant_998",
+    "lost_to_rounding",
     "suppressed",
 ]
 
@@ -64,11 +77,17 @@ def gap_between(
 ) -> pd.DataFrame:
     """Signed gaps row by row between two aligned frames of figures.
 
-    Each frame has ``value, numerator, denominator, lower_ci, upper_ci`` (missing allowed);
-    ``statistic``, ``polarity`` and ``multiplier`` are one value or one per row. Counts give
-    the interval where both rows have them (Newcombe for proportions, MOVER with exact Poisson
-    limits for rates); otherwise each figure's published interval is combined by MOVER;
-    otherwise the interval is missing and nothing is significant.
+    Each frame has ``value, numerator, denominator, lower_ci, upper_ci`` and optionally
+    ``numerator_low, numerator_high`` (missing allowed); ``statistic``, ``polarity`` and
+    ``multiplier`` are one value or one per row. Counts give the interval where both rows have
+    them (Newcombe for proportions, MOVER with exact Poisson limits for rates); otherwise each
+    figure's published interval is combined by MOVER; otherwise the interval is missing and
+    nothing is significant.
+
+    A gap from counts is significant only if its interval excludes zero at every numerator the
+    figures' roundings allow (:mod:`ecm.stats.rounding`); ``lost_to_rounding`` marks the gaps
+    significant at the point value that are not once rounding is allowed for. The interval
+    returned is the point value's.
     """
     n = len(focus)
     statistic = np.broadcast_to(np.asarray(statistic, dtype=object), n)
@@ -93,27 +112,56 @@ def gap_between(
         focus["upper_ci"].to_numpy(float),
     )
     lower, upper = np.array(mover.lower, float), np.array(mover.upper, float)
-    first = (comparator["numerator"].to_numpy(float), comparator["denominator"].to_numpy(float))
-    second = (focus["numerator"].to_numpy(float), focus["denominator"].to_numpy(float))
+    first = _counts(comparator)
+    second = _counts(focus)
+    # Whether the verdict holds at the ends of the derived numerators' ranges (True where
+    # there are no counts: a published interval has no rounding of ours to allow for).
+    holds = np.ones(n, dtype=bool)
     for kind in ("proportion", "rate"):
         rows = has_counts & (statistic == kind)
         if rows.any():
             # comparator - focus; the sign below turns it into "positive = focus worse off".
             diff = stats.difference_ci(
                 kind,
-                (first[0][rows], first[1][rows]),
-                (second[0][rows], second[1][rows]),
+                (first[0][rows], first[3][rows]),
+                (second[0][rows], second[3][rows]),
                 confidence,
                 multiplier[rows],
             )
             value[rows], lower[rows], upper[rows] = diff.value, diff.lower, diff.upper
+            widest = rounding.widest_difference_limits(
+                kind,
+                tuple(a[rows] for a in first),
+                tuple(a[rows] for a in second),
+                confidence,
+                multiplier[rows],
+            )
+            holds[rows] = rounding.excludes(*widest)
     flipped = sign < 0
     value = np.where(flipped, -value, value) * np.where(np.isnan(sign), np.nan, 1.0)
     lower, upper = np.where(flipped, -upper, lower), np.where(flipped, -lower, upper)
     lower = lower * np.where(np.isnan(sign), np.nan, 1.0)
     upper = upper * np.where(np.isnan(sign), np.nan, 1.0)
-    significant = (lower > 0) | (upper < 0)
-    return pd.DataFrame({"gap": value, "lower": lower, "upper": upper, "significant": significant})
+    at_point = (lower > 0) | (upper < 0)
+    return pd.DataFrame(
+        {
+            "gap": value,
+            "lower": lower,
+            "upper": upper,
+            "significant": at_point & holds,
+            "lost_to_rounding": at_point & ~holds,
+        }
+    )
+
+
+def _counts(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """(numerator, numerator_low, numerator_high, denominator) of a frame of figures, the
+    range missing where the frame has none."""
+    missing = np.full(len(frame), np.nan)
+    return tuple(
+        frame[c].to_numpy(float) if c in frame else missing
+        for c in ("numerator", "numerator_low", "numerator_high", "denominator")
+    )
 
 
 def compute_gaps(
@@ -197,7 +245,8 @@ def compute_gaps(
 def _prepared(observations: pd.DataFrame) -> pd.DataFrame:
     """The columns gap computation needs, with missing optional ones added."""
     obs = observations.copy()
-    for column in ("numerator", "denominator", "lower_ci", "upper_ci", "value"):
+    numerators = ["numerator", "numerator_low", "numerator_high"]
+    for column in FIGURE_PARTS:
         if column not in obs:
             obs[column] = np.nan
         obs[column] = pd.to_numeric(obs[column], errors="coerce").astype(float)
@@ -206,7 +255,7 @@ def _prepared(observations: pd.DataFrame) -> pd.DataFrame:
     if "pupils" in obs:
         # Counts of absence sessions are not independent trials: no gap is tested on them.
         sessions = ~stats.counts_pupils(obs["denominator"], obs["pupils"])
-        obs.loc[sessions, ["numerator", "denominator"]] = np.nan
+        obs.loc[sessions, [*numerators, "denominator"]] = np.nan
     return obs
 
 
@@ -218,15 +267,7 @@ def _pairs(
     catalogue: pd.DataFrame,
 ) -> pd.DataFrame:
     """Join focus rows to comparator rows on ``on`` and compute their gaps in one pass."""
-    figures = [
-        "value",
-        "numerator",
-        "denominator",
-        "lower_ci",
-        "upper_ci",
-        "suppressed",
-        "group_code",
-    ]
+    figures = [*FIGURE_PARTS, "suppressed", "group_code"]
     merged = focus.merge(comparator[[*on, *figures]], on=on, suffixes=("", "_c"))
     polarity = merged["indicator_code"].map(catalogue["polarity"])
     keep = polarity.isin(["higher_is_better", "lower_is_better"]).to_numpy()
@@ -234,7 +275,7 @@ def _pairs(
     if merged.empty:
         return pd.DataFrame(columns=GAP_COLUMNS)
     codes = merged["indicator_code"]
-    columns = ["value", "numerator", "denominator", "lower_ci", "upper_ci"]
+    columns = list(FIGURE_PARTS)
     focus_part = merged[columns]
     comparator_part = merged[[f"{c}_c" for c in columns]].set_axis(columns, axis=1)
     arguments = (
@@ -260,11 +301,12 @@ def _pairs(
         upper=result["upper"],
         significant=result["significant"],
         significant_998=strict["significant"],
+        lost_to_rounding=result["lost_to_rounding"],
         suppressed=suppressed,
     )
     # A gap that involves a suppressed figure is itself suppressed.
     part.loc[suppressed, ["focus_value", "comparator_value", "gap", "lower", "upper"]] = np.nan
-    part.loc[suppressed, ["significant", "significant_998"]] = False
+    part.loc[suppressed, ["significant", "significant_998", "lost_to_rounding"]] = False
     return part
 
 

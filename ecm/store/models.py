@@ -219,6 +219,8 @@ OBSERVATION_COLUMNS = (
     "period",
     "value",
     "numerator",
+    "numerator_low",
+    "numerator_high",
     "denominator",
     "lower_ci",
     "upper_ci",
@@ -252,6 +254,12 @@ class Observation(Base):
     period: Mapped[str] = mapped_column(String(20))
     value: Mapped[float | None] = mapped_column(Float)
     numerator: Mapped[float | None] = mapped_column(Float)
+    # Where the numerator was derived from a rounded percentage and its denominator (DfE
+    # performance tables), the least and greatest whole numerators that percentage allows;
+    # NULL where the numerator was published as a count. Comparisons are called significant
+    # only if they hold at both ends (ecm.stats.rounding).
+    numerator_low: Mapped[float | None] = mapped_column(Float)
+    numerator_high: Mapped[float | None] = mapped_column(Float)
     denominator: Mapped[float | None] = mapped_column(Float)
     lower_ci: Mapped[float | None] = mapped_column(Float)
     upper_ci: Mapped[float | None] = mapped_column(Float)
