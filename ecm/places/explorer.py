@@ -113,8 +113,10 @@ def explore_gaps(
         # The gap is sign x (national comparator - focus figure): limits carry over turned.
         sign = -1.0 if meta["polarity"] == "lower_is_better" else 1.0
         limits = funnel.funnel_limits(centre, *args, float(places["size"].max()), sd, sign=sign)
+        # Placed beyond a limit only if both ends of the derived numerators' rounding are.
+        ends = (places["gap_least"], places["gap_most"])
         places["position"] = funnel.positions(
-            places["gap"], places["size"], centre, *args, sd, sign=sign
+            places["gap"], places["size"], centre, *args, sd, sign=sign, gap_range=ends
         )
     else:
         places["position"] = None

@@ -358,12 +358,21 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         use_counts=tested_on_counts(trended),
     )
     current = own[own["period"].isin(aliases)].copy()
-    england = national[(national["group_code"] == "all") & national["period"].isin(aliases)]
+    england = with_intervals(
+        national[(national["group_code"] == "all") & national["period"].isin(aliases)], catalogue
+    )
     current = current.merge(
-        england[["indicator_code", "period", "value"]].rename(columns={"value": "england"}),
+        england[["indicator_code", "period", "value", "value_least", "value_most"]].rename(
+            columns={
+                "value": "england",
+                "value_least": "england_least",
+                "value_most": "england_most",
+            }
+        ),
         on=["indicator_code", "period"],
         how="left",
     )
+    # Different from England only if it holds at both ends of every derived numerator.
     current["comparison"] = compare(
         current["value"],
         current["lower_ci"],
@@ -371,6 +380,8 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
         current["england"],
         current["polarity"],
         current.get("published_vs_england"),
+        widest=(current["widest_lower"], current["widest_upper"]),
+        comparator_range=(current["england_least"], current["england_most"]),
     )
     directions = direction_of_travel(trended, ["area_code", "indicator_code"])
     current = current.merge(trends[["area_code", "indicator_code", "trend"]], how="left")

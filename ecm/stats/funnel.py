@@ -133,8 +133,14 @@ def positions(
     multiplier: float,
     sd: float | None = None,
     sign: float = 1.0,
+    gap_range: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Where each gap falls against the limits at its own size (one of ``POSITIONS``)."""
+    """Where each gap falls against the limits at its own size (one of ``POSITIONS``).
+
+    ``gap_range`` is each gap's least and greatest value over the numerators its figures'
+    roundings allow (:func:`ecm.stats.gaps.gap_between`): a gap is placed beyond a limit only
+    if both ends are.
+    """
     gaps = np.asarray(gaps, dtype=float)
     limits = gap_limits(
         centre, statistic, national_value, multiplier, np.asarray(sizes, float), sd, sign
@@ -142,12 +148,18 @@ def positions(
     # A figure exactly on a clipped limit (0% at the 99.8% limit of a small group) is not beyond
     # it: the gap and the limit are worked out by different sums, so allow for rounding.
     slack = 1e-9 * np.fmax(1.0, np.abs(gaps))
+    # Beyond a limit only if both ends of the rounding range are: test the end nearer to it.
+    low, high = gaps, gaps
+    if gap_range is not None:
+        least, most = (np.asarray(a, float) for a in gap_range)
+        low = np.fmin(np.where(np.isnan(least), gaps, least), gaps)
+        high = np.fmax(np.where(np.isnan(most), gaps, most), gaps)
     out = np.select(
         [
-            gaps > limits["upper998"] + slack,
-            gaps > limits["upper95"] + slack,
-            gaps < limits["lower998"] - slack,
-            gaps < limits["lower95"] - slack,
+            low > limits["upper998"] + slack,
+            low > limits["upper95"] + slack,
+            high < limits["lower998"] - slack,
+            high < limits["lower95"] - slack,
         ],
         ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
         "within",

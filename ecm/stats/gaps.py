@@ -49,6 +49,8 @@ GAP_COLUMNS = [
     "gap",
     "lower",
     "upper",
+    "gap_least",
+    "gap_most",
     "significant",
     "significant_998",
     "lost_to_rounding",
@@ -86,8 +88,9 @@ def gap_between(
 
     A gap from counts is significant only if its interval excludes zero at every numerator the
     figures' roundings allow (:mod:`ecm.stats.rounding`); ``lost_to_rounding`` marks the gaps
-    significant at the point value that are not once rounding is allowed for. The interval
-    returned is the point value's.
+    significant at the point value that are not once rounding is allowed for; ``gap_least``
+    and ``gap_most`` are the least and greatest gap those numerators give (the gap itself where
+    nothing is derived). The interval returned is the point value's.
     """
     n = len(focus)
     statistic = np.broadcast_to(np.asarray(statistic, dtype=object), n)
@@ -137,11 +140,17 @@ def gap_between(
                 multiplier[rows],
             )
             holds[rows] = rounding.excludes(*widest)
+    # The gap's least and greatest value over the numerators the roundings allow (comparator
+    # at its least and focus at its most, and the other way round), never excluding the point.
+    first_range = rounding.value_range(comparator["value"], *first, multiplier)
+    second_range = rounding.value_range(focus["value"], *second, multiplier)
+    least = np.fmin(first_range[0] - second_range[1], value)
+    most = np.fmax(first_range[1] - second_range[0], value)
     flipped = sign < 0
-    value = np.where(flipped, -value, value) * np.where(np.isnan(sign), np.nan, 1.0)
-    lower, upper = np.where(flipped, -upper, lower), np.where(flipped, -lower, upper)
-    lower = lower * np.where(np.isnan(sign), np.nan, 1.0)
-    upper = upper * np.where(np.isnan(sign), np.nan, 1.0)
+    kept = np.where(np.isnan(sign), np.nan, 1.0)
+    value = np.where(flipped, -value, value) * kept
+    lower, upper = np.where(flipped, -upper, lower) * kept, np.where(flipped, -lower, upper) * kept
+    least, most = np.where(flipped, -most, least) * kept, np.where(flipped, -least, most) * kept
     at_point = (lower > 0) | (upper < 0)
     return pd.DataFrame(
         {
@@ -150,6 +159,8 @@ def gap_between(
             "upper": upper,
             "significant": at_point & holds,
             "lost_to_rounding": at_point & ~holds,
+            "gap_least": least,
+            "gap_most": most,
         }
     )
 
@@ -299,13 +310,16 @@ def _pairs(
         gap=result["gap"],
         lower=result["lower"],
         upper=result["upper"],
+        gap_least=result["gap_least"],
+        gap_most=result["gap_most"],
         significant=result["significant"],
         significant_998=strict["significant"],
         lost_to_rounding=result["lost_to_rounding"],
         suppressed=suppressed,
     )
     # A gap that involves a suppressed figure is itself suppressed.
-    part.loc[suppressed, ["focus_value", "comparator_value", "gap", "lower", "upper"]] = np.nan
+    hidden = ["focus_value", "comparator_value", "gap", "lower", "upper", "gap_least", "gap_most"]
+    part.loc[suppressed, hidden] = np.nan
     part.loc[suppressed, ["significant", "significant_998", "lost_to_rounding"]] = False
     return part
 
