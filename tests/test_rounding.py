@@ -23,6 +23,7 @@ from ecm.stats.benchmarks import BETTER, SIMILAR, compare
 from ecm.stats.gaps import gap_between
 from ecm.stats.intervals import proportion_ci
 from ecm.stats.rounding import value_range, widest_limits
+from ecm.views.profile_tables import significance_word
 from tests.helpers import read
 
 
@@ -89,6 +90,11 @@ def _widened(numerator: int, denominator: int, low_by: int, high_by: int) -> tup
     return max(0, numerator - low_by), min(denominator, numerator + high_by)
 
 
+def _steps(narrow: tuple[int, ...], more: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """No range, a range, and a wider one (each end moved out by ``more``)."""
+    return [(0, 0, 0, 0), narrow, tuple(a + b for a, b in zip(narrow, more, strict=True))]
+
+
 counts = st.integers(1, 400).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n)))
 spreads = st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 6), st.integers(0, 6))
 
@@ -100,7 +106,7 @@ def test_widening_the_rounding_range_never_creates_a_significant_gap(
 ) -> None:  # noqa: ANN001
     (n1, k1), (n2, k2) = focus, comparator
     verdicts = []
-    for spread in ((0, 0, 0, 0), narrow, tuple(a + b for a, b in zip(narrow, more, strict=True))):
+    for spread in _steps(narrow, more):
         first = _figure(k1, n1, *_widened(k1, n1, spread[0], spread[1]))
         second = _figure(k2, n2, *_widened(k2, n2, spread[2], spread[3]))
         row = _gap(first, second)
@@ -118,7 +124,7 @@ def test_widening_the_rounding_range_never_creates_a_benchmark_difference(
     (n, k), (m, j) = figure, comparator
     value, lower, upper = (np.atleast_1d(a) for a in proportion_ci(k, n, multiplier=100))
     different = []
-    for spread in ((0, 0, 0, 0), narrow, tuple(a + b for a, b in zip(narrow, more, strict=True))):
+    for spread in _steps(narrow, more):
         low, high = _widened(k, n, spread[0], spread[1])
         c_low, c_high = _widened(j, m, spread[2], spread[3])
         widest = widest_limits("proportion", [k], [low], [high], [n], multiplier=100)
@@ -195,3 +201,10 @@ def test_real_ks2_school_gap_lost_to_rounding(real_stores) -> None:  # noqa: ANN
     assert gap["significant"] is False and gap["lost_to_rounding"] is True
     assert round(gap["gap"], 1) == 18.0  # 77.4% - 59.4%, from the derived point numerators
     assert gap["lower"] > 0  # the interval shown is the point value's, and excludes zero
+
+
+def test_the_profile_table_says_why_a_gap_is_not_significant() -> None:
+    assert significance_word(False, 1.0, 5.0, True) == "no, not once rounding is allowed for"
+    assert significance_word(False, -1.0, 5.0) == "no"
+    assert significance_word(True, 1.0, 5.0) == "yes"
+    assert significance_word(False, None, None, True) == "not tested"

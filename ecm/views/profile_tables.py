@@ -111,7 +111,9 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "95% interval": f"{_fmt(g['lower'])} to {_fmt(g['upper'])}"
                 if g["lower"] is not None
                 else "",
-                "Significant": significance_word(g["significant"], g["lower"], g["upper"]),
+                "Significant": significance_word(
+                    g["significant"], g["lower"], g["upper"], g.get("lost_to_rounding", False)
+                ),
                 "Trend": g["trend"],
                 "Plan actions": "; ".join(
                     f"{a['title']} ({action_status_words(a['status'])})" for a in g["actions"]
@@ -122,12 +124,22 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), pd.DataFrame(gaps)
 
 
-def significance_word(significant: object, lower: object, upper: object) -> str:
+#: The reason given for a gap significant at its point value but not at every numerator the
+#: rounding of its published percentages allows (METHODOLOGY.md, "Rounding of derived numerators").
+LOST_TO_ROUNDING = "no, not once rounding is allowed for"
+
+
+def significance_word(
+    significant: object, lower: object, upper: object, lost_to_rounding: object = False
+) -> str:
     """A gap's test in one word, the same in the profile's JSON, its CSV and table, and on
     every page: ``yes``, ``no``, or ``not tested`` where there is no interval to test it by
-    (Attainment 8; figures published without counts)."""
+    (Attainment 8; figures published without counts); ``no`` says why where only the rounding
+    of a derived numerator stops it being significant."""
     tested = verdict(significant, lower, upper)
-    return "not tested" if tested is None else ("yes" if tested else "no")
+    if tested is None:
+        return "not tested"
+    return "yes" if tested else (LOST_TO_ROUNDING if lost_to_rounding is True else "no")
 
 
 def _band_text(rank: dict | None) -> str:
