@@ -153,10 +153,10 @@ def test_a_comparator_rounded_to_a_whole_percent_is_tested_at_its_far_end() -> N
 
 def test_a_funnel_position_needs_both_ends_beyond_the_limit() -> None:
     args = (0.0, "proportion", 50.0, 100.0)
-    # n = 100: the standard error is 5 points, so 10 points is above the 95% limit (9.8).
-    assert funnel.positions([10.0], [100], *args)[0] == "above 95%"
-    held = funnel.positions([10.0], [100], *args, gap_range=([9.9], [10.5]))
-    lost = funnel.positions([10.0], [100], *args, gap_range=([9.5], [10.5]))
+    # n = 100 at 50%: the exact 95% upper limit is 10.32 points, so 10.5 is above it.
+    assert funnel.positions([10.5], [100], *args)[0] == "above 95%"
+    held = funnel.positions([10.5], [100], *args, gap_range=([10.4], [11.0]))
+    lost = funnel.positions([10.5], [100], *args, gap_range=([10.0], [11.0]))
     straddles = funnel.positions([1.0], [100], *args, gap_range=([-1.0], [2.0]))
     assert held[0] == "above 95%" and lost[0] == "within" and straddles[0] == "within"
 
@@ -182,7 +182,9 @@ def test_real_ks2_school_gap_lost_to_rounding(real_stores) -> None:  # noqa: ANN
     )
     assert [tuple(r) for r in stored] == [
         ("all", 107, 107, 108),
+        ("boys", 52, 52, 52),
         ("disadvantaged", 19, 19, 19),
+        ("girls", 55, 55, 55),
         ("not_disadvantaged", 89, 88, 89),
     ]
     # A published progress score has no derived numerator, so no range.
