@@ -40,7 +40,7 @@ with top[2]:
     level = ui.select_param("Places", LEVELS, "level", default=chosen.get("level", "la"))
 
 regions = ui.load_regions()
-filters = st.columns([2, 2, 2])
+filters = st.columns([2, 2, 2, 2])
 with filters[0]:
     region = ui.select_param(
         "Only in region",
@@ -59,8 +59,14 @@ if region and level == "school":
             default=chosen.get("within_la"),
         )
 within = within_places(level, region, la)
+# Schools are compared among state-funded schools unless all are chosen (?schools=all).
+compared = ui.addressed_school_set()
+if level == "school":
+    with filters[3]:
+        compared = ui.school_set_param()
 
-result = ui.load_gap_exploration(indicator, group, level, ui.query_param("period"), within)
+period_asked = ui.query_param("period")
+result = ui.load_gap_exploration(indicator, group, level, period_asked, within, compared)
 if not result.periods:
     st.info("The store holds no national figures for this indicator and group.")
     st.stop()

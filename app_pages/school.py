@@ -9,12 +9,14 @@ from ecm import charts, ui
 from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import screen_tables
 from ecm.views.school import (
+    compared_with_caption,
     gap_comparison,
     headline_gap,
     headline_kind,
     headline_markdown,
     measures_disagree_line,
     plan_actions,
+    spread_set_words,
     trend_axis_title,
     trend_choices,
     trend_heading,
@@ -30,7 +32,9 @@ if not urn:
     st.info("Choose a school on the Home page, or open this page with `?urn=` and its URN.")
     ui.page_link("home", "Go to Home")
     st.stop()
-profile = ui.load_profile("school", urn, ui.query_param("period"))
+# Which schools this one is compared with travels in the address (?schools=), like the year.
+compared = ui.addressed_school_set()
+profile = ui.load_profile("school", urn, ui.query_param("period"), compared)
 ui.place_heading(
     profile,
     f"No school with URN {urn} is in the store.",
@@ -40,9 +44,14 @@ geography = profile["geography"]
 la, region = geography.get("la") or {}, geography.get("region") or {}
 st.caption(f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}")
 periods = profile["available_periods"] or [profile["period"]]
-period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
-if period != profile["period"]:
+choices = st.columns(2)
+with choices[0]:
+    period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
+with choices[1]:
+    compared = ui.school_set_param()
+if period != profile["period"] or compared != geography["compared_with"]:
     st.rerun()
+st.caption(compared_with_caption(profile))
 headline = headline_gap(profile)
 st.markdown(headline_markdown(headline, kind=headline_kind(profile), profile=profile))
 for line in (untested_gaps_line(profile), measures_disagree_line(profile)):
@@ -75,7 +84,7 @@ def draw_interest() -> None:
 
 
 def draw_outcomes() -> None:
-    spines = ui.load_school_spines(geography["code"], period, phase)
+    spines = ui.load_school_spines(geography["code"], period, phase, compared)
     tabs = st.tabs(list(figures["Outcome"].drop_duplicates()))
     for tab, (outcome, rows) in zip(tabs, figures.groupby("Outcome", sort=False), strict=False):
         with tab:
@@ -84,7 +93,7 @@ def draw_outcomes() -> None:
                 ui.chart(
                     charts.spine_chart(part, presentation=presenting),
                     charts.describe_spine_chart(part)
-                    + f" Comparators: {phase} schools in England; the light bar runs from "
+                    + f" Comparators: {spread_set_words(profile)}; the light bar runs from "
                     "the 5th to the 95th percentile (the extremes are the smallest schools).",
                     part,
                     f"spine_{outcome}",

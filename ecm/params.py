@@ -54,6 +54,12 @@ PARAMETERS: dict[str, Parameter] = {
         Parameter("action", _pattern(r"[1-9]\d{0,9}"), "an action's number, like 12"),
         Parameter("present", _pattern(r"[01]"), "1 (presentation mode) or 0"),
         Parameter("panel", _pattern(r"[1-9]\d{0,2}"), "a panel's number, like 2"),
+        Parameter(
+            "schools",
+            _pattern(r"state_funded|all"),
+            "state_funded (compare with state-funded schools) or all (all schools, including "
+            "independent)",
+        ),
     )
 }
 

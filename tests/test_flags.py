@@ -119,7 +119,8 @@ def test_periods_and_bottom_quartile() -> None:
     assert in_style_of("2009/10", "2005-06") == "2009-10"
     assert in_style_of("2009/10", "2006") == "2010"
     bands = pd.DataFrame({"indicator_code": ["ni_73", "ni_75"], "band": ["D", "B"]})
-    assert bottom_quartile_sentences(bands, CATALOGUE, "primary", "2009/10") == [
+    among = "state-funded primary schools loaded"
+    assert bottom_quartile_sentences(bands, CATALOGUE, among, "2009/10") == [
         "KS2 level 4+ in English and maths was in the bottom quarter of the state-funded "
         "primary schools loaded in 2009/10."
     ]

@@ -98,7 +98,9 @@ def test_similar_schools_pool_only_the_schools_whose_counts_are_known(register_a
     assert figure["similar_schools"] == {
         "schools": pooled,
         "left_out": left_out,
-        "words": f"similar schools: {pooled} schools, {left_out} with withheld figures left out",
+        # The set is named: the state-funded primary schools of SCHOOL's band (below 8% FSM).
+        "words": f"similar schools: {pooled} other state-funded primary schools in the 0-8% "
+        f"FSM band, {left_out} with withheld figures left out",
     }
 
 
@@ -178,7 +180,7 @@ def test_phase_quartiles_leave_independent_schools_out(tmp_path: Path) -> None:
             if (o["indicator"], o["group"], o["period"]) == ("att8scr", "all", "2017/18")
         )
         assert figure["rank"]["among"] == (
-            f"among state-funded secondary schools loaded ({len(state)})"
+            f"among {len(state)} state-funded secondary schools loaded"
         )
         funnel = explore_gaps(engine, "att8scr", "disadvantaged", "school", "2017/18")
         independent = set(mainstream.loc[mainstream["NFTYPE"] == "IND", "URN"])

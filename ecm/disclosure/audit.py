@@ -11,7 +11,8 @@ audit; GSS, *Disclosure Control Guidance for Tables Produced from Administrative
 - each similar-school value a school's profile shows: the pooled value ``v`` of the other
   schools of its phase and FSM band, read from ``school_benchmark`` as the profile reads it, is
   the linear equation ``sum(numerators) - v * sum(denominators) = own numerator - v * own
-  denominator`` over the pool's members.
+  denominator`` over the pool's members; for the state-funded pools and, where the store
+  keeps them, the pools with independent schools too (either can be chosen on a page).
 
 Numerators and denominators are the quantities; a withheld figure not published openly
 contributes both as unknowns, every shown figure is known. A group of no pupils (a row whose
@@ -44,6 +45,7 @@ from ecm.disclosure.decisions import published_batches, tree_parents
 from ecm.disclosure.rules import COMPLEMENTS
 from ecm.stats.benchmarks import fsm_band
 from ecm.store.models import Observation, School, SchoolBenchmark
+from ecm.store.school_types import STATE_FUNDED, band_and_set, in_set
 
 #: A similar-school value is shown only with at least this many other schools in the pool
 #: (as the school profile shows it).
@@ -100,7 +102,8 @@ def audit_block(
     """Audit one indicator and period: ``block`` has ``level, area_code, group_code,
     numerator, denominator, withheld, published`` (and ``indicator_code, period``);
     ``parents`` maps ``level:code`` to the place it adds up into; ``schools`` (urn, phase,
-    fsm_band) and ``pools`` (rows of ``school_benchmark``) give the similar-school values."""
+    fsm_band, optionally state_funded) and ``pools`` (rows of ``school_benchmark``) give the
+    similar-school values."""
     cells = _cells(block)
     if not cells["unknown"].any():
         return AuditResult(_no_pins(), 0, 0)
@@ -150,8 +153,9 @@ def _figures(connection: Connection, indicator: str, published: pd.Series) -> pd
 
 
 def _schools(connection: Connection) -> pd.DataFrame:
-    rows = connection.execute(select(School.urn, School.phase, School.percent_fsm)).all()
-    frame = pd.DataFrame(rows, columns=["urn", "phase", "percent_fsm"])
+    fields = (School.urn, School.phase, School.percent_fsm, School.state_funded)
+    rows = connection.execute(select(*fields)).all()
+    frame = pd.DataFrame(rows, columns=["urn", "phase", "percent_fsm", "state_funded"])
     return frame.assign(fsm_band=fsm_band(frame["percent_fsm"]).to_numpy())
 
 
@@ -233,7 +237,10 @@ def _pool_equations(
 ) -> list[dict[int, float]]:
     """One equation per similar-school value shown: each shown school sees the pooled value of
     the other members of its pool. A pool's members are the schools of its phase and band with
-    both counts, among them only those shown when the stored pool counts only those."""
+    both counts in the pool's set (state-funded schools, or all schools: the band's label says
+    which, ``ecm.store.school_types.band_and_set``), among them only those shown when the
+    stored pool counts only those. A school outside a state-funded pool (an independent one)
+    sees the whole pool's value: one more equation, over every member."""
     school_cells = cells[cells["level"] == "school"]
     if school_cells.empty:
         return []
@@ -247,27 +254,39 @@ def _pool_equations(
     keys = pd.MultiIndex.from_frame(wide[["area_code", "group_code"]])
     wide["withheld"] = flags.reindex(keys).to_numpy(bool)
     wide = wide.merge(schools, left_on="area_code", right_on="urn")
+    # (A school whose funding is not known is taken as state-funded, as the pools take it.)
+    flags = wide["state_funded"] if "state_funded" in wide else [None] * len(wide)
+    wide["in_state_set"] = [in_set(flag, STATE_FUNDED) for flag in flags]
     at = _positions(cells)
     rows = []
     for pool in pools.itertuples(index=False):
-        candidates = wide[
+        band, school_set = band_and_set(pool.fsm_band)
+        in_band = wide[
             (wide["group_code"] == pool.group_code)
             & (wide["phase"] == pool.phase)
-            & (wide["fsm_band"] == pool.fsm_band)
+            & (wide["fsm_band"] == band)
         ]
-        members = _members(candidates, pool)
+        in_pool = in_band["in_state_set"] | (school_set != STATE_FUNDED)
+        members = _members(in_band[in_pool], pool)
         if members is None:
             continue
-        for viewer in members[~members["withheld"]].itertuples(index=False):
-            others = pool.schools - 1
-            numerator = pool.numerator - viewer.numerator
-            denominator = pool.denominator - viewer.denominator
+        viewers = [
+            (viewer.area_code, viewer.numerator, viewer.denominator)
+            for viewer in members[~members["withheld"]].itertuples(index=False)
+        ]
+        # An outside school with its own figure shown is compared with the whole pool.
+        outside = in_band[~in_pool & ~in_band["withheld"]]
+        viewers += [(None, 0.0, 0.0)] if not outside.empty else []
+        for code, own_numerator, own_denominator in viewers:
+            others = pool.schools - (0 if code is None else 1)
+            numerator = pool.numerator - own_numerator
+            denominator = pool.denominator - own_denominator
             if others < MIN_OTHER_SCHOOLS or not denominator > 0:
                 continue
             value = numerator / denominator
             row: dict[int, float] = {}
             for member in members.itertuples(index=False):
-                if member.area_code == viewer.area_code:
+                if member.area_code == code:
                     continue
                 place = f"school:{member.area_code}"
                 row[at[(place, pool.group_code, "numerator")]] = 1.0

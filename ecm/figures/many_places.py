@@ -15,6 +15,7 @@ from sqlalchemy import Engine, case, select
 from ecm.disclosure.decisions import all_decided, apply_stored, control, decisions_current
 from ecm.figures.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
 from ecm.store.models import LocalAuthority, Observation, Region, School
+from ecm.store.school_types import STATE_FUNDED
 
 CHUNK = 900  # bound parameters per IN list, well under every driver's limit
 
@@ -248,15 +249,21 @@ def la_distribution(peers: pd.DataFrame) -> pd.DataFrame:
     return _spread(peers)
 
 
-def load_school_distribution(engine: Engine, phase: str, periods: set[str]) -> pd.DataFrame:
-    """Across all schools of a phase, each indicator's all-pupil spread in the periods:
+def load_school_distribution(
+    engine: Engine, phase: str, periods: set[str], schools: str = STATE_FUNDED
+) -> pd.DataFrame:
+    """Across the schools of a phase in the set ``schools`` (state-funded ones, as DfE compares
+    schools, or ``all``), each indicator's all-pupil spread in the periods:
     indicator_code, period, minimum, q1, q3, maximum, places — where "minimum" and "maximum" are the
     5th and 95th percentiles. The extremes of thousands of schools are the smallest schools,
     whose figures disclosure control withholds, and they would stretch every range to 0-100;
     the spread is taken only over figures after disclosure control (siblings: every school of
     the LA, whatever its phase)."""
     with engine.connect() as connection:
-        in_phase = set(connection.scalars(select(School.urn).where(School.phase == phase)).all())
+        members = select(School.urn).where(School.phase == phase)
+        if schools == STATE_FUNDED:
+            members = members.where(School.state_funded.is_not(False))
+        in_phase = set(connection.scalars(members).all())
     where = (
         Observation.level == "school",
         Observation.group_code == "all",

@@ -24,6 +24,7 @@ from ecm.store.models import (
     Region,
     School,
 )
+from ecm.store.school_types import STATE_FUNDED, benchmark_band
 
 
 def _frame(engine: Engine, statement) -> pd.DataFrame:  # noqa: ANN001
@@ -514,14 +515,17 @@ def _family(engine: Engine, level: str, code: str) -> tuple[list[str], pd.Series
 
 
 def load_school_benchmarks(
-    engine: Engine, phase: str, fsm_band: str, periods: list[str]
+    engine: Engine, phase: str, fsm_band: str, periods: list[str], schools: str = STATE_FUNDED
 ) -> pd.DataFrame:
     """Pooled similar-school counts (``fsm_band`` given) or phase quartiles (``fsm_band`` =
     ``all``) for the periods: indicator_code, group_code, period, schools (pooled, or with a
     value), left_out (not pooled for a missing count), numerator, denominator, q1, median, q3.
-    Both are among state-funded schools (``ecm.figures.school_pools``)."""
+    Among the set ``schools`` (``ecm.store.school_types``): state-funded schools, or all
+    schools, whose rows are stored only where they differ (``ecm.figures.school_pools``), so
+    the state-funded row stands in for a figure the wider set has no row of its own for."""
     from ecm.store.models import SchoolBenchmark as B
 
+    labels = sorted({benchmark_band(fsm_band, STATE_FUNDED), benchmark_band(fsm_band, schools)})
     statement = select(
         B.indicator_code,
         B.group_code,
@@ -533,8 +537,14 @@ def load_school_benchmarks(
         B.q1,
         B.median,
         B.q3,
-    ).where(B.phase == phase, B.fsm_band == fsm_band, B.period.in_(periods))
-    return _frame(engine, statement)
+        B.fsm_band,
+    ).where(B.phase == phase, B.fsm_band.in_(labels), B.period.in_(periods))
+    frame = _frame(engine, statement)
+    chosen = benchmark_band(fsm_band, schools)
+    # The chosen set's own row first, then drop the state-funded row it replaces.
+    frame = frame.sort_values("fsm_band", key=lambda b: b != chosen, kind="stable")
+    frame = frame.drop_duplicates(["indicator_code", "group_code", "period"])
+    return frame.drop(columns="fsm_band").reset_index(drop=True)
 
 
 def load_neighbour_codes(engine: Engine, la_code: str) -> list[str]:

@@ -2,12 +2,15 @@
 
 ``school_benchmark`` holds, per indicator, group, period and phase: the pooled counts of the
 schools in each FSM band ("similar schools"), and the quartiles of the phase's all-pupil values
-(for bottom-quartile flags). Both are over state-funded schools only, as DfE compares schools
-(independent and non-maintained special schools are left out), and a pool sums only the schools
-whose numerator and denominator are both known: a school whose figure its publisher withheld
-would otherwise add its pupils to the denominator and nothing to the numerator (SQL's ``SUM``
-skips a missing value), pulling the pool down. How many schools were so left out is kept too.
-Both are over shown figures only, so they are refreshed after disclosure is decided.
+(for bottom-quartile flags). Both are over state-funded schools, as DfE compares schools
+(independent and non-maintained special schools are left out); where a phase holds schools that
+are not state-funded, the same rows over all its schools are kept too, under the band's label
+with a prefix (``ecm.store.school_types.benchmark_band``), for people who choose to compare with
+every school. A pool sums only the schools whose numerator and denominator are both known: a
+school whose figure its publisher withheld would otherwise add its pupils to the denominator
+and nothing to the numerator (SQL's ``SUM`` skips a missing value), pulling the pool down. How
+many schools were so left out is kept too. Both are over shown figures only, so they are
+refreshed after disclosure is decided.
 Computing these from 3.7 million figures takes seconds, too slow for a page or a command that
 wants one school's profile, and quick once per import.
 """
@@ -15,11 +18,12 @@ wants one school's profile, and quick once per import.
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, case, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, case, delete, exists, func, or_, select
 
 from ecm.stats.benchmarks import FSM_BAND_LABELS, FSM_BANDS
 from ecm.store.engine import bulk_insert
 from ecm.store.models import Observation, School, SchoolBenchmark
+from ecm.store.school_types import ALL_SCHOOLS, benchmark_band
 
 ALL_BANDS = "all"
 
@@ -57,8 +61,44 @@ def ensure_school_benchmarks(engine: Engine, stale: bool = False) -> bool:
 
 
 def refresh_school_benchmarks(connection: Connection) -> int:
-    """Recompute ``school_benchmark`` from the stored school figures; returns its row count."""
+    """Recompute ``school_benchmark`` from the stored school figures; returns its row count.
+
+    The state-funded set's rows always; the rows of the set with independent schools only
+    for the phases (quartiles) and phase-and-band pools that hold a school that is not
+    state-funded: elsewhere the two sets are the same schools, and a reader of the wider set
+    falls back on the state-funded rows (:func:`ecm.figures.queries.load_school_benchmarks`).
+    """
     connection.execute(delete(SchoolBenchmark))
+    rows = _benchmark_rows(connection, state_funded_school())
+    # An independent school without a % FSM is in no band's pool, but in its phase's quartiles.
+    band = case((School.percent_fsm.is_(None), None), else_=fsm_band_expression())
+    independent = connection.execute(
+        select(School.phase, band)
+        .where(School.state_funded.is_(False), School.phase.is_not(None))
+        .distinct()
+    ).all()
+    phases = sorted({phase for phase, _ in independent})
+    if phases:
+        wider = _benchmark_rows(connection, School.phase.in_(phases))
+        # A pool keeps its wider row only where an independent school has a % FSM in its band.
+        bands = {(phase, label) for phase, label in independent}
+        keep = (wider["fsm_band"] == ALL_BANDS) | pd.Series(
+            [(p, b) in bands for p, b in zip(wider["phase"], wider["fsm_band"], strict=True)],
+            index=wider.index,
+            dtype=bool,
+        )
+        wider = wider[keep].assign(
+            fsm_band=lambda f: f["fsm_band"].map(lambda b: benchmark_band(b, ALL_SCHOOLS))
+        )
+        rows = pd.concat([rows, wider], ignore_index=True)
+    if rows.empty:
+        return 0
+    return bulk_insert(connection, "school_benchmark", rows)
+
+
+def _benchmark_rows(connection: Connection, schools: ColumnElement[bool]) -> pd.DataFrame:
+    """Pools by phase and FSM band, and the phase's quartiles, over the schools ``schools``
+    selects, as rows of ``school_benchmark``."""
     band = fsm_band_expression().label("fsm_band")
     # Only shown figures with both counts are pooled: a pool holding a withheld school would
     # give it back by differencing the values different schools see (METHODOLOGY.md,
@@ -84,7 +124,7 @@ def refresh_school_benchmarks(connection: Connection) -> int:
         Observation.level == "school",
         School.phase.is_not(None),
         School.percent_fsm.is_not(None),
-        state_funded_school(),
+        schools,
     ).group_by(
         Observation.indicator_code, Observation.group_code, Observation.period, School.phase, band
     )
@@ -100,18 +140,17 @@ def refresh_school_benchmarks(connection: Connection) -> int:
             Observation.value.is_not(None),
             shown,
             School.phase.is_not(None),
-            state_funded_school(),
+            schools,
         )
     )
     frame = pd.DataFrame(values.fetchall(), columns=list(values.keys()))
+    columns = [c.key for c in SchoolBenchmark.__table__.columns]
     if frame.empty and bands.empty:
-        return 0
+        return pd.DataFrame(columns=columns)
     grouped = frame.groupby(["indicator_code", "period", "phase"])["value"]
     quartiles = grouped.quantile([0.25, 0.5, 0.75]).unstack()
     quartiles.columns = ["q1", "median", "q3"]
     quartiles["schools"] = grouped.size()
     quartiles = quartiles.reset_index().assign(group_code="all", fsm_band=ALL_BANDS)
-    rows = pd.concat([bands, quartiles], ignore_index=True)
-    columns = [c.key for c in SchoolBenchmark.__table__.columns]
-    rows = rows.reindex(columns=columns)
-    return bulk_insert(connection, "school_benchmark", rows)
+    frames = [f for f in (bands, quartiles) if not f.empty]
+    return pd.concat(frames, ignore_index=True).reindex(columns=columns)

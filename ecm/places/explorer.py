@@ -24,8 +24,10 @@ from ecm.stats import funnel
 from ecm.stats.breaks import break_labels
 from ecm.stats.gaps import compute_gaps
 from ecm.stats.intervals import counts_pupils
+from ecm.store.school_types import STATE_FUNDED, school_set_words
 
 LEVELS = ("school", "la", "region")
+LEVEL_NOUNS = {"school": "schools", "la": "local authorities", "region": "regions"}
 
 
 @dataclass
@@ -44,6 +46,17 @@ class GapExploration:
     # name, period, value, lower, upper, series_break
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict = field(default_factory=dict)
+    # Which schools are compared (``ecm.store.school_types``): state-funded ones, or all.
+    compared_with: str = STATE_FUNDED
+
+    @property
+    def places_words(self) -> str:
+        """The places compared, with their number, in words: "68 state-funded schools",
+        "all 89 schools (independent schools included)", "152 local authorities"."""
+        count = self.summary.get("places", 0)
+        if self.level == "school":
+            return school_set_words(None, self.compared_with, count)
+        return f"{count:,} {LEVEL_NOUNS[self.level]}"
 
 
 def explore_gaps(
@@ -53,9 +66,11 @@ def explore_gaps(
     level: str,
     period: str | None = None,
     within: tuple[str, str] | None = None,
+    schools: str = STATE_FUNDED,
 ) -> GapExploration:
     """Every place's gap at ``level`` (optionally only those in an LA or region, ``within`` =
-    ``("la", code)`` or ``("region", code)``) for ``period`` (default: the latest)."""
+    ``("la", code)`` or ``("region", code)``) for ``period`` (default: the latest); schools
+    among the set ``schools``: state-funded ones (DfE's comparisons), or ``all``."""
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     catalogue = queries.load_indicators(engine)
@@ -69,7 +84,10 @@ def explore_gaps(
     periods = sorted(national["period"].unique(), key=period_start)
     indicator_record = {"code": indicator, **{k: meta[k] for k in ("title", "unit", "polarity")}}
     if not periods:
-        return GapExploration(indicator_record, focus_group, comparator, level, None, [], _empty())
+        return GapExploration(
+            indicator_record, focus_group, comparator, level, None, [], _empty(),
+            compared_with=schools,
+        )  # fmt: skip
     period = period if period in periods else _default_period(national, pair)
     figures = many_places.load_level_figures(
         engine, indicator, level, period_aliases(period), pair, within
@@ -86,8 +104,9 @@ def explore_gaps(
     centre_row = gaps[(gaps["kind"] == "within") & (gaps["level"] == "england")]
     centre = float(centre_row["gap"].iloc[0]) if not centre_row.empty else None
     places = gaps[(gaps["kind"] == "vs_national") & (gaps["level"] == level)]
-    if level == "school":
-        # Schools are compared among state-funded schools, as the national centre is theirs.
+    if level == "school" and schools == STATE_FUNDED:
+        # Schools are compared among state-funded schools, as the national centre is theirs,
+        # unless all schools were chosen (the centre stays the state-funded national gap).
         places = places[~places["area_code"].isin(many_places.not_state_funded_schools(engine))]
     places = _with_sizes_and_names(engine, places, figures, level, focus_group)
     limits = pd.DataFrame()
@@ -134,6 +153,7 @@ def explore_gaps(
         centre,
         trend,
         _summary(places, centre),
+        compared_with=schools,
     )
 
 

@@ -35,11 +35,12 @@ from ecm.stats.gaps import compute_gaps, verdict
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, counts_pupils, value_ci
 from ecm.stats.rounding import value_range, widest_limits
 from ecm.stats.trends import NOT_ENOUGH, compute_trends, gap_trend, tested_on_counts
+from ecm.store.school_types import STATE_FUNDED, in_set, school_set_words
 
 
 def _empty_profile(area: dict, period: str | None) -> dict:
     """The profile of a place the store has no figures for."""
-    keys = ("level", "code", "name", "la", "region", "fictional")
+    keys = ("level", "code", "name", "la", "region", "fictional", "compared_with")
     return {
         "geography": {k: area.get(k) for k in keys},
         "period": period,
@@ -109,24 +110,37 @@ def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
     return out
 
 
-def build_profile(engine: Engine, level: str, code: str, period: str | None = None) -> dict:
+def build_profile(
+    engine: Engine,
+    level: str,
+    code: str,
+    period: str | None = None,
+    schools: str = STATE_FUNDED,
+) -> dict:
     """The profile of a school (URN), LA (ONS code or number) or region for ``period``.
 
     ``period`` is an academic year such as ``2008/09``; other period styles of the same year
     (``2008-09``, ``2009``) come with it. Default: the latest year the place has figures for.
+    ``schools`` is the set a school is compared with (its phase's quartiles and its similar
+    schools): ``state_funded`` (DfE's comparisons) or ``all`` (independent schools too).
     """
-    return profile_and_peers(engine, level, code, period)[0]
+    return profile_and_peers(engine, level, code, period, schools)[0]
 
 
 def profile_and_peers(
-    engine: Engine, level: str, code: str, period: str | None = None
+    engine: Engine,
+    level: str,
+    code: str,
+    period: str | None = None,
+    schools: str = STATE_FUNDED,
 ) -> tuple[dict, pd.DataFrame]:
     """:func:`build_profile`, and the peer figures it ranked an LA or region among: every LA's
     (region's) figures in the profile's year, all its period styles, after disclosure control
     (:func:`ecm.figures.queries.load_peer_figures`; empty for a school or a place with no
     figures). The area overview draws all LAs' spread from them instead of reading them again.
     """
-    area = queries.resolve_area(engine, level, code)
+    # The set a school is compared with travels with the place to every comparison made.
+    area = {**queries.resolve_area(engine, level, code), "compared_with": schools}
     catalogue = queries.load_indicators(engine)
     figures = with_intervals(queries.load_area_figures(engine, area), catalogue)
     own = figures[(figures["level"] == area["level"]) & (figures["area_code"] == area["code"])]
@@ -161,7 +175,8 @@ def profile_and_peers(
     interest, floors = _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
 
     geography = {
-        k: area.get(k) for k in ("level", "code", "name", "la", "region", "fictional", "phase")
+        k: area.get(k)
+        for k in ("level", "code", "name", "la", "region", "fictional", "phase", "compared_with")
     }
     sources = queries.batch_sources(
         engine, sorted({int(b) for b in current["batch_id"].dropna().unique()})
@@ -212,7 +227,7 @@ def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
         gap_words, mine, floors, catalogue, period, place=area["level"], nouns=group_nouns()
     )
     if area["level"] == "school" and area.get("phase"):
-        sentences += _bottom_quartile(engine, current, catalogue, area["phase"], period)
+        sentences += _bottom_quartile(engine, current, catalogue, area, period)
     floor_records = [
         {
             "indicator": r.indicator_code,
@@ -226,13 +241,17 @@ def _flags(engine, own, figures, trends, gaps, catalogue, area, period, current)
     return sentences, floor_records
 
 
-def _bottom_quartile(engine, current, catalogue, phase: str, period: str) -> list[str]:  # noqa: ANN001
-    """Sentences for the school's all-pupil figures in the bottom quarter of its phase."""
+def _bottom_quartile(engine, current, catalogue, area: dict, period: str) -> list[str]:  # noqa: ANN001
+    """Sentences for the school's all-pupil figures in the bottom quarter of its phase (among
+    the set of schools it is compared with)."""
     own = current[(current["group_code"] == "all") & current["value"].notna()]
     own = own[own["polarity"].isin(["higher_is_better", "lower_is_better"])]
     if own.empty:
         return []
-    quartiles = queries.load_school_benchmarks(engine, phase, "all", list(own["period"].unique()))
+    phase = area["phase"]
+    quartiles = queries.load_school_benchmarks(
+        engine, phase, "all", list(own["period"].unique()), area["compared_with"]
+    )
     merged = own.merge(quartiles, on=["indicator_code", "period"], suffixes=("", "_q"))
     worst = np.where(
         merged["polarity"] == "higher_is_better",
@@ -242,7 +261,8 @@ def _bottom_quartile(engine, current, catalogue, phase: str, period: str) -> lis
     bands = pd.DataFrame(
         {"indicator_code": merged["indicator_code"], "band": np.where(worst, "D", "")}
     )
-    return bottom_quartile_sentences(bands, catalogue, phase, period)
+    among = school_set_words(phase, area["compared_with"], where="loaded")
+    return bottom_quartile_sentences(bands, catalogue, among, period)
 
 
 def _value_trends(own: pd.DataFrame) -> pd.DataFrame:
@@ -292,6 +312,7 @@ def _benchmarks(
         index = pd.MultiIndex.from_frame(current[key])
         current["similar_schools_pooled"] = similar["schools"].reindex(index).to_numpy(float)
         current["similar_schools_left_out"] = similar["left_out"].reindex(index).to_numpy(float)
+        current["similar_schools_among"] = similar["among"].reindex(index).to_numpy(object)
     index = pd.MultiIndex.from_frame(current[key])
     for name, values in comparators.items():
         aligned = values.reindex(index).to_numpy(float) if not values.empty else np.nan
@@ -371,7 +392,9 @@ def _ranks(
                 ranks, columns=["rank", "of", "band"], index=current.index
             )
     elif area["level"] == "school" and area.get("phase"):
-        quartiles = queries.load_school_benchmarks(engine, area["phase"], "all", sorted(periods))
+        quartiles = queries.load_school_benchmarks(
+            engine, area["phase"], "all", sorted(periods), area["compared_with"]
+        )
         merged = current[key + ["value", "polarity"]].merge(
             quartiles[["indicator_code", "period", "q1", "median", "q3", "schools"]],
             on=["indicator_code", "period"],
@@ -380,6 +403,15 @@ def _ranks(
         merged.loc[merged["group_code"] != "all", ["q1", "median", "q3"]] = np.nan
         current["band"] = band_from_quartiles(merged)
         current["of"] = merged["schools"].where(merged["q1"].notna()).to_numpy(float)
+        schools = area.get("compared_with", STATE_FUNDED)
+        # Each band names its set with the number of schools it was among.
+        current["among"] = [
+            f"among {school_set_words(area['phase'], schools, of, 'loaded')}"
+            if not pd.isna(of)
+            else band_set_words(area)
+            for of in current["of"]
+        ]
+        return current
     current["among"] = band_set_words(area)
     return current
 
@@ -387,10 +419,12 @@ def _ranks(
 def band_set_words(area: dict) -> str:
     """What a figure's rank and quartile band are among, in words: bands are among the places
     the store holds, which for a national picture must be all of them ("among the LAs loaded"),
-    and a school's among the state-funded schools of its phase, as DfE compares schools."""
+    and a school's among the schools of its phase in the set it is compared with (state-funded
+    schools, as DfE compares schools, unless chosen otherwise); the count goes in where
+    :func:`_rank_record` knows it."""
     if area["level"] == "school":
-        phase = area.get("phase") or ""
-        return f"among state-funded {phase} schools loaded".replace("  ", " ")
+        schools = area.get("compared_with", STATE_FUNDED)
+        return f"among {school_set_words(area.get('phase'), schools, where='loaded')}"
     return "among the regions loaded" if area["level"] == "region" else "among the LAs loaded"
 
 
@@ -412,25 +446,28 @@ MIN_SIMILAR_SCHOOLS = 3
 def _similar_schools(
     engine: Engine, area: dict, periods: set[str], current: pd.DataFrame
 ) -> pd.DataFrame:
-    """Pooled value of the other state-funded schools of the same phase and FSM band whose
-    counts are known (the school itself left out), indexed by indicator, group and period:
-    ``value`` (missing where fewer than three other schools are pooled, or the school's own
-    figure is withheld), ``schools`` (the other schools pooled) and ``left_out`` (schools of
-    the band whose counts are not known, so not pooled)."""
+    """Pooled value of the other schools of the same phase and FSM band in the set the school
+    is compared with (state-funded, or all) whose counts are known (the school itself left
+    out), indexed by indicator, group and period: ``value`` (missing where fewer than three
+    other schools are pooled, or the school's own figure is withheld), ``schools`` (the other
+    schools pooled) and ``left_out`` (schools of the band whose counts are not known, so not
+    pooled)."""
     band = fsm_band([float(area["percent_fsm"])]).iloc[0]
-    totals = queries.load_school_benchmarks(engine, area["phase"], band, sorted(periods))
+    schools = area.get("compared_with", STATE_FUNDED)
+    totals = queries.load_school_benchmarks(engine, area["phase"], band, sorted(periods), schools)
     key = ["indicator_code", "group_code", "period"]
     if totals.empty:
-        return pd.DataFrame(columns=["value", "schools", "left_out"], index=_empty_index(key))
+        columns = ["value", "schools", "left_out", "among"]
+        return pd.DataFrame(columns=columns, index=_empty_index(key))
     own = current[[*key, "numerator", "denominator", "multiplier"]]
     pooled = totals.merge(own, on=key, suffixes=("", "_own"))
     # The school is in its band's pool only where both its counts are known; where they are
     # not (withheld here or by the publisher) there is no figure of its own to compare, and
     # the pool of the others is not shown either, so that it cannot be set against the band's.
     own_known = pooled["numerator_own"].notna() & pooled["denominator_own"].notna()
-    if area.get("state_funded") is False:
-        # An independent school is not in the pools (state-funded schools only): it is
-        # compared with the whole band.
+    if not in_set(area.get("state_funded"), schools):
+        # An independent school is not in the state-funded pools: it is compared with the
+        # whole band.
         others = pooled["schools"].where(own_known)
         numerator, denominator = pooled["numerator"], pooled["denominator"]
     else:
@@ -441,19 +478,26 @@ def _similar_schools(
     pooled["value"] = value.where((others >= MIN_SIMILAR_SCHOOLS) & (denominator > 0))
     pooled["schools"] = others
     pooled["left_out"] = pooled["left_out"].fillna(0)
-    return pooled.set_index(key)[["value", "schools", "left_out"]]
+    pooled["among"] = school_set_words(area["phase"], schools, where=f"in the {band} FSM band")
+    return pooled.set_index(key)[["value", "schools", "left_out", "among"]]
 
 
 def _empty_index(key: list[str]) -> pd.MultiIndex:
     return pd.MultiIndex.from_arrays([[] for _ in key], names=key)
 
 
-def similar_schools_words(schools: float | None, left_out: float | None) -> str | None:
-    """How many schools a similar-schools value rests on, in words: "similar schools: 42
-    schools, 3 with withheld figures left out"."""
+def similar_schools_words(
+    schools: float | None, left_out: float | None, among: str | None = None
+) -> str | None:
+    """How many schools a similar-schools value rests on, and which (``among``: "state-funded
+    primary schools in the 8-20% FSM band"), in words: "similar schools: 42 other state-funded
+    primary schools in the 8-20% FSM band, 3 with withheld figures left out"."""
     if schools is None or pd.isna(schools):
         return None
-    words = f"similar schools: {int(schools):,} school{'s' if int(schools) != 1 else ''}"
+    if isinstance(among, str):
+        words = f"similar schools: {int(schools):,} other {among}"
+    else:
+        words = f"similar schools: {int(schools):,} school{'s' if int(schools) != 1 else ''}"
     if left_out is not None and not pd.isna(left_out) and int(left_out) > 0:
         words += f", {int(left_out):,} with withheld figures left out"
     return words
@@ -659,7 +703,9 @@ def _pool_record(row) -> dict | None:  # noqa: ANN001
     return {
         "schools": int(pooled),
         "left_out": int(left_out) if not pd.isna(left_out) else 0,
-        "words": similar_schools_words(pooled, left_out),
+        "words": similar_schools_words(
+            pooled, left_out, getattr(row, "similar_schools_among", None)
+        ),
     }
 
 
@@ -676,10 +722,9 @@ def _rank_record(row) -> dict | None:  # noqa: ANN001
     among = getattr(row, "among", None)
     if isinstance(among, str):
         # Name the set by its size where it is known: "among the 152 LAs loaded".
+        # (A school's words carry their number already.)
         if "of" in record and among.startswith("among the "):
             among = among.replace("among the ", f"among the {record['of']:,} ", 1)
-        elif "of" in record:
-            among = f"{among} ({record['of']:,})"
         record["among"] = among
     return record
 

@@ -193,15 +193,14 @@ def previous_period(period: str) -> str:
 
 
 def bottom_quartile_sentences(
-    bands: pd.DataFrame, catalogue: pd.DataFrame, phase: str, period: str
+    bands: pd.DataFrame, catalogue: pd.DataFrame, among: str, period: str
 ) -> list[str]:
     """Sentences for the indicators where the school is in the bottom quarter (band D) of the
-    state-funded schools of its phase in the store (all of England's where the national files
-    are loaded). ``bands``: indicator_code, band."""
+    schools ``among`` names ("state-funded primary schools loaded": its phase in the store, all
+    of England's where the national files are loaded). ``bands``: indicator_code, band."""
     titles = catalogue.set_index("code")["title"]
     return [
-        f"{titles.get(code, code)} was in the bottom quarter of the state-funded {phase} "
-        f"schools loaded in {period}."
+        f"{titles.get(code, code)} was in the bottom quarter of the {among} in {period}."
         for code in bands.loc[bands["band"] == "D", "indicator_code"]
     ]
 

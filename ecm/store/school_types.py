@@ -57,3 +57,56 @@ def is_state_funded(school_type: str | None) -> bool | None:
     if name.upper() in NOT_STATE_FUNDED_CODES:
         return False
     return not any(word in name.lower() for word in NOT_STATE_FUNDED_WORDS)
+
+
+# --- the set of schools a school is compared with ----------------------------------------------
+
+#: Which schools a school is compared with: DfE's state-funded schools (the default), or every
+#: school of the phase, independent and non-maintained special schools included.
+STATE_FUNDED, ALL_SCHOOLS = "state_funded", "all"
+#: The sets in words, as the pages offer them.
+SCHOOL_SETS = {
+    STATE_FUNDED: "state-funded schools",
+    ALL_SCHOOLS: "all schools, including independent",
+}
+#: ``school_benchmark`` keeps the rows of the set with independent schools beside the
+#: state-funded ones under the FSM band's label with this prefix ("i:8-20%", "i:all" for the
+#: phase's quartiles), so that no schema change was needed; see
+#: :func:`benchmark_band`.
+WITH_INDEPENDENT = "i:"
+
+
+def benchmark_band(band: str, schools: str = STATE_FUNDED) -> str:
+    """The ``fsm_band`` label ``school_benchmark`` stores a band's (or, for ``all``, the
+    phase's) rows under for the set ``schools``."""
+    return band if schools == STATE_FUNDED else WITH_INDEPENDENT + band
+
+
+def band_and_set(label: str) -> tuple[str, str]:
+    """A stored ``fsm_band`` label back as (FSM band, set of schools)."""
+    if label.startswith(WITH_INDEPENDENT):
+        return label[len(WITH_INDEPENDENT) :], ALL_SCHOOLS
+    return label, STATE_FUNDED
+
+
+def in_set(state_funded: bool | None, schools: str) -> bool:
+    """Whether a school (its ``state_funded`` flag: None when its type is not known, taken as
+    state-funded) belongs to the set ``schools``."""
+    # ``bool()``, not ``is not False``: a flag read through pandas may be numpy's False (and an
+    # unknown one NaN, which counts as state-funded).
+    return schools == ALL_SCHOOLS or state_funded is None or bool(state_funded)
+
+
+def school_set_words(
+    phase: str | None, schools: str, count: float | None = None, where: str = ""
+) -> str:
+    """The schools a comparison is among, in words: "412 state-funded primary schools" or
+    "all 449 primary schools (independent schools included)"; without a number when
+    ``count`` is None, and ``where`` ("loaded", "in the 8-20% FSM band") after the noun."""
+    kind = f"{phase} schools" if phase else "schools"
+    kind += f" {where}" if where else ""
+    if schools == ALL_SCHOOLS:
+        number = "" if count is None else f"all {int(count):,} "
+        return f"{number}{kind} (independent schools included)"
+    number = "" if count is None else f"{int(count):,} "
+    return f"{number}state-funded {kind}"

@@ -15,12 +15,14 @@ data, keyed by the database URL.
 from __future__ import annotations
 
 from ecm.ui.address import (
+    addressed_school_set,
     complete_selection,
     la_param,
     link_column,
     page_link,
     profile_link,
     query_param,
+    school_set_param,
     select_by_code,
     select_param,
     selected_place,
@@ -78,6 +80,7 @@ from ecm.ui.store import (
 )
 
 __all__ = [
+    "addressed_school_set",
     "blank_missing",
     "CACHE_TTL",
     "OUTCOME_ICONS",
@@ -124,6 +127,7 @@ __all__ = [
     "profile_link",
     "query_param",
     "select_by_code",
+    "school_set_param",
     "select_param",
     "selected_place",
     "set_query_params",

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm.params import BadParameter, check_param
+from ecm.store.school_types import SCHOOL_SETS, STATE_FUNDED
 from ecm.ui.banners import fictional_banner
 from ecm.ui.store import engine, load_local_authorities
 from ecm.views.markdown import unavailable_choice
@@ -120,6 +121,20 @@ def select_param(
     )
     set_query_params(**{param: value})
     return value
+
+
+def addressed_school_set() -> str:
+    """The set of schools a school is compared with, as the address holds it (``?schools=``):
+    ``state_funded`` (the default, as DfE compares schools) or ``all``. Read before the
+    analyses run, so that they compare with the chosen set; :func:`school_set_param` draws
+    the choice."""
+    return query_param("schools") or STATE_FUNDED
+
+
+def school_set_param() -> str:
+    """A picker of the schools a school is compared with, kept in the address
+    (``?schools=``): state-funded schools (default) or all schools, including independent."""
+    return select_param("Compare with", SCHOOL_SETS, "schools", STATE_FUNDED)
 
 
 def la_param(title: str) -> str:

@@ -15,6 +15,7 @@ from ecm.ui.maps import draw_authority_map
 from ecm.ui.presentation import chart, table_with_download
 from ecm.ui.store import load_local_authorities
 from ecm.views.gaps import (
+    compared_places_caption,
     funnel_points,
     gap_axis_title,
     gap_table,
@@ -73,6 +74,7 @@ def draw_ranked(screen: GapScreen) -> None:
         "ranked",
         f"{stem}-ranked.csv",
     )
+    st.caption(compared_places_caption(result))
     st.subheader(f"Every place, widest gap first ({len(table):,})")
     table_with_download(table, "every_gap", f"{stem}.csv", ("Place page",))
 
@@ -98,6 +100,7 @@ def draw_funnel(screen: GapScreen) -> None:
         "funnel",
         f"funnel-{screen.stem}.csv",
     )
+    st.caption(compared_places_caption(result))
 
 
 def draw_distribution(screen: GapScreen) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm.config import database_url
+from ecm.store.school_types import STATE_FUNDED
 from ecm.ui.store import CACHE_TTL, clear_summaries, engine_for
 
 if TYPE_CHECKING:  # the analyses load when a page first needs them
@@ -16,24 +17,29 @@ if TYPE_CHECKING:  # the analyses load when a page first needs them
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
-def _profile(url: str, level: str, code: str, period: str | None) -> dict | None:
+def _profile(
+    url: str, level: str, code: str, period: str | None, schools: str = STATE_FUNDED
+) -> dict | None:
     from ecm.figures.queries import UnknownArea
     from ecm.places.profile import build_profile
 
     try:
-        return build_profile(engine_for(url), level, code, period)
+        return build_profile(engine_for(url), level, code, period, schools)
     except UnknownArea:
         return None
 
 
-def load_profile(level: str, code: str, period: str | None) -> dict | None:
+def load_profile(
+    level: str, code: str, period: str | None, schools: str = STATE_FUNDED
+) -> dict | None:
     """The cached profile of a place (None when the code is unknown); a period that is not an
-    academic year such as 2008/09 is ignored (the latest year is shown)."""
+    academic year such as 2008/09 is ignored (the latest year is shown). A school is compared
+    with the set ``schools`` (``ecm.store.school_types``: state-funded schools, or all)."""
     from ecm.periods import is_academic_year
 
     if period and not is_academic_year(period):
         period = None
-    return _profile(database_url(), level, code, period)
+    return _profile(database_url(), level, code, period, schools)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the area overview…")
@@ -59,10 +65,10 @@ def _region(url: str, code: str, period: str | None):  # noqa: ANN202
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gaps…")
-def _gaps(url: str, indicator: str, group: str, level: str, period, within):  # noqa: ANN001, ANN202
+def _gaps(url: str, indicator: str, group: str, level: str, period, within, schools: str):  # noqa: ANN001, ANN202
     from ecm.places.explorer import explore_gaps
 
-    return explore_gaps(engine_for(url), indicator, group, level, period, within)
+    return explore_gaps(engine_for(url), indicator, group, level, period, within, schools)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gap trends…")
@@ -123,36 +129,49 @@ def load_region_overview(code: str, period: str | None):  # noqa: ANN201
     return _region(database_url(), code, period)
 
 
-def load_gap_exploration(indicator: str, group: str, level: str, period, within):  # noqa: ANN001, ANN201
-    """The cached gap explorer result."""
-    return _gaps(database_url(), indicator, group, level, period, within)
+def load_gap_exploration(  # noqa: ANN201
+    indicator: str,
+    group: str,
+    level: str,
+    period,  # noqa: ANN001
+    within,  # noqa: ANN001
+    schools: str = STATE_FUNDED,
+):
+    """The cached gap explorer result; schools among the set ``schools``."""
+    return _gaps(database_url(), indicator, group, level, period, within, schools)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
-def _school_distribution(url: str, period: str, phase: str) -> pd.DataFrame:
+def _school_distribution(url: str, period: str, phase: str, schools: str) -> pd.DataFrame:
     from ecm.figures import many_places
     from ecm.periods import period_aliases
 
-    return many_places.load_school_distribution(engine_for(url), phase, period_aliases(period))
+    engine = engine_for(url)
+    return many_places.load_school_distribution(engine, phase, period_aliases(period), schools)
 
 
-def load_school_distribution(phase: str, period: str) -> pd.DataFrame:
-    """Every indicator's spread across all schools of a phase in the period."""
-    return _school_distribution(database_url(), period, phase)
+def load_school_distribution(phase: str, period: str, schools: str = STATE_FUNDED) -> pd.DataFrame:
+    """Every indicator's spread across the schools of a phase in the period (state-funded
+    ones, or ``all``)."""
+    return _school_distribution(database_url(), period, phase, schools)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
-def _school_spines(url: str, urn: str, period: str, phase: str | None) -> pd.DataFrame:
+def _school_spines(
+    url: str, urn: str, period: str, phase: str | None, schools: str
+) -> pd.DataFrame:
     from ecm.places.overview import spine_rows
 
-    profile = _profile(url, "school", urn, period)
+    profile = _profile(url, "school", urn, period, schools)
     if profile is None:
         return pd.DataFrame()
-    distribution = _school_distribution(url, period, phase) if phase else pd.DataFrame()
-    return spine_rows(pd.DataFrame(profile["observations"]), distribution)
+    spread = _school_distribution(url, period, phase, schools) if phase else pd.DataFrame()
+    return spine_rows(pd.DataFrame(profile["observations"]), spread)
 
 
-def load_school_spines(urn: str, period: str, phase: str | None) -> pd.DataFrame:
-    """A school's figures placed on the spread of every school of its phase in England, for
-    the spine charts (cached, as the area page's spines are)."""
-    return _school_spines(database_url(), urn, period, phase)
+def load_school_spines(
+    urn: str, period: str, phase: str | None, schools: str = STATE_FUNDED
+) -> pd.DataFrame:
+    """A school's figures placed on the spread of the schools of its phase in England (the
+    set ``schools``), for the spine charts (cached, as the area page's spines are)."""
+    return _school_spines(database_url(), urn, period, phase, schools)

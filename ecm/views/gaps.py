@@ -234,8 +234,8 @@ def exploration_summary(result: GapExploration, group_title: str, comparator_tit
             )
         )
     return (
-        f"**{summary['with_figures']:,}** of {summary['places']:,} "
-        f"{LEVELS[result.level].lower()} have a figure for {result.indicator['title']} in "
+        f"**{summary['with_figures']:,}** of {result.places_words} have a figure for "
+        f"{result.indicator['title']} in "
         f"{result.period}. The gap is each place's **{group_title.lower()}** against "
         f"**{comparator_title.lower()} nationally**; positive means the focus group is worse "
         f"off, in {gap_unit(result.indicator['unit'])}. Nationally the gap is "
@@ -262,3 +262,16 @@ def spread_table(values: pd.Series) -> pd.DataFrame:
     """The gaps' spread as a table (count, mean, quartiles, ...): the distribution chart's
     data."""
     return values.describe().rename_axis("statistic").reset_index()
+
+
+def compared_places_caption(result: GapExploration) -> str:
+    """Which places the ranking and the funnel are among, in words, so that nobody mistakes
+    the set: for schools, state-funded ones (DfE's comparisons) or all of them, with the
+    funnel's centre named."""
+    among = f"Among {result.places_words}"
+    if result.level != "school":
+        return among + "."
+    return (
+        f"{among}. The funnel's centre is the national gap DfE publishes, which is that of "
+        "state-funded schools, whichever set is compared."
+    )

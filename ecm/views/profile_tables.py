@@ -93,6 +93,12 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                     for name, word in o["benchmarks"].items()
                 },
                 "Band (A best)": _band_text(o["rank"]),
+                # Which schools a similar-schools value pools, so nobody mistakes the set.
+                **(
+                    {"Similar schools pooled": _pool_text(o.get("similar_schools"))}
+                    if "similar_schools" in o["benchmarks"]
+                    else {}
+                ),
                 "Trend": trend_label(o["trend"]) + (" · red-red" if o["red_red"] else ""),
                 "Source": o["source"] or "",
             }
@@ -143,12 +149,23 @@ def significance_word(
 
 
 def _band_text(rank: dict | None) -> str:
-    """'B (rank 40 of 150)' or 'B'."""
+    """'B (rank 40 of 150)', 'B (among 412 state-funded primary schools loaded)' (a band
+    named by the set it is among) or 'B'."""
     if not rank:
         return ""
     if "rank" in rank:
         return f"{rank['band']} (rank {rank['rank']} of {rank['of']})"
+    if rank.get("among"):
+        return f"{rank['band']} ({rank['among']})"
     return rank["band"]
+
+
+def _pool_text(pool: dict | None) -> str:
+    """What a similar-schools value pools, in words ("42 other state-funded primary schools in
+    the 8-20% FSM band"), or nothing where no value is shown."""
+    if not pool:
+        return ""
+    return pool["words"].removeprefix("similar schools: ")
 
 
 def _fmt(value: float | None, decimals: int = 1) -> str:

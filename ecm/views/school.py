@@ -9,6 +9,7 @@ from ecm.catalogue import comparator_phrase, group_label, group_title
 from ecm.periods import period_start
 from ecm.stats.gaps import gap_order, margins_from_zero, verdict
 from ecm.store.models import action_status_words
+from ecm.store.school_types import STATE_FUNDED, school_set_words
 from ecm.units import gap_with_unit
 from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import KIND_TITLES
@@ -315,3 +316,30 @@ def plan_actions(profile: dict) -> pd.DataFrame:
             )
     rows = [{**e, "Targets": "; ".join(sorted(e["Targets"]))} for e in seen.values()]
     return pd.DataFrame(rows, columns=["Action", "Status", "Lead", "Targets", "Action page"])
+
+
+def compared_with_caption(profile: dict) -> str:
+    """Which schools the page's bands, quartiles, spreads and similar schools are among, in
+    words, so that nobody mistakes the set: DfE's comparisons are among state-funded schools
+    unless all schools were chosen."""
+    geography = profile["geography"]
+    schools = geography.get("compared_with") or STATE_FUNDED
+    among = school_set_words(geography.get("phase"), schools, where="loaded")
+    if schools == STATE_FUNDED:
+        return (
+            f"Bands, spreads and similar schools are among the {among}, as DfE compares "
+            "schools: independent and non-maintained special schools are left out unless "
+            "you compare with all schools."
+        )
+    return (
+        f"Bands, spreads and similar schools are among the {among}, not only the "
+        "state-funded ones DfE compares schools with."
+    )
+
+
+def spread_set_words(profile: dict) -> str:
+    """The schools a school's spine charts spread it among: "state-funded primary schools in
+    England", or all of them with independent schools."""
+    geography = profile["geography"]
+    schools = geography.get("compared_with") or STATE_FUNDED
+    return school_set_words(geography.get("phase"), schools, where="in England")
