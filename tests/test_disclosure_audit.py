@@ -139,18 +139,20 @@ def test_a_group_of_no_pupils_is_public_and_never_reported_but_what_it_gives_bac
     assert not decided["suppressed"].any()
 
 
+#: A band of five schools of one phase, A's figure withheld: the pools' tests share it.
+BAND_OF_FIVE = [
+    ("school", "A", "all", 3, 10, True),
+    ("school", "B", "all", 20, 30, False),
+    ("school", "C", "all", 12, 15, False),
+    ("school", "D", "all", 30, 41, False),
+    ("school", "E", "all", 7, 9, False),
+]
+
+
 def test_similar_school_values_that_include_a_withheld_school_pin_it() -> None:
     """Leave-one-out pools over a band that holds a withheld school: two shown schools' values
     give the band's totals, and the withheld school follows."""
-    figures = block(
-        [
-            ("school", "A", "all", 3, 10, True),
-            ("school", "B", "all", 20, 30, False),
-            ("school", "C", "all", 12, 15, False),
-            ("school", "D", "all", 30, 41, False),
-            ("school", "E", "all", 7, 9, False),
-        ]
-    )
+    figures = block(BAND_OF_FIVE)
     schools = pd.DataFrame({"urn": list("ABCDE"), "phase": "primary", "fsm_band": "8-20%"})
     pool = {"indicator_code": "ks2", "group_code": "all", "period": "2009/10",
             "phase": "primary", "fsm_band": "8-20%"}  # fmt: skip
@@ -160,6 +162,46 @@ def test_similar_school_values_that_include_a_withheld_school_pin_it() -> None:
     # Pooled over the shown schools only, the values say nothing the shown figures do not.
     over_shown = pd.DataFrame([pool | {"schools": 4, "numerator": 69.0, "denominator": 95.0}])
     assert audit_block(figures, pd.Series(dtype=object), schools, over_shown).pinned.empty
+
+
+def test_pools_with_and_without_independent_schools_are_both_audited() -> None:
+    """A band of four state-funded schools and a withheld independent one (A). The
+    state-funded pool leaves A out, so its values say nothing of A. The pool of all schools
+    (its "i:" label) holds A: the leave-one-out values the shown schools see give the band's
+    totals, and A follows, so the audit must find it."""
+    figures = block(BAND_OF_FIVE)
+    schools = pd.DataFrame(
+        {
+            "urn": list("ABCDE"),
+            "phase": "primary",
+            "fsm_band": "8-20%",
+            "state_funded": [False, True, True, True, None],
+        }
+    )
+    pool = {"indicator_code": "ks2", "group_code": "all", "period": "2009/10",
+            "phase": "primary"}  # fmt: skip
+    state = pool | {"fsm_band": "8-20%", "schools": 4, "numerator": 69.0, "denominator": 95.0}
+    everyone = pool | {"fsm_band": "i:8-20%", "schools": 5, "numerator": 72.0,
+                       "denominator": 105.0}  # fmt: skip
+    no_parents = pd.Series(dtype=object)
+    found = audit_block(figures, no_parents, schools, pd.DataFrame([state]))
+    # The state-funded pool's members are B to E (E's funding not known: state-funded), so
+    # it is audited, and pins nothing; the equation A's own view of the pool would give
+    # (A withheld) is not added.
+    assert found.pinned.empty and found.equations == 0
+    found = audit_block(figures, no_parents, schools, pd.DataFrame([state, everyone]))
+    assert found.pinned["value"].tolist() == [3.0, 10.0]
+    # A shown independent school sees the whole state-funded pool. Over three schools (B
+    # withheld, C, E) no member sees a value (two others are too few), but A does: its one
+    # equation enters the audit (alone it cannot pin both of B's counts), and none when A's
+    # own figure is withheld too (it is then shown no pool).
+    small = figures[figures["area_code"] != "D"]
+    small = small.assign(withheld=small["area_code"].eq("B"))
+    three = state | {"schools": 3, "numerator": 39.0, "denominator": 54.0}
+    found = audit_block(small, no_parents, schools, pd.DataFrame([three]))
+    assert found.equations == 1 and found.unknowns == 2 and found.pinned.empty
+    hidden = small.assign(withheld=small["area_code"].isin(["A", "B"]))
+    assert audit_block(hidden, no_parents, schools, pd.DataFrame([three])).equations == 0
 
 
 def test_similar_school_pools_hold_only_shown_figures(demo_engine) -> None:

@@ -21,7 +21,7 @@ from ecm.places.explorer import explore_gaps
 from ecm.places.profile import build_profile
 from ecm.stats.benchmarks import pooled_value
 from ecm.store.engine import make_engine
-from tests.helpers import GIAS, KS2, KS4, build_real_store, drop_database
+from tests.helpers import GIAS, KS2, KS4, build_real_store, drop_database, read
 
 #: A Hampshire primary in the 0-8% FSM band whose other pupils (86%, 69 of 80) reach the KS2
 #: expected standard about as often as similar schools' do.
@@ -146,6 +146,29 @@ def test_a_school_marked_independent_leaves_the_pool(tmp_path: Path) -> None:
         expected = 100 * achieved.sum() / pupils.sum()
         assert figure["comparator_values"]["similar_schools"] == pytest.approx(expected, abs=5e-5)
         assert figure["similar_schools"]["schools"] == len(rest)
+        # Compared with all schools, the independent one is pooled too, and the set is named.
+        chosen = next(
+            o
+            for o in build_profile(engine, "school", SCHOOL, "2018/19", "all")["observations"]
+            if (o["indicator"], o["group"]) == ("ptrwm_exp", "not_disadvantaged")
+            and o["period"] == "2018/19"
+        )
+        percent = counted["PTRWM_EXP_NotFSM6CLA1A"].map(_number)
+        pupils = counted["TNotFSM6CLA1A"].map(_number)
+        expected_all = 100 * np.floor(percent * pupils / 100 + 0.5).sum() / pupils.sum()
+        assert chosen["comparator_values"]["similar_schools"] == pytest.approx(
+            expected_all, abs=5e-5
+        )
+        assert expected_all != pytest.approx(expected, abs=5e-5)
+        assert chosen["similar_schools"]["schools"] == len(counted)
+        assert chosen["similar_schools"]["words"].startswith(
+            f"similar schools: {len(counted)} other primary schools in the 0-8% FSM band "
+            "(independent schools included)"
+        )
+        # The pool with the independent school is kept only for its band.
+        assert read(engine, "SELECT COUNT(*) FROM school_benchmark WHERE fsm_band = 'i:0-8%'") != [
+            (0,)
+        ]
     finally:
         engine.dispose()
         drop_database(url)

@@ -72,9 +72,12 @@ def refresh_school_benchmarks(connection: Connection) -> int:
     rows = _benchmark_rows(connection, state_funded_school())
     # An independent school without a % FSM is in no band's pool, but in its phase's quartiles.
     band = case((School.percent_fsm.is_(None), None), else_=fsm_band_expression())
+    # Only independent schools with figures of their own make the sets differ (the register
+    # lists many that publish none).
+    has_figures = exists().where(Observation.level == "school", Observation.area_code == School.urn)
     independent = connection.execute(
         select(School.phase, band)
-        .where(School.state_funded.is_(False), School.phase.is_not(None))
+        .where(School.state_funded.is_(False), School.phase.is_not(None), has_figures)
         .distinct()
     ).all()
     phases = sorted({phase for phase, _ in independent})

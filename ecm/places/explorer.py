@@ -137,6 +137,10 @@ def explore_gaps(
         places["position"] = funnel.positions(
             places["gap"], places["size"], centre, *args, sd, sign=sign, gap_range=ends
         )
+        if limits["upper95"].isna().all():
+            # Means published without intervals (Attainment 8) give no pupil-level spread,
+            # so no limits: no funnel rather than one with no lines and unplaced points.
+            limits = pd.DataFrame()
     else:
         places["position"] = None
     places = places.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
