@@ -76,7 +76,7 @@ def draw_funnel() -> None:
     )
     ui.page_link(
         "gaps",
-        "Explore these school gaps",
+        f"Explore these school gaps (among {funnel.places_words})",
         indicator=funnel.indicator["code"],
         group="disadvantaged",
         level="school",
@@ -128,9 +128,9 @@ def draw_schools() -> None:
     search = right.text_input("Find a school (name or URN)", key="school_search")
     schools = school_rows(overview.schools, phase, search)
     st.caption(
-        f"{len(schools):,} schools. Each figure with its national quartile band among schools "
-        "of the same phase (A best quarter, D worst; c: withheld, a small number). Sort by "
-        "any column."
+        f"{len(schools):,} schools. Each figure with its national quartile band among the "
+        "state-funded schools of its phase (A best, D worst; c: withheld, a small number)."
+        " Sort by any column."
     )
     ui.table_with_download(schools, "schools", f"{code}-schools.csv", ("School page",))
 
