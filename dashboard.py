@@ -48,6 +48,7 @@ pages = [
 navigation = st.navigation(pages)
 
 with st.sidebar:
+    ui.search_box()
     st.caption(
         "Every Child Matters outcomes for schools, local authorities and regions in England: "
         "where disadvantaged children fall behind, and what the plan does about it."

@@ -43,14 +43,10 @@ with right:
         # Not a disabled picker: its greyed label would fall below WCAG contrast.
         st.markdown("**School**  \nChoose an authority first.")
 
-with st.expander("Search schools by name, URN or LAESTAB"):
-    text = st.text_input("School name, URN or LAESTAB", key="school_search")
-    found = ui.search_schools(text) if text else None
-    if found is not None:
-        if found.empty:
-            st.write(f"No school matches “{text}”.")
-        else:
-            st.dataframe(found, hide_index=True, width="stretch")
+st.caption(
+    "Or type a name or code in the search box at the top of the sidebar, on any page: a "
+    "school's name (typos are forgiven), URN or LAESTAB, an authority or a region."
+)
 
 ui.set_query_params(region=region, la=la, urn=urn)
 if urn:

@@ -39,6 +39,7 @@ ui.place_heading(
     profile,
     f"No school with URN {urn} is in the store.",
     "The store holds no figures for this school yet.",
+    notes=lambda: ui.register_notes(urn),
 )
 geography = profile["geography"]
 la, region = geography.get("la") or {}, geography.get("region") or {}

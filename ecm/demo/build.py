@@ -18,6 +18,7 @@ from sqlalchemy import Engine, delete, func, select, text
 from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.demo.country import simulate_country
 from ecm.demo.geography import SCALES
+from ecm.demo.links import predecessors
 from ecm.demo.plans import build_plans
 from ecm.disclosure.decisions import refresh_withholding
 from ecm.disclosure.rules import apply_disclosure_control
@@ -36,6 +37,7 @@ from ecm.store.models import (
     Priority,
     Region,
     School,
+    SchoolLink,
     StatisticalNeighbour,
 )
 
@@ -117,6 +119,10 @@ def build_demo(
         connection = session.connection()
         for table in ("region", "local_authority", "school"):
             bulk_insert(connection, table, geography[table])
+        # Closed predecessors with no figures of their own, linked as the register links them.
+        old_schools, links = predecessors(geography["school"])
+        bulk_insert(connection, "school", old_schools)
+        bulk_insert(connection, "school_link", links)
         observations["batch_id"] = batch.id
         columns = [c for c in OBSERVATION_COLUMNS if c in observations] + ["batch_id"]
         bulk_insert(connection, "observation", observations[columns])
@@ -175,6 +181,8 @@ def remove_demo(session) -> None:  # noqa: ANN001
     session.execute(delete(Action).where(Action.plan_id.in_(plans)))
     session.execute(delete(Priority).where(Priority.plan_id.in_(plans)))
     session.execute(delete(Plan).where(Plan.la_code.in_(fictional_las)))
+    fictional_schools = select(School.urn).where(School.fictional.is_(True))
+    session.execute(delete(SchoolLink).where(SchoolLink.urn.in_(fictional_schools)))
     session.execute(delete(School).where(School.fictional.is_(True)))
     session.execute(
         delete(StatisticalNeighbour).where(

@@ -155,26 +155,6 @@ def load_schools(engine: Engine, la_code: str) -> pd.DataFrame:
     return _frame(engine, statement)
 
 
-def search_schools(engine: Engine, text: str, limit: int = 50) -> pd.DataFrame:
-    """Schools whose name contains ``text`` or whose URN or LAESTAB equals it."""
-    text = text.strip()
-    if not text:
-        return pd.DataFrame(columns=["urn", "name", "phase", "la_name"])
-    pattern = f"%{text.lower()}%"
-    statement = (
-        select(School.urn, School.name, School.phase, LocalAuthority.name.label("la_name"))
-        .join(LocalAuthority, LocalAuthority.code == School.la_code, isouter=True)
-        .where(
-            func.lower(School.name).like(pattern)
-            | (School.urn == text)
-            | (School.laestab == text.replace("/", ""))
-        )
-        .order_by(School.name)
-        .limit(limit)
-    )
-    return _frame(engine, statement)
-
-
 def school_summary(engine: Engine, urn: str) -> dict | None:
     """One school's register facts with its LA and region names, or None if unknown."""
     statement = (

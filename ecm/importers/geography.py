@@ -30,6 +30,7 @@ SCHOOL_FIELDS = (
     "status",
     "number_on_roll",
     "percent_fsm",
+    "closed_on",
 )
 
 

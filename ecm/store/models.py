@@ -114,9 +114,26 @@ class School(Base):
     # and non-maintained special schools, as DfE's do; None where the type is not known.
     state_funded: Mapped[bool | None] = mapped_column(Boolean)
     status: Mapped[str | None] = mapped_column(String(30))  # open, closed, proposed to close
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # the register's close date
     number_on_roll: Mapped[int | None] = mapped_column(Integer)
     percent_fsm: Mapped[float | None] = mapped_column(Float)
     fictional: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+#: The register's words for a link, kept as GIAS writes them ("Successor", "Predecessor -
+#: amalgamated", ...); a link's direction is read from the first word.
+SUCCESSOR, PREDECESSOR = "successor", "predecessor"
+
+
+class SchoolLink(Base):
+    """A link the register states between a school and another URN: the school's successor
+    (the URN it became) or predecessor (the URN it was). The linked URN need not be stored."""
+
+    __tablename__ = "school_link"
+
+    urn: Mapped[str] = mapped_column(String(8), primary_key=True)
+    linked_urn: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
+    link_type: Mapped[str] = mapped_column(String(40))
 
 
 # --- indicator catalogue --------------------------------------------------------------------------

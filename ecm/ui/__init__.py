@@ -56,6 +56,8 @@ from ecm.ui.presentation import (
     presentation_mode,
     table_with_download,
 )
+from ecm.ui.register import register_notes
+from ecm.ui.search import search_box
 from ecm.ui.store import (
     CACHE_TTL,
     count_observations,
@@ -76,7 +78,6 @@ from ecm.ui.store import (
     load_register_coverage,
     load_school_summary,
     load_schools,
-    search_schools,
 )
 
 __all__ = [
@@ -123,7 +124,8 @@ __all__ = [
     "place_heading",
     "plan_changed",
     "presentation_mode",
-    "search_schools",
+    "register_notes",
+    "search_box",
     "profile_link",
     "query_param",
     "select_by_code",

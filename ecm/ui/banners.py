@@ -4,6 +4,8 @@ sources, definitions, outcome icons.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from ecm.figures import queries
@@ -62,15 +64,20 @@ def source_banner(fictional: bool, sources: list[dict]) -> None:
     st.caption(f"Sources: {files}. " + " ".join(licences))
 
 
-def place_heading(profile: dict | None, missing: str, empty: str) -> None:
+def place_heading(
+    profile: dict | None, missing: str, empty: str, notes: Callable[[], None] | None = None
+) -> None:
     """Title a place's page with its name and sources, or stop the page with ``missing``
-    (unknown code) or ``empty`` (no figures held)."""
+    (unknown code) or ``empty`` (no figures held). ``notes`` draws what a page says under
+    its title even when no figures are held (a closed school's successor, say)."""
     if profile is None:
         st.error(missing)
         st.stop()
     geography = profile["geography"]
     st.title(geography["name"])
     source_banner(geography["fictional"], profile["sources"])
+    if notes is not None:
+        notes()
     if not profile["observations"]:
         st.info(empty)
         st.stop()

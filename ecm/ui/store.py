@@ -138,9 +138,6 @@ load_reconciliation = _cached("load_reconciliation")
 load_register_coverage = _cached("load_register_coverage")
 
 
-search_schools = _cached("search_schools")
-
-
 load_school_summary = _cached("school_summary", _load_summary)
 
 
