@@ -97,10 +97,13 @@ def test_home_finds_a_school_by_urn_and_sums_up_a_region(use_demo_database, demo
     from ecm.figures.queries import load_regions, region_summary
 
     at = open_app()
-    at.text_input(key="school_search").set_value("900003").run()
+    at.sidebar.text_input(key="place_search").set_value("900003").run()
     assert not at.exception
-    found = at.dataframe[0].value
-    assert list(found["urn"]) == ["900003"]
+    links = at.sidebar.get("page_link")
+    assert len(links) == 1
+    assert links[0].proto.page.endswith("school")
+    assert links[0].proto.query_string == "urn=900003"
+    assert "URN 900003" in links[0].proto.label
     region = load_regions(demo_engine).iloc[0]["code"]
     at = open_app(region=region)
     summary = region_summary(demo_engine, region)
@@ -400,3 +403,54 @@ def test_pages_with_a_real_place_survive_every_other_parameter_malformed(
     }
     at = open_app(page, **{**MALFORMED, place: str(codes[place])})
     assert not at.exception, at.exception
+
+
+PAGES_WITH_SEARCH = (
+    None,
+    "app_pages/school.py",
+    "app_pages/area.py",
+    "app_pages/region.py",
+    "app_pages/gaps.py",
+    "app_pages/plan.py",
+    "app_pages/profile.py",
+    "app_pages/indicators.py",
+    "app_pages/data.py",
+    "app_pages/accessibility.py",
+)
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_SEARCH)
+def test_every_page_has_the_search_and_its_results_are_links(
+    use_demo_database, demo_engine, page
+) -> None:
+    from ecm.figures.queries import load_local_authorities
+
+    la = load_local_authorities(demo_engine).iloc[0]
+    at = open_app(page)
+    at.sidebar.text_input(key="place_search").set_value(la["code"]).run()
+    assert not at.exception
+    first = at.sidebar.get("page_link")[0].proto
+    assert first.query_string == f"la={la['code']}"
+    assert first.page.endswith("area")
+    assert first.label.startswith(la["name"])
+
+
+def test_a_school_with_a_closed_predecessor_says_so(use_demo_database, demo_engine) -> None:
+    from sqlalchemy import select
+
+    from ecm.store.models import SchoolLink
+
+    with demo_engine.connect() as connection:
+        urn, old = connection.execute(
+            select(SchoolLink.urn, SchoolLink.linked_urn).where(
+                SchoolLink.link_type == "predecessor"
+            )
+        ).first()
+    at = open_app("app_pages/school.py", urn=urn)
+    assert not at.exception
+    assert any(m.value.startswith("Formerly") and f"URN {old}" in m.value for m in at.markdown)
+    at = open_app("app_pages/school.py", urn=old)
+    assert not at.exception
+    assert any(
+        m.value.startswith("Closed on 31 August 2008; its successor is") for m in at.markdown
+    )
