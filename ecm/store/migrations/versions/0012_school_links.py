@@ -7,8 +7,8 @@ as the register states them, one row per school and linked URN. The linked URN i
 foreign key: the register links schools outside the extract that was loaded.
 ``school.closed_on`` is the register's close date.
 
-Revision ID: 0013
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-10
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
