@@ -9,7 +9,7 @@ foreign key: the register links schools outside the extract that was loaded.
 
 Revision ID: 0012
 Revises: 0011
-Create Date: 2026-12-10
+Create Date: 2026-12-06
 """
 
 from __future__ import annotations
