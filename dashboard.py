@@ -54,4 +54,5 @@ with st.sidebar:
         "where disadvantaged children fall behind, and what the plan does about it."
     )
 
+ui.begin_address()  # before the page: its malformed parameters named at the top
 navigation.run()

@@ -17,6 +17,7 @@ from ecm.views.area import (
     school_rows,
     tile_lines,
 )
+from ecm.views.markdown import shown_value
 
 presenting = ui.presentation_mode()
 la = ui.la_param("Area overview")
@@ -24,7 +25,7 @@ la = ui.la_param("Area overview")
 overview = ui.load_area_overview(la, ui.query_param("period"))
 ui.place_heading(
     overview and overview.profile,
-    f"No local authority with code {la} is in the store.",
+    f"No local authority with code {shown_value(la)} is in the store.",
     "The store holds no figures for this authority yet.",
 )
 profile = overview.profile

@@ -24,12 +24,22 @@ if regions.empty:
 left, middle, right = st.columns(3)
 with left:
     region = ui.select_by_code(
-        "Region", regions, "region", key="pick_region", placeholder="Choose a region"
+        "Region",
+        regions,
+        "region",
+        key="pick_region",
+        placeholder="Choose a region",
+        clears=("la", "urn"),
     )
 with middle:
     las = ui.load_local_authorities(region)
     la = ui.select_by_code(
-        "Local authority", las, "la", key="pick_la", placeholder="Choose an authority"
+        "Local authority",
+        las,
+        "la",
+        key="pick_la",
+        placeholder="Choose an authority",
+        clears=("urn",),
     )
 with right:
     schools = ui.load_schools(la) if la else None
@@ -48,7 +58,7 @@ st.caption(
     "school's name (typos are forgiven), URN or LAESTAB, an authority or a region."
 )
 
-ui.set_query_params(region=region, la=la, urn=urn)
+ui.fill_address(region=region, la=la, urn=urn)  # picks went in as they were made
 if urn:
     school = ui.load_school_summary(urn)
     if school:

@@ -10,6 +10,7 @@ from ecm import ui
 from ecm.config import plan_editing_allowed
 from ecm.ui.plan_files import draw_plan_files, draw_plan_start
 from ecm.ui.plan_sections import PlanScreen, plan_panels
+from ecm.views.markdown import shown_value
 from ecm.views.plan import no_plan_words, plan_caption
 
 presenting = ui.presentation_mode()
@@ -18,12 +19,22 @@ la = ui.la_param("Children and Young People's Plan")
 page = ui.load_plan_page(la, ui.query_param("period"))
 if page is None:
     st.title("Children and Young People's Plan")
-    st.error(f"No local authority with code {la} is in the store.")
-    st.stop()
+    ui.not_found(f"No local authority with code {shown_value(la)} is in the store.")
 area, code = page.area, page.area["code"]
 editing = plan_editing_allowed() and not presenting
 st.title(f"{area['name']}: Children and Young People's Plan")
 ui.fictional_banner(licence_line=True)
+# The year of the gaps, and so the plan in force then (a link from an older year keeps it).
+profile = ui.load_profile("la", code, page.coverage.period)
+periods = (profile or {}).get("available_periods") or [page.coverage.period]
+period = ui.select_param(
+    "Year (gaps, and the plan in force then)",
+    {p: p for p in reversed(periods)},
+    "period",
+    page.coverage.period,
+)
+if period != page.coverage.period:  # a year with no figures: the picker's, read again
+    page = ui.load_plan_page(la, period)
 if message := st.session_state.pop("plan_message", None):
     st.success(message)
 if page.plan is None:

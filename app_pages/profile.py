@@ -30,11 +30,8 @@ st.caption(
 )
 
 periods = profile["available_periods"] or [profile["period"]]
-period = st.selectbox(
-    "Year", periods, index=periods.index(profile["period"]) if profile["period"] in periods else 0
-)
+period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
 if period != profile["period"]:
-    ui.set_query_params(period=period)
     st.rerun()
 
 figures, gaps = screen_tables(profile)

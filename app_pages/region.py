@@ -7,6 +7,7 @@ import streamlit as st
 
 from ecm import ui
 from ecm.ui.region_sections import RegionScreen, region_panels
+from ecm.views.markdown import shown_value
 from ecm.views.region import outcome_choices, region_caption
 
 presenting = ui.presentation_mode()
@@ -16,12 +17,16 @@ if regions.empty:
     st.info("The store holds no regions yet.")
     st.stop()
 code = ui.query_param("code")
-if code not in set(regions["code"]):
+names = dict(zip(regions["code"], regions["name"], strict=True))
+if code not in names:
     st.title("Region overview")
     ui.fictional_banner()
-    code = ui.select_param(
-        "Region", dict(zip(regions["code"], regions["name"], strict=True)), "code"
-    )
+    if code:  # never another region in its place: name it, and list those there are
+        st.error(f"No region with code {shown_value(code)} is in the store.")
+        for other, name in names.items():
+            ui.page_link("region", name, code=other)
+        st.stop()
+    code = ui.select_param("Region", names, "code")
 
 overview = ui.load_region_overview(code, ui.query_param("period"))
 st.title(overview.region["name"])

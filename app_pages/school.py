@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm import charts, ui
-from ecm.views.markdown import escape_markdown
+from ecm.views.markdown import escape_markdown, shown_value
 from ecm.views.profile_tables import screen_tables
 from ecm.views.school import (
     compared_with_caption,
@@ -37,7 +37,7 @@ compared = ui.addressed_school_set()
 profile = ui.load_profile("school", urn, ui.query_param("period"), compared)
 ui.place_heading(
     profile,
-    f"No school with URN {urn} is in the store.",
+    f"No school with URN {shown_value(urn)} is in the store.",
     "The store holds no figures for this school yet.",
     notes=lambda: ui.register_notes(urn),
 )

@@ -11,8 +11,9 @@ or indicator is for the page to say (it knows what the store holds). Pure; impor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 from ecm.periods import is_academic_year
 
@@ -72,13 +73,53 @@ def check_param(name: str, value: str | None) -> str | None:
     rule = PARAMETERS.get(name)
     if rule is None or rule.accepts(value):
         return value
-    raise BadParameter(name, rule.expected)
+    raise BadParameter(name, rule.expected, value)
+
+
+#: Longest stretch of a value from the address repeated on a page: enough to recognise it,
+#: never a 5,000-character paste.
+SHOWN_CHARACTERS = 40
+
+
+def cut(value: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """``value`` as a page may repeat it: at most ``limit`` characters, the last an ellipsis
+    when it was longer. Plain text: the caller escapes it for where it is shown."""
+    value = str(value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 class BadParameter(ValueError):
-    """A parameter of the address that does not have its form. The message names the parameter
-    and what it should be, never the value (it came from outside, so it is not shown)."""
+    """A parameter of the address that does not have its form. The message names the parameter,
+    what it held (cut to :data:`SHOWN_CHARACTERS`; the caller escapes it, since it came from
+    outside) and what it should be."""
 
-    def __init__(self, name: str, expected: str) -> None:
-        self.name, self.expected = name, expected
-        super().__init__(f"The address's '{name}' is not {expected}, so it was left out.")
+    def __init__(self, name: str, expected: str, value: str = "") -> None:
+        self.name, self.expected, self.value = name, expected, value
+        super().__init__(
+            f"The address's '{name}' “{cut(value)}” is not {expected}, so it was left out."
+        )
+
+
+#: What a link to another page carries from this one, when the target takes it: the year, and
+#: presentation mode (the meeting-room screen stays in it).
+CARRIED = ("period", "present")
+
+
+def address_query(selection: Mapping[str, str | None]) -> str:
+    """The query string of a selection (parameter -> value), empty values left out, in the
+    selection's order, as a browser's address holds it."""
+    return urlencode([(name, value) for name, value in selection.items() if value])
+
+
+def read_address(query: str) -> dict[str, str]:
+    """The selection a query string holds (the inverse of :func:`address_query`); a leading
+    ``?`` is allowed; of a parameter written twice, the last value counts (as Streamlit's)."""
+    return dict(parse_qsl(query.removeprefix("?"), keep_blank_values=False))
+
+
+def carried_params(current: Mapping[str, str | None], **target: str | None) -> dict[str, str]:
+    """The parameters of a link: ``target`` (the place and choices the link names) plus what
+    it carries from ``current`` (:data:`CARRIED`) unless ``target`` names that itself (an empty
+    value drops it). Empty values are left out."""
+    carried = {name: current.get(name) for name in CARRIED if name not in target}
+    return {name: value for name, value in {**target, **carried}.items() if value}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -229,3 +230,23 @@ def open_app(page: str | None = None, **params: str) -> AppTest:
         at.switch_page(str(REPO_ROOT / page))
     at.run()
     return at
+
+
+#: The selection a page filled in to the browser's address in place (ecm.ui.address.replace_script).
+_ADDRESS_FILL = re.compile(r"const fill = (\{.*?\});")
+
+
+def address(at: AppTest) -> dict[str, str]:
+    """The browser's address after ``at``'s run: the query parameters the run wrote (as a
+    person's choices) with the selection it filled in without a history entry."""
+    import json
+
+    shown = {
+        name: str(value[-1] if isinstance(value, list) else value)
+        for name, value in at.query_params.items()
+    }
+    for element in at.get("html"):
+        found = _ADDRESS_FILL.search(element.proto.body)
+        if found:
+            shown.update(json.loads(found.group(1)))
+    return shown

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ecm.views.markdown import escape_markdown
-from tests.helpers import open_app, school_with_headline_gap
+from tests.helpers import address, open_app, school_with_headline_gap
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
@@ -295,7 +295,7 @@ def test_gap_explorer_ranks_every_authority(use_demo_database, demo_engine) -> N
     assert table["Gap"].iloc[0] == pytest.approx(round(result.gaps["gap"].iloc[0], 1))
     summary = next(m.value for m in at.markdown if "Nationally the gap is" in m.value)
     assert f"**{result.centre:.1f}**" in summary
-    assert at.query_params["level"] == "la" and at.query_params["period"] == result.period
+    assert address(at)["level"] == "la" and address(at)["period"] == result.period
 
 
 def test_presentation_mode_shows_one_panel_and_moves_on(use_demo_database, demo_engine) -> None:
@@ -381,7 +381,7 @@ def test_a_bad_year_for_a_real_authority_is_dropped_or_says_so(
     at = open_app(page, la=la, period=period, panel="0", present="1")
     assert not at.exception, at.exception
     assert at.title, "the page still shows its authority"
-    dropped = any("'period' is not an academic year" in w.body for w in at.warning)
+    dropped = any("'period'" in w.body and "academic year" in w.body for w in at.warning)
     assert dropped == (period in ("foo", "2008/10", "2008-09"))
 
 

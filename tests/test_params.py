@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ecm.params import PARAMETERS, BadParameter, check_param
+from ecm.params import (
+    PARAMETERS,
+    BadParameter,
+    address_query,
+    carried_params,
+    check_param,
+    cut,
+    read_address,
+)
 
 
 @pytest.mark.parametrize(
@@ -58,9 +66,11 @@ def test_malformed_values_are_refused_with_what_they_should_be(name: str, value:
     with pytest.raises(BadParameter) as refused:
         check_param(name, value)
     assert refused.value.name == name
-    # The message is built from the rule alone: a value from outside is never echoed.
+    # The message names the value (cut; the page escapes it) and what it should be.
     expected = PARAMETERS[name].expected
-    assert str(refused.value) == f"The address's '{name}' is not {expected}, so it was left out."
+    assert str(refused.value) == (
+        f"The address's '{name}' “{value}” is not {expected}, so it was left out."
+    )
 
 
 def test_missing_values_and_parameters_without_a_rule_pass() -> None:
@@ -76,3 +86,43 @@ def test_a_value_is_either_returned_as_it_is_or_refused(value: str) -> None:
             assert check_param(name, value) in (value, None)
         except BadParameter as refused:
             assert refused.name == name
+
+
+# --- building addresses: pure, so any selection round-trips ----------------------------------
+
+_names = st.sampled_from(sorted(PARAMETERS))
+_values = st.text(min_size=1, max_size=60).filter(lambda v: "\x00" not in v)
+
+
+@given(st.dictionaries(_names, _values, max_size=8))
+def test_any_selection_round_trips_through_the_address(selection: dict[str, str]) -> None:
+    assert read_address(address_query(selection)) == selection
+    assert read_address("?" + address_query(selection)) == selection
+
+
+def test_empty_values_are_left_out_of_the_address() -> None:
+    assert address_query({"la": "E10000014", "period": None, "urn": ""}) == "la=E10000014"
+
+
+@given(st.text(max_size=6000))
+def test_a_value_is_cut_to_forty_characters_with_an_ellipsis(value: str) -> None:
+    shown = cut(value)
+    assert len(shown) <= 40
+    assert shown == value or (shown.endswith("…") and value.startswith(shown[:-1]))
+
+
+def test_the_refusal_names_the_value_cut() -> None:
+    with pytest.raises(BadParameter) as refused:
+        check_param("urn", "9" * 5000)
+    assert "“" + "9" * 39 + "…”" in str(refused.value)
+
+
+def test_links_carry_the_year_and_presentation_unless_they_name_their_own() -> None:
+    current = {"urn": "116208", "period": "2007/08", "present": "1", "panel": "3"}
+    assert carried_params(current, la="E10000014") == {
+        "la": "E10000014",
+        "period": "2007/08",
+        "present": "1",
+    }
+    assert carried_params(current, la="850", period="2009/10")["period"] == "2009/10"
+    assert "period" not in carried_params(current, la="850", period="")

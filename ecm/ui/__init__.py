@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from ecm.ui.address import (
     addressed_school_set,
+    begin_address,
     complete_selection,
+    fill_address,
     la_param,
     link_column,
     page_link,
@@ -32,6 +34,7 @@ from ecm.ui.banners import (
     OUTCOME_ICONS,
     definition,
     fictional_banner,
+    not_found,
     place_heading,
 )
 from ecm.ui.imports import (
@@ -82,6 +85,8 @@ from ecm.ui.store import (
 
 __all__ = [
     "addressed_school_set",
+    "begin_address",
+    "fill_address",
     "blank_missing",
     "CACHE_TTL",
     "OUTCOME_ICONS",
@@ -121,6 +126,7 @@ __all__ = [
     "load_turn_the_curve",
     "page_link",
     "panels",
+    "not_found",
     "place_heading",
     "plan_changed",
     "presentation_mode",

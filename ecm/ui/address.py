@@ -4,34 +4,131 @@ the URL, and links between pages that carry it.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+
 import pandas as pd
 import streamlit as st
 
-from ecm.params import BadParameter, check_param
+from ecm.params import PARAMETERS, BadParameter, carried_params, check_param, cut
 from ecm.store.school_types import SCHOOL_SETS, STATE_FUNDED
 from ecm.ui.banners import fictional_banner
 from ecm.ui.store import engine, load_local_authorities
-from ecm.views.markdown import unavailable_choice
+from ecm.views.markdown import escape_markdown, unavailable_choice
+
+#: Session-state key of this run's :class:`AddressRun` (a non-widget key: Streamlit's advice
+#: for state that must outlive a page change).
+_RUN_KEY = "_address_run"
+#: Parameters that name a place: a malformed one is offered the search on Home as a way on.
+PLACE_PARAMS = ("urn", "la", "region", "code")
+
+
+@dataclass
+class AddressRun:
+    """What this run of the page has filled in to the address (defaults, a school's LA and
+    region) and where the script that writes them to the browser's address sits."""
+
+    placeholder: object  # an st.empty() at the top of the page
+    filled: dict[str, str] = field(default_factory=dict)
+
+
+def begin_address() -> None:
+    """Start a run's address: called once by the entry file before the page runs. Names
+    every malformed parameter on the page (:func:`name_malformed_params`) and keeps a place
+    for the script that writes the page's filled-in selection to the browser's address."""
+    st.session_state[_RUN_KEY] = AddressRun(st.empty())
+    name_malformed_params()
+
+
+def _run() -> AddressRun | None:
+    return st.session_state.get(_RUN_KEY)
+
+
+def name_malformed_params() -> None:
+    """Say, once per run, which parameter of the address has a value of the wrong form
+    (:mod:`ecm.params`): its name, what it held (cut and escaped, never read as Markdown) and
+    what it should be; for a place, a way on (the search on Home)."""
+    for name in st.query_params:
+        try:
+            check_param(name, st.query_params.get(name))
+        except BadParameter as error:
+            st.warning(escape_markdown(str(error)), icon=":material/link_off:")
+            if name in PLACE_PARAMS:
+                st.page_link(
+                    "app_pages/home.py",
+                    label="Find a school, authority or region on Home",
+                    icon=":material/search:",
+                )
 
 
 def query_param(name: str) -> str | None:
-    """A query parameter's value, or None; a value of the wrong form (:mod:`ecm.params`) is
-    taken out of the address with a polite note on the page, so a page never sees it."""
+    """The selection's value of parameter ``name``: what this run filled in, else the
+    address's value when it has the parameter's form (:mod:`ecm.params`), else None (the
+    malformed value is named on the page by :func:`name_malformed_params`)."""
+    run = _run()
+    if run is not None and name in run.filled:
+        return run.filled[name]
     try:
         return check_param(name, st.query_params.get(name))
-    except BadParameter as error:
-        del st.query_params[name]
-        st.warning(str(error), icon=":material/link_off:")
+    except BadParameter:
         return None
 
 
 def set_query_params(**values: str | None) -> None:
-    """Put the selection in the URL (dropping empty values) so the view can be bookmarked."""
+    """Put a choice the person made in the URL (dropping empty values): a new history entry,
+    so Back returns to the view before it."""
     for name, value in values.items():
         if value:
             st.query_params[name] = value
         elif name in st.query_params:
             del st.query_params[name]
+
+
+def fill_address(**values: str | None) -> None:
+    """Write selections the page filled in (a default year, a school's LA) to the browser's
+    address *in place*, with ``history.replaceState``: Streamlit turns every write to
+    ``st.query_params`` during an ordinary run into ``history.pushState``, so a default written
+    that way added a history entry and the first Back press seemed to do nothing. The rest of
+    the run reads them through :func:`query_param`."""
+    run = _run()
+    if run is None:
+        return
+    for name, value in values.items():
+        if value and st.query_params.get(name) != value:
+            run.filled[name] = value
+    if run.filled:
+        seen = {name: st.query_params.get(name) for name in st.query_params}
+        run.placeholder.html(replace_script(seen, run.filled), unsafe_allow_javascript=True)
+
+
+def _json(value: object) -> str:
+    """JSON safe inside a script element (values come from the address: no ``</script>``)."""
+    text = json.dumps(value, ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def replace_script(seen: dict[str, str], fill: dict[str, str]) -> str:
+    """The script that merges ``fill`` into the browser's address without a history entry,
+    only while the address is still the one the run read (``seen``, plus earlier fills): a
+    click that has already moved on is never overwritten."""
+    return f"""<script>
+(() => {{
+  const seen = {_json(seen)};
+  const fill = {_json(fill)};
+  const url = new URL(window.location.href);
+  const params = url.searchParams;
+  for (const [name, value] of Object.entries(seen)) {{
+    if (!(name in fill) && params.get(name) !== value) return;
+  }}
+  for (const name of params.keys()) {{
+    if (!(name in seen) && !(name in fill)) return;
+  }}
+  for (const [name, value] of Object.entries(fill)) params.set(name, value);
+  if (url.href !== window.location.href) {{
+    window.history.replaceState(window.history.state, "", url.href);
+  }}
+}})();
+</script>"""
 
 
 def select_by_code(
@@ -41,8 +138,11 @@ def select_by_code(
     *,
     key: str,
     placeholder: str,
+    clears: tuple[str, ...] = (),
 ) -> str | None:
-    """A selectbox over ``options`` (code, name) that reads and writes query param ``param``."""
+    """A selectbox over ``options`` (code, name) that reads query param ``param``; a choice
+    made in it goes to the address as a history entry, taking out ``clears`` (the choices
+    that hang on this one: a school of the LA that was chosen before)."""
     codes = options["code"].tolist()
     names = dict(zip(options["code"], options["name"], strict=True))
     current = query_param(param)
@@ -54,34 +154,51 @@ def select_by_code(
         format_func=lambda code: names.get(code, code),
         placeholder=placeholder,
         key=key,
+        on_change=_picked,
+        args=(param, key, clears),
     )
     return chosen
 
 
+def _picked(param: str, key: str, clears: tuple[str, ...] = ()) -> None:
+    """A picker's new value into the address (a history entry: the person chose it)."""
+    set_query_params(**{param: st.session_state[key]}, **dict.fromkeys(clears))
+
+
 def complete_selection() -> None:
     """Fill in the LA and region of a school (or the region of an LA) named in the URL, so a
-    link to ``?urn=...`` alone opens with the whole selection."""
+    link to ``?urn=...`` alone opens with the whole selection (in place: no history entry)."""
     from ecm.figures.queries import UnknownArea, resolve_area
 
     urn, la = query_param("urn"), query_param("la")
     try:
         if urn and not la:
             area = resolve_area(engine(), "school", urn)
-            set_query_params(
+            fill_address(
                 la=(area["la"] or {}).get("code"), region=(area["region"] or {}).get("code")
             )
         elif la and not query_param("region"):
             area = resolve_area(engine(), "la", la)
-            set_query_params(region=(area["region"] or {}).get("code"))
+            fill_address(region=(area["region"] or {}).get("code"))
     except UnknownArea:
         pass  # the pickers drop what they cannot find
 
 
 def profile_link(label: str, **place: str) -> None:
-    """A link to the Profile page for a place (``urn=``, ``la=`` or ``region=``)."""
+    """A link to the Profile page for a place (``urn=``, ``la=`` or ``region=``), carrying the
+    year."""
     st.page_link(
-        "app_pages/profile.py", label=label, icon=":material/insights:", query_params=place
+        "app_pages/profile.py",
+        label=label,
+        icon=":material/insights:",
+        query_params=link_params(**place),
     )
+
+
+def link_params(**target: str | None) -> dict[str, str]:
+    """A link's parameters: ``target`` plus the year and presentation mode of this view
+    (:func:`ecm.params.carried_params`)."""
+    return carried_params({name: query_param(name) for name in PARAMETERS}, **target)
 
 
 def selected_place() -> tuple[str, str] | None:
@@ -93,33 +210,42 @@ def selected_place() -> tuple[str, str] | None:
     return None
 
 
-def page_link(page: str, label: str, **params: str) -> None:
-    """A link to another page carrying the selection (and presentation mode) in its URL."""
-    if query_param("present") == "1":
-        params = {**params, "present": "1"}
-    st.page_link(f"app_pages/{page}.py", label=label, query_params=params)
+def page_link(page: str, label: str, **params: str | None) -> None:
+    """A link to another page carrying the selection: ``params`` (the place and choices the
+    target takes), the year and presentation mode; Home takes only what it is given."""
+    query = {k: v for k, v in params.items() if v} if page == "home" else link_params(**params)
+    st.page_link(f"app_pages/{page}.py", label=label, query_params=query)
 
 
 def select_param(
     label: str, options: dict[str, str], param: str, default: str | None = None, **kwargs: object
 ) -> str:
-    """A selectbox over ``options`` (value -> label) kept in query parameter ``param``."""
+    """A selectbox over ``options`` (value -> label) kept in query parameter ``param``: what
+    the person picks is a history entry; what the page opened on (the address's value, else
+    ``default``, else the first) is written back in place (:func:`fill_address`). A
+    well-formed value the picker cannot offer is named, with what is shown instead."""
     values = list(options)
     current = query_param(param)
     chosen = current if current in options else (default if default in options else values[0])
     if current and current not in options:
-        # A well-formed choice the store cannot offer here (a year with no figures for this
-        # place, say): say what is shown instead rather than switching silently.
-        st.caption(unavailable_choice(label, current, options[chosen]))
+        # A year with no figures for this place, an indicator the catalogue lacks: say what
+        # was asked for and what is shown instead, rather than switching silently; the
+        # picker below lists what there is.
+        st.warning(
+            unavailable_choice(label, cut(current), options[chosen]), icon=":material/link_off:"
+        )
+    key = f"param_{param}"
+    st.session_state[key] = chosen  # the picker follows the address (Back, Forward, a link)
     value = st.selectbox(
         label,
         values,
-        index=values.index(chosen),
         format_func=lambda v: options.get(v, v),
-        key=f"param_{param}",
+        key=key,
+        on_change=_picked,
+        args=(param, key),
         **kwargs,
     )
-    set_query_params(**{param: value})
+    fill_address(**{param: value})
     return value
 
 

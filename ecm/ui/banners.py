@@ -64,6 +64,22 @@ def source_banner(fictional: bool, sources: list[dict]) -> None:
     st.caption(f"Sources: {files}. " + " ".join(licences))
 
 
+def not_found(words: str, parent: tuple[str, str, dict[str, str]] | None = None) -> None:
+    """Stop the page with ``words`` (markdown: the caller escapes any value from the address)
+    and a way on: the place's parent page (``page``, label, query params) when known, and the
+    search on Home."""
+    st.error(words, icon=":material/search_off:")
+    if parent is not None:
+        page, label, params = parent
+        st.page_link(f"app_pages/{page}.py", label=label, query_params=params)
+    st.page_link(
+        "app_pages/home.py",
+        label="Find a school, authority or region on Home",
+        icon=":material/search:",
+    )
+    st.stop()
+
+
 def place_heading(
     profile: dict | None, missing: str, empty: str, notes: Callable[[], None] | None = None
 ) -> None:
@@ -71,8 +87,7 @@ def place_heading(
     (unknown code) or ``empty`` (no figures held). ``notes`` draws what a page says under
     its title even when no figures are held (a closed school's successor, say)."""
     if profile is None:
-        st.error(missing)
-        st.stop()
+        not_found(missing)
     geography = profile["geography"]
     st.title(geography["name"])
     source_banner(geography["fictional"], profile["sources"])

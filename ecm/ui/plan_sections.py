@@ -17,6 +17,7 @@ from ecm.ui.loaders import load_turn_the_curve
 from ecm.ui.plan_files import draw_plan_files
 from ecm.ui.plan_forms import draw_action_panel, draw_new_action
 from ecm.ui.presentation import chart, table_with_download
+from ecm.views.markdown import escape_markdown, shown_value
 from ecm.views.plan import (
     ACTION_PANEL,
     FILES_PANEL,
@@ -86,7 +87,14 @@ class PlanScreen:
 def plan_panels(screen: PlanScreen) -> list[tuple[str, Callable[[], None]]]:
     """The panels to draw, in order (:func:`ecm.views.plan.panel_order`), each with what draws
     it: a link to an action or a gap opens on it."""
-    action = chosen_action(query_param("action"), screen.page.actions)
+    asked = query_param("action")
+    action = chosen_action(asked, screen.page.actions)
+    if asked and action is None:  # named, never silently dropped; the Actions panel lists them
+        st.warning(
+            f"The plan in force in {escape_markdown(screen.page.coverage.period)} has no action "
+            f"number {shown_value(asked)}; its actions are listed under Actions.",
+            icon=":material/link_off:",
+        )
     draw: dict[str, Callable[[], None]] = {
         "At a glance": lambda: draw_glance(screen),
         "Gaps with no action": lambda: draw_uncovered(screen),

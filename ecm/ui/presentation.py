@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from ecm.ui.address import link_column, query_param, set_query_params
+from ecm.ui.address import fill_address, link_column, query_param, set_query_params
 
 #: Longest table shown as large page text in presentation mode.
 PRESENTED_ROWS = 40
@@ -118,6 +118,7 @@ def panels(items: list[tuple[str, Callable[[], None]]], presenting: bool) -> Non
     except ValueError:
         index = 0
     title, draw = items[index]
+    fill_address(panel=str(index + 1))
     back, where, forward = st.columns([1, 2, 1])
     if back.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0):
         set_query_params(panel=str(index))

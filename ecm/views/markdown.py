@@ -20,3 +20,11 @@ def unavailable_choice(label: str, asked: str, shown: str) -> str:
         f"{escape_markdown(label)} {escape_markdown(asked)} is not available here; "
         f"showing {escape_markdown(shown)}."
     )
+
+
+def shown_value(value: str) -> str:
+    """A value from the address as a page repeats it: cut to a length a reader can take in
+    (:func:`ecm.params.cut`) and escaped, so it is never read as Markdown."""
+    from ecm.params import cut
+
+    return escape_markdown(cut(value))

@@ -1,0 +1,146 @@
+"""The address is the state: every page names an unknown or malformed value from its address
+(cut, escaped) with a way on, never silently shows something else, and writes what it filled
+in back to the address without a history entry (AppTest on the demo)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers import address, open_app
+
+LONG_URN = "9" * 5000
+
+
+def page_text(at: AppTest) -> str:
+    """Every message and paragraph the run showed, Markdown escapes taken out."""
+    parts = [e.body for e in (*at.warning, *at.error, *at.info)]
+    parts += [m.value for m in at.markdown] + [t.value for t in at.title]
+    return "\n".join(parts).replace("\\", "")
+
+
+def link_labels(at: AppTest) -> list[str]:
+    """The labels of the page's links (st.page_link)."""
+    return [e.proto.label for e in at.get("page_link")]
+
+
+def first_la(engine) -> str:  # noqa: ANN001
+    from ecm.figures.queries import load_local_authorities
+
+    return load_local_authorities(engine).iloc[0]["code"]
+
+
+@pytest.mark.parametrize(
+    "page", ["app_pages/school.py", "app_pages/area.py", "app_pages/plan.py", "app_pages/gaps.py"]
+)
+def test_a_malformed_year_is_named_and_the_latest_is_shown(
+    use_demo_database, demo_engine, page: str
+) -> None:
+    from ecm.figures.queries import load_schools
+
+    la = first_la(demo_engine)
+    urn = load_schools(demo_engine, la).iloc[0]["urn"]
+    at = open_app(page, la=la, urn=urn, period="zz")
+    assert not at.exception, at.exception
+    text = page_text(at)
+    assert "The address's 'period' “zz” is not an academic year written like 2008/09" in text
+    assert "Traceback" not in text and "/ecm/" not in text
+    assert address(at)["period"] != "zz"  # the year shown, written back in its place
+
+
+def test_a_5000_character_urn_is_cut_and_offers_the_search(use_demo_database) -> None:
+    at = open_app("app_pages/school.py", urn=LONG_URN)
+    assert not at.exception, at.exception
+    (warning,) = [w.body for w in at.warning if "'urn'" in w.body]
+    shown = warning.replace("\\", "")
+    assert "9" * 39 + "…" in shown and "9" * 41 not in shown
+    assert len(shown) < 200
+    assert "Find a school, authority or region on Home" in link_labels(at)
+
+
+def test_an_unknown_urn_is_named_with_a_way_on(use_demo_database) -> None:
+    at = open_app("app_pages/school.py", urn="999999")
+    assert not at.exception
+    assert "No school with URN 999999 is in the store." in page_text(at)
+    assert "Find a school, authority or region on Home" in link_labels(at)
+
+
+def test_an_unknown_region_is_named_never_replaced_by_another(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.figures.queries import load_regions
+
+    regions = load_regions(demo_engine)
+    at = open_app("app_pages/region.py", code="E12999999")
+    assert not at.exception
+    assert "No region with code E12999999 is in the store." in page_text(at)
+    assert [t.value for t in at.title] == ["Region overview"]  # no other region's page
+    assert set(regions["name"]) <= set(link_labels(at))  # the regions there are, as links
+
+
+def test_an_unknown_authority_is_named_on_the_area_and_plan_pages(use_demo_database) -> None:
+    for page in ("app_pages/area.py", "app_pages/plan.py"):
+        at = open_app(page, la="E10999999")
+        assert not at.exception
+        assert "No local authority with code E10999999 is in the store." in page_text(at)
+        assert "Find a school, authority or region on Home" in link_labels(at)
+
+
+def test_the_gap_explorer_names_an_unknown_indicator_and_group(use_demo_database) -> None:
+    at = open_app("app_pages/gaps.py", indicator="no_such_measure", group="nobody_at_all")
+    assert not at.exception
+    text = page_text(at)
+    assert "Indicator no_such_measure is not available here; showing" in text
+    assert "Focus group nobody_at_all is not available here; showing Disadvantaged" in text
+    # The way on: the pickers list what there is.
+    assert len(at.selectbox(key="param_indicator").options) > 10
+
+
+def test_an_unknown_action_is_named_and_the_actions_listed(use_demo_database, demo_engine) -> None:
+    at = open_app("app_pages/plan.py", la=first_la(demo_engine), action="99999")
+    assert not at.exception
+    assert "has no action number 99999; its actions are listed under Actions." in page_text(at)
+    assert "Actions" in [h.value for h in at.header]
+
+
+def test_presentation_yes_is_named(use_demo_database, demo_engine) -> None:
+    at = open_app("app_pages/area.py", la=first_la(demo_engine), present="yes")
+    assert not at.exception
+    assert "The address's 'present' “yes” is not 1 (presentation mode) or 0" in page_text(at)
+
+
+def link_to(at: AppTest, label_start: str) -> dict[str, str]:
+    """The parameters of the first link whose label starts with ``label_start``."""
+    from ecm.params import read_address
+
+    (link, *_) = [e.proto for e in at.get("page_link") if e.proto.label.startswith(label_start)]
+    return read_address(link.query_string)
+
+
+def test_the_plan_page_takes_the_year_and_the_area_links_to_it_in_its_year(
+    use_demo_database, demo_engine
+) -> None:
+    la = first_la(demo_engine)
+    at = open_app("app_pages/plan.py", la=la, period="2006/07")
+    assert not at.exception
+    assert at.selectbox(key="param_period").value == "2006/07"
+    assert "gaps as of 2006/07" in " ".join(c.value for c in at.caption) or any(
+        "in force in 2006/07" in i.body for i in at.info
+    )
+    area = open_app("app_pages/area.py", la=la, period="2006/07")
+    assert link_to(area, "Open the plan") == {"la": la, "period": "2006/07"}
+
+
+def test_a_school_fills_in_its_year_and_links_to_its_area_in_that_year(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.figures.queries import load_schools
+
+    urn = load_schools(demo_engine, first_la(demo_engine)).iloc[0]["urn"]
+    opened = open_app("app_pages/school.py", urn=urn)
+    assert "period" in address(opened)
+    assert "period" not in opened.query_params  # filled in place, not a history entry
+    at = open_app("app_pages/school.py", urn=urn, period="2006/07")
+    assert address(at)["urn"] == urn and address(at)["period"] == "2006/07"
+    area = link_to(at, next(e.proto.label for e in at.get("page_link") if "area" in e.proto.label))
+    assert area["period"] == "2006/07" and area["la"] == first_la(demo_engine)
