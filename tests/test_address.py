@@ -4,6 +4,7 @@ in back to the address without a history entry (AppTest on the demo)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -144,3 +145,17 @@ def test_a_school_fills_in_its_year_and_links_to_its_area_in_that_year(
     assert address(at)["urn"] == urn and address(at)["period"] == "2006/07"
     area = link_to(at, next(e.proto.label for e in at.get("page_link") if "area" in e.proto.label))
     assert area["period"] == "2006/07" and area["la"] == first_la(demo_engine)
+
+
+def test_a_schools_action_links_open_the_plan_in_the_year_shown(demo_engine) -> None:
+    from ecm.params import read_address
+    from ecm.places.profile import build_profile
+    from ecm.views.school import plan_actions
+
+    for urn in pd.read_sql("SELECT urn FROM action_school", demo_engine)["urn"].head(5):
+        profile = build_profile(demo_engine, "school", str(urn), "2007/08")
+        links = plan_actions(profile)["Action page"] if profile else []
+        for link in links:
+            assert read_address(link.split("?", 1)[1])["period"] == "2007/08"
+            return
+    pytest.fail("no demo school with plan actions in 2007/08")

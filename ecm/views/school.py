@@ -298,6 +298,7 @@ def plan_actions(profile: dict) -> pd.DataFrame:
     to the action on the LA's Plan page."""
     titles, _ = _titles(profile)
     la_code = (profile["geography"].get("la") or {}).get("code", "")
+    period = profile["period"]
     seen: dict[int, dict] = {}
     for g in profile["gaps"]:
         for a in g["actions"]:
@@ -308,7 +309,8 @@ def plan_actions(profile: dict) -> pd.DataFrame:
                     "Status": action_status_words(a["status"]),
                     "Lead": a["lead"],
                     "Targets": set(),
-                    "Action page": f"/plan?la={la_code}&action={a['id']}",
+                    # The plan in force in the year shown, not the latest.
+                    "Action page": f"/plan?la={la_code}&action={a['id']}&period={period}",
                 },
             )
             entry["Targets"].add(
