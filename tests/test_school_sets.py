@@ -30,6 +30,7 @@ from ecm.store.school_types import (
     in_set,
     school_set_words,
 )
+from ecm.views.markdown import escape_markdown
 from tests.helpers import KS4, build_real_store, drop_database, open_app, read
 
 YEAR = "2017/18"
@@ -185,8 +186,11 @@ def test_the_school_page_compares_with_the_set_in_its_address(ks4, monkeypatch) 
     at = open_app(page, urn=urn, period=YEAR, schools="independent")
     assert not at.exception
     assert [w.body for w in at.warning if "'schools'" in w.body] == [
-        "The address's 'schools' is not state_funded (compare with state-funded schools) or "
-        "all (all schools, including independent), so it was left out."
+        escape_markdown(
+            "The address's 'schools' “independent” is not state_funded (compare with "
+            "state-funded schools) or all (all schools, including independent), so it was "
+            "left out."
+        )
     ]
     assert _figure_cell(at, TITLE, "Band (A best)").startswith(f"{state_band} (among 68 ")
 
