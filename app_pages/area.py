@@ -23,7 +23,7 @@ presenting = ui.presentation_mode()
 la = ui.la_param("Area overview")
 
 overview = ui.load_area_overview(la, ui.query_param("period"))
-ui.place_heading(
+bar = ui.place_heading(
     overview and overview.profile,
     f"No local authority with code {shown_value(la)} is in the store.",
     "The store holds no figures for this authority yet.",
@@ -31,11 +31,9 @@ ui.place_heading(
 profile = overview.profile
 geography = profile["geography"]
 region = geography.get("region") or {}
-st.caption(f"Local authority · {region.get('name', '')} · {profile['period']}")
-periods = profile["available_periods"] or [profile["period"]]
-period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
-if period != profile["period"]:
-    st.rerun()
+if not presenting:  # the projector's one-line header says the place and the year
+    st.caption(f"Local authority · {region.get('name', '')} · {profile['period']}")
+period = ui.year_picker(profile["available_periods"] or [profile["period"]], profile["period"], bar)
 code = geography["code"]
 
 
@@ -147,4 +145,5 @@ ui.panels(
         ("Schools", draw_schools),
     ],
     presenting,
+    bar,
 )

@@ -29,18 +29,27 @@ if code not in names:
     code = ui.select_param("Region", names, "code")
 
 overview = ui.load_region_overview(code, ui.query_param("period"))
-st.title(overview.region["name"])
-ui.fictional_banner(licence_line=True)
+if presenting:
+    bar = ui.header_bar(
+        overview.region["name"], lambda: ui.fictional_banner(licence_line=True, short=True), 2
+    )
+else:
+    bar = None
+    st.title(overview.region["name"])
+    ui.fictional_banner(licence_line=True)
 if overview.cells.empty:
     st.info("The store holds no figures for this region's authorities yet.")
     st.stop()
-st.caption(region_caption(overview.cells, overview.period))
-period = ui.select_param(
-    "Year", {p: p for p in reversed(overview.periods)}, "period", overview.period
-)
-if period != overview.period:
-    st.rerun()
+if not presenting:
+    st.caption(region_caption(overview.cells, overview.period))
+period = ui.year_picker(overview.periods, overview.period, bar)
 cells = overview.cells
 outcomes = outcome_choices(cells, list(ui.load_outcomes()["outcome"].drop_duplicates()))
-outcome = ui.select_param("Outcome", {o: o for o in outcomes}, "outcome")
-ui.panels(region_panels(RegionScreen(overview, outcome, presenting)), presenting)
+with bar.pickers if bar else st.container():
+    outcome = ui.select_param(
+        "Outcome",
+        {o: o for o in outcomes},
+        "outcome",
+        label_visibility="collapsed" if bar else "visible",
+    )
+ui.panels(region_panels(RegionScreen(overview, outcome, presenting)), presenting, bar)

@@ -35,7 +35,7 @@ if not urn:
 # Which schools this one is compared with travels in the address (?schools=), like the year.
 compared = ui.addressed_school_set()
 profile = ui.load_profile("school", urn, ui.query_param("period"), compared)
-ui.place_heading(
+bar = ui.place_heading(
     profile,
     f"No school with URN {shown_value(urn)} is in the store.",
     "The store holds no figures for this school yet.",
@@ -43,30 +43,35 @@ ui.place_heading(
 )
 geography = profile["geography"]
 la, region = geography.get("la") or {}, geography.get("region") or {}
-st.caption(f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}")
 periods = profile["available_periods"] or [profile["period"]]
-choices = st.columns(2)
-with choices[0]:
-    period = ui.select_param("Year", {p: p for p in reversed(periods)}, "period", profile["period"])
-with choices[1]:
-    compared = ui.school_set_param()
-if period != profile["period"] or compared != geography["compared_with"]:
-    st.rerun()
-st.caption(compared_with_caption(profile))
 headline = headline_gap(profile)
-st.markdown(headline_markdown(headline, kind=headline_kind(profile), profile=profile))
-for line in (untested_gaps_line(profile), measures_disagree_line(profile)):
-    if line:
-        st.markdown(line)
-if la and headline:
-    ui.page_link(
-        "plan",
-        f"What {la['name']}'s plan does about this gap",
-        la=la["code"],
-        gap=f"{headline['indicator']}:{headline['focus_group']}",
+if presenting:  # the projector's one-line header holds the year; the rest waits for the desk
+    period = ui.year_picker(periods, profile["period"], bar)
+else:
+    st.caption(
+        f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}"
     )
-if la:
-    ui.page_link("area", f"{la['name']}: area overview and plan coverage", la=la["code"])
+    year_column, set_column = st.columns(2)
+    with year_column:
+        period = ui.year_picker(periods, profile["period"], None)
+    with set_column:
+        compared = ui.school_set_param()
+    if compared != geography["compared_with"]:
+        st.rerun()
+    st.caption(compared_with_caption(profile))
+    st.markdown(headline_markdown(headline, kind=headline_kind(profile), profile=profile))
+    for line in (untested_gaps_line(profile), measures_disagree_line(profile)):
+        if line:
+            st.markdown(line)
+    if la and headline:
+        ui.page_link(
+            "plan",
+            f"What {la['name']}'s plan does about this gap",
+            la=la["code"],
+            gap=f"{headline['indicator']}:{headline['focus_group']}",
+        )
+    if la:
+        ui.page_link("area", f"{la['name']}: area overview and plan coverage", la=la["code"])
 
 figures, _ = screen_tables(profile)
 observations = pd.DataFrame(profile["observations"])
@@ -148,4 +153,5 @@ ui.panels(
         ("What the plan does", draw_actions),
     ],
     presenting,
+    bar,
 )

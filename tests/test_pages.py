@@ -332,7 +332,7 @@ def test_leaving_presentation_mode_returns_to_the_whole_page(
 
     la = load_local_authorities(demo_engine).iloc[0]["code"]
     at = open_app("app_pages/area.py", la=la, present="1")
-    next(b for b in at.button if b.label == "Leave presentation mode").click().run()
+    next(b for b in at.button if b.label == "Leave").click().run()
     assert "present" not in at.query_params
     assert len(at.header) == 7  # every panel again
 

@@ -54,7 +54,7 @@ def ranked_gaps(rows: pd.DataFrame, x_title: str, presentation: bool = False) ->
                 mode="markers+text" if flag else "markers",
                 text=["significant"] * len(part) if flag else None,
                 textposition="top center",
-                textfont={"size": max(10, style.font - 3)},
+                textfont={"size": max(style.small, style.font - 3)},
                 marker={
                     "symbol": symbol,
                     "size": style.marker + 2,

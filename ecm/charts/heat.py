@@ -75,7 +75,7 @@ def heat_map(
             y=rows,
             text=shown,
             texttemplate="%{text}",
-            textfont={"size": max(10, style.font - 2)},
+            textfont={"size": max(style.small, style.font - 2)},
             colorscale=scale,
             zmin=-0.5,
             zmax=steps - 0.5,

@@ -57,7 +57,7 @@ def _finish_map(fig: go.Figure, style: Style, attribution: str) -> go.Figure:
             xanchor="left",
             yanchor="top",
             showarrow=False,
-            font={"size": max(10, style.font - 4), "color": "#555555"},
+            font={"size": max(style.small, style.font - 4), "color": "#555555"},
         )
         fig.update_layout(margin={"b": 20 + style.font})
     return fig
@@ -127,7 +127,7 @@ def hex_map(
             mode="markers+text",
             text=labels,
             textfont={
-                "size": max(8, style.font - 5),
+                "size": max(style.small, style.font - 5),
                 "color": [ink(palette[c]) for c in category],
             },
             marker={"size": style.marker * 2, "color": "rgba(0,0,0,0)"},

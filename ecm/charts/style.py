@@ -84,16 +84,19 @@ PLOTLY_CONFIG: dict[str, Any] = {"displaylogo": False, "topojsonURL": EMPTY_TOPO
 
 @dataclass(frozen=True)
 class Style:
-    """Sizes for a screen or a projector."""
+    """Sizes for a screen or a projector: ``small`` is the floor for secondary text (cell
+    labels, attributions), which is set a few pixels under ``font``."""
 
     font: int
     marker: int
     line: float
+    small: int = 8
 
 
 def style_for(presentation: bool) -> Style:
     """Screen sizes, or larger ones for a meeting-room screen."""
-    return Style(22, 18, 3.0) if presentation else Style(14, 11, 2.0)
+    # 20 px: the projector's smallest type (ecm.ui.presenting.SMALLEST_TYPE_PX).
+    return Style(22, 18, 3.0, small=20) if presentation else Style(14, 11, 2.0)
 
 
 def require(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:

@@ -4,7 +4,8 @@ must not know about. Nothing else in the package imports streamlit (tests/test_a
 Split by job: :mod:`~ecm.ui.store` (the cached engine, first-start checks, cached reads),
 :mod:`~ecm.ui.loaders` (cached analyses behind each page), :mod:`~ecm.ui.address` (query
 parameters, pickers, links), :mod:`~ecm.ui.banners` (headings, the fictional-data warning,
-sources), :mod:`~ecm.ui.presentation` (charts with tables and downloads, presentation mode),
+sources), :mod:`~ecm.ui.presentation` (charts with tables and downloads), :mod:`~ecm.ui.presenting`
+(presentation mode: the projector's one-line header, panels one at a time),
 :mod:`~ecm.ui.imports` (uploads), the panels of the Plan page, the gap explorer and the region
 overview (``plan_sections``, ``gap_sections``, ``region_sections``), the plan's forms, files
 and editor's name, and the maps section. Pages call ``ui.<name>``: the names below are the
@@ -35,7 +36,6 @@ from ecm.ui.banners import (
     definition,
     fictional_banner,
     not_found,
-    place_heading,
 )
 from ecm.ui.imports import (
     import_uploads,
@@ -55,12 +55,18 @@ from ecm.ui.loaders import (
 from ecm.ui.presentation import (
     blank_missing,
     chart,
-    panels,
-    presentation_mode,
     table_with_download,
 )
 from ecm.ui.register import register_notes
 from ecm.ui.search import search_box
+from ecm.ui.presenting import (
+    HeaderBar,
+    header_bar,
+    panels,
+    place_heading,
+    presentation_mode,
+    year_picker,
+)
 from ecm.ui.store import (
     CACHE_TTL,
     count_observations,
@@ -98,6 +104,8 @@ __all__ = [
     "engine_for",
     "ensure_store",
     "fictional_banner",
+    "HeaderBar",
+    "header_bar",
     "holds_fictional_data",
     "import_uploads",
     "la_param",
@@ -140,4 +148,5 @@ __all__ = [
     "selected_place",
     "set_query_params",
     "table_with_download",
+    "year_picker",
 ]

@@ -74,6 +74,11 @@ def query_param(name: str) -> str | None:
         return None
 
 
+def presenting() -> bool:
+    """Whether the address asks for presentation mode (``?present=1``)."""
+    return query_param("present") == "1"
+
+
 def set_query_params(**values: str | None) -> None:
     """Put a choice the person made in the URL (dropping empty values): a new history entry,
     so Back returns to the view before it."""

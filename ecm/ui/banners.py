@@ -20,15 +20,25 @@ OUTCOME_ICONS = {
 }
 
 
-def fictional_banner(licence_line: bool = False) -> None:
+#: The fictional-data warning in full, and on one line for presentation mode's thin banner.
+FICTIONAL_WORDS = (
+    "**Fictional demo data.** Every region, authority, school, figure and plan shown here is "
+    "invented for demonstration and describes no real place."
+)
+FICTIONAL_SHORT = "**Fictional demo data:** invented places and figures, no real place."
+
+
+def fictional_warning(short: bool = False) -> None:
+    """The warning that the figures are invented (``short``: one line, for the projector)."""
+    st.warning(FICTIONAL_SHORT if short else FICTIONAL_WORDS, icon=":material/science:")
+
+
+def fictional_banner(licence_line: bool = False, short: bool = False) -> None:
     """Say plainly, on every page, when the figures are invented; with ``licence_line``, a
-    page of real figures says under what licence they are published instead."""
+    page of real figures says under what licence they are published instead. ``short``: the
+    one-line forms, for presentation mode."""
     if queries.holds_fictional_data(engine()):
-        st.warning(
-            "**Fictional demo data.** Every region, authority, school, figure and plan shown "
-            "here is invented for demonstration and describes no real place.",
-            icon=":material/science:",
-        )
+        fictional_warning(short)
     elif licence_line:
         batches = load_import_batches()
         licences = sorted({x for x in batches.get("licence", []) if isinstance(x, str) and x})
@@ -50,17 +60,23 @@ def definition(code: str) -> None:
             st.caption(f"Source: {row['source']}")
 
 
-def source_banner(fictional: bool, sources: list[dict]) -> None:
-    """For a place: the fictional-data warning, or the real sources and their licences."""
+def source_banner(fictional: bool, sources: list[dict], short: bool = False) -> None:
+    """For a place: the fictional-data warning, or the real sources and their licences
+    (``short``: the licences only, on one line, for presentation mode)."""
     if fictional:
         st.warning(
-            "**Fictional demo data.** This place and every figure shown for it are invented for "
-            "demonstration and describe no real place.",
+            FICTIONAL_SHORT
+            if short
+            else "**Fictional demo data.** This place and every figure shown for it are invented "
+            "for demonstration and describe no real place.",
             icon=":material/science:",
         )
         return
-    files = ", ".join(sorted({s["file"] for s in sources})) or "none"
     licences = sorted({s["licence"] for s in sources if s.get("licence")})
+    if short:
+        st.caption(" ".join([*licences, "Each figure's source: the Data sources page."]))
+        return
+    files = ", ".join(sorted({s["file"] for s in sources})) or "none"
     st.caption(f"Sources: {files}. " + " ".join(licences))
 
 
@@ -78,21 +94,3 @@ def not_found(words: str, parent: tuple[str, str, dict[str, str]] | None = None)
         icon=":material/search:",
     )
     st.stop()
-
-
-def place_heading(
-    profile: dict | None, missing: str, empty: str, notes: Callable[[], None] | None = None
-) -> None:
-    """Title a place's page with its name and sources, or stop the page with ``missing``
-    (unknown code) or ``empty`` (no figures held). ``notes`` draws what a page says under
-    its title even when no figures are held (a closed school's successor, say)."""
-    if profile is None:
-        not_found(missing)
-    geography = profile["geography"]
-    st.title(geography["name"])
-    source_banner(geography["fictional"], profile["sources"])
-    if notes is not None:
-        notes()
-    if not profile["observations"]:
-        st.info(empty)
-        st.stop()

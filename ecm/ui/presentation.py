@@ -1,19 +1,23 @@
-"""Charts and tables with their data and downloads, and presentation mode (large type, one
-panel at a time) for the meeting-room screen.
+"""Charts and tables with their data and downloads, drawn for the screen or, in presentation
+mode (:mod:`ecm.ui.presenting`), for the meeting-room projector.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from ecm.ui.address import fill_address, link_column, query_param, set_query_params
+from ecm.ui.address import link_column, presenting
 
-#: Longest table shown as large page text in presentation mode.
+#: Most rows of a table presentation mode writes as page text: a longer table shows its first
+#: rows and says how many more the CSV holds (the interactive grid draws on a canvas in small
+#: type a projector cannot carry).
 PRESENTED_ROWS = 40
+#: A chart's height when presenting: what 768 lines leave below the one-line header, the
+#: panel's title and one row of pickers or tabs. (Sizing plotly to the viewport with CSS left
+#: Streamlit's element at its own height, cutting the drawing off at 1080 lines.)
+PRESENTED_CHART_PX = 400
 
 
 def table_with_download(
@@ -24,15 +28,27 @@ def table_with_download(
     empty: str | None = None,
 ) -> None:
     """A table with a CSV download of exactly what it shows; ``links`` names its columns of
-    URLs, shown as "Open" links. When presenting, short tables are written as page text, so they
+    URLs, shown as "Open" links. When presenting, tables are written as page text, so they
     take the projector's large type (the interactive grid draws on a canvas at a fixed size),
-    without their link columns. An empty ``frame`` shows the sentence ``empty`` instead, when
-    given. A missing figure is a blank cell, never the grid's "None"."""
+    without their link columns and cut to their first ``PRESENTED_ROWS`` rows. An empty
+    ``frame`` shows the sentence ``empty`` instead, when given. A missing figure is a blank
+    cell, never the grid's "None"."""
     if frame.empty and empty is not None:
         st.write(empty)
         return
-    if query_param("present") == "1" and len(frame) <= PRESENTED_ROWS:
-        st.table(frame.drop(columns=list(links)).fillna(""), hide_index=True)
+    if presenting():
+        shown = frame.drop(columns=list(links)).head(PRESENTED_ROWS)
+        # Figures as the grid writes them (53, not st.table's 53.0000), missing ones blank.
+        numbers = shown.select_dtypes("number").columns
+        written = shown.astype(dict.fromkeys(numbers, object))
+        for column in numbers:
+            written[column] = shown[column].map(lambda v: "" if pd.isna(v) else _number(v))
+        st.table(written.fillna(""), hide_index=True)
+        if len(frame) > PRESENTED_ROWS:
+            st.caption(
+                f"The first {PRESENTED_ROWS} of {len(frame):,} rows: the CSV below, or the page "
+                "out of presentation mode, has them all."
+            )
     else:
         st.dataframe(
             blank_missing(frame),
@@ -58,79 +74,17 @@ def chart(figure, alt: str, table: pd.DataFrame, key: str, file_name: str) -> No
     shows, so nothing rests on seeing the chart."""
     from ecm.charts import PLOTLY_CONFIG
 
-    st.plotly_chart(figure, key=f"chart_{key}", alt=alt, config=PLOTLY_CONFIG)
+    config, theme = PLOTLY_CONFIG, "streamlit"
+    if presenting():
+        # Whole on a 768-line screen below the header, instead of the height its builder chose
+        # for a scrolling page; and the builder's projector type (Streamlit's theme would set
+        # its own, smaller and grey).
+        figure.update_layout(height=PRESENTED_CHART_PX)
+        theme = None
+    st.plotly_chart(figure, key=f"chart_{key}", alt=alt, config=config, theme=theme)
     st.caption(alt)
     with st.expander("View as table", icon=":material/table:"):
         table_with_download(table, key, file_name)
-
-
-PRESENTATION_CSS = """
-<style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-[data-testid="stMain"] { font-size: 1.45rem; color: #000; background: #fff; }
-[data-testid="stMain"] h1 { font-size: 3rem; }
-[data-testid="stMain"] h2, [data-testid="stMain"] h3 { font-size: 2.2rem; }
-[data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.45rem; line-height: 1.5; }
-[data-testid="stMain"] a { color: #003078; text-decoration: underline; }
-[data-testid="stMain"] [data-testid="stTable"] th,
-[data-testid="stMain"] [data-testid="stTable"] td { font-size: 1.35rem; padding: 0.5rem 0.75rem; }
-</style>
-"""
-
-
-def presentation_mode() -> bool:
-    """Presentation mode (``?present=1`` or the toggle): large type, high contrast, no sidebar,
-    one panel at a time, for the meeting-room projector."""
-    on = query_param("present") == "1"
-    # The toggle follows the address (a link or "Leave" may have changed it since last run).
-    st.session_state["present_toggle"] = on
-    with st.sidebar:
-        st.toggle("Presentation mode", key="present_toggle", on_change=_presentation_toggled)
-    if on:
-        st.html(PRESENTATION_CSS)
-        st.button(
-            "Leave presentation mode",
-            icon=":material/close:",
-            shortcut="Esc",
-            on_click=_leave_presentation,
-        )
-    return on
-
-
-def _presentation_toggled() -> None:
-    set_query_params(present="1" if st.session_state["present_toggle"] else None, panel=None)
-
-
-def _leave_presentation() -> None:
-    set_query_params(present=None, panel=None)
-
-
-def panels(items: list[tuple[str, Callable[[], None]]], presenting: bool) -> None:
-    """Show each (title, draw) panel in turn; when presenting, one at a time with Previous and
-    Next (the left and right arrow keys)."""
-    if not presenting:
-        for title, draw in items:
-            st.header(title)
-            draw()
-        return
-    try:
-        index = min(max(int(query_param("panel") or 1), 1), len(items)) - 1
-    except ValueError:
-        index = 0
-    title, draw = items[index]
-    fill_address(panel=str(index + 1))
-    back, where, forward = st.columns([1, 2, 1])
-    if back.button("Previous", icon=":material/arrow_back:", shortcut="Left", disabled=index == 0):
-        set_query_params(panel=str(index))
-        st.rerun()
-    where.markdown(f"**Panel {index + 1} of {len(items)}** · ← and → move between panels")
-    if forward.button(
-        "Next", icon=":material/arrow_forward:", shortcut="Right", disabled=index == len(items) - 1
-    ):
-        set_query_params(panel=str(index + 2))
-        st.rerun()
-    st.header(title)
-    draw()
 
 
 def blank_missing(frame: pd.DataFrame) -> pd.DataFrame | Styler:

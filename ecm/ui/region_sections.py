@@ -13,7 +13,7 @@ from ecm import charts
 from ecm.catalogue import group_noun
 from ecm.charts import map_geometry
 from ecm.places.overview import RegionOverview
-from ecm.ui.address import link_column, page_link, select_param
+from ecm.ui.address import page_link, select_param
 from ecm.ui.banners import definition
 from ecm.ui.loaders import load_region_gap_trends
 from ecm.ui.maps import draw_authority_map
@@ -151,7 +151,9 @@ def draw_gap_trends(screen: RegionScreen) -> None:
         st.write(f"No gap figures for {escape_markdown(noun)} on this indicator in these years.")
         return
     st.markdown(gap_trend_sentence(trends.authorities, noun))
-    st.dataframe(table, hide_index=True, width="stretch", column_config={"Link": link_column()})
+    table_with_download(
+        table, "region_gap_trends", f"{screen.stem}-{indicator}-{group}-gaps.csv", ("Link",)
+    )
     y_title = f"Gap ({unit})"
     chart(
         charts.trend_chart(trends.series, y_title, presentation=screen.presenting),
