@@ -5,6 +5,8 @@ alternative, table and CSV."""
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ecm import charts
 from ecm.charts import map_geometry
@@ -23,18 +25,19 @@ def draw_authority_map(
     file_stem: str,
     presenting: bool,
     boundaries: bool,
+    picker: DeltaGenerator | None = None,
 ) -> None:
     """The map of ``hexes`` (code, name, category, text, q, r) coloured by category; with
     ``boundaries`` (real ONS codes, whose boundaries are known) a choice of the boundary map,
-    kept in the address (``?map=``)."""
+    kept in the address (``?map=``), drawn in ``picker`` when given (a row of the panel's
+    pickers, so the map starts higher)."""
     colours = {CONTEXT: "#F2F2F2", **colours}
-    kind = (
-        select_param(
-            "Map", {"hex": "Hex map (one hex per authority)", "boundary": "Boundaries"}, "map"
-        )
-        if boundaries
-        else "hex"
-    )
+    kind = "hex"
+    if boundaries:
+        with picker or st.container():
+            kind = select_param(
+                "Map", {"hex": "Hex map (one hex per authority)", "boundary": "Boundaries"}, "map"
+            )
     described = hexes[hexes["category"] != CONTEXT]
     if kind == "boundary":
         areas = hexes[["code", "name", "category", "text"]]

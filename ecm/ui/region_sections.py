@@ -109,14 +109,18 @@ def draw_map(screen: RegionScreen) -> None:
     """One indicator's comparison with England on the map of the region's authorities."""
     cells = screen.overview.cells
     titles, opening = map_choices(cells, screen.outcome)
-    indicator = select_param("Indicator on the map", titles, "map_indicator", opening)
-    definition(indicator)
+    # The pickers side by side, so the map starts high enough to be whole on a projector.
+    chosen, kind, about = st.columns([3, 2, 1], vertical_alignment="bottom")
+    with chosen:
+        indicator = select_param("Indicator on the map", titles, "map_indicator", opening)
+    with about:
+        definition(indicator)
     las = load_local_authorities(None)
     hexes, layout = region_hexes(cells, indicator, las, screen.overview.region["code"])
     real = map_geometry.has_boundaries(las)
     # Comparison words keep the product's colours; "no figure" has its own grey.
     stem = f"{screen.stem}-{indicator}"
-    draw_authority_map(hexes, layout, HEX_COLOURS, "region", stem, screen.presenting, real)
+    draw_authority_map(hexes, layout, HEX_COLOURS, "region", stem, screen.presenting, real, kind)
 
 
 def draw_ranks(screen: RegionScreen) -> None:
