@@ -57,8 +57,6 @@ from ecm.ui.presentation import (
     chart,
     table_with_download,
 )
-from ecm.ui.register import register_notes
-from ecm.ui.search import search_box
 from ecm.ui.presenting import (
     HeaderBar,
     header_bar,
@@ -67,6 +65,8 @@ from ecm.ui.presenting import (
     presentation_mode,
     year_picker,
 )
+from ecm.ui.register import register_notes
+from ecm.ui.search import search_box
 from ecm.ui.store import (
     CACHE_TTL,
     count_observations,

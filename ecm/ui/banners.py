@@ -4,8 +4,6 @@ sources, definitions, outcome icons.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
 from ecm.figures import queries
