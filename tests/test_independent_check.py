@@ -49,10 +49,11 @@ def first_year(period: str) -> int:
     return start - 1 if len(str(period)) == 4 else start
 
 
-def wilson(count: float, n: float, z: float) -> tuple[float, float]:
-    """Wilson score limits of count/n as fractions (METHODOLOGY formula, Wilson 1927)."""
+def wilson(count: float | np.ndarray, n: float, z: float) -> tuple[float, float]:
+    """Wilson score limits of count/n as fractions (METHODOLOGY formula, Wilson 1927); counts
+    may be an array."""
     p = count / n
-    root = z * math.sqrt(z * z + 4 * count * (1 - p))
+    root = z * np.sqrt(z * z + 4 * count * (1 - p))
     return (2 * count + z * z - root) / (2 * (n + z * z)), (2 * count + z * z + root) / (
         2 * (n + z * z)
     )
@@ -71,7 +72,11 @@ def poisson_count_limits(count: float, z: float) -> tuple[float, float]:
 
 @dataclass
 class Figure:
-    """One shown figure of the store, with the interval METHODOLOGY gives it."""
+    """One shown figure of the store, with the interval METHODOLOGY gives it.
+
+    Where the numerator was derived from a rounded percentage, ``least`` and ``most`` are the
+    least and greatest whole numerator the percentage allows (METHODOLOGY, "Rounding of
+    derived numerators"); both are the numerator itself where the count is exact."""
 
     value: float
     numerator: float | None
@@ -79,6 +84,30 @@ class Figure:
     lower: float | None
     upper: float | None
     counted: bool  # counts that count pupils (an interval, gap and trend from counts)
+    least: float | None = None
+    most: float | None = None
+    # The lowest lower and highest upper 95% limit over the numerators the rounding allows
+    # (the point interval's limits where nothing is derived or the interval is published).
+    widest_lower: float | None = None
+    widest_upper: float | None = None
+
+    @property
+    def ranged(self) -> bool:
+        """Whether the numerator is only known to lie in a range (derived from a rounding)."""
+        return (
+            self.least is not None
+            and self.most is not None
+            and self.denominator is not None
+            and self.denominator > 0
+        )
+
+    def value_ends(self, mult: float, point: float | None = None) -> tuple[float, float]:
+        """The least and greatest value the figure can have: its possible numerators over the
+        denominator, times the multiplier; ``point`` (default the value) where it is exact."""
+        if not self.ranged:
+            point = self.value if point is None else point
+            return point, point
+        return self.least / self.denominator * mult, self.most / self.denominator * mult
 
 
 class Store:
@@ -100,12 +129,21 @@ class Store:
             self.neighbours = read("SELECT la_code, neighbour_code FROM statistical_neighbour")
             obs = read(
                 "SELECT indicator_code, level, area_code, group_code, period, value, numerator,"
-                " denominator, lower_ci, upper_ci, pupils, published_vs_england, withheld"
+                " numerator_low, numerator_high, denominator, lower_ci, upper_ci, pupils,"
+                " published_vs_england, withheld"
                 " FROM observation"
             )
         # A withheld figure shows nothing (disclosure decisions are stored with each figure).
         hidden = obs["withheld"].fillna(1).astype(bool)
-        for column in ("value", "numerator", "denominator", "lower_ci", "upper_ci"):
+        for column in (
+            "value",
+            "numerator",
+            "numerator_low",
+            "numerator_high",
+            "denominator",
+            "lower_ci",
+            "upper_ci",
+        ):
             obs.loc[hidden, column] = np.nan
         obs.loc[hidden, "published_vs_england"] = None
         self.all_rows = obs
@@ -137,9 +175,30 @@ class Store:
             num is not None and den is not None and den > 0 and (pupils is None or den <= pupils)
         )
         lower, upper = _num(r.lower_ci), _num(r.upper_ci)
+        least, most = _num(r.numerator_low), _num(r.numerator_high)
+        if num is None or least is None or most is None:
+            least = most = None
+        widest_lower, widest_upper = lower, upper
         if lower is None and counted and meta["statistic"] in ("proportion", "rate"):
-            lower, upper = self.interval(meta["statistic"], num, den, meta["multiplier"], Z95)
-        return Figure(float(r.value), num, den, lower, upper, counted)
+            statistic, mult = meta["statistic"], meta["multiplier"]
+            lower, upper = self.interval(statistic, num, den, mult, Z95)
+            widest_lower, widest_upper = lower, upper
+            if least is not None:
+                # The lowest lower and highest upper limit over every whole numerator the
+                # rounding allows, found by trying them all (METHODOLOGY says they are at the
+                # ends; this does not rely on it).
+                counts = np.arange(least, most + 1)
+                if statistic == "proportion":
+                    lows, highs = (limit * mult for limit in wilson(counts, den, Z95))
+                else:
+                    lows, highs = np.array(
+                        [self.interval(statistic, k, den, mult, Z95) for k in counts]
+                    ).T.reshape(2, -1)
+                widest_lower = min(lower, float(lows.min(initial=lower)))
+                widest_upper = max(upper, float(highs.max(initial=upper)))
+        return Figure(
+            float(r.value), num, den, lower, upper, counted, least, most, widest_lower, widest_upper
+        )
 
     @staticmethod
     def interval(statistic: str, num: float, den: float, mult: float, z: float) -> tuple:
@@ -185,14 +244,28 @@ def sign_of(polarity: str) -> float:
     return 1.0 if polarity == "higher_is_better" else -1.0
 
 
-def compare_with(fig: Figure, comparator: float | None, polarity: str, published=None) -> str:  # noqa: ANN001
+def compare_with(
+    fig: Figure,
+    comparator: float | None,
+    polarity: str,
+    published=None,  # noqa: ANN001
+    comparator_ends: tuple[float, float] | None = None,
+) -> str:
     """The Fingertips rule: different when the comparator lies outside the 95% interval; a
     figure without one uses its publisher's word against England, its direction the figure's
-    own, and not the word when the two contradict."""
+    own, and not the word when the two contradict.
+
+    Allowing for rounding (METHODOLOGY, "Rounding of derived numerators"), the difference must
+    also hold at both ends: the comparator's greatest possible value (``comparator_ends``, the
+    comparator itself where absent) below the lowest lower limit of the figure's interval over
+    its possible numerators, or its least value above the highest upper limit."""
     if comparator is None or pd.isna(comparator):
         return "not compared"
     if fig.lower is not None and fig.upper is not None:
-        differs = comparator < fig.lower or comparator > fig.upper
+        least, most = comparator_ends or (comparator, comparator)
+        above = comparator < fig.lower and most < fig.widest_lower
+        below = comparator > fig.upper and least > fig.widest_upper
+        differs = above or below
     elif isinstance(published, str) and published in (
         "better",
         "worse",
@@ -298,33 +371,98 @@ def untested_direction(points: pd.DataFrame, latest: int) -> str | None:
 # --- gaps --------------------------------------------------------------------------------------
 
 
+def difference_limits(
+    statistic: str, comp: tuple[float, float], focus: tuple[float, float], mult: float
+) -> tuple[float, float, float]:
+    """comparator - focus from counts (numerator, denominator) with its 95% interval: Newcombe's
+    hybrid score method for proportions, MOVER with each rate's Poisson limits for rates."""
+    (nc, dc), (nf, df) = comp, focus
+    lc = Store.interval(statistic, nc, dc, mult, Z95)
+    lf = Store.interval(statistic, nf, df, mult, Z95)
+    return mover((nc / dc * mult, *lc), (nf / df * mult, *lf))
+
+
+def mover(first: tuple, second: tuple) -> tuple[float, float, float]:
+    """first - second with limits combined from each figure's own (value, lower, upper)."""
+    (p1, l1, u1), (p2, l2, u2) = first, second
+    d = p1 - p2
+    return (
+        d,
+        d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2),
+        d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2),
+    )
+
+
+def excludes_zero(lower: float, upper: float) -> int:
+    """+1 when the interval lies wholly above zero, -1 wholly below, 0 otherwise."""
+    return 1 if lower > 0 else -1 if upper < 0 else 0
+
+
 def gap_of(store: Store, indicator: str, focus: Figure, comp: Figure) -> dict:
     """A gap (positive: the focus group worse off) with its 95% interval where one can be made:
     Newcombe for proportions, MOVER with Poisson limits for rates (both from counts), MOVER with
-    the figures' own limits otherwise; none without them (not tested)."""
+    the figures' own limits otherwise; none without them (not tested).
+
+    Tested from counts, the gap is significant only if its interval excludes zero on the same
+    side at the point counts and with the comparator at its least count and the focus group at
+    its greatest, and the other way round (METHODOLOGY, "Rounding of derived numerators");
+    ``lost_to_rounding`` marks a gap significant at the point and not at both ends. ``least``
+    and ``most`` are the least and greatest gap its possible counts give (the gap itself where
+    no count is derived). Shown value and interval stay the point counts'."""
     meta = store.indicators.loc[indicator]
-    s, mult = sign_of(meta["polarity"]), float(meta["multiplier"])
+    s, mult, statistic = sign_of(meta["polarity"]), float(meta["multiplier"]), meta["statistic"]
     d = comp.value - focus.value
-    limits = None
-    if meta["statistic"] in ("proportion", "rate") and focus.counted and comp.counted:
-        lf = Store.interval(meta["statistic"], focus.numerator, focus.denominator, mult, Z95)
-        lc = Store.interval(meta["statistic"], comp.numerator, comp.denominator, mult, Z95)
+    least = most = d
+    limits, sides = None, []
+    if statistic in ("proportion", "rate") and focus.counted and comp.counted:
         # Tested from counts, the gap is the difference of the counts' values (METHODOLOGY:
         # a published whole percentage and its derived numerator differ by under half a point).
-        pf, pc = (f.numerator / f.denominator * mult for f in (focus, comp))
-        d = pc - pf
-        limits = (pc, *lc), (pf, *lf)
+        point = lambda f: f.numerator / f.denominator * mult  # noqa: E731
+        d, lower, upper = difference_limits(
+            statistic, (comp.numerator, comp.denominator), (focus.numerator, focus.denominator),
+            mult,
+        )  # fmt: skip
+        limits = (lower, upper)
+        sides.append(excludes_zero(lower, upper))
+        c_least, c_most = (
+            (comp.least, comp.most) if comp.ranged else (comp.numerator, comp.numerator)
+        )
+        f_least, f_most = (
+            (focus.least, focus.most) if focus.ranged else (focus.numerator, focus.numerator)
+        )
+        for c, f in ((c_least, f_most), (c_most, f_least)):
+            _, lo, hi = difference_limits(
+                statistic, (c, comp.denominator), (f, focus.denominator), mult
+            )
+            sides.append(excludes_zero(lo, hi))
+        c_ends = comp.value_ends(mult, point(comp))
+        f_ends = focus.value_ends(mult, point(focus))
+        least, most = c_ends[0] - f_ends[1], c_ends[1] - f_ends[0]
     elif None not in (focus.lower, focus.upper, comp.lower, comp.upper):
-        limits = (comp.value, comp.lower, comp.upper), (focus.value, focus.lower, focus.upper)
+        d, lower, upper = mover(
+            (comp.value, comp.lower, comp.upper), (focus.value, focus.lower, focus.upper)
+        )
+        limits = (lower, upper)
+        sides.append(excludes_zero(lower, upper))
+        least = most = d
     lower = upper = None
     if limits is not None:
-        (p1, l1, u1), (p2, l2, u2) = limits
-        lower = d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
-        upper = d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+        lower, upper = limits
         if s < 0:
             lower, upper = -upper, -lower
-    significant = None if lower is None else bool(lower > 0 or upper < 0)
-    return {"gap": s * d, "lower": lower, "upper": upper, "significant": significant}
+    if s < 0:
+        least, most = -most, -least
+    at_point = bool(sides) and sides[0] != 0
+    significant = None if lower is None else bool(at_point and len(set(sides)) == 1)
+    return {
+        "gap": s * d,
+        "lower": lower,
+        "upper": upper,
+        "significant": significant,
+        "lost_to_rounding": bool(at_point and not significant),
+        "least": least,
+        "most": most,
+    }
 
 
 # --- funnels -----------------------------------------------------------------------------------
@@ -343,9 +481,11 @@ def exact_limit(n: float, p0: float, q: float, poisson: bool) -> float:
 
 def funnel_position(
     gap: float, size: float, centre: float, y0: float, statistic: str, mult: float, s: float,
-    sd: float | None,
+    sd: float | None, ends: tuple[float, float] = (),
 ) -> str:  # fmt: skip
-    """Where a gap falls against the funnel's limits at its own size."""
+    """Where a gap falls against the funnel's limits at its own size: beyond a limit only if
+    the gap and both ``ends`` of its possible values (its least and greatest over the derived
+    numerators' roundings) are beyond it."""
     if statistic in ("proportion", "rate"):
         y = {q: exact_limit(size, y0 / mult, q, statistic == "rate") * mult
              for q in (0.001, 0.025, 0.975, 0.999)}  # fmt: skip
@@ -370,13 +510,14 @@ def funnel_position(
         lower998 - eps,
         lower95 - eps,
     )
-    if gap > upper998:
+    low, high = min((gap, *ends)), max((gap, *ends))
+    if low > upper998:
         return "above 99.8%"
-    if gap > upper95:
+    if low > upper95:
         return "above 95%"
-    if gap < lower998:
+    if high < lower998:
         return "below 99.8%"
-    if gap < lower95:
+    if high < lower95:
         return "below 95%"
     return "within"
 
@@ -479,7 +620,14 @@ class PlaceCheck:
         polarity = r["polarity"]
         england = s.figure(r["indicator"], "england", self.country, r["group"], r["period"])
         published = s.published[(r["indicator"], self.level, self.code, r["group"], r["period"])]
-        vs_england = compare_with(fig, england.value if england else None, polarity, published)
+        mult = float(s.indicators.loc[r["indicator"], "multiplier"])
+        vs_england = compare_with(
+            fig,
+            england.value if england else None,
+            polarity,
+            published,
+            england.value_ends(mult) if england else None,
+        )
         if "england" in r["benchmarks"]:
             self.tally.check("england", where, vs_england, r["benchmarks"]["england"])
         self.band(r, fig, vs_england, where)
@@ -626,12 +774,10 @@ class PlaceCheck:
             self.tally.check("gaps", where, "withheld", r["gap"])
             return
         ours = gap_of(self.store, r["indicator"], focus, comp)
+        shown = ("gap", "lower", "upper", "significant", "lost_to_rounding")
         self.tally.check(
-            "gaps",
-            where,
-            tuple(ours.values()),
-            (r["gap"], r["lower"], r["upper"], r["significant"]),
-        )  # noqa: E501
+            "gaps", where, tuple(ours[k] for k in shown), tuple(r.get(k) for k in shown)
+        )
         if first_year(r["period"]) != self.year:
             return
         rows = []
@@ -687,16 +833,22 @@ def check_funnel(
                 (found.gaps["focus_upper"] - found.gaps["focus_lower"]) / 2 * np.sqrt(sizes) / Z95
             )
         )  # noqa: E501
+    comparator = store.comparator_of[focus]
     for row in found.gaps.itertuples(index=False):
         if row.position is None or pd.isna(row.gap):
             continue
-        ours = funnel_position(row.gap, row.size, centre, y0, meta["statistic"], mult, s, sd)
-        tally.check(
-            "funnel",
-            f"{indicator} {focus} {level} {row.area_code} n={row.size}",
-            ours,
-            row.position,
-        )  # noqa: E501
+        where = f"{indicator} {focus} {level} {row.area_code} n={row.size}"
+        # The place's gap against the nation, and its range over the derived numerators.
+        own = store.figure(indicator, level, row.area_code, focus, row.period)
+        national = store.figure(indicator, "england", country, comparator, row.period)
+        if own is None or national is None:
+            tally.check("funnel", where, "withheld or absent", (row.gap, row.position))
+            continue
+        g = gap_of(store, indicator, own, national)
+        ours = funnel_position(
+            g["gap"], row.size, centre, y0, meta["statistic"], mult, s, sd, (g["least"], g["most"])
+        )
+        tally.check("funnel", where, (g["gap"], ours), (row.gap, row.position))
 
 
 # ================================================================================================

@@ -44,7 +44,8 @@ def value_range(
     multiplier: ArrayLike = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The least and greatest value the published figures allow (numerator range over the
-    denominator, times the multiplier); the value itself where there is no range."""
+    denominator, times the multiplier; the point numerator where there is no range); the value
+    itself where there are no counts."""
     value = np.asarray(value, float)
     denominator = np.broadcast_to(np.asarray(denominator, float), value.shape)
     multiplier = np.broadcast_to(np.asarray(multiplier, float), value.shape)
@@ -52,8 +53,10 @@ def value_range(
     with np.errstate(divide="ignore", invalid="ignore"):
         from_low = least / denominator * multiplier
         from_high = most / denominator * multiplier
-    ranged = np.isfinite(from_low) & np.isfinite(from_high) & (least != most)
-    return np.where(ranged, from_low, value), np.where(ranged, from_high, value)
+    # Worked out from the counts wherever there are counts, even a range of one count: the
+    # published whole percentage (88 for 7 of 8) is not a value the counts allow.
+    counted = np.isfinite(from_low) & np.isfinite(from_high)
+    return np.where(counted, from_low, value), np.where(counted, from_high, value)
 
 
 def widest_limits(
