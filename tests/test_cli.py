@@ -62,7 +62,8 @@ def test_import_takes_many_files_and_rebuilds_similar_schools_once(database_url:
     result = run("import", str(gias), str(ks2), str(guide), url=database_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "20220420_gias.csv: loaded as gias: 0 figures (1,096 schools registered or updated)",
+        "20220420_gias.csv: loaded as gias: 0 figures (1,096 schools registered or updated; "
+        "502 with predecessor or successor links)",
         "2018-2019_850_ks2final.csv: loaded as ks2: 8,756 figures",
         "ks2_meta.csv: field guide, nothing to load (documents 318 columns; 27 of the 27 KS2 "
         "columns that data/mappings/performance_tables.csv maps are documented)",
@@ -107,7 +108,8 @@ def test_import_walks_a_folder_and_reports_each_file(database_url: str, tmp_path
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "2018-2019_850_ks2final.csv: loaded as ks2: 8,756 figures",
-        "20220420_gias.csv: loaded as gias: 0 figures (1,096 schools registered or updated)",
+        "20220420_gias.csv: loaded as gias: 0 figures (1,096 schools registered or updated; "
+        "502 with predecessor or successor links)",
     ]
     missing = run("import", str(tmp_path / "nowhere"), url=database_url)
     assert missing.returncode == 2
