@@ -128,6 +128,12 @@ def replace_script(seen: dict[str, str], fill: dict[str, str]) -> str:
   for (const name of params.keys()) {{
     if (!(name in seen) && !(name in fill)) return;
   }}
+  // A filled-in name the reader has since set otherwise (Next: panel 2 while this run filled
+  // panel 1) is theirs: a late script must not take it back.
+  for (const [name, value] of Object.entries(fill)) {{
+    const now = params.get(name);
+    if (now !== value && now !== (name in seen ? seen[name] : null)) return;
+  }}
   for (const [name, value] of Object.entries(fill)) params.set(name, value);
   if (url.href !== window.location.href) {{
     window.history.replaceState(window.history.state, "", url.href);

@@ -78,3 +78,25 @@ def test_a_filled_in_year_adds_no_history_entry(
     assert filled["period"] == "2009/10"  # the latest year, written into the address
     whole, _ = history_after_opening(urlencode(filled))  # an address that needs nothing filled
     assert entries == whole
+
+
+def test_a_late_fill_in_never_takes_back_what_the_reader_set(
+    page: Page, app_url: str, demo_database_url: str
+) -> None:
+    """A run's script that fills in panel 1 arriving after the reader pressed Next (panel 2)
+    leaves panel 2; where the address is still as the run read it, the fill-in is written."""
+    from ecm.ui.address import replace_script
+
+    engine = make_engine(demo_database_url)
+    la = load_local_authorities(engine).iloc[0]["code"]
+    engine.dispose()
+    page.goto(f"{app_url}/area?la={la}&present=1&panel=2")
+    wait_for_app_run(page)
+    late = replace_script({"la": la, "present": "1"}, {"panel": "1", "period": "2009/10"})
+    body = late.removeprefix("<script>").removesuffix("</script>")
+    page.evaluate(f"history.replaceState(null, '', '?la={la}&present=1&panel=2')")
+    page.evaluate(body)
+    assert address_of(page) == {"la": la, "present": "1", "panel": "2"}
+    page.evaluate(f"history.replaceState(null, '', '?la={la}&present=1')")
+    page.evaluate(body)
+    assert address_of(page) == {"la": la, "present": "1", "panel": "1", "period": "2009/10"}
