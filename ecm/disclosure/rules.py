@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ecm.config import DEFAULT_SUPPRESS_BELOW, suppress_below
+from ecm.stats.gaps import FIGURE_PARTS
 
 SUPPRESSED_MARKER = "c"
 #: Published markers and what they mean, for screens and exports.
@@ -75,16 +76,8 @@ COMPLEMENTS = (
     ("boys", "girls"),
     ("lowest_20pc", "other_80pc"),
 )
-FIGURE_COLUMNS = (
-    "value",
-    "numerator",
-    "numerator_low",
-    "numerator_high",
-    "denominator",
-    "lower_ci",
-    "upper_ci",
-    "pupils",
-)
+#: What a withheld figure loses: every part a figure is read from, and its pupils.
+FIGURE_COLUMNS = (*FIGURE_PARTS, "pupils")
 #: Publishers' markers that mean "withheld for confidentiality" (not "not applicable").
 PUBLISHER_SUPPRESSION = {"SUPP", "c", "SP"}
 #: Why a figure is withheld (``withheld_reason``): the rule that withheld it first.
