@@ -155,21 +155,31 @@ def load_schools(engine: Engine, la_code: str) -> pd.DataFrame:
     return _frame(engine, statement)
 
 
-def school_summary(engine: Engine, urn: str) -> dict | None:
-    """One school's register facts with its LA and region names, or None if unknown."""
-    statement = (
-        select(
-            *SCHOOL_FACTS,
-            School.fictional,
-            LocalAuthority.code.label("la_code"),
-            LocalAuthority.name.label("la_name"),
-            Region.code.label("region_code"),
-            Region.name.label("region_name"),
-        )
+#: An LA's number and name and its region's code and name, for selects that join them.
+AREA_NAMES = (
+    LocalAuthority.old_code.label("la_number"),
+    LocalAuthority.name.label("la_name"),
+    Region.code.label("region_code"),
+    Region.name.label("region_name"),
+)
+
+
+def schools_in_areas(*columns) -> Select:  # noqa: ANN002
+    """A select of schools' ``columns`` with :data:`AREA_NAMES`; a school whose LA or region
+    is not stored keeps the school and leaves those empty."""
+    return (
+        select(*columns, *AREA_NAMES)
+        .select_from(School)
         .join(LocalAuthority, LocalAuthority.code == School.la_code, isouter=True)
         .join(Region, Region.code == LocalAuthority.region_code, isouter=True)
-        .where(School.urn == urn)
     )
+
+
+def school_summary(engine: Engine, urn: str) -> dict | None:
+    """One school's register facts with its LA and region names, or None if unknown."""
+    statement = schools_in_areas(
+        *SCHOOL_FACTS, School.fictional, LocalAuthority.code.label("la_code")
+    ).where(School.urn == urn)
     with engine.connect() as connection:
         row = connection.execute(statement).mappings().first()
         if row is None:

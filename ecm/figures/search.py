@@ -17,6 +17,7 @@ import unicodedata
 import pandas as pd
 from sqlalchemy import Engine, case, func, literal, or_, select
 
+from ecm.figures.queries import AREA_NAMES, schools_in_areas
 from ecm.store.models import LocalAuthority, Region, School
 
 #: Schools ranked after the SQL narrowing; more than a page of results needs, few enough that
@@ -96,23 +97,15 @@ def search_candidates(engine: Engine, text: str, limit: int = SCHOOL_CANDIDATES)
     for piece in trigrams(text):
         score = score + case((name.like(f"%{piece}%"), 1), else_=0)
     score = score.label("score")
-    schools = (
-        select(
-            literal("school").label("kind"),
-            School.urn.label("code"),
-            School.name,
-            School.laestab,
-            School.phase,
-            School.status,
-            School.closed_on,
-            School.la_code,
-            LocalAuthority.old_code.label("la_number"),
-            LocalAuthority.name.label("la_name"),
-            Region.code.label("region_code"),
-            Region.name.label("region_name"),
-        )
-        .join(LocalAuthority, LocalAuthority.code == School.la_code, isouter=True)
-        .join(Region, Region.code == LocalAuthority.region_code, isouter=True)
+    schools = schools_in_areas(
+        literal("school").label("kind"),
+        School.urn.label("code"),
+        School.name,
+        School.laestab,
+        School.phase,
+        School.status,
+        School.closed_on,
+        School.la_code,
     )
     digits = digits_of(text)
     by_code = schools.where(or_(School.urn == digits, School.laestab == digits))
@@ -123,10 +116,7 @@ def search_candidates(engine: Engine, text: str, limit: int = SCHOOL_CANDIDATES)
         LocalAuthority.code,
         LocalAuthority.name,
         LocalAuthority.code.label("la_code"),
-        LocalAuthority.old_code.label("la_number"),
-        LocalAuthority.name.label("la_name"),
-        Region.code.label("region_code"),
-        Region.name.label("region_name"),
+        *AREA_NAMES,
     ).join(Region, Region.code == LocalAuthority.region_code, isouter=True)
     regions = select(
         literal("region").label("kind"),
