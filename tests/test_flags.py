@@ -162,3 +162,26 @@ def test_a_gap_in_the_focus_groups_favour_is_never_an_area_of_interest() -> None
         "The gap in Persistent absence between disadvantaged pupils and other pupils in this "
         "school is significant and widening."
     ]
+
+
+def test_the_2011_floors_are_judged_on_their_attainment_part_only() -> None:
+    """2010/11: KS2 60% and KS4 35% (no longer the National Challenge's 30%), each with a
+    progress condition the data cannot judge, which the flag says."""
+    figures = pd.DataFrame(
+        {
+            "indicator_code": ["ni_73", "ni_73", "ni_75", "ni_75", "ni_75"],
+            "group_code": "all",
+            "period": ["2010/11", "2010/11", "2010/11", "2010/11", "2009/10"],
+            "value": [59.0, 60.0, 34.0, 35.0, 31.0],
+        }
+    )
+    below = floor_status(figures, load_floor_standards())
+    assert below[["indicator_code", "value", "threshold"]].values.tolist() == [
+        ["ni_73", 59.0, 60],
+        ["ni_75", 34.0, 35],
+    ]
+    assert set(below["standard"]) == {
+        "the attainment part of the KS2 floor standard",
+        "the attainment part of the KS4 floor standard",
+    }
+    assert below["label"].str.contains("not judged here").all()
