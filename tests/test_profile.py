@@ -3,6 +3,8 @@ the store and against the statistics functions."""
 
 from __future__ import annotations
 
+import csv as csv_module
+import io
 import json
 
 import pandas as pd
@@ -130,6 +132,42 @@ def test_region_profile_as_csv_and_table(demo_database_url) -> None:
     )
     table = run("profile", "--region", "Z12000001", url=demo_database_url)
     assert table.returncode == 0 and "Gaps (positive: the focus group is worse off)" in table.stdout
+
+
+def test_each_profile_table_is_its_own_csv_under_its_own_headings(
+    demo_database_url, tmp_path
+) -> None:
+    as_csv = ("profile", "--la", "001", "--format", "csv")
+    figures = run(*as_csv, url=demo_database_url)
+    gaps = run(*as_csv, "--table", "gaps", url=demo_database_url)
+    assert figures.returncode == 0 and gaps.returncode == 0, figures.stderr + gaps.stderr
+    figure_rows = list(csv_module.reader(io.StringIO(figures.stdout)))
+    gap_rows = list(csv_module.reader(io.StringIO(gaps.stdout)))
+    assert figure_rows[0][:3] == ["indicator", "title", "unit"]
+    assert gap_rows[0][:4] == ["indicator", "focus_group", "comparator_group", "kind"]
+    # Every row has exactly its own table's columns: no second table under the first's headings.
+    assert {len(r) for r in figure_rows} == {len(figure_rows[0])}
+    assert {len(r) for r in gap_rows} == {len(gap_rows[0])}
+    assert "focus_group" not in figure_rows[0] and not any(r == [] for r in figure_rows)
+    # Figures at their published precision: one decimal (two for permanent exclusions).
+    header = figure_rows[0]
+    for row in figure_rows[1:]:
+        record = dict(zip(header, row, strict=True))
+        places = 2 if record["indicator"] == "ni_114" else 1
+        for column in ("value", "lower", "upper"):
+            if record[column]:
+                assert len(record[column].split(".")[1]) <= places, (column, record)
+    # --output DIR writes one file per table, the same as standard output gives.
+    done = run(
+        "profile", "--la", "001", "--format", "csv", "--output", str(tmp_path / "out"),
+        url=demo_database_url,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["figures.csv", "gaps.csv"]
+    assert (tmp_path / "out" / "gaps.csv").read_text() == gaps.stdout
+    assert (tmp_path / "out" / "figures.csv").read_text() == figures.stdout
+    wrong = run("profile", "--la", "001", "--table", "gaps", url=demo_database_url)
+    assert wrong.returncode == 2 and "go with --format csv" in wrong.stderr
 
 
 @pytest.mark.parametrize(

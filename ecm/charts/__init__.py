@@ -62,6 +62,7 @@ from ecm.charts.map_charts import (
     describe_hex_map,
     hex_map,
     short_label,
+    unique_labels,
 )
 from ecm.charts.spine import (
     IQR_GREY,
@@ -151,6 +152,7 @@ __all__ = [
     "label",
     "ranked_gaps",
     "short_label",
+    "unique_labels",
     "spine_chart",
     "spine_positions",
     "style_for",

@@ -18,6 +18,7 @@ from ecm.charts.style import (
     require,
     style_for,
 )
+from ecm.units import NO_FIGURE, is_missing_text
 
 HEAT_COLUMNS = ("row", "column", "comparison", "text")
 
@@ -58,8 +59,8 @@ def heat_map(
     index = pd.MultiIndex.from_product([rows, columns])
     z = pivot["comparison"].map(code).reindex(index).to_numpy(dtype=float).reshape(len(rows), -1)
     # A place with no figure at all for an indicator says so, rather than leaving a blank.
-    shown = pivot["shown"].reindex(index).fillna("no figure").to_numpy().reshape(len(rows), -1)
-    words = pivot["comparison"].reindex(index).fillna("no figure").to_numpy()
+    shown = pivot["shown"].reindex(index).fillna(NO_FIGURE).to_numpy().reshape(len(rows), -1)
+    words = pivot["comparison"].reindex(index).fillna(NO_FIGURE).to_numpy()
     figures = pivot["text"].reindex(index).fillna("").astype(str).to_numpy()
     detail = optional_column(pivot, "detail").reindex(index).fillna("").astype(str)
     extra = np.where(detail != "", "<br>" + detail, "")
@@ -113,7 +114,10 @@ def heat_map(
 
 
 def cell_text(comparison: str, text: str) -> str:
-    """A heat-map cell: the comparison's symbol, then the figure ("▲ 71.2%")."""
+    """A heat-map cell: the comparison's symbol, then the figure ("▲ 71.2%"); a missing
+    figure reads as everywhere else ("no figure", "withheld"), with no symbol."""
+    if is_missing_text(text) or not str(text).strip():
+        return str(text) if is_missing_text(text) else NO_FIGURE
     symbol = TEXT_SYMBOLS.get(str(comparison), "")
     return f"{symbol} {text}".strip()
 

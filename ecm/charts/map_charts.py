@@ -6,7 +6,7 @@ draws it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -33,14 +33,52 @@ AREA_COLUMNS = ("code", "name", "category", "text")
 _MINOR_WORDS = {"and", "of", "the", "upon", "on", "with", "in", "city", "county"}
 
 
-def short_label(name: str) -> str:
-    """A hex's label: initials of a many-word name ("Kensington and Chelsea" -> "KC"), else
-    the first three letters ("Birmingham" -> "Bir")."""
+def _major_words(name: str) -> list[str]:
     words = [w for w in str(name).replace(",", " ").replace("-", " ").split() if w]
-    major = [w for w in words if w.lower() not in _MINOR_WORDS]
+    return [w for w in words if w.lower() not in _MINOR_WORDS] or words or [""]
+
+
+def short_label(name: str, extra: int = 0) -> str:
+    """A hex's label: initials of a many-word name ("Kensington and Chelsea" -> "KC"), else
+    the first three letters ("Birmingham" -> "Bir"), and an "s" for a shire ("Derbyshire" ->
+    "Ders", apart from "Derby" -> "Der"); ``extra`` more letters of the first word
+    where that label is shared ("Har" -> "Harr", "ST" -> "StoT")."""
+    major = _major_words(name)
     if len(major) >= 2:
-        return "".join(w[0].upper() for w in major[:3])
-    return (major or words or [""])[0][:3]
+        first = major[0][: 1 + extra]
+        return first[:1].upper() + first[1:] + "".join(w[0].upper() for w in major[1:3])
+    word = major[0]
+    stem = word[:-5] if word.lower().endswith("shire") else ""
+    if len(stem) > 3 + extra:  # a county in the usual style: Hertfordshire -> "Hers", "Herts"
+        return word[: 3 + extra] + "s"
+    return word[: 3 + extra]
+
+
+def unique_labels(names: Sequence[str]) -> dict[str, str]:
+    """A label for each name that no other name of the map shares: :func:`short_label`, with
+    more letters of the first word for the names that share one until none does (a name
+    whose letters run out takes a number). Every hex keeps its full name in its hover."""
+    distinct = list(dict.fromkeys(str(n) for n in names))
+    extra = dict.fromkeys(distinct, 0)
+    labels = {n: short_label(n) for n in distinct}
+    while True:
+        holders: dict[str, list[str]] = {}
+        for name, text in labels.items():
+            holders.setdefault(text.lower(), []).append(name)
+        shared = [group for group in holders.values() if len(group) > 1]
+        if not shared:
+            return labels
+        grew = False
+        for group in shared:
+            for name in group:
+                longer = short_label(name, extra[name] + 1)
+                if longer != labels[name]:
+                    extra[name] += 1
+                    labels[name], grew = longer, True
+        if not grew:  # the same letters all the way: number them
+            for group in shared:
+                for number, name in enumerate(group[1:], start=2):
+                    labels[name] = f"{labels[name]}{number}"
 
 
 def _finish_map(fig: go.Figure, style: Style, attribution: str) -> go.Figure:
@@ -116,8 +154,9 @@ def hex_map(
             )
         )
     category = hexes["category"].astype(str)
+    short = unique_labels(hexes["name"])
     labels = [
-        f"{TEXT_SYMBOLS[c]}<br>{short_label(n)}" if c in TEXT_SYMBOLS else short_label(n)
+        f"{TEXT_SYMBOLS[c]}<br>{short[str(n)]}" if c in TEXT_SYMBOLS else short[str(n)]
         for c, n in zip(category, hexes["name"], strict=True)
     ]
     fig.add_trace(

@@ -24,6 +24,7 @@ from ecm.charts.style import (
 )
 from ecm.charts.style import finish as _finish
 from ecm.charts.style import require as _require
+from ecm.units import money
 
 POINT_COLUMNS = ("period", "value", "lower", "upper")
 HISTORY_COLOUR, FORECAST_COLOUR, TARGET_COLOUR = SERIES_COLOURS[0], ENGLAND_COLOUR, "#009E73"
@@ -249,7 +250,7 @@ def spend_matrix_chart(spend: pd.DataFrame, presentation: bool = False) -> go.Fi
     )
     matrix = matrix.loc[matrix.sum(axis=1).sort_values(ascending=False).index]
     values = matrix.to_numpy(dtype=float)
-    text = [[_pounds(v) if not np.isnan(v) and v else "" for v in row] for row in values]
+    text = [[money(v) if not np.isnan(v) and v else "" for v in row] for row in values]
     fig = go.Figure(
         go.Heatmap(
             z=values,
@@ -259,7 +260,8 @@ def spend_matrix_chart(spend: pd.DataFrame, presentation: bool = False) -> go.Fi
             texttemplate="%{text}",
             textfont={"size": style.font},
             colorscale="Blues",
-            colorbar={"title": {"text": "Spend"}, "tickprefix": "£", "tickformat": "~s"},
+            # The scale's ticks written as the cells are ("£2.1m", not plotly's "£2M").
+            colorbar={"title": {"text": "Spend"}, **_money_ticks(values)},
             hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
             xgap=2,
             ygap=2,
@@ -272,13 +274,20 @@ def spend_matrix_chart(spend: pd.DataFrame, presentation: bool = False) -> go.Fi
     return _finish(fig, style)
 
 
-def _pounds(amount: float) -> str:
-    """£1.2m, £340k, £900."""
-    if amount >= 1_000_000:
-        return f"£{amount / 1_000_000:,.1f}m"
-    if amount >= 1_000:
-        return f"£{amount / 1_000:,.0f}k"
-    return f"£{amount:,.0f}"
+def _money_ticks(values: np.ndarray) -> dict:
+    """Colour-bar ticks at round amounts between the smallest and largest cell, each written
+    by :func:`ecm.units.money`."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return {}
+    low, high = float(finite.min()), float(finite.max())
+    if high <= low:
+        return {"tickvals": [low], "ticktext": [money(low)]}
+    rough = (high - low) / 4
+    magnitude = 10 ** np.floor(np.log10(rough))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= rough)
+    ticks = np.arange(np.ceil(low / step) * step, high + step / 2, step)
+    return {"tickvals": list(ticks), "ticktext": [money(t) for t in ticks]}
 
 
 def describe_spend_matrix(spend: pd.DataFrame) -> str:
@@ -289,9 +298,9 @@ def describe_spend_matrix(spend: pd.DataFrame) -> str:
     cells = spend.groupby(["partner", "outcome"], as_index=False)["amount"].sum()
     top = cells.sort_values("amount", ascending=False).head(3)
     largest = "; ".join(
-        f"{r.partner} on {r.outcome}, {_pounds(r.amount)}" for r in top.itertuples(index=False)
+        f"{r.partner} on {r.outcome}, {money(r.amount)}" for r in top.itertuples(index=False)
     )
     return (
-        f"Spend by partner and outcome, {_pounds(cells['amount'].sum())} in all from "
+        f"Spend by partner and outcome, {money(cells['amount'].sum())} in all from "
         f"{cells['partner'].nunique()} partners. Largest: {largest}."
     )

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ecm.units import figure
+
 BETTER, SIMILAR, WORSE, NOT_COMPARED = "better", "similar", "worse", "not compared"
 LOWER, HIGHER = "lower", "higher"
 #: Untested positions (LAIT's quartile bands A-D among the places ranked), for figures that
@@ -113,14 +115,10 @@ def optional_column(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.Series("", index=frame.index)
 
 
-def fmt(value: Any, unit: str = "") -> str:
-    """A figure as people read it: 62.0%, 12.5 per 1,000; "no figure" when missing."""
-    if value is None or pd.isna(value):
-        return "no figure"
-    text = f"{float(value):,.1f}"
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+def fmt(value: Any, unit: object = "") -> str:
+    """A figure as people read it (62.0%, 12.5 per 1,000, 47.6 points; "no figure" when
+    missing): :func:`ecm.units.figure`, the one way every screen and export writes it."""
+    return figure(value, unit or None)
 
 
 def label(word: str) -> str:

@@ -10,6 +10,8 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.cli.output import clear_progress, one_line, terminal_progress, with_pandas_display
@@ -23,6 +25,12 @@ from ecm.store.engine import (
     session_scope,
     upgrade_schema,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: The profile's tables, each written as its own CSV (``profile --format csv``).
+PROFILE_TABLES = ("figures", "gaps")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     profile.add_argument("--period", help="an academic year such as 2008/09 (default: latest)")
     profile.add_argument(
         "--format", choices=("json", "csv", "table"), default="table", help="output format"
+    )
+    profile.add_argument(
+        "--table",
+        choices=PROFILE_TABLES,
+        default="figures",
+        help="with --format csv: the table to write to standard output (default figures)",
+    )
+    profile.add_argument(
+        "--output",
+        metavar="DIR",
+        help="with --format csv: write every table to DIR as its own file (figures.csv, gaps.csv)",
     )
     profile.set_defaults(handler=run_profile)
 
@@ -263,15 +282,36 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_csv_tables(tables: dict[str, pd.DataFrame], table: str, folder: str | None) -> int:
+    """One CSV per table, each under its own headings: every table to ``folder`` as
+    ``<table>.csv``, or the one named ``table`` to standard output."""
+    if folder is None:
+        sys.stdout.write(tables[table].to_csv(index=False))
+        return 0
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        print(f"error: --output {folder}: exists and is not a folder", file=sys.stderr)
+        return 2
+    target.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        frame.to_csv(target / f"{name}.csv", index=False)
+        print(f"wrote {target / f'{name}.csv'} ({len(frame):,} rows)")
+    return 0
+
+
 def run_profile(args: argparse.Namespace) -> int:
-    """``profile``: one place's profile as JSON, CSV (figures then gaps) or a table."""
+    """``profile``: one place's profile as JSON, CSV (one table: figures or gaps; or each to
+    its own file) or a table."""
     import json
 
     from ecm.figures.queries import UnknownArea
     from ecm.periods import is_academic_year
     from ecm.places.profile import build_profile
-    from ecm.views.profile_tables import profile_tables
+    from ecm.views.profile_tables import profile_tables, profile_text
 
+    if args.format != "csv" and (args.output or args.table != "figures"):
+        print("error: --table and --output go with --format csv", file=sys.stderr)
+        return 2
     if args.period and not is_academic_year(args.period):
         print(
             f"error: --period {args.period!r}: write an academic year like 2008/09", file=sys.stderr
@@ -295,16 +335,13 @@ def run_profile(args: argparse.Namespace) -> int:
         return 0
     figures, gaps = profile_tables(profile)
     if args.format == "csv":
-        sys.stdout.write(figures.to_csv(index=False))
-        sys.stdout.write("\n")
-        sys.stdout.write(gaps.to_csv(index=False))
-        return 0
+        return _write_csv_tables({"figures": figures, "gaps": gaps}, args.table, args.output)
     geography = profile["geography"]
     print(f"{geography['name']} ({geography['level']} {geography['code']}), {profile['period']}")
-    with_pandas_display(lambda: print(figures.to_string(index=False)))
+    with_pandas_display(lambda: print(profile_text(figures).to_string(index=False)))
     print()
     print("Gaps (positive: the focus group is worse off)")
-    with_pandas_display(lambda: print(gaps.to_string(index=False)))
+    with_pandas_display(lambda: print(profile_text(gaps).to_string(index=False)))
     return 0
 
 

@@ -328,6 +328,19 @@ class RegionOverview:
     gap_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
+def _marker_column(figures: pd.DataFrame) -> pd.Series:
+    """Each figure's marker: ``c`` where disclosure control withheld it, else the publisher's
+    own marker (or none), so a missing figure can say whether it was withheld."""
+    marker = (
+        figures["marker"].astype(object)
+        if "marker" in figures
+        else pd.Series(None, index=figures.index, dtype=object)
+    )
+    if "suppressed" in figures:
+        marker = marker.where(~figures["suppressed"].fillna(False).astype(bool), "c")
+    return marker
+
+
 def region_overview(engine: Engine, region_code: str, period: str | None = None) -> RegionOverview:
     """The LAs of a region side by side, each figure compared with England, with trends,
     national ranks and quartile bands, and a priorities brief per LA."""
@@ -397,12 +410,14 @@ def region_overview(engine: Engine, region_code: str, period: str | None = None)
     current["la_name"] = current["area_code"].map(names)
     current["title"] = current["indicator_code"].map(meta["title"])
     current["outcome"] = current["indicator_code"].map(meta["outcome"])
+    current["unit"] = current["indicator_code"].map(meta["unit"])
+    current["marker"] = _marker_column(current)
     cells = current.rename(
         columns={"area_code": "la_code", "indicator_code": "indicator", "lower_ci": "lower",
                  "upper_ci": "upper"}
     )[
         ["la_code", "la_name", "outcome", "indicator", "title", "period", "value", "lower",
-         "upper", "england", "comparison", "trend", "rank", "of", "band"]
+         "upper", "england", "comparison", "trend", "rank", "of", "band", "unit", "marker"]
     ].sort_values(["la_name", "outcome", "indicator"]).reset_index(drop=True)  # fmt: skip
     groups = queries.load_pupil_groups(engine).dropna(subset=["comparator_code"])
     own_gaps = compute_gaps(
@@ -501,11 +516,15 @@ def priorities_brief(
     return {
         "la_code": la_code,
         "la_name": mine["la_name"].iloc[0] if not mine.empty else la_code,
-        "concerns": concerns[["title", "value", "england", "trend"]].head(5).to_dict("records"),
-        "worst_quarter_worsening": lagging[["title", "value", "rank", "of"]]
+        "concerns": concerns[["title", "value", "england", "trend", "unit"]]
         .head(5)
         .to_dict("records"),
-        "improvements": improvements[["title", "value", "comparison"]].head(5).to_dict("records"),
+        "worst_quarter_worsening": lagging[["title", "value", "rank", "of", "unit"]]
+        .head(5)
+        .to_dict("records"),
+        "improvements": improvements[["title", "value", "comparison", "unit"]]
+        .head(5)
+        .to_dict("records"),
         "significant_gaps": int(len(significant)),
         "uncovered_gaps": uncovered.head(5).to_dict("records"),
         "has_plan": plan is not None,
@@ -516,7 +535,7 @@ def priorities_brief(
 def _covered_by_plan(gaps: pd.DataFrame, targets: pd.DataFrame | None) -> pd.DataFrame:
     """The gaps (with their ``unit``), widest first, each marked covered when an action of the
     plan targets its indicator and focus group: title, focus_group, gap, covered."""
-    columns = ["title", "focus_group", "gap", "covered"]
+    columns = ["title", "focus_group", "gap", "unit", "covered"]
     if gaps.empty:
         return pd.DataFrame(columns=columns)
     if targets is None:

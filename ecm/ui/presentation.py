@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
+from ecm import units
 from ecm.ui.address import link_column, presenting
 
 #: Most rows of a table presentation mode writes as page text: a longer table shows its first
@@ -31,19 +32,15 @@ def table_with_download(
     URLs, shown as "Open" links. When presenting, tables are written as page text, so they
     take the projector's large type (the interactive grid draws on a canvas at a fixed size),
     without their link columns and cut to their first ``PRESENTED_ROWS`` rows. An empty
-    ``frame`` shows the sentence ``empty`` instead, when given. A missing figure is a blank
-    cell, never the grid's "None"."""
+    ``frame`` shows the sentence ``empty`` instead, when given. Figures read the same in both
+    (:func:`ecm.units.column_writer`), a missing one as "no figure", never the grid's "None"."""
     if frame.empty and empty is not None:
         st.write(empty)
         return
     if presenting():
+        # Each figure written as the grid writes it off the projector (units.column_writer).
         shown = frame.drop(columns=list(links)).head(PRESENTED_ROWS)
-        # Figures as the grid writes them (53, not st.table's 53.0000), missing ones blank.
-        numbers = shown.select_dtypes("number").columns
-        written = shown.astype(dict.fromkeys(numbers, object))
-        for column in numbers:
-            written[column] = shown[column].map(lambda v: "" if pd.isna(v) else _number(v))
-        st.table(written.fillna(""), hide_index=True)
+        st.table(units.table_text(shown), hide_index=True)
         if len(frame) > PRESENTED_ROWS:
             st.caption(
                 f"The first {PRESENTED_ROWS} of {len(frame):,} rows: the CSV below, or the page "
@@ -88,18 +85,14 @@ def chart(figure, alt: str, table: pd.DataFrame, key: str, file_name: str) -> No
 
 
 def blank_missing(frame: pd.DataFrame) -> pd.DataFrame | Styler:
-    """``frame`` to show in the grid with missing figures as blank cells: text columns filled
-    with "", numeric ones given a display format (a Styler), so they still sort as numbers."""
-    if not frame.isna().any().any():
-        return frame
+    """``frame`` to show in the grid: text columns with missing cells blank, numeric ones
+    written by :func:`ecm.units.column_writer` (the same text presentation mode shows, a
+    missing figure as "no figure") through a Styler, so they still sort as numbers."""
     text = frame.select_dtypes(exclude="number").columns
     shown = frame.astype(dict.fromkeys(text, object)).fillna(dict.fromkeys(text, ""))
-    numeric = [c for c in frame.columns if c not in set(text) and frame[c].isna().any()]
+    numeric = [c for c in frame.columns if c not in set(text)]
     if not numeric:
         return shown
-    return shown.style.format(_number, subset=numeric, na_rep="")
-
-
-def _number(value: float) -> str:
-    """A figure as the grid writes it (no trailing zeros), for a column given a format."""
-    return f"{value:,.10g}" if abs(value) >= 10_000 else f"{value:.10g}"
+    return shown.style.format(
+        {c: units.column_writer(c, frame[c]) for c in numeric}, na_rep=units.NO_FIGURE
+    )

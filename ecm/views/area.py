@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm import units
 from ecm.catalogue import comparator_phrase, group_title
 from ecm.charts import QUARTERS, TEXT_SYMBOLS
 from ecm.places.explorer import GapExploration
@@ -65,10 +66,10 @@ def league_table(league: pd.DataFrame, la_code: str) -> pd.DataFrame:
                 f"{group_title(f)} vs {comparator_phrase(c)}"
                 for f, c in zip(league["focus_group"], league["comparator_group"], strict=True)
             ],
-            "Size": league["gap"].round(1),
+            "Size": units.rounded(league["gap"]),
             "Unit": [gap_unit(u) for u in league["unit"]],
             "95% interval": [
-                f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) else ""
+                units.interval(lo, hi)
                 for lo, hi in zip(league["lower"], league["upper"], strict=True)
             ],
             "Significant": [
@@ -155,7 +156,7 @@ def concern_tables(
         lagging = pd.DataFrame(
             {
                 "Indicator": worst_quarter["title"],
-                "Value": worst_quarter["value"].round(1),
+                "Value": units.rounded(worst_quarter["value"]),
                 "Rank (1 = best)": [
                     f"{int(r)} of {int(n)}" if pd.notna(r) else ""
                     for r, n in zip(worst_quarter["rank"], worst_quarter["of"], strict=True)
@@ -179,7 +180,7 @@ def red_red_table(red_reds: pd.DataFrame) -> pd.DataFrame:
         {
             "Indicator": red_reds["title"],
             "Group": red_reds["group"].map(group_title),
-            "Value": red_reds["value"].round(1),
+            "Value": units.rounded(red_reds["value"]),
             "Trend": red_reds["trend"],
         }
     )
@@ -194,8 +195,8 @@ def neighbour_table(neighbours: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Indicator": neighbours["title"],
-            "Value": neighbours["value"].round(1),
-            "Neighbours (average)": neighbours["neighbours"].round(1),
+            "Value": units.rounded(neighbours["value"]),
+            "Neighbours (average)": units.rounded(neighbours["neighbours"]),
             "vs neighbours": neighbours["vs_neighbours"].map(COMPARISON_LABELS),
             "Rank with neighbours": [
                 f"{int(r)} of {int(n)}" if pd.notna(r) else ""
@@ -203,7 +204,7 @@ def neighbour_table(neighbours: pd.DataFrame) -> pd.DataFrame:
                     neighbours["neighbour_rank"], neighbours["neighbour_of"], strict=True
                 )
             ],  # fmt: skip
-            "England": neighbours["england"].round(1),
+            "England": units.rounded(neighbours["england"]),
             "vs England, else quarter among LAs": neighbours["vs_england"].map(COMPARISON_LABELS),
         }
     )
@@ -220,7 +221,7 @@ def school_funnel(funnel: GapExploration | None) -> tuple[pd.DataFrame, str, str
         {
             "label": plotted["name"].fillna(plotted["area_code"]),
             "size": plotted["size"],
-            "value": plotted["gap"].round(2),
+            "value": units.rounded(plotted["gap"], funnel.indicator["unit"]),
             "position": plotted["position"],
         }
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm import units
 from ecm.charts import map_geometry
 from ecm.places.explorer import GapExploration
 from ecm.units import gap_unit
@@ -26,14 +27,14 @@ POSITION_COLOURS = {
     "as expected": "#BBBBBB",
     "narrower than expected (95%)": "#92C5DE",
     "narrower than expected (99.8%)": "#0072B2",
-    "no figure": "#FFFFFF",
+    units.NO_FIGURE: "#FFFFFF",
 }
 QUARTER_COLOURS = {
     "widest quarter": "#D55E00",
     "second widest quarter": "#F4A582",
     "second narrowest quarter": "#92C5DE",
     "narrowest quarter": "#0072B2",
-    "no figure": "#FFFFFF",
+    units.NO_FIGURE: "#FFFFFF",
 }
 LINK_PAGES = {"school": ("school", "urn"), "la": ("area", "la"), "region": ("region", "code")}
 
@@ -58,10 +59,9 @@ def gap_table(result: GapExploration) -> pd.DataFrame:
             "Code": gaps["area_code"],
             "Authority": gaps["la_name"] if result.level == "school" else None,
             "Region": gaps["region_name"] if result.level != "region" else None,
-            "Gap": gaps["gap"].round(1).where(shown),
+            "Gap": units.rounded(gaps["gap"]).where(shown),
             "95% interval": [
-                f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) and pd.notna(hi) else ""
-                for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
+                units.interval(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)
             ],
             "Significant": [
                 ("c" if s else "")
@@ -130,8 +130,8 @@ def map_cells(result: GapExploration, las: pd.DataFrame) -> tuple[pd.DataFrame |
         category = gap_quarters(gaps["gap"]).reindex(hexes["code"])
     text = gaps["gap"].reindex(hexes["code"])
     hexes = hexes.assign(
-        category=category.fillna("no figure").to_numpy(),
-        text=[f"gap {v:.1f}" if pd.notna(v) else "no figure" for v in text],
+        category=category.fillna(units.NO_FIGURE).to_numpy(),
+        text=[f"gap {units.number(v)}" if pd.notna(v) else units.NO_FIGURE for v in text],
     )
     return hexes, layout
 
@@ -140,7 +140,7 @@ def gap_quarters(gaps: pd.Series) -> pd.Series:
     """Each gap's quarter among the places, widest first, in words."""
     shown = gaps.dropna()
     if shown.empty:
-        return pd.Series("no figure", index=gaps.index)
+        return pd.Series(units.NO_FIGURE, index=gaps.index)
     labels = list(QUARTER_COLOURS)[:4][::-1]
     ranks = shown.rank(method="first", pct=True)
     quarters = pd.cut(ranks, [0, 0.25, 0.5, 0.75, 1.0], labels=labels).astype(str)

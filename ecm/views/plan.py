@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm import units
 from ecm.catalogue import comparator_phrase, group_label, group_title
 from ecm.plan.coverage import PlanCoverage
 from ecm.plan.spend import OUTCOMES, spend_cells
@@ -34,7 +35,7 @@ def gap_words(focus: str, comparator: str) -> str:
 
 
 def interval_words(lower: object, upper: object) -> str:
-    return f"{lower:.1f} to {upper:.1f}" if pd.notna(lower) and pd.notna(upper) else "–"
+    return units.interval(lower, upper)
 
 
 def glance_summary(coverage: PlanCoverage) -> str:
@@ -88,7 +89,7 @@ def _gap_columns(gaps: pd.DataFrame, units: dict[str, str]) -> dict[str, list]:
             gap_words(f, c)
             for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
         ],
-        "Size": list(gaps["gap"].round(1)),
+        "Size": list(units.rounded(gaps["gap"])),
         "Unit": _unit_words(gaps["indicator_code"], units),
         "95% interval": [
             interval_words(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm import units
 from ecm.catalogue import group_title
 from ecm.store.models import action_status_words
 from ecm.views.plan import SCOPE_WORDS, gap_key, plan_link
@@ -60,10 +61,12 @@ def target_table(targets: pd.DataFrame, titles: dict[str, str], la_code: str) ->
                 "Indicator": titles.get(t["indicator_code"], t["indicator_code"]),
                 "Group": group_title(t["group_code"]),
                 "Measure": "gap" if gap else "value",
-                "Baseline": f"{baseline:.1f} ({t['baseline_period']})"
+                "Baseline": f"{units.number(baseline)} ({t['baseline_period']})"
                 if pd.notna(baseline)
-                else "–",
-                "Target": f"{target:.1f} ({t['target_period']})" if pd.notna(target) else "–",
+                else units.NO_FIGURE,
+                "Target": f"{units.number(target)} ({t['target_period']})"
+                if pd.notna(target)
+                else units.NO_FIGURE,
                 "Turn the curve": plan_link(
                     la_code, gap=gap_key(t["indicator_code"], t["group_code"])
                 ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm import units
 from ecm.catalogue import comparator_phrase, group_title
 from ecm.charts import COMPARISONS, label
 from ecm.disclosure.rules import MARKER_MEANINGS
@@ -49,7 +50,41 @@ def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
             for record in profile["gaps"]
         ]
     )
-    return figures, gaps
+    return _published(figures, figures.get("unit")), _published(
+        gaps, gaps["indicator"].map(_units(profile)) if "indicator" in gaps else None
+    )
+
+
+#: Columns of the profile's tables holding figures (rounded to their published precision in
+#: the CSV and the command line's text, as on screen); other numbers (counts, ranks) stay whole.
+FIGURE_COLUMNS = ("value", "lower", "upper", "gap")
+
+
+def profile_text(table: pd.DataFrame) -> pd.DataFrame:
+    """One of :func:`profile_tables`' tables as the command line prints it: each figure at
+    its own published precision (a row's unit and indicator), other numbers as tables write
+    them (:func:`ecm.units.table_text`), a missing figure as "no figure"."""
+    text = units.table_text(table)
+    unit = table.get("unit", pd.Series(None, index=table.index))
+    indicator = table.get("indicator", pd.Series(None, index=table.index))
+    for column in (c for c in table.columns if c in FIGURE_COLUMNS or str(c).endswith("_value")):
+        text[column] = [
+            units.number(v, u, None, i)
+            for v, u, i in zip(table[column], unit, indicator, strict=True)
+        ]
+    return text
+
+
+def _units(profile: dict) -> dict[str, str]:
+    return {o["indicator"]: o["unit"] for o in profile["observations"]}
+
+
+def _published(table: pd.DataFrame, unit: pd.Series | None) -> pd.DataFrame:
+    """``table`` with its figures (``FIGURE_COLUMNS`` and comparators' ``*_value``) at their
+    published precision (:func:`ecm.units.rounded`)."""
+    figures = [c for c in table.columns if c in FIGURE_COLUMNS or str(c).endswith("_value")]
+    indicator = table.get("indicator")
+    return table.assign(**{c: units.rounded(table[c], unit, indicator) for c in figures})
 
 
 #: Words with a symbol, so that a comparison never rests on colour alone.
@@ -76,18 +111,15 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     rows = []
     for o in profile["observations"]:
-        shown = o["value"] is not None
         rows.append(
             {
                 "Outcome": o["outcome"],
                 "Indicator": o["title"],
                 "Group": group_title(o["group"]),
                 "Period": o["period"],
-                "Value": _fmt(o["value"]) if shown else (o["marker"] or "–"),
-                "95% interval": f"{_fmt(o['lower'])} to {_fmt(o['upper'])}"
-                if o["lower"] is not None
-                else "",
-                "Pupils": _fmt(o["pupils"], 0) if o["pupils"] is not None else "",
+                "Value": units.number(o["value"], o["unit"], o["marker"], o["indicator"]),
+                "95% interval": units.interval(o["lower"], o["upper"], o["unit"]),
+                "Pupils": units.count(o["pupils"]) if o["pupils"] is not None else "",
                 **{
                     f"vs {name.replace('_', ' ')}": COMPARISON_LABELS.get(word, word)
                     for name, word in o["benchmarks"].items()
@@ -104,19 +136,17 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
             }
         )
     titles = {o["indicator"]: o["title"] for o in profile["observations"]}
-    units = {o["indicator"]: o["unit"] for o in profile["observations"]}
+    unit_of = _units(profile)
     gaps = []
-    for g in sorted(profile["gaps"], key=lambda g: gap_order(g, units.get(g["indicator"]))):
+    for g in sorted(profile["gaps"], key=lambda g: gap_order(g, unit_of.get(g["indicator"]))):
         gaps.append(
             {
                 "Indicator": titles.get(g["indicator"], g["indicator"]),
                 "Gap": f"{group_title(g['focus_group'])} vs "
                 f"{comparator_phrase(g['comparator_group'])}, "
                 f"{KIND_TITLES.get(g['kind'], g['kind'])}",
-                "Size": _fmt(g["gap"]) if g["gap"] is not None else "c",
-                "95% interval": f"{_fmt(g['lower'])} to {_fmt(g['upper'])}"
-                if g["lower"] is not None
-                else "",
+                "Size": units.number(g["gap"], unit_of.get(g["indicator"]), "c", g["indicator"]),
+                "95% interval": units.interval(g["lower"], g["upper"]),
                 "Significant": significance_word(
                     g["significant"], g["lower"], g["upper"], g.get("lost_to_rounding", False)
                 ),
@@ -166,11 +196,6 @@ def _pool_text(pool: dict | None) -> str:
     if not pool:
         return ""
     return pool["words"].removeprefix("similar schools: ")
-
-
-def _fmt(value: float | None, decimals: int = 1) -> str:
-    """A number for the screen, with thousands separators."""
-    return "" if value is None else f"{value:,.{decimals}f}"
 
 
 def marker_meaning(marker: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ecm import units
 from ecm.catalogue import group_title
 from ecm.charts import QUARTERS, cell_text, map_geometry
 from ecm.stats.direction import GAP_NARROWING, GAP_WIDENING, NO_CLEAR_CHANGE
@@ -14,7 +15,7 @@ from ecm.views.markdown import escape_markdown as _md
 
 #: A region's authority with no figure for the mapped indicator: its own category, in a grey
 #: darker than the pale "other region", so a gap in the data does not pass for another region.
-NO_FIGURE = "no figure"
+NO_FIGURE = units.NO_FIGURE
 HEX_COLOURS = {NO_FIGURE: "#C9C9C9"}
 
 
@@ -66,7 +67,7 @@ def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
             "row": chosen["la_name"],
             "column": chosen["title"],
             "comparison": chosen["comparison"],
-            "text": [f"{v:.1f}" if pd.notna(v) else "–" for v in chosen["value"]],
+            "text": _numbers(chosen),
             "detail": [
                 cell_detail(lo, hi, c, r, n)
                 for lo, hi, c, r, n in zip(
@@ -82,11 +83,22 @@ def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _numbers(cells: pd.DataFrame) -> list[str]:
+    """Each cell's figure as every screen writes it (:func:`ecm.units.number`): its published
+    precision, "withheld" or "no figure" where it has none."""
+    unit = cells["unit"] if "unit" in cells else pd.Series(None, index=cells.index)
+    marker = cells["marker"] if "marker" in cells else pd.Series(None, index=cells.index)
+    return [
+        units.number(v, u, m, i)
+        for v, u, m, i in zip(cells["value"], unit, marker, cells["indicator"], strict=True)
+    ]
+
+
 def cell_detail(lower: float, upper: float, comparison: str, rank: float, of: float) -> str:
     """What a heat-map cell's comparison rests on, in words: its 95% interval, its publisher's
     test, or (untested) its rank among all authorities."""
     if pd.notna(lower) and pd.notna(upper):
-        return f"95% interval {lower:.1f} to {upper:.1f}"
+        return f"95% interval {units.interval(lower, upper)}"
     if comparison in QUARTERS:
         return f"no interval; rank {int(rank)} of {int(of)} authorities with a figure (untested)"
     if comparison != "not compared":
@@ -98,10 +110,9 @@ def rank_table(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
     """LAs by indicators: each figure with its rank among all LAs and its quartile band."""
     chosen = cells if outcome is None else cells[cells["outcome"] == outcome]
     shown = [
-        (f"{v:.1f}" if pd.notna(v) else "–")
-        + (f" · {int(r)} of {int(n)} ({b})" if pd.notna(r) else "")
+        v + (f" · {int(r)} of {int(n)} ({b})" if pd.notna(r) else "")
         for v, r, n, b in zip(
-            chosen["value"], chosen["rank"], chosen["of"], chosen["band"], strict=True
+            _numbers(chosen), chosen["rank"], chosen["of"], chosen["band"], strict=True
         )
     ]
     wide = chosen.assign(shown=shown).pivot_table(
@@ -119,14 +130,14 @@ def region_hexes(
     hexes, layout = map_geometry.hexes_for(las)
     mine = cells[cells["indicator"] == indicator].set_index("la_code")
     comparison = mine["comparison"].reindex(hexes["code"])
-    value = mine["value"].reindex(hexes["code"])
+    value = pd.Series(_numbers(mine), index=mine.index, dtype=object).reindex(hexes["code"])
     inside = set(cells["la_code"]) | set(las.loc[las["region_code"] == region_code, "code"])
     outside = np.where(hexes["code"].isin(inside), NO_FIGURE, "other region")
     return (
         hexes.assign(
             category=comparison.fillna(pd.Series(outside, index=comparison.index)).to_numpy(),
             text=[
-                cell_text(c, f"{v:.1f}")
+                cell_text(c, v)
                 if pd.notna(v)
                 else (NO_FIGURE if code in inside else "not in this region")
                 for c, v, code in zip(comparison, value, hexes["code"], strict=True)
@@ -143,22 +154,26 @@ def brief_markdown(brief: dict, period: str) -> str:
         return "\n".join(f"- {r}" for r in rows) if rows else f"- {empty}"
 
     concerns = [
-        f"**{_md(c['title'])}**: {c['value']:.1f} against England's {c['england']:.1f}"
+        f"**{_md(c['title'])}**: {units.figure(c['value'], c.get('unit'))} against England's "
+        f"{units.figure(c['england'], c.get('unit'))}"
         + (", and getting worse" if c["trend"] == "getting worse" else "")
         for c in brief["concerns"]
     ]
     lagging = [
-        f"**{_md(c['title'])}**: {c['value']:.1f}, rank {int(c['rank'])} of {int(c['of'])}"
+        f"**{_md(c['title'])}**: {units.figure(c['value'], c.get('unit'))}, "
+        f"rank {int(c['rank'])} of {int(c['of'])}"
         for c in brief.get("worst_quarter_worsening", [])
     ]
     better = [
-        f"**{_md(i['title'])}** ({i['value']:.1f}), {i['comparison']} than England"
+        f"**{_md(i['title'])}** ({units.figure(i['value'], i.get('unit'))}), {i['comparison']} "
+        "than England"
         if i["comparison"] in ("better", "worse")
-        else f"**{_md(i['title'])}** ({i['value']:.1f})"
+        else f"**{_md(i['title'])}** ({units.figure(i['value'], i.get('unit'))})"
         for i in brief["improvements"]
     ]
     gaps = [
-        f"**{_md(g['title'])}**: {_md(group_title(g['focus_group']))}, gap {g['gap']:.1f}"
+        f"**{_md(g['title'])}**: {_md(group_title(g['focus_group']))}, "
+        f"gap {units.gap_text(g['gap'], g.get('unit'))}"
         for g in brief["uncovered_gaps"]
     ]
     actions = [
@@ -199,8 +214,8 @@ def _concern_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Local authority": rows["la_name"],
             "Outcome": rows["outcome"],
             "Indicator": rows["title"],
-            "Value": rows["value"].round(1),
-            "England": rows["england"].round(1),
+            "Value": units.rounded(rows["value"], rows.get("unit")),
+            "England": units.rounded(rows["england"], rows.get("unit")),
             "Rank": [
                 f"{int(r)} of {int(n)}" if pd.notna(r) else ""
                 for r, n in zip(rows["rank"], rows["of"], strict=True)
@@ -271,9 +286,9 @@ def gap_trend_table(authorities: pd.DataFrame, periods: list[str], unit: str) ->
     shown = [p for p in periods if p in authorities.columns]
     table = pd.DataFrame({"Local authority": authorities["la_name"]})
     for period in shown:
-        table[period] = [f"{v:.1f}" if pd.notna(v) else "–" for v in authorities[period]]
+        table[period] = [units.number(v, unit) for v in authorities[period]]
     table["Latest 95% interval"] = [
-        f"{lo:.1f} to {hi:.1f}" if pd.notna(lo) and pd.notna(hi) else "–"
+        units.interval(lo, hi, unit)
         for lo, hi in zip(authorities["lower"], authorities["upper"], strict=True)
     ]
     table["Trend of the gap"] = [marks.get(t, t) for t in authorities["trend"]]
