@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ecm import charts
 from ecm.charts import map_geometry
+from ecm.config import DATA_DIR
 
 
 def spine_rows(**overrides) -> pd.DataFrame:
@@ -413,6 +414,35 @@ def test_hex_map_draws_one_closed_hexagon_per_area(real_hexes) -> None:
     labels = fig.data[-1]
     assert labels.text[0].startswith("▲") and "50.0%" in labels.customdata[0][2]
     assert fig.layout.annotations[0].text == map_geometry.HEX_ATTRIBUTION
+
+
+def test_hex_labels_are_unique_nationally_and_within_each_region() -> None:
+    las = pd.read_csv(DATA_DIR / "local_authorities.csv", dtype=str)
+    assert len(las) >= 150
+    labels = charts.unique_labels(las["name"])
+    assert len({label.lower() for label in labels.values()}) == len(las["name"].unique())
+    for _, region in las.groupby("region_code"):
+        shown = [labels[name].lower() for name in region["name"]]
+        assert len(shown) == len(set(shown))
+    # The three "Har"s and three "ST"s the issue saw, each now its own.
+    assert [labels[n] for n in ("Harrow", "Haringey", "Hartlepool")] == ["Harr", "Hari", "Hart"]
+    assert [labels[n] for n in ("Stoke-on-Trent", "Stockton-on-Tees", "South Tyneside")] == [
+        "StokT",
+        "StocT",
+        "SoT",
+    ]
+    # Labels that were already unique stay short; shires take the usual "s".
+    assert labels["Birmingham"] == "Bir" and labels["Kensington and Chelsea"] == "KC"
+    assert labels["Derbyshire"] == "Ders" and labels["Derby"] == "Der"
+
+
+def test_hex_map_labels_are_unique_and_hover_gives_the_full_name(real_hexes) -> None:
+    frame, layout = real_hexes
+    labels = charts.hex_map(frame, layout).data[-1]
+    names = [row[0] for row in labels.customdata]
+    short = [text.split("<br>")[-1] for text in labels.text]
+    assert len(set(short)) == len(short) == len(frame)
+    assert names == list(frame["name"])
 
 
 def test_hex_map_labels_use_ink_that_contrasts(real_hexes) -> None:

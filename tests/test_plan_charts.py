@@ -138,3 +138,20 @@ def test_spend_matrix_sums_cells_and_orders_partners_by_total() -> None:
         "Spend by partner and outcome, £1.5m in all from 2 partners. Largest: Primary Care "
         "Trust on Be healthy, £1.5m; Police on Stay safe, £40k; Police on Be healthy, £900."
     )
+
+
+def test_the_spend_scale_writes_amounts_as_the_cells_do() -> None:
+    spend = pd.DataFrame(
+        {
+            "partner": ["Police", "Council", "Council"],
+            "outcome": ["Stay safe", "Be healthy", "Stay safe"],
+            "amount": [2_100_000.0, 350_000.0, 900_000.0],
+        }
+    )
+    heat = spend_matrix_chart(spend).data[0]
+    assert [list(row) for row in heat.text] == [["£2.1m", ""], ["£900k", "£350k"]]
+    bar = heat.colorbar
+    # Plotly's own "~s" format would write "2M" beside cells reading "£2.1m".
+    assert bar.tickformat is None and bar.tickprefix is None
+    assert list(bar.ticktext) == ["£500k", "£1.0m", "£1.5m", "£2.0m"]
+    assert list(bar.tickvals) == [500_000, 1_000_000, 1_500_000, 2_000_000]

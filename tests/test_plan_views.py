@@ -115,7 +115,7 @@ def test_an_actions_particulars_and_targets_read_as_words() -> None:
     table = target_table(targets, {"ni_73": "KS2 English and maths"}, "Z1")
     assert list(table["Measure"]) == ["gap", "value"]
     assert list(table["Baseline"]) == ["20.0 (2007/08)", "18.2 (2007/08)"]
-    assert list(table["Target"]) == ["15.0 (2010/11)", "–"]
+    assert list(table["Target"]) == ["15.0 (2010/11)", "not set"]
     assert table.iloc[0]["Turn the curve"] == "/plan?la=Z1&gap=ni_73:disadvantaged"
 
 

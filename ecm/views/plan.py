@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ecm import units
 from ecm.catalogue import comparator_phrase, group_label, group_title
 from ecm.plan.coverage import PlanCoverage
 from ecm.plan.spend import OUTCOMES, spend_cells
 from ecm.stats.gaps import gap_order
 from ecm.store.models import ACTION_STATUS_WORDS, action_status_words
-from ecm.units import gap_unit
+from ecm.units import gap_unit, interval, rounded
 from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import significance_word
 
@@ -35,7 +34,7 @@ def gap_words(focus: str, comparator: str) -> str:
 
 
 def interval_words(lower: object, upper: object) -> str:
-    return units.interval(lower, upper)
+    return interval(lower, upper)
 
 
 def glance_summary(coverage: PlanCoverage) -> str:
@@ -89,7 +88,7 @@ def _gap_columns(gaps: pd.DataFrame, units: dict[str, str]) -> dict[str, list]:
             gap_words(f, c)
             for f, c in zip(gaps["focus_group"], gaps["comparator_group"], strict=True)
         ],
-        "Size": list(units.rounded(gaps["gap"])),
+        "Size": list(rounded(gaps["gap"])),
         "Unit": _unit_words(gaps["indicator_code"], units),
         "95% interval": [
             interval_words(lo, hi) for lo, hi in zip(gaps["lower"], gaps["upper"], strict=True)

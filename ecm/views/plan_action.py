@@ -9,6 +9,9 @@ from ecm.catalogue import group_title
 from ecm.store.models import action_status_words
 from ecm.views.plan import SCOPE_WORDS, gap_key, plan_link
 
+#: A target's baseline or target value the plan did not state (not a missing figure).
+NOT_SET = "not set"
+
 
 def _date(value: object) -> str:
     return f"{value:%d %b %Y}" if hasattr(value, "strftime") else "–"
@@ -63,10 +66,10 @@ def target_table(targets: pd.DataFrame, titles: dict[str, str], la_code: str) ->
                 "Measure": "gap" if gap else "value",
                 "Baseline": f"{units.number(baseline)} ({t['baseline_period']})"
                 if pd.notna(baseline)
-                else units.NO_FIGURE,
+                else NOT_SET,
                 "Target": f"{units.number(target)} ({t['target_period']})"
                 if pd.notna(target)
-                else units.NO_FIGURE,
+                else NOT_SET,
                 "Turn the curve": plan_link(
                     la_code, gap=gap_key(t["indicator_code"], t["group_code"])
                 ),
