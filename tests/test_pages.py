@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ecm import units
 from ecm.views.markdown import escape_markdown
 from tests.helpers import address, open_app, school_with_headline_gap
 
@@ -323,6 +325,10 @@ def test_presented_tables_are_page_text_in_large_type(use_demo_database, demo_en
     assert "Gap" in " ".join(map(str, shown.columns)) and len(shown) > 0
     plain = open_app("app_pages/area.py", la=la)
     assert len(plain.table) == 0
+    # Gap sizes read as they do off the projector, at one decimal (never "1.9000").
+    sizes = plain.dataframe[0].value["Size"]
+    assert shown["Size"].tolist() == units.table_text(sizes.to_frame())["Size"].tolist()
+    assert all(re.fullmatch(r"-?[\d,]+\.\d", text) for text in shown["Size"])
 
 
 def test_leaving_presentation_mode_returns_to_the_whole_page(
