@@ -89,11 +89,12 @@ def _missing(value: object) -> bool:
 def missing(marker: object = None) -> str:
     """A missing figure in words: "withheld" where a marker says it was withheld for
     disclosure (``c``, ``SUPP``); "no figure" otherwise (not published, not held), followed by
-    the publisher's own marker where it gave one ("no figure (NE)")."""
+    the publisher's own code where it says more than that ("no figure (NE)"; not its "-",
+    "..", "x" or ":", which only mean "not available")."""
     known = _known(marker)
     if known in WITHHELD_MARKERS:
         return WITHHELD
-    return f"{NO_FIGURE} ({known})" if known else NO_FIGURE
+    return f"{NO_FIGURE} ({known})" if known and known.isalnum() and len(known) > 1 else NO_FIGURE
 
 
 def is_missing_text(text: object) -> bool:

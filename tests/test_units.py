@@ -53,6 +53,7 @@ def test_a_missing_figure_reads_the_same_everywhere_and_says_when_it_was_withhel
     assert units.number(None) == units.figure(math.nan, "%") == "no figure"
     assert units.number(None, "%", "c") == units.figure(None, "%", "SUPP") == "withheld"
     assert units.number(math.nan, "%", "NE") == "no figure (NE)"
+    assert units.number(math.nan, "%", "-") == units.number(None, "%", "x") == "no figure"
     assert units.is_missing_text("no figure (NE)") and units.is_missing_text("withheld")
     assert not units.is_missing_text("62.0")
 
