@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ecm import ui
+from ecm import ui, units
 
 st.title("Every Child Matters outcomes dashboard")
 ui.fictional_banner()
@@ -71,10 +71,8 @@ if urn:
             )
             a, b, c = st.columns(3)
             roll, fsm = school["number_on_roll"], school["percent_fsm"]
-            a.metric("Pupils on roll", f"{roll:,}" if roll is not None else "not known")
-            b.metric(
-                "Eligible for free school meals", f"{fsm:.1f}%" if fsm is not None else "not known"
-            )
+            a.metric("Pupils on roll", units.count(roll))
+            b.metric("Eligible for free school meals", units.percent(fsm))
             c.metric("Figures held", f"{school['figures']:,}")
             ui.page_link("school", "Open the school's profile", urn=urn)
             ui.profile_link("All its figures in one table", urn=urn)
