@@ -29,15 +29,19 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from ecm.figures.queries import load_local_authorities, load_regions, resolve_area
+from ecm.figures.queries import load_local_authorities, resolve_area
 from ecm.places.overview import area_overview, region_overview
 from ecm.places.profile import build_profile
 from ecm.plan.page import plan_page
 from ecm.store.engine import make_engine
 from ecm.views.region import worse_and_worsening
 from ecm.views.school import headline_gap, plan_actions
-from tests.e2e.helpers import RUN_TIMEOUT_MS, save_full_page_screenshot, serve_dashboard
-from tests.e2e.helpers import wait_for_app_run
+from tests.e2e.helpers import (
+    RUN_TIMEOUT_MS,
+    save_full_page_screenshot,
+    serve_dashboard,
+    wait_for_app_run,
+)
 from tests.helpers import school_with_headline_gap
 
 pytestmark = pytest.mark.e2e
