@@ -34,7 +34,7 @@ from ecm.places.overview import area_overview, region_overview
 from ecm.places.profile import build_profile
 from ecm.plan.page import plan_page
 from ecm.store.engine import make_engine
-from ecm.views.region import worse_and_worsening
+from ecm.views.region import worse_and_worsening, worst_quarter_and_worsening
 from ecm.views.school import headline_gap, plan_actions
 from tests.e2e.helpers import (
     RUN_TIMEOUT_MS,
@@ -200,6 +200,8 @@ def test_a_board_chair_reaches_the_gaps_with_no_action_and_the_actions_off_track
     walk.click(walk.result(name, "local authority"))  # 2
     league = words(page, "gaps are significant or widening")
     expect(league).to_contain_text(f"{uncovered} have no plan action", timeout=RUN_TIMEOUT_MS)
+    if plan.plan is None:
+        expect(league).to_contain_text("so no gap is covered")
     walk.click(page.get_by_role("link", name=re.compile("^Open the plan")))  # 3
     if plan.plan is None:  # every gap is uncovered, and no action can be off track
         walk.answered(page.get_by_text(re.compile(r"No plan of this authority|holds no plan")))
@@ -237,18 +239,30 @@ def test_a_government_office_officer_reaches_the_worse_and_worsening_authorities
     walk.click(walk.result(name, f"region {store.region}"))  # 2
     first = page.get_by_role("heading", name="Worse than England and getting worse")
     if expected.empty:
-        walk.answered(page.get_by_text("No authority has a figure both worse than England"))
+        walk.answered(page.get_by_text("No authority has a figure both worse than"))
     else:
         walk.answered(words(page, "have figures worse than England and getting worse ("))
     walk.record("government-office", store, tmp_path)
 
     expect(first).to_be_visible()
-    if expected.empty:
-        return
-    las = expected["Local authority"].nunique()
-    expect(words(page, "have figures worse than England and getting worse (")).to_contain_text(
-        f"{las} of {overview.cells['la_code'].nunique()} authorities"
-    )
-    shown = download_csv(page, "red_reds")
-    assert set(shown["Local authority"]) == set(expected["Local authority"])
-    assert len(shown) == len(expected)
+    cells = overview.cells
+    tiers = [
+        (expected, "red_reds", "worse than England and getting worse (", "both worse than"),
+        (
+            worst_quarter_and_worsening(cells),
+            "worst_quarter",
+            "in the worst quarter of all authorities and worsening (untested) (",
+            "No authority has an untested figure",
+        ),
+    ]
+    for table, key, sentence, none in tiers:  # the tested tier, then the untested one
+        if table.empty:
+            expect(page.get_by_text(none)).to_be_visible()
+            continue
+        las = table["Local authority"].nunique()
+        expect(words(page, sentence)).to_contain_text(
+            f"{las} of {cells['la_code'].nunique()} authorities"
+        )
+        shown = download_csv(page, key)
+        assert set(shown["Local authority"]) == set(table["Local authority"])
+        assert len(shown) == len(table)
