@@ -100,6 +100,17 @@ def test_the_lait_file_loads_every_mapped_item_as_published(tmp_path, raw) -> No
         batch = read(engine, "SELECT format, rows_loaded, note FROM import_batch")[0]
         assert batch[:2] == ("lait", outcome.figures)
         assert "items not mapped to indicators" in batch[2]
+        # England's first-time entrants row is published ten times too large (1976 for 2019,
+        # regions 172 to 274): each year of it is left out and named; its regions are kept.
+        assert published(raw, "FirstYJS", "England", "2019") == "1976"
+        youth = {k: v for k, v in stored.items() if k.startswith("ni_111|all|")}
+        assert not [k for k in youth if "|england|" in k]
+        assert youth["ni_111|all|region|E12000008|2018-19"] == 172.0
+        assert batch[2].count("lies outside its parts' range") == 9
+        assert (
+            "left out row 78,189 (ni_111 E92000001 2018-19): 1976 lies outside its parts' range "
+            "(172 to 274), which an average cannot" in batch[2]
+        )
         # LAs are created with their regions from the lookup.
         numbers = {f"{int(n):03d}" for n in items["LA Number"] if n < 970}
         expected = {la_lookup().loc[n, "ons_code"] for n in numbers & set(la_lookup().index)}

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.errors import DataError, DataProblem
+from ecm.importers.averages import outside_their_parts
 from ecm.importers.checks import figure_problem, reject_if_needed
 from ecm.importers.geography import la_lookup
 from ecm.importers.values import BadNumber, parse_cell
@@ -168,6 +169,7 @@ def parse_parquet(name: str, raw: bytes, indicators: dict[str, tuple[str, str]])
                 "period": period,
                 "value": value,
                 "marker": marker,
+                "row": row,
             }
         )
         if len(problems) >= 50:
@@ -178,10 +180,12 @@ def parse_parquet(name: str, raw: bytes, indicators: dict[str, tuple[str, str]])
     notes = [f"skipped {rows_skipped:,} rows of {items_skipped:,} items not mapped to indicators"]
     if places_skipped:
         notes.append(f"skipped {places_skipped:,} rows (places not held)")
+    observations, wrong = _without_impossible_averages(pd.DataFrame(figures))
+    notes += wrong
     return ParsedFile(
         file_name=name,
         format="lait",
-        observations=pd.DataFrame(figures),
+        observations=observations,
         la_codes=used_las,
         region_codes=used_regions,
         rows_read=len(frame),
@@ -189,3 +193,29 @@ def parse_parquet(name: str, raw: bytes, indicators: dict[str, tuple[str, str]])
         notes=notes,
         secondary=True,
     )
+
+
+def _without_impossible_averages(figures: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The figures less any England or region figure outside the range of its parts (every
+    item LAIT gives the dashboard is a percentage, rate or mean), with a note for each."""
+    if figures.empty:
+        return figures, []
+    lookup = la_lookup()
+    region_of = dict(zip(lookup["ons_code"], lookup["region_code"], strict=True))
+    las_in = lookup["region_code"].value_counts().to_dict()
+    regions = set(_regions_by_name().values())
+    wrong = pd.concat(
+        [
+            outside_their_parts(
+                figures, dict.fromkeys(regions, ENGLAND_CODE), {ENGLAND_CODE: len(regions)}
+            ),
+            outside_their_parts(figures, region_of, las_in),
+        ]
+    )
+    notes = [
+        f"left out row {int(w.row):,} ({w.indicator_code} {w.area_code} {w.period}): {w.value:g} "
+        f"lies outside its parts' range ({w.least:g} to {w.greatest:g}), which an average cannot"
+        for w in wrong.itertuples()
+    ]
+    kept = figures[~figures["row"].isin(set(wrong["row"]))] if len(wrong) else figures
+    return kept.drop(columns="row").reset_index(drop=True), notes
