@@ -17,8 +17,7 @@ from ecm.views.gaps import (
 )
 
 presenting = ui.presentation_mode()
-st.title("Gap explorer")
-ui.fictional_banner(licence_line=True)
+bar = ui.page_heading("Gap explorer")  # when presenting, the one-line header with the year
 
 groups = ui.load_pupil_groups()
 focus_groups = group_choices(groups)
@@ -70,9 +69,13 @@ result = ui.load_gap_exploration(indicator, group, level, period_asked, within, 
 if not result.periods:
     st.info("The store holds no national figures for this indicator and group.")
     st.stop()
-with filters[2]:
+with bar.pickers if bar else filters[2]:
     period = ui.select_param(
-        "Year", {p: p for p in reversed(result.periods)}, "period", result.period
+        "Year",
+        {p: p for p in reversed(result.periods)},
+        "period",
+        result.period,
+        label_visibility="collapsed" if bar else "visible",
     )
 if period != result.period:
     st.rerun()
@@ -80,4 +83,4 @@ if period != result.period:
 ui.definition(indicator)
 comparator = titles.get(result.comparator_group, result.comparator_group)
 st.markdown(exploration_summary(result, focus_groups[group], comparator))
-ui.panels(gap_panels(GapScreen(result, focus_groups[group], presenting)), presenting)
+ui.panels(gap_panels(GapScreen(result, focus_groups[group], presenting)), presenting, bar)

@@ -22,17 +22,19 @@ if page is None:
     ui.not_found(f"No local authority with code {shown_value(la)} is in the store.")
 area, code = page.area, page.area["code"]
 editing = plan_editing_allowed() and not presenting
-st.title(f"{area['name']}: Children and Young People's Plan")
-ui.fictional_banner(licence_line=True)
+# When presenting, the one-line header of the place pages, holding the year.
+bar = ui.page_heading(f"{area['name']}: Children and Young People's Plan")
 # The year of the gaps, and so the plan in force then (a link from an older year keeps it).
 profile = ui.load_profile("la", code, page.coverage.period)
 periods = (profile or {}).get("available_periods") or [page.coverage.period]
-period = ui.select_param(
-    "Year (gaps, and the plan in force then)",
-    {p: p for p in reversed(periods)},
-    "period",
-    page.coverage.period,
-)
+with bar.pickers if bar else st.container():
+    period = ui.select_param(
+        "Year (gaps, and the plan in force then)",
+        {p: p for p in reversed(periods)},
+        "period",
+        page.coverage.period,
+        label_visibility="collapsed" if bar else "visible",
+    )
 if period != page.coverage.period:  # a year with no figures: the picker's, read again
     page = ui.load_plan_page(la, period)
 if message := st.session_state.pop("plan_message", None):
@@ -49,4 +51,4 @@ if region := area.get("region"):
                  code=region["code"])  # fmt: skip
 
 screen = PlanScreen(page, ui.load_indicators(), presenting, editing)
-ui.panels(plan_panels(screen), presenting)
+ui.panels(plan_panels(screen), presenting, bar)

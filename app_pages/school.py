@@ -6,22 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from ecm import charts, ui
+from ecm.ui.school_sections import school_top
 from ecm.views.markdown import escape_markdown, shown_value
 from ecm.views.profile_tables import screen_tables
 from ecm.views.school import (
-    compared_with_caption,
     gap_comparison,
     headline_gap,
-    headline_kind,
-    headline_markdown,
-    measures_disagree_line,
     plan_actions,
+    plan_panel_words,
     spread_set_words,
     trend_axis_title,
     trend_choices,
     trend_heading,
+    trend_opening,
     trend_series,
-    untested_gaps_line,
 )
 
 presenting = ui.presentation_mode()
@@ -42,36 +40,8 @@ bar = ui.place_heading(
     notes=lambda: ui.register_notes(urn),
 )
 geography = profile["geography"]
-la, region = geography.get("la") or {}, geography.get("region") or {}
-periods = profile["available_periods"] or [profile["period"]]
 headline = headline_gap(profile)
-if presenting:  # the projector's one-line header holds the year; the rest waits for the desk
-    period = ui.year_picker(periods, profile["period"], bar)
-else:
-    st.caption(
-        f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}"
-    )
-    year_column, set_column = st.columns(2)
-    with year_column:
-        period = ui.year_picker(periods, profile["period"], None)
-    with set_column:
-        compared = ui.school_set_param()
-    if compared != geography["compared_with"]:
-        st.rerun()
-    st.caption(compared_with_caption(profile))
-    st.markdown(headline_markdown(headline, kind=headline_kind(profile), profile=profile))
-    for line in (untested_gaps_line(profile), measures_disagree_line(profile)):
-        if line:
-            st.markdown(line)
-    if la and headline:
-        ui.page_link(
-            "plan",
-            f"What {la['name']}'s plan does about this gap",
-            la=la["code"],
-            gap=f"{headline['indicator']}:{headline['focus_group']}",
-        )
-    if la:
-        ui.page_link("area", f"{la['name']}: area overview and plan coverage", la=la["code"])
+period = school_top(profile, headline, bar)
 
 figures, _ = screen_tables(profile)
 observations = pd.DataFrame(profile["observations"])
@@ -121,9 +91,13 @@ def draw_gaps() -> None:
     ui.table_with_download(gap_comparison(profile), "school_gaps", f"{urn}-gaps.csv")
 
 
+# The indicator the trends panel shows, known before its heading names the years it covers.
+trend_indicator = trend_opening(profile, headline, ui.query_param("trend_indicator"))
+
+
 def draw_trends() -> None:
-    titles, opening = trend_choices(profile, headline)
-    indicator = ui.select_param("Indicator", titles, "trend_indicator", default=opening)
+    titles, _ = trend_choices(profile, headline)
+    indicator = ui.select_param("Indicator", titles, "trend_indicator", default=trend_indicator)
     series = trend_series(profile, indicator)
     ui.chart(
         charts.trend_chart(series, trend_axis_title(profile, indicator), presentation=presenting),
@@ -136,9 +110,8 @@ def draw_trends() -> None:
 
 def draw_actions() -> None:
     actions = plan_actions(profile)
-    if actions.empty:
-        st.write("No action in the area's plan targets this school or its gaps.")
-    else:
+    st.markdown(plan_panel_words(profile, actions))
+    if not actions.empty:
         ui.table_with_download(
             actions, "school_actions", f"{urn}-plan-actions.csv", ("Action page",)
         )
@@ -149,7 +122,7 @@ ui.panels(
         ("Areas of interest", draw_interest),
         ("The five outcomes", draw_outcomes),
         ("Gaps beside the LA and England", draw_gaps),
-        (trend_heading(profile), draw_trends),
+        (trend_heading(profile, trend_indicator), draw_trends),
         ("What the plan does", draw_actions),
     ],
     presenting,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ecm.periods import is_academic_year
 
@@ -123,3 +123,15 @@ def carried_params(current: Mapping[str, str | None], **target: str | None) -> d
     value drops it). Empty values are left out."""
     carried = {name: current.get(name) for name in CARRIED if name not in target}
     return {name: value for name, value in {**target, **carried}.items() if value}
+
+
+def carried_link(url: str, current: Mapping[str, str | None]) -> str:
+    """A link's URL (``/area?la=E10000014``, from a table's link column) with what it carries
+    from ``current`` (:func:`carried_params`: the year, presentation mode) unless it names
+    that itself, as :func:`carried_params` adds to a page link; other URLs are kept as they
+    are."""
+    if not isinstance(url, str) or not url.startswith("/"):
+        return url
+    parts = urlsplit(url)
+    query = address_query(carried_params(current, **read_address(parts.query)))
+    return f"{parts.path}?{query}" if query else parts.path

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ecm.ui.banners import SEARCH_WAY_ON
 from tests.helpers import address, open_app
 
 LONG_URN = "9" * 5000
@@ -56,14 +57,14 @@ def test_a_5000_character_urn_is_cut_and_offers_the_search(use_demo_database) ->
     shown = warning.replace("\\", "")
     assert "9" * 39 + "…" in shown and "9" * 41 not in shown
     assert len(shown) < 200
-    assert "Find a school, authority or region on Home" in link_labels(at)
+    assert SEARCH_WAY_ON in link_labels(at)
 
 
 def test_an_unknown_urn_is_named_with_a_way_on(use_demo_database) -> None:
     at = open_app("app_pages/school.py", urn="999999")
     assert not at.exception
     assert "No school with URN 999999 is in the store." in page_text(at)
-    assert "Find a school, authority or region on Home" in link_labels(at)
+    assert SEARCH_WAY_ON in link_labels(at)
 
 
 def test_an_unknown_region_is_named_never_replaced_by_another(
@@ -84,7 +85,7 @@ def test_an_unknown_authority_is_named_on_the_area_and_plan_pages(use_demo_datab
         at = open_app(page, la="E10999999")
         assert not at.exception
         assert "No local authority with code E10999999 is in the store." in page_text(at)
-        assert "Find a school, authority or region on Home" in link_labels(at)
+        assert SEARCH_WAY_ON in link_labels(at)
 
 
 def test_the_gap_explorer_names_an_unknown_indicator_and_group(use_demo_database) -> None:

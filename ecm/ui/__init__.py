@@ -60,6 +60,7 @@ from ecm.ui.presentation import (
 from ecm.ui.presenting import (
     HeaderBar,
     header_bar,
+    page_heading,
     panels,
     place_heading,
     presentation_mode,
@@ -135,6 +136,7 @@ __all__ = [
     "page_link",
     "panels",
     "not_found",
+    "page_heading",
     "place_heading",
     "plan_changed",
     "presentation_mode",

@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from ecm.params import PARAMETERS, BadParameter, carried_params, check_param, cut
+from ecm.params import PARAMETERS, BadParameter, carried_link, carried_params, check_param, cut
 from ecm.store.school_types import SCHOOL_SETS, STATE_FUNDED
-from ecm.ui.banners import fictional_banner
+from ecm.ui.banners import fictional_banner, search_way_on
 from ecm.ui.store import engine, load_local_authorities
 from ecm.views.markdown import escape_markdown, unavailable_choice
 
 #: Session-state key of this run's :class:`AddressRun` (a non-widget key: Streamlit's advice
 #: for state that must outlive a page change).
 _RUN_KEY = "_address_run"
-#: Parameters that name a place: a malformed one is offered the search on Home as a way on.
+#: Parameters that name a place: a malformed one is offered the sidebar's search as a way on.
 PLACE_PARAMS = ("urn", "la", "region", "code")
 
 
@@ -47,18 +47,14 @@ def _run() -> AddressRun | None:
 def name_malformed_params() -> None:
     """Say, once per run, which parameter of the address has a value of the wrong form
     (:mod:`ecm.params`): its name, what it held (cut and escaped, never read as Markdown) and
-    what it should be; for a place, a way on (the search on Home)."""
+    what it should be; for a place, a way on (the sidebar's search)."""
     for name in st.query_params:
         try:
             check_param(name, st.query_params.get(name))
         except BadParameter as error:
             st.warning(escape_markdown(str(error)), icon=":material/link_off:")
             if name in PLACE_PARAMS:
-                st.page_link(
-                    "app_pages/home.py",
-                    label="Find a school, authority or region on Home",
-                    icon=":material/search:",
-                )
+                search_way_on()
 
 
 def query_param(name: str) -> str | None:
@@ -212,6 +208,18 @@ def link_params(**target: str | None) -> dict[str, str]:
     return carried_params({name: query_param(name) for name in PARAMETERS}, **target)
 
 
+def with_carried_links(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``frame`` with each URL in its link ``columns`` carrying the year and presentation mode
+    of this view (:func:`ecm.params.carried_link`), as :func:`page_link` does for a link."""
+    current = {name: query_param(name) for name in PARAMETERS}
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return frame
+    return frame.assign(
+        **{c: frame[c].map(lambda url: carried_link(url, current)) for c in present}
+    )
+
+
 def selected_place() -> tuple[str, str] | None:
     """The place in the URL: ``urn`` (school) before ``la`` before ``region``."""
     for param, level in (("urn", "school"), ("la", "la"), ("region", "region")):
@@ -229,16 +237,22 @@ def page_link(page: str, label: str, **params: str | None) -> None:
 
 
 def select_param(
-    label: str, options: dict[str, str], param: str, default: str | None = None, **kwargs: object
+    label: str,
+    options: dict[str, str],
+    param: str,
+    default: str | None = None,
+    name_unavailable: bool = True,
+    **kwargs: object,
 ) -> str:
     """A selectbox over ``options`` (value -> label) kept in query parameter ``param``: what
     the person picks is a history entry; what the page opened on (the address's value, else
     ``default``, else the first) is written back in place (:func:`fill_address`). A
-    well-formed value the picker cannot offer is named, with what is shown instead."""
+    well-formed value the picker cannot offer is named, with what is shown instead (unless
+    ``name_unavailable`` is off: the page names it itself)."""
     values = list(options)
     current = query_param(param)
     chosen = current if current in options else (default if default in options else values[0])
-    if current and current not in options:
+    if current and current not in options and name_unavailable:
         # A year with no figures for this place, an indicator the catalogue lacks: say what
         # was asked for and what is shown instead, rather than switching silently; the
         # picker below lists what there is.

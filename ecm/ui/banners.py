@@ -78,17 +78,24 @@ def source_banner(fictional: bool, sources: list[dict], short: bool = False) -> 
     st.caption(f"Sources: {files}. " + " ".join(licences))
 
 
+#: The way on from an unknown or malformed place: the search box in every page's sidebar
+#: (:mod:`ecm.ui.search`), or Home, which the link under it opens.
+SEARCH_WAY_ON = "Search for a school, authority or region in the sidebar, or start from Home"
+
+
+def search_way_on() -> None:
+    """The way on from a place the page cannot show: a link to Home that names the sidebar's
+    search."""
+    st.page_link("app_pages/home.py", label=SEARCH_WAY_ON, icon=":material/search:")
+
+
 def not_found(words: str, parent: tuple[str, str, dict[str, str]] | None = None) -> None:
     """Stop the page with ``words`` (markdown: the caller escapes any value from the address)
     and a way on: the place's parent page (``page``, label, query params) when known, and the
-    search on Home."""
+    sidebar's search (:func:`search_way_on`)."""
     st.error(words, icon=":material/search_off:")
     if parent is not None:
         page, label, params = parent
         st.page_link(f"app_pages/{page}.py", label=label, query_params=params)
-    st.page_link(
-        "app_pages/home.py",
-        label="Find a school, authority or region on Home",
-        icon=":material/search:",
-    )
+    search_way_on()
     st.stop()

@@ -16,6 +16,7 @@ from ecm.catalogue import group_label, group_title
 from ecm.plan import edits as plan_edits
 from ecm.store.models import ACTION_STATUS_WORDS
 from ecm.ui import engine, link_column, plan_changed, table_with_download
+from ecm.ui.address import with_carried_links
 from ecm.ui.editor import EDITOR_NAME, editor_name, named
 from ecm.views.plan_action import detail_lines, history_table, target_table
 
@@ -63,7 +64,11 @@ def draw_action_panel(
                 "Link": [f"/school?urn={u}" for u in schools["urn"]],
             }
         )
-        st.dataframe(shown, hide_index=True, column_config={"Link": link_column()})
+        st.dataframe(
+            with_carried_links(shown, ("Link",)),
+            hide_index=True,
+            column_config={"Link": link_column()},
+        )
     notes = plan_edits.load_notes(engine(), action_id)
     st.markdown("**Progress notes**")
     if notes.empty:

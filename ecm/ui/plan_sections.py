@@ -17,6 +17,7 @@ from ecm.ui.loaders import load_turn_the_curve
 from ecm.ui.plan_files import draw_plan_files
 from ecm.ui.plan_forms import draw_action_panel, draw_new_action
 from ecm.ui.presentation import chart, table_with_download
+from ecm.ui.store import load_pupil_groups
 from ecm.views.markdown import escape_markdown, shown_value
 from ecm.views.plan import (
     ACTION_PANEL,
@@ -44,6 +45,8 @@ from ecm.views.turn_the_curve import (
     curve_measure,
     curve_summary,
     curve_table,
+    known_gap,
+    unknown_gap_words,
 )
 
 if TYPE_CHECKING:
@@ -95,12 +98,19 @@ def plan_panels(screen: PlanScreen) -> list[tuple[str, Callable[[], None]]]:
             f"number {shown_value(asked)}; its actions are listed under Actions.",
             icon=":material/link_off:",
         )
+    # A gap the store does not know is named, with what Turn the curve shows instead.
+    asked_gap = query_param("gap")
+    gap = known_gap(asked_gap, screen.titles, {*load_pupil_groups()["code"]})
+    page = screen.page
+    choices = curve_choices(page.coverage, page.targets, screen.titles, gap)
+    if asked_gap and gap is None:
+        st.warning(unknown_gap_words(asked_gap, choices), icon=":material/link_off:")
     draw: dict[str, Callable[[], None]] = {
         "At a glance": lambda: draw_glance(screen),
         "Gaps with no action": lambda: draw_uncovered(screen),
         "Actions off track by the figures": lambda: draw_off_track(screen),
         "Gaps and the actions on them": lambda: draw_covered(screen),
-        "Turn the curve": lambda: draw_curve(screen),
+        "Turn the curve": lambda: draw_curve(screen, choices),
         "Actions": lambda: draw_actions(screen),
         "Who spends what": lambda: draw_spend(screen),
         ACTION_PANEL: lambda: draw_action_panel(
@@ -108,9 +118,7 @@ def plan_panels(screen: PlanScreen) -> list[tuple[str, Callable[[], None]]]:
         ),
         FILES_PANEL: lambda: draw_plan_files(screen.code, screen.page.plan, screen.editing),
     }
-    return [
-        (name, draw[name]) for name in panel_order(action, query_param("gap"), screen.presenting)
-    ]
+    return [(name, draw[name]) for name in panel_order(action, gap, screen.presenting)]
 
 
 def draw_glance(screen: PlanScreen) -> None:
@@ -203,15 +211,15 @@ def draw_spend(screen: PlanScreen) -> None:
         st.markdown(idle)
 
 
-def draw_curve(screen: PlanScreen) -> None:
-    """The turn-the-curve picture of the gap or value chosen (by a link or the picker), with
-    the actions on it."""
+def draw_curve(screen: PlanScreen, choices: dict[str, str]) -> None:
+    """The turn-the-curve picture of the gap or value chosen (by a link or the picker) among
+    ``choices`` (:func:`ecm.views.turn_the_curve.curve_choices`), with the actions on it."""
     page = screen.page
-    choices = curve_choices(page.coverage, page.targets, screen.titles, query_param("gap"))
     if not choices:
         st.write("No gap or target to draw.")
         return
-    key = select_param("Gap or value", choices, "gap")
+    # An unknown gap in the address is named once, above the panels (plan_panels).
+    key = select_param("Gap or value", choices, "gap", name_unavailable=False)
     indicator, group = key.split(":", 1)
     definition(indicator)
     curve = load_turn_the_curve(screen.code, indicator, group, page.coverage.period)

@@ -9,7 +9,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from ecm import units
-from ecm.ui.address import link_column, presenting
+from ecm.ui.address import link_column, presenting, with_carried_links
 
 #: Most rows of a table presentation mode writes as page text: a longer table shows its first
 #: rows and says how many more the CSV holds (the interactive grid draws on a canvas in small
@@ -37,6 +37,7 @@ def table_with_download(
     if frame.empty and empty is not None:
         st.write(empty)
         return
+    frame = with_carried_links(frame, links)  # a link keeps the reader's year
     if presenting():
         # Each figure written as the grid writes it off the projector (units.column_writer).
         shown = frame.drop(columns=list(links)).head(PRESENTED_ROWS)

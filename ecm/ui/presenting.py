@@ -25,8 +25,8 @@ from ecm.ui.address import (
     select_param,
     set_query_params,
 )
-from ecm.ui.banners import not_found, source_banner
-from ecm.views.markdown import escape_markdown
+from ecm.ui.banners import fictional_banner, not_found, source_banner
+from ecm.views.markdown import escape_markdown, shown_value
 
 #: The smallest type the projector gets, in CSS pixels at 768 lines: PowerPoint-style guidance
 #: puts slide text at 18 pt or more on a 7.5-inch slide, 2.5% of its height, which is 19 px of
@@ -130,6 +130,18 @@ def header_bar(title: str, banner: Callable[[], None], pickers: int = 1) -> Head
     return HeaderBar(pickers, where, back, forward)
 
 
+def page_heading(title: str) -> HeaderBar | None:
+    """Title a page that is not one place's own (the Plan page, the gap explorer) with
+    ``title`` (shown as written) and the fictional-data warning or the licence line; when
+    presenting, as the one-line header, whose slots are returned, as :func:`place_heading`
+    does for a place."""
+    if presenting():
+        return header_bar(title, lambda: fictional_banner(licence_line=True, short=True))
+    st.title(escape_markdown(title))
+    fictional_banner(licence_line=True)
+    return None
+
+
 def place_heading(
     profile: dict | None, missing: str, empty: str, notes: Callable[[], None] | None = None
 ) -> HeaderBar | None:
@@ -175,6 +187,13 @@ def year_picker(periods: list[str], current: str, bar: HeaderBar | None) -> str:
     return period
 
 
+def panel_index(asked: str | None, count: int) -> int:
+    """The index of the panel ``asked`` for (``?panel=``, counted from 1) among ``count``:
+    the last when it asks for more, the first when it asks for none."""
+    number = int(asked) if asked and asked.isdigit() else 1
+    return min(max(number, 1), count) - 1
+
+
 def panels(
     items: list[tuple[str, Callable[[], None]]], presenting: bool, bar: HeaderBar | None = None
 ) -> None:
@@ -185,10 +204,14 @@ def panels(
             st.header(title)
             draw()
         return
-    try:
-        index = min(max(int(query_param("panel") or 1), 1), len(items)) - 1
-    except ValueError:
-        index = 0
+    index = panel_index(query_param("panel"), len(items))
+    if (asked := query_param("panel")) and asked != str(index + 1):
+        # Named, with what is shown instead, never silently moved to another panel.
+        st.warning(
+            f"The address asks for panel {shown_value(asked)}, but this page has "
+            f"{len(items)} panels; showing panel {index + 1}, {escape_markdown(items[index][0])}.",
+            icon=":material/link_off:",
+        )
     title, draw = items[index]
     fill_address(panel=str(index + 1))
     if bar is None:  # a page without the place header: the same controls on a row of their own

@@ -268,16 +268,27 @@ def trend_axis_title(profile: dict, indicator: str) -> str:
     return f"{title} ({unit})" if unit else title
 
 
-def trend_heading(profile: dict) -> str:
-    """The trends panel's heading, saying how many years its series actually cover (a school's
-    series can be shorter than the five years asked for); years counted by their start, so an
-    academic, a financial and a calendar year starting together count once."""
-    years = len({period_start(s["period"]) for s in profile.get("series", [])})
-    if years == 0:
+def trend_heading(profile: dict, indicator: str | None) -> str:
+    """The trends panel's heading, naming the years the chosen ``indicator``'s chart actually
+    shows ("Trends: 2016/17 to 2018/19, three years"), not the years of every indicator's
+    series; years counted by their start, so an academic, a financial and a calendar year
+    starting together count once."""
+    rows = [s for s in profile.get("series", []) if s["indicator"] == indicator]
+    by_start = {period_start(s["period"]): s["period"] for s in rows}
+    if not by_start:
         return "Trends"
-    if years == 1:
-        return "Trends (one year of figures)"
-    return f"Trends over {NUMBER_WORDS.get(years, str(years))} years"
+    first, last = by_start[min(by_start)], by_start[max(by_start)]
+    if len(by_start) == 1:
+        return f"Trends: {first} only, one year of figures"
+    years = NUMBER_WORDS.get(len(by_start), str(len(by_start)))
+    return f"Trends: {first} to {last}, {years} years of figures"
+
+
+def trend_opening(profile: dict, headline: dict | None, asked: str | None) -> str | None:
+    """The indicator the trends panel shows: the one the address asks for (``asked``) when
+    the school has it, else the opening one of :func:`trend_choices`."""
+    titles, opening = trend_choices(profile, headline)
+    return asked if asked in titles else opening
 
 
 #: Small counts written as words in headings.
@@ -291,6 +302,37 @@ def trend_series(profile: dict, indicator: str) -> pd.DataFrame:
     columns = ["indicator", "name", "period", "value", "lower", "upper", "series_break"]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.drop(columns="indicator").sort_values(["period", "name"]).reset_index(drop=True)
+
+
+def plan_link_label(profile: dict) -> str:
+    """The label of the headline's link to the LA's Plan page, naming the plan in force in the
+    year shown (or saying none is), as the headline and the plan panel do."""
+    la = escape_markdown((profile["geography"].get("la") or {}).get("name", ""))
+    plan = profile.get("plan")
+    if not plan:
+        return f"{la}'s plans: none in force in {profile['period']}"
+    title = escape_markdown(f"{plan['title']} ({plan['period_label'] or ''})")
+    return f"What {title}, {la}'s plan in force in {profile['period']}, does about this gap"
+
+
+def plan_panel_words(profile: dict, actions: pd.DataFrame) -> str:
+    """The sentence that opens the "What the plan does" panel, in the headline's terms
+    (:func:`plan_words`): which plan is in force in the year shown (title and years) and
+    whether any of its actions reach this school, or that no plan is in force that year."""
+    period = escape_markdown(profile["period"])
+    la = (profile["geography"].get("la") or {}).get("name")
+    plan = profile.get("plan")
+    if not plan:
+        whose = f" of {escape_markdown(la)}" if la else ""
+        return f"**No plan{whose} is in force in {period}**, so no action targets this school."
+    named = (
+        f"{escape_markdown(plan['title'])} ({escape_markdown(plan['period_label'] or '')}), "
+        f"in force in {period}"
+    )
+    if actions.empty:
+        return f"**No action in {named} targets this school or its gaps.**"
+    count = "One action" if len(actions) == 1 else f"{len(actions)} actions"
+    return f"{count} in {named} reach this school and target its gaps:"
 
 
 def plan_actions(profile: dict) -> pd.DataFrame:

@@ -7,7 +7,34 @@ import pandas as pd
 
 from ecm.catalogue import group_label
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve
+from ecm.views.markdown import escape_markdown, shown_value
 from ecm.views.plan import gap_key, gap_words, interval_words
+
+
+def known_gap(asked: str | None, titles: dict[str, str], groups: set[str]) -> str | None:
+    """The gap a link asks for (``?gap=INDICATOR:GROUP``) when its indicator is in the
+    catalogue (``titles``) and its group is a pupil group (``groups``) or ``all``; None when
+    it names something the store does not know (the page says so)."""
+    if not asked or ":" not in asked:
+        return None
+    indicator, group = asked.split(":", 1)
+    return asked if indicator in titles and (group in groups or group == "all") else None
+
+
+def unknown_gap_words(asked: str, choices: dict[str, str]) -> str:
+    """The note when the address's gap names no indicator and pupil group the store knows
+    (Markdown, the value cut and escaped): what was asked for and what Turn the curve shows
+    instead."""
+    shown = next(iter(choices.values()), None)
+    instead = (
+        f"Turn the curve shows {escape_markdown(shown)} instead"
+        if shown
+        else ("this plan has no gap or value to draw instead")
+    )
+    return (
+        f"The address's gap {shown_value(asked)} names no indicator and pupil group the store "
+        f"holds; {instead}, and its picker lists the plan's gaps and values."
+    )
 
 
 def curve_choices(
