@@ -160,3 +160,79 @@ def test_a_schools_action_links_open_the_plan_in_the_year_shown(demo_engine) -> 
             assert read_address(link.split("?", 1)[1])["period"] == "2007/08"
             return
     pytest.fail("no demo school with plan actions in 2007/08")
+
+
+def linked_periods(at: AppTest) -> dict[str, set[str]]:
+    """Every link column of the page's tables: column -> the years its links carry."""
+    from ecm.params import read_address
+
+    found: dict[str, set[str]] = {}
+    for frame in (d.value for d in at.dataframe):
+        for column in frame.columns:
+            links = [v for v in frame[column] if isinstance(v, str) and v.startswith("/")]
+            if links:
+                years = {read_address(v.split("?", 1)[1]).get("period", "") for v in links}
+                found.setdefault(column, set()).update(years)
+    return found
+
+
+def test_table_links_carry_the_year_shown(use_demo_database, demo_engine) -> None:
+    from ecm.figures.queries import load_regions
+
+    la = first_la(demo_engine)
+    area = linked_periods(open_app("app_pages/area.py", la=la, period="2006/07"))
+    assert area["Turn the curve"] == {"2006/07"}
+    region = load_regions(demo_engine).iloc[0]["code"]
+    regional = linked_periods(open_app("app_pages/region.py", code=region, period="2006/07"))
+    assert regional["Link"] == {"2006/07"}
+    plan = linked_periods(open_app("app_pages/plan.py", la=la, period="2009/10"))
+    assert plan["Action page"] == {"2009/10"} and plan["Turn the curve"] == {"2009/10"}
+
+
+def test_the_plan_page_names_an_unknown_gap_and_what_it_shows_instead(
+    use_demo_database, demo_engine
+) -> None:
+    at = open_app("app_pages/plan.py", la=first_la(demo_engine), gap="no_such:nobody")
+    assert not at.exception
+    shown = at.selectbox(key="param_gap")
+    said = [w.body.replace("\\", "") for w in at.warning if "gap no" in w.body]
+    assert said == [
+        "The address's gap no_such:nobody names no indicator and pupil group the store holds; "
+        f"Turn the curve shows {shown.options[0]} instead, and its picker lists the plan's "
+        "gaps and values."
+    ]
+    assert shown.value != "no_such:nobody" and "no_such:nobody" not in shown.options
+
+
+@pytest.mark.parametrize("page", ["app_pages/area.py", "app_pages/plan.py"])
+def test_a_panel_beyond_the_last_is_named_and_the_last_shown(
+    use_demo_database, demo_engine, page: str
+) -> None:
+    at = open_app(page, la=first_la(demo_engine), period="2009/10", present="1", panel="99")
+    assert not at.exception
+    (said,) = [w.body for w in at.warning if "panel 99" in w.body]
+    count = int(said.split("this page has ")[1].split(" ")[0])
+    assert said.startswith(f"The address asks for panel 99, but this page has {count} panels; ")
+    assert f"showing panel {count}, " in said
+    assert any(f"Panel {count} of {count}" in m.value for m in at.markdown)
+    assert address(at)["panel"] == str(count)
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [("app_pages/plan.py", ": Children and Young People's Plan"), ("app_pages/gaps.py", "Gap")],
+)
+def test_the_plan_and_gap_explorer_take_the_one_line_header_when_presenting(
+    use_demo_database, demo_engine, page: str, title: str
+) -> None:
+    at = open_app(page, la=first_la(demo_engine), present="1")
+    assert not at.exception
+    assert len(at.title) == 1 and title in at.title[0].value
+    # The year sits in the header, its label hidden, as on the place pages.
+    year = at.selectbox(key="param_period")
+    assert year.proto.label_visibility.value == year.proto.label_visibility.COLLAPSED
+    assert [b.label for b in at.button if b.label in ("Previous", "Next", "Leave")] == [
+        "Previous",
+        "Next",
+        "Leave",
+    ]

@@ -269,6 +269,16 @@ def test_a_trend_sentence_needs_three_figures(series) -> None:
     assert "Camden from 50.0 in 2007/08 to 50.0 in 2006/07, no change" in (
         charts.describe_trend_chart(flat, "KS2 (%)")
     )
+    # One year held three times is one figure: never "from 47.6 in 2018/19 to 47.6 in 2018/19".
+    repeated = pd.concat([one] * 3, ignore_index=True).assign(value=47.6)
+    said = charts.describe_trend_chart(repeated, "KS2 (%)")
+    assert "Camden: 47.6 in 2006/07 (one figure, no trend)" in said
+    assert "to 47.6 in 2006/07" not in said
+    # A change smaller than the figures as written show is no change, never "up 0.0".
+    tiny = series[series["name"] == "Camden"].assign(value=[-0.12, -0.11, -0.08])
+    assert "Camden from -0.1 in 2007/08 to -0.1 in 2006/07, no change" in (
+        charts.describe_trend_chart(tiny, "KS2 (%)")
+    )
 
 
 # --- ranked gaps ------------------------------------------------------------------------------

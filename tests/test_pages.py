@@ -171,7 +171,7 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     use_demo_database, demo_engine
 ) -> None:
     from ecm.places.profile import build_profile
-    from ecm.views.school import headline_gap, trend_axis_title, trend_heading
+    from ecm.views.school import headline_gap, trend_axis_title, trend_heading, trend_opening
 
     urn = school_with_headline_gap(demo_engine)
     profile = build_profile(demo_engine, "school", urn)
@@ -188,15 +188,25 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
         "Areas of interest",
         "The five outcomes",
         "Gaps beside the LA and England",
-        trend_heading(profile),
+        "Trends: 2005/06 to 2009/10, five years of figures",
         "What the plan does",
     ]
-    # The demo's series run over five years (academic, financial and calendar years alike).
-    assert trend_heading(profile) == "Trends over five years"
-    assert trend_heading({"series": [{"period": "2018/19"}, {"period": "2019-20"}]}) == (
-        "Trends over two years"
+    # The heading names the chosen indicator's years, not every indicator's.
+    assert trend_opening(profile, widest, None) == widest["indicator"]
+    assert trend_heading(profile, widest["indicator"]) == at.header[3].value
+    two = [
+        {"indicator": "a", "period": "2018/19"},
+        {"indicator": "a", "period": "2019-20"},  # a financial year: counted once with 2019/20
+        {"indicator": "a", "period": "2019/20"},
+        {"indicator": "b", "period": "2014/15"},
+        {"indicator": "b", "period": "2015/16"},
+        {"indicator": "b", "period": "2016/17"},
+    ]
+    assert trend_heading({"series": two}, "a") == (
+        "Trends: 2018/19 to 2019/20, two years of figures"
     )
-    assert trend_heading({"series": [{"period": "2018/19"}]}) == "Trends (one year of figures)"
+    assert trend_heading({"series": two[:1]}, "a") == "Trends: 2018/19 only, one year of figures"
+    assert trend_heading({"series": two}, "c") == "Trends"
     from ecm.views.school import gap_comparison
 
     shown = next(d.value for d in at.dataframe if "England" in d.value.columns)
@@ -462,4 +472,64 @@ def test_a_school_with_a_closed_predecessor_says_so(use_demo_database, demo_engi
     assert not at.exception
     assert any(
         m.value.startswith("Closed on 31 August 2008; its successor is") for m in at.markdown
+    )
+
+
+# --- one story per screen: the headline, the plan panel, the plan link and the Plan page -----
+
+
+def plan_link_params(at: AppTest) -> dict[str, str]:
+    """The parameters of the school headline's link to the LA's Plan page."""
+    from ecm.params import read_address
+
+    (link,) = [e.proto for e in at.get("page_link") if e.proto.page.endswith("plan")]
+    return read_address(link.query_string)
+
+
+def plan_panel_sentence(at: AppTest) -> str:
+    """The sentence that opens the school's "What the plan does" panel."""
+    headers = [h.value for h in at.header]
+    assert headers[-1] == "What the plan does"
+    return next(
+        m.value for m in at.markdown if "in force in" in m.value and "Clearest" not in m.value
+    )
+
+
+def test_the_school_headline_plan_panel_link_and_plan_page_name_the_same_plan(
+    use_demo_database, demo_engine
+) -> None:
+    from ecm.places.profile import build_profile
+
+    urn = school_with_headline_gap(demo_engine)
+    la = build_profile(demo_engine, "school", urn)["geography"]["la"]
+    # 2009/10: the LA's 2008-2011 plan is in force; every part names it and the year.
+    at = open_app("app_pages/school.py", urn=urn, period="2009/10")
+    assert not at.exception
+    plan = build_profile(demo_engine, "school", urn, "2009/10")["plan"]
+    named = f"{escape_markdown(plan['title'])} ({escape_markdown(plan['period_label'])})"
+    headline = next(m.value for m in at.markdown if "Clearest significant gap" in m.value)
+    assert escape_markdown(plan["title"]) in headline and "in force in 2009/10" in headline
+    assert f"in {named}, in force in 2009/10" in plan_panel_sentence(at)
+    link = plan_link_params(at)
+    assert link["period"] == "2009/10" and link["la"] == la["code"]
+    label = next(e.proto.label for e in at.get("page_link") if e.proto.page.endswith("plan"))
+    assert named in label and "in force in 2009/10" in label
+    page = open_app("app_pages/plan.py", **link)
+    assert not page.exception
+    assert any(
+        c.value.startswith(f"{plan['title']} · ") and c.value.endswith("gaps as of 2009/10")
+        for c in page.caption
+    )
+    # 2005/06: no plan is in force; the headline, the panel, the link and the page all say so.
+    early = open_app("app_pages/school.py", urn=urn, period="2005/06")
+    assert not early.exception
+    words = " ".join(m.value for m in early.markdown)
+    if "Clearest significant gap" in words:
+        assert "**no plan is in force in 2005/06**" in words
+    panel = next(m.value for m in early.markdown if m.value.startswith("**No plan of"))
+    assert panel.startswith(f"**No plan of {escape_markdown(la['name'])} is in force in 2005/06**")
+    assert "No action in the area's plan" not in words
+    early_plan = open_app("app_pages/plan.py", la=la["code"], period="2005/06")
+    assert any(
+        "No plan of this authority was in force in 2005/06" in i.body for i in early_plan.info
     )

@@ -81,7 +81,7 @@ MISSING = [
     ("one_fingertips_file", "area", "la", "No local authority with code E10000014"),
     ("one_fingertips_file", "gaps", "none", "The store holds no national figures for this"),
     # The register and one table: no plan, and no figures held for the region itself.
-    ("register_and_ks2", "plan", "la", "The store holds no plan for this authority."),
+    ("register_and_ks2", "plan", "la", "the store holds none for it."),
     ("register_and_ks2", "profile", "region", "The store holds no figures for this place yet."),
 ]
 
@@ -106,3 +106,27 @@ def test_the_gap_explorer_opens_on_the_schools_of_the_authority_in_its_address(
     unknown = open_page(real_stores.url("register_and_ks2"), "gaps", {"la": "E10000999"})
     assert "The authority in the address is not in the store" in words(unknown)
     assert unknown.selectbox(key="param_level").value == "la"
+
+
+def test_balksbury_headline_plan_panel_and_link_agree_that_no_plan_is_in_force(
+    real_stores,
+) -> None:
+    """Balksbury Junior School (Hampshire, 2018/19): the headline says no plan is in force, so
+    the plan panel and the plan link say the same, naming the year; the trends heading names
+    the three years the chosen indicator's chart shows."""
+    from ecm.params import read_address
+
+    at = open_page(real_stores.url("everything"), "school", PLACES["school"])
+    assert not at.exception
+    said = words(at)
+    assert "Plan: **no plan is in force in 2018/19**." in said
+    assert "**No plan of Hampshire is in force in 2018/19**, so no action targets" in said
+    assert "No action in the area's plan" not in said
+    (link,) = [e.proto for e in at.get("page_link") if e.proto.page.endswith("plan")]
+    assert link.label == "Hampshire's plans: none in force in 2018/19"
+    assert read_address(link.query_string)["period"] == "2018/19"
+    headers = [h.value for h in at.header]
+    assert "Trends: 2016/17 to 2018/19, three years of figures" in headers
+    assert not any(h.startswith("Trends over") for h in headers)
+    plan = open_page(real_stores.url("everything"), "plan", read_address(link.query_string))
+    assert any("in force in 2018/19" in i.body for i in plan.info)

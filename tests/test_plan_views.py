@@ -231,7 +231,9 @@ def test_the_plan_pages_sentences() -> None:
     assert "Bramblecombe \\*CYPP\\*" in no_plan_words(
         {**plan, "title": "Bramblecombe *CYPP*"}, "2005/06"
     )
-    assert no_plan_words(None, "2005/06").startswith("The store holds no plan for this authority.")
+    assert no_plan_words(None, "2005/06").startswith(
+        "No plan of this authority was in force in 2005/06: the store holds none for it."
+    )
     assert uncovered_words(pd.DataFrame({"Gap": [1, 2]})).startswith("**2** gaps are significant")
     off = pd.DataFrame(
         {"Action": ["A", "A", "B"], "Reported status": ["on track", "on track", "at risk"]}

@@ -130,7 +130,10 @@ TREND_POINTS = 3
 
 def _series_sentence(name: str, mine: pd.DataFrame) -> str:
     """One series told in words: its first and latest figure and the change, or, with fewer
-    than :data:`TREND_POINTS` figures, the figures alone and why no trend is told."""
+    than :data:`TREND_POINTS` figures, the figures alone and why no trend is told. Figures are
+    counted by year (a year held twice is one figure), and the change is the one between the
+    figures as written, so "-0.1 to -0.1" is never "up 0.0"."""
+    mine = mine.drop_duplicates("period", keep="last")
     first, last = mine.iloc[0], mine.iloc[-1]
     if len(mine) == 1:
         return f"{name}: {fmt(first['value'])} in {first['period']} (one figure, no trend)"
@@ -139,7 +142,7 @@ def _series_sentence(name: str, mine: pd.DataFrame) -> str:
             f"{name}: {fmt(first['value'])} in {first['period']} and {fmt(last['value'])} "
             f"in {last['period']} (two figures, too few for a trend)"
         )
-    change = float(last["value"]) - float(first["value"])
+    change = round(round(float(last["value"]), 1) - round(float(first["value"]), 1), 1)
     way = "up" if change > 0 else "down"
     step = f", {way} {fmt(abs(change))}" if change else ", no change"
     return (

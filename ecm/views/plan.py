@@ -317,7 +317,7 @@ def no_plan_words(latest: dict | None, period: str) -> str:
         f"{escape_markdown(latest['title'])} ({latest['start_date']:%b %Y} to "
         f"{latest['end_date']:%b %Y})."
         if latest
-        else "The store holds no plan for this authority."
+        else f"No plan of this authority was in force in {period}: the store holds none for it."
     )
     return (
         said + " Start from this area's gaps, or download the empty template, fill it in and "

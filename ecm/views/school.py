@@ -311,7 +311,7 @@ def plan_link_label(profile: dict) -> str:
     plan = profile.get("plan")
     if not plan:
         return f"{la}'s plans: none in force in {profile['period']}"
-    title = escape_markdown(f"{plan['title']} ({plan['period_label'] or ''})")
+    title = f"{escape_markdown(plan['title'])} ({escape_markdown(plan['period_label'] or '')})"
     return f"What {title}, {la}'s plan in force in {profile['period']}, does about this gap"
 
 
