@@ -10,6 +10,7 @@ from ecm.params import (
     PARAMETERS,
     BadParameter,
     address_query,
+    carried_link,
     carried_params,
     check_param,
     cut,
@@ -126,3 +127,14 @@ def test_links_carry_the_year_and_presentation_unless_they_name_their_own() -> N
     }
     assert carried_params(current, la="850", period="2009/10")["period"] == "2009/10"
     assert "period" not in carried_params(current, la="850", period="")
+
+
+def test_a_table_link_carries_the_year_unless_it_names_one() -> None:
+    current = {"period": "2006/07", "present": None, "urn": "116208"}
+    assert carried_link("/area?la=E10000014", current) == "/area?la=E10000014&period=2006%2F07"
+    # A link that names its own year keeps it (a school's actions: the year shown there).
+    assert carried_link("/plan?la=850&action=3&period=2009/10", current) == (
+        "/plan?la=850&action=3&period=2009%2F10"
+    )
+    assert carried_link("/region?code=E12000008", {}) == "/region?code=E12000008"
+    assert carried_link("https://example.org/x", current) == "https://example.org/x"
