@@ -123,7 +123,9 @@ def test_balksbury_headline_plan_panel_and_link_agree_that_no_plan_is_in_force(
     assert "**No plan of Hampshire is in force in 2018/19**, so no action targets" in said
     assert "No action in the area's plan" not in said
     (link,) = [e.proto for e in at.get("page_link") if e.proto.page.endswith("plan")]
-    assert link.label == "Hampshire's plans: none in force in 2018/19"
+    assert link.label == (
+        "What the plan does about this gap: no plan of Hampshire is in force in 2018/19"
+    )
     assert read_address(link.query_string)["period"] == "2018/19"
     headers = [h.value for h in at.header]
     assert "Trends: 2016/17 to 2018/19, three years of figures" in headers

@@ -310,9 +310,11 @@ def plan_link_label(profile: dict) -> str:
     la = escape_markdown((profile["geography"].get("la") or {}).get("name", ""))
     plan = profile.get("plan")
     if not plan:
-        return f"{la}'s plans: none in force in {profile['period']}"
+        return (
+            f"What the plan does about this gap: no plan of {la} is in force in {profile['period']}"
+        )
     title = f"{escape_markdown(plan['title'])} ({escape_markdown(plan['period_label'] or '')})"
-    return f"What {title}, {la}'s plan in force in {profile['period']}, does about this gap"
+    return f"What the plan does about this gap: {title}, in force in {profile['period']}"
 
 
 def plan_panel_words(profile: dict, actions: pd.DataFrame) -> str:
