@@ -60,12 +60,15 @@ if region and level == "school":
 within = within_places(level, region, la)
 # Schools are compared among state-funded schools unless all are chosen (?schools=all).
 compared = ui.addressed_school_set()
+# Special schools are compared with special schools only (?kind=special), never with mainstream.
+kind = ui.addressed_school_kind()
 if level == "school":
     with filters[3]:
         compared = ui.school_set_param()
+        kind = ui.school_kind_param()
 
 period_asked = ui.query_param("period")
-result = ui.load_gap_exploration(indicator, group, level, period_asked, within, compared)
+result = ui.load_gap_exploration(indicator, group, level, period_asked, within, compared, kind)
 if not result.periods:
     st.info("The store holds no national figures for this indicator and group.")
     st.stop()

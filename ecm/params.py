@@ -61,6 +61,11 @@ PARAMETERS: dict[str, Parameter] = {
             "state_funded (compare with state-funded schools) or all (all schools, including "
             "independent)",
         ),
+        Parameter(
+            "kind",
+            _pattern(r"mainstream|special"),
+            "mainstream (compare mainstream schools) or special (compare special schools)",
+        ),
     )
 }
 

@@ -134,7 +134,8 @@ def load_area_series(
 
 
 def load_place_names(engine: Engine, level: str, codes: list[str]) -> pd.DataFrame:
-    """area_code, name, la_code, la_name, region_name of places at ``level``."""
+    """area_code, name, la_code, la_name, region_name of places at ``level``; for schools
+    also their phase and school_type (which tell special schools apart)."""
     if level == "school":
         statement = (
             select(
@@ -143,6 +144,8 @@ def load_place_names(engine: Engine, level: str, codes: list[str]) -> pd.DataFra
                 School.la_code,
                 LocalAuthority.name.label("la_name"),
                 Region.name.label("region_name"),
+                School.phase,
+                School.school_type,
             )
             .join(LocalAuthority, LocalAuthority.code == School.la_code, isouter=True)
             .join(Region, Region.code == LocalAuthority.region_code, isouter=True)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 from ecm.config import DATA_DIR, ENGLAND_CODE
 from ecm.store.engine import bulk_insert
 from ecm.store.models import LocalAuthority, Region, School
-from ecm.store.school_types import is_state_funded
+from ecm.store.school_types import SPECIAL, is_special, is_state_funded
 
 LA_LOOKUP_FILE = DATA_DIR / "local_authorities.csv"
 ALIASES_FILE = DATA_DIR / "ons_code_aliases.csv"
@@ -134,6 +134,7 @@ def ensure_schools(connection: Connection, schools: pd.DataFrame) -> None:
         ],
         ignore_index=True,
     )
+    schools = _special_phase(schools, existing)
     new = schools[~schools["urn"].isin(existing["urn"])].copy()
     if not new.empty:
         # A results file without names (census, absence) still creates the school; a register
@@ -148,3 +149,23 @@ def ensure_schools(connection: Connection, schools: pd.DataFrame) -> None:
         values = {f: row[f] for f in SCHOOL_FIELDS if f in row and not pd.isna(row[f])}
         if values:
             connection.execute(School.__table__.update().where(School.urn == row["urn"]), values)
+
+
+def _special_phase(schools: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
+    """``schools`` with a special school's phase "special", whatever phase its file gave it
+    (``ecm.store.school_types.is_special``: a results file can name a special school's phase
+    after its key stage), judged by its type here or the type already known; so every
+    comparison by phase (similar schools, quartiles, the explorer) keeps it apart."""
+    if "phase" not in schools:
+        return schools
+    known = dict(zip(existing["urn"], existing["school_type"], strict=True))
+    given = schools["school_type"] if "school_type" in schools else pd.Series(None, schools.index)
+    types = [
+        t if isinstance(t, str) and t.strip() else known.get(u)
+        for u, t in zip(schools["urn"], given, strict=True)
+    ]
+    special = [
+        is_special(p if isinstance(p, str) else None, t if isinstance(t, str) else None)
+        for p, t in zip(schools["phase"], types, strict=True)
+    ]
+    return schools.assign(phase=schools["phase"].where(~pd.Series(special, schools.index), SPECIAL))

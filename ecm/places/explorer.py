@@ -24,10 +24,20 @@ from ecm.stats import funnel
 from ecm.stats.breaks import break_labels
 from ecm.stats.gaps import compute_gaps
 from ecm.stats.intervals import counts_pupils
-from ecm.store.school_types import STATE_FUNDED, school_set_words
+from ecm.store.school_types import (
+    MAINSTREAM,
+    SPECIAL,
+    STATE_FUNDED,
+    comparison_phase,
+    school_set_words,
+)
 
 LEVELS = ("school", "la", "region")
 LEVEL_NOUNS = {"school": "schools", "la": "local authorities", "region": "regions"}
+#: Places whose focus group is known to hold fewer pupils than this are not ranked: one or two
+#: pupils swing a tiny group's gap from widest to narrowest. They stay in the table of every
+#: place, unranked.
+MIN_RANKED_PUPILS = 10
 
 
 @dataclass
@@ -46,8 +56,10 @@ class GapExploration:
     # name, period, value, lower, upper, series_break
     trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     summary: dict = field(default_factory=dict)
-    # Which schools are compared (``ecm.store.school_types``): state-funded ones, or all.
+    # Which schools are compared (``ecm.store.school_types``): state-funded ones, or all;
+    # and of which kind: mainstream schools, or special schools (never the two together).
     compared_with: str = STATE_FUNDED
+    kind: str = MAINSTREAM
 
     @property
     def places_words(self) -> str:
@@ -55,7 +67,8 @@ class GapExploration:
         "all 89 schools (independent schools included)", "152 local authorities"."""
         count = self.summary.get("places", 0)
         if self.level == "school":
-            return school_set_words(None, self.compared_with, count)
+            phase = self.summary.get("phase")
+            return school_set_words(phase, self.compared_with, count, kind=self.kind)
         return f"{count:,} {LEVEL_NOUNS[self.level]}"
 
 
@@ -67,10 +80,15 @@ def explore_gaps(
     period: str | None = None,
     within: tuple[str, str] | None = None,
     schools: str = STATE_FUNDED,
+    kind: str = MAINSTREAM,
 ) -> GapExploration:
     """Every place's gap at ``level`` (optionally only those in an LA or region, ``within`` =
     ``("la", code)`` or ``("region", code)``) for ``period`` (default: the latest); schools
-    among the set ``schools``: state-funded ones (DfE's comparisons), or ``all``."""
+    among the set ``schools``: state-funded ones (DfE's comparisons), or ``all``; and of the
+    ``kind`` mainstream (the default) or special: special schools are compared with special
+    schools only (``ecm.store.school_types.is_special``)."""
+    if kind not in (MAINSTREAM, SPECIAL):
+        raise ValueError(f"kind must be {MAINSTREAM} or {SPECIAL}, not {kind!r}")
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     catalogue = queries.load_indicators(engine)
@@ -86,7 +104,7 @@ def explore_gaps(
     if not periods:
         return GapExploration(
             indicator_record, focus_group, comparator, level, None, [], _empty(),
-            compared_with=schools,
+            compared_with=schools, kind=kind,
         )  # fmt: skip
     period = period if period in periods else _default_period(national, pair)
     figures = many_places.load_level_figures(
@@ -109,6 +127,9 @@ def explore_gaps(
         # unless all schools were chosen (the centre stays the state-funded national gap).
         places = places[~places["area_code"].isin(many_places.not_state_funded_schools(engine))]
     places = _with_sizes_and_names(engine, places, figures, level, focus_group)
+    other_kind = 0
+    if level == "school":
+        places, other_kind = _of_kind(places, kind)
     limits = pd.DataFrame()
     national_focus = figures[
         (figures["level"] == "england")
@@ -144,6 +165,7 @@ def explore_gaps(
     else:
         places["position"] = None
     places = places.sort_values("gap", ascending=False, na_position="last").reset_index(drop=True)
+    places = with_ranks(places)
     trend = _trend(engine, national, catalogue, focus_group, comparator, within, period)
     return GapExploration(
         indicator_record,
@@ -156,8 +178,24 @@ def explore_gaps(
         limits,
         centre,
         trend,
-        _summary(places, centre),
+        {**_summary(places, centre), **_kind_summary(places, level, other_kind)},
         compared_with=schools,
+        kind=kind,
+    )
+
+
+def with_ranks(places: pd.DataFrame) -> pd.DataFrame:
+    """``places`` with ``rank`` (1 = widest gap) and ``rank_narrow`` (1 = narrowest) among the
+    places ranked: those with a gap whose focus group is not known to hold fewer than
+    :data:`MIN_RANKED_PUPILS` pupils (a place without a published size is ranked). Ties share
+    a rank (the lowest of the ranks they span: two widest gaps are both 1, the next is 3);
+    places not ranked have none."""
+    tiny = places["size"].notna() & (places["size"] < MIN_RANKED_PUPILS)
+    ranked = places["gap"].where(~tiny)
+    return places.assign(
+        rank=ranked.rank(ascending=False, method="min").astype("Int64"),
+        rank_narrow=ranked.rank(ascending=True, method="min").astype("Int64"),
+        too_small=tiny & places["gap"].notna(),
     )
 
 
@@ -192,8 +230,11 @@ def _counts_pupils(figures: pd.DataFrame, level: str, focus_group: str) -> bool:
 
 def _empty() -> pd.DataFrame:
     return pd.DataFrame(
-        columns=["area_code", "name", "gap", "lower", "upper", "significant", "size", "position"]
-    )
+        columns=[
+            "area_code", "name", "gap", "lower", "upper", "significant", "size", "position",
+            "rank", "rank_narrow", "too_small",
+        ]
+    )  # fmt: skip
 
 
 def _with_sizes_and_names(
@@ -208,6 +249,29 @@ def _with_sizes_and_names(
     merged = places.drop(columns=["suppressed"]).merge(focus, on="area_code", how="left")
     names = many_places.load_place_names(engine, level, list(merged["area_code"]))
     return merged.merge(names, on="area_code", how="left")
+
+
+def _of_kind(places: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, int]:
+    """The schools of ``kind`` (mainstream or special), and how many of the other kind were
+    left out: a special school's pupils and results are not like a mainstream school's, so
+    the two are never ranked or put in one funnel together."""
+    phases = [
+        comparison_phase(p if isinstance(p, str) else None, t if isinstance(t, str) else None)
+        for p, t in zip(places["phase"], places["school_type"], strict=True)
+    ]
+    places = places.assign(phase=phases)
+    special = places["phase"] == SPECIAL
+    keep = special if kind == SPECIAL else ~special
+    return places[keep].reset_index(drop=True), int((~keep).sum())
+
+
+def _kind_summary(places: pd.DataFrame, level: str, other_kind: int) -> dict:
+    """For schools: the one phase the compared schools share (None if they are of several
+    or none is known) and how many schools of the other kind were left out."""
+    if level != "school":
+        return {}
+    phases = set(places["phase"].dropna())
+    return {"phase": phases.pop() if len(phases) == 1 else None, "other_kind": other_kind}
 
 
 def _trend(
@@ -263,6 +327,8 @@ def _summary(places: pd.DataFrame, centre: float | None) -> dict:
         "significant": int(shown["significant"].fillna(False).astype(bool).sum()),
         "focus_worse": int(((shown["gap"] > 0) & shown["significant"].astype(bool)).sum()),
         "above_998": int((places.get("position") == "above 99.8%").sum()),
+        "ranked": int(places["rank"].notna().sum()) if "rank" in places else 0,
+        "too_small": int(places["too_small"].sum()) if "too_small" in places else 0,
         "median_gap": float(shown["gap"].median()) if not shown.empty else None,
         "national_gap": centre,
     }

@@ -59,6 +59,40 @@ def is_state_funded(school_type: str | None) -> bool | None:
     return not any(word in name.lower() for word in NOT_STATE_FUNDED_WORDS)
 
 
+# --- special schools, compared apart from mainstream ones --------------------------------------
+
+#: ``NFTYPE`` codes of special schools: community, foundation, academy (sponsored and
+#: converter) and free special schools, independent and non-maintained special schools.
+SPECIAL_CODES = frozenset({"CYS", "FDS", "ACS", "ACCS", "FS", "INDSPEC", "NMSS"})
+#: A school's kind for comparisons: special schools are compared with special schools only.
+MAINSTREAM, SPECIAL = "mainstream", "special"
+#: The kinds in words, as the pages offer them.
+SCHOOL_KINDS = {MAINSTREAM: "Mainstream schools", SPECIAL: "Special schools"}
+
+
+def is_special(phase: str | None, school_type: str | None) -> bool:
+    """True for a special school: its phase is "special" (the register's phase, a results
+    file's special-school row), or its type is a special school's (an ``NFTYPE`` code of
+    :data:`SPECIAL_CODES`, or a name with "special" in it: the register's "Community special
+    school", "Academy special converter", "Free schools special", "Non-maintained special
+    school"). A results file can name a special school's phase after its key stage
+    ("primary"), so the type decides as well as the phase."""
+    if phase is not None and str(phase).strip().lower() == SPECIAL:
+        return True
+    if school_type is None or not str(school_type).strip():
+        return False
+    name = str(school_type).strip()
+    return name.upper() in SPECIAL_CODES or SPECIAL in name.lower()
+
+
+def comparison_phase(phase: str | None, school_type: str | None) -> str | None:
+    """The phase a school is compared within: "special" for a special school, whatever phase
+    a file gave it, else its own phase (None when not known)."""
+    if is_special(phase, school_type):
+        return SPECIAL
+    return phase if phase is not None and str(phase).strip() else None
+
+
 # --- the set of schools a school is compared with ----------------------------------------------
 
 #: Which schools a school is compared with: DfE's state-funded schools (the default), or every
@@ -98,15 +132,24 @@ def in_set(state_funded: bool | None, schools: str) -> bool:
 
 
 def school_set_words(
-    phase: str | None, schools: str, count: float | None = None, where: str = ""
+    phase: str | None,
+    schools: str,
+    count: float | None = None,
+    where: str = "",
+    kind: str | None = None,
 ) -> str:
     """The schools a comparison is among, in words: "412 state-funded primary schools" or
     "all 449 primary schools (independent schools included)"; without a number when
-    ``count`` is None, and ``where`` ("loaded", "in the 8-20% FSM band") after the noun."""
-    kind = f"{phase} schools" if phase else "schools"
-    kind += f" {where}" if where else ""
+    ``count`` is None, and ``where`` ("loaded", "in the 8-20% FSM band") after the noun.
+    ``kind`` (:data:`MAINSTREAM` or :data:`SPECIAL`) names the kind too: "187 mainstream
+    state-funded primary schools", "5 state-funded special schools"."""
+    special = kind == SPECIAL and phase != SPECIAL
+    noun = f"{phase} schools" if phase else "schools"
+    noun = f"special {noun}" if special else noun
+    noun += f" {where}" if where else ""
+    mainstream = "mainstream " if kind == MAINSTREAM and phase != SPECIAL else ""
     if schools == ALL_SCHOOLS:
         number = "" if count is None else f"all {int(count):,} "
-        return f"{number}{kind} (independent schools included)"
+        return f"{number}{mainstream}{noun} (independent schools included)"
     number = "" if count is None else f"{int(count):,} "
-    return f"{number}state-funded {kind}"
+    return f"{number}{mainstream}state-funded {noun}"

@@ -16,6 +16,7 @@ data, keyed by the database URL.
 from __future__ import annotations
 
 from ecm.ui.address import (
+    addressed_school_kind,
     addressed_school_set,
     begin_address,
     complete_selection,
@@ -25,6 +26,7 @@ from ecm.ui.address import (
     page_link,
     profile_link,
     query_param,
+    school_kind_param,
     school_set_param,
     select_by_code,
     select_param,
@@ -91,6 +93,7 @@ from ecm.ui.store import (
 )
 
 __all__ = [
+    "addressed_school_kind",
     "addressed_school_set",
     "begin_address",
     "fill_address",
@@ -145,6 +148,7 @@ __all__ = [
     "profile_link",
     "query_param",
     "select_by_code",
+    "school_kind_param",
     "school_set_param",
     "select_param",
     "selected_place",

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm.params import PARAMETERS, BadParameter, carried_link, carried_params, check_param, cut
-from ecm.store.school_types import SCHOOL_SETS, STATE_FUNDED
+from ecm.store.school_types import MAINSTREAM, SCHOOL_KINDS, SCHOOL_SETS, STATE_FUNDED
 from ecm.ui.banners import fictional_banner, search_way_on
 from ecm.ui.store import engine, load_local_authorities
 from ecm.views.markdown import escape_markdown, unavailable_choice
@@ -286,6 +286,17 @@ def school_set_param() -> str:
     """A picker of the schools a school is compared with, kept in the address
     (``?schools=``): state-funded schools (default) or all schools, including independent."""
     return select_param("Compare with", SCHOOL_SETS, "schools", STATE_FUNDED)
+
+
+def addressed_school_kind() -> str:
+    """The kind of schools compared, as the address holds it (``?kind=``): ``mainstream``
+    (the default) or ``special``; special schools are compared with special schools only."""
+    return query_param("kind") or MAINSTREAM
+
+
+def school_kind_param() -> str:
+    """A picker of the kind of schools compared, kept in the address (``?kind=``)."""
+    return select_param("Schools", SCHOOL_KINDS, "kind", MAINSTREAM)
 
 
 def la_param(title: str) -> str:

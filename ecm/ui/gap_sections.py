@@ -23,6 +23,7 @@ from ecm.views.gaps import (
     map_colours,
     ranked_rows,
     ranked_table,
+    ranking_rule,
     spread_table,
 )
 
@@ -69,12 +70,12 @@ def draw_ranked(screen: GapScreen) -> None:
     stem = f"gaps-{screen.stem}-{result.period.replace('/', '-')}"
     chart(
         charts.ranked_gaps(rows, x_title, presentation=screen.presenting),
-        charts.describe_ranked_gaps(rows, x_title, of=result.summary["with_figures"]),
-        ranked_table(table),
+        charts.describe_ranked_gaps(rows, x_title, of=result.summary["ranked"]),
+        ranked_table(result, table),
         "ranked",
         f"{stem}-ranked.csv",
     )
-    st.caption(compared_places_caption(result))
+    st.caption(f"{ranking_rule(result)} {compared_places_caption(result)}")
     st.subheader(f"Every place, widest gap first ({len(table):,})")
     table_with_download(table, "every_gap", f"{stem}.csv", ("Place page",))
 

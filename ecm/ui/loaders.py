@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ecm.config import database_url
-from ecm.store.school_types import STATE_FUNDED
+from ecm.store.school_types import MAINSTREAM, STATE_FUNDED
 from ecm.ui.store import CACHE_TTL, clear_summaries, engine_for
 
 if TYPE_CHECKING:  # the analyses load when a page first needs them
@@ -65,10 +65,12 @@ def _region(url: str, code: str, period: str | None):  # noqa: ANN202
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gaps…")
-def _gaps(url: str, indicator: str, group: str, level: str, period, within, schools: str):  # noqa: ANN001, ANN202
+def _gaps(
+    url: str, indicator: str, group: str, level: str, period, within, schools: str, kind: str
+):  # noqa: ANN001, ANN202, E501
     from ecm.places.explorer import explore_gaps
 
-    return explore_gaps(engine_for(url), indicator, group, level, period, within, schools)
+    return explore_gaps(engine_for(url), indicator, group, level, period, within, schools, kind)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gap trends…")
@@ -136,9 +138,11 @@ def load_gap_exploration(  # noqa: ANN201
     period,  # noqa: ANN001
     within,  # noqa: ANN001
     schools: str = STATE_FUNDED,
+    kind: str = MAINSTREAM,
 ):
-    """The cached gap explorer result; schools among the set ``schools``."""
-    return _gaps(database_url(), indicator, group, level, period, within, schools)
+    """The cached gap explorer result; schools among the set ``schools``, of the ``kind``
+    mainstream or special."""
+    return _gaps(database_url(), indicator, group, level, period, within, schools, kind)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)

@@ -7,7 +7,8 @@ import pandas as pd
 
 from ecm import units
 from ecm.charts import map_geometry
-from ecm.places.explorer import GapExploration
+from ecm.places.explorer import MIN_RANKED_PUPILS, GapExploration
+from ecm.store.school_types import MAINSTREAM, SCHOOL_KINDS, SPECIAL
 from ecm.units import gap_unit
 
 #: How many of the widest and of the narrowest gaps the ranked chart shows (the table has all).
@@ -55,6 +56,7 @@ def gap_table(result: GapExploration) -> pd.DataFrame:
     shown = gaps["gap"].notna()
     table = pd.DataFrame(
         {
+            "Rank": gaps["rank"],
             "Place": gaps["name"].fillna(gaps["area_code"]),
             "Code": gaps["area_code"],
             "Authority": gaps["la_name"] if result.level == "school" else None,
@@ -86,19 +88,26 @@ def gap_table(result: GapExploration) -> pd.DataFrame:
     return table.astype(dict.fromkeys(repeated, "category"))
 
 
-def _ends(frame: pd.DataFrame) -> pd.DataFrame:
-    """The first and last ``RANKED_EACH_END`` rows (all of them when there are few)."""
-    if len(frame) > 2 * RANKED_EACH_END:
-        return pd.concat([frame.head(RANKED_EACH_END), frame.tail(RANKED_EACH_END)])
-    return frame
+def on_ranked_chart(result: GapExploration) -> pd.Series:
+    """Which places the ranked chart shows: the ``RANKED_EACH_END`` widest and narrowest ranked
+    gaps, every place tied with the last of each end included (ties share a rank, so a tie is
+    never cut in two); every ranked place when there are few."""
+    gaps = result.gaps
+    ranked = gaps["rank"].notna()
+    if int(ranked.sum()) <= 2 * RANKED_EACH_END:
+        return ranked
+    widest = gaps["rank"] <= RANKED_EACH_END
+    narrowest = gaps["rank_narrow"] <= RANKED_EACH_END
+    return (ranked & (widest | narrowest)).astype(bool)
 
 
 def ranked_rows(result: GapExploration) -> pd.DataFrame:
-    """The widest and narrowest gaps with intervals, for the ranked chart (label, gap, lower,
-    upper, significant), widest at the top."""
-    gaps = _ends(result.gaps.dropna(subset=["gap"]))
+    """The widest and narrowest gaps with intervals, for the ranked chart (rank, label, gap,
+    lower, upper, significant), widest at the top."""
+    gaps = result.gaps[on_ranked_chart(result)]
     return pd.DataFrame(
         {
+            "rank": gaps["rank"],
             "label": gaps["name"].fillna(gaps["area_code"]),
             "gap": gaps["gap"],
             "lower": gaps["lower"],
@@ -108,10 +117,22 @@ def ranked_rows(result: GapExploration) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def ranked_table(table: pd.DataFrame) -> pd.DataFrame:
+def ranked_table(result: GapExploration, table: pd.DataFrame) -> pd.DataFrame:
     """The rows of :func:`gap_table` that the ranked chart shows, in its order: its table and
     CSV hold exactly what it draws."""
-    return _ends(table[table["Gap"].notna()]).reset_index(drop=True)
+    return table[on_ranked_chart(result).to_numpy()].reset_index(drop=True)
+
+
+def ranking_rule(result: GapExploration) -> str:
+    """How the widest and narrowest lists treat ties and tiny groups, in words, with how many
+    places the rule left out."""
+    left_out = result.summary.get("too_small", 0)
+    return (
+        f"Ties share a rank, and every place tied at the {RANKED_EACH_END}th widest or "
+        f"narrowest gap is shown. Places whose focus group has fewer than {MIN_RANKED_PUPILS} "
+        f"pupils are left out of the ranking ({left_out:,} left out; they are in the table "
+        "of every place, without a rank)."
+    )
 
 
 def map_cells(result: GapExploration, las: pd.DataFrame) -> tuple[pd.DataFrame | None, str | None]:
@@ -271,7 +292,16 @@ def compared_places_caption(result: GapExploration) -> str:
     among = f"Among {result.places_words}"
     if result.level != "school":
         return among + "."
+    other = result.summary.get("other_kind", 0)
+    apart = (
+        f" {other:,} {'mainstream' if result.kind == SPECIAL else 'special'} "
+        f"school{'' if other == 1 else 's'} with this indicator "
+        f"{'is' if other == 1 else 'are'} compared apart (choose "
+        f"{SCHOOL_KINDS[MAINSTREAM if result.kind == SPECIAL else SPECIAL].lower()})."
+        if other
+        else ""
+    )
     return (
-        f"{among}. The funnel's centre is the national gap DfE publishes, which is that of "
-        "state-funded schools, whichever set is compared."
+        f"{among}.{apart} The funnel's centre is the national gap DfE publishes, which is that "
+        "of state-funded schools, whichever set is compared."
     )
