@@ -191,7 +191,8 @@ def with_ranks(places: pd.DataFrame) -> pd.DataFrame:
     a rank (the lowest of the ranks they span: two widest gaps are both 1, the next is 3);
     places not ranked have none."""
     tiny = places["size"].notna() & (places["size"] < MIN_RANKED_PUPILS)
-    ranked = places["gap"].where(~tiny)
+    # Ranked on the gap as shown (to one decimal place): gaps that read the same are tied.
+    ranked = places["gap"].round(1).where(~tiny)
     return places.assign(
         rank=ranked.rank(ascending=False, method="min").astype("Int64"),
         rank_narrow=ranked.rank(ascending=True, method="min").astype("Int64"),

@@ -253,6 +253,7 @@ def _bottom_quartile(engine, current, catalogue, area: dict, period: str) -> lis
         engine, phase, "all", list(own["period"].unique()), area["compared_with"]
     )
     merged = own.merge(quartiles, on=["indicator_code", "period"], suffixes=("", "_q"))
+    merged = merged[merged["schools"] >= MIN_BAND_PLACES]  # no quarters among too few
     worst = np.where(
         merged["polarity"] == "higher_is_better",
         merged["value"] < merged["q1"],
@@ -360,6 +361,10 @@ def _rank_among_neighbours(
     return current.assign(neighbour_rank=ranks, neighbour_of=sizes)
 
 
+#: No rank or quartile band among fewer places than this (LAs, regions, or schools of a phase).
+MIN_BAND_PLACES = 4
+
+
 def _ranks(
     engine: Engine, current: pd.DataFrame, peers: pd.DataFrame, area: dict, periods: set[str]
 ) -> pd.DataFrame:
@@ -377,7 +382,7 @@ def _ranks(
         for row in current[[*key, "polarity"]].itertuples(index=False):
             values = sets.get(tuple(row[:3]))
             # A rank among fewer than four places says nothing; LAIT bands need quarters.
-            if values is None or area["code"] not in values.index or len(values) < 4:
+            if values is None or area["code"] not in values.index or len(values) < MIN_BAND_PLACES:
                 ranks.append((np.nan, np.nan, None))
                 continue
             ranks.append(
@@ -401,7 +406,10 @@ def _ranks(
             how="left",
         )
         merged.loc[merged["group_code"] != "all", ["q1", "median", "q3"]] = np.nan
-        current["band"] = band_from_quartiles(merged)
+        # As for LAs, no band among fewer than four schools (a special school among the few
+        # special schools loaded, say): quarters of three say nothing.
+        merged.loc[merged["schools"] < MIN_BAND_PLACES, ["q1", "median", "q3"]] = np.nan
+        current["band"] = np.where(merged["q1"].notna(), band_from_quartiles(merged), None)
         current["of"] = merged["schools"].where(merged["q1"].notna()).to_numpy(float)
         schools = area.get("compared_with", STATE_FUNDED)
         # Each band names its set with the number of schools it was among.
