@@ -3,10 +3,10 @@ funnel with mainstream ones; and the explorer's widest and narrowest lists give 
 rank and leave out tiny focus groups, saying so.
 
 On the real Hampshire KS2 table for 2018/19 (16 community special schools among its rows,
-15 of them with reading, writing and maths figures), 5 special schools had a disadvantaged gap in reading,
-writing and maths, and every one of the 5 lay above the funnel's limits: the issue's "special
-schools named as the top outliers of a mainstream KS2 funnel". The expected sets are counted
-here from the file itself, not by the product.
+15 of them with reading, writing and maths figures), 5 special schools had a disadvantaged
+gap in reading, writing and maths, and every one of the 5 lay above the funnel's limits: the
+issue's "special schools named as the top outliers of a mainstream KS2 funnel". The expected
+sets are counted here from the file itself, not by the product.
 """
 
 from __future__ import annotations
@@ -286,3 +286,33 @@ def test_a_tie_at_the_end_of_a_list_is_shown_whole() -> None:
     assert int(shown.sum()) == 42
     assert list(result.gaps.loc[shown, "rank"].head(22)) == [*range(1, 20), 20, 20, 20]
     assert list(ranked_rows(result)["rank"].tail(1)) == [50]
+
+
+def test_the_migration_marks_stored_special_schools(engine: Engine) -> None:
+    from sqlalchemy import text
+
+    from ecm.store.engine import upgrade_schema
+
+    upgrade_schema(engine, "0012")
+    with engine.begin() as connection:
+        for urn, phase, kind in (
+            ("1", "primary", "Community special school"),
+            ("2", "primary", "CYS"),
+            ("3", "primary", "Community school"),
+            ("4", None, None),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO school (urn, name, phase, school_type, fictional) "
+                    "VALUES (:urn, 'School', :phase, :kind, false)"
+                ),
+                {"urn": urn, "phase": phase, "kind": kind},
+            )
+    upgrade_schema(engine)
+    rows = read(engine, "SELECT urn, phase FROM school ORDER BY urn")
+    assert [tuple(r) for r in rows] == [
+        ("1", "special"),
+        ("2", "special"),
+        ("3", "primary"),
+        ("4", None),
+    ]

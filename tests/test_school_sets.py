@@ -134,9 +134,10 @@ def test_the_funnel_holds_independent_schools_only_when_chosen(ks4) -> None:  # 
     assert not set(state.gaps["area_code"]) & independent
     added = set(everyone.gaps["area_code"]) - set(state.gaps["area_code"])
     assert added and added <= independent
-    assert state.places_words == f"{len(state.gaps):,} state-funded schools"
+    # Mainstream schools only (special schools are compared apart), all of them secondary.
+    assert state.places_words == f"{len(state.gaps):,} mainstream state-funded secondary schools"
     assert everyone.places_words == (
-        f"all {len(everyone.gaps):,} schools (independent schools included)"
+        f"all {len(everyone.gaps):,} mainstream secondary schools (independent schools included)"
     )
     # The centre is the national gap either way; Attainment 8 comes without intervals, so
     # there is no pupil-level spread to draw limits from, and no funnel (not an empty one).
