@@ -256,9 +256,12 @@ def _of_kind(places: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, int]:
     """The schools of ``kind`` (mainstream or special), and how many of the other kind were
     left out: a special school's pupils and results are not like a mainstream school's, so
     the two are never ranked or put in one funnel together."""
+    # (A place the store has no school for has neither column: a mainstream school of no
+    # known phase.)
+    none = pd.Series(None, index=places.index, dtype=object)
     phases = [
         comparison_phase(p if isinstance(p, str) else None, t if isinstance(t, str) else None)
-        for p, t in zip(places["phase"], places["school_type"], strict=True)
+        for p, t in zip(places.get("phase", none), places.get("school_type", none), strict=True)
     ]
     places = places.assign(phase=phases)
     special = places["phase"] == SPECIAL
