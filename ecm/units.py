@@ -154,6 +154,11 @@ def count(value: object) -> str:
     return number(value, "count")
 
 
+def counted(n: int, thing: str, things: str | None = None) -> str:
+    """A count with its noun in the right number: "1 action", "3 actions", "0 gaps"."""
+    return f"{n:,} {thing if n == 1 else (things or thing + 's')}"
+
+
 def money(amount: object) -> str:
     """Pounds, short: "£2.1m", "£340k", "£900" (the same in cells, legends and sentences)."""
     if _missing(amount):

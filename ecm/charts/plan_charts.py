@@ -24,7 +24,7 @@ from ecm.charts.style import (
 )
 from ecm.charts.style import finish as _finish
 from ecm.charts.style import require as _require
-from ecm.units import money
+from ecm.units import counted, money
 
 POINT_COLUMNS = ("period", "value", "lower", "upper")
 HISTORY_COLOUR, FORECAST_COLOUR, TARGET_COLOUR = SERIES_COLOURS[0], ENGLAND_COLOUR, "#009E73"
@@ -228,8 +228,8 @@ def describe_coverage_chart(by_outcome: pd.DataFrame) -> str:
     if by_outcome.empty:
         return "Coverage chart with no gaps."
     parts = [
-        f"{r.outcome}: {int(r.covered)} gaps with an action, {int(r.uncovered)} with none, "
-        f"{int(r.off_track)} actions off track"
+        f"{r.outcome}: {counted(int(r.covered), 'gap')} with an action, {int(r.uncovered)} "
+        f"with none, {counted(int(r.off_track), 'action')} off track"
         for r in by_outcome.itertuples(index=False)
     ]
     return (

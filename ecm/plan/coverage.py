@@ -37,6 +37,7 @@ from ecm.plan.trajectory import (
     required_path,
 )
 from ecm.stats.breaks import break_labels, since_latest_break
+from ecm.stats.direction import GAP_WIDENING
 
 GAP_COLUMNS = [
     "indicator_code", "title", "outcome_code", "focus_group", "comparator_group", "period",
@@ -114,11 +115,15 @@ class TurnTheCurve:
 
 def concern_gaps(gaps: pd.DataFrame, period: str) -> pd.DataFrame:
     """The gaps of ``period`` (any period style of that year) a plan should answer, with the
-    focus group worse off: significant, or widening. A gap in the focus group's favour is not
+    focus group worse off: significant, or widening (by the trend test, or, for a gap with no
+    interval, by its untested direction of travel: the area's gap league holds the same gaps,
+    so the area page and the Plan page count alike). A gap in the focus group's favour is not
     a concern however it moves. Gaps with no figure (withheld) are left out."""
     current = gaps[gaps["period"].isin(period_aliases(period)) & gaps["gap"].notna()]
     worse_off = current["gap"] > 0
-    concern = current["significant"].astype(bool) | (current["trend"] == "widening")
+    concern = current["significant"].astype(bool) | current["trend"].isin(
+        ["widening", GAP_WIDENING]
+    )
     return current[worse_off & concern].reset_index(drop=True)
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from ecm.catalogue import comparator_phrase, group_label, group_title
 from ecm.plan.coverage import PlanCoverage
 from ecm.plan.spend import OUTCOMES, spend_cells
+from ecm.stats.direction import GAP_WIDENING
 from ecm.stats.gaps import gap_order
 from ecm.store.models import ACTION_STATUS_WORDS, action_status_words
 from ecm.units import gap_unit, interval, rounded
@@ -44,13 +45,25 @@ def glance_summary(coverage: PlanCoverage) -> str:
     finished = (
         int(coverage.covered["only_completed"].sum()) if "only_completed" in coverage.covered else 0
     )
+    untested = sum(
+        int((table["trend"] == GAP_WIDENING).sum())
+        for table in (coverage.covered, coverage.uncovered)
+        if "trend" in table
+    )
+    more = (
+        f" (**{untested}** of them have no interval and widen only by their direction of "
+        "travel, untested)"
+        if untested
+        else ""
+    )
     return (
-        f"**{concern}** gaps are significant or widening in {coverage.period}: "
+        f"**{concern}** gaps are significant or widening in {coverage.period}{more}: "
         f"**{len(coverage.covered)}** have an action"
         + (f" ({finished} of them only by finished actions)" if finished else "")
         + f", **{len(coverage.uncovered)} have none**. "
-        f"**{actions_off}** actions are off track by the figures, whatever their reported "
-        f"status; **{len(coverage.no_target)}** have no measurable target."
+        f"**{actions_off}** {'action is' if actions_off == 1 else 'actions are'} off track by "
+        f"the figures, whatever their reported status; **{len(coverage.no_target)}** "
+        f"{'has' if len(coverage.no_target) == 1 else 'have'} no measurable target."
     )
 
 
@@ -367,10 +380,13 @@ def off_track_words(table: pd.DataFrame) -> str:
     and how many of them their leads report on track or complete."""
     on_track = [action_status_words(s) for s in ("on_track", "complete")]
     reported = int(table["Reported status"].isin(on_track).sum())
+    off = table["Action"].nunique()
+    whose = "its target is" if off == 1 else "their target is"
     return (
-        f"**{table['Action'].nunique()}** actions are off track by the figures: their target is "
-        "widening or getting worse, or significantly behind the straight path from baseline to "
-        f"target. **{reported}** of them are reported on track or complete."
+        f"**{off}** {'action is' if off == 1 else 'actions are'} off track by the figures: "
+        f"{whose} widening or getting worse, or significantly behind the straight path from "
+        f"baseline to target. **{reported}** of them "
+        f"{'is' if reported == 1 else 'are'} reported on track or complete."
     )
 
 

@@ -218,8 +218,9 @@ def test_a_board_chair_reaches_the_gaps_with_no_action_and_the_actions_off_track
     )
     off_track = coverage.off_track["action_id"].nunique()
     if off_track:
-        expect(words(page, "actions are off track by the figures: their target")).to_contain_text(
-            f"{off_track} actions are off track"
+        verb = "action is" if off_track == 1 else "actions are"
+        expect(words(page, "off track by the figures:")).to_contain_text(
+            f"{off_track} {verb} off track"
         )
         shown = download_csv(page, "off_track")
         assert set(shown["Action"]) == set(coverage.off_track["title"])
