@@ -25,8 +25,13 @@ but no numerator) is a value no one holds, not a zero, so a sum with such a term
 enter. A withheld quantity
 is *pinned* when the shown equations determine it uniquely: when its unit vector lies in the
 row space of the equations restricted to the unknowns, i.e. when every solution of the
-homogeneous system leaves it at zero (its row of the null space is zero). Bounds from figures
-being non-negative are not considered.
+homogeneous system leaves it at zero (its row of the null space is zero).
+
+A withheld count the equations do not pin can still be confined by counts never being negative
+(``a + b = 1``: each is 0 or 1). For every withheld count of 1 to ``min_count - 1`` not pinned,
+:mod:`ecm.disclosure.bounds` finds its least and greatest value by linear programming and
+reports it as *disclosed by bounds* when that range holds fewer whole values than the
+threshold hides (the rule, and why, is in that module).
 """
 
 from __future__ import annotations
@@ -38,13 +43,14 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.linalg import null_space
-from scipy.sparse.csgraph import connected_components
 from sqlalchemy import Connection, Engine, select
 
+from ecm.config import DEFAULT_SUPPRESS_BELOW
+from ecm.disclosure.bounds import bounded, no_bounds, parts, positions
 from ecm.disclosure.decisions import published_batches, tree_parents
-from ecm.disclosure.rules import COMPLEMENTS
+from ecm.disclosure.rules import COMPLEMENTS, DisclosureRules
 from ecm.stats.benchmarks import fsm_band
-from ecm.store.models import Observation, School, SchoolBenchmark
+from ecm.store.models import Indicator, Observation, School, SchoolBenchmark
 from ecm.store.school_types import STATE_FUNDED, band_and_set, in_set
 
 #: A similar-school value is shown only with at least this many other schools in the pool
@@ -57,26 +63,37 @@ QUANTITIES = ("numerator", "denominator")
 
 @dataclass(frozen=True)
 class AuditResult:
-    """What the audit found: the withheld quantities pinned, and how many it examined."""
+    """What the audit found: the withheld quantities pinned, the small counts disclosed by
+    bounds, and how many it examined."""
 
     pinned: pd.DataFrame  # indicator_code, period, level, area_code, group_code, quantity, value
     unknowns: int  # withheld quantities examined
     equations: int  # equations that hold and involve at least one withheld quantity
+    bounded: pd.DataFrame  # as pinned, with low and high: small counts confined too narrowly
+    sensitive: int  # withheld small counts, not pinned, whose range was computed
+
+    @property
+    def disclosed(self) -> bool:
+        """Whether anything withheld is pinned or disclosed by bounds."""
+        return not (self.pinned.empty and self.bounded.empty)
 
 
 def audit_store(
     engine: Engine, indicators: list[str] | None = None, pools: bool = True
 ) -> AuditResult:
     """Audit the stored decisions of ``indicators`` (default: every indicator); with
-    ``pools``, the similar-school values count among the shown figures."""
+    ``pools``, the similar-school values count among the shown figures. Small counts are
+    those below the threshold the decisions are taken under (``ECM_SUPPRESS_BELOW``)."""
+    min_count = DisclosureRules.from_environment().min_count
     with engine.connect() as connection:
+        statistics = dict(connection.execute(select(Indicator.code, Indicator.statistic)).all())
         held = connection.scalars(select(Observation.indicator_code).distinct()).all()
         chosen = sorted(set(held) if indicators is None else set(indicators) & set(held))
         parents = tree_parents(connection)
         published = published_batches(connection)
         schools = _schools(connection)
         table = _pool_table(connection) if pools else pd.DataFrame()
-        found, unknowns, equations = [], 0, 0
+        found, bounds, unknowns, equations, sensitive = [], [], 0, 0, 0
         for indicator in chosen:
             figures = _figures(connection, indicator, published)
             for period, block in figures.groupby("period", sort=False):
@@ -85,12 +102,18 @@ def audit_store(
                     if pools
                     else table
                 )
-                result = audit_block(block, parents, schools, pool_rows)
+                result = audit_block(
+                    block, parents, schools, pool_rows, statistics.get(indicator), min_count
+                )
                 found.append(result.pinned)
+                bounds.append(result.bounded)
                 unknowns += result.unknowns
                 equations += result.equations
+                sensitive += result.sensitive
     pinned = pd.concat(found, ignore_index=True) if found else _no_pins()
-    return AuditResult(pinned, unknowns, equations)
+    bounds = [b for b in bounds if not b.empty]
+    narrow = pd.concat(bounds, ignore_index=True) if bounds else no_bounds()
+    return AuditResult(pinned, unknowns, equations, narrow, sensitive)
 
 
 def audit_block(
@@ -98,15 +121,18 @@ def audit_block(
     parents: pd.Series,
     schools: pd.DataFrame | None = None,
     pools: pd.DataFrame | None = None,
+    statistic: str | None = None,
+    min_count: int = DEFAULT_SUPPRESS_BELOW,
 ) -> AuditResult:
     """Audit one indicator and period: ``block`` has ``level, area_code, group_code,
     numerator, denominator, withheld, published`` (and ``indicator_code, period``);
     ``parents`` maps ``level:code`` to the place it adds up into; ``schools`` (urn, phase,
     fsm_band, optionally state_funded) and ``pools`` (rows of ``school_benchmark``) give the
-    similar-school values."""
+    similar-school values. For a ``statistic`` of ``"proportion"`` a numerator is at most its
+    denominator; counts of 1 to ``min_count - 1`` are the small ones bounds must not confine."""
     cells = _cells(block)
     if not cells["unknown"].any():
-        return AuditResult(_no_pins(), 0, 0)
+        return AuditResult(_no_pins(), 0, 0, no_bounds(), 0)
     held = set(zip(block["level"] + ":" + block["area_code"], block["group_code"], strict=True))
     rows = _complement_equations(cells, held) + _tree_equations(cells, parents, held)
     if schools is not None and pools is not None and not pools.empty:
@@ -125,7 +151,8 @@ def audit_block(
     found = cells[pinned].reset_index(drop=True)
     columns = ["indicator_code", "period", "level", "area_code", "group_code", "quantity"]
     found = found.rename(columns={"truth": "value"})[[*columns, "value"]]
-    return AuditResult(found, int(unknown.sum()), len(kept))
+    narrow, sensitive = bounded(cells, kept, pinned, statistic == "proportion", min_count)
+    return AuditResult(found, int(unknown.sum()), len(kept), narrow, sensitive)
 
 
 def _no_pins() -> pd.DataFrame:
@@ -183,22 +210,13 @@ def _cells(block: pd.DataFrame) -> pd.DataFrame:
     return cells
 
 
-def _positions(cells: pd.DataFrame) -> dict[tuple[str, str, str], int]:
-    return {
-        (p, g, q): i
-        for i, (p, g, q) in enumerate(
-            zip(cells["place"], cells["group_code"], cells["quantity"], strict=True)
-        )
-    }
-
-
 def _complement_equations(
     cells: pd.DataFrame, held: set[tuple[str, str]]
 ) -> list[dict[int, float]]:
     """All pupils = group + complement, a group with no row counting as zero; ``held`` is
     every (place, group) with a row. A group with a row but not this count (a publisher's
     withheld figure) is unknown to everyone, not zero: that sum cannot be written."""
-    at = _positions(cells)
+    at = positions(cells)
     rows = []
     for place in cells["place"].unique():
         for quantity in QUANTITIES:
@@ -219,7 +237,7 @@ def _tree_equations(
     """A place's figure = the sum of its parts' figures, where every part with a row (in
     ``held``) has this count: a part without it is unknown to everyone, not zero."""
     frame = cells.assign(index=np.arange(len(cells)), parent=cells["place"].map(parents).to_numpy())
-    at = _positions(cells)
+    at = positions(cells)
     rows_under = Counter((parents.get(place), group) for place, group in held)
     rows = []
     parts = frame.dropna(subset=["parent"])
@@ -257,7 +275,7 @@ def _pool_equations(
     # (A school whose funding is not known is taken as state-funded, as the pools take it.)
     flags = wide["state_funded"] if "state_funded" in wide else [None] * len(wide)
     wide["in_state_set"] = [in_set(flag, STATE_FUNDED) for flag in flags]
-    at = _positions(cells)
+    at = positions(cells)
     rows = []
     for pool in pools.itertuples(index=False):
         band, school_set = band_and_set(pool.fsm_band)
@@ -326,10 +344,7 @@ def _pinned(equations: list[tuple[np.ndarray, np.ndarray]], unknown: np.ndarray)
     system = sparse.csr_matrix((data, (row_ids, col_ids)), shape=(len(equations), len(columns)))
     # Unknowns in different connected parts of the system share no equation: solve each part
     # on its own, small and dense.
-    graph = sparse.bmat([[None, system], [system.T, None]])
-    _, label = connected_components(graph, directed=False)
-    part_of_column = label[len(equations) :]
-    part_of_row = label[: len(equations)]
+    part_of_row, part_of_column = parts(system)
     for part in np.unique(part_of_row):
         cols = np.flatnonzero(part_of_column == part)
         dense = system[np.flatnonzero(part_of_row == part)][:, cols].toarray()
