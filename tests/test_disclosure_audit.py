@@ -139,6 +139,56 @@ def test_a_group_of_no_pupils_is_public_and_never_reported_but_what_it_gives_bac
     assert not decided["suppressed"].any()
 
 
+def test_a_count_no_sum_pins_can_still_be_bounded_by_non_negativity() -> None:
+    """Two withheld schools under a shown LA: their numerators add up to 1 and their
+    denominators to 7. Nothing is pinned, but counts are never negative, so A's numerator of 1
+    is 0 or 1: two whole values, fewer than the five (1 to 5) the threshold hides. The bounds
+    are those of the continuous relaxation, here exactly [0, 1]; A's 4 and B's 3 pupils can
+    each be 0 to 7 (eight values) and are not reported, and B's 0 is not a small count."""
+    rows = [
+        ("school", "A", "all", 1, 4, True),
+        ("school", "B", "all", 0, 3, True),
+        ("school", "C", "all", 20, 30, False),
+        ("la", "L", "all", 21, 37, False),
+    ]
+    result = audit_block(block(rows), PARENTS, statistic="proportion")
+    assert result.pinned.empty and result.unknowns == 4 and result.equations == 2
+    assert result.sensitive == 3 and result.disclosed
+    assert result.bounded[["area_code", "quantity", "value", "low", "high"]].values.tolist() == [
+        ["A", "numerator", 1.0, 0.0, 1.0]
+    ]
+    # With a numerator sum of 12 (A's 3, C's 9: the two-school case above) A's 3 can be 0 to
+    # 12, and nothing is disclosed.
+    rows = [
+        ("school", "A", "all", 3, 10, True),
+        ("school", "B", "all", 20, 30, False),
+        ("school", "C", "all", 9, 12, True),
+        ("la", "L", "all", 32, 52, False),
+    ]
+    result = audit_block(block(rows), PARENTS, statistic="proportion")
+    assert result.bounded.empty and result.sensitive == 1 and not result.disclosed
+
+
+def test_a_numerator_is_bounded_by_its_denominator_in_a_proportion() -> None:
+    """The LA shows its pupils (33) but not how many achieved: A's 3 pupils are pinned (33 -
+    B's 30), and A's numerator of 2 is in no sum. As a proportion it is at most its
+    denominator, so it is 0 to 3: four whole values, too few. As a mean (points per pupil)
+    nothing ties it to its pupils: it is in no sum, so no range is computed for it, and only
+    the pin is reported."""
+    rows = [
+        ("school", "A", "all", 2, 3, True),
+        ("school", "B", "all", 20, 30, False),
+        ("la", "L", "all", None, 33, False),
+    ]
+    as_proportion = audit_block(block(rows), PARENTS, statistic="proportion")
+    assert as_proportion.pinned[["quantity", "value"]].values.tolist() == [["denominator", 3.0]]
+    assert as_proportion.bounded[["quantity", "value", "low", "high"]].values.tolist() == [
+        ["numerator", 2.0, 0.0, 3.0]
+    ]
+    as_mean = audit_block(block(rows), PARENTS, statistic="mean")
+    assert len(as_mean.pinned) == 1 and as_mean.bounded.empty and as_mean.sensitive == 0
+
+
 #: A band of five schools of one phase, A's figure withheld: the pools' tests share it.
 BAND_OF_FIVE = [
     ("school", "A", "all", 3, 10, True),
@@ -255,6 +305,17 @@ def test_no_withheld_count_in_the_demo_is_pinned_by_the_shown_figures(demo_engin
     result = audit_store(demo_engine)
     assert result.unknowns > 10_000 and result.equations > 5_000
     assert result.pinned.empty, result.pinned.head(10).to_string()
+    # Bounds from non-negativity do confine some small counts: withheld schools paired by the
+    # sibling rule whose numerators add up to 1 to 3, so each is known to within that sum.
+    assert result.sensitive == 6309 and len(result.bounded) == 21
+    one = result.bounded[
+        (result.bounded["indicator_code"] == "ni_72")
+        & (result.bounded["period"] == "2008/09")
+        & (result.bounded["group_code"] == "all")
+    ]
+    assert one[["area_code", "quantity", "value", "low", "high"]].values.tolist() == [
+        ["900077", "numerator", 1.0, 0.0, 1.0]
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecm.catalogue import load_catalogue, sync_catalogue
+from ecm.cli.audit import add_audit_command
 from ecm.cli.output import clear_progress, one_line, terminal_progress, with_pandas_display
 from ecm.cli.plan import add_plan_commands
 from ecm.config import database_url
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     profile.set_defaults(handler=run_profile)
 
     add_plan_commands(commands)
+    add_audit_command(commands)
 
     bench = commands.add_parser(
         "bench",

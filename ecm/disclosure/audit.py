@@ -147,11 +147,11 @@ def audit_block(
             continue
         if abs(float(weight @ truth[index])) <= TOLERANCE * max(1.0, float(abs(weight).sum())):
             kept.append((index, weight))
-    pinned = _pinned(kept, unknown)
+    pinned, spaces = _pinned(kept, unknown)
     found = cells[pinned].reset_index(drop=True)
     columns = ["indicator_code", "period", "level", "area_code", "group_code", "quantity"]
     found = found.rename(columns={"truth": "value"})[[*columns, "value"]]
-    narrow, sensitive = bounded(cells, kept, pinned, statistic == "proportion", min_count)
+    narrow, sensitive = bounded(cells, kept, pinned, spaces, statistic == "proportion", min_count)
     return AuditResult(found, int(unknown.sum()), len(kept), narrow, sensitive)
 
 
@@ -327,11 +327,16 @@ def _members(candidates: pd.DataFrame, pool: object) -> pd.DataFrame | None:
     return None
 
 
-def _pinned(equations: list[tuple[np.ndarray, np.ndarray]], unknown: np.ndarray) -> np.ndarray:
-    """Per quantity: whether it is an unknown the equations determine uniquely."""
+def _pinned(
+    equations: list[tuple[np.ndarray, np.ndarray]], unknown: np.ndarray
+) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+    """Per quantity: whether it is an unknown the equations determine uniquely; and per
+    connected part of the system, its quantities (indices) and the null space over them
+    (every direction the unknowns can move in and still satisfy the equations)."""
     pinned = np.zeros(len(unknown), bool)
+    spaces: list[tuple[np.ndarray, np.ndarray]] = []
     if not equations:
-        return pinned
+        return pinned, spaces
     columns = np.flatnonzero(unknown)
     column_of = np.full(len(unknown), -1)
     column_of[columns] = np.arange(len(columns))
@@ -351,4 +356,5 @@ def _pinned(equations: list[tuple[np.ndarray, np.ndarray]], unknown: np.ndarray)
         basis = null_space(dense)
         free = np.abs(basis).max(axis=1) if basis.size else np.zeros(len(cols))
         pinned[columns[cols[free < 1e-9]]] = True
-    return pinned
+        spaces.append((columns[cols], basis))
+    return pinned, spaces

@@ -90,6 +90,7 @@ def bounded(
     cells: pd.DataFrame,
     equations: list[tuple[np.ndarray, np.ndarray]],
     pinned: np.ndarray,
+    spaces: list[tuple[np.ndarray, np.ndarray]],
     proportion: bool,
     min_count: int,
 ) -> tuple[pd.DataFrame, int]:
@@ -100,7 +101,11 @@ def bounded(
     ``equations`` are the audit's (indices into ``cells`` and weights; they hold on the
     stored figures); with ``proportion``, each figure's numerator is at most its denominator.
     Only the connected parts of the system that hold a sensitive count and at least one
-    equation are solved: a count in no equation is confined by nothing shown."""
+    equation are solved: a count in no equation is confined by nothing shown. ``spaces`` are
+    the null spaces of those parts (:func:`ecm.disclosure.audit._pinned`): moving from the
+    stored figures along one of their directions until a constraint stops it gives a range
+    the count can surely take; where that range already holds enough whole values, no linear
+    program is needed (most counts, and most of the time saved)."""
     unknown = cells["unknown"].to_numpy(bool)
     targets = sensitive(cells, min_count) & ~pinned
     if not equations or not targets.any():
@@ -128,10 +133,16 @@ def bounded(
         ([1.0, -1.0] * len(pairs), (np.repeat(np.arange(len(pairs)), 2), pair_cols.ravel())),
         shape=(len(pairs), n),
     )
+    start = truth[columns]
+    ruled_out = _wide_along_null_space(
+        start, spaces, column_of, targets, lower, upper, pair_cols, min_count
+    )
+    targets = targets & ~ruled_out
     row_part, column_part = parts(sparse.vstack([equal, pair_rows]).tocsr())
     equal_part = row_part[: len(equations)]
     pair_part = row_part[len(equations) :]
-    found, examined = [], 0
+    examined = int(ruled_out.sum())
+    found = []
     for part in np.unique(column_part[column_of[np.flatnonzero(targets)]]):
         eq_rows = np.flatnonzero(equal_part == part)
         if not len(eq_rows):
@@ -144,15 +155,28 @@ def bounded(
         a_ub = pair_rows[in_pairs][:, cols] if len(in_pairs) else None
         b_ub = np.zeros(len(in_pairs)) if len(in_pairs) else None
         box = np.column_stack([lower[cols], upper[cols]])
+        # Every solution is a point the counts can take, and the feasible set is convex: a
+        # count whose values seen so far already span enough whole numbers needs no program.
+        seen_low = start[cols].copy()
+        seen_high = start[cols].copy()
         for column in cols[targets[columns[cols]]]:
             examined += 1
-            ends = []
-            for sign in (1.0, -1.0):
+            at = local[column]
+            ends = [seen_low[at], seen_high[at]]
+            for end, sign in enumerate((1.0, -1.0)):
+                if not disclosed_by_range(ends[0], ends[1], min_count):
+                    break
                 objective = np.zeros(len(cols))
-                objective[local[column]] = sign
+                objective[at] = sign
                 solved = linprog(objective, a_ub, b_ub, a_eq, rhs[eq_rows], box, method="highs")
-                ends.append(sign * solved.fun if solved.status == 0 else sign * np.inf)
-            found.append((columns[column], ends[0], ends[1]))
+                if solved.status == 0:
+                    ends[end] = sign * solved.fun
+                    seen_low = np.minimum(seen_low, solved.x)
+                    seen_high = np.maximum(seen_high, solved.x)
+                else:  # unbounded, and only upwards: counts are never negative
+                    ends[end] = np.inf
+            else:
+                found.append((columns[column], ends[0], ends[1]))
     if not found:
         return no_bounds(), examined
     index, low, high = (np.array(values) for values in zip(*found, strict=True))
@@ -160,6 +184,58 @@ def bounded(
     rows = cells.iloc[index[narrow]].rename(columns={"truth": "value"})
     rows = rows.assign(low=low[narrow], high=high[narrow])
     return rows[BOUND_COLUMNS].reset_index(drop=True), examined
+
+
+def _wide_along_null_space(
+    start: np.ndarray,
+    spaces: list[tuple[np.ndarray, np.ndarray]],
+    column_of: np.ndarray,
+    targets: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    pairs: np.ndarray,
+    min_count: int,
+) -> np.ndarray:
+    """Per quantity: a target that can surely take enough whole values. From the stored
+    figures (``start``, over the unknown columns) it moves along the projection of its own
+    unit vector on its part's null space, as far as every bound and pair allows each way."""
+    wide = np.zeros(len(targets), bool)
+    for quantities, basis in spaces:
+        chosen = np.flatnonzero(targets[quantities])
+        if not basis.size or not len(chosen):
+            continue
+        cols = column_of[quantities]
+        for k in chosen:
+            direction = np.zeros(len(start))
+            direction[cols] = basis @ basis[k]
+            direction[np.abs(direction) < 1e-12] = 0.0
+            step = _steps(start, direction, lower, upper, pairs)
+            ends = start[cols[k]] + np.array(step) * direction[cols[k]]
+            low, high = ends.min(), ends.max()
+            wide[quantities[k]] = not disclosed_by_range(
+                np.array([low]), np.array([high]), min_count
+            )[0]
+    return wide
+
+
+def _steps(
+    start: np.ndarray,
+    direction: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    pairs: np.ndarray,
+) -> tuple[float, float]:
+    """How far ``start + s * direction`` may go each way (least and greatest ``s``) and keep
+    within ``lower``, ``upper`` and numerator <= denominator for each of ``pairs``."""
+    # Each constraint as slack + s * rate >= 0.
+    slack = np.concatenate([start - lower, upper - start, start[pairs[:, 1]] - start[pairs[:, 0]]])
+    rate = np.concatenate([direction, -direction, direction[pairs[:, 1]] - direction[pairs[:, 0]]])
+    slack = np.maximum(slack, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limit = -slack / rate
+    most = limit[rate < 0].min(initial=np.inf)
+    least = limit[rate > 0].max(initial=-np.inf)
+    return float(least), float(most)
 
 
 def _numerator_limits(
