@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from ecm.store.engine import head_revision, make_engine
 from tests.helpers import KS2, NEETS, PT, REAL, run
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["init"], ["demo"], ["audit"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0
@@ -114,3 +115,35 @@ def test_import_walks_a_folder_and_reports_each_file(database_url: str, tmp_path
     missing = run("import", str(tmp_path / "nowhere"), url=database_url)
     assert missing.returncode == 2
     assert missing.stderr.strip() == f"error: {tmp_path / 'nowhere'}: no such file or folder"
+
+
+def test_audit_reports_counts_bounded_on_the_demo_and_exits_1(demo_database_url: str) -> None:
+    """One indicator of the demo: nothing pinned, but 19 small counts confined to fewer whole
+    values than the threshold hides (an LA's withheld schools whose numerators add up to 1 to
+    3), so the check fails, as a deployment's checks would see it."""
+    result = run("audit", "--database-url", demo_database_url, "--indicator", "ni_72")
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        "3,776 withheld counts examined against 2,146 equations; 0 pinned; 1,501 small counts "
+        "bounded, 19 of them too narrowly"
+    )
+    assert len(lines) == 2 + 19
+    as_json = run("audit", "--database-url", demo_database_url, "--indicator", "ni_72",
+                  "--format", "json")  # fmt: skip
+    found = json.loads(as_json.stdout)
+    assert {k: found[k] for k in ("unknowns", "equations", "sensitive", "pinned", "bounded")} == {
+        "unknowns": 3776, "equations": 2146, "sensitive": 1501, "pinned": 0, "bounded": 19
+    }  # fmt: skip
+    one = [r for r in found["disclosed"] if r["period"] == "2008/09" and r["group_code"] == "all"]
+    assert [(r["area_code"], r["value"], r["low"], r["high"], r["kind"]) for r in one] == [
+        ("900077", 1.0, 0.0, 1.0, "bounded")
+    ]
+
+
+def test_audit_refuses_bad_options_with_status_2(demo_database_url: str) -> None:
+    unknown = run("audit", "--database-url", demo_database_url, "--indicator", "no_such")
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip() == "error: --indicator: no indicator no_such"
+    bad = run("audit", "--format", "xml")
+    assert bad.returncode == 2 and "invalid choice: 'xml'" in bad.stderr

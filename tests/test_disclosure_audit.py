@@ -305,8 +305,9 @@ def test_no_withheld_count_in_the_demo_is_pinned_by_the_shown_figures(demo_engin
     result = audit_store(demo_engine)
     assert result.unknowns > 10_000 and result.equations > 5_000
     assert result.pinned.empty, result.pinned.head(10).to_string()
-    # Bounds from non-negativity do confine some small counts: withheld schools paired by the
-    # sibling rule whose numerators add up to 1 to 3, so each is known to within that sum.
+    # Bounds from non-negativity do confine some small counts: an LA's withheld schools whose
+    # numerators add up to 1 to 3, so each is known to within that sum (here 900071's 0 of 3
+    # and 900077's 1 of 9: 900077's 1 is 0 or 1).
     assert result.sensitive == 6309 and len(result.bounded) == 21
     one = result.bounded[
         (result.bounded["indicator_code"] == "ni_72")
