@@ -343,3 +343,6 @@ def test_no_withheld_count_in_real_files_is_pinned_by_the_shown_figures(
     result = audit_store(restricted_real_store)
     assert result.unknowns > 5_000 and result.equations > 1_000
     assert result.pinned.empty, result.pinned.head(10).to_string()
+    # Nor is any of the 3,888 withheld counts of 1 to 5 in a sum confined by non-negativity.
+    assert result.sensitive == 3888
+    assert result.bounded.empty, result.bounded.head(10).to_string()
