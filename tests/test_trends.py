@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy import special
 
+from ecm.importers.values import numerator_range
 from ecm.stats.trends import (
     DECREASING,
     INCREASING,
     NO_CHANGE,
     NOT_ENOUGH,
+    chi_square_trend,
     compute_trends,
     gap_trend,
+    least_favourable_numerators,
     trend_by_polarity,
 )
+
+Z998_SQUARED = special.chdtri(1, 0.002)
 
 PERIODS = ["2005/06", "2006/07", "2007/08", "2008/09", "2009/10"]
 
@@ -126,3 +138,80 @@ def test_gap_trend_words() -> None:
     assert gap_trend(DECREASING, 5.0) == "narrowing"
     assert gap_trend(DECREASING, -5.0) == "widening"  # the focus group's lead grows
     assert gap_trend(NO_CHANGE, 5.0) == NO_CHANGE
+
+
+# --- rounding of derived numerators (METHODOLOGY, "Rounding of derived numerators") -----------
+
+
+def ranged_series(name: str, percentages: list[float], sizes: list[int]) -> pd.DataFrame:
+    """A series as a performance table gives it: whole percentages of group sizes, each with
+    the numerator derived from it and the range of whole numerators the percentage allows."""
+    rows = []
+    for period, percentage, size in zip(PERIODS, percentages, sizes, strict=True):
+        low, high = numerator_range(percentage, size, 0.5) or (math.nan, math.nan)
+        numerator = round(percentage * size / 100)
+        rows.append(
+            {"series": name, "period": period, "numerator": numerator, "numerator_low": low,
+             "numerator_high": high, "denominator": size}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_trend_on_derived_counts_must_hold_at_the_least_favourable_ends() -> None:
+    # 40% to 44% of 3,000 pupils: X² 12.3 at the derived counts (significant at 99.8%), but
+    # with the early years half a point higher and the late ones half a point lower, not.
+    rising = ranged_series("rising", [40, 41, 42, 43, 44], [3000] * 5)
+    falling = ranged_series("falling", [44, 43, 42, 41, 40], [3000] * 5)
+    exact = rising.assign(series="exact", numerator_low=math.nan, numerator_high=math.nan)
+    result = compute_trends(pd.concat([rising, falling, exact], ignore_index=True), ["series"])
+    by_series = result.set_index("series")
+    assert by_series["statistic"].round(2).to_dict() == {
+        "rising": 12.32, "falling": 12.32, "exact": 12.32
+    }  # fmt: skip
+    assert by_series["trend"].to_dict() == {
+        "rising": NO_CHANGE, "falling": NO_CHANGE, "exact": INCREASING
+    }  # fmt: skip
+    assert by_series["lost_to_rounding"].to_dict() == {
+        "rising": True, "falling": True, "exact": False
+    }  # fmt: skip
+    # A steeper rise survives its rounding and is not marked.
+    steep = compute_trends(ranged_series("steep", [40, 42, 44, 46, 48], [3000] * 5), ["series"])
+    assert (steep["trend"].iloc[0], bool(steep["lost_to_rounding"].iloc[0])) == (INCREASING, False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    percentages=st.lists(st.integers(0, 100), min_size=5, max_size=5),
+    sizes=st.lists(st.integers(1, 60), min_size=5, max_size=5),
+    exact=st.lists(st.booleans(), min_size=5, max_size=5),
+)
+def test_the_least_favourable_ends_by_brute_force(
+    percentages: list[int], sizes: list[int], exact: list[bool]
+) -> None:
+    """Over every combination of whole numerators the roundings allow: the ends chosen give
+    the least (rising) or greatest (falling) T, and a trend called significant is significant,
+    in the same direction, at every combination."""
+    frame = ranged_series("s", percentages, sizes)
+    frame.loc[exact, ["numerator_low", "numerator_high"]] = math.nan
+    least = frame["numerator_low"].fillna(frame["numerator"]).astype(int)
+    most = frame["numerator_high"].fillna(frame["numerator"]).astype(int)
+    combinations = list(
+        itertools.product(*(range(a, b + 1) for a, b in zip(least, most, strict=True)))
+    )
+    assume(len(combinations) <= 3000)
+    sizes_ = frame["denominator"].to_numpy(float)
+    at_every = [chi_square_trend(c, sizes_) for c in combinations]
+    ours = compute_trends(frame, ["series"]).iloc[0]
+    if ours["trend"] in (INCREASING, DECREASING):
+        sign = 1 if ours["trend"] == INCREASING else -1
+        assert all(d == sign and x2 > Z998_SQUARED for x2, d in at_every)
+    point, direction = chi_square_trend(frame["numerator"], sizes_)
+    if direction != 0:
+        chosen = least_favourable_numerators(
+            np.arange(1, 6), sizes_, least, most, np.full(5, direction), frame[["series"]]
+        )
+        x = np.arange(1, 6) - (sizes_ * np.arange(1, 6)).sum() / sizes_.sum()
+        ts = [direction * float(np.dot(c, x)) for c in combinations]
+        assert direction * float(np.dot(chosen, x)) == pytest.approx(min(ts), abs=1e-9)
+    # Marked lost only where the point counts alone would have called it.
+    assert bool(ours["lost_to_rounding"]) == (point > Z998_SQUARED and ours["trend"] == NO_CHANGE)

@@ -276,6 +276,7 @@ def _value_trends(own: pd.DataFrame) -> pd.DataFrame:
     # Each period style is its own series order; sorting the text sorts the years.
     key = ["indicator_code", "group_code"]
     tested = compute_trends(series, key, use_counts=counted)
+    tested = tested.rename(columns={"lost_to_rounding": "trend_lost_to_rounding"})
     directions = direction_of_travel(series, key)
     return tested.merge(directions[[*key, "direction"]], on=key, how="outer")
 
@@ -696,6 +697,9 @@ def _observation_record(row) -> dict:  # noqa: ANN001
         # Tested against England where it could be, else its quartile band (untested).
         "standing": standing(benchmarks.get("england", NOT_COMPARED), row.band, row.polarity),
         "trend": row.trend,
+        # Significant at the point counts, not at the least favourable ends of the derived
+        # numerators (METHODOLOGY, "Rounding of derived numerators").
+        "trend_lost_to_rounding": getattr(row, "trend_lost_to_rounding", False) is True,
         "source": row.source,
         "red_red": red_red(benchmarks.get("england"), row.trend),
     }

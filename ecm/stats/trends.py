@@ -24,6 +24,7 @@ from scipy import special
 
 from ecm.periods import period_start
 from ecm.stats.intervals import CONFIDENCE_95, CONFIDENCE_998, counts_pupils, z_value
+from ecm.stats.rounding import ends
 
 WINDOW = 5
 #: Fingertips calculates a recent trend only from five data points.
@@ -117,6 +118,9 @@ def compute_trends(
     latest = frame.groupby(by, sort=False)["x"].transform("max")
     frame = frame[frame["x"] > latest - window].sort_values([*by, "x"])
 
+    for column in ("numerator_low", "numerator_high"):
+        if column not in frame:
+            frame[column] = np.nan
     counted = frame[frame["_counts"]]
     regressed = frame[~frame["_counts"]]
     results = [
@@ -125,10 +129,11 @@ def compute_trends(
     ]
     results = [r for r in results if not r.empty]
     if not results:
-        return pd.DataFrame(columns=[*by, "trend", "statistic", "points"])
+        return pd.DataFrame(columns=[*by, "trend", "statistic", "points", "lost_to_rounding"])
     result = pd.concat(results, ignore_index=True)
     too_short = result["points"] < min_points
     result.loc[too_short, "trend"] = NOT_ENOUGH
+    result["lost_to_rounding"] = result["lost_to_rounding"].astype(bool) & ~too_short
     return result
 
 
@@ -144,7 +149,53 @@ def _chi_square_trends(frame: pd.DataFrame, by: list[str], confidence: float) ->
     )
     sums = f.groupby(by, sort=False)[["n", "r", "nx", "rx", "nxx"]].transform("sum")
     whole, sign = _chi_square_from_sums(sums["n"], sums["r"], sums["nx"], sums["rx"], sums["nxx"])
-    return _summarise(f, by, whole, sign, special.chdtri(1, 1 - confidence))
+    least, most = ends(f["numerator"], f["numerator_low"], f["numerator_high"])
+    f = f.assign(least=least, most=most, sign=sign)
+    f["worst"] = least_favourable_numerators(f["x"], f["n"], least, most, sign, f[by])
+    f["worst_x"] = f["worst"] * (f["x"] - sums["nx"] / sums["n"])
+    worst = f.groupby(by, sort=False)[["least", "most", "worst_x"]].transform("sum")
+    at_ends = worst_case_statistic(
+        worst["worst_x"], worst["least"], worst["most"], sums["n"], sums["nx"], sums["nxx"], sign
+    )
+    return _summarise(f, by, whole, sign, special.chdtri(1, 1 - confidence), at_ends)
+
+
+def least_favourable_numerators(x, n, least, most, sign, keys) -> np.ndarray:  # noqa: ANN001
+    """Each point's numerator at the end least favourable to its series' trend (``sign``: +1
+    rising, -1 falling): for a rising trend, points before the series' mean year (weighted by
+    the denominators) at their greatest count and points after it at their least; the reverse
+    for a falling one. ``keys`` (a DataFrame of the series columns) groups the rows."""
+    x, n = np.asarray(x, float), np.asarray(n, float)
+    frame = pd.DataFrame({"n": n, "nx": n * x}, index=keys.index)
+    frame[list(keys.columns)] = keys
+    sums = frame.groupby(list(keys.columns), sort=False)[["n", "nx"]].transform("sum")
+    before = x < (sums["nx"] / sums["n"]).to_numpy()
+    rising = np.asarray(sign, float) > 0
+    return np.where(before == rising, np.asarray(most, float), np.asarray(least, float))
+
+
+def worst_case_statistic(t, sr_least, sr_most, sn, snx, snxx, sign):  # noqa: ANN001, ANN201
+    """A lower bound of the chi-squared statistic for trend over every numerator the roundings
+    allow, on the side of the point trend (0 where some allowed numerators reverse it).
+
+    Armitage's T is Σrᵢ(xᵢ − x̄), x̄ the mean year weighted by the denominators (which the
+    rounding leaves alone), so T is linear in each count with coefficient xᵢ − x̄: for a rising
+    trend, T is least with the points before x̄ at their greatest count and those after at
+    their least (``t``, from :func:`least_favourable_numerators`), and the reverse for a
+    falling one. X² = T²/V, and V = p̄(1 − p̄)[Σnᵢxᵢ² − (Σnᵢxᵢ)²/Σnᵢ] also moves with the counts,
+    through the pooled proportion p̄ alone, so the least T is not exactly the least X² (a
+    combination that brings p̄ nearer one half widens V). Dividing the least T² by the
+    greatest p̄(1 − p̄) over the pooled proportions the counts allow (``sr_least``/``sn`` to
+    ``sr_most``/``sn``) bounds X² from below at every combination: a trend significant at this
+    bound is significant whatever the true counts. The bound gives away little: the pooled
+    proportion moves by at most half a point, so V by a few per cent at most.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lowest, highest = sr_least / sn, sr_most / sn
+        p = np.clip(0.5, lowest, highest)
+        v = p * (1 - p) * (snxx - snx**2 / sn)
+        statistic = np.where((v > 0) & (np.sign(t) == np.sign(sign)), t * t / v, 0.0)
+    return statistic
 
 
 def _regression_trends(
@@ -161,28 +212,37 @@ def _regression_trends(
     return _summarise(f, by, np.abs(slope / error), np.sign(slope), z_value(confidence))
 
 
-def _summarise(f, by, statistic, sign, threshold) -> pd.DataFrame:  # noqa: ANN001
-    """One row per series: its statistic, its number of points and the trend it makes."""
+def _summarise(f, by, statistic, sign, threshold, at_ends=None) -> pd.DataFrame:  # noqa: ANN001
+    """One row per series: its statistic, its number of points and the trend it makes.
+
+    ``at_ends`` is the statistic at the least favourable numerators the roundings allow (the
+    statistic itself where none is derived): a trend significant at the point counts and not
+    there is no significant change, marked ``lost_to_rounding``."""
+    at_ends = statistic if at_ends is None else at_ends
     checks = pd.DataFrame(
-        {"statistic": np.asarray(statistic, float), "sign": np.asarray(sign, float)},
+        {"statistic": np.asarray(statistic, float), "sign": np.asarray(sign, float),
+         "at_ends": np.asarray(at_ends, float)},
         index=f.index,
-    )
+    )  # fmt: skip
     checks[by] = f[by]
     summary = (
         checks.groupby(by, sort=False)
         .agg(
             statistic=("statistic", "first"),
             sign=("sign", "first"),
+            at_ends=("at_ends", "first"),
             points=("statistic", "size"),
         )
         .reset_index()
     )
+    at_point = summary["statistic"] > threshold
+    summary["lost_to_rounding"] = at_point & ~(summary["at_ends"] > threshold)
     summary["trend"] = np.where(
-        summary["statistic"] > threshold,
+        at_point & ~summary["lost_to_rounding"],
         np.where(summary["sign"] > 0, INCREASING, DECREASING),
         NO_CHANGE,
     )
-    return summary[[*by, "trend", "statistic", "points"]]
+    return summary[[*by, "trend", "statistic", "points", "lost_to_rounding"]]
 
 
 def trend_by_polarity(trend: str, polarity: str) -> str:
