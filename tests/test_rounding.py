@@ -23,7 +23,7 @@ from ecm.stats.benchmarks import BETTER, SIMILAR, compare
 from ecm.stats.gaps import gap_between
 from ecm.stats.intervals import proportion_ci
 from ecm.stats.rounding import value_range, widest_limits
-from ecm.views.profile_tables import significance_word
+from ecm.views.profile_tables import significance_word, trend_text
 from tests.helpers import read
 
 
@@ -210,3 +210,12 @@ def test_the_profile_table_says_why_a_gap_is_not_significant() -> None:
     assert significance_word(False, -1.0, 5.0) == "no"
     assert significance_word(True, 1.0, 5.0) == "yes"
     assert significance_word(False, None, None, True) == "not tested"
+
+
+def test_the_profile_table_says_a_trend_was_lost_to_rounding() -> None:
+    lost = {"trend": "no significant change", "trend_lost_to_rounding": True, "red_red": False}
+    assert trend_text(lost) == (
+        "no significant change (significant only before rounding is allowed for)"
+    )
+    kept = {"trend": "getting worse", "trend_lost_to_rounding": False, "red_red": True}
+    assert trend_text(kept) == "getting worse · red-red"

@@ -97,6 +97,20 @@ def trend_label(trend: str) -> str:
     return f"{trend} (untested)" if trend in UNTESTED_WORDS else trend
 
 
+#: Said of a trend significant at the derived counts but not at the least favourable ends
+#: their rounding allows (METHODOLOGY, "Rounding of derived numerators").
+TREND_LOST_TO_ROUNDING = "significant only before rounding is allowed for"
+
+
+def trend_text(record: dict) -> str:
+    """A figure's trend for a screen table: its label, whether rounding took its significance
+    away, and the red-red flag."""
+    text = trend_label(record["trend"])
+    if record.get("trend_lost_to_rounding") is True:
+        text += f" ({TREND_LOST_TO_ROUNDING})"
+    return text + (" · red-red" if record["red_red"] else "")
+
+
 KIND_TITLES = {
     "within": "in the same place",
     "vs_la": "across the LA",
@@ -131,7 +145,7 @@ def screen_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                     if "similar_schools" in o["benchmarks"]
                     else {}
                 ),
-                "Trend": trend_label(o["trend"]) + (" · red-red" if o["red_red"] else ""),
+                "Trend": trend_text(o),
                 "Source": o["source"] or "",
             }
         )
