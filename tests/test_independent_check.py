@@ -882,6 +882,10 @@ def check_funnel(
         if row.position is None or pd.isna(row.gap):
             continue
         where = f"{indicator} {focus} {level} {row.area_code} n={row.size}"
+        if pd.isna(row.size):
+            # No funnel limit without a size: a position there is a disagreement, not a crash.
+            tally.check("funnel", where, "no size, no position", row.position)
+            continue
         # The place's gap against the nation, and its range over the derived numerators.
         own = store.figure(indicator, level, row.area_code, focus, row.period)
         national = store.figure(indicator, "england", country, comparator, row.period)
