@@ -47,7 +47,7 @@ cells = overview.cells
 outcomes = outcome_choices(cells, list(ui.load_outcomes()["outcome"].drop_duplicates()))
 with bar.pickers if bar else st.container():
     outcome = ui.select_param(
-        "Outcome",
+        "Outcome of the heat map, map and ranks",
         {o: o for o in outcomes},
         "outcome",
         label_visibility="collapsed" if bar else "visible",

@@ -12,6 +12,20 @@ from ecm.ui.store import CACHE_TTL, engine_for
 from ecm.views.search import more_line, nothing_found, result_address, result_label
 
 
+# A result's label names the place, its kind, code, phase, authority and status; cut to one
+# line (Streamlit's page links do that in the narrow sidebar), two schools of one name could not
+# be told apart. Scoped to the sidebar's page links, which only the results and the page list are.
+WRAPPED_RESULTS_CSS = """
+<style>
+[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"],
+[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  height: auto !important;
+}
+</style>
+"""
+
+
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
 def _search(url: str, text: str) -> SearchResults:
     return search_places(engine_for(url), text)
@@ -33,6 +47,7 @@ def search_box() -> None:
     if results.matches.empty:
         st.caption(nothing_found(text))
         return
+    st.html(WRAPPED_RESULTS_CSS)
     for match in results.matches.to_dict("records"):
         page, params = result_address(match)
         page_link(page, result_label(match), **params)
