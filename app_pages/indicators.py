@@ -45,10 +45,4 @@ st.dataframe(
         "definition": st.column_config.TextColumn("Definition", width="large"),
     },
 )
-st.download_button(
-    "Download the catalogue (CSV)",
-    table.to_csv(index=False).encode("utf-8"),
-    file_name="ecm-indicators.csv",
-    mime="text/csv",
-    on_click="ignore",
-)
+ui.csv_download(table, "Download the catalogue (CSV)", "ecm-indicators.csv")

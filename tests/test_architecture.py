@@ -23,7 +23,7 @@ LAYERS = [
     {"ecm.disclosure", "ecm.catalogue"},
     {"ecm.store", "ecm.stats"},
     {"ecm.params"},
-    {"ecm.periods", "ecm.config", "ecm.errors", "ecm.units"},
+    {"ecm.periods", "ecm.config", "ecm.errors", "ecm.units", "ecm.safe_text"},
 ]
 
 

@@ -726,26 +726,60 @@ def test_plan_export_and_import_commands(
 
 
 def test_text_that_looks_like_a_formula_stays_text_both_ways(plan_engine: Engine) -> None:
-    from openpyxl import load_workbook
+    """OWASP's CSV-injection rule on the plan's workbook and CSV: a title a spreadsheet would
+    run gets an apostrophe in front, a negative number stays a number, and the import takes
+    the apostrophe off again, so every title comes back as stored."""
+    import csv
 
     from ecm.plan.edits import save_action
     from ecm.plan.loaders import load_actions
 
-    action = load_actions(plan_engine, "Z10000001").iloc[0]
-    title = '=HYPERLINK("http://example.org","Click")'
-    save_action(plan_engine, int(action["action_id"]), {"title": title}, 1, "Ann")
+    formula = '=HYPERLINK("http://example.org","Click")'
+    titles = [formula, "-Fewer exclusions", "'=kept apostrophe", "+1", "@SUM(A1)", "'Tis well"]
+    actions = load_actions(plan_engine, "Z10000001").head(len(titles))
+    for (_, action), title in zip(actions.iterrows(), titles, strict=True):
+        save_action(plan_engine, int(action["action_id"]), {"title": title}, 1, "Ann")
+    written = {
+        formula: "'" + formula,
+        "-Fewer exclusions": "'-Fewer exclusions",
+        "'=kept apostrophe": "''=kept apostrophe",
+        "+1": "+1",
+        "@SUM(A1)": "'@SUM(A1)",
+        "'Tis well": "'Tis well",
+    }
     raw = export_plan(plan_engine, "Z10000001", "xlsx")
     sheet = load_workbook(io.BytesIO(raw))["Actions"]
-    cells = [c for c in sheet.iter_rows(min_row=2) for c in c if c.value == title]
-    assert cells and all(c.data_type == "s" for c in cells)
+    column = [c.value for c in sheet[1]].index("title")
+    cells = {row[column].value: row[column] for row in sheet.iter_rows(min_row=2)}
+    assert all(cells[text].data_type == "s" for text in written.values())
     text = export_plan(plan_engine, "Z10000001", "csv").decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and "\\n=HYPERLINK" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert set(written.values()) <= {row["title"] for row in rows}
     for fmt in ("xlsx", "csv"):
         summary = import_plan(plan_engine, export_plan(plan_engine, "Z10000001", fmt), "Z10000001",
                               "Ann", f"plan.{fmt}")  # fmt: skip
-        titles = set(load_actions(plan_engine, "Z10000001")["title"])
-        assert title in titles, fmt
+        assert set(titles) <= set(load_actions(plan_engine, "Z10000001")["title"]), fmt
         assert summary.replaced
+
+
+def test_the_workbooks_instructions_hold_a_formula_like_title_as_text(plan_engine: Engine) -> None:
+    """The workbook's Instructions list the store's indicator titles: one named like a
+    formula is written as quoted text there too, in the exported plan and in the draft."""
+    from ecm.plan.io.draft import draft_plan
+    from ecm.store.models import Indicator
+
+    with plan_engine.begin() as connection:
+        connection.execute(
+            Indicator.__table__.update().where(Indicator.code == "ni_73").values(title="=1+2")
+        )
+
+    def texts(raw: bytes) -> list[object]:
+        sheet = load_workbook(io.BytesIO(raw))["Instructions"]
+        return [c.value for row in sheet.iter_rows() for c in row]
+
+    for raw in (export_plan(plan_engine, "Z10000001", "xlsx"),
+                draft_plan(plan_engine, "Z10000001", "2008/09").workbook()):  # fmt: skip
+        assert "'=1+2" in texts(raw) and "=1+2" not in texts(raw)
 
 
 def test_the_replaced_plan_is_kept_whole_in_the_audit_log(plan_engine: Engine) -> None:

@@ -19,6 +19,7 @@ from ecm.cli.output import clear_progress, one_line, terminal_progress, with_pan
 from ecm.cli.plan import add_plan_commands
 from ecm.config import database_url
 from ecm.errors import DataError
+from ecm.safe_text import safe_csv
 from ecm.store.engine import (
     current_revision,
     head_revision,
@@ -288,7 +289,7 @@ def _write_csv_tables(tables: dict[str, pd.DataFrame], table: str, folder: str |
     """One CSV per table, each under its own headings: every table to ``folder`` as
     ``<table>.csv``, or the one named ``table`` to standard output."""
     if folder is None:
-        sys.stdout.write(tables[table].to_csv(index=False))
+        sys.stdout.write(safe_csv(tables[table]))
         return 0
     target = Path(folder)
     if target.exists() and not target.is_dir():
@@ -296,7 +297,7 @@ def _write_csv_tables(tables: dict[str, pd.DataFrame], table: str, folder: str |
         return 2
     target.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
-        frame.to_csv(target / f"{name}.csv", index=False)
+        (target / f"{name}.csv").write_text(safe_csv(frame), encoding="utf-8")
         print(f"wrote {target / f'{name}.csv'} ({len(frame):,} rows)")
     return 0
 

@@ -57,6 +57,7 @@ from ecm.ui.loaders import (
 from ecm.ui.presentation import (
     blank_missing,
     chart,
+    csv_download,
     table_with_download,
 )
 from ecm.ui.presenting import (
@@ -94,6 +95,7 @@ from ecm.ui.store import (
 
 __all__ = [
     "addressed_school_kind",
+    "csv_download",
     "addressed_school_set",
     "begin_address",
     "fill_address",

@@ -9,6 +9,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from ecm import units
+from ecm.safe_text import safe_csv
 from ecm.ui.address import link_column, presenting, with_carried_links
 
 #: Most rows of a table presentation mode writes as page text: a longer table shows its first
@@ -56,13 +57,19 @@ def table_with_download(
             # Each link says where it goes, not just "Open" (WCAG 2.4.4, link purpose).
             column_config={column: link_column(column, column) for column in links},
         )
+    csv_download(frame, "Download as CSV", file_name, key=f"download_{key}")
+
+
+def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | None = None) -> None:
+    """A button downloading ``frame`` as CSV, written when pressed (deferred), not on every run
+    of the page; text a spreadsheet would run as a formula gets an apostrophe
+    (:func:`ecm.safe_text.safe_csv`)."""
     st.download_button(
-        "Download as CSV",
-        # Written when the button is pressed (deferred), not on every run of the page.
-        lambda: frame.to_csv(index=False).encode("utf-8"),
+        label,
+        lambda: safe_csv(frame).encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
-        key=f"download_{key}",
+        key=key,
         on_click="ignore",
     )
 

@@ -18,11 +18,11 @@ from ecm.plan.io.layout import (
     RECORDS,
     TARGET_FIELDS,
     NoPlan,
-    csv_safe,
     reference_lists,
 )
 from ecm.plan.io.template import plan_workbook
 from ecm.plan.refs import refs_in_order
+from ecm.safe_text import neutralise_cell
 from ecm.store.models import Action, ActionSchool, ActionSpend, ActionTarget, Plan, Priority
 
 
@@ -138,6 +138,6 @@ def plan_csv(rows: dict[str, list]) -> bytes:
     for record, sheet in RECORDS.items():
         for row in rows.get(sheet, []):
             writer.writerow(
-                [record, *(csv_safe(as_text(row.get(c)) or "") for c in CSV_COLUMNS[1:])]
+                [record, *(neutralise_cell(as_text(row.get(c)) or "") for c in CSV_COLUMNS[1:])]
             )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,7 +1,7 @@
-"""The plan file's layout: its sheets and columns, the one-file CSV form (its columns, record
-types and how text that looks like a formula is quoted), the records a checked file becomes,
-and the reference lists (outcomes, partners, indicators, pupil groups) that say which values a
-file may use. Everything else in :mod:`ecm.plan.io` is built on these."""
+"""The plan file's layout: its sheets and columns, the one-file CSV form (its columns and record
+types; text that looks like a formula is quoted by :mod:`ecm.safe_text`), the records a checked
+file becomes, and the reference lists (outcomes, partners, indicators, pupil groups) that say
+which values a file may use. Everything else in :mod:`ecm.plan.io` is built on these."""
 
 from __future__ import annotations
 
@@ -192,26 +192,6 @@ class PlanImportSummary:
 
 class NoPlan(LookupError):
     """Raised when an LA has no plan to export."""
-
-
-#: Characters a spreadsheet takes as the start of a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def csv_safe(text: str) -> str:
-    """Text a spreadsheet would run as a formula, quoted with a leading apostrophe (numbers
-    such as -2.5 are left alone); :func:`csv_unquoted` undoes it on import."""
-    if text.startswith(FORMULA_STARTS):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
-
-
-def csv_unquoted(text: str) -> str:
-    """Undo :func:`csv_safe`."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
 # --- reference lists ------------------------------------------------------------------------------

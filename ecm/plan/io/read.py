@@ -35,9 +35,9 @@ from ecm.plan.io.layout import (
     SPEND_FIELDS,
     TARGET_FIELDS,
     ParsedPlan,
-    csv_unquoted,
     reference_lists,
 )
+from ecm.safe_text import restore_cell
 
 
 def read_plan(
@@ -178,6 +178,8 @@ def _sheet_rows(
     for line, cells in enumerate(values[1:], start=2):
         if all(as_text(cell) is None for cell in cells):
             continue
+        # Text the product's export quoted against formulas reads back as it was stored.
+        cells = [restore_cell(c) if isinstance(c, str) else c for c in cells]
         row = FileRow(where, line, {mapping[i]: v for i, v in enumerate(cells) if i in mapping})
         for index, cell in enumerate(cells):
             if index not in mapping and as_text(cell) is not None:
@@ -209,7 +211,7 @@ def _csv_rows(raw: bytes, name: str, checks: Checks) -> dict[str, list[FileRow]]
         for index, column in mapping.items():
             value = fields[index] if index < len(fields) else ""
             if column in own:
-                row.cells[column] = csv_unquoted(value)
+                row.cells[column] = restore_cell(value)
             elif column != "record" and value.strip():
                 checks.add(row, column, f"not used on {kind} rows; leave it empty")
         rows[sheet].append(row)

@@ -27,6 +27,7 @@ from ecm.plan.io.layout import (
     reference_lists,
     target_groups,
 )
+from ecm.safe_text import neutralise_cell
 from ecm.store.models import ACTION_STATUSES
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -104,11 +105,9 @@ def _write_sheet(sheet: Worksheet, name: str, rows: list[dict], lists: dict[str,
             sheet.add_data_validation(_drop_down(column.name, values, letter))
     sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append([row.get(c.name) for c in columns])
+        sheet.append([neutralise_cell(row.get(c.name)) for c in columns])
     for index, column in enumerate(columns, start=1):
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            if cell.data_type == "f":  # text that starts with "=" stays text, never a formula
-                cell.data_type = "s"
             cell.number_format = _number_format(column)
             if column.kind == "long":
                 cell.alignment = _WRAP
@@ -157,7 +156,7 @@ def _write_lists(sheet: Worksheet, reference: Reference) -> dict[str, str]:
         letter = get_column_letter(index)
         sheet.cell(row=1, column=index, value=name)
         for row, item in enumerate(items, start=2):
-            sheet.cell(row=row, column=index, value=item)
+            sheet.cell(row=row, column=index, value=neutralise_cell(item))
         ranges[name] = f"Lists!${letter}$2:${letter}${len(items) + 1}"
     ranges["partner"] = ranges["lead_partner"]
     sheet.sheet_state = "hidden"
@@ -185,7 +184,7 @@ def _write_instructions(sheet: Worksheet, reference: Reference) -> None:
         sheet.append(header)
         _style_header(sheet)
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([neutralise_cell(value) for value in row])
             for cell in sheet[sheet.max_row]:
                 cell.alignment = _WRAP
                 if isinstance(cell.value, dt.date):
