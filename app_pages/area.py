@@ -17,7 +17,7 @@ from ecm.views.area import (
     school_rows,
     tile_lines,
 )
-from ecm.views.markdown import shown_value
+from ecm.views.markdown import escape_markdown, shown_value
 
 presenting = ui.presentation_mode()
 la = ui.la_param("Area overview")
@@ -32,7 +32,7 @@ profile = overview.profile
 geography = profile["geography"]
 region = geography.get("region") or {}
 if not presenting:  # the projector's one-line header says the place and the year
-    st.caption(f"Local authority · {region.get('name', '')} · {profile['period']}")
+    st.caption(f"Local authority · {escape_markdown(region.get('name', ''))} · {profile['period']}")
 period = ui.year_picker(profile["available_periods"] or [profile["period"]], profile["period"], bar)
 code = geography["code"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm import ui, units
+from ecm.views.markdown import escape_markdown
 
 st.title("Every Child Matters outcomes dashboard")
 ui.fictional_banner()
@@ -63,11 +64,12 @@ if urn:
     school = ui.load_school_summary(urn)
     if school:
         with st.container(border=True):
-            st.subheader(school["name"], anchor=False)
+            st.subheader(escape_markdown(school["name"]), anchor=False)
             st.markdown(
                 f"URN **{school['urn']}** · LAESTAB **{school['laestab']}** · "
-                f"{(school['phase'] or 'phase unknown').capitalize()} · {school['school_type']}  \n"
-                f"{school['la_name']} · {school['region_name']}"
+                f"{escape_markdown((school['phase'] or 'phase unknown').capitalize())} · "
+                f"{escape_markdown(school['school_type'])}  \n"
+                f"{escape_markdown(school['la_name'])} · {escape_markdown(school['region_name'])}"
             )
             a, b, c = st.columns(3)
             roll, fsm = school["number_on_roll"], school["percent_fsm"]
@@ -80,10 +82,10 @@ elif la:
     authority = ui.load_la_summary(la)
     if authority:
         with st.container(border=True):
-            st.subheader(authority["name"], anchor=False)
+            st.subheader(escape_markdown(authority["name"]), anchor=False)
             st.markdown(
                 f"ONS code **{authority['code']}** · LA number **{authority['old_code']}** · "
-                f"{authority['region_name']}"
+                f"{escape_markdown(authority['region_name'])}"
             )
             phases = authority["schools_by_phase"]
             a, b, c, d = st.columns(4)
@@ -98,7 +100,7 @@ elif region:
     summary = ui.load_region_summary(region)
     if summary:
         with st.container(border=True):
-            st.subheader(summary["name"], anchor=False)
+            st.subheader(escape_markdown(summary["name"]), anchor=False)
             a, b = st.columns(2)
             a.metric("Local authorities", summary["las"])
             b.metric("Schools", f"{summary['schools']:,}")

@@ -10,7 +10,7 @@ from ecm import ui
 from ecm.config import plan_editing_allowed
 from ecm.ui.plan_files import draw_plan_files, draw_plan_start
 from ecm.ui.plan_sections import PlanScreen, plan_panels
-from ecm.views.markdown import shown_value
+from ecm.views.markdown import escape_markdown, shown_value
 from ecm.views.plan import no_plan_words, plan_caption
 
 presenting = ui.presentation_mode()
@@ -45,10 +45,10 @@ if page.plan is None:
     draw_plan_files(code, page.latest_plan, editing)
     st.stop()
 st.caption(plan_caption(page.plan, page.coverage.period))
-ui.page_link("area", f"{area['name']}: area overview", la=code)
+ui.page_link("area", f"{escape_markdown(area['name'])}: area overview", la=code)
 if region := area.get("region"):
-    ui.page_link("region", f"{region['name']}: the region's authorities side by side",
-                 code=region["code"])  # fmt: skip
+    ui.page_link("region", f"{escape_markdown(region['name'])}: the region's authorities "
+                 "side by side", code=region["code"])  # fmt: skip
 
 screen = PlanScreen(page, ui.load_indicators(), presenting, editing)
 ui.panels(plan_panels(screen), presenting, bar)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ecm import ui
 from ecm.ui.region_sections import RegionScreen, region_panels
-from ecm.views.markdown import shown_value
+from ecm.views.markdown import escape_markdown, shown_value
 from ecm.views.region import outcome_choices, region_caption
 
 presenting = ui.presentation_mode()
@@ -24,7 +24,7 @@ if code not in names:
     if code:  # never another region in its place: name it, and list those there are
         st.error(f"No region with code {shown_value(code)} is in the store.")
         for other, name in names.items():
-            ui.page_link("region", name, code=other)
+            ui.page_link("region", escape_markdown(name), code=other)
         st.stop()
     code = ui.select_param("Region", names, "code")
 
@@ -35,7 +35,7 @@ if presenting:
     )
 else:
     bar = None
-    st.title(overview.region["name"])
+    st.title(escape_markdown(overview.region["name"]))
     ui.fictional_banner(licence_line=True)
 if overview.cells.empty:
     st.info("The store holds no figures for this region's authorities yet.")

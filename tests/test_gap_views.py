@@ -15,6 +15,7 @@ from ecm.views.gaps import (
     spread_table,
     within_places,
 )
+from ecm.views.markdown import escape_markdown
 
 
 def test_only_indicators_with_a_better_direction_and_groups_with_a_comparator_are_offered() -> None:
@@ -53,7 +54,7 @@ def test_the_summary_and_the_funnel_agree_with_the_exploration(demo_engine) -> N
     places = len(queries.load_local_authorities(demo_engine))
     assert words.startswith(
         f"**{summary['with_figures']:,}** of {places:,} local authorities have a figure for "
-        f"{result.indicator['title']} in {result.period}. The gap is each place's "
+        f"{escape_markdown(result.indicator['title'])} in {result.period}. The gap is each place's "
         "**disadvantaged pupils** against **other pupils nationally**"
     )
     assert f"Nationally the gap is **{result.centre:.1f}**." in words

@@ -142,7 +142,9 @@ def test_profile_page_shows_the_same_figures_as_the_profile_command(
 
     at = open_app("app_pages/profile.py", la="Z10000001")
     assert not at.exception
-    assert at.title[0].value == build_profile(demo_engine, "la", "Z10000001")["geography"]["name"]
+    assert at.title[0].value == escape_markdown(
+        build_profile(demo_engine, "la", "Z10000001")["geography"]["name"]
+    )
     expected_figures, expected_gaps = screen_tables(build_profile(demo_engine, "la", "Z10000001"))
     shown_gaps = at.dataframe[0].value
     assert shown_gaps["Size"].tolist() == expected_gaps["Size"].tolist()
@@ -177,7 +179,7 @@ def test_school_page_states_its_widest_significant_gap_and_the_plan(
     profile = build_profile(demo_engine, "school", urn)
     at = open_app("app_pages/school.py", urn=urn)
     assert not at.exception
-    assert at.title[0].value == profile["geography"]["name"]
+    assert at.title[0].value == escape_markdown(profile["geography"]["name"])
     headline = next(m.value for m in at.markdown if "significant gap" in m.value)
     widest = headline_gap(profile)
     assert widest is not None  # this demo school has a significant gap, so all below runs
@@ -233,7 +235,7 @@ def test_area_page_shows_its_gap_league_with_plan_cover(use_demo_database, demo_
     overview = area_overview(demo_engine, la)
     at = open_app("app_pages/area.py", la=la)
     assert not at.exception
-    assert at.title[0].value == overview.profile["geography"]["name"]
+    assert at.title[0].value == escape_markdown(overview.profile["geography"]["name"])
     uncovered = int((~overview.league["covered"]).sum())
     line = next(m.value for m in at.markdown if "have **no plan action**" in m.value)
     assert f"**{len(overview.league)}** gaps" in line and f"**{uncovered}** have" in line
@@ -264,7 +266,7 @@ def test_region_page_lists_authorities_worse_and_getting_worse(
     overview = region_overview(demo_engine, code)
     at = open_app("app_pages/region.py", code=code)
     assert not at.exception
-    assert at.title[0].value == overview.region["name"]
+    assert at.title[0].value == escape_markdown(overview.region["name"])
     cells = overview.cells
     red = cells[(cells["comparison"] == "worse") & (cells["trend"] == "getting worse")]
     if red.empty:

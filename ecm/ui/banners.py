@@ -8,6 +8,7 @@ import streamlit as st
 
 from ecm.figures import queries
 from ecm.ui.store import engine, load_import_batches, load_indicators
+from ecm.views.markdown import escape_markdown
 
 OUTCOME_ICONS = {
     "be_healthy": ":material/favorite:",
@@ -53,9 +54,10 @@ def definition(code: str) -> None:
         return
     row = indicators.loc[code]
     with st.popover("Definition", icon=":material/info:"):
-        st.markdown(f"**{row['title']}**\n\n{row.get('definition', '')}")
+        definition = escape_markdown(row.get("definition") or "")
+        st.markdown(f"**{escape_markdown(row['title'])}**\n\n{definition}")
         if isinstance(row.get("source"), str):
-            st.caption(f"Source: {row['source']}")
+            st.caption(f"Source: {escape_markdown(row['source'])}")
 
 
 def source_banner(fictional: bool, sources: list[dict], short: bool = False) -> None:
@@ -74,7 +76,7 @@ def source_banner(fictional: bool, sources: list[dict], short: bool = False) -> 
     if short:
         st.caption(" ".join([*licences, "Each figure's source: the Data sources page."]))
         return
-    files = ", ".join(sorted({s["file"] for s in sources})) or "none"
+    files = ", ".join(escape_markdown(f) for f in sorted({s["file"] for s in sources})) or "none"
     st.caption(f"Sources: {files}. " + " ".join(licences))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ecm.views.markdown import escape_markdown
+
 EDITOR_NAME = "editor_name"
 
 
@@ -31,7 +33,7 @@ def editor_name(where: str) -> str | None:
     )
     name = st.session_state[widget_key].strip() or None
     if name:
-        st.caption(f"Changes are recorded as {name}.")
+        st.caption(f"Changes are recorded as {escape_markdown(name)}.")
     return name
 
 

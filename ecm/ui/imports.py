@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ecm.ui.store import engine
+from ecm.views.markdown import escape_markdown
 
 #: How many of a rejected file's problems the page lists (a broken file can have thousands).
 SHOWN_PROBLEMS = 20
@@ -38,11 +39,11 @@ def import_uploads(  # noqa: ANN001
             st.success(describe_outcome(result.outcome))
             return
         problems = result.error.problems
-        shown = "\n".join(f"- {problem}" for problem in problems[:SHOWN_PROBLEMS])
+        shown = "\n".join(f"- {escape_markdown(p)}" for p in problems[:SHOWN_PROBLEMS])
         more = len(problems) - SHOWN_PROBLEMS
         st.error(
-            f"**{result.path.name} was rejected; nothing from it was stored.**\n\n{shown}"
-            + (f"\n- … and {more:,} more" if more > 0 else "")
+            f"**{escape_markdown(result.path.name)} was rejected; nothing from it was "
+            f"stored.**\n\n{shown}" + (f"\n- … and {more:,} more" if more > 0 else "")
         )
 
     with tempfile.TemporaryDirectory() as folder:

@@ -9,6 +9,7 @@ import streamlit as st
 from ecm.errors import DataError
 from ecm.ui import engine, plan_changed
 from ecm.ui.editor import editor_name, named
+from ecm.views.markdown import escape_markdown
 from ecm.views.plan import PLAN_START_LABEL, plan_start_file_name, plan_start_words
 
 
@@ -82,8 +83,8 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
                 engine(), upload.getvalue(), la_code, name.strip(), file_name=upload.name
             )
         except DataError as error:
-            st.error(f"{upload.name} was not imported; nothing changed.")
-            st.markdown("\n".join(f"- {problem}" for problem in error.problems))
+            st.error(f"{escape_markdown(upload.name)} was not imported; nothing changed.")
+            st.markdown("\n".join(f"- {escape_markdown(p)}" for p in error.problems))
             return
         plan_changed()
         st.session_state["plan_message"] = (

@@ -18,6 +18,7 @@ from ecm.store.models import ACTION_STATUS_WORDS
 from ecm.ui import engine, link_column, plan_changed, table_with_download
 from ecm.ui.address import with_carried_links
 from ecm.ui.editor import EDITOR_NAME, editor_name, named
+from ecm.views.markdown import escape_markdown
 from ecm.views.plan_action import detail_lines, history_table, target_table
 
 if TYPE_CHECKING:
@@ -43,10 +44,10 @@ def draw_action_panel(
     spend = page.spend[page.spend["action_id"] == action_id]
     schools = page.schools[page.schools["action_id"] == action_id]
     targets = page.targets[page.targets["action_id"] == action_id]
-    st.subheader(action["title"])
-    st.caption(outcomes.get(action["outcome_code"], action["outcome_code"]))
+    st.subheader(escape_markdown(action["title"]))
+    st.caption(escape_markdown(outcomes.get(action["outcome_code"], action["outcome_code"])))
     if action.get("description"):
-        st.write(action["description"])
+        st.markdown(escape_markdown(action["description"]))
     st.markdown(detail_lines(action, schools, spend, page.coverage.evidence))
     st.markdown("**Gaps and values it targets**")
     table = target_table(targets, titles, la_code)
@@ -75,7 +76,8 @@ def draw_action_panel(
         st.write("No progress notes yet.")
     for note in notes.to_dict("records"):
         st.markdown(
-            f"*{pd.Timestamp(note['written_at']):%d %b %Y}, {note['author']}:* {note['note']}"
+            f"*{pd.Timestamp(note['written_at']):%d %b %Y}, {escape_markdown(note['author'])}:* "
+            f"{escape_markdown(note['note'])}"
         )
     if editing:
         _edit_forms(action, titles, page.partners, outcomes, targets)
@@ -86,7 +88,10 @@ def draw_action_panel(
         else:
             st.dataframe(history, hide_index=True, width="stretch")
         if action.get("updated_by"):
-            st.caption(f"Last saved by {action['updated_by']} (version {action['version']}).")
+            st.caption(
+                f"Last saved by {escape_markdown(action['updated_by'])} "
+                f"(version {action['version']})."
+            )
 
 
 def _edit_forms(

@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 from ecm import units
 from ecm.safe_text import safe_csv
 from ecm.ui.address import link_column, presenting, with_carried_links
+from ecm.views.markdown import escape_markdown
 
 #: Most rows of a table presentation mode writes as page text: a longer table shows its first
 #: rows and says how many more the CSV holds (the interactive grid draws on a canvas in small
@@ -87,7 +88,7 @@ def chart(figure, alt: str, table: pd.DataFrame, key: str, file_name: str) -> No
         figure.update_layout(height=PRESENTED_CHART_PX)
         theme = None
     st.plotly_chart(figure, key=f"chart_{key}", alt=alt, config=config, theme=theme)
-    st.caption(alt)
+    st.caption(escape_markdown(alt))  # plain text, names from data in it
     with st.expander("View as table", icon=":material/table:"):
         table_with_download(table, key, file_name)
 

@@ -160,7 +160,7 @@ def place_heading(
             lambda: source_banner(fictional, sources, short=True),
         )
     else:
-        st.title(geography["name"])
+        st.title(escape_markdown(geography["name"]))
         source_banner(fictional, sources)
     if notes is not None:
         notes()

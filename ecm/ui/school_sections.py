@@ -8,6 +8,7 @@ import streamlit as st
 
 from ecm.ui.address import page_link, school_set_param
 from ecm.ui.presenting import HeaderBar, year_picker
+from ecm.views.markdown import escape_markdown
 from ecm.views.school import (
     compared_with_caption,
     headline_kind,
@@ -28,7 +29,8 @@ def school_top(profile: dict, headline: dict | None, bar: HeaderBar | None) -> s
     if bar is not None:
         return year_picker(periods, profile["period"], bar)
     st.caption(
-        f"School · URN {geography['code']} · {la.get('name', '')} · {region.get('name', '')}"
+        f"School · URN {geography['code']} · {escape_markdown(la.get('name', ''))} · "
+        f"{escape_markdown(region.get('name', ''))}"
     )
     year_column, set_column = st.columns(2)
     with year_column:
@@ -52,5 +54,6 @@ def school_top(profile: dict, headline: dict | None, bar: HeaderBar | None) -> s
             period=period,
         )
     if la:
-        page_link("area", f"{la['name']}: area overview and plan coverage", la=la["code"])
+        name = escape_markdown(la["name"])
+        page_link("area", f"{name}: area overview and plan coverage", la=la["code"])
     return period

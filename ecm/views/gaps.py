@@ -10,6 +10,7 @@ from ecm.charts import map_geometry
 from ecm.places.explorer import MIN_RANKED_PUPILS, GapExploration
 from ecm.store.school_types import MAINSTREAM, SCHOOL_KINDS, SPECIAL
 from ecm.units import gap_unit
+from ecm.views.markdown import escape_markdown
 
 #: How many of the widest and of the narrowest gaps the ranked chart shows (the table has all).
 RANKED_EACH_END = 20
@@ -256,7 +257,7 @@ def exploration_summary(result: GapExploration, group_title: str, comparator_tit
         )
     return (
         f"**{summary['with_figures']:,}** of {result.places_words} have a figure for "
-        f"{result.indicator['title']} in "
+        f"{escape_markdown(result.indicator['title'])} in "
         f"{result.period}. The gap is each place's **{group_title.lower()}** against "
         f"**{comparator_title.lower()} nationally**; positive means the focus group is worse "
         f"off, in {gap_unit(result.indicator['unit'])}. Nationally the gap is "

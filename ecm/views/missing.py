@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ecm.views.markdown import escape_markdown
+
 #: The area page's "worse than England and getting worse" panel, when no figure is.
 NO_RED_REDS = "No figure is both worse than England and getting worse."
 
@@ -53,6 +55,6 @@ def no_neighbours(neighbours: pd.DataFrame) -> str | None:
 def no_schools(name: str) -> str:
     """The area page's schools table, when the store holds no school of the authority."""
     return (
-        f"The store holds no schools in {name}: import the Get Information About Schools "
-        "register or the authority's school performance tables to list them."
+        f"The store holds no schools in {escape_markdown(name)}: import the Get Information "
+        "About Schools register or the authority's school performance tables to list them."
     )

@@ -362,7 +362,8 @@ def plan_start_file_name(la_code: str, period: str) -> str:
 def plan_caption(plan: dict, period: str) -> str:
     """The plan's title, status and dates, and the year of the gaps it is set against."""
     return (
-        f"{plan['title']} · {plan['status']} · {plan['start_date']:%d %b %Y} to "
+        f"{escape_markdown(plan['title'])} · {escape_markdown(plan['status'])} · "
+        f"{plan['start_date']:%d %b %Y} to "
         f"{plan['end_date']:%d %b %Y} · gaps as of {period}"
     )
 

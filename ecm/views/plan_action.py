@@ -7,6 +7,7 @@ import pandas as pd
 from ecm import units
 from ecm.catalogue import group_title
 from ecm.store.models import action_status_words
+from ecm.views.markdown import escape_markdown
 from ecm.views.plan import SCOPE_WORDS, gap_key, plan_link
 
 #: A target's baseline or target value the plan did not state (not a missing figure).
@@ -38,10 +39,14 @@ def detail_lines(
         else "none recorded"
     )
     mine = evidence[evidence["action_id"] == action["id"]] if not evidence.empty else evidence
-    says = "; ".join(mine["reason"].dropna()) if not mine.empty else "no measurable target"
+    says = (
+        "; ".join(escape_markdown(r) for r in mine["reason"].dropna())
+        if not mine.empty
+        else "no measurable target"
+    )
     return (
-        f"**Lead:** {action['lead_partner']}  \n"
-        f"**Contributing:** {partners}  \n"
+        f"**Lead:** {escape_markdown(action['lead_partner'] or '')}  \n"
+        f"**Contributing:** {escape_markdown(partners)}  \n"
         f"**Reported status:** {action_status_words(action['status'])}  \n"
         f"**The figures say:** {says}  \n"
         f"**Dates:** {_date(action.get('start_date'))} to {_date(action.get('due_date'))}  \n"

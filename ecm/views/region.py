@@ -177,7 +177,8 @@ def brief_markdown(brief: dict, period: str) -> str:
         for g in brief["uncovered_gaps"]
     ]
     actions = [
-        f"**{_md(a['title'])}** ({action_status_words(a['status'])}; lead: {a['lead_partner']})"
+        f"**{_md(a['title'])}** ({action_status_words(a['status'])}; "
+        f"lead: {_md(a['lead_partner'])})"
         for a in brief["off_track_actions"]
     ]
     if not brief.get("significant_gaps"):
@@ -187,7 +188,7 @@ def brief_markdown(brief: dict, period: str) -> str:
     if not brief.get("has_plan", True):
         gaps.insert(0, f"No plan was in force in {period}, so no gap is covered.")
     return (
-        f"#### {brief['la_name']}: priorities brief, {period}\n\n"
+        f"#### {_md(brief['la_name'])}: priorities brief, {period}\n\n"
         f"**Top concerns** (worse than England, getting worse first)\n\n"
         f"{items(concerns, 'None: no figure is significantly worse than England.')}\n\n"
         f"**In the worst quarter of authorities and worsening** (no test possible: figures "
