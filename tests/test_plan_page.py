@@ -15,6 +15,7 @@ from ecm.figures.queries import load_local_authorities, resolve_area
 from ecm.plan.edits import action_history, load_action
 from ecm.plan.loaders import gap_turn_the_curve, la_plan_coverage
 from ecm.store.models import Action
+from ecm.views.markdown import escape_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -70,8 +71,9 @@ def test_the_plan_page_shows_the_coverage_the_analysis_computes(
     # Links to the area and the region it sits in, carrying their codes.
     links = {link.proto.label: link.proto.page for link in at.get("page_link")}
     area = resolve_area(demo_engine, "la", first_la)
-    assert links[f"{area['name']}: area overview"] == "area"
-    assert links[f"{area['region']['name']}: the region's authorities side by side"] == "region"
+    assert links[f"{escape_markdown(area['name'])}: area overview"] == "area"
+    region = escape_markdown(area["region"]["name"])
+    assert links[f"{region}: the region's authorities side by side"] == "region"
 
 
 def test_a_gap_link_opens_on_its_turn_the_curve_picture(
@@ -220,7 +222,7 @@ def test_a_progress_note_needs_a_name_and_then_appears(writable_store) -> None:
     at.text_area(key=f"note_text_{action_id}").set_value("Twelve schools signed up.")
     next(b for b in at.button if b.label == "Save the note").click()
     at.run()
-    assert any("Bob Board:* Twelve schools signed up." in m.value for m in at.markdown)
+    assert any("Bob Board:* Twelve schools signed up\\." in m.value for m in at.markdown)
 
 
 def test_presentation_mode_and_shared_stores_offer_no_editing(writable_store, monkeypatch) -> None:
