@@ -107,8 +107,10 @@ def test_the_plan_page_writes_the_names_as_they_are(evil) -> None:
 
 
 def test_the_region_page_writes_the_names_as_they_are(evil) -> None:
-    at = open_app("app_pages/region.py", code=evil["region"])
-    _assert_shown_as_written(at, f"R {EVIL}")
+    at = open_app("app_pages/region.py", code=evil["region"], brief=evil["la"])
+    _assert_shown_as_written(at, f"R {EVIL}", f"LA {EVIL}")
+    links = [link.proto.label for link in at.get("page_link")]
+    assert f"Open {escape_markdown(f'LA {EVIL}')}'s plan" in links
     assert at.title[0].value == escape_markdown(f"R {EVIL}")
 
 

@@ -175,5 +175,6 @@ def draw_briefs(screen: RegionScreen) -> None:
     la = select_param("Authority", names, "brief")
     with st.container(border=True):
         st.markdown(brief_markdown(briefs[la], screen.overview.period))
-    page_link("area", f"Open {names[la]}'s area overview", la=la)
-    page_link("plan", f"Open {names[la]}'s plan", la=la)
+    name = escape_markdown(names[la])
+    page_link("area", f"Open {name}'s area overview", la=la)
+    page_link("plan", f"Open {name}'s plan", la=la)
