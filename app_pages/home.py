@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ecm import ui, units
+from ecm import ui
 from ecm.views.markdown import escape_markdown
+from ecm.views.register import school_tiles
 
 st.title("Every Child Matters outcomes dashboard")
 ui.fictional_banner()
@@ -71,11 +72,8 @@ if urn:
                 f"{escape_markdown(school['school_type'])}  \n"
                 f"{escape_markdown(school['la_name'])} · {escape_markdown(school['region_name'])}"
             )
-            a, b, c = st.columns(3)
-            roll, fsm = school["number_on_roll"], school["percent_fsm"]
-            a.metric("Pupils on roll", units.count(roll))
-            b.metric("Eligible for free school meals", units.percent(fsm))
-            c.metric("Figures held", f"{school['figures']:,}")
+            for column, (label, value) in zip(st.columns(3), school_tiles(school), strict=True):
+                column.metric(label, value)
             ui.page_link("school", "Open the school's profile", urn=urn)
             ui.profile_link("All its figures in one table", urn=urn)
 elif la:

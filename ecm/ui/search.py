@@ -11,7 +11,6 @@ from ecm.ui.address import page_link
 from ecm.ui.store import CACHE_TTL, engine_for
 from ecm.views.search import more_line, nothing_found, result_address, result_label
 
-
 # A result's label names the place, its kind, code, phase, authority and status; cut to one
 # line (Streamlit's page links do that in the narrow sidebar), two schools of one name could not
 # be told apart. Scoped to the sidebar's page links, which only the results and the page list are.

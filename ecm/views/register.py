@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ecm import units
 from ecm.figures.register import LinkedSchool, RegisterEntry
 from ecm.store.models import SUCCESSOR
 from ecm.views.markdown import escape_markdown
@@ -70,3 +71,12 @@ def register_sentences(entry: RegisterEntry) -> list[tuple[str, LinkedSchool | N
     for link in predecessors:
         sentences.append((f"Formerly {linked_name(link)}.", link))
     return sentences
+
+
+def school_tiles(school: dict) -> list[tuple[str, str]]:
+    """The Home page's tiles of a school's register facts: (label, value as written)."""
+    return [
+        ("Pupils on roll", units.count(school["number_on_roll"])),
+        ("Eligible for free school meals", units.percent(school["percent_fsm"])),
+        ("Figures held", units.count(school["figures"])),
+    ]
