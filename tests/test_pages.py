@@ -519,7 +519,8 @@ def test_the_school_headline_plan_panel_link_and_plan_page_name_the_same_plan(
     page = open_app("app_pages/plan.py", **link)
     assert not page.exception
     assert any(
-        c.value.startswith(f"{plan['title']} · ") and c.value.endswith("gaps as of 2009/10")
+        c.value.startswith(f"{escape_markdown(plan['title'])} · ")
+        and c.value.endswith("gaps as of 2009/10")
         for c in page.caption
     )
     # 2005/06: no plan is in force; the headline, the panel, the link and the page all say so.

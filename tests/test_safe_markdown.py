@@ -102,7 +102,7 @@ def test_the_area_page_writes_the_names_as_they_are(evil) -> None:
 def test_the_plan_page_writes_the_names_as_they_are(evil) -> None:
     at = open_app("app_pages/plan.py", la=evil["la"], action=evil["action"])
     _assert_shown_as_written(at, f"LA {EVIL}", f"R {EVIL}", f"Action {EVIL}")
-    assert at.title[0].value.startswith(escape_markdown(f"LA {EVIL}") + ":")
+    assert at.title[0].value == escape_markdown(f"LA {EVIL}: Children and Young People's Plan")
     assert escape_markdown(f"Action {EVIL}") in [s.value for s in at.subheader]
 
 
