@@ -412,11 +412,17 @@ def difference_limits(
     statistic: str, comp: tuple[float, float], focus: tuple[float, float], mult: float
 ) -> tuple[float, float, float]:
     """comparator - focus from counts (numerator, denominator) with its 95% interval: Newcombe's
-    hybrid score method for proportions, MOVER with each rate's Poisson limits for rates."""
+    hybrid score method for proportions, MOVER with each rate's Poisson limits for rates,
+    reaching zero where the exact conditional test of the two counts finds no difference."""
     (nc, dc), (nf, df) = comp, focus
     lc = Store.interval(statistic, nc, dc, mult, Z95)
     lf = Store.interval(statistic, nf, df, mult, Z95)
-    return mover((nc / dc * mult, *lc), (nf / df * mult, *lf))
+    d, low, high = mover((nc / dc * mult, *lc), (nf / df * mult, *lf))
+    if statistic == "rate" and nc + nf > 0:
+        share = stats.binomtest(round(nc), round(nc + nf)).proportion_ci(0.95, "exact")
+        if share.low <= dc / (dc + df) <= share.high:
+            low, high = min(low, 0.0), max(high, 0.0)
+    return d, low, high
 
 
 def mover(first: tuple, second: tuple) -> tuple[float, float, float]:

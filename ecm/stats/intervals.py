@@ -222,7 +222,15 @@ def rate_difference_ci(
     Wilson limits for proportions. The normal approximation (variances O/n²) it replaces gives
     a zero count no variance at all, so 0 events against 4 in equal populations came out
     significant, where the exact conditional test (4 of 4 events in one of two equal halves)
-    gives p = 0.125; MOVER with exact limits does not call it significant.
+    gives p = 0.125.
+
+    MOVER can still be bolder than the exact test with few events (3 against 11 in equal
+    populations: MOVER excludes zero, the exact conditional test gives p = 0.057). So the
+    interval is also held to that test (Przyborowski and Wilenski 1940; R's ``poisson.test``
+    for two samples): given the o1 + o2 events, o1 is binomial with probability
+    n1 / (n1 + n2) when the rates are equal; where that probability lies inside the
+    Clopper-Pearson interval of o1 / (o1 + o2), the rates do not differ at this level, and an
+    interval that excludes zero is widened to reach it. Interval and test then never disagree.
     """
     (o1, n1, o2, n2), index, scalar = _as_arrays(count1, denominator1, count2, denominator2)
     valid = (n1 > 0) & (n2 > 0) & (o1 >= 0) & (o2 >= 0)
@@ -231,10 +239,32 @@ def rate_difference_ci(
     low2, high2 = _poisson_limits(counts2, confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         s1, s2 = multiplier / n1, multiplier / n2
-        difference = interval_difference_ci(
+        d, lower, upper = interval_difference_ci(
             counts1 * s1, low1 * s1, high1 * s1, counts2 * s2, low2 * s2, high2 * s2
         )
-    return _interval(*difference, index, scalar)
+        equal_share = n1 / (n1 + n2)
+    share_low, share_high = _clopper_pearson(counts1, counts1 + counts2, confidence)
+    no_difference = (share_low <= equal_share) & (equal_share <= share_high)
+    lower = np.where(no_difference, np.minimum(lower, 0.0), lower)
+    upper = np.where(no_difference, np.maximum(upper, 0.0), upper)
+    return _interval(d, lower, upper, index, scalar)
+
+
+def _clopper_pearson(
+    successes: np.ndarray, trials: np.ndarray, confidence: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Clopper-Pearson (exact) limits of a binomial probability; [0, 1] with no trials."""
+    alpha = 1 - confidence
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = np.where(
+            successes > 0, special.betaincinv(successes, trials - successes + 1, alpha / 2), 0.0
+        )
+        high = np.where(
+            successes < trials,
+            special.betaincinv(successes + 1, trials - successes, 1 - alpha / 2),
+            1.0,
+        )
+    return low, high
 
 
 def mean_difference_ci(
