@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from ecm.store.engine import head_revision, make_engine
-from tests.helpers import KS2, NEETS, PT, REAL, run
+from tests.helpers import DEMO_SEED, KS2, NEETS, PT, REAL, run
 
 
 @pytest.mark.parametrize("command", [[], ["init"], ["demo"], ["audit"]])
@@ -117,23 +117,47 @@ def test_import_walks_a_folder_and_reports_each_file(database_url: str, tmp_path
     assert missing.stderr.strip() == f"error: {tmp_path / 'nowhere'}: no such file or folder"
 
 
-def test_audit_reports_counts_bounded_on_the_demo_and_exits_1(demo_database_url: str) -> None:
-    """One indicator of the demo: nothing pinned, but 19 small counts confined to fewer whole
-    values than the threshold hides (an LA's withheld schools whose numerators add up to 1 to
-    3), so the check fails, as a deployment's checks would see it. (One run: the audit of an
-    indicator takes minutes.)"""
-    result = run("audit", "--database-url", demo_database_url, "--indicator", "ni_72")
-    assert result.returncode == 1, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0] == (
-        "3,776 withheld counts examined against 2,146 equations; 0 pinned; 1,501 small counts "
-        "bounded, 19 of them too narrowly"
-    )
-    assert len(lines) == 2 + 19
-    one = [line.split() for line in lines[2:] if " 2008/09 " in line and " all " in line]
-    assert [row[row.index("900077") :] for row in one] == [
-        ["900077", "all", "numerator", "1.0", "bounded", "0.0", "1.0"]
+def test_audit_pins_a_count_a_tampered_decision_gives_back_and_exits_1(
+    database_url: str,
+) -> None:
+    """One indicator of the demo, whose decisions leave no small count pinned or confined
+    (exit 0); then one school's decision is undone by hand, as a store decided under an older
+    rule would be, and the audit names the count its sibling now gives back (exit 1). (One
+    indicator: the audit of a whole store takes minutes.)"""
+    from ecm.demo.build import build_demo
+
+    engine = make_engine(database_url)
+    build_demo(engine, scale="tiny", seed=DEMO_SEED)
+    sound = run("audit", "--database-url", database_url, "--indicator", "ni_72")
+    assert sound.returncode == 0, sound.stderr
+    assert sound.stdout.splitlines() == [
+        "3,788 withheld counts examined against 2,150 equations; 0 pinned; 1,501 small counts "
+        "bounded, 0 of them too narrowly"
     ]
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "UPDATE observation SET withheld = false WHERE id = (SELECT MIN(id) FROM "
+                "observation WHERE indicator_code = 'ni_72' AND level = 'school' "
+                "AND withheld_reason = 'sibling')"
+            )
+        )
+    engine.dispose()
+    leaky = run("audit", "--database-url", database_url, "--indicator", "ni_72")
+    assert leaky.returncode == 1, leaky.stderr
+    lines = leaky.stdout.splitlines()
+    assert lines[0] == (
+        "3,786 withheld counts examined against 2,150 equations; 4 pinned; 1,499 small counts "
+        "bounded, 0 of them too narrowly"
+    )
+    assert [line.split()[1:] for line in lines[2:]] == [
+        ["2005/06", "school", "900048", "all", "numerator", "5.0", "pinned", "NaN", "NaN"],
+        ["2005/06", "school", "900048", "not_disadvantaged", "numerator", "5.0", "pinned",
+         "NaN", "NaN"],
+        ["2005/06", "school", "900048", "all", "denominator", "10.0", "pinned", "NaN", "NaN"],
+        ["2005/06", "school", "900048", "not_disadvantaged", "denominator", "10.0", "pinned",
+         "NaN", "NaN"],
+    ]  # fmt: skip
 
 
 def test_audit_of_a_store_with_nothing_withheld_exits_0(catalogue_store, tmp_path) -> None:

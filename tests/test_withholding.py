@@ -97,6 +97,13 @@ def test_across_levels_no_withheld_figure_is_one_subtraction_away(data) -> None:
     # country) has no withheld term or at least two.
     for terms in equations(frame, parent):
         assert hidden[terms].sum() != 1, result.iloc[terms]
+        # Where the total is shown, the withheld terms do not add up to a small number, which
+        # would confine each of them (counts are never negative).
+        total, *parts = terms
+        withheld = [t for t in parts if hidden[t]]
+        if not hidden[total] and withheld:
+            for column in ("numerator", "denominator"):
+                assert not 1 <= frame[column].iloc[withheld].sum() <= 5, result.iloc[terms]
     # The decisions do not depend on the order the figures were read in.
     backwards = apply_disclosure_control(frame.iloc[::-1], STATISTICS, DisclosureRules(), parent)
     assert (backwards["suppressed"].iloc[::-1].to_numpy() == hidden).all()
@@ -119,6 +126,32 @@ def test_a_withheld_total_is_never_left_with_its_parts_all_shown() -> None:
     # among the schools, takes the other with it (the rule for parts does not look up).
     assert result["suppressed"].tolist() == [True, True, True]
     assert result["withheld_reason"].tolist() == ["sibling", "sibling", "small"]
+
+
+def test_withheld_places_that_add_up_to_a_small_number_take_the_next_smallest_with_them() -> None:
+    frame = figures(
+        [
+            ("ks2", "school", "school:A", "all", "2009/10", 0, 3),  # three pupils
+            ("ks2", "school", "school:B", "all", "2009/10", 1, 9),  # one pupil reached it
+            ("ks2", "school", "school:C", "all", "2009/10", 0, 10),
+            ("ks2", "school", "school:D", "all", "2009/10", 30, 40),
+            ("ks2", "school", "school:E", "all", "2009/10", 35, 50),
+            ("ks2", "la", "la:L", "all", "2009/10", 66, 112),
+        ]
+    )
+    parent = pd.Series({f"school:{c}": "la:L" for c in "ABCDE"})
+    result = apply_disclosure_control(frame, STATISTICS, DisclosureRules(), parent, reasons=True)
+    # A and B withheld together would add up to 1 of 12 (the LA less C, D and E), so B is 0 or
+    # 1: C joins them (1 of 22, still small), then D (31 of 62). E and the LA stay shown.
+    assert result["suppressed"].tolist() == [True, True, True, True, False, False]
+    assert result["withheld_reason"].tolist() == [
+        "small",
+        "small",
+        "sibling",
+        "sibling",
+        None,
+        None,
+    ]
 
 
 def test_a_withheld_all_pupil_figure_takes_its_groups_with_it() -> None:

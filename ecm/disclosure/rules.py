@@ -24,8 +24,11 @@ would give it back by subtraction):
   not recorded is in neither) the sum is not an equation and gives nothing back;
 - *siblings*: where an area's figure is the sum of its parts (schools in an LA, LAs in a region),
   a part withheld alone among shown parts is joined by the smallest other part, since the total
-  minus the shown parts would give it back; where the total itself is withheld (and in the
-  frame) while every part is shown, the smallest part is withheld with it.
+  minus the shown parts would give it back; and further parts join, smallest first, while the
+  withheld parts' pupils or denominators add up to a small number, since counts are never
+  negative and a small sum confines each of its terms (DfE and GSS guidance: the cells withheld
+  together must not themselves make a small total). Where the total itself is withheld (and in
+  the frame) while every part is shown, the smallest part is withheld with it.
 
 Published markers (``SUPP``, ``c``, ``x``, ...) arrive as markers and stay; the figures behind
 them are missing already. Our own withheld figures get the marker ``c``.
@@ -164,13 +167,18 @@ def apply_disclosure_control(
     # no pupils (its zero is public, so withholding it would protect nothing). Where such a
     # figure is the complement of a withheld group, the all-pupil figure is withheld instead.
     fixed = ~ours | no_pupils(out)
+    # The pupils a figure counts: its numerator, or for a count the value itself.
+    counts = out["numerator"].where(
+        out["numerator"].notna(), out["value"].where(statistic == "count")
+    )
     while True:  # each pass can only add, so this ends
         before = int(seeds.sum())
         added = (_complement_mask(out, seeds, fixed) | _group_mask(out, seeds)) & ~seeds & ~fixed
         reason[added] = "complement"
         seeds = seeds | added
         if parent_of is not None:
-            added = _sibling_mask(out, seeds, parent_of, fixed) & ~seeds & ~fixed
+            added = _sibling_mask(out, seeds, parent_of, fixed, counts, rules.min_count)
+            added &= ~seeds & ~fixed
             reason[added] = "sibling"
             seeds = seeds | added
         if int(seeds.sum()) == before:
@@ -286,15 +294,27 @@ def _group_mask(frame: pd.DataFrame, hidden: pd.Series) -> pd.Series:
 
 
 def _sibling_mask(
-    frame: pd.DataFrame, hidden: pd.Series, parent_of: pd.Series, fixed: pd.Series
+    frame: pd.DataFrame,
+    hidden: pd.Series,
+    parent_of: pd.Series,
+    fixed: pd.Series,
+    counts: pd.Series,
+    min_count: int,
 ) -> pd.Series:
-    """Add the smallest shown sibling wherever exactly one part of a total is withheld.
+    """Add the smallest shown sibling wherever the withheld parts of a total are exposed.
 
-    Where the lone withheld part has no shown sibling that may be withheld (published parts,
-    ``fixed``, are shown as published), the total itself is withheld (when it is in the frame),
-    since it and the shown parts would give the part back. Where the total is in the frame and
-    withheld while every part is shown, the smallest part that may be withheld is withheld
-    too, since the parts would add up to the total.
+    The total minus the shown parts gives the withheld parts' sum. That sum is safe only when
+    it has at least two terms and is not itself small: where the withheld parts' pupils
+    (``counts``: numerators, or the count itself) or their denominators add up to 1 to
+    ``min_count - 1``, each of them is confined to that many values by the rule that counts
+    are never negative (0 of 3 and 1 of 9 withheld together: the second is 0 or 1). So the
+    next smallest shown part joins them, one per pass, until the sum is no longer small.
+
+    Where no shown sibling may be withheld (published parts, ``fixed``, are shown as
+    published), the total itself is withheld (when it is in the frame), since it and the shown
+    parts would give the parts back. Where the total is in the frame and withheld while every
+    part is shown, the smallest part that may be withheld is withheld too, since the parts
+    would add up to the total.
     """
     # The parent's total is published somewhere (its own page) even when not in this frame,
     # so the rule applies whenever the frame holds the parts.
@@ -308,24 +328,34 @@ def _sibling_mask(
     parts["parent"] = parents[has_parent]
     parts["hidden"] = hidden[has_parent]
     parts["fixed"] = fixed[has_parent]
+    parts["count"] = counts[has_parent]
     keys = ["indicator_code", "group_code", "period", "parent"]
-    hidden_count = parts.groupby(keys)["hidden"].transform("sum")
-    lonely = parts[(hidden_count == 1) & ~parts["hidden"] & ~parts["fixed"]]
+    by_total = parts.groupby(keys)
+    hidden_count = by_total["hidden"].transform("sum")
+    exposed = (hidden_count == 1) | (
+        (hidden_count > 1)
+        & (
+            _small_sum(parts["count"].where(parts["hidden"]), parts, keys, min_count)
+            | _small_sum(parts["denominator"].where(parts["hidden"]), parts, keys, min_count)
+        )
+    )
+    candidates = parts[exposed & ~parts["hidden"] & ~parts["fixed"]]
     # The smallest shown sibling (ties: the first by code, so that the choice never depends
-    # on the order rows were read in) is withheld with the lonely one.
-    order = _smallest_first(lonely)
+    # on the order rows were read in) is withheld with the exposed ones.
+    order = _smallest_first(candidates)
     mask[order.groupby(keys, sort=False).head(1).index] = True
-    alone = (
-        parts[(hidden_count == 1) & parts["hidden"]]
+    stuck = (
+        parts[exposed & parts["hidden"]]
         .set_index(keys)
-        .index.difference(lonely.set_index(keys).index)
+        .index.unique()
+        .difference(candidates.set_index(keys).index)
     )
     totals = frame[["indicator_code", "group_code", "period", "area_code"]].rename(
         columns={"area_code": "parent"}
     )
     total_keys = pd.MultiIndex.from_frame(totals[keys])
-    if len(alone):
-        mask |= pd.Series(total_keys.isin(alone), index=frame.index) & ~hidden & ~fixed
+    if len(stuck):
+        mask |= pd.Series(total_keys.isin(stuck), index=frame.index) & ~hidden & ~fixed
     # A withheld total present in the frame whose parts are all shown.
     withheld_totals = total_keys[hidden.to_numpy()]
     if len(withheld_totals):
@@ -335,6 +365,16 @@ def _sibling_mask(
             order = _smallest_first(unhidden)
             mask[order.groupby(keys, sort=False).head(1).index] = True
     return mask
+
+
+def _small_sum(
+    values: pd.Series, parts: pd.DataFrame, keys: list[str], min_count: int
+) -> pd.Series:
+    """Per part: whether the known ``values`` of its total's parts add up to 1 to
+    ``min_count - 1`` (parts whose value is unknown, a publisher's withheld figure, add
+    nothing that can be checked)."""
+    total = values.groupby([parts[k] for k in keys]).transform("sum")
+    return (total >= 1) & (total < min_count)
 
 
 def _smallest_first(parts: pd.DataFrame) -> pd.DataFrame:
