@@ -88,7 +88,7 @@ def test_floor_red_red_and_widening_come_first() -> None:
         nouns=group_nouns(),
     )
     assert sentences[0] == (
-        "Below the KS2 floor standard (NI 76) in 2009/10 (52.0): fewer than 55% of pupils "
+        "Below the KS2 floor standard (NI 76) in 2009/10 (52.0%): fewer than 55% of pupils "
         "reaching level 4+ in English and maths; it was below it in 2008/09 too."
     )
     assert not any("causing concern" in s for s in sentences)
@@ -140,7 +140,7 @@ def test_a_school_below_only_the_attainment_part_of_the_2019_floor_is_told_just_
         empty_gaps, comparisons, floors, catalogue, "2018/19", nouns=group_nouns()
     )
     assert sentence == (
-        "Below the attainment part of the KS2 floor standard in 2018/19 (49.0): fewer than 65% "
+        "Below the attainment part of the KS2 floor standard in 2018/19 (49.0%): fewer than 65% "
         "reaching the expected standard in reading, writing and maths; a school is below the "
         "standard only if its progress also falls short, which is not judged here."
     )

@@ -57,7 +57,7 @@ def test_the_summary_and_the_funnel_agree_with_the_exploration(demo_engine) -> N
         f"{escape_markdown(result.indicator['title'])} in {result.period}. The gap is each place's "
         "**disadvantaged pupils** against **other pupils nationally**"
     )
-    assert f"Nationally the gap is **{result.centre:.1f}**." in words
+    assert f"Nationally the gap is **{result.centre:.1f} percentage points**." in words
     assert f"**{summary['focus_worse']:,}** places have a gap significantly above zero." in words
     assert not result.limits.empty
     assert f"**{summary['above_998']:,}** lie above the funnel's 99.8% limit" in words

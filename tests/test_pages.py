@@ -309,7 +309,7 @@ def test_gap_explorer_ranks_every_authority(use_demo_database, demo_engine) -> N
     assert list(table["Code"]) == list(result.gaps["area_code"])
     assert table["Gap"].iloc[0] == pytest.approx(round(result.gaps["gap"].iloc[0], 1))
     summary = next(m.value for m in at.markdown if "Nationally the gap is" in m.value)
-    assert f"**{result.centre:.1f}**" in summary
+    assert f"**{result.centre:.1f} percentage points**" in summary
     assert address(at)["level"] == "la" and address(at)["period"] == result.period
 
 

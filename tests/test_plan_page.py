@@ -16,6 +16,7 @@ from ecm.plan.edits import action_history, load_action
 from ecm.plan.loaders import gap_turn_the_curve, la_plan_coverage
 from ecm.store.models import Action
 from ecm.views.markdown import escape_markdown
+from ecm.views.turn_the_curve import curve_table
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
@@ -90,6 +91,12 @@ def test_a_gap_link_opens_on_its_turn_the_curve_picture(
     chart = next(c for c in at.get("plotly_chart") if "chart_turn_the_curve" in c.proto.id)
     assert '"name":"Actual"' in chart.proto.spec
     assert '"name":"Target"' in chart.proto.spec
+    # The chart's table keeps its figures as numbers: a line with no interval (the path, the
+    # target) has none there, not text mixed into a column of numbers.
+    table = curve_table(curve)
+    assert list(table.dtypes[["value", "lower", "upper"]]) == [float, float, float]
+    path = table[table["line"] == "path to target"]
+    assert not path.empty and path["lower"].isna().all() and path["value"].notna().all()
 
 
 def test_an_unknown_authority_is_named(use_demo_database) -> None:

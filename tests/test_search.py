@@ -104,6 +104,15 @@ def test_the_list_is_capped_and_says_how_many_more_matched() -> None:
     assert more_line(rank_places(CANDIDATES, "Anstey")) is None
 
 
+def test_a_short_name_inside_the_text_typed_is_not_a_match() -> None:
+    bury = {"kind": "la", "code": "E08000002", "name": "Bury", "la_number": "351"}
+    with_bury = pd.concat([CANDIDATES, pd.DataFrame([bury])], ignore_index=True)
+    assert "E08000002" not in set(rank_places(with_bury, "Balksbury Junior School").matches["code"])
+    assert "E08000002" not in set(rank_places(with_bury, "Balksbury").matches["code"])
+    assert list(rank_places(with_bury, "Bury").matches["code"])[:1] == ["E08000002"]
+    assert list(rank_places(with_bury, "Burry").matches["code"]) == ["E08000002"]
+
+
 def test_nothing_matches_unrelated_text() -> None:
     assert rank_places(CANDIDATES, "Zebedee").matches.empty
     assert rank_places(CANDIDATES, "   ").matches.empty

@@ -65,10 +65,16 @@ def likeness(wanted: str, name: str) -> float:
     RapidFuzz's weighted ratio of the whole strings (which forgives words run together, as
     "warrenmead") and the mean, over the words typed, of each one's best edit-distance ratio
     against any word of the name (which forgives a typo in each word, wherever the word
-    stands in the name, without the whole-string ratio's penalty for a long name)."""
+    stands in the name, without the whole-string ratio's penalty for a long name).
+
+    The weighted ratio looks for the shorter string inside the longer, which is right only
+    one way round: the text typed inside a name. A name shorter than the text typed is
+    compared whole, so that "Balksbury Junior School" does not find the LA of Bury because
+    "bury" is inside it."""
     words, name_words = wanted.split(), name.split()
     by_word = sum(max(fuzz.ratio(w, n) for n in name_words) for w in words) / len(words)
-    return max(float(fuzz.WRatio(wanted, name)), by_word)
+    whole = fuzz.WRatio(wanted, name) if len(wanted) <= len(name) else fuzz.ratio(wanted, name)
+    return max(float(whole), by_word)
 
 
 def tier_and_score(row: dict, text: str) -> tuple[int, float] | None:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ecm.config import DATA_DIR
 from ecm.stats.benchmarks import red_red
+from ecm.units import percent
 
 FLOOR_FILE = DATA_DIR / "floor_standards.csv"
 RUN = 3  # "in each of the last three years"
@@ -164,7 +165,7 @@ def areas_of_interest(
             (
                 PRIORITY["floor"],
                 f"Below {current['standard'].iloc[0]} in {period} "
-                f"({current['value'].iloc[0]:.1f}): {current['label'].iloc[0]}{again}.",
+                f"({percent(current['value'].iloc[0])}): {current['label'].iloc[0]}{again}.",
             )
         )
     return [sentence for _, sentence in sorted(found, key=lambda item: item[0])]

@@ -261,7 +261,8 @@ def exploration_summary(result: GapExploration, group_title: str, comparator_tit
         f"{result.period}. The gap is each place's **{group_title.lower()}** against "
         f"**{comparator_title.lower()} nationally**; positive means the focus group is worse "
         f"off, in {gap_unit(result.indicator['unit'])}. Nationally the gap is "
-        f"**{result.centre:.1f}**. **{summary['focus_worse']:,}** places have a gap "
+        f"**{units.gap_text(result.centre, result.indicator['unit'])}**. "
+        f"**{summary['focus_worse']:,}** places have a gap "
         "significantly above zero." + funnel
     )
 

@@ -10,7 +10,7 @@ from ecm.periods import period_start
 from ecm.stats.gaps import gap_order, margins_from_zero, verdict
 from ecm.store.models import action_status_words
 from ecm.store.school_types import STATE_FUNDED, school_set_words
-from ecm.units import gap_with_unit
+from ecm.units import gap_with_unit, interval, number
 from ecm.views.markdown import escape_markdown
 from ecm.views.profile_tables import KIND_TITLES
 
@@ -109,8 +109,8 @@ def headline_markdown(
     )
     return (
         f"**Clearest significant gap for {group} pupils:** {escape_markdown(gap['title'])}, "
-        f"{gap_with_unit(gap['gap'], unit)} (95% interval {gap['lower']:.1f} to "
-        f"{gap['upper']:.1f}) against {comparator} "
+        f"{gap_with_unit(gap['gap'], unit)} (95% interval "
+        f"{interval(gap['lower'], gap['upper'], unit)}) against {comparator} "
         f"{KIND_TITLES.get(gap['kind'], gap['kind'])} ({chosen}). Plan: {plan}."
     )
 
@@ -210,13 +210,12 @@ def gap_comparison(profile: dict) -> pd.DataFrame:
     def shown(gap: dict | None) -> str:
         if gap is None or gap.get("gap") is None:
             return ""
-        interval = (
-            f" ({gap['lower']:.1f} to {gap['upper']:.1f})" if gap.get("lower") is not None else ""
-        )
+        unit = units.get(gap["indicator"])
+        limits = interval(gap.get("lower"), gap.get("upper"), unit)
         # * significant; a gap with no interval was never tested, and says so rather than
         # reading as "not significant".
         test = {True: " *", False: ""}.get(gap.get("significant"), " (not tested)")
-        return f"{gap['gap']:.1f}{interval}{test}"
+        return f"{number(gap['gap'], unit)}{f' ({limits})' if limits else ''}{test}"
 
     rows = [
         {

@@ -7,6 +7,7 @@ import pandas as pd
 
 from ecm.catalogue import group_label
 from ecm.plan.coverage import PlanCoverage, TurnTheCurve
+from ecm.units import number
 from ecm.views.markdown import escape_markdown, shown_value
 from ecm.views.plan import gap_key, gap_words, interval_words
 
@@ -93,8 +94,14 @@ def curve_table(curve: TurnTheCurve) -> pd.DataFrame:
             pd.DataFrame([{**curve.target, "line": "target", "lower": None, "upper": None}])
         )
     parts = [p for p in parts if not p.empty]
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return table[["line", "period", "value", "lower", "upper"]] if not table.empty else table
+    if not parts:
+        return pd.DataFrame()
+    table = pd.concat(parts, ignore_index=True)[["line", "period", "value", "lower", "upper"]]
+    # Figures stay numbers (a line without an interval has NaN, not None), so the grid writes
+    # them as figures and a missing one as "no figure", never mixing text into the column.
+    numbers = ["value", "lower", "upper"]
+    table[numbers] = table[numbers].apply(pd.to_numeric, errors="coerce").astype(float)
+    return table
 
 
 def curve_summary(curve: TurnTheCurve, measure_words: str) -> str:
@@ -109,14 +116,14 @@ def curve_summary(curve: TurnTheCurve, measure_words: str) -> str:
     if not shown.empty:
         last = shown.iloc[-1]
         parts.append(
-            f"The {measure_words} was **{last['value']:.1f}** in {last['period']} (95% interval "
-            f"{interval_words(last['lower'], last['upper'])})."
+            f"The {measure_words} was **{number(last['value'])}** in {last['period']} "
+            f"(95% interval {interval_words(last['lower'], last['upper'])})."
         )
     parts.append(f"Recent trend: **{curve.trend}**.")
     if curve.target:
         parts.append(
-            f"Target: **{curve.target['value']:.1f}** by {curve.target['period']}"
-            + (f" from {curve.baseline['value']:.1f} in {curve.baseline['period']}." if
+            f"Target: **{number(curve.target['value'])}** by {curve.target['period']}"
+            + (f" from {number(curve.baseline['value'])} in {curve.baseline['period']}." if
                curve.baseline else ".")
         )  # fmt: skip
         if curve.trajectory is not None:
