@@ -169,8 +169,11 @@ def read(engine: Engine, sql: str, **params: Any) -> list[Any]:
 # --- the command line --------------------------------------------------------------------------
 
 
-def run(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m ecm ARGS`` as a person would (on the store ``url`` if given)."""
+def run(
+    *args: str, url: str | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ecm ARGS`` as a person would (on the store ``url`` if given, with
+    ``input`` on standard input, else none)."""
     env = {**os.environ}
     if url:
         env["ECM_DATABASE_URL"] = url
@@ -178,6 +181,7 @@ def run(*args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "ecm", *args],
         cwd=REPO_ROOT,
         env=env,
+        input=input if input is not None else "",
         capture_output=True,
         text=True,
         timeout=300,

@@ -20,7 +20,7 @@ LAYERS = [
     {"ecm.plan"},
     {"ecm.places", "ecm.importers"},
     {"ecm.charts", "ecm.figures"},
-    {"ecm.disclosure", "ecm.catalogue"},
+    {"ecm.disclosure", "ecm.catalogue", "ecm.access"},
     {"ecm.store", "ecm.stats"},
     {"ecm.params"},
     {"ecm.periods", "ecm.config", "ecm.errors", "ecm.units", "ecm.safe_text"},

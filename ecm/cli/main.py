@@ -17,6 +17,7 @@ from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.cli.audit import add_audit_command
 from ecm.cli.output import clear_progress, one_line, terminal_progress, with_pandas_display
 from ecm.cli.plan import add_plan_commands
+from ecm.cli.users import add_users_commands
 from ecm.config import database_url
 from ecm.errors import DataError
 from ecm.safe_text import safe_csv
@@ -127,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_plan_commands(commands)
     add_audit_command(commands)
+    add_users_commands(commands)
 
     bench = commands.add_parser(
         "bench",

@@ -482,7 +482,11 @@ class AuditLog(Base):
 
 
 class User(Base):
-    """A person who signs in, with a role and the geography they may see."""
+    """A person who signs in, with a role and the geography they may see (``ecm.access``).
+
+    ``password_hash`` is an Argon2id hash (never the password); ``failed_attempts`` counts
+    failed sign-ins since the last good one, and ``locked_until`` holds the account shut after
+    too many."""
 
     __tablename__ = "app_user"
 
@@ -497,3 +501,6 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sign_in: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,282 @@
+"""Accounts in the store: each person's role, the place their remit covers, and a password
+hash; signing in, with lock-out after repeated failures.
+
+Roles and their scopes (the remit a role's account is tied to):
+
+- ``headteacher``: one school (its URN);
+- ``board_member``: one local authority (its ONS code);
+- ``go_officer``: one region (its ONS code);
+- ``analyst`` and ``admin``: everything (no scope code).
+
+Passwords are hashed with Argon2id (``argon2-cffi``'s defaults, RFC 9106's recommended
+parameters), never stored, logged or shown. An account is locked for :data:`LOCK_MINUTES` after
+:data:`MAX_FAILURES` failed sign-ins in a row; every sign-in, failed sign-in and change to an
+account is written to the audit log (``audit_log``, table ``app_user``) without its hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, select
+
+from ecm.store.engine import session_scope
+from ecm.store.models import AuditLog, LocalAuthority, Region, School, User
+
+#: Each role and the level of place its scope names ("all": no scope code).
+ROLE_SCOPES = {
+    "headteacher": "school",
+    "board_member": "la",
+    "go_officer": "region",
+    "analyst": "all",
+    "admin": "all",
+}
+ROLES = tuple(ROLE_SCOPES)
+#: Failed sign-ins in a row that lock an account, and for how long.
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+#: Passwords shorter than this are refused (NCSC: length over complexity).
+MIN_PASSWORD_LENGTH = 12
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+_HASHER = PasswordHasher()
+
+
+class AccountError(ValueError):
+    """A request about accounts refused, in words a person can act on; nothing changed."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account as the application sees it: never its password hash."""
+
+    username: str
+    display_name: str
+    role: str
+    scope_level: str
+    scope_code: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: the account when it succeeded, else why not (in words a
+    person can be shown: never whether the username exists)."""
+
+    account: Account | None
+    message: str
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password`` (refused when shorter than the minimum)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"password: at least {MIN_PASSWORD_LENGTH} characters are needed")
+    return _HASHER.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    """Whether ``password`` is the one ``password_hash`` was made from."""
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _account(user: User) -> Account:
+    return Account(
+        user.username, user.display_name, user.role, user.scope_level, user.scope_code,
+        bool(user.active),
+    )  # fmt: skip
+
+
+def _record(session, user: User, change: str, by: str, what: dict) -> None:  # noqa: ANN001
+    """An audit entry for ``user`` (``what``: the fields changed, never the hash)."""
+    session.add(
+        AuditLog(
+            user_name=by,
+            table_name="app_user",
+            record_id=user.username,
+            change=change,
+            after=json.dumps(what, sort_keys=True, default=str),
+        )
+    )
+
+
+def _scope(session, role: str, scope_code: str | None) -> tuple[str, str | None]:  # noqa: ANN001
+    """The scope level and code for ``role``, the code checked against the store."""
+    if role not in ROLE_SCOPES:
+        raise AccountError(f"role: {role!r} is not one of {', '.join(ROLES)}")
+    level = ROLE_SCOPES[role]
+    if level == "all":
+        if scope_code:
+            raise AccountError(f"scope: {role} accounts see everything, so take no scope")
+        return level, None
+    if not scope_code:
+        raise AccountError(f"scope: {role} accounts need the {_LEVEL_WORDS[level]} they cover")
+    model, column = _LEVEL_KEYS[level]
+    if session.scalar(select(column).where(column == scope_code)) is None:
+        raise AccountError(f"scope: no {_LEVEL_WORDS[level]} {scope_code!r} in the store")
+    return level, scope_code
+
+
+_LEVEL_WORDS = {"school": "school (URN)", "la": "local authority (ONS code)", "region": "region"}
+_LEVEL_KEYS = {
+    "school": (School, School.urn),
+    "la": (LocalAuthority, LocalAuthority.code),
+    "region": (Region, Region.code),
+}
+
+
+def _user(session, username: str) -> User:  # noqa: ANN001
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError(f"user: no account {username!r}")
+    return user
+
+
+def add_user(
+    engine: Engine,
+    username: str,
+    display_name: str,
+    role: str,
+    scope_code: str | None,
+    password: str,
+    by: str = "command line",
+) -> Account:
+    """Create an account; refuses a taken or malformed username, an unknown role, a scope
+    the store does not hold, or a short password, changing nothing."""
+    if not USERNAME_PATTERN.match(username):
+        raise AccountError(
+            "username: 2 to 40 characters, lower-case letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
+    if not display_name.strip():
+        raise AccountError("name: the person's name is needed")
+    password_hash = hash_password(password)
+    with session_scope(engine) as session:
+        level, code = _scope(session, role, scope_code)
+        if session.scalar(select(User.id).where(User.username == username)) is not None:
+            raise AccountError(f"username: {username!r} is taken")
+        user = User(
+            username=username,
+            display_name=display_name.strip(),
+            password_hash=password_hash,
+            role=role,
+            scope_level=level,
+            scope_code=code,
+            active=True,
+            failed_attempts=0,
+        )
+        session.add(user)
+        _record(session, user, "insert", by, {"role": role, "scope": code, "active": True})
+        return _account(user)
+
+
+def list_users(engine: Engine) -> list[Account]:
+    """Every account, by username."""
+    with session_scope(engine) as session:
+        return [_account(u) for u in session.scalars(select(User).order_by(User.username))]
+
+
+def set_active(engine: Engine, username: str, active: bool, by: str = "command line") -> Account:
+    """Disable (or enable again) an account; a disabled account cannot sign in."""
+    with session_scope(engine) as session:
+        user = _user(session, username)
+        user.active = active
+        user.failed_attempts, user.locked_until = 0, None
+        _record(session, user, "update", by, {"active": active})
+        return _account(user)
+
+
+def reset_password(
+    engine: Engine, username: str, password: str, by: str = "command line"
+) -> Account:
+    """Give an account a new password, which also unlocks it."""
+    password_hash = hash_password(password)
+    with session_scope(engine) as session:
+        user = _user(session, username)
+        user.password_hash = password_hash
+        user.failed_attempts, user.locked_until = 0, None
+        _record(session, user, "update", by, {"password": "reset"})
+        return _account(user)
+
+
+def set_role(
+    engine: Engine, username: str, role: str, scope_code: str | None, by: str = "command line"
+) -> Account:
+    """Change an account's role and the scope that goes with it."""
+    with session_scope(engine) as session:
+        user = _user(session, username)
+        user.scope_level, user.scope_code = _scope(session, role, scope_code)
+        user.role = role
+        _record(session, user, "update", by, {"role": role, "scope": user.scope_code})
+        return _account(user)
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as UTC-aware (SQLite gives back naive times)."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
+#: What a refused sign-in says: the same whether the username or the password was wrong.
+WRONG = "The username or password is not right."
+
+
+def sign_in(engine: Engine, username: str, password: str, now: dt.datetime | None = None) -> SignIn:
+    """Check a username and password. A good one on an active, unlocked account signs in and
+    clears the failures; a wrong one counts a failure, and the :data:`MAX_FAILURES`-th in a row
+    locks the account for :data:`LOCK_MINUTES` (even the right password is then refused until
+    the lock ends). Every attempt on an account is written to the audit log."""
+    now = now or dt.datetime.now(dt.UTC)
+    with session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            # Hash anyway, so that a missing account takes as long as a wrong password.
+            password_matches(_dummy_hash(), password)
+            session.add(
+                AuditLog(
+                    user_name=username[:100],
+                    table_name="app_user",
+                    record_id=username[:40],
+                    change="sign-in",
+                    after=json.dumps({"outcome": "failed: no such account"}),
+                )
+            )
+            return SignIn(None, WRONG)
+        locked = _aware(user.locked_until)
+        if locked is not None and locked > now:
+            _record(session, user, "sign-in", username, {"outcome": "refused: locked"})
+            minutes = max(1, -(-int((locked - now).total_seconds()) // 60))
+            return SignIn(
+                None,
+                f"This account is locked after {MAX_FAILURES} failed sign-ins; try again in "
+                f"{minutes} minute{'s' if minutes != 1 else ''} or ask an administrator.",
+            )
+        if not password_matches(user.password_hash, password):
+            user.failed_attempts = (user.failed_attempts or 0) + 1
+            outcome = "failed"
+            if user.failed_attempts >= MAX_FAILURES:
+                user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
+                user.failed_attempts = 0
+                outcome = "failed: locked"
+            _record(session, user, "sign-in", username, {"outcome": outcome})
+            return SignIn(None, WRONG)
+        if not user.active:
+            _record(session, user, "sign-in", username, {"outcome": "refused: disabled"})
+            return SignIn(None, "This account is disabled; ask an administrator.")
+        user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
+        _record(session, user, "sign-in", username, {"outcome": "signed in"})
+        return SignIn(_account(user), "Signed in.")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash no password is checked against for real (made once, when first needed)."""
+    return _HASHER.hash("not any account's password")
