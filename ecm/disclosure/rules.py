@@ -26,9 +26,10 @@ would give it back by subtraction):
   a part withheld alone among shown parts is joined by the smallest other part, since the total
   minus the shown parts would give it back; and further parts join, smallest first, while the
   withheld parts' pupils or denominators add up to a small number, since counts are never
-  negative and a small sum confines each of its terms (DfE and GSS guidance: the cells withheld
-  together must not themselves make a small total). Where the total itself is withheld (and in
-  the frame) while every part is shown, the smallest part is withheld with it.
+  negative and a small sum confines each of its terms (GSS guidance on disclosure by
+  differencing: the cells withheld together must not themselves make a small total). Where
+  the total itself is withheld (and in the frame) while every part is shown, the smallest part
+  is withheld with it.
 
 Published markers (``SUPP``, ``c``, ``x``, ...) arrive as markers and stay; the figures behind
 them are missing already. Our own withheld figures get the marker ``c``.
@@ -177,7 +178,7 @@ def apply_disclosure_control(
         reason[added] = "complement"
         seeds = seeds | added
         if parent_of is not None:
-            added = _sibling_mask(out, seeds, parent_of, fixed, counts, rules.min_count)
+            added = _sibling_mask(out, seeds, parent_of, fixed, counts, rules)
             added &= ~seeds & ~fixed
             reason[added] = "sibling"
             seeds = seeds | added
@@ -299,16 +300,17 @@ def _sibling_mask(
     parent_of: pd.Series,
     fixed: pd.Series,
     counts: pd.Series,
-    min_count: int,
+    rules: DisclosureRules,
 ) -> pd.Series:
     """Add the smallest shown sibling wherever the withheld parts of a total are exposed.
 
     The total minus the shown parts gives the withheld parts' sum. That sum is safe only when
     it has at least two terms and is not itself small: where the withheld parts' pupils
-    (``counts``: numerators, or the count itself) or their denominators add up to 1 to
-    ``min_count - 1``, each of them is confined to that many values by the rule that counts
-    are never negative (0 of 3 and 1 of 9 withheld together: the second is 0 or 1). So the
-    next smallest shown part joins them, one per pass, until the sum is no longer small.
+    (``counts``: numerators, or the count itself) or their denominators add up to a small
+    number (below ``rules.min_count`` or ``rules.min_denominator``), each of them is confined
+    to that many values by the rule that counts are never negative (0 of 3 and 1 of 9 withheld
+    together: the second is 0 or 1). So the next smallest shown part joins them, one per
+    pass, until the sum is no longer small.
 
     Where no shown sibling may be withheld (published parts, ``fixed``, are shown as
     published), the total itself is withheld (when it is in the frame), since it and the shown
@@ -330,13 +332,13 @@ def _sibling_mask(
     parts["fixed"] = fixed[has_parent]
     parts["count"] = counts[has_parent]
     keys = ["indicator_code", "group_code", "period", "parent"]
-    by_total = parts.groupby(keys)
-    hidden_count = by_total["hidden"].transform("sum")
+    hidden_count = parts.groupby(keys)["hidden"].transform("sum")
+    withheld = parts[["count", "denominator"]].where(parts["hidden"], axis=0)
     exposed = (hidden_count == 1) | (
         (hidden_count > 1)
         & (
-            _small_sum(parts["count"].where(parts["hidden"]), parts, keys, min_count)
-            | _small_sum(parts["denominator"].where(parts["hidden"]), parts, keys, min_count)
+            _small_sum(withheld["count"], parts, keys, rules.min_count)
+            | _small_sum(withheld["denominator"], parts, keys, rules.min_denominator)
         )
     )
     candidates = parts[exposed & ~parts["hidden"] & ~parts["fixed"]]
@@ -367,14 +369,12 @@ def _sibling_mask(
     return mask
 
 
-def _small_sum(
-    values: pd.Series, parts: pd.DataFrame, keys: list[str], min_count: int
-) -> pd.Series:
+def _small_sum(values: pd.Series, parts: pd.DataFrame, keys: list[str], below: int) -> pd.Series:
     """Per part: whether the known ``values`` of its total's parts add up to 1 to
-    ``min_count - 1`` (parts whose value is unknown, a publisher's withheld figure, add
-    nothing that can be checked)."""
+    ``below - 1`` (parts whose value is unknown, a publisher's withheld figure, add nothing
+    that can be checked)."""
     total = values.groupby([parts[k] for k in keys]).transform("sum")
-    return (total >= 1) & (total < min_count)
+    return (total >= 1) & (total < below)
 
 
 def _smallest_first(parts: pd.DataFrame) -> pd.DataFrame:
