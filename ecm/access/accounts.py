@@ -17,7 +17,6 @@ account is written to the audit log (``audit_log``, table ``app_user``) without 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -26,8 +25,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, select
 
+from ecm.store.audit import write_audit
 from ecm.store.engine import session_scope
-from ecm.store.models import AuditLog, LocalAuthority, Region, School, User
+from ecm.store.models import LocalAuthority, Region, School, User
 
 #: Each role and the level of place its scope names ("all": no scope code).
 ROLE_SCOPES = {
@@ -94,17 +94,9 @@ def _account(user: User) -> Account:
     )  # fmt: skip
 
 
-def _record(session, user: User, change: str, by: str, what: dict) -> None:  # noqa: ANN001
-    """An audit entry for ``user`` (``what``: the fields changed, never the hash)."""
-    session.add(
-        AuditLog(
-            user_name=by,
-            table_name="app_user",
-            record_id=user.username,
-            change=change,
-            after=json.dumps(what, sort_keys=True, default=str),
-        )
-    )
+def _record(session, record_id: str, change: str, by: str, what: dict) -> None:  # noqa: ANN001
+    """An audit entry for the account ``record_id`` (``what``: never the hash)."""
+    write_audit(session.connection(), by[:100], "app_user", record_id[:40], change, after=what)
 
 
 def _scope(session, role: str, scope_code: str | None) -> tuple[str, str | None]:  # noqa: ANN001
@@ -118,18 +110,14 @@ def _scope(session, role: str, scope_code: str | None) -> tuple[str, str | None]
         return level, None
     if not scope_code:
         raise AccountError(f"scope: {role} accounts need the {_LEVEL_WORDS[level]} they cover")
-    model, column = _LEVEL_KEYS[level]
+    column = _LEVEL_KEYS[level]
     if session.scalar(select(column).where(column == scope_code)) is None:
         raise AccountError(f"scope: no {_LEVEL_WORDS[level]} {scope_code!r} in the store")
     return level, scope_code
 
 
 _LEVEL_WORDS = {"school": "school (URN)", "la": "local authority (ONS code)", "region": "region"}
-_LEVEL_KEYS = {
-    "school": (School, School.urn),
-    "la": (LocalAuthority, LocalAuthority.code),
-    "region": (Region, Region.code),
-}
+_LEVEL_KEYS = {"school": School.urn, "la": LocalAuthority.code, "region": Region.code}
 
 
 def _user(session, username: str) -> User:  # noqa: ANN001
@@ -173,7 +161,7 @@ def add_user(
             failed_attempts=0,
         )
         session.add(user)
-        _record(session, user, "insert", by, {"role": role, "scope": code, "active": True})
+        _record(session, user.username, "insert", by, {"role": role, "scope": code, "active": True})
         return _account(user)
 
 
@@ -189,7 +177,7 @@ def set_active(engine: Engine, username: str, active: bool, by: str = "command l
         user = _user(session, username)
         user.active = active
         user.failed_attempts, user.locked_until = 0, None
-        _record(session, user, "update", by, {"active": active})
+        _record(session, user.username, "update", by, {"active": active})
         return _account(user)
 
 
@@ -202,7 +190,7 @@ def reset_password(
         user = _user(session, username)
         user.password_hash = password_hash
         user.failed_attempts, user.locked_until = 0, None
-        _record(session, user, "update", by, {"password": "reset"})
+        _record(session, user.username, "update", by, {"password": "reset"})
         return _account(user)
 
 
@@ -214,7 +202,7 @@ def set_role(
         user = _user(session, username)
         user.scope_level, user.scope_code = _scope(session, role, scope_code)
         user.role = role
-        _record(session, user, "update", by, {"role": role, "scope": user.scope_code})
+        _record(session, user.username, "update", by, {"role": role, "scope": user.scope_code})
         return _account(user)
 
 
@@ -240,19 +228,11 @@ def sign_in(engine: Engine, username: str, password: str, now: dt.datetime | Non
         if user is None:
             # Hash anyway, so that a missing account takes as long as a wrong password.
             password_matches(_dummy_hash(), password)
-            session.add(
-                AuditLog(
-                    user_name=username[:100],
-                    table_name="app_user",
-                    record_id=username[:40],
-                    change="sign-in",
-                    after=json.dumps({"outcome": "failed: no such account"}),
-                )
-            )
+            _record(session, username, "sign-in", username, {"outcome": "failed: no such account"})
             return SignIn(None, WRONG)
         locked = _aware(user.locked_until)
         if locked is not None and locked > now:
-            _record(session, user, "sign-in", username, {"outcome": "refused: locked"})
+            _record(session, user.username, "sign-in", username, {"outcome": "refused: locked"})
             minutes = max(1, -(-int((locked - now).total_seconds()) // 60))
             return SignIn(
                 None,
@@ -266,13 +246,13 @@ def sign_in(engine: Engine, username: str, password: str, now: dt.datetime | Non
                 user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
                 user.failed_attempts = 0
                 outcome = "failed: locked"
-            _record(session, user, "sign-in", username, {"outcome": outcome})
+            _record(session, user.username, "sign-in", username, {"outcome": outcome})
             return SignIn(None, WRONG)
         if not user.active:
-            _record(session, user, "sign-in", username, {"outcome": "refused: disabled"})
+            _record(session, user.username, "sign-in", username, {"outcome": "refused: disabled"})
             return SignIn(None, "This account is disabled; ask an administrator.")
         user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
-        _record(session, user, "sign-in", username, {"outcome": "signed in"})
+        _record(session, user.username, "sign-in", username, {"outcome": "signed in"})
         return SignIn(_account(user), "Signed in.")
 
 

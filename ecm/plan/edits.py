@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
 from ecm.plan.refs import next_ref
+from ecm.store.audit import write_audit
 from ecm.store.models import (
     ACTION_STATUSES,
     Action,
@@ -122,21 +123,6 @@ def _plain(value: object) -> object:
     return value
 
 
-def _audit(connection, user: str, table: str, record_id: str, change: str, before, after) -> None:  # noqa: ANN001
-    """One audit row: who changed which record, how, and the record before and after."""
-    connection.execute(
-        insert(AuditLog).values(
-            changed_at=dt.datetime.now(dt.UTC),
-            user_name=user,
-            table_name=table,
-            record_id=record_id,
-            change=change,
-            before=json.dumps(before) if before is not None else None,
-            after=json.dumps(after) if after is not None else None,
-        )
-    )
-
-
 def _checked(fields: dict) -> dict:
     """The editable fields, tidied (empty text to None) and checked; raises EditError."""
     values = {name: fields[name] for name in EDITABLE if name in fields}
@@ -199,7 +185,7 @@ def create_action(engine: Engine, plan_id: int, fields: dict, user: str) -> int:
         after = _record(
             connection.execute(select(Action).where(Action.id == action_id)).first(), EDITABLE
         )
-        _audit(connection, user, "action", str(action_id), "insert", None, after)
+        write_audit(connection, user, "action", str(action_id), "insert", None, after)
     return int(action_id)
 
 
@@ -236,7 +222,7 @@ def save_action(
         )
         if result.rowcount != 1:  # another save landed between our read and our update
             raise _conflict(connection, action_id, opened_version)
-        _audit(
+        write_audit(
             connection,
             user,
             "action",
@@ -304,7 +290,7 @@ def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
             .values(action_id=action_id, written_at=now, author=user, note=text)
             .returning(ActionNote.id)
         ).scalar_one()
-        _audit(
+        write_audit(
             connection, user, "action_note", f"{action_id}/{note_id}", "insert", None,
             {"note": text},
         )  # fmt: skip
@@ -332,7 +318,7 @@ def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
         target_id = connection.execute(
             insert(ActionTarget).values(action_id=action_id, **values).returning(ActionTarget.id)
         ).scalar_one()
-        _audit(
+        write_audit(
             connection, user, "action_target", f"{action_id}/{target_id}", "insert", None,
             {k: _plain(v) for k, v in values.items()},
         )  # fmt: skip
@@ -352,7 +338,7 @@ def unlink_target(engine: Engine, action_id: int, target_id: int, user: str) -> 
         if row is None:
             raise EditError(f"Action {action_id} has no target {target_id}.")
         connection.execute(delete(ActionTarget).where(ActionTarget.id == target_id))
-        _audit(
+        write_audit(
             connection, user, "action_target", f"{action_id}/{target_id}", "delete",
             _record(row, TARGET_FIELDS), None,
         )  # fmt: skip

@@ -8,7 +8,6 @@ file adds or changes gets its own row in that action's history."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from decimal import Decimal
 from pathlib import Path
@@ -20,13 +19,13 @@ from ecm.figures import queries
 from ecm.plan.io.export import plan_rows
 from ecm.plan.io.layout import NoPlan, ParsedPlan, PlanImportSummary
 from ecm.plan.io.read import read_plan
+from ecm.store.audit import write_audit
 from ecm.store.models import (
     Action,
     ActionNote,
     ActionSchool,
     ActionSpend,
     ActionTarget,
-    AuditLog,
     Plan,
     Priority,
 )
@@ -350,17 +349,7 @@ def _audit(
 ) -> None:
     """One audit-log row for what the import did: to the plan, or to one action (a row of
     that action's history)."""
-    connection.execute(
-        insert(AuditLog).values(
-            changed_at=now,
-            user_name=user,
-            table_name=table,
-            record_id=str(record_id),
-            change=change,
-            before=json.dumps(before, default=str) if before is not None else None,
-            after=json.dumps(after, default=str),
-        )
-    )
+    write_audit(connection, user, table, str(record_id), change, before, after, at=now)
 
 
 def _delete_records(connection: Connection, actions: list[int], priorities: list[int]) -> None:
