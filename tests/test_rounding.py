@@ -151,6 +151,42 @@ def test_a_comparator_rounded_to_a_whole_percent_is_tested_at_its_far_end() -> N
     assert word == SIMILAR
 
 
+def test_a_comparator_with_published_counts_is_compared_as_its_counts_give_it() -> None:
+    # The real KS4 destinations of 2018/19, other pupils: an LA's 6,248 of 6,476 (published
+    # "96") and England's 371,352 of 386,094 (published "96", truly 96.18). The LA's interval
+    # (96.00 to 96.90) excludes the printed 96 but holds England's true value: similar, not
+    # better.
+    from ecm.places.profile import with_intervals
+
+    catalogue = pd.DataFrame(
+        {"code": ["overall_destper"], "statistic": ["proportion"],
+         "polarity": ["higher_is_better"], "multiplier": [100.0]}
+    )  # fmt: skip
+    figures = pd.DataFrame(
+        {
+            "indicator_code": "overall_destper",
+            "level": ["la", "england"],
+            "value": [96.0, 96.0],
+            "numerator": [6248.0, 371352.0],
+            "numerator_low": np.nan,
+            "numerator_high": np.nan,
+            "denominator": [6476.0, 386094.0],
+            "lower_ci": np.nan,
+            "upper_ci": np.nan,
+        }
+    )
+    shown = with_intervals(figures, catalogue)
+    la, england = shown.iloc[0], shown.iloc[1]
+    assert 96.0 < la["lower_ci"] < 96.01 and 96.90 < la["upper_ci"] < 96.91
+    assert england["value_least"] == england["value_most"] == 100 * 371352 / 386094
+    words = compare(
+        [la["value"]], [la["lower_ci"]], [la["upper_ci"]], [england["value"]],
+        "higher_is_better",
+        comparator_range=([england["value_least"]], [england["value_most"]]),
+    )  # fmt: skip
+    assert words[0] == SIMILAR
+
+
 def test_a_funnel_position_needs_both_ends_beyond_the_limit() -> None:
     args = (0.0, "proportion", 50.0, 100.0)
     # n = 100 at 50%: the exact 95% upper limit is 10.32 points, so 10.5 is above it.

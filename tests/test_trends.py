@@ -23,6 +23,7 @@ from ecm.stats.trends import (
     gap_trend,
     least_favourable_numerators,
     trend_by_polarity,
+    weighted_slope,
 )
 
 Z998_SQUARED = special.chdtri(1, 0.002)
@@ -117,6 +118,26 @@ def test_weighted_regression_for_values_with_intervals() -> None:
         "gap": INCREASING,
         "noisy": NO_CHANGE,
     }
+
+
+def test_the_window_ends_at_the_latest_figure_even_when_it_cannot_be_tested() -> None:
+    # LAIT's looked-after rates: five years with counts, then a latest year published as a
+    # rate alone. Fingertips tests the five most recent values; the latest has no interval,
+    # so there is no trend, not the trend of the five years before it.
+    years = [str(2019 + i) for i in range(6)]
+    frame = pd.DataFrame(
+        {
+            "series": "rates",
+            "period": years,
+            "value": [60, 62, 64, 66, 68, 70],
+            "lower": [59, 61, 63, 65, 67, np.nan],
+            "upper": [61, 63, 65, 67, 69, np.nan],
+        }
+    )
+    result = compute_trends(frame, ["series"], use_counts=False)
+    assert result["trend"][0] == NOT_ENOUGH and result["points"][0] == 4
+    tested = compute_trends(frame.iloc[:5], ["series"], use_counts=False)
+    assert tested["trend"][0] == INCREASING and tested["points"][0] == 5
 
 
 @pytest.mark.parametrize(
@@ -215,3 +236,53 @@ def test_the_least_favourable_ends_by_brute_force(
         assert direction * float(np.dot(chosen, x)) == pytest.approx(min(ts), abs=1e-9)
     # Marked lost only where the point counts alone would have called it.
     assert bool(ours["lost_to_rounding"]) == (point > Z998_SQUARED and ours["trend"] == NO_CHANGE)
+
+
+def test_a_gap_trend_must_hold_at_the_ends_of_its_gaps_ranges() -> None:
+    # Gaps of 10 to 14 points, each known to +-1.0 (rounded percentages on both sides), with
+    # intervals of +-1.0: significant at the point values (z 6.2 over 99.8%'s 3.09), not with
+    # the early gaps at their greatest and the late ones at their least (z 2.5).
+    frame = pd.DataFrame(
+        {
+            "series": "gap",
+            "period": PERIODS,
+            "value": [10.0, 11.0, 12.0, 13.0, 14.0],
+            "lower": [9.0, 10.0, 11.0, 12.0, 13.0],
+            "upper": [11.0, 12.0, 13.0, 14.0, 15.0],
+        }
+    )
+    point = compute_trends(frame, ["series"], use_counts=False).iloc[0]
+    assert point["trend"] == INCREASING and not point["lost_to_rounding"]
+    ranged = frame.assign(gap_least=frame["value"] - 1.0, gap_most=frame["value"] + 1.0)
+    lost = compute_trends(ranged, ["series"], use_counts=False).iloc[0]
+    assert lost["trend"] == NO_CHANGE and bool(lost["lost_to_rounding"])
+    narrow = frame.assign(gap_least=frame["value"] - 0.1, gap_most=frame["value"] + 0.1)
+    kept = compute_trends(narrow, ["series"], use_counts=False).iloc[0]
+    assert kept["trend"] == INCREASING and not kept["lost_to_rounding"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    values=st.lists(st.floats(-30, 30), min_size=5, max_size=5),
+    halves=st.lists(st.floats(0.1, 5), min_size=5, max_size=5),
+    spreads=st.lists(st.floats(0, 3), min_size=5, max_size=5),
+)
+def test_a_gap_trend_called_holds_at_every_corner_of_the_ranges(
+    values: list[float], halves: list[float], spreads: list[float]
+) -> None:
+    """The weighted slope is linear in each gap, so its extremes over the ranges are at their
+    corners: a trend called significant is significant, the same way, at all 32 of them."""
+    frame = pd.DataFrame(
+        {"series": "g", "period": PERIODS, "value": values,
+         "lower": np.subtract(values, halves), "upper": np.add(values, halves)}
+    )  # fmt: skip
+    frame["gap_least"] = frame["value"] - spreads
+    frame["gap_most"] = frame["value"] + spreads
+    ours = compute_trends(frame, ["series"], use_counts=False).iloc[0]
+    if ours["trend"] not in (INCREASING, DECREASING):
+        return
+    sign = 1 if ours["trend"] == INCREASING else -1
+    for corner in itertools.product(*zip(frame["gap_least"], frame["gap_most"], strict=True)):
+        at_corner = frame.assign(value=list(corner))
+        slope, _, z = weighted_slope(at_corner["value"], at_corner["lower"], at_corner["upper"])
+        assert np.sign(slope) == sign and abs(z) > special.ndtri(0.999)

@@ -61,7 +61,8 @@ def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
     Where a numerator was derived from a rounded percentage, also the widest limits over the
     numerators the rounding allows (``widest_lower``/``widest_upper``, and ``_998``) and the
     least and greatest value (``value_least``, ``value_most``), so that comparisons can hold at
-    both ends (:mod:`ecm.stats.rounding`); NaN where there is nothing to allow for."""
+    both ends (:mod:`ecm.stats.rounding`). Where the interval comes from exact counts, both
+    values are the counts' (not the published rounding); NaN where there are no counts."""
     meta = catalogue.set_index("code")
     out = figures.copy()
     out["statistic"] = out["indicator_code"].map(meta["statistic"])
@@ -91,7 +92,15 @@ def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
         out.loc[index, "upper_ci"] = np.where(published, rows["upper_ci"], ci95.upper)
         out.loc[index, "lower_998"] = ci998.lower
         out.loc[index, "upper_998"] = ci998.upper
-        ranged = numerator.notna() & rows["numerator_low"].notna() & ~published
+        # A value worked out here from counts is compared as the counts give it, never as
+        # the published rounding: England's 96% of pupils is 371,352 of 386,094, 96.18%, and
+        # an LA whose interval starts at 96.00 is not above it. Ranged numerators widen this
+        # below; a published interval keeps the publisher's value (it may be standardised).
+        counted = numerator.notna() & (rows["denominator"] > 0) & ~published
+        from_counts = numerator / rows["denominator"] * rows["multiplier"]
+        out.loc[index, "value_least"] = from_counts.where(counted)
+        out.loc[index, "value_most"] = from_counts.where(counted)
+        ranged = counted & rows["numerator_low"].notna()
         if not ranged.any():
             continue
         least, most = rows["numerator_low"].where(ranged), rows["numerator_high"].where(ranged)
@@ -105,8 +114,8 @@ def with_intervals(figures: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFra
         values = value_range(
             rows["value"], numerator, least, most, rows["denominator"], rows["multiplier"]
         )
-        out.loc[index, "value_least"] = np.where(ranged, values[0], np.nan)
-        out.loc[index, "value_most"] = np.where(ranged, values[1], np.nan)
+        out.loc[index, "value_least"] = np.where(ranged, values[0], out.loc[index, "value_least"])
+        out.loc[index, "value_most"] = np.where(ranged, values[1], out.loc[index, "value_most"])
     return out
 
 

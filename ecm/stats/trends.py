@@ -95,8 +95,11 @@ def compute_trends(
     ``figures`` has the ``by`` columns, ``period`` (sortable text), ``value`` and either
     ``numerator``/``denominator`` (proportions: chi-squared test) or ``lower``/``upper``
     (anything else: weighted regression). ``use_counts`` says, per row or for all, whether the
-    series is a proportion with counts. Returns one row per series: the ``by`` columns,
-    ``trend``, ``statistic``, ``points``.
+    series is a proportion with counts. Counts derived from roundings (``numerator_low``,
+    ``numerator_high``) and gaps' ranges (``gap_least``, ``gap_most``) make a trend hold at
+    their least favourable ends (``lost_to_rounding`` where it holds only at the point).
+    Returns one row per series: the ``by`` columns, ``trend``, ``statistic``, ``points``,
+    ``lost_to_rounding``.
     """
     frame = figures.copy()
     frame["_counts"] = use_counts if isinstance(use_counts, bool) else use_counts.to_numpy()
@@ -108,15 +111,22 @@ def compute_trends(
         frame["numerator"].notna() & (frame["denominator"] > 0),
         frame["value"].notna() & (frame["upper"] > frame["lower"]),
     )
-    frame = frame[usable].copy()
     # Score each period by its first year, so a missing year leaves a gap in the time axis,
     # and keep the periods within ``window`` years of each series' latest.
     # The academic year a period falls in, whatever its style ("2019" in LAIT is 2018/19): a
     # year given in two styles counts once.
     frame["x"] = frame["period"].map(period_start).astype(float)
-    frame = frame.drop_duplicates([*by, "x"], keep="last")
-    latest = frame.groupby(by, sort=False)["x"].transform("max")
-    frame = frame[frame["x"] > latest - window].sort_values([*by, "x"])
+    # The window ends at the series' latest figure, testable or not: Fingertips tests the five
+    # most recent values, so a latest value without counts or an interval (LAIT's 2025
+    # looked-after rates) leaves four testable points and no trend, rather than a trend of the
+    # five years before it shown beside the latest figure.
+    frame["_latest"] = (
+        frame.assign(_shown=frame["x"].where(frame["value"].notna() | usable))
+        .groupby(by, sort=False)["_shown"]
+        .transform("max")
+    )
+    frame = frame[usable].drop_duplicates([*by, "x"], keep="last")
+    frame = frame[frame["x"] > frame["_latest"] - window].sort_values([*by, "x"])
 
     for column in ("numerator_low", "numerator_high"):
         if column not in frame:
@@ -209,7 +219,33 @@ def _regression_trends(
     f["wxy"] = f["wx"] * f["value"]
     sums = f.groupby(by, sort=False)[["w", "wx", "wy", "wxx", "wxy"]].transform("sum")
     slope, error = _slope_from_sums(sums["w"], sums["wx"], sums["wy"], sums["wxx"], sums["wxy"])
-    return _summarise(f, by, np.abs(slope / error), np.sign(slope), z_value(confidence))
+    at_ends = None
+    if "gap_least" in f and "gap_most" in f:
+        at_ends = _slope_at_least_favourable_ends(f, by, sums, slope, error)
+    return _summarise(f, by, np.abs(slope / error), np.sign(slope), z_value(confidence), at_ends)
+
+
+def _slope_at_least_favourable_ends(f, by, sums, slope, error) -> np.ndarray:  # noqa: ANN001
+    """|z| of the weighted slope of gaps with each gap at the end of its range (``gap_least``,
+    ``gap_most``: the least and greatest over the numerators its roundings allow,
+    :func:`ecm.stats.gaps.compute_gaps`) least favourable to the trend found; 0 where those
+    ends reverse it.
+
+    The weighted slope is Σwᵢ(xᵢ − x̄)yᵢ / Sxx with x̄ the weighted mean year, linear in each
+    value with coefficient wᵢ(xᵢ − x̄): for a rising trend it is least with the points before x̄
+    at their greatest and those after at their least (the reverse for a falling one). The
+    weights stay those of the point intervals: a count moved by the rounding changes an
+    interval's width by a fraction of a per cent, not the trend's verdict."""
+    least, most = ends(f["value"], f["gap_least"], f["gap_most"])
+    mean_x = sums["wx"] / sums["w"]
+    rising = np.asarray(slope, float) > 0
+    before = (f["x"] < mean_x).to_numpy()
+    worst = np.where(before == rising, most, least)
+    moment = (f["w"] * (f["x"] - mean_x) * worst).groupby([f[c] for c in by], sort=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        worst_slope = moment.transform("sum").to_numpy() * np.asarray(error, float) ** 2
+        z = np.abs(worst_slope / np.asarray(error, float))
+    return np.where(np.sign(worst_slope) == np.sign(slope), z, 0.0)
 
 
 def _summarise(f, by, statistic, sign, threshold, at_ends=None) -> pd.DataFrame:  # noqa: ANN001
