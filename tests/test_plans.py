@@ -882,3 +882,19 @@ def test_action_statuses_come_from_one_list() -> None:
     assert set(STATUS_SHARES) == set(ACTION_STATUSES)
     assert math.isclose(sum(STATUS_SHARES.values()), 1.0)
     assert set(OFF_TRACK_STATUSES) <= set(ACTION_STATUSES) and COMPLETE in ACTION_STATUSES
+
+
+def test_a_trajectory_verdict_writes_figures_at_their_published_precision() -> None:
+    # Small figures read with the indicator's own decimals, not two because they are under 10:
+    # one for a percentage gap, two for the permanent exclusion rate (ni_114).
+    history = pd.DataFrame(
+        {"period": ["2008/09"], "value": [6.3], "lower": [5.5], "upper": [7.0]}
+    )  # fmt: skip
+    gap = Target("ni_73", "fsm", "gap", "2007/08", 8.0, "2010/11", 2.0)
+    verdict = assess_trajectory(history, gap, True).verdict
+    assert verdict.endswith("gap 6.3 in 2008/09 (95% CI 5.5 to 7.0), path 6.0"), verdict
+    rate = Target("ni_114", "all", "value", "2007/08", 0.12, "2010/11", 0.06)
+    small = pd.DataFrame({"period": ["2008/09"], "value": [0.125], "lower": [0.1], "upper": [0.15]})
+    assert assess_trajectory(small, rate, True).verdict.endswith(
+        "value 0.12 in 2008/09 (95% CI 0.10 to 0.15), path 0.10"
+    )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from scipy import special
 
 from ecm.periods import period_start
 from ecm.stats.intervals import CONFIDENCE_95, z_value
+from ecm.units import number
 
 GAP, VALUE = "gap", "value"
 WINDOW = 5
@@ -178,9 +180,11 @@ def assess_trajectory(
         return found(None, f"the {period} {target.measure} has no interval: not tested")
     if lower_better is None:
         return found(None, "the target does not say which way is better")
+    # At the indicator's published precision, as every other sentence writes its figures.
+    fmt = partial(number, indicator=target.indicator_code)
     shown = (
-        f"{target.measure} {_fmt(latest)} in {period} (95% CI {_fmt(lower)} to {_fmt(upper)}), "
-        f"path {_fmt(required)}"
+        f"{target.measure} {fmt(latest)} in {period} (95% CI {fmt(lower)} to {fmt(upper)}), "
+        f"path {fmt(required)}"
     )
     behind = lower > required if lower_better else upper < required
     ahead = upper < required if lower_better else lower > required
@@ -194,11 +198,6 @@ def assess_trajectory(
 def _float(value: object) -> float | None:
     """A float, or None for missing."""
     return None if value is None or pd.isna(value) else float(value)
-
-
-def _fmt(value: float) -> str:
-    """A number for a sentence: one decimal from 10 up, else two."""
-    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
 
 
 @dataclass(frozen=True)
