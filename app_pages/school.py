@@ -14,6 +14,7 @@ from ecm.views.school import (
     headline_gap,
     plan_actions,
     plan_panel_words,
+    predecessor_sentence,
     spread_set_words,
     trend_axis_title,
     trend_choices,
@@ -106,6 +107,8 @@ def draw_trends() -> None:
         "school_trend",
         f"{urn}-{indicator}-trend.csv",
     )
+    if joined := predecessor_sentence(profile):
+        st.caption(joined)
 
 
 def draw_actions() -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from ecm.catalogue import group_nouns, series_breaks
 from ecm.figures import queries
 from ecm.figures.plans import NO_PLAN, load_plan
+from ecm.figures.predecessors import FROM_URN, Predecessor, with_predecessor
 from ecm.periods import default_period, period_aliases, period_start
 from ecm.stats.benchmarks import (
     NOT_COMPARED,
@@ -151,22 +152,27 @@ def profile_and_peers(
     # The set a school is compared with travels with the place to every comparison made.
     area = {**queries.resolve_area(engine, level, code), "compared_with": schools}
     catalogue = queries.load_indicators(engine)
-    figures = with_intervals(queries.load_area_figures(engine, area), catalogue)
+    figures, predecessor = queries.load_area_figures(engine, area), None
+    if area["level"] == "school":
+        figures, predecessor = with_predecessor(engine, figures, area)
+    figures = with_intervals(figures, catalogue)
     own = figures[(figures["level"] == area["level"]) & (figures["area_code"] == area["code"])]
-    if own.empty:
+    # The place's own figures: a predecessor's extend its series, never its years.
+    mine = own[own[FROM_URN].isna()] if FROM_URN in own else own
+    if mine.empty:
         return _empty_profile(area, period), pd.DataFrame()
     if period is None:
-        period = default_period(own)
+        period = default_period(mine)
     periods = period_aliases(period)
     # Every year the place has figures for is offered, before and after the one shown.
-    academic_years = sorted(own.loc[own["period"].str.contains("/"), "period"].unique())
+    academic_years = sorted(mine.loc[mine["period"].str.contains("/"), "period"].unique())
     # Trends and flags look back from the chosen year, never forward.
     own = own[own["period"].map(period_start) <= period_start(period)]
     figures = figures[figures["period"].map(period_start) <= period_start(period)]
 
     trends = _value_trends(own)
     gaps = _gaps(engine, figures, area, catalogue)
-    current = own[own["period"].isin(periods)].copy()
+    current = own[own["period"].isin(periods) & own.index.isin(mine.index)].copy()
     current, peers = _benchmarks(engine, current, figures, area, periods)
     current = current.merge(trends, on=["indicator_code", "group_code"], how="left")
     current["trend"] = trend_column(current)
@@ -202,6 +208,7 @@ def profile_and_peers(
         "plan": _plan_record(engine, area, period),
         "context_gaps": _context_gaps(figures, area, catalogue, periods),
         "series": _series(figures, area, period),
+        "predecessor": _predecessor_record(predecessor, period),
         "floor_standards": floors,
         "areas_of_interest": interest,
         "sources": list(sources.values()),
@@ -632,6 +639,15 @@ def _context_gaps(
     return records
 
 
+def _predecessor_record(predecessor: Predecessor | None, period: str) -> dict | None:
+    """The school this one replaced and the years of its figures the profile joins on, up
+    to the period shown (None when none are)."""
+    if predecessor is None:
+        return None
+    years = [p for p in predecessor.periods if period_start(p) <= period_start(period)]
+    return {**predecessor.as_record(), "periods": years} if years else None
+
+
 def _series(figures: pd.DataFrame, area: dict, period: str) -> list[dict]:
     """All-pupil figures of the place, its LA and England over the last five years up to the
     period, for trend lines: indicator, name, period, value, lower, upper, and series_break
@@ -663,6 +679,8 @@ def _series(figures: pd.DataFrame, area: dict, period: str) -> list[dict]:
                     "lower": _number(r.lower_ci),
                     "upper": _number(r.upper_ci),
                     "series_break": marks[r.Index],
+                    # The URN a predecessor's figure came from (None for the place's own).
+                    "from_urn": None if pd.isna(getattr(r, FROM_URN, None)) else r.from_urn,
                 }
             )
     return records

@@ -283,6 +283,21 @@ def trend_heading(profile: dict, indicator: str | None) -> str:
     return f"Trends: {first} to {last}, {years} years of figures"
 
 
+def predecessor_sentence(profile: dict) -> str | None:
+    """Markdown saying whose figures a converted school's trends show before its own (see
+    :mod:`ecm.figures.predecessors`), or None when none are joined."""
+    before = profile.get("predecessor")
+    if not before:
+        return None
+    years = before["periods"]
+    span = years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+    return (
+        f"Figures for {span} are those of {escape_markdown(before['name'])} "
+        f"(URN {escape_markdown(before['urn'])}), the school this one replaced: the register "
+        "links the two, so the trends follow the school across its change of URN."
+    )
+
+
 def trend_opening(profile: dict, headline: dict | None, asked: str | None) -> str | None:
     """The indicator the trends panel shows: the one the address asks for (``asked``) when
     the school has it, else the opening one of :func:`trend_choices`."""
@@ -296,9 +311,13 @@ NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven"
 
 def trend_series(profile: dict, indicator: str) -> pd.DataFrame:
     """One indicator's series for the school, its LA and England: name, period, value,
-    lower, upper, series_break (a break's label on the first period after it)."""
+    lower, upper, series_break (a break's label on the first period after it), and
+    ``from_urn`` (the URN a predecessor's figure came from) where a predecessor's are joined."""
     rows = [s for s in profile.get("series", []) if s["indicator"] == indicator]
     columns = ["indicator", "name", "period", "value", "lower", "upper", "series_break"]
+    if profile.get("predecessor"):
+        # Whose figure each row is, where a predecessor's extend the school's series.
+        columns.append("from_urn")
     frame = pd.DataFrame(rows, columns=columns)
     return frame.drop(columns="indicator").sort_values(["period", "name"]).reset_index(drop=True)
 
