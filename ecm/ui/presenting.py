@@ -52,9 +52,10 @@ html { font-size: max(23px, 3vh); }
 [data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1rem; line-height: 1.35; }
 [data-testid="stMain"] a { color: #003078; text-decoration: underline; }
-/* Captions and widget labels are grey and small by default; on a projector they are read too. */
+/* Captions and widget labels are grey and small by default (Streamlit fades a caption with
+   opacity 0.6, which takes #333 down to 3.7:1); on a projector they are read too. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
-[data-testid="stWidgetLabel"] p { color: #333; font-size: 0.875rem; }
+[data-testid="stWidgetLabel"] p { color: #333; font-size: 0.875rem; opacity: 1; }
 [data-testid="stMain"] h2 { font-size: 1.45rem; padding: 0.2rem 0 0.3rem; }
 [data-testid="stMain"] h3 { font-size: 1.2rem; padding: 0.2rem 0; }
 [data-testid="stMain"] [data-testid="stTable"] th,

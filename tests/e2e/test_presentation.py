@@ -1,7 +1,8 @@
 """Presentation mode on the two projector screens Boards meet around, 1366x768 and 1920x1080:
 every panel of the school, area and region pages starts on screen without scrolling (its first
 table row, tile, chart or line of text inside the viewport), the header is one line, no text
-on screen is smaller than the projector's floor, and text keeps WCAG's 4.5:1 contrast. On the
+on screen is smaller than the projector's floor, and text keeps WCAG's 4.5:1 contrast (its ink
+blended with what lies behind it where the colour or an element is translucent). On the
 fictional demo and on a store built from the real files.
 
 Each panel's screenshot (what the room sees, no scrolling) is saved for people to look at.
@@ -67,8 +68,13 @@ MEASURE = """() => {
     // Chart text sits on coloured cells whose ink is chosen for contrast (ecm.charts.ink):
     // only the page's own text is measured here.
     const inSvg = el instanceof SVGElement;
-    const fg = rgb(style.color), bg = behind(el);
-    const [a, b] = [lum(fg.slice(0, 3)) + 0.05, lum(bg) + 0.05];
+    // Text drawn in a translucent colour, or inside a faded element, is the blend of its ink
+    // and what lies behind it: that blend is what the room reads.
+    let alpha = style.color.startsWith('rgba') ? rgb(style.color)[3] : 1;
+    for (let e = el; e; e = e.parentElement) alpha *= parseFloat(getComputedStyle(e).opacity);
+    const bg = behind(el);
+    const fg = rgb(style.color).slice(0, 3).map((v, i) => v * alpha + bg[i] * (1 - alpha));
+    const [a, b] = [lum(fg) + 0.05, lum(bg.slice(0, 3)) + 0.05];
     texts.push({
       text: node.textContent.trim().slice(0, 40), size: parseFloat(style.fontSize),
       contrast: inSvg ? 21 : Math.max(a, b) / Math.min(a, b),
