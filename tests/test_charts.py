@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from ecm import charts
 from ecm.charts import map_geometry
+from ecm.charts.heat import wrapped
 from ecm.config import DATA_DIR
 
 
@@ -373,6 +374,25 @@ def test_a_heat_map_cell_without_a_figure_says_so(cells) -> None:
     heat = charts.heat_map(cells.iloc[:3], "Local authority", "Indicator").data[0]
     assert heat.text[1][1] == "no figure"
     assert heat.customdata[1][1][0] == "no figure"
+
+
+def test_a_presented_heat_map_names_every_row_and_wraps_long_column_titles(cells) -> None:
+    long = cells.assign(column=cells["column"].replace(
+        {"KS2": "Emotional and behavioural health of looked-after children (SDQ) <b>"}
+    ))  # fmt: skip
+    fig = charts.heat_map(long, "Local authority", "Indicator", presentation=True)
+    assert list(fig.layout.yaxis.tickvals) == ["Camden", "Brent"]
+    assert fig.layout.xaxis.tickangle == 0
+    title = fig.layout.xaxis.ticktext[0]
+    # Level lines of words, markup from a title shown as text.
+    assert title == "Emotional and behavioural health of looked-<br>after children (SDQ) &lt;b&gt;"
+    # At most three lines, the last cut with an ellipsis when the words do not fit.
+    assert wrapped("Emotional and behavioural health of looked-after children", 12) == (
+        "Emotional<br>and<br>behavioural…"
+    )
+    assert fig.layout.xaxis.ticktext[1] == "Absence"
+    assert fig.layout.height == 300  # the floor; 19 authorities: 24 * 19 + 130
+    assert fig.layout.xaxis.title.text is None
 
 
 def test_describe_heat_map(cells) -> None:

@@ -41,9 +41,12 @@ def test_the_heat_map_shows_a_missing_figure_one_way_and_says_when_it_was_withhe
     shown = [list(row) for row in fig.data[0].text]
     # Never "◆ –" beside "no figure": a missing figure carries no comparison symbol.
     assert shown == [["▼ 38.0", "▲ 0.04"], ["withheld", "no figure"]]
+    # ...and looks the same: no colour behind either words, row or no row.
+    assert list(fig.data[0].z[1]) == [None, None]
     # A place with no row at all for an indicator reads the same.
     fig = charts.heat_map(cells.iloc[:3], "Local authority", "Indicator")
     assert [list(row) for row in fig.data[0].text][1] == ["withheld", "no figure"]
+    assert list(fig.data[0].z[1]) == [None, None]
     assert rank_table(CELLS).iloc[1].tolist()[1:] == ["withheld", "no figure"]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -46,7 +49,8 @@ def heat_map(
     style = style_for(presentation)
     rows = list(dict.fromkeys(cells["row"].astype(str)))
     columns = list(dict.fromkeys(cells["column"].astype(str)))
-    categories = ordered_categories(cells["comparison"])
+    # Only colours a cell carries: a missing figure is drawn on white, whatever its word.
+    categories = ordered_categories(cells.loc[~cells["text"].map(_missing), "comparison"])
     colours = category_colours(categories, None)
     code = {c: i for i, c in enumerate(categories)}
     grid = cells.assign(
@@ -57,7 +61,9 @@ def heat_map(
     ).drop_duplicates(["row", "column"], keep="last")
     pivot = grid.set_index(["row", "column"])
     index = pd.MultiIndex.from_product([rows, columns])
-    z = pivot["comparison"].map(code).reindex(index).to_numpy(dtype=float).reshape(len(rows), -1)
+    # A missing figure has one look, whether or not the place has a row for it: words on white.
+    coloured = pivot["comparison"].map(code).where(~pivot["text"].map(_missing))
+    z = coloured.reindex(index).to_numpy(dtype=float).reshape(len(rows), -1)
     # A place with no figure at all for an indicator says so, rather than leaving a blank.
     shown = pivot["shown"].reindex(index).fillna(NO_FIGURE).to_numpy().reshape(len(rows), -1)
     words = pivot["comparison"].reindex(index).fillna(NO_FIGURE).to_numpy()
@@ -104,13 +110,41 @@ def heat_map(
         )
     fig.update_layout(
         xaxis={"title": {"text": column_title}, "side": "top", "tickangle": -30, "showgrid": False},
-        yaxis={"title": {"text": row_title}, "autorange": "reversed", "showgrid": False},
-        height=max(300, (40 if presentation else 28) * len(rows) + 200),
-    )
+        # Every row named, even where plotly would thin crowded category labels.
+        yaxis={
+            "title": {"text": row_title}, "autorange": "reversed", "showgrid": False,
+            "tickmode": "array", "tickvals": rows,
+        },
+        height=max(300, 28 * len(rows) + 200),
+    )  # fmt: skip
+    if presentation:
+        # Projector type on slanted long titles would take half the screen's height: each
+        # column's title level, wrapped onto at most three short lines.
+        # The axis title is dropped (the panel's title says what the columns are) and rows
+        # are 24 px, so a region's 19 authorities fit under the header at 768 lines.
+        fig.update_xaxes(
+            tickangle=0, tickmode="array", tickvals=columns, title=None,
+            ticktext=[wrapped(c, max(11, 90 // max(len(columns), 1))) for c in columns],
+        )  # fmt: skip
     fig = finish(fig, style)
+    if presentation:
+        fig.update_layout(height=max(300, 24 * len(rows) + 130), margin={"t": 10})
     # The column titles sit on top, so the legend goes underneath.
     fig.update_layout(legend={"yanchor": "top", "y": -0.02})
     return fig
+
+
+def wrapped(text: str, width: int, lines: int = 3) -> str:
+    """``text`` broken onto at most ``lines`` lines of about ``width`` characters (plotly's
+    ``<br>``), the last cut with an ellipsis when the words do not fit."""
+    parts = textwrap.wrap(
+        str(text), width, max_lines=lines, placeholder="…", break_long_words=False
+    )
+    return "<br>".join(html.escape(part) for part in parts)
+
+
+def _missing(text: object) -> bool:
+    return is_missing_text(text) or not str(text).strip() or str(text) == "nan"
 
 
 def cell_text(comparison: str, text: str) -> str:

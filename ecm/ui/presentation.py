@@ -75,9 +75,12 @@ def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | Non
     )
 
 
-def chart(figure, alt: str, table: pd.DataFrame, key: str, file_name: str) -> None:  # noqa: ANN001
+def chart(  # noqa: ANN001
+    figure, alt: str, table: pd.DataFrame, key: str, file_name: str, keep_height: bool = False
+) -> None:
     """A chart with its text alternative, and "view as table" with a CSV of exactly what it
-    shows, so nothing rests on seeing the chart."""
+    shows, so nothing rests on seeing the chart. ``keep_height``: when presenting too, the
+    height its builder chose (a heat map's rows cannot be read squeezed into one screen)."""
     from ecm.charts import PLOTLY_CONFIG
 
     config, theme = PLOTLY_CONFIG, "streamlit"
@@ -85,7 +88,8 @@ def chart(figure, alt: str, table: pd.DataFrame, key: str, file_name: str) -> No
         # Whole on a 768-line screen below the header, instead of the height its builder chose
         # for a scrolling page; and the builder's projector type (Streamlit's theme would set
         # its own, smaller and grey).
-        figure.update_layout(height=PRESENTED_CHART_PX)
+        if not keep_height:
+            figure.update_layout(height=PRESENTED_CHART_PX)
         theme = None
     st.plotly_chart(figure, key=f"chart_{key}", alt=alt, config=config, theme=theme)
     st.caption(escape_markdown(alt))  # plain text, names from data in it

@@ -66,6 +66,12 @@ html { font-size: max(23px, 3vh); }
   overflow: hidden; text-overflow: ellipsis; }
 .st-key-present_header [data-testid="stMarkdownContainer"] p { white-space: nowrap; }
 .st-key-present_header [data-testid="stHeadingWithActionElements"] a { display: none; }
+/* Streamlit holds every column at least 8rem wide (184 px in projector type), which left the
+   pickers a clipped stub: here each column is as narrow as its content allows, and each picker
+   as wide as what it holds ("2018/19", an outcome's name). */
+.st-key-present_header [data-testid="stColumn"] { min-width: min-content; }
+.st-key-present_header .st-key-param_period { flex: none; width: 6.5rem; }
+.st-key-present_header .st-key-param_outcome { flex: none; width: 10rem; }
 /* The fictional-data warning, one thin line instead of a padded box. */
 .st-key-present_banner [data-testid="stAlertContainer"] { padding: 0.15rem 0.6rem; }
 .st-key-present_banner p { font-size: 0.875rem; }
@@ -112,7 +118,7 @@ def header_bar(title: str, banner: Callable[[], None], pickers: int = 1) -> Head
     left for the page to fill."""
     with st.container(key="present_header"):
         place, pickers, where, back, forward, leave = st.columns(
-            [3.2 - 1.2 * (pickers - 1), 2.6 + 2.6 * (pickers - 1), 1.5, 1.5, 1.1, 1.2],
+            [3.2 - 1.4 * (pickers - 1), 2.6 + 3.6 * (pickers - 1), 1.5, 1.5, 1.1, 1.2],
             vertical_alignment="center",
             wrap=False,
         )

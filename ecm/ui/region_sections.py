@@ -102,6 +102,7 @@ def draw_heat_map(screen: RegionScreen) -> None:
         shown,
         "heat",
         f"{screen.stem}-heat-map.csv",
+        keep_height=True,
     )
 
 
