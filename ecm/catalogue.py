@@ -60,9 +60,13 @@ INDICATOR_COLUMNS = (
     "levels",
     "phases",
     "period_type",
+    "access",
     "source",
     "definition",
 )
+#: Who may see an indicator's figures: every signed-in user (published), or only those whose
+#: remit covers the place (restricted: ecm.access.scope).
+ACCESS = ("published", "restricted")
 GROUP_COLUMNS = (
     "code",
     "title",
@@ -125,6 +129,11 @@ def read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
     return rows
 
 
+def restricted_indicators(catalogue: Catalogue) -> frozenset[str]:
+    """The codes of the indicators whose figures only the people they concern may see."""
+    return frozenset(r["code"] for r in catalogue.indicators if r["access"] == "restricted")
+
+
 def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     """Read and check the three catalogue files; DataError listing every problem found."""
     outcomes = read_rows(
@@ -185,6 +194,8 @@ def check_catalogue(catalogue: Catalogue) -> list[DataProblem]:
                     problem(row, "multiplier", f"should be {expected} for {row['unit']!r}", file)
             except ValueError:
                 problem(row, "multiplier", f"{row['multiplier']!r} is not a number", file)
+        if row["access"] not in ACCESS:
+            problem(row, "access", f"{row['access']!r} is not one of {ACCESS}", file)
         if row["statistic"] and row["statistic"] not in STATISTICS:
             problem(row, "statistic", f"{row['statistic']!r} is not one of {STATISTICS}", file)
         if row["polarity"] and row["polarity"] not in POLARITIES:

@@ -13,7 +13,14 @@ import pandas as pd
 from sqlalchemy import Engine, case, select
 
 from ecm.disclosure.decisions import all_decided, apply_stored, control, decisions_current
-from ecm.figures.queries import FIGURE_FIELDS, _family, _figure_frame, _frame, indicator_statistics
+from ecm.figures.queries import (
+    FIGURE_FIELDS,
+    _family,
+    _figure_frame,
+    _frame,
+    indicator_statistics,
+    shown_to_viewer,
+)
 from ecm.store.models import LocalAuthority, Observation, Region, School
 from ecm.store.school_types import STATE_FUNDED
 
@@ -126,7 +133,7 @@ def load_area_series(
     if decisions_current(engine):
         figures = _chunked(engine, [code], *conditions)
         if all_decided(figures):
-            return apply_stored(figures)
+            return shown_to_viewer(apply_stored(figures))
     family, parent_of = _family(engine, level, code)
     figures = _chunked(engine, family, *conditions).drop(columns="withheld")
     controlled = _control(engine, figures, parent_of)
@@ -180,8 +187,11 @@ def load_place_names(engine: Engine, level: str, codes: list[str]) -> pd.DataFra
 
 
 def _control(engine: Engine, figures: pd.DataFrame, parent_of) -> pd.DataFrame:  # noqa: ANN001
-    """The figures after disclosure control (stored decisions, else decided among siblings)."""
-    return control(engine, figures, lambda: indicator_statistics(engine), parent_of)
+    """The figures after disclosure control (stored decisions, else decided among siblings),
+    as the viewer the code runs for may see them."""
+    return shown_to_viewer(
+        control(engine, figures, lambda: indicator_statistics(engine), parent_of)
+    )
 
 
 def load_school_figures_of_la(engine: Engine, la_code: str, periods: set[str]) -> pd.DataFrame:

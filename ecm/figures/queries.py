@@ -8,9 +8,13 @@ never return more rows than the page needs.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 from sqlalchemy import Engine, Select, and_, exists, func, or_, select
 
+from ecm.access.scope import current_remit
+from ecm.catalogue import load_catalogue, restricted_indicators
 from ecm.store.models import (
     Action,
     Aim,
@@ -45,6 +49,21 @@ def _figure_frame(engine: Engine, statement) -> pd.DataFrame:  # noqa: ANN001
         result = connection.execute(statement)
         columns = list(result.keys())
         return pd.DataFrame.from_records(result.cursor.fetchall(), columns=columns)
+
+
+def shown_to_viewer(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` (after disclosure control, so that what is withheld among the rows left does
+    not change) without the restricted rows outside the remit of the viewer the code runs for
+    (:func:`ecm.access.scope.current_remit`)."""
+    remit = current_remit()
+    if remit.everything:
+        return figures
+    return remit.only_visible(figures, _restricted())
+
+
+@functools.cache
+def _restricted() -> frozenset[str]:
+    return restricted_indicators(load_catalogue())
 
 
 def store_is_empty(engine: Engine) -> bool:
@@ -454,7 +473,7 @@ def load_area_figures(engine: Engine, area: dict, rules=None) -> pd.DataFrame:  
     if decisions_current(engine, rules):
         figures = _figures_of(engine, wanted)
         if all_decided(figures):
-            return apply_stored(figures)
+            return shown_to_viewer(apply_stored(figures))
     statistics = indicator_statistics(engine)
     frames = []
     for level, code in wanted:
@@ -462,7 +481,7 @@ def load_area_figures(engine: Engine, area: dict, rules=None) -> pd.DataFrame:  
         figures = with_published(engine, _figures(engine, level, family).drop(columns="withheld"))
         controlled = apply_disclosure_control(figures, statistics, rules, parent_of)
         frames.append(controlled[controlled["area_code"] == code])
-    return pd.concat(frames, ignore_index=True)
+    return shown_to_viewer(pd.concat(frames, ignore_index=True))
 
 
 def _figures_of(engine: Engine, places: list[tuple[str, str]]) -> pd.DataFrame:
@@ -572,7 +591,9 @@ def load_peer_figures(engine: Engine, level: str, periods: list[str]) -> pd.Data
         ),
     )
     figures = figures[figures["area_code"].isin(parent_of.index)]
-    return control(engine, figures, lambda: indicator_statistics(engine), parent_of)
+    return shown_to_viewer(
+        control(engine, figures, lambda: indicator_statistics(engine), parent_of)
+    )
 
 
 def plan_targets_statement() -> Select:
