@@ -18,6 +18,7 @@ st.set_page_config(
 )
 
 ui.ensure_store()
+account = ui.current_account()
 
 pages = [
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
@@ -45,7 +46,13 @@ pages = [
         url_path="accessibility",
     ),
 ]
-navigation = st.navigation(pages)
+# Signed out, no page runs: the address (a deep link) is kept, and opens once signed in.
+navigation = st.navigation(pages, position="sidebar" if account else "hidden")
+if account is None:
+    ui.clear_cookie_if_signed_out()
+    ui.sign_in_form()
+    st.stop()
+ui.write_cookie()
 
 with st.sidebar:
     ui.search_box()
@@ -53,6 +60,9 @@ with st.sidebar:
         "Every Child Matters outcomes for schools, local authorities and regions in England: "
         "where disadvantaged children fall behind, and what the plan does about it."
     )
+    ui.account_panel(account)
 
 ui.begin_address()  # before the page: its malformed parameters named at the top
-navigation.run()
+# Every figure the page reads is read for this account's remit (ecm.access.scope).
+with ui.reading_for(account):
+    navigation.run()

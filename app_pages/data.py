@@ -13,31 +13,7 @@ st.markdown(
     "Every figure in the store belongs to one import batch: the file (or demo build) it came "
     "from, its checksum, who loaded it and when, and under what licence."
 )
-with st.expander("Import files", icon=":material/upload_file:"):
-    st.markdown(
-        "DfE performance tables (KS2, KS4, absence, census, destinations), the GIAS register, "
-        "DfE tidy open data, the older LA statistical releases, Fingertips series, the LAIT "
-        "long file (`.parquet`) and statistical-neighbour workbooks (`.xlsx`). The format is "
-        "read from each file's header; a file with any problem is rejected whole, with the "
-        "line and column of each problem, and changes nothing. Field guides, code lists and "
-        "metadata documents are recognised and checked, and nothing is stored from them."
-    )
-    with st.form("import_form", clear_on_submit=True):
-        uploads = st.file_uploader(
-            "Files to import",
-            type=["csv", "parquet", "xlsx", "txt", "doc", "docx", "json", "geojson", "hexjson"],
-            accept_multiple_files=True,
-        )
-        restricted = st.checkbox(
-            "Not published openly (withhold small numbers)",
-            help="Leave unticked for files their publisher released openly (performance tables, "
-            "Fingertips, LAIT): they are shown as published. Tick for your own or a partner's "
-            "unpublished figures: counts below the threshold, and whatever would give them "
-            "back, are withheld on every page and export.",
-        )
-        submitted = st.form_submit_button("Import", type="primary")
-    if submitted and uploads:
-        ui.import_uploads(uploads, restricted=restricted)
+ui.import_form()
 
 batches = ui.load_import_batches()
 if batches.empty:

@@ -21,7 +21,9 @@ if page is None:
     st.title("Children and Young People's Plan")
     ui.not_found(f"No local authority with code {shown_value(la)} is in the store.")
 area, code = page.area, page.area["code"]
-editing = plan_editing_allowed() and not presenting
+# Its own Board's members, analysts and administrators change a plan, where the deployment
+# allows changes at all (ECM_PLAN_EDITING).
+editing = plan_editing_allowed() and ui.may_edit_plan(code) and not presenting
 # When presenting, the one-line header of the place pages, holding the year.
 bar = ui.page_heading(f"{area['name']}: Children and Young People's Plan")
 # The year of the gaps, and so the plan in force then (a link from an older year keeps it).

@@ -25,8 +25,11 @@ ENV_DATABASE_URL = "ECM_DATABASE_URL"
 ENV_AUTO_DEMO = "ECM_AUTO_DEMO"
 ENV_PLAN_EDITING = "ECM_PLAN_EDITING"
 ENV_SUPPRESS_BELOW = "ECM_SUPPRESS_BELOW"
+ENV_SESSION_MINUTES = "ECM_SESSION_MINUTES"
 #: Every environment setting the product reads.
-SETTINGS = (ENV_DATABASE_URL, ENV_AUTO_DEMO, ENV_PLAN_EDITING, ENV_SUPPRESS_BELOW)
+SETTINGS = (
+    ENV_DATABASE_URL, ENV_AUTO_DEMO, ENV_PLAN_EDITING, ENV_SUPPRESS_BELOW, ENV_SESSION_MINUTES,
+)  # fmt: skip
 
 #: The fewest pupils a shown figure may rest on when ``ECM_SUPPRESS_BELOW`` is not set.
 DEFAULT_SUPPRESS_BELOW = 6
@@ -56,8 +59,8 @@ def plan_editing_allowed() -> bool:
     """Whether the app may change plans: ``ECM_PLAN_EDITING`` (``1`` yes, ``0`` no).
 
     By default editing is on for a SQLite file (one analyst's own copy) and off for a shared
-    server database, where anyone who can open the page could otherwise change the plan: until
-    people sign in, a shared deployment must opt in knowingly.
+    server database, which opts in knowingly. Where it is on, only the accounts allowed to
+    change a plan are offered changes (``ecm.access.rights``).
     """
     setting = _setting(ENV_PLAN_EDITING)
     if setting in ("0", "1"):
@@ -69,10 +72,28 @@ def suppress_below() -> int:
     """The threshold of disclosure control: ``ECM_SUPPRESS_BELOW``, a whole number of pupils of
     at least 1 (default 6); a figure resting on fewer pupils is withheld. ValueError when the
     setting is not such a number."""
-    raw = _setting(ENV_SUPPRESS_BELOW)
+    return _whole_number(ENV_SUPPRESS_BELOW, DEFAULT_SUPPRESS_BELOW)
+
+
+def _whole_number(name: str, default: int) -> int:
+    """The setting ``name`` as a whole number of at least 1 (``default`` when not set);
+    ValueError when it is not such a number."""
+    raw = _setting(name)
     if not raw:
-        return DEFAULT_SUPPRESS_BELOW
-    threshold = int(raw)
-    if threshold < 1:
-        raise ValueError(f"{ENV_SUPPRESS_BELOW} must be a whole number of at least 1")
-    return threshold
+        return default
+    number = int(raw)
+    if number < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1")
+    return number
+
+
+#: Minutes without use after which a signed-in session ends, when ``ECM_SESSION_MINUTES`` is not
+#: set (NCSC's guidance leaves it to the risk; half an hour suits a shared meeting-room laptop).
+DEFAULT_SESSION_MINUTES = 30
+
+
+def session_minutes() -> int:
+    """Minutes without use after which a browser is signed out: ``ECM_SESSION_MINUTES``, a
+    whole number of at least 1 (default 30). ValueError when the setting is not such a
+    number."""
+    return _whole_number(ENV_SESSION_MINUTES, DEFAULT_SESSION_MINUTES)

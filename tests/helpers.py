@@ -223,11 +223,45 @@ def school_with_headline_gap(engine: Engine) -> str:
 APP_TIMEOUT_S = 60
 
 
-def open_app(page: str | None = None, **params: str) -> AppTest:
-    """Run the app as a browser opening ``page`` (default: home) with ``params`` in the URL."""
+#: The password of the accounts tests create where a store has none of its own.
+TEST_PASSWORD = "a test password, long enough"
+
+
+def session_token(database_url: str, username: str = "demo-admin") -> str:
+    """A signed-in session of ``username`` on the store at ``database_url`` (the demo's
+    accounts; on a store without that account, e.g. one built from the real files, an
+    administrator of that name is created first): the token a browser's cookie would hold."""
+    from ecm.access.accounts import add_user, list_users
+    from ecm.access.sessions import start_session
+
+    engine = make_engine(database_url)
+    try:
+        upgrade_schema(engine)
+        if username not in {a.username for a in list_users(engine)}:
+            add_user(engine, username, "Test Administrator", "admin", None, TEST_PASSWORD)
+        return start_session(engine, username)
+    finally:
+        engine.dispose()
+
+
+def signed_in_app(database_url: str, user: str | None = "demo-admin") -> AppTest:
+    """The app as a browser signed in as ``user`` would open it (``None``: signed out)."""
     from streamlit.testing.v1 import AppTest
 
+    from ecm.ui.signin import TOKEN_KEY
+
     at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=APP_TIMEOUT_S)
+    if user is not None:
+        at.session_state[TOKEN_KEY] = session_token(database_url, user)
+    return at
+
+
+def open_app(page: str | None = None, user: str | None = "demo-admin", **params: str) -> AppTest:
+    """Run the app as a browser signed in as ``user`` opening ``page`` (default: home) with
+    ``params`` in the URL, on the store ``ECM_DATABASE_URL`` names."""
+    from ecm.config import database_url
+
+    at = signed_in_app(database_url(), user)
     for name, value in params.items():
         at.query_params[name] = value
     if page:

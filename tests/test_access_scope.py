@@ -54,6 +54,7 @@ def test_each_role_sees_its_scope_and_the_places_its_scope_sits_in(demo_engine, 
     board = remit_for(demo_engine, _account("board_member", "la", la.code))
     assert board.sees("school", school) and not board.sees("school", elsewhere)
     assert board.las == {la.code} and board.regions == {la.region_code}
+    assert (head.name, board.name) == (f"school:{school}", f"la:{la.code}")
 
     officer = remit_for(demo_engine, _account("go_officer", "region", la.region_code))
     assert officer.sees("school", school) and officer.sees("school", elsewhere)
@@ -76,7 +77,9 @@ FIGURES = pd.DataFrame(
 
 
 def test_restricted_rows_outside_the_remit_are_dropped_and_published_rows_kept() -> None:
-    head = Remit(schools=frozenset({"100001"}), las=frozenset({"Z1"}), england=True)
+    head = Remit(
+        "school:100001", schools=frozenset({"100001"}), las=frozenset({"Z1"}), england=True
+    )
     kept = head.only_visible(FIGURES, {"ni_57"})
     assert list(kept.index) == [0, 2, 4, 5]
     assert list(PUBLIC.only_visible(FIGURES, {"ni_57"}).index) == [4]

@@ -210,3 +210,33 @@ def test_the_users_command_never_takes_a_password_from_its_arguments(places) -> 
     assert sign_in(places, "chair", "another long one", now=NOON).message == (
         "This account is disabled; ask an administrator."
     )
+
+
+def test_a_session_stands_while_used_and_ends_after_the_idle_limit(places, monkeypatch) -> None:  # noqa: ANN001
+    from ecm.access.sessions import end_session, resume_session, start_session
+    from ecm.store.models import SignInSession
+
+    add_user(places, "chair", "Sam Chair", "board_member", "Z10000001", PASSWORD)
+    token = start_session(places, "chair", now=NOON)
+    with places.connect() as connection:
+        stored = connection.scalar(select(SignInSession.token_hash))
+    assert token not in stored and len(stored) == 64  # only the token's SHA-256 is kept
+    later = NOON + dt.timedelta(minutes=29)
+    assert resume_session(places, token, now=later).account.username == "chair"
+    # Used at 12:29, so 12:58 is still within half an hour of the last use.
+    assert resume_session(places, token, now=later + dt.timedelta(minutes=29)).account
+    monkeypatch.setenv("ECM_SESSION_MINUTES", "5")
+    gone = resume_session(places, token, now=later + dt.timedelta(minutes=40))
+    assert gone.account is None and "after 5 minutes without use" in gone.message
+    assert resume_session(places, token, now=later).account is None  # ended for good
+    assert resume_session(places, "forged", now=NOON).account is None
+    assert resume_session(places, None).account is None
+    # Signing out, a reset password and a disabled account end the browsers' sessions.
+    for end in (
+        lambda t: end_session(places, t),
+        lambda t: reset_password(places, "chair", PASSWORD + "!"),
+        lambda t: set_active(places, "chair", False),
+    ):
+        token = start_session(places, "chair")
+        end(token)
+        assert resume_session(places, token).account is None

@@ -35,6 +35,9 @@ def test_demo_builds_the_tiny_demo_and_says_what_it_made(database_url: str) -> N
     assert "fictional demo data built (scale tiny, seed 2008): 2 regions, 4 local authorities" in (
         result.stdout
     )
+    assert "demo accounts, one per role: demo-head, demo-board, demo-officer, demo-analyst, " in (
+        result.stdout
+    )
     engine = make_engine(database_url)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM local_authority")).scalar() == 4

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.helpers import REAL_SUBSETS
+from tests.helpers import REAL_SUBSETS, signed_in_app
 
 pytestmark = pytest.mark.realdata
 
@@ -39,7 +39,8 @@ PLACES = {
 
 def open_page(url: str, page: str, params: dict[str, str]) -> AppTest:
     """Run the app on the store ``url`` as a browser opening ``page`` with ``params``."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    at = signed_in_app(url)
+    at.default_timeout = 120
     at.query_params.update(params)
     at.switch_page(str(ROOT / "app_pages" / f"{page}.py"))
     with pytest.MonkeyPatch.context() as patch:

@@ -10,20 +10,25 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from ecm.access.accounts import set_role
+from ecm.config import database_url
 from ecm.demo.build import build_demo
 from ecm.figures.queries import load_local_authorities, resolve_area
-from ecm.plan.edits import action_history, load_action
+from ecm.plan.edits import action_history, load_action, load_notes
 from ecm.plan.loaders import gap_turn_the_curve, la_plan_coverage
-from ecm.store.models import Action
+from ecm.store.engine import session_scope
+from ecm.store.models import Action, LocalAuthority
+from ecm.ui.signin import TOKEN_KEY
 from ecm.views.markdown import escape_markdown
 from ecm.views.turn_the_curve import curve_table
+from tests.helpers import session_token, signed_in_app
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 60
 
 
-def open_plan(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+def open_plan(user: str = "demo-admin", **params: str) -> AppTest:
+    at = signed_in_app(database_url(), user)
     for name, value in params.items():
         at.query_params[name] = value
     at.switch_page(str(ROOT / "app_pages/plan.py"))
@@ -240,7 +245,49 @@ def test_presentation_mode_and_shared_stores_offer_no_editing(writable_store, mo
     monkeypatch.setenv("ECM_PLAN_EDITING", "0")
     at = open_plan(la=la, action=str(action_id))
     assert not [b for b in at.button if b.label == "Save changes"]
-    assert any("switched off" in c.value for c in at.caption)
+    assert any("(ECM_PLAN_EDITING)" in c.value for c in at.caption)
+
+
+def test_only_the_authoritys_board_analysts_and_administrators_may_change_its_plan(
+    writable_store,  # noqa: ANN001
+) -> None:
+    la, action_id = _first_action(writable_store)
+    with session_scope(writable_store) as session:
+        other = session.scalar(select(LocalAuthority.code).where(LocalAuthority.code != la))
+    set_role(writable_store, "demo-board", "board_member", la)
+    allowed = {}
+    for user in ("demo-board", "demo-head", "demo-officer", "demo-analyst", "demo-admin"):
+        at = open_plan(user=user, la=la, action=str(action_id))
+        assert not at.exception
+        allowed[user] = bool([b for b in at.button if b.label == "Save changes"])
+    assert allowed == {
+        "demo-board": True, "demo-head": False, "demo-officer": False,
+        "demo-analyst": True, "demo-admin": True,
+    }  # fmt: skip
+    # A Board member of another authority reads this plan but cannot change it.
+    set_role(writable_store, "demo-board", "board_member", other)
+    at = open_plan(user="demo-board", la=la, action=str(action_id))
+    assert not [b for b in at.button if b.label == "Save changes"]
+    assert any("Board" in c.value for c in at.caption)
+
+
+def test_a_write_is_asked_again_for_the_account_signed_in_when_it_is_made(
+    writable_store,  # noqa: ANN001
+) -> None:
+    """Forms drawn for an administrator, submitted once the session is a headteacher's (a
+    session value changed by hand, say), change nothing: the save's own check refuses it."""
+    la, action_id = _first_action(writable_store)
+    at = open_plan(la=la, action=str(action_id))
+    notes = len(load_notes(writable_store, action_id))
+    at.text_input(key="editor_name_action").set_value("Pat Head")
+    next(s for s in at.selectbox if s.label == "Status").set_value("at_risk")
+    at.text_area(key=f"note_text_{action_id}").set_value("Not my plan.")
+    at.session_state[TOKEN_KEY] = session_token(database_url(), "demo-head")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert load_action(writable_store, action_id)["version"] == 1
+    assert len(load_notes(writable_store, action_id)) == notes
+    assert not [b for b in at.button if b.label in ("Save changes", "Save the note")]
 
 
 def test_a_link_to_any_gap_draws_that_gap_never_another(

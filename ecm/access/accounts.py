@@ -23,11 +23,11 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, delete, select
 
 from ecm.store.audit import write_audit
 from ecm.store.engine import session_scope
-from ecm.store.models import LocalAuthority, Region, School, User
+from ecm.store.models import LocalAuthority, Region, School, SignInSession, User
 
 #: Each role and the level of place its scope names ("all": no scope code).
 ROLE_SCOPES = {
@@ -92,6 +92,17 @@ def _account(user: User) -> Account:
         user.username, user.display_name, user.role, user.scope_level, user.scope_code,
         bool(user.active),
     )  # fmt: skip
+
+
+def account_named(session, username: str) -> Account | None:  # noqa: ANN001
+    """The account ``username`` in an open store session, or None."""
+    user = session.scalar(select(User).where(User.username == username))
+    return None if user is None else _account(user)
+
+
+def _end_sessions(session, username: str) -> None:  # noqa: ANN001
+    """Sign every browser of ``username`` out (``ecm.access.sessions``)."""
+    session.execute(delete(SignInSession).where(SignInSession.username == username))
 
 
 def _record(session, record_id: str, change: str, by: str, what: dict) -> None:  # noqa: ANN001
@@ -177,6 +188,8 @@ def set_active(engine: Engine, username: str, active: bool, by: str = "command l
         user = _user(session, username)
         user.active = active
         user.failed_attempts, user.locked_until = 0, None
+        if not active:
+            _end_sessions(session, user.username)
         _record(session, user.username, "update", by, {"active": active})
         return _account(user)
 
@@ -190,6 +203,7 @@ def reset_password(
         user = _user(session, username)
         user.password_hash = password_hash
         user.failed_attempts, user.locked_until = 0, None
+        _end_sessions(session, user.username)  # whoever knew the old password is signed out
         _record(session, user.username, "update", by, {"password": "reset"})
         return _account(user)
 

@@ -36,6 +36,8 @@ from ecm.store.models import LocalAuthority, School
 class Remit:
     """The places whose restricted figures a viewer may see, by level (codes as stored)."""
 
+    #: Who the remit is for, as a cache key: "everything", "public", "la:E10000014", ...
+    name: str = "public"
     everything: bool = False
     schools: frozenset[str] = frozenset()
     las: frozenset[str] = frozenset()
@@ -75,7 +77,7 @@ class Remit:
 #: A visitor who has not signed in: no restricted figure anywhere.
 PUBLIC = Remit()
 #: Analysts and administrators, and the command line run by whoever runs the store.
-EVERYTHING = Remit(everything=True)
+EVERYTHING = Remit("everything", everything=True)
 
 
 def remit_for(engine: Engine, account: Account | None) -> Remit:
@@ -86,6 +88,7 @@ def remit_for(engine: Engine, account: Account | None) -> Remit:
     level, code = account.scope_level, account.scope_code
     if level == "all":
         return EVERYTHING
+    name = f"{level}:{code}"
     with engine.connect() as connection:
         if level == "school":
             row = connection.execute(
@@ -96,7 +99,7 @@ def remit_for(engine: Engine, account: Account | None) -> Remit:
             if row is None:
                 return PUBLIC
             return Remit(
-                schools=frozenset({code}), las=frozenset({row.la_code}),
+                name, schools=frozenset({code}), las=frozenset({row.la_code}),
                 regions=frozenset({row.region_code}), england=True,
             )  # fmt: skip
         if level == "la":
@@ -107,8 +110,8 @@ def remit_for(engine: Engine, account: Account | None) -> Remit:
                 return PUBLIC
             schools = connection.scalars(select(School.urn).where(School.la_code == code))
             return Remit(
-                schools=frozenset(schools), las=frozenset({code}), regions=frozenset({region}),
-                england=True,
+                name, schools=frozenset(schools), las=frozenset({code}),
+                regions=frozenset({region}), england=True,
             )  # fmt: skip
         las = frozenset(
             connection.scalars(

@@ -228,6 +228,10 @@ def run_demo(args: argparse.Namespace) -> int:
         f"{summary.observations:,} figures, {summary.actions} plan actions "
         f"in {time.perf_counter() - started:.1f} s ({_safe_url(database_url())})"
     )
+    from ecm.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    names = ", ".join(username for username, _, _ in DEMO_ACCOUNTS)
+    print(f"demo accounts, one per role: {names}; password {DEMO_PASSWORD}")
     return 0
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, select, text
 
 from ecm.catalogue import load_catalogue, sync_catalogue
+from ecm.demo.accounts import create_demo_accounts
 from ecm.demo.country import simulate_country
 from ecm.demo.geography import SCALES
 from ecm.demo.links import predecessors
@@ -135,6 +136,7 @@ def build_demo(
         refresh_school_benchmarks(connection)
         report(0.97, "Finishing")
     _analyse(engine)
+    create_demo_accounts(engine)
     report(1.0, "Demo data ready")
     return DemoSummary(
         scale=scale,

@@ -146,6 +146,12 @@ def _checked(fields: dict) -> dict:
     return values
 
 
+def plan_la(engine: Engine, plan_id: int) -> str | None:
+    """The LA (ONS code) whose plan ``plan_id`` is; None when there is no such plan."""
+    with engine.connect() as connection:
+        return connection.scalar(select(Plan.la_code).where(Plan.id == plan_id))
+
+
 def load_action(engine: Engine, action_id: int) -> dict | None:
     """An action as a form opens it: its editable fields, ``plan_id``, ``version``, and who
     saved it last and when; None when there is no such action."""

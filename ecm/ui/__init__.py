@@ -40,6 +40,7 @@ from ecm.ui.banners import (
     not_found,
 )
 from ecm.ui.imports import (
+    import_form,
     import_uploads,
 )
 from ecm.ui.loaders import (
@@ -71,6 +72,17 @@ from ecm.ui.presenting import (
 )
 from ecm.ui.register import register_notes
 from ecm.ui.search import search_box
+from ecm.ui.signin import (
+    account_panel,
+    clear_cookie_if_signed_out,
+    current_account,
+    may_edit_plan,
+    may_import,
+    reading_for,
+    sign_in_form,
+    signed_in,
+    write_cookie,
+)
 from ecm.ui.store import (
     CACHE_TTL,
     count_observations,
@@ -94,6 +106,15 @@ from ecm.ui.store import (
 )
 
 __all__ = [
+    "account_panel",
+    "clear_cookie_if_signed_out",
+    "current_account",
+    "may_edit_plan",
+    "may_import",
+    "reading_for",
+    "sign_in_form",
+    "signed_in",
+    "write_cookie",
     "addressed_school_kind",
     "csv_download",
     "addressed_school_set",
@@ -113,6 +134,7 @@ __all__ = [
     "HeaderBar",
     "header_bar",
     "holds_fictional_data",
+    "import_form",
     "import_uploads",
     "la_param",
     "link_column",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ecm.ui.signin import signed_in
 from ecm.ui.store import engine
 from ecm.views.markdown import escape_markdown
 
@@ -11,13 +12,21 @@ from ecm.views.markdown import escape_markdown
 SHOWN_PROBLEMS = 20
 
 
-def import_uploads(  # noqa: ANN001
-    files: list, user: str = "dashboard upload", restricted: bool = False
-) -> None:
+def import_uploads(files: list, restricted: bool = False) -> None:  # noqa: ANN001
     """Import uploaded files in turn with the command line's code
     (:func:`ecm.importers.service.import_files`), showing a progress bar per file and every
-    problem of a rejected file; similar-school comparisons are refreshed once at the end."""
+    problem of a rejected file; similar-school comparisons are refreshed once at the end.
+    Only for an account that may import (asked again here, not only by the page), recorded
+    under its username."""
     import tempfile
+
+    from ecm.access.rights import may_import
+
+    account = signed_in()
+    if not may_import(account):
+        st.error("Your account may not import files; nothing was stored.")
+        return
+    user = f"{account.username} (dashboard upload)"
     from pathlib import Path
 
     from ecm.importers.service import FileResult, import_files
@@ -61,3 +70,38 @@ def import_uploads(  # noqa: ANN001
             )
         finally:
             st.cache_data.clear()  # whatever was stored before a failure is shown
+
+
+def import_form() -> None:
+    """The Data sources page's "Import files" form, for an account that may import; for any
+    other, a line saying who may."""
+    from ecm.access.rights import may_import
+
+    if not may_import(signed_in()):
+        st.caption("Importing files is for analysts and administrators.")
+        return
+    with st.expander("Import files", icon=":material/upload_file:"):
+        st.markdown(
+            "DfE performance tables (KS2, KS4, absence, census, destinations), the GIAS register, "
+            "DfE tidy open data, the older LA statistical releases, Fingertips series, the LAIT "
+            "long file (`.parquet`) and statistical-neighbour workbooks (`.xlsx`). The format is "
+            "read from each file's header; a file with any problem is rejected whole, with the "
+            "line and column of each problem, and changes nothing. Field guides, code lists and "
+            "metadata documents are recognised and checked, and nothing is stored from them."
+        )
+        with st.form("import_form", clear_on_submit=True):
+            uploads = st.file_uploader(
+                "Files to import",
+                type=["csv", "parquet", "xlsx", "txt", "doc", "docx", "json", "geojson", "hexjson"],
+                accept_multiple_files=True,
+            )
+            restricted = st.checkbox(
+                "Not published openly (withhold small numbers)",
+                help="Leave unticked for files their publisher released openly (performance "
+                "tables, Fingertips, LAIT): they are shown as published. Tick for your own or a "
+                "partner's unpublished figures: counts below the threshold, and whatever would "
+                "give them back, are withheld on every page and export.",
+            )
+            submitted = st.form_submit_button("Import", type="primary")
+        if submitted and uploads:
+            import_uploads(uploads, restricted=restricted)

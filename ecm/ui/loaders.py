@@ -1,5 +1,6 @@
 """Cached loaders of the analyses behind each page (profile, overviews, gap explorer, plan),
-keyed by the store's URL, the place and the period; a change to the plan clears them."""
+keyed by the store's URL, the viewer's remit (whose restricted figures they may see:
+``ecm.access.scope``), the place and the period; a change to the plan clears them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from ecm.access.scope import current_remit
 from ecm.config import database_url
 from ecm.store.school_types import MAINSTREAM, STATE_FUNDED
 from ecm.ui.store import CACHE_TTL, clear_summaries, engine_for
+
+
+def _viewer() -> str:
+    """The remit this run reads for, as part of each cache key: a result computed for one
+    viewer is never served to another with a different remit."""
+    return current_remit().name
+
 
 if TYPE_CHECKING:  # the analyses load when a page first needs them
     from ecm.plan.page import PlanPage
@@ -18,7 +27,7 @@ if TYPE_CHECKING:  # the analyses load when a page first needs them
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
 def _profile(
-    url: str, level: str, code: str, period: str | None, schools: str = STATE_FUNDED
+    url: str, viewer: str, level: str, code: str, period: str | None, schools: str = STATE_FUNDED
 ) -> dict | None:
     from ecm.figures.queries import UnknownArea
     from ecm.places.profile import build_profile
@@ -39,11 +48,11 @@ def load_profile(
 
     if period and not is_academic_year(period):
         period = None
-    return _profile(database_url(), level, code, period, schools)
+    return _profile(database_url(), _viewer(), level, code, period, schools)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the area overview…")
-def _area(url: str, la: str, period: str | None):  # noqa: ANN202
+def _area(url: str, viewer: str, la: str, period: str | None):  # noqa: ANN202
     from ecm.figures.queries import UnknownArea
     from ecm.places.overview import area_overview
 
@@ -54,7 +63,7 @@ def _area(url: str, la: str, period: str | None):  # noqa: ANN202
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Computing the region overview…")
-def _region(url: str, code: str, period: str | None):  # noqa: ANN202
+def _region(url: str, viewer: str, code: str, period: str | None):  # noqa: ANN202
     from ecm.figures.queries import UnknownArea
     from ecm.places.overview import region_overview
 
@@ -66,7 +75,15 @@ def _region(url: str, code: str, period: str | None):  # noqa: ANN202
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gaps…")
 def _gaps(
-    url: str, indicator: str, group: str, level: str, period, within, schools: str, kind: str
+    url: str,
+    viewer: str,
+    indicator: str,
+    group: str,
+    level: str,
+    period,
+    within,
+    schools: str,
+    kind: str,
 ):  # noqa: ANN001, ANN202, E501
     from ecm.places.explorer import explore_gaps
 
@@ -74,7 +91,7 @@ def _gaps(
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gap trends…")
-def _region_gaps(url: str, code: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
+def _region_gaps(url: str, viewer: str, code: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
     from ecm.places.region_gaps import region_gap_trends
 
     return region_gap_trends(engine_for(url), code, indicator, group, period)
@@ -82,11 +99,11 @@ def _region_gaps(url: str, code: str, indicator: str, group: str, period: str | 
 
 def load_region_gap_trends(code: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
     """The cached gap trends of a region's authorities for one indicator and focus group."""
-    return _region_gaps(database_url(), code, indicator, group, period)
+    return _region_gaps(database_url(), _viewer(), code, indicator, group, period)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
-def _plan(url: str, la: str, period: str | None) -> PlanPage | None:
+def _plan(url: str, viewer: str, la: str, period: str | None) -> PlanPage | None:
     from ecm.figures.queries import UnknownArea
     from ecm.plan.page import plan_page
 
@@ -97,7 +114,7 @@ def _plan(url: str, la: str, period: str | None) -> PlanPage | None:
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Drawing the curve…")
-def _curve(url: str, la: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
+def _curve(url: str, viewer: str, la: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
     from ecm.plan.loaders import gap_turn_the_curve
 
     return gap_turn_the_curve(engine_for(url), la, indicator, group, period)
@@ -106,12 +123,12 @@ def _curve(url: str, la: str, indicator: str, group: str, period: str | None):  
 def load_plan_page(la: str, period: str | None) -> PlanPage | None:
     """The cached Plan page of an LA: :class:`ecm.plan.page.PlanPage` (None for an unknown LA
     code)."""
-    return _plan(database_url(), la, period)
+    return _plan(database_url(), _viewer(), la, period)
 
 
 def load_turn_the_curve(la: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
     """The cached turn-the-curve picture of one of an LA's gaps (or values) up to a year."""
-    return _curve(database_url(), la, indicator, group, period)
+    return _curve(database_url(), _viewer(), la, indicator, group, period)
 
 
 def plan_changed() -> None:
@@ -123,12 +140,12 @@ def plan_changed() -> None:
 
 def load_area_overview(la: str, period: str | None):  # noqa: ANN201
     """The cached area overview of an LA (None for an unknown code)."""
-    return _area(database_url(), la, period)
+    return _area(database_url(), _viewer(), la, period)
 
 
 def load_region_overview(code: str, period: str | None):  # noqa: ANN201
     """The cached region overview (None for an unknown code)."""
-    return _region(database_url(), code, period)
+    return _region(database_url(), _viewer(), code, period)
 
 
 def load_gap_exploration(  # noqa: ANN201
@@ -142,7 +159,7 @@ def load_gap_exploration(  # noqa: ANN201
 ):
     """The cached gap explorer result; schools among the set ``schools``, of the ``kind``
     mainstream or special."""
-    return _gaps(database_url(), indicator, group, level, period, within, schools, kind)
+    return _gaps(database_url(), _viewer(), indicator, group, level, period, within, schools, kind)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
@@ -162,11 +179,11 @@ def load_school_distribution(phase: str, period: str, schools: str = STATE_FUNDE
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def _school_spines(
-    url: str, urn: str, period: str, phase: str | None, schools: str
+    url: str, viewer: str, urn: str, period: str, phase: str | None, schools: str
 ) -> pd.DataFrame:
     from ecm.places.overview import spine_rows
 
-    profile = _profile(url, "school", urn, period, schools)
+    profile = _profile(url, viewer, "school", urn, period, schools)
     if profile is None:
         return pd.DataFrame()
     spread = _school_distribution(url, period, phase, schools) if phase else pd.DataFrame()
@@ -178,4 +195,4 @@ def load_school_spines(
 ) -> pd.DataFrame:
     """A school's figures placed on the spread of the schools of its phase in England (the
     set ``schools``), for the spine charts (cached, as the area page's spines are)."""
-    return _school_spines(database_url(), urn, period, phase, schools)
+    return _school_spines(database_url(), _viewer(), urn, period, phase, schools)

@@ -9,6 +9,7 @@ import streamlit as st
 from ecm.errors import DataError
 from ecm.ui import engine, plan_changed
 from ecm.ui.editor import editor_name, named
+from ecm.ui.signin import may_edit_plan
 from ecm.views.markdown import escape_markdown
 from ecm.views.plan import PLAN_START_LABEL, plan_start_file_name, plan_start_words
 
@@ -66,7 +67,10 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
             on_click="ignore",
         )
     if not editing:
-        st.caption("Importing a plan is switched off here (ECM_PLAN_EDITING).")
+        st.caption(
+            "Importing a plan is for the authority's Board, analysts and administrators, where "
+            "the deployment allows plan changes (ECM_PLAN_EDITING)."
+        )
         return
     upload = st.file_uploader(
         "Import a plan (all or nothing, over this authority's plan for the same period: "
@@ -78,6 +82,9 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
     )
     name = editor_name("import") or ""
     if upload is not None and st.button("Import the plan", key="import_plan") and named(name):
+        if not may_edit_plan(la_code):  # asked again at the write, not only by the page
+            st.error("Your account may not change this authority's plan; nothing changed.")
+            return
         try:
             summary = plan_io.import_plan(
                 engine(), upload.getvalue(), la_code, name.strip(), file_name=upload.name

@@ -18,6 +18,7 @@ from ecm.store.models import ACTION_STATUS_WORDS
 from ecm.ui import engine, link_column, plan_changed, table_with_download
 from ecm.ui.address import with_carried_links
 from ecm.ui.editor import EDITOR_NAME, editor_name, named
+from ecm.ui.signin import may_edit_plan
 from ecm.views.markdown import escape_markdown
 from ecm.views.plan_action import detail_lines, history_table, target_table
 
@@ -110,7 +111,11 @@ def _edit_forms(
         with st.form(f"note_{action_id}", clear_on_submit=True):
             text = st.text_area("Progress note", key=f"note_text_{action_id}", max_chars=4000)
             if st.form_submit_button("Save the note") and named(name):
-                _apply(lambda: plan_edits.add_note(engine(), action_id, text, name), "Note saved.")
+                _apply(
+                    lambda: plan_edits.add_note(engine(), action_id, text, name),
+                    "Note saved.",
+                    action["plan_id"],
+                )
     with st.expander("Link a gap or value", icon=":material/link:"):
         _target_form(action_id, titles, name)
     if not targets.empty:
@@ -118,8 +123,20 @@ def _edit_forms(
             _unlink_form(action_id, targets, titles, name)
 
 
-def _apply(change, done: str) -> None:  # noqa: ANN001
-    """Run a change; on success clear the caches and say so, else show why nothing changed."""
+def _may_change(plan_id: int) -> str | None:
+    """Why the signed-in account may not change the plan ``plan_id`` (None when it may): asked
+    again at each write, not only when the page chose to offer the form."""
+    if may_edit_plan(plan_edits.plan_la(engine(), plan_id) or ""):
+        return None
+    return "Your account may not change this authority's plan; nothing was saved."
+
+
+def _apply(change, done: str, plan_id: int) -> None:  # noqa: ANN001
+    """Run a change to the plan ``plan_id`` when the account may make it; on success clear the
+    caches and say so, else show why nothing changed."""
+    if refused := _may_change(plan_id):
+        st.error(refused)
+        return
     try:
         change()
     except plan_edits.EditError as error:
@@ -156,6 +173,11 @@ def _save_from_form(action_id: int, version: int) -> None:
         state[f"edit_error_{action_id}"] = (
             "Write your name above first: every change is recorded with it."
         )
+        return
+    action = plan_edits.load_action(engine(), action_id)
+    refused = "No such action." if action is None else _may_change(action["plan_id"])
+    if refused:
+        state[f"edit_error_{action_id}"] = refused
         return
     value = {f: state[_widget(action_id, version, f)] for f in FORM_FIELDS}
     fields = {
@@ -259,7 +281,10 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
         "baseline_value": None if gap else baseline,
         "target_value": None if gap else target,
     }
-    _apply(lambda: plan_edits.link_target(engine(), action_id, fields, name), "Target linked.")
+    plan_id = plan_edits.load_action(engine(), action_id)["plan_id"]
+    _apply(
+        lambda: plan_edits.link_target(engine(), action_id, fields, name), "Target linked.", plan_id
+    )
 
 
 def _unlink_form(
@@ -278,6 +303,7 @@ def _unlink_form(
         _apply(
             lambda: plan_edits.unlink_target(engine(), action_id, target_id, name),
             "Target removed.",
+            plan_edits.load_action(engine(), action_id)["plan_id"],
         )
 
 
@@ -307,4 +333,5 @@ def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame
             _apply(
                 lambda: plan_edits.create_action(engine(), plan["id"], fields, name.strip()),
                 "Action added.",
+                plan["id"],
             )

@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from ecm.bench.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.helpers import save_full_page_screenshot, serve_dashboard
+from tests.e2e.helpers import save_full_page_screenshot, serve_dashboard, sign_in
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
 
@@ -48,9 +48,12 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """Give each test a fresh browser context (no shared cookies or storage) and its page."""
+def page(browser: Browser, app_url: str) -> Iterator[Page]:
+    """Give each test a fresh browser context (no shared cookies or storage) and its page,
+    signed in to the demo dashboard as its administrator (a test on another dashboard signs in
+    there with :func:`tests.e2e.helpers.sign_in`)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    sign_in(context, app_url)
     try:
         yield context.new_page()
     finally:

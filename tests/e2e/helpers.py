@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, session_token
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import BrowserContext, Page
 
 STARTUP_TIMEOUT_S = 60.0
 SHUTDOWN_TIMEOUT_S = 10.0
@@ -162,9 +162,28 @@ def serve_dashboard(database_url: str, **env_extra: str) -> Iterator[str]:
                         pytrace=False,
                     )
                 time.sleep(0.25)
+            _STORES[base_url] = database_url
             yield base_url
         finally:
+            _STORES.pop(base_url, None)
             stop_process(process)
+
+
+#: The store each running dashboard serves, by its base URL (for :func:`sign_in`).
+_STORES: dict[str, str] = {}
+
+
+def sign_in(target: Page | BrowserContext, url: str, user: str = "demo-admin") -> None:
+    """Sign the browser context of ``target`` in to the dashboard serving ``url`` as ``user``
+    (a demo account; on a store without it, an administrator of that name is made): its
+    session cookie, as the sign-in form leaves it. Cookies do not tell ports apart, so this
+    replaces a sign-in to another dashboard on this host."""
+    from ecm.ui.signin import COOKIE
+
+    base_url = "/".join(url.split("/")[:3])  # scheme://host:port
+    context = target if hasattr(target, "add_cookies") else target.context
+    token = session_token(_STORES[base_url], user)
+    context.add_cookies([{"name": COOKIE, "value": token, "url": base_url}])
 
 
 # --- screenshots -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from ecm.figures.queries import load_local_authorities, load_schools, resolve_area
 from ecm.store.engine import make_engine
-from tests.e2e.helpers import wait_for_app_run
+from tests.e2e.helpers import sign_in, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -65,6 +65,7 @@ def test_a_filled_in_year_adds_no_history_entry(
 
     def history_after_opening(query: str) -> tuple[int, dict[str, str]]:
         tab = browser.new_page()
+        sign_in(tab, app_url)
         try:
             tab.goto(f"{app_url}/school?{query}")
             heading = tab.get_by_role("heading", level=1, name=school["name"])

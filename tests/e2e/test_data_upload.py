@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from ecm.store.engine import make_engine
-from tests.e2e.helpers import serve_dashboard
+from tests.e2e.helpers import serve_dashboard, sign_in
 from tests.helpers import NEETS, drop_database, new_database_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.realdata]
@@ -71,6 +71,7 @@ def test_an_upload_is_checked_then_loaded_with_its_provenance(
     with broken.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
 
+    sign_in(page, app)
     page.goto(f"{app}/data", timeout=RUN_TIMEOUT_MS)
     expect(page.get_by_role("heading", name="Data sources")).to_be_visible(timeout=RUN_TIMEOUT_MS)
     upload(page, broken)
@@ -95,5 +96,6 @@ def test_an_upload_is_checked_then_loaded_with_its_provenance(
             ).all()
     finally:
         engine.dispose()
-    assert batch == [("neets.csv", digest, "dashboard upload", "loaded")]
+    # Recorded under the account that uploaded it, not an anonymous "dashboard upload".
+    assert batch == [("neets.csv", digest, "demo-admin (dashboard upload)", "loaded")]
     full_page_screenshot(page, "data-upload.png")

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, expect
 
 from ecm.figures.queries import load_local_authorities, load_schools
 from ecm.store.engine import make_engine
-from tests.e2e.helpers import serve_dashboard, wait_for_app_run
+from tests.e2e.helpers import serve_dashboard, sign_in, wait_for_app_run
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +23,7 @@ def test_a_deep_link_opened_cold_shows_our_navigation_and_the_page(
     engine.dispose()
     with serve_dashboard(demo_database_url) as app:  # a server nobody has visited yet
         page = browser.new_page()
+        sign_in(page, app)
         try:
             page.goto(f"{app}/school?urn={school['urn']}")
             heading = page.get_by_role("heading", level=1, name=school["name"])

@@ -20,7 +20,7 @@ from ecm.demo.build import build_demo
 from ecm.plan.edits import load_action
 from ecm.store.engine import make_engine
 from ecm.store.models import Action, Plan
-from tests.e2e.helpers import serve_dashboard, wait_for_app_run
+from tests.e2e.helpers import serve_dashboard, sign_in, wait_for_app_run
 from tests.helpers import drop_database, new_database_url
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +54,7 @@ def plan_store(tmp_path_factory) -> Iterator[dict]:
 
 
 def open_action(page: Page, store: dict) -> None:
+    sign_in(page, store["app"])
     page.goto(f"{store['app']}/plan?la={store['la']}&action={store['action']}", timeout=RUN_MS)
     expect(page.get_by_role("heading", name="Action", exact=True)).to_be_visible(timeout=RUN_MS)
     wait_for_app_run(page)
@@ -149,6 +150,7 @@ def test_the_second_of_two_editors_is_refused_and_sees_the_first_change(
 
 
 def test_the_plan_downloads_as_a_csv_of_its_actions(page: Page, plan_store: dict) -> None:
+    sign_in(page, plan_store["app"])
     page.goto(f"{plan_store['app']}/plan?la={plan_store['la']}", timeout=RUN_MS)
     expect(page.get_by_role("heading", name="Plan file")).to_be_visible(timeout=RUN_MS)
     wait_for_app_run(page)
@@ -173,6 +175,7 @@ def test_an_authority_without_a_plan_downloads_one_started_from_its_gaps(
 
     # The demo's plans start in 2008: in 2005/06 none was in force.
     la, year = plan_store["la"], "2005/06"
+    sign_in(page, plan_store["app"])
     page.goto(f"{plan_store['app']}/plan?la={la}&period={year}", timeout=RUN_MS)
     expect(page.get_by_text(f"No plan of this authority was in force in {year}")).to_be_visible(
         timeout=RUN_MS
@@ -212,6 +215,7 @@ def test_a_broken_plan_file_is_refused_with_its_row_and_a_good_one_replaces_the_
     workbook.save(broken)
     before = load_action(plan_store["engine"], plan_store["action"])
 
+    sign_in(page, plan_store["app"])
     page.goto(f"{plan_store['app']}/plan?la={plan_store['la']}", timeout=RUN_MS)
     expect(page.get_by_role("heading", name="Plan file")).to_be_visible(timeout=RUN_MS)
     wait_for_app_run(page)

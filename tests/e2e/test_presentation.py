@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from ecm.figures.queries import load_local_authorities, load_regions, resolve_area
 from ecm.store.engine import make_engine
 from ecm.ui.presenting import SMALLEST_TYPE_PX
-from tests.e2e.helpers import RUN_TIMEOUT_MS, serve_dashboard, wait_for_app_run
+from tests.e2e.helpers import RUN_TIMEOUT_MS, serve_dashboard, sign_in, wait_for_app_run
 from tests.helpers import school_with_headline_gap
 
 pytestmark = pytest.mark.e2e
@@ -113,6 +113,7 @@ def check_every_panel(browser: Browser, url: str, name: str, folder: Path) -> li
     failures = []
     for screen, (width, height) in SCREENS.items():
         context = browser.new_context(viewport={"width": width, "height": height})
+        sign_in(context, url)
         page = context.new_page()
         try:
             presented(page, f"{url}&present=1")

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import RUN_TIMEOUT_MS, serve_dashboard, wait_for_app_run
+from tests.e2e.helpers import RUN_TIMEOUT_MS, serve_dashboard, sign_in, wait_for_app_run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.realdata]
 
@@ -27,6 +27,7 @@ def real_url(real_stores) -> Iterator[str]:
 
 def open_page(page: Page, url: str, heading: str) -> None:
     """Open ``url``, wait for its first-level ``heading`` and for the app's run to end."""
+    sign_in(page, url)
     page.goto(url, timeout=RUN_TIMEOUT_MS)
     expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible(timeout=RUN_TIMEOUT_MS)
     wait_for_app_run(page)

@@ -40,6 +40,7 @@ from tests.e2e.helpers import (
     RUN_TIMEOUT_MS,
     save_full_page_screenshot,
     serve_dashboard,
+    sign_in,
     wait_for_app_run,
 )
 from tests.helpers import school_with_headline_gap
@@ -100,6 +101,7 @@ class Walk:
 
     def __init__(self, page: Page, base_url: str) -> None:
         self.page = page
+        sign_in(page, base_url)
         page.goto(base_url, timeout=RUN_TIMEOUT_MS)
         expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=RUN_TIMEOUT_MS)
         wait_for_app_run(page)

@@ -1,0 +1,145 @@
+"""Signing in and out in the app: the sign-in form, the session each browser keeps in a cookie
+(its token; the store keeps only the token's hash: :mod:`ecm.access.sessions`), the account
+and remit every run acts for, and the sidebar's "signed in as".
+
+Each run finds its account again from the token, never from anything else in the session: a
+value set in the session by hand, or a parameter in the address, cannot make a visitor anyone
+else. A browser following a link (a new Streamlit session) resumes from its cookie.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import AbstractContextManager
+
+import streamlit as st
+
+from ecm.access import rights
+from ecm.access.accounts import Account, sign_in
+from ecm.access.scope import PUBLIC, Remit, acting_for, remit_for
+from ecm.access.sessions import end_session, resume_session, start_session
+from ecm.config import session_minutes
+from ecm.ui.store import engine
+from ecm.views.markdown import escape_markdown
+
+#: The cookie that carries a browser's session token.
+COOKIE = "ecm_session"
+#: Session-state keys: the token of this browser session, and a cookie still to be written.
+TOKEN_KEY = "ecm_session_token"
+_COOKIE_TO_WRITE = "ecm_cookie_to_write"
+_MESSAGE = "ecm_sign_in_message"
+
+ROLE_WORDS = {
+    "headteacher": "Headteacher",
+    "board_member": "Children's Trust Board member",
+    "go_officer": "Government Office officer",
+    "analyst": "Analyst",
+    "admin": "Administrator",
+}
+
+
+def current_account() -> Account | None:
+    """The account this run acts for: the session's token (set at sign-in) or, in a browser
+    session just opened by a link, its cookie's; None when neither names a live session."""
+    token = st.session_state.get(TOKEN_KEY) or st.context.cookies.get(COOKIE)
+    resumed = resume_session(engine(), token)
+    if resumed.account is None:
+        st.session_state.pop(TOKEN_KEY, None)
+        if resumed.message:
+            st.session_state[_MESSAGE] = resumed.message
+        return None
+    st.session_state[TOKEN_KEY] = token
+    return resumed.account
+
+
+def reading_for(account: Account | None) -> AbstractContextManager[Remit]:
+    """A block in which every figure is read for ``account``'s remit: the places whose
+    restricted figures it may see (``ecm.access.scope``)."""
+    return acting_for(PUBLIC if account is None else remit_for(engine(), account))
+
+
+def sign_in_form() -> None:
+    """The sign-in page: username and password, and why the last attempt or session ended."""
+    st.title("Sign in")
+    st.write(
+        "The ECM outcomes dashboard shows each person the figures of their remit: a school, "
+        "a local authority, a region or everything. Ask your administrator for an account."
+    )
+    message = st.session_state.pop(_MESSAGE, None)
+    if message:
+        st.warning(escape_markdown(message), icon=":material/lock:")
+    with st.form("sign_in", enter_to_submit=True):
+        username = st.text_input("Username", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Sign in", type="primary")
+    if submitted:
+        outcome = sign_in(engine(), username.strip().lower(), password)
+        if outcome.account is None:
+            st.session_state[_MESSAGE] = outcome.message
+        else:
+            token = start_session(engine(), outcome.account.username)
+            st.session_state[TOKEN_KEY] = token
+            st.session_state[_COOKIE_TO_WRITE] = token
+        st.rerun()
+
+
+def write_cookie() -> None:
+    """Give the browser the session's cookie once, after sign-in, so a link opened later (a
+    new Streamlit session) is still signed in; it lasts as long as the session may be idle."""
+    token = st.session_state.pop(_COOKIE_TO_WRITE, None)
+    if token:
+        _cookie_script(token, session_minutes() * 60)
+
+
+def _cookie_script(value: str, max_age: int) -> None:
+    # SameSite=Strict: never sent with a request another site starts; Secure over HTTPS.
+    st.html(
+        "<script>document.cookie = "
+        f"{json.dumps(f'{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict')}"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def _sign_out() -> None:
+    end_session(engine(), st.session_state.pop(TOKEN_KEY, None) or st.context.cookies.get(COOKIE))
+    st.session_state[_MESSAGE] = "You are signed out."
+    st.session_state[_COOKIE_TO_WRITE] = ""
+
+
+def account_panel(account: Account) -> None:
+    """The sidebar's line saying who is signed in, with what remit, and Sign out."""
+    scope = "everything" if account.scope_code is None else account.scope_code
+    st.caption(
+        escape_markdown(
+            f"Signed in as {account.display_name} ({ROLE_WORDS.get(account.role, account.role)},"
+            f" {scope})"
+        )
+    )
+    st.button("Sign out", icon=":material/logout:", on_click=_sign_out, key="sign_out")
+
+
+def clear_cookie_if_signed_out() -> None:
+    """After Sign out, tell the browser to forget its cookie."""
+    if st.session_state.get(_COOKIE_TO_WRITE) == "":
+        st.session_state.pop(_COOKIE_TO_WRITE)
+        _cookie_script("", 0)
+
+
+def signed_in() -> Account | None:
+    """The signed-in account, for a page or a callback deciding what to offer or allow: read
+    again from the session's token, so that a value put in the session by hand counts for
+    nothing."""
+    token = st.session_state.get(TOKEN_KEY)
+    return resume_session(engine(), token).account if token else None
+
+
+def may_import() -> bool:
+    """Whether the signed-in account may import data (analysts and administrators)."""
+    return rights.may_import(signed_in())
+
+
+def may_edit_plan(la_code: str) -> bool:
+    """Whether the signed-in account may change the LA's plan (its Board, analysts and
+    administrators)."""
+    return rights.may_edit_plan(signed_in(), la_code)
