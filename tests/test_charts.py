@@ -569,3 +569,34 @@ def test_spine_scaling_of_a_subnormal_spread_stays_on_the_chart() -> None:
     )  # fmt: skip
     scaled = charts.spine_positions(rows)
     assert scaled.loc[0, "value"] == 0.5 and scaled.loc[0, "best"] == 0.5
+
+
+#: A name from data written like markup: plotly reads tags and entities in any text it shows.
+MARKUP = "<b>Bold</b> & <a href='javascript:alert(1)'>Link</a>"
+
+
+def test_names_from_data_are_drawn_as_written_in_every_chart_never_as_markup(
+    gaps,
+    funnel_inputs,
+    cells,  # noqa: ANN001
+) -> None:
+    points, limits = funnel_inputs
+    hexes = pd.DataFrame(
+        {"code": ["Z1", "Z2"], "name": [MARKUP, "Leeds"], "q": [0, 1], "r": [0, 0],
+         "category": ["better", "worse"],
+         "text": ["1", "2"]}
+    )  # fmt: skip
+    figures = {
+        "gaps": charts.ranked_gaps(gaps.assign(label=[MARKUP, "Camden", "Brent"]), "Gap"),
+        "funnel": charts.funnel_plot(
+            points.assign(label=MARKUP), limits, 10.0, "Gap (pp)", "Disadvantaged pupils"
+        ),
+        "heat": charts.heat_map(
+            cells.assign(row=cells["row"].replace("Camden", MARKUP)), "Authority", "Indicator"
+        ),
+        "hex": charts.hex_map(hexes, "odd-r"),
+    }
+    for name, fig in figures.items():
+        text = fig.to_json()
+        assert "<b>Bold" not in text and "<a href" not in text, name
+        assert "&lt;b&gt;Bold&lt;" in text and "&amp; &lt;a href='javascript:" in text, name

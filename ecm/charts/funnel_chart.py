@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecm.charts.style import OUTLINE, finish, fmt, optional_column, require, style_for, wrap
+from ecm.charts.style import OUTLINE, finish, fmt, optional_column, plain, require, style_for, wrap
 
 FUNNEL_POSITIONS = ("above 99.8%", "above 95%", "within", "below 95%", "below 99.8%")
 _FUNNEL_STYLE = {  # position -> (colour, symbol, legend words)
@@ -104,7 +104,7 @@ def funnel_plot(
                     "line": {"color": OUTLINE if "open" not in symbol else colour, "width": 1.5},
                 },
                 name=words,
-                customdata=np.column_stack([mine["label"], links.loc[mine.index]]),
+                customdata=np.column_stack([mine["label"].map(plain), links.loc[mine.index]]),
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>"
                     + f"{x_title}: %{{x:,.0f}}<br>{y_title}: %{{y:,.1f}}<br>{words}"

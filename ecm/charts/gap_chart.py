@@ -6,7 +6,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ecm.charts.style import finish, fmt, interval_bars, optional_column, require, style_for, wrap
+from ecm.charts.style import (
+    finish,
+    fmt,
+    interval_bars,
+    optional_column,
+    plain,
+    require,
+    style_for,
+    wrap,
+)
 
 GAP_COLUMNS = ("label", "gap", "lower", "upper", "significant")
 
@@ -68,7 +77,7 @@ def ranked_gaps(rows: pd.DataFrame, x_title: str, presentation: bool = False) ->
                 showlegend=True,
                 customdata=np.column_stack(
                     [
-                        part["label"].astype(str),
+                        part["label"].map(plain),
                         list(map(_interval_words, part["lower"], part["upper"])),
                         links[mine],
                     ]
@@ -86,7 +95,7 @@ def ranked_gaps(rows: pd.DataFrame, x_title: str, presentation: bool = False) ->
         xaxis={"title": {"text": wrap(x_title, 90)}, "zeroline": False},
         yaxis={
             "tickvals": y,
-            "ticktext": rows["label"].astype(str).tolist(),
+            "ticktext": rows["label"].map(plain).tolist(),
             "autorange": "reversed",
             "range": None,
         },

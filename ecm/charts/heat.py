@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import textwrap
 
 import numpy as np
@@ -18,6 +17,7 @@ from ecm.charts.style import (
     label,
     optional_column,
     ordered_categories,
+    plain,
     require,
     style_for,
 )
@@ -78,8 +78,8 @@ def heat_map(
     fig = go.Figure(
         go.Heatmap(
             z=np.where(np.isnan(z), None, z),
-            x=columns,
-            y=rows,
+            x=[plain(c) for c in columns],
+            y=[plain(r) for r in rows],
             text=shown,
             texttemplate="%{text}",
             textfont={"size": max(style.small, style.font - 2)},
@@ -113,7 +113,7 @@ def heat_map(
         # Every row named, even where plotly would thin crowded category labels.
         yaxis={
             "title": {"text": row_title}, "autorange": "reversed", "showgrid": False,
-            "tickmode": "array", "tickvals": rows,
+            "tickmode": "array", "tickvals": [plain(r) for r in rows],
         },
         height=max(300, 28 * len(rows) + 200),
     )  # fmt: skip
@@ -123,7 +123,7 @@ def heat_map(
         # The axis title is dropped (the panel's title says what the columns are) and rows
         # are 24 px, so a region's 19 authorities fit under the header at 768 lines.
         fig.update_xaxes(
-            tickangle=0, tickmode="array", tickvals=columns, title=None,
+            tickangle=0, tickmode="array", tickvals=[plain(c) for c in columns], title=None,
             ticktext=[wrapped(c, max(11, 90 // max(len(columns), 1))) for c in columns],
         )  # fmt: skip
     fig = finish(fig, style)
@@ -140,7 +140,7 @@ def wrapped(text: str, width: int, lines: int = 3) -> str:
     parts = textwrap.wrap(
         str(text), width, max_lines=lines, placeholder="…", break_long_words=False
     )
-    return "<br>".join(html.escape(part) for part in parts)
+    return "<br>".join(plain(part) for part in parts)
 
 
 def _missing(text: object) -> bool:

@@ -24,6 +24,7 @@ from ecm.charts.style import (
     ink,
     label,
     ordered_categories,
+    plain,
     require,
     style_for,
 )
@@ -154,7 +155,7 @@ def hex_map(
             )
         )
     category = hexes["category"].astype(str)
-    short = unique_labels(hexes["name"])
+    short = {name: plain(label) for name, label in unique_labels(hexes["name"]).items()}
     labels = [
         f"{TEXT_SYMBOLS[c]}<br>{short[str(n)]}" if c in TEXT_SYMBOLS else short[str(n)]
         for c, n in zip(category, hexes["name"], strict=True)
@@ -170,7 +171,9 @@ def hex_map(
                 "color": [ink(palette[c]) for c in category],
             },
             marker={"size": style.marker * 2, "color": "rgba(0,0,0,0)"},
-            customdata=np.column_stack([hexes["name"], category.map(label), hexes["text"]]),
+            customdata=np.column_stack(
+                [hexes["name"].map(plain), category.map(label), hexes["text"]]
+            ),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
             "<extra></extra>",
             showlegend=False,

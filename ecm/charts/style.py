@@ -6,6 +6,7 @@ Everything here is used by more than one chart builder in :mod:`ecm.charts` (and
 
 from __future__ import annotations
 
+import html
 import json
 import textwrap
 import urllib.parse
@@ -99,6 +100,12 @@ def style_for(presentation: bool) -> Style:
     """Screen sizes, or larger ones for a meeting-room screen."""
     # 20 px: the projector's smallest type (ecm.ui.presenting.SMALLEST_TYPE_PX).
     return Style(22, 18, 3.0, small=20) if presentation else Style(14, 11, 2.0)
+
+
+def plain(text: object) -> str:
+    """Text from data (a school's or an authority's name) as plotly shows it: its own
+    characters, never markup (plotly reads ``<b>``, ``<a href>`` and entities in any text)."""
+    return html.escape(str(text), quote=False)
 
 
 def require(frame: pd.DataFrame, columns: Sequence[str], where: str) -> None:

@@ -26,6 +26,7 @@ from ecm.ui.address import (
     set_query_params,
 )
 from ecm.ui.banners import fictional_banner, not_found, source_banner
+from ecm.ui.signin import remit_note
 from ecm.views.markdown import escape_markdown, shown_value
 
 #: The smallest type the projector gets, in CSS pixels at 768 lines: PowerPoint-style guidance
@@ -169,6 +170,7 @@ def place_heading(
     else:
         st.title(escape_markdown(geography["name"]))
         source_banner(fictional, sources)
+        remit_note(geography["level"], geography["code"], "this place")
     if notes is not None:
         notes()
     if not profile["observations"]:

@@ -9,6 +9,7 @@ else. A browser following a link (a new Streamlit session) resumes from its cook
 
 from __future__ import annotations
 
+import functools
 import json
 from contextlib import AbstractContextManager
 
@@ -16,11 +17,13 @@ import streamlit as st
 
 from ecm.access import rights
 from ecm.access.accounts import Account, sign_in
-from ecm.access.scope import PUBLIC, Remit, acting_for, remit_for
+from ecm.access.scope import PUBLIC, Remit, acting_for, current_remit, remit_for
 from ecm.access.sessions import end_session, resume_session, start_session
+from ecm.catalogue import load_catalogue, restricted_indicators
 from ecm.config import session_minutes
-from ecm.ui.store import engine
+from ecm.ui.store import engine, load_la_summary, load_region_summary, load_school_summary
 from ecm.views.markdown import escape_markdown
+from ecm.views.missing import not_in_remit
 
 #: The cookie that carries a browser's session token.
 COOKIE = "ecm_session"
@@ -109,14 +112,20 @@ def _sign_out() -> None:
 
 def account_panel(account: Account) -> None:
     """The sidebar's line saying who is signed in, with what remit, and Sign out."""
-    scope = "everything" if account.scope_code is None else account.scope_code
+    role = ROLE_WORDS.get(account.role, account.role)
     st.caption(
-        escape_markdown(
-            f"Signed in as {account.display_name} ({ROLE_WORDS.get(account.role, account.role)},"
-            f" {scope})"
-        )
+        escape_markdown(f"Signed in as {account.display_name} ({role}: {_remit_name(account)})")
     )
     st.button("Sign out", icon=":material/logout:", on_click=_sign_out, key="sign_out")
+
+
+def _remit_name(account: Account) -> str:
+    """The place an account's remit covers, by name ("everything" for analysts)."""
+    summary = {
+        "school": load_school_summary, "la": load_la_summary, "region": load_region_summary,
+    }.get(account.scope_level)  # fmt: skip
+    found = summary(account.scope_code) if summary else None
+    return found["name"] if found else (account.scope_code or "everything")
 
 
 def clear_cookie_if_signed_out() -> None:
@@ -143,3 +152,24 @@ def may_edit_plan(la_code: str) -> bool:
     """Whether the signed-in account may change the LA's plan (its Board, analysts and
     administrators)."""
     return rights.may_edit_plan(signed_in(), la_code)
+
+
+def remit_note(level: str, code: str, place: str) -> None:
+    """Under a place's title, where the signed-in account's remit does not cover the place:
+    which restricted figures are held back from it, said plainly rather than left out
+    silently."""
+    if current_remit().sees(level, code):
+        return
+    if words := not_in_remit(_restricted_titles(level), place):
+        st.caption(escape_markdown(words))
+
+
+@functools.cache
+def _restricted_titles(level: str) -> list[str]:
+    """The titles of the restricted indicators that have figures at ``level``."""
+    catalogue = load_catalogue()
+    restricted = restricted_indicators(catalogue)
+    return [
+        row["title"] for row in catalogue.indicators
+        if row["code"] in restricted and level in row["levels"].split(";")
+    ]  # fmt: skip

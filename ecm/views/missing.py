@@ -58,3 +58,16 @@ def no_schools(name: str) -> str:
         f"The store holds no schools in {escape_markdown(name)}: import the Get Information "
         "About Schools register or the authority's school performance tables to list them."
     )
+
+
+def not_in_remit(titles: list[str], place: str) -> str | None:
+    """What a page says where the viewer's remit does not cover the place: which restricted
+    indicators (``titles``: figures not published by place) it holds back, and why; None when
+    no restricted indicator applies."""
+    if not titles:
+        return None
+    listed = "; ".join(titles)
+    return (
+        f"Not available to your account: figures not published by place ({listed}) are shown "
+        f"only to accounts whose remit covers {place}. The published figures are all here."
+    )
