@@ -138,3 +138,12 @@ def test_only_analysts_and_administrators_are_offered_imports(
     assert not at.exception
     assert bool([e for e in at.expander if e.label == "Import files"]) == may
     assert ("Importing files is for analysts and administrators." in _words(at)) != may
+
+
+def test_the_server_limits_uploads_and_keeps_its_forgery_protection() -> None:
+    import tomllib
+
+    from tests.helpers import REPO_ROOT
+
+    server = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())["server"]
+    assert server["maxUploadSize"] == 100 and server["enableXsrfProtection"] is True
