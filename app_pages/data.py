@@ -62,8 +62,11 @@ st.caption(
     "Differences are expected where the LA figure includes pupils in schools the file does not "
     "list (closed, independent or small schools); large value differences deserve a look."
 )
-reconciliation = ui.load_reconciliation()
-if reconciliation.empty:
+# Every LA's and school's figures, restricted ones too: for those who load the data.
+reconciliation = ui.load_reconciliation() if ui.may_import() else None
+if reconciliation is None:
+    st.write("The reconciliation is for analysts and administrators.")
+elif reconciliation.empty:
     st.write("No file here publishes both school and LA figures.")
 else:
     flagged = int(reconciliation["differs"].sum())

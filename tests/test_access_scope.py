@@ -59,6 +59,8 @@ def test_each_role_sees_its_scope_and_the_places_its_scope_sits_in(demo_engine, 
     officer = remit_for(demo_engine, _account("go_officer", "region", la.region_code))
     assert officer.sees("school", school) and officer.sees("school", elsewhere)
     assert {la.code, other.code} <= officer.las and officer.regions == {la.region_code}
+    # Each remit is named for what it covers: the loaders' caches are keyed by it.
+    assert officer.name == f"region:{la.region_code}"
 
     assert remit_for(demo_engine, _account("analyst", "all", None)) == EVERYTHING
     # No account, a disabled one, or a scope the store no longer holds: nothing restricted.

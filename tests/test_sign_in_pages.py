@@ -41,6 +41,9 @@ def test_signed_out_no_page_runs_and_a_forged_session_value_counts_for_nothing(
     at = open_app("app_pages/school.py", user=None, urn="900001")
     words = _signed_out_words(at)
     assert "Demo" not in words and "900001" not in words
+    # A demo store tells a newcomer how to see it as each audience does.
+    demo = at.info[0].value
+    assert "`demo-head` (Headteacher)" in demo and f"`{DEMO_PASSWORD}`" in demo
     at = signed_in_app(use_demo_database, None)
     at.session_state[TOKEN_KEY] = "forged-token"
     at.session_state["ecm_account_this_run"] = "demo-admin"

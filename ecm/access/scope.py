@@ -121,7 +121,9 @@ def remit_for(engine: Engine, account: Account | None) -> Remit:
         if not las:
             return PUBLIC
         schools = connection.scalars(select(School.urn).where(School.la_code.in_(las)))
-        return Remit(schools=frozenset(schools), las=las, regions=frozenset({code}), england=True)
+        return Remit(
+            name, schools=frozenset(schools), las=las, regions=frozenset({code}), england=True
+        )
 
 
 _ACTING_FOR: ContextVar[Remit] = ContextVar("remit", default=EVERYTHING)

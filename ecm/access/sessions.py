@@ -21,6 +21,8 @@ from ecm.config import session_minutes
 from ecm.store.engine import session_scope
 from ecm.store.models import SignInSession
 
+#: The browser cookie that carries a session's token.
+COOKIE = "ecm_session"
 #: A session's last use is written again only after this long, so that every page opened
 #: does not write to the store.
 TOUCH_SECONDS = 60

@@ -38,9 +38,7 @@ def create_demo_accounts(engine: Engine) -> dict[str, str | None]:
             .where(or_(School.status.is_(None), School.status != "closed"))
             .order_by(School.urn)
         )
-        names = [username for username, _, _ in DEMO_ACCOUNTS]
-        session.execute(delete(SignInSession).where(SignInSession.username.in_(names)))
-        session.execute(delete(User).where(User.username.in_(names)))
+        remove_demo_accounts(session)
     scopes = {
         "headteacher": urn, "board_member": la.code, "go_officer": la.region_code,
         "analyst": None, "admin": None,
@@ -48,3 +46,10 @@ def create_demo_accounts(engine: Engine) -> dict[str, str | None]:
     for username, name, role in DEMO_ACCOUNTS:
         add_user(engine, username, name, role, scopes[role], DEMO_PASSWORD, by="demo build")
     return {username: scopes[role] for username, _, role in DEMO_ACCOUNTS}
+
+
+def remove_demo_accounts(session) -> None:  # noqa: ANN001
+    """Delete the demo accounts and their browsers' sessions (with the demo's data)."""
+    names = [username for username, _, _ in DEMO_ACCOUNTS]
+    session.execute(delete(SignInSession).where(SignInSession.username.in_(names)))
+    session.execute(delete(User).where(User.username.in_(names)))

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, select, text
 
 from ecm.catalogue import load_catalogue, sync_catalogue
-from ecm.demo.accounts import create_demo_accounts
+from ecm.demo.accounts import create_demo_accounts, remove_demo_accounts
 from ecm.demo.country import simulate_country
 from ecm.demo.geography import SCALES
 from ecm.demo.links import predecessors
@@ -68,8 +68,10 @@ def build_demo(
     scale: str = "small",
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    accounts: bool = True,
 ) -> DemoSummary:
-    """Create (or replace) the fictional demo data in the store at ``engine``."""
+    """Create (or replace) the fictional demo data in the store at ``engine``; with
+    ``accounts``, one account per role with the demo password (``ecm.demo.accounts``)."""
     report = progress or (lambda _fraction, _message: None)
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
@@ -136,7 +138,8 @@ def build_demo(
         refresh_school_benchmarks(connection)
         report(0.97, "Finishing")
     _analyse(engine)
-    create_demo_accounts(engine)
+    if accounts:
+        create_demo_accounts(engine)
     report(1.0, "Demo data ready")
     return DemoSummary(
         scale=scale,
@@ -194,6 +197,7 @@ def remove_demo(session) -> None:  # noqa: ANN001
     )
     session.execute(delete(LocalAuthority).where(LocalAuthority.fictional.is_(True)))
     session.execute(delete(Region).where(Region.fictional.is_(True)))
+    remove_demo_accounts(session)
 
 
 def _insert_plans(session, frames: dict[str, pd.DataFrame]) -> None:  # noqa: ANN001

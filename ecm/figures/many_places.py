@@ -293,7 +293,9 @@ def load_school_distribution(
         )
     else:
         figures = _figure_frame(engine, select(*FIGURE_FIELDS).where(*where))
-        controlled = _control(engine, figures, lambda: _parents(engine, "school"))
+        # A spread over every school is a total over many (ecm.access.scope): not per viewer.
+        parents = lambda: _parents(engine, "school")  # noqa: E731
+        controlled = control(engine, figures, lambda: indicator_statistics(engine), parents)
     shown = controlled[controlled["area_code"].isin(in_phase) & controlled["value"].notna()]
     return _spread(shown, tails=0.05)
 

@@ -9,7 +9,7 @@ import streamlit as st
 from ecm.errors import DataError
 from ecm.ui import engine, plan_changed
 from ecm.ui.editor import editor_name, named
-from ecm.ui.signin import may_edit_plan
+from ecm.ui.signin import for_this_viewer, may_edit_plan
 from ecm.views.markdown import escape_markdown
 from ecm.views.plan import PLAN_START_LABEL, plan_start_file_name, plan_start_words
 
@@ -22,7 +22,7 @@ def draw_plan_start(la_code: str, period: str) -> None:
     store = engine()
     st.download_button(
         PLAN_START_LABEL,
-        lambda: plan_io.plan_template_for(store, la_code, period),  # written when pressed
+        for_this_viewer(lambda: plan_io.plan_template_for(store, la_code, period)),  # when pressed
         file_name=plan_start_file_name(la_code, period),
         key="download_plan_start",
         type="primary",
@@ -53,14 +53,14 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
         stem = f"{la_code}-plan-{period}"
         middle.download_button(
             "This plan (.xlsx)",
-            lambda: plan_io.export_plan(store, la_code, "xlsx", period),
+            for_this_viewer(lambda: plan_io.export_plan(store, la_code, "xlsx", period)),
             file_name=f"{stem}.xlsx",
             key="download_plan_xlsx",
             on_click="ignore",
         )
         right.download_button(
             "This plan (.csv)",
-            lambda: plan_io.export_plan(store, la_code, "csv", period),
+            for_this_viewer(lambda: plan_io.export_plan(store, la_code, "csv", period)),
             file_name=f"{stem}.csv",
             mime="text/csv",
             key="download_plan_csv",

@@ -131,10 +131,16 @@ def _may_change(plan_id: int) -> str | None:
     return "Your account may not change this authority's plan; nothing was saved."
 
 
-def _apply(change, done: str, plan_id: int) -> None:  # noqa: ANN001
+def _plan_of(action_id: int) -> int | None:
+    """The plan the action belongs to; None when it is gone (another person's import)."""
+    action = plan_edits.load_action(engine(), action_id)
+    return None if action is None else action["plan_id"]
+
+
+def _apply(change, done: str, plan_id: int | None) -> None:  # noqa: ANN001
     """Run a change to the plan ``plan_id`` when the account may make it; on success clear the
     caches and say so, else show why nothing changed."""
-    if refused := _may_change(plan_id):
+    if refused := ("No such action." if plan_id is None else _may_change(plan_id)):
         st.error(refused)
         return
     try:
@@ -281,9 +287,10 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
         "baseline_value": None if gap else baseline,
         "target_value": None if gap else target,
     }
-    plan_id = plan_edits.load_action(engine(), action_id)["plan_id"]
     _apply(
-        lambda: plan_edits.link_target(engine(), action_id, fields, name), "Target linked.", plan_id
+        lambda: plan_edits.link_target(engine(), action_id, fields, name),
+        "Target linked.",
+        _plan_of(action_id),
     )
 
 
@@ -303,7 +310,7 @@ def _unlink_form(
         _apply(
             lambda: plan_edits.unlink_target(engine(), action_id, target_id, name),
             "Target removed.",
-            plan_edits.load_action(engine(), action_id)["plan_id"],
+            _plan_of(action_id),
         )
 
 

@@ -11,22 +11,24 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from contextlib import AbstractContextManager
+from typing import TypeVar
 
 import streamlit as st
 
 from ecm.access import rights
-from ecm.access.accounts import Account, sign_in
+from ecm.access.accounts import Account, list_users, sign_in
 from ecm.access.scope import PUBLIC, Remit, acting_for, current_remit, remit_for
-from ecm.access.sessions import end_session, resume_session, start_session
+from ecm.access.sessions import COOKIE, end_session, resume_session, start_session
 from ecm.catalogue import load_catalogue, restricted_indicators
-from ecm.config import session_minutes
+from ecm.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 from ecm.ui.store import engine, load_la_summary, load_region_summary, load_school_summary
 from ecm.views.markdown import escape_markdown
 from ecm.views.missing import not_in_remit
 
-#: The cookie that carries a browser's session token.
-COOKIE = "ecm_session"
+T = TypeVar("T")
+
 #: Session-state keys: the token of this browser session, and a cookie still to be written.
 TOKEN_KEY = "ecm_session_token"
 _COOKIE_TO_WRITE = "ecm_cookie_to_write"
@@ -55,6 +57,18 @@ def current_account() -> Account | None:
     return resumed.account
 
 
+def for_this_viewer(make: Callable[[], T]) -> Callable[[], T]:
+    """``make`` (a deferred download's writer, which Streamlit runs later on another thread,
+    outside the page's run) made to read figures for the remit of the run that drew it."""
+    remit = current_remit()
+
+    def made() -> T:
+        with acting_for(remit):
+            return make()
+
+    return made
+
+
 def reading_for(account: Account | None) -> AbstractContextManager[Remit]:
     """A block in which every figure is read for ``account``'s remit: the places whose
     restricted figures it may see (``ecm.access.scope``)."""
@@ -71,6 +85,12 @@ def sign_in_form() -> None:
     message = st.session_state.pop(_MESSAGE, None)
     if message:
         st.warning(escape_markdown(message), icon=":material/lock:")
+    if demo := _demo_accounts():
+        st.info(
+            "This store holds the fictional demo. See it as each audience does: sign in as "
+            f"{demo} with the password `{DEMO_PASSWORD}`.",
+            icon=":material/science:",
+        )
     with st.form("sign_in", enter_to_submit=True):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
@@ -86,19 +106,32 @@ def sign_in_form() -> None:
         st.rerun()
 
 
+def _demo_accounts() -> str:
+    """The demo's accounts that this store holds, in words ("" on a store without them)."""
+    present = {a.username for a in list_users(engine()) if a.active}
+    return ", ".join(
+        f"`{username}` ({ROLE_WORDS[role]})"
+        for username, _, role in DEMO_ACCOUNTS
+        if username in present
+    )
+
+
 def write_cookie() -> None:
     """Give the browser the session's cookie once, after sign-in, so a link opened later (a
-    new Streamlit session) is still signed in; it lasts as long as the session may be idle."""
+    new Streamlit session) is still signed in. It lasts until the browser closes: the store
+    ends the session after ``ECM_SESSION_MINUTES`` without use, however long it is used."""
     token = st.session_state.pop(_COOKIE_TO_WRITE, None)
     if token:
-        _cookie_script(token, session_minutes() * 60)
+        _cookie_script(token)
 
 
-def _cookie_script(value: str, max_age: int) -> None:
-    # SameSite=Strict: never sent with a request another site starts; Secure over HTTPS.
+def _cookie_script(value: str, max_age: int | None = None) -> None:
+    # SameSite=Strict: never sent with a request another site starts; Secure over HTTPS. A
+    # cookie a script writes cannot be HttpOnly (README says so).
+    lasts = "" if max_age is None else f"; max-age={max_age}"
     st.html(
         "<script>document.cookie = "
-        f"{json.dumps(f'{COOKIE}={value}; path=/; max-age={max_age}; SameSite=Strict')}"
+        f"{json.dumps(f'{COOKIE}={value}; path=/{lasts}; SameSite=Strict')}"
         " + (location.protocol === 'https:' ? '; Secure' : '');</script>",
         unsafe_allow_javascript=True,
     )

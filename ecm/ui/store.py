@@ -71,7 +71,11 @@ def _prepare_store() -> None:
         def progress(fraction: float, message: str) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-        summary = build_demo(eng, scale="small", progress=progress)
+        # The demo's accounts (a printed password) only on one person's own SQLite file: a
+        # shared server store gets its accounts from `python -m ecm users add`.
+        summary = build_demo(
+            eng, scale="small", progress=progress, accounts=eng.dialect.name == "sqlite"
+        )
         status.update(
             label=f"Fictional demo data ready: {summary.schools:,} schools in {summary.las} "
             "local authorities",

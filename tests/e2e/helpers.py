@@ -178,7 +178,7 @@ def sign_in(target: Page | BrowserContext, url: str, user: str = "demo-admin") -
     (a demo account; on a store without it, an administrator of that name is made): its
     session cookie, as the sign-in form leaves it. Cookies do not tell ports apart, so this
     replaces a sign-in to another dashboard on this host."""
-    from ecm.ui.signin import COOKIE
+    from ecm.access.sessions import COOKIE
 
     base_url = "/".join(url.split("/")[:3])  # scheme://host:port
     context = target if hasattr(target, "add_cookies") else target.context
