@@ -235,6 +235,9 @@ def test_a_broken_plan_file_is_refused_with_its_row_and_a_good_one_replaces_the_
     assert load_action(plan_store["engine"], plan_store["action"]) == before
 
     page.get_by_role("button", name=f"Remove {broken.name}").click()
+    # The removal reruns the page: the next file goes into the uploader that run draws.
+    expect(page.get_by_role("button", name=f"Remove {broken.name}")).to_have_count(0)
+    wait_for_app_run(page)
     importer.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
     expect(page.get_by_role("button", name=f"Remove {good.name}")).to_be_visible()
     page.get_by_role("button", name="Import the plan").click()
