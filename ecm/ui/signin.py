@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 import streamlit as st
@@ -22,8 +23,16 @@ from ecm.access.accounts import Account, list_users, sign_in
 from ecm.access.scope import PUBLIC, Remit, acting_for, current_remit, remit_for
 from ecm.access.sessions import COOKIE, end_session, resume_session, start_session
 from ecm.catalogue import load_catalogue, restricted_indicators
+from ecm.config import database_url
 from ecm.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
-from ecm.ui.store import engine, load_la_summary, load_region_summary, load_school_summary
+from ecm.ui.store import (
+    CACHE_TTL,
+    engine,
+    engine_for,
+    load_la_summary,
+    load_region_summary,
+    load_school_summary,
+)
 from ecm.views.markdown import escape_markdown
 from ecm.views.missing import not_in_remit
 
@@ -69,10 +78,29 @@ def for_this_viewer(make: Callable[[], T]) -> Callable[[], T]:
     return made
 
 
-def reading_for(account: Account | None) -> AbstractContextManager[Remit]:
-    """A block in which every figure is read for ``account``'s remit: the places whose
-    restricted figures it may see (``ecm.access.scope``)."""
-    return acting_for(PUBLIC if account is None else remit_for(engine(), account))
+#: The account of the page run under way (set by :func:`reading_for`), so that a page asks the
+#: store who is signed in once per run; callbacks run before it is set and ask afresh.
+_RUN_ACCOUNT: ContextVar[Account | None] = ContextVar("run_account", default=None)
+
+
+@contextmanager
+def reading_for(account: Account | None) -> Iterator[Remit]:
+    """A block (the page's run) acting for ``account``: every figure is read for its remit,
+    the places whose restricted figures it may see (``ecm.access.scope``)."""
+    remit = PUBLIC if account is None else _remit(database_url(), account)
+    token = _RUN_ACCOUNT.set(account)
+    try:
+        with acting_for(remit):
+            yield remit
+    finally:
+        _RUN_ACCOUNT.reset(token)
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
+def _remit(url: str, account: Account) -> Remit:
+    """The remit of ``account`` on the store at ``url``, read once (a region's is every school
+    in it); imports clear it with the other cached reads."""
+    return remit_for(engine_for(url), account)
 
 
 def sign_in_form() -> None:
@@ -169,9 +197,11 @@ def clear_cookie_if_signed_out() -> None:
 
 
 def signed_in() -> Account | None:
-    """The signed-in account, for a page or a callback deciding what to offer or allow: read
-    again from the session's token, so that a value put in the session by hand counts for
-    nothing."""
+    """The signed-in account, for a page or a callback deciding what to offer or allow: the
+    account this run found from the session's token or, in a callback (which runs before the
+    page), read again from it; never a value put in the session by hand."""
+    if (account := _RUN_ACCOUNT.get()) is not None:
+        return account
     token = st.session_state.get(TOKEN_KEY)
     return resume_session(engine(), token).account if token else None
 
