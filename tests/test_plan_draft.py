@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
+from ecm.access.rights import operator
 from ecm.cli.main import main
 from ecm.demo.build import build_demo
 from ecm.errors import DataError
@@ -152,7 +153,9 @@ def test_the_draft_imports_once_lead_partners_and_target_gaps_are_filled(
     draft = draft_plan(plan_engine, LA, EARLY)
     count = len(draft.rows["Actions"])
     with pytest.raises(DataError) as raised:
-        import_plan(plan_engine, draft.workbook(), LA, "Ann Analyst", file_name="draft.xlsx")
+        import_plan(
+            plan_engine, draft.workbook(), LA, operator("Ann Analyst"), file_name="draft.xlsx"
+        )
     columns = sorted(p.column for p in raised.value.problems)
     assert columns == ["lead_partner"] * count + ["target_gap"] * count
     assert la_plan_coverage(plan_engine, LA, EARLY).plan is None  # nothing was loaded
@@ -167,7 +170,7 @@ def test_the_draft_imports_once_lead_partners_and_target_gaps_are_filled(
             sheet.cell(row=row, column=index, value=value or round(baseline / 2, 2))
     filled = tmp_path / "draft.xlsx"
     book.save(filled)
-    summary = import_plan(plan_engine, filled, LA, "Ann Analyst")
+    summary = import_plan(plan_engine, filled, LA, operator("Ann Analyst"))
     assert (summary.actions, summary.targets, summary.period_label) == (count, count, "2007-2010")
     coverage = la_plan_coverage(plan_engine, LA, EARLY)
     assert coverage.plan["title"] == draft.rows["Plan"][0]["title"]

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from ecm.access.accounts import Account
+from ecm.access.rights import NotAllowed, operator
 from ecm.demo.build import build_demo
 from ecm.plan.edits import (
     EditConflict,
@@ -39,7 +41,11 @@ def first_action(engine) -> dict:  # noqa: ANN001
 def test_a_save_bumps_the_version_and_is_audited_with_before_and_after(plan_engine) -> None:
     action = first_action(plan_engine)
     version = save_action(
-        plan_engine, action["id"], {"status": "at_risk", "title": "New title"}, 1, "Ann Analyst"
+        plan_engine,
+        action["id"],
+        {"status": "at_risk", "title": "New title"},
+        1,
+        operator("Ann Analyst"),
     )
     assert version == 2
     saved = load_action(plan_engine, action["id"])
@@ -62,9 +68,11 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused_and_changes_no
 ) -> None:
     action = first_action(plan_engine)
     theirs = "off_track" if action["status"] != "off_track" else "at_risk"
-    save_action(plan_engine, action["id"], {"status": theirs}, 1, "Board member A")
+    save_action(plan_engine, action["id"], {"status": theirs}, 1, operator("Board member A"))
     with pytest.raises(EditConflict) as raised:
-        save_action(plan_engine, action["id"], {"status": "complete"}, 1, "Board member B")
+        save_action(
+            plan_engine, action["id"], {"status": "complete"}, 1, operator("Board member B")
+        )
     conflict = raised.value
     assert conflict.changed_by == "Board member A"
     assert conflict.changes == {"status": (action["status"], theirs)}
@@ -79,10 +87,12 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused_and_changes_no
 
 def test_a_conflict_lists_every_change_since_the_version_opened(plan_engine) -> None:
     action = first_action(plan_engine)
-    save_action(plan_engine, action["id"], {"title": "First"}, 1, "Ann")
-    save_action(plan_engine, action["id"], {"title": "Second", "scope_detail": "North"}, 2, "Bob")
+    save_action(plan_engine, action["id"], {"title": "First"}, 1, operator("Ann"))
+    save_action(
+        plan_engine, action["id"], {"title": "Second", "scope_detail": "North"}, 2, operator("Bob")
+    )
     with pytest.raises(EditConflict) as raised:
-        save_action(plan_engine, action["id"], {"status": "complete"}, 1, "Cy")
+        save_action(plan_engine, action["id"], {"status": "complete"}, 1, operator("Cy"))
     assert raised.value.changed_by == "Ann, Bob"
     assert raised.value.changes == {
         "title": (action["title"], "Second"),
@@ -90,7 +100,7 @@ def test_a_conflict_lists_every_change_since_the_version_opened(plan_engine) -> 
     }
     # Opened at version 2, only Bob's change is news.
     with pytest.raises(EditConflict) as raised:
-        save_action(plan_engine, action["id"], {"status": "complete"}, 2, "Cy")
+        save_action(plan_engine, action["id"], {"status": "complete"}, 2, operator("Cy"))
     assert raised.value.changed_by == "Bob"
     assert set(raised.value.changes) == {"title", "scope_detail"}
     assert raised.value.changes["title"] == ("First", "Second")
@@ -98,7 +108,10 @@ def test_a_conflict_lists_every_change_since_the_version_opened(plan_engine) -> 
 
 def test_a_save_that_changes_nothing_writes_nothing(plan_engine) -> None:
     action = first_action(plan_engine)
-    assert save_action(plan_engine, action["id"], {"status": action["status"]}, 1, "Ann") == 1
+    assert (
+        save_action(plan_engine, action["id"], {"status": action["status"]}, 1, operator("Ann"))
+        == 1
+    )
     assert load_action(plan_engine, action["id"])["version"] == 1
     assert action_history(plan_engine, action["id"]).empty
 
@@ -106,11 +119,11 @@ def test_a_save_that_changes_nothing_writes_nothing(plan_engine) -> None:
 def test_names_and_titles_longer_than_the_store_holds_are_refused(plan_engine) -> None:
     action = first_action(plan_engine)
     with pytest.raises(EditError, match="title can be at most 300"):
-        save_action(plan_engine, action["id"], {"title": "x" * 301}, 1, "Ann")
+        save_action(plan_engine, action["id"], {"title": "x" * 301}, 1, operator("Ann"))
     with pytest.raises(EditError, match="name can be at most 100"):
-        save_action(plan_engine, action["id"], {"title": "ok"}, 1, "n" * 101)
+        save_action(plan_engine, action["id"], {"title": "ok"}, 1, operator("n" * 101))
     with pytest.raises(EditError, match="Write your name"):
-        add_note(plan_engine, action["id"], "A note", " ")
+        add_note(plan_engine, action["id"], "A note", operator(" "))
     assert load_action(plan_engine, action["id"])["version"] == 1
 
 
@@ -122,12 +135,12 @@ def test_an_invalid_edit_is_refused_before_anything_is_written(plan_engine) -> N
             action["id"],
             {"start_date": dt.date(2009, 4, 1), "due_date": dt.date(2009, 3, 1)},
             1,
-            "x",
+            operator("x"),
         )
     with pytest.raises(EditError, match="Status must be one of"):
-        save_action(plan_engine, action["id"], {"status": "done"}, 1, "x")
+        save_action(plan_engine, action["id"], {"status": "done"}, 1, operator("x"))
     with pytest.raises(EditError, match="needs a title"):
-        save_action(plan_engine, action["id"], {"title": "  "}, 1, "x")
+        save_action(plan_engine, action["id"], {"title": "  "}, 1, operator("x"))
     assert load_action(plan_engine, action["id"])["version"] == 1
     with plan_engine.connect() as connection:
         written = (
@@ -148,7 +161,7 @@ def test_new_actions_notes_and_targets_make_one_history_newest_first(plan_engine
             "lead_partner": "LA children's services",
             "status": "not_started",
         },
-        "Ann Analyst",
+        operator("Ann Analyst"),
     )
     target_id = link_target(
         plan_engine,
@@ -161,15 +174,15 @@ def test_new_actions_notes_and_targets_make_one_history_newest_first(plan_engine
             "target_gap": 15.0,
             "target_period": "2010/11",
         },
-        "Ann Analyst",
+        operator("Ann Analyst"),
     )
     with plan_engine.connect() as connection:
         refs = list(connection.scalars(select(Action.ref).where(Action.plan_id == plan_id)))
         ref = connection.scalar(select(Action.ref).where(Action.id == action_id))
     # The new action's ref follows the plan's others, so a file of the plan names it too.
     assert ref == f"A{len(refs)}" and len(set(refs)) == len(refs)
-    add_note(plan_engine, action_id, "Libraries signed up 12 schools.", "Bob Board")
-    unlink_target(plan_engine, action_id, target_id, "Bob Board")
+    add_note(plan_engine, action_id, "Libraries signed up 12 schools.", operator("Bob Board"))
+    unlink_target(plan_engine, action_id, target_id, operator("Bob Board"))
     history = action_history(plan_engine, action_id)
     assert list(zip(history["table_name"], history["change"], strict=True)) == [
         ("action_target", "delete"),
@@ -190,9 +203,9 @@ def test_new_actions_notes_and_targets_make_one_history_newest_first(plan_engine
 def test_an_empty_note_and_a_target_without_indicator_are_refused(plan_engine) -> None:
     action = first_action(plan_engine)
     with pytest.raises(EditError, match="needs some text"):
-        add_note(plan_engine, action["id"], "   ", "x")
+        add_note(plan_engine, action["id"], "   ", operator("x"))
     with pytest.raises(EditError, match="indicator and a pupil group"):
-        link_target(plan_engine, action["id"], {"indicator_code": "ni_73"}, "x")
+        link_target(plan_engine, action["id"], {"indicator_code": "ni_73"}, operator("x"))
 
 
 @pytest.mark.parametrize(
@@ -216,11 +229,11 @@ def test_a_target_linked_in_the_app_meets_the_plan_files_checks(
     with plan_engine.connect() as connection:
         before = connection.scalar(select(func.count()).select_from(AuditLog))
     with pytest.raises(EditError, match="The target was not linked") as refused:
-        link_target(plan_engine, action["id"], {**good, **change}, "Ann Analyst")
+        link_target(plan_engine, action["id"], {**good, **change}, operator("Ann Analyst"))
     assert message in str(refused.value)
     with plan_engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(AuditLog)) == before
-    target_id = link_target(plan_engine, action["id"], good, "Ann Analyst")
+    target_id = link_target(plan_engine, action["id"], good, operator("Ann Analyst"))
     from ecm.store.models import ActionTarget
 
     with plan_engine.connect() as connection:
@@ -234,3 +247,47 @@ def test_a_target_linked_in_the_app_meets_the_plan_files_checks(
     assert (stored.target_period, stored.baseline_value, stored.target_value) == (
         "2010/11", None, None,
     )  # fmt: skip
+
+
+def _account(role: str, level: str, code: str | None) -> Account:
+    return Account(f"{role}-1", "Someone", role, level, code, active=True)
+
+
+def test_every_write_checks_the_editors_rights_itself_and_changes_nothing_when_refused(
+    plan_engine,
+) -> None:
+    """The services refuse a change the account may not make, whatever page or call asked:
+    another LA's Board member, a headteacher, an officer, a disabled account."""
+    action = first_action(plan_engine)
+    with plan_engine.connect() as connection:
+        la_code = connection.scalar(select(Plan.la_code).where(Plan.id == action["plan_id"]))
+        other_la = connection.scalar(select(Plan.la_code).where(Plan.la_code != la_code))
+        audit_rows = connection.scalar(select(func.count()).select_from(AuditLog))
+    refused = [
+        _account("board_member", "la", other_la),
+        _account("headteacher", "school", "100001"),
+        _account("go_officer", "region", "E12000008"),
+        Account("gone", "Gone", "admin", "all", None, active=False),
+    ]
+    target = {"indicator_code": "ni_73", "group_code": "fsm", "baseline_gap": 20.0,
+              "target_gap": 10.0}  # fmt: skip
+    new_action = {"title": "New", "outcome_code": "enjoy_achieve", "lead_partner": "LA",
+                  "status": "on_track"}  # fmt: skip
+    writes = [
+        (save_action, (action["id"], {"title": "Taken"}, 1)),
+        (add_note, (action["id"], "A note")),
+        (link_target, (action["id"], target)),
+        (unlink_target, (action["id"], 1)),
+        (create_action, (action["plan_id"], new_action)),
+    ]
+    for editor in refused:
+        for write, arguments in writes:
+            with pytest.raises(NotAllowed, match="may not change this authority's plan"):
+                write(plan_engine, *arguments, editor)
+    assert load_action(plan_engine, action["id"])["version"] == 1
+    with plan_engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(AuditLog)) == audit_rows
+    # The LA's own Board member may, and the change is recorded under their username.
+    board = _account("board_member", "la", la_code)
+    assert save_action(plan_engine, action["id"], {"title": "Renamed"}, 1, board) == 2
+    assert action_history(plan_engine, action["id"])["user_name"].iloc[0] == "board_member-1"

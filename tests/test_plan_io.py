@@ -17,6 +17,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, func, insert, select, text
 
+from ecm.access.rights import operator
 from ecm.cli.main import main
 from ecm.demo.build import build_demo
 from ecm.errors import DataError, DataProblem
@@ -241,7 +242,7 @@ def test_export_then_import_round_trips_the_demo_plan_exactly(
         plan_id = connection.scalar(select(Plan.id).where(Plan.la_code == LA))
         others = connection.scalar(select(func.count()).select_from(Action))
     exported = export_plan(plan_engine, "003", fmt)
-    summary = import_plan(plan_engine, exported, "003", "Ann Analyst", f"plan.{fmt}")
+    summary = import_plan(plan_engine, exported, "003", operator("Ann Analyst"), f"plan.{fmt}")
     assert summary.replaced and summary.plan_id == plan_id
     assert summary.actions == len(before["actions"])
     assert plan_content(plan_engine, LA) == before
@@ -279,7 +280,7 @@ def test_the_csv_export_is_one_file_with_a_record_column(demo_engine: Engine) ->
 def test_a_hand_written_workbook_imports_with_exact_counts_and_values(plan_engine: Engine) -> None:
     urns = la_urns(plan_engine, LA)
     raw = workbook(good_sheets(urns))
-    summary = import_plan(plan_engine, raw, "003", "Ann Analyst", "bramblecombe.xlsx")
+    summary = import_plan(plan_engine, raw, "003", operator("Ann Analyst"), "bramblecombe.xlsx")
     assert (summary.la_code, summary.period_label, summary.replaced) == (LA, "2011-2014", False)
     assert (summary.priorities, summary.actions, summary.targets) == (2, 3, 2)
     assert (summary.spend_lines, summary.schools, summary.total_spend) == (3, 2, 265000.5)
@@ -355,7 +356,7 @@ def test_a_hand_written_workbook_imports_with_exact_counts_and_values(plan_engin
 
 def test_the_import_is_audited_with_user_file_and_checksum(plan_engine: Engine) -> None:
     raw = workbook(good_sheets(la_urns(plan_engine, LA)))
-    summary = import_plan(plan_engine, raw, LA, "Ann Analyst", "bramblecombe.xlsx")
+    summary = import_plan(plan_engine, raw, LA, operator("Ann Analyst"), "bramblecombe.xlsx")
     with plan_engine.connect() as connection:
         rows = connection.execute(select(AuditLog).where(PLAN_AUDIT).order_by(AuditLog.id)).all()
     # Each action added has a row of its own history, then one row for the whole import.
@@ -396,7 +397,7 @@ def test_reimporting_updates_the_actions_it_names_and_keeps_their_notes(
     plan_engine: Engine,
 ) -> None:
     sheets = good_sheets(la_urns(plan_engine, LA))
-    first = import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v1.xlsx")
+    first = import_plan(plan_engine, workbook(sheets), LA, operator("Ann Analyst"), "v1.xlsx")
     with plan_engine.begin() as connection:
         ids = dict(
             connection.execute(
@@ -414,7 +415,7 @@ def test_reimporting_updates_the_actions_it_names_and_keeps_their_notes(
         ["A4", "Reduce offending", "Make a positive contribution", "Restorative justice in schools",
          None, "Police", None, "not_started", None, None, None, None, None]
     )  # fmt: skip
-    second = import_plan(plan_engine, workbook(sheets), "003", "Bob Board", "v2.xlsx")
+    second = import_plan(plan_engine, workbook(sheets), "003", operator("Bob Board"), "v2.xlsx")
     assert second.plan_id == first.plan_id and second.replaced
     assert (second.actions, second.priorities, second.total_spend) == (3, 2, 275000.5)
     assert (second.updated, second.unchanged, second.added, second.removed) == (1, 1, 1, 1)
@@ -485,7 +486,11 @@ def test_an_exported_plan_loaded_again_changes_nothing(plan_engine: Engine, fmt:
 
     before = load_actions(plan_engine, "Z10000001")
     summary = import_plan(
-        plan_engine, export_plan(plan_engine, "Z10000001", fmt), "Z10000001", "Bob", f"p.{fmt}"
+        plan_engine,
+        export_plan(plan_engine, "Z10000001", fmt),
+        "Z10000001",
+        operator("Bob"),
+        f"p.{fmt}",
     )
     after = load_actions(plan_engine, "Z10000001")
     assert (summary.updated, summary.added, summary.removed) == (0, 0, 0)
@@ -631,7 +636,7 @@ def test_malformed_files_are_rejected_naming_where_and_the_store_is_unchanged(
     before = store_rows(plan_engine)
     for name, file_name, raw, expected in malformed_cases(plan_engine):
         with pytest.raises(DataError) as raised:
-            import_plan(plan_engine, raw, LA, "Ann Analyst", file_name)
+            import_plan(plan_engine, raw, LA, operator("Ann Analyst"), file_name)
         found = [
             p for p in raised.value.problems
             if (p.file, p.line, p.column) == (expected.file, expected.line, expected.column)
@@ -648,7 +653,7 @@ def test_every_problem_is_listed_not_just_the_first(plan_engine: Engine) -> None
     sheets["Targets"][1][2] = "not_fsm"
     sheets["Spend"][2][3] = "lots"
     with pytest.raises(DataError) as raised:
-        import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "plan.xlsx")
+        import_plan(plan_engine, workbook(sheets), LA, operator("Ann Analyst"), "plan.xlsx")
     assert [str(p) for p in raised.value.problems] == [
         "plan.xlsx sheet Plan line 2 column start_date: 2011-02-30 is not a date of the calendar",
         "plan.xlsx sheet Actions line 3 column status: 'finished' is not an action status; use "
@@ -743,7 +748,7 @@ def test_text_that_looks_like_a_formula_stays_text_both_ways(plan_engine: Engine
     titles = [formula, "-Fewer exclusions", "'=kept apostrophe", "+1", "@SUM(A1)", "'Tis well"]
     actions = load_actions(plan_engine, "Z10000001").head(len(titles))
     for (_, action), title in zip(actions.iterrows(), titles, strict=True):
-        save_action(plan_engine, int(action["action_id"]), {"title": title}, 1, "Ann")
+        save_action(plan_engine, int(action["action_id"]), {"title": title}, 1, operator("Ann"))
     written = {
         formula: "'" + formula,
         "-Fewer exclusions": "'-Fewer exclusions",
@@ -762,7 +767,7 @@ def test_text_that_looks_like_a_formula_stays_text_both_ways(plan_engine: Engine
     assert set(written.values()) <= {row["title"] for row in rows}
     for fmt in ("xlsx", "csv"):
         summary = import_plan(plan_engine, export_plan(plan_engine, "Z10000001", fmt), "Z10000001",
-                              "Ann", f"plan.{fmt}")  # fmt: skip
+                              operator("Ann"), f"plan.{fmt}")  # fmt: skip
         assert set(titles) <= set(load_actions(plan_engine, "Z10000001")["title"]), fmt
         assert summary.replaced
 
@@ -792,9 +797,9 @@ def test_the_replaced_plan_is_kept_whole_in_the_audit_log(plan_engine: Engine) -
     from ecm.plan.loaders import load_actions
 
     action = load_actions(plan_engine, "Z10000001").iloc[0]
-    add_note(plan_engine, int(action["action_id"]), "Twelve schools signed up", "Ann")
-    import_plan(plan_engine, export_plan(plan_engine, "Z10000001", "csv"), "Z10000001", "Bob",
-                "plan.csv")  # fmt: skip
+    add_note(plan_engine, int(action["action_id"]), "Twelve schools signed up", operator("Ann"))
+    exported = export_plan(plan_engine, "Z10000001", "csv")
+    import_plan(plan_engine, exported, "Z10000001", operator("Bob"), "plan.csv")
     with plan_engine.connect() as connection:
         row = connection.execute(
             select(AuditLog).where(AuditLog.change == "import").order_by(AuditLog.id.desc())
@@ -811,23 +816,23 @@ def test_a_removed_actions_id_is_never_given_to_a_new_one(plan_engine: Engine) -
     from ecm.plan.edits import add_note, create_action, save_action
 
     sheets = good_sheets(la_urns(plan_engine, LA))
-    first = import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v1.xlsx")
+    first = import_plan(plan_engine, workbook(sheets), LA, operator("Ann Analyst"), "v1.xlsx")
     with plan_engine.connect() as connection:
         newest = connection.scalar(select(func.max(Action.id)))
         assert connection.scalar(select(Action.ref).where(Action.id == newest)) == "A3"
-    save_action(plan_engine, newest, {"status": "off_track"}, 1, "Ann Analyst")
-    add_note(plan_engine, newest, "Funding withdrawn", "Ann Analyst")
+    save_action(plan_engine, newest, {"status": "off_track"}, 1, operator("Ann Analyst"))
+    add_note(plan_engine, newest, "Funding withdrawn", operator("Ann Analyst"))
     sheets["Actions"] = [row for row in sheets["Actions"] if row[0] != "A3"]
     sheets["Targets"] = [row for row in sheets["Targets"] if row[0] != "A3"]
     sheets["Spend"] = [row for row in sheets["Spend"] if row[0] != "A3"]
-    second = import_plan(plan_engine, workbook(sheets), LA, "Bob Board", "v2.xlsx")
+    second = import_plan(plan_engine, workbook(sheets), LA, operator("Bob Board"), "v2.xlsx")
     assert second.removed == 1
     added = create_action(
         plan_engine,
         first.plan_id,
         {"title": "Mentoring", "outcome_code": "enjoy_achieve", "lead_partner": "Schools",
          "status": "not_started"},
-        "Bob Board",
+        operator("Bob Board"),
     )  # fmt: skip
     assert added > newest
     history = action_history(plan_engine, added)
@@ -846,7 +851,7 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
     from ecm.store.engine import make_engine
 
     sheets = good_sheets(la_urns(plan_engine, LA))
-    first = import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v1.xlsx")
+    first = import_plan(plan_engine, workbook(sheets), LA, operator("Ann Analyst"), "v1.xlsx")
     with plan_engine.connect() as connection:
         a1 = connection.scalar(
             select(Action.id).where(Action.plan_id == first.plan_id, Action.ref == "A1")
@@ -862,13 +867,15 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
         # The import's first write: it has read the plan's actions by now.
         if "outcome" not in outcome and statement.startswith(('UPDATE "plan"', "UPDATE plan")):
             try:
-                outcome["outcome"] = save_action(other, a1, {"status": "off_track"}, 1, "Bob")
+                outcome["outcome"] = save_action(
+                    other, a1, {"status": "off_track"}, 1, operator("Bob")
+                )
             except OperationalError:
                 outcome["outcome"] = "waited for the import"
             if other.dialect.name == "postgresql":
                 # Removing a target waits for the import too (the action's row is locked).
                 try:
-                    unlink_target(other, a1, target, "Bob")
+                    unlink_target(other, a1, target, operator("Bob"))
                     outcome["unlink"] = "removed"
                 except OperationalError:
                     outcome["unlink"] = "waited for the import"
@@ -879,7 +886,7 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
         if plan_engine.dialect.name == "sqlite":
             before = store_rows(plan_engine)
             with pytest.raises(DataError) as refused:
-                import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v2.xlsx")
+                import_plan(plan_engine, workbook(sheets), LA, operator("Ann Analyst"), "v2.xlsx")
             assert outcome["outcome"] == 2
             assert "action A1 (Every Child a Reader) changed while the file was being loaded" in (
                 str(refused.value)
@@ -891,7 +898,7 @@ def test_an_edit_saved_while_a_file_loads_is_never_overwritten(plan_engine: Engi
             changed = {t for t in PLAN_TABLES if before[t] != after[t]}
             assert changed == {"action", "audit_log"}  # Bob's save alone
         else:
-            import_plan(plan_engine, workbook(sheets), LA, "Ann Analyst", "v2.xlsx")
+            import_plan(plan_engine, workbook(sheets), LA, operator("Ann Analyst"), "v2.xlsx")
             assert outcome["outcome"] == outcome["unlink"] == "waited for the import"
             kept = load_action_row(plan_engine, a1)
             assert (kept.status, kept.version, kept.updated_by) == ("complete", 2, "Ann Analyst")

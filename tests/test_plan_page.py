@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from ecm.access.accounts import set_role
+from ecm.access.rights import operator
 from ecm.config import database_url
 from ecm.demo.build import build_demo
 from ecm.figures.queries import load_local_authorities, resolve_area
@@ -132,8 +133,7 @@ def _first_action(engine) -> tuple[str, int]:  # noqa: ANN001
     return la, action_id
 
 
-def _save_status(at: AppTest, action_id: int, status_words: str, name: str) -> AppTest:
-    at.text_input(key="editor_name_action").set_value(name)
+def _save_status(at: AppTest, action_id: int, status_words: str) -> AppTest:
     form_status = next(s for s in at.selectbox if s.label == "Status")
     form_status.set_value(
         {"on track": "on_track", "off track": "off_track", "at risk": "at_risk"}[status_words]
@@ -143,39 +143,44 @@ def _save_status(at: AppTest, action_id: int, status_words: str, name: str) -> A
     return at
 
 
-def test_an_edit_saves_with_the_editors_name_and_shows_in_the_history(writable_store) -> None:
+def test_an_edit_is_saved_under_the_signed_in_account_and_shows_in_the_history(
+    writable_store,  # noqa: ANN001
+) -> None:
     la, action_id = _first_action(writable_store)
-    at = open_plan(la=la, action=str(action_id))
+    at = open_plan(user="demo-analyst", la=la, action=str(action_id))
     assert not at.exception
     assert at.header[0].value == "Action"
     before = load_action(writable_store, action_id)
     new = "off track" if before["status"] != "off_track" else "at risk"
-    _save_status(at, action_id, new, "Ann Analyst")
+    _save_status(at, action_id, new)
     assert not at.exception
     saved = load_action(writable_store, action_id)
-    assert saved["version"] == 2 and saved["updated_by"] == "Ann Analyst"
+    assert saved["version"] == 2 and saved["updated_by"] == "demo-analyst"
     assert saved["status"] == new.replace(" ", "_")
     assert at.success[0].value == "Action saved."
-    history = next(d.value for d in at.dataframe if "Who (name given)" in d.value.columns)
-    assert list(history["Who (name given)"]) == ["Ann Analyst"]
+    history = next(d.value for d in at.dataframe if "Who" in d.value.columns)
+    assert list(history["Who"]) == ["demo-analyst"]
     assert history.iloc[0]["After"] == f"status: {new}"
 
 
-def test_the_editors_name_is_asked_once_and_offered_by_every_form(writable_store) -> None:
+def test_every_form_says_changes_are_recorded_under_the_account_and_asks_no_name(
+    writable_store,  # noqa: ANN001
+) -> None:
     la, action_id = _first_action(writable_store)
-    at = open_plan(la=la, action=str(action_id))
-    boxes = {box.key for box in at.text_input if box.label == "Your name, for the plan's history"}
-    assert boxes == {"editor_name_action", "editor_name_new", "editor_name_import"}
-    at.text_input(key="editor_name_action").set_value("  Ann Analyst ")
-    at.run()
-    assert at.text_input(key="editor_name_import").value == "Ann Analyst"
-    recorded = [c.value for c in at.caption if c.value.startswith("Changes are recorded as")]
-    assert recorded == ["Changes are recorded as Ann Analyst."] * 3
-    # The page without an action (other forms, the action box not drawn) still knows it.
-    at.query_params.pop("action")
-    at.run()
-    assert at.text_input(key="editor_name_new").value == "Ann Analyst"
-    assert at.text_input(key="editor_name_import").value == "Ann Analyst"
+    at = open_plan(user="demo-admin", la=la, action=str(action_id))
+    assert not [box for box in at.text_input if "name" in box.label.lower()]
+    recorded = [
+        c.value.replace("\\", "") for c in at.caption
+        if c.value.startswith("Changes are recorded as")
+    ]  # fmt: skip
+    assert (
+        recorded
+        == [
+            "Changes are recorded as Demo Administrator (demo-admin), with the time and the "
+            "record before and after."
+        ]
+        * 3
+    )
 
 
 def test_the_second_of_two_people_editing_one_action_is_refused(writable_store) -> None:
@@ -184,22 +189,22 @@ def test_the_second_of_two_people_editing_one_action_is_refused(writable_store) 
     theirs, mine = [
         s for s in ("at risk", "off track", "on track") if s != before.replace("_", " ")
     ][:2]
-    first = open_plan(la=la, action=str(action_id))
-    second = open_plan(la=la, action=str(action_id))
-    _save_status(first, action_id, theirs, "Board member A")
+    first = open_plan(user="demo-admin", la=la, action=str(action_id))
+    second = open_plan(user="demo-analyst", la=la, action=str(action_id))
+    _save_status(first, action_id, theirs)
     assert load_action(writable_store, action_id)["status"] == theirs.replace(" ", "_")
-    _save_status(second, action_id, mine, "Board member B")
+    _save_status(second, action_id, mine)
     assert not second.exception
     message = second.error[0].value
-    assert "Not saved: Board member A changed this action" in message
+    assert "Not saved: demo-admin changed this action" in message
     assert f"status: {before.replace('_', ' ')} → {theirs}" in message
     stored = load_action(writable_store, action_id)
     assert (stored["status"], stored["version"]) == (theirs.replace(" ", "_"), 2)
-    assert list(action_history(writable_store, action_id)["user_name"]) == ["Board member A"]
+    assert list(action_history(writable_store, action_id)["user_name"]) == ["demo-admin"]
     # Loading their version lets the second person save on top of it.
     next(b for b in second.button if b.label == "Load their version").click()
     second.run()
-    _save_status(second, action_id, mine, "Board member B")
+    _save_status(second, action_id, mine)
     assert load_action(writable_store, action_id)["status"] == mine.replace(" ", "_")
 
 
@@ -208,12 +213,12 @@ def test_a_form_drawn_after_anothers_save_shows_it_and_saves_on_top(writable_sto
 
     la, action_id = _first_action(writable_store)
     at = open_plan(la=la, action=str(action_id))
-    save_action(writable_store, action_id, {"title": "Renamed by Bob"}, 1, "Bob")
+    save_action(writable_store, action_id, {"title": "Renamed by Bob"}, 1, operator("Bob"))
     at.run()  # any later run draws the form afresh from the stored action
     assert next(t for t in at.text_input if t.label == "Title").value == "Renamed by Bob"
     before = load_action(writable_store, action_id)["status"]
     mine = "at risk" if before != "at_risk" else "off track"
-    _save_status(at, action_id, mine, "Ann")
+    _save_status(at, action_id, mine)
     assert not at.error
     stored = load_action(writable_store, action_id)
     assert (stored["title"], stored["status"], stored["version"]) == (
@@ -223,18 +228,16 @@ def test_a_form_drawn_after_anothers_save_shows_it_and_saves_on_top(writable_sto
     )
 
 
-def test_a_progress_note_needs_a_name_and_then_appears(writable_store) -> None:
+def test_a_progress_note_is_saved_under_the_account_and_appears(writable_store) -> None:
     la, action_id = _first_action(writable_store)
-    at = open_plan(la=la, action=str(action_id))
+    set_role(writable_store, "demo-board", "board_member", la)
+    at = open_plan(user="demo-board", la=la, action=str(action_id))
     at.text_area(key=f"note_text_{action_id}").set_value("Twelve schools signed up.")
     next(b for b in at.button if b.label == "Save the note").click()
     at.run()
-    assert "Write your name above first" in at.error[0].value
-    at.text_input(key="editor_name_action").set_value("Bob Board")
-    at.text_area(key=f"note_text_{action_id}").set_value("Twelve schools signed up.")
-    next(b for b in at.button if b.label == "Save the note").click()
-    at.run()
-    assert any("Bob Board:* Twelve schools signed up\\." in m.value for m in at.markdown)
+    assert not at.error
+    notes = [m.value.replace("\\", "") for m in at.markdown]
+    assert any("demo-board:* Twelve schools signed up." in note for note in notes)
 
 
 def test_presentation_mode_and_shared_stores_offer_no_editing(writable_store, monkeypatch) -> None:
@@ -279,7 +282,6 @@ def test_a_write_is_asked_again_for_the_account_signed_in_when_it_is_made(
     la, action_id = _first_action(writable_store)
     at = open_plan(la=la, action=str(action_id))
     notes = len(load_notes(writable_store, action_id))
-    at.text_input(key="editor_name_action").set_value("Pat Head")
     next(s for s in at.selectbox if s.label == "Status").set_value("at_risk")
     at.text_area(key=f"note_text_{action_id}").set_value("Not my plan.")
     at.session_state[TOKEN_KEY] = session_token(database_url(), "demo-head")
@@ -321,8 +323,7 @@ def test_an_actions_outcome_can_be_changed_and_a_target_removed(writable_store) 
     la = load_plan_la(writable_store, action_id)
     before = load_action(writable_store, action_id)
     other = "stay_safe" if before["outcome_code"] != "stay_safe" else "be_healthy"
-    at = open_plan(la=la, action=str(action_id))
-    at.text_input(key="editor_name_action").set_value("Ann Analyst")
+    at = open_plan(user="demo-analyst", la=la, action=str(action_id))
     next(s for s in at.selectbox if s.label == "Outcome").set_value(other)
     next(b for b in at.button if b.label == "Save changes").click()
     at.run()
@@ -336,8 +337,8 @@ def test_an_actions_outcome_can_be_changed_and_a_target_removed(writable_store) 
         assert (
             connection.scalar(select(ActionTarget.id).where(ActionTarget.id == target_id)) is None
         )
-    history = next(d.value for d in at.dataframe if "Who (name given)" in d.value.columns)
-    assert list(history["Who (name given)"]) == ["Ann Analyst", "Ann Analyst"]
+    history = next(d.value for d in at.dataframe if "Who" in d.value.columns)
+    assert list(history["Who"]) == ["demo-analyst", "demo-analyst"]
 
 
 def load_plan_la(engine, action_id: int) -> str:  # noqa: ANN001
@@ -366,7 +367,7 @@ def test_a_change_to_the_plan_refreshes_the_authoritys_summary_on_the_home_page(
     fields = {"title": "Breakfast clubs", "outcome_code": "be_healthy",
               "lead_partner": "Primary Care Trust", "status": "not_started",
               "start_date": plan["start_date"], "due_date": plan["end_date"]}  # fmt: skip
-    create_action(writable_store, plan["id"], fields, "Ann Analyst")
+    create_action(writable_store, plan["id"], fields, operator("Ann Analyst"))
     assert ui.load_la_summary(la)["actions"] == before  # still the cached count
     ui.plan_changed()  # what every edit on the Plan page calls
     assert ui.load_la_summary(la)["actions"] == before + 1

@@ -133,7 +133,7 @@ def test_history_reads_as_who_did_what() -> None:
     table = history_table(history)
     assert table.iloc[0].to_dict() == {
         "When (UTC)": "04 May 2009 10:30",
-        "Who (name given)": "Ann",
+        "Who": "Ann",
         "What": "edited the action",
         "Before": "status: on track",
         "After": "status: off track",

@@ -16,6 +16,15 @@ class NotAllowed(PermissionError):
     """A change the account may not make; nothing was changed."""
 
 
+def operator(name: str) -> Account:
+    """Whoever runs the command line or calls the library directly: they hold the store
+    itself, so they act as its administrator, and their changes are recorded under ``name``."""
+    return Account(
+        username=name, display_name=name, role="admin", scope_level="all", scope_code=None,
+        active=True,
+    )  # fmt: skip
+
+
 def may_import(account: Account | None) -> bool:
     """Whether ``account`` may import data files, or undo an import: analysts and
     administrators only, never a visitor who has not signed in."""

@@ -64,6 +64,7 @@ def run_plan_import(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from ecm.access.rights import operator
     from ecm.figures.queries import UnknownArea
     from ecm.plan.io import import_plan
     from ecm.store.engine import make_engine
@@ -73,7 +74,7 @@ def run_plan_import(args: argparse.Namespace) -> int:
         print(f"error: {args.file}: no such file", file=sys.stderr)
         return 2
     try:
-        summary = import_plan(make_engine(), path, args.la, args.user)
+        summary = import_plan(make_engine(), path, args.la, operator(args.user))
     except UnknownArea as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
+from ecm.access.accounts import Account
+from ecm.access.rights import may_edit_plan, require
 from ecm.plan.refs import next_ref
 from ecm.store.audit import write_audit
 from ecm.store.models import (
@@ -106,6 +108,28 @@ def _check_name(user: str) -> None:
         raise EditError(f"A name can be at most {MAX_NAME} characters.")
 
 
+def _allowed(  # noqa: ANN001 (a SQLAlchemy connection)
+    connection, editor: Account, action_id: int | None = None, plan_id: int | None = None
+) -> str:
+    """``editor``'s username, the name the change is recorded under, once it is sure they may
+    change the plan (``plan_id``, or the one holding ``action_id``): checked here, in the
+    change's own transaction, whatever page or command asked. Raises
+    :class:`ecm.access.rights.NotAllowed` (nothing changed) or :class:`EditError` when there is
+    no such plan or action."""
+    _check_name(editor.username)
+    if action_id is not None:
+        query = select(Plan.la_code).join(Action, Action.plan_id == Plan.id)
+        la_code = connection.scalar(query.where(Action.id == action_id))
+        missing = f"There is no action {action_id}."
+    else:
+        la_code = connection.scalar(select(Plan.la_code).where(Plan.id == plan_id))
+        missing = f"There is no plan {plan_id}."
+    if la_code is None:
+        raise EditError(missing)
+    require(may_edit_plan(editor, la_code), "change this authority's plan; nothing was saved")
+    return editor.username
+
+
 def _record(row: object | None, fields: tuple[str, ...]) -> dict | None:
     """A row as a JSON-friendly dict of ``fields`` (dates as ISO text)."""
     if row is None:
@@ -170,18 +194,16 @@ def load_action(engine: Engine, action_id: int) -> dict | None:
     }
 
 
-def create_action(engine: Engine, plan_id: int, fields: dict, user: str) -> int:
-    """Add an action to a plan; returns its id. The insert is audited."""
+def create_action(engine: Engine, plan_id: int, fields: dict, editor: Account) -> int:
+    """Add an action to a plan for ``editor``; returns its id. The insert is audited."""
     values = _checked(fields)
-    _check_name(user)
     for required in ("title", "outcome_code", "lead_partner", "status"):
         if not values.get(required):
             raise EditError(f"An action needs {required.replace('_', ' ')}.")
     values.setdefault("scope", "whole_area")
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
-        if connection.scalar(select(Plan.id).where(Plan.id == plan_id)) is None:
-            raise EditError(f"There is no plan {plan_id}.")
+        user = _allowed(connection, editor, plan_id=plan_id)
         ref = next_ref(connection.scalars(select(Action.ref).where(Action.plan_id == plan_id)))
         action_id = connection.execute(
             insert(Action)
@@ -196,7 +218,7 @@ def create_action(engine: Engine, plan_id: int, fields: dict, user: str) -> int:
 
 
 def save_action(
-    engine: Engine, action_id: int, fields: dict, opened_version: int, user: str
+    engine: Engine, action_id: int, fields: dict, opened_version: int, editor: Account
 ) -> int:
     """Save edits to an action opened at ``opened_version``; returns the version now stored.
 
@@ -205,8 +227,8 @@ def save_action(
     changes nothing writes nothing (no new version, no audit row).
     """
     values = _checked(fields)
-    _check_name(user)
     with engine.begin() as connection:
+        user = _allowed(connection, editor, action_id=action_id)
         before_row = connection.execute(select(Action).where(Action.id == action_id)).first()
         if before_row is None:
             raise EditError(f"There is no action {action_id}.")
@@ -281,16 +303,16 @@ def _locked(connection, action_id: int) -> int | None:  # noqa: ANN001
     return connection.scalar(select(Action.id).where(Action.id == action_id).with_for_update())
 
 
-def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
+def add_note(engine: Engine, action_id: int, note: str, editor: Account) -> int:
     """Record a dated progress note on an action; returns the note's id."""
     text = (note or "").strip()
     if not text:
         raise EditError("A progress note needs some text.")
-    _check_name(user)
     now = dt.datetime.now(dt.UTC)
     with engine.begin() as connection:
         if _locked(connection, action_id) is None:
             raise EditError(f"There is no action {action_id}.")
+        user = _allowed(connection, editor, action_id=action_id)
         note_id = connection.execute(
             insert(ActionNote)
             .values(action_id=action_id, written_at=now, author=user, note=text)
@@ -303,7 +325,7 @@ def add_note(engine: Engine, action_id: int, note: str, user: str) -> int:
     return int(note_id)
 
 
-def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
+def link_target(engine: Engine, action_id: int, target: dict, editor: Account) -> int:
     """Link an action to a gap (indicator and focus group, with baseline and target) or, for
     the ``all`` group, to a value; returns the target's id."""
     from ecm.plan.io.checks import check_one_target
@@ -317,10 +339,10 @@ def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
     )
     if problems:
         raise EditError("The target was not linked: " + "; ".join(problems) + ".")
-    _check_name(user)
     with engine.begin() as connection:
         if _locked(connection, action_id) is None:
             raise EditError(f"There is no action {action_id}.")
+        user = _allowed(connection, editor, action_id=action_id)
         target_id = connection.execute(
             insert(ActionTarget).values(action_id=action_id, **values).returning(ActionTarget.id)
         ).scalar_one()
@@ -331,11 +353,11 @@ def link_target(engine: Engine, action_id: int, target: dict, user: str) -> int:
     return int(target_id)
 
 
-def unlink_target(engine: Engine, action_id: int, target_id: int, user: str) -> None:
+def unlink_target(engine: Engine, action_id: int, target_id: int, editor: Account) -> None:
     """Remove one of an action's targets (audited with the target as it was)."""
-    _check_name(user)
     with engine.begin() as connection:
         _locked(connection, action_id)
+        user = _allowed(connection, editor, action_id=action_id)
         row = connection.execute(
             select(ActionTarget).where(
                 ActionTarget.id == target_id, ActionTarget.action_id == action_id

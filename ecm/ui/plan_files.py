@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ecm.access.rights import NotAllowed
 from ecm.errors import DataError
 from ecm.ui import engine, plan_changed
-from ecm.ui.editor import editor_name, named
-from ecm.ui.signin import for_this_viewer, may_edit_plan
+from ecm.ui.editor import SIGNED_OUT, recorded_as
+from ecm.ui.signin import for_this_viewer
 from ecm.views.markdown import escape_markdown
 from ecm.views.plan import PLAN_START_LABEL, plan_start_file_name, plan_start_words
 
@@ -80,15 +81,18 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
         type=["xlsx", "csv"],
         key="plan_upload",
     )
-    name = editor_name("import") or ""
-    if upload is not None and st.button("Import the plan", key="import_plan") and named(name):
-        if not may_edit_plan(la_code):  # asked again at the write, not only by the page
-            st.error("Your account may not change this authority's plan; nothing changed.")
+    editor = recorded_as()
+    if upload is not None and st.button("Import the plan", key="import_plan"):
+        if editor is None:
+            st.error(SIGNED_OUT)
             return
-        try:
+        try:  # the import checks again that the account may change this plan
             summary = plan_io.import_plan(
-                engine(), upload.getvalue(), la_code, name.strip(), file_name=upload.name
+                engine(), upload.getvalue(), la_code, editor, file_name=upload.name
             )
+        except NotAllowed as refused:
+            st.error(escape_markdown(str(refused)))
+            return
         except DataError as error:
             st.error(f"{escape_markdown(upload.name)} was not imported; nothing changed.")
             st.markdown("\n".join(f"- {escape_markdown(p)}" for p in error.problems))

@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from ecm.access.accounts import Account
+from ecm.access.rights import NotAllowed
 from ecm.catalogue import group_label, group_title
 from ecm.plan import edits as plan_edits
 from ecm.store.models import ACTION_STATUS_WORDS
 from ecm.ui import engine, link_column, plan_changed, table_with_download
 from ecm.ui.address import with_carried_links
-from ecm.ui.editor import EDITOR_NAME, editor_name, named
-from ecm.ui.signin import may_edit_plan
+from ecm.ui.editor import SIGNED_OUT, recorded_as
+from ecm.ui.signin import signed_in
 from ecm.views.markdown import escape_markdown
 from ecm.views.plan_action import detail_lines, history_table, target_table
 
@@ -102,51 +104,37 @@ def _edit_forms(
     outcomes: dict[str, str],
     targets: pd.DataFrame,
 ) -> None:
-    """The forms that change an action, each saved with the editor's name."""
+    """The forms that change an action, each saved under the signed-in account."""
     action_id = action["id"]
-    name = editor_name("action")
+    editor = recorded_as()
     with st.expander("Edit this action", icon=":material/edit:"):
         _action_form(action, partners, outcomes)
     with st.expander("Add a progress note", icon=":material/note_add:"):
         with st.form(f"note_{action_id}", clear_on_submit=True):
             text = st.text_area("Progress note", key=f"note_text_{action_id}", max_chars=4000)
-            if st.form_submit_button("Save the note") and named(name):
+            if st.form_submit_button("Save the note"):
                 _apply(
-                    lambda: plan_edits.add_note(engine(), action_id, text, name),
+                    lambda: plan_edits.add_note(engine(), action_id, text, editor),
                     "Note saved.",
-                    action["plan_id"],
+                    editor,
                 )
     with st.expander("Link a gap or value", icon=":material/link:"):
-        _target_form(action_id, titles, name)
+        _target_form(action_id, titles, editor)
     if not targets.empty:
         with st.expander("Remove a target", icon=":material/link_off:"):
-            _unlink_form(action_id, targets, titles, name)
+            _unlink_form(action_id, targets, titles, editor)
 
 
-def _may_change(plan_id: int) -> str | None:
-    """Why the signed-in account may not change the plan ``plan_id`` (None when it may): asked
-    again at each write, not only when the page chose to offer the form."""
-    if may_edit_plan(plan_edits.plan_la(engine(), plan_id) or ""):
-        return None
-    return "Your account may not change this authority's plan; nothing was saved."
-
-
-def _plan_of(action_id: int) -> int | None:
-    """The plan the action belongs to; None when it is gone (another person's import)."""
-    action = plan_edits.load_action(engine(), action_id)
-    return None if action is None else action["plan_id"]
-
-
-def _apply(change, done: str, plan_id: int | None) -> None:  # noqa: ANN001
-    """Run a change to the plan ``plan_id`` when the account may make it; on success clear the
-    caches and say so, else show why nothing changed."""
-    if refused := ("No such action." if plan_id is None else _may_change(plan_id)):
-        st.error(refused)
+def _apply(change, done: str, editor: Account | None) -> None:  # noqa: ANN001
+    """Run a change to the plan for ``editor`` (the service checks that they may make it); on
+    success clear the caches and say so, else show why nothing changed."""
+    if editor is None:
+        st.error(SIGNED_OUT)
         return
     try:
         change()
-    except plan_edits.EditError as error:
-        st.error(str(error))
+    except (plan_edits.EditError, NotAllowed) as error:
+        st.error(escape_markdown(str(error)))
         return
     plan_changed()
     st.session_state["plan_message"] = done
@@ -174,16 +162,9 @@ def _save_from_form(action_id: int, version: int) -> None:
     """ "Save changes": runs before the page is drawn again, with the submitted values and the
     version the form showed, so a save from an out-of-date form is refused, never applied."""
     state = st.session_state
-    name = (state.get(f"{EDITOR_NAME}_action") or "").strip()
-    if not name:
-        state[f"edit_error_{action_id}"] = (
-            "Write your name above first: every change is recorded with it."
-        )
-        return
-    action = plan_edits.load_action(engine(), action_id)
-    refused = "No such action." if action is None else _may_change(action["plan_id"])
-    if refused:
-        state[f"edit_error_{action_id}"] = refused
+    editor = signed_in()  # read afresh from the session: a callback runs before the page
+    if editor is None:
+        state[f"edit_error_{action_id}"] = SIGNED_OUT
         return
     value = {f: state[_widget(action_id, version, f)] for f in FORM_FIELDS}
     fields = {
@@ -191,11 +172,11 @@ def _save_from_form(action_id: int, version: int) -> None:
         "contributing_partners": ";".join(value["contributing_partners"]) or None,
     }
     try:
-        saved = plan_edits.save_action(engine(), action_id, fields, version, name)
+        saved = plan_edits.save_action(engine(), action_id, fields, version, editor)
     except plan_edits.EditConflict as conflict:
         state[f"conflict_{action_id}"] = str(conflict)
         return
-    except plan_edits.EditError as error:
+    except (plan_edits.EditError, NotAllowed) as error:
         state[f"edit_error_{action_id}"] = str(error)
         return
     plan_changed()
@@ -257,7 +238,7 @@ def _action_form(action: dict, partners: pd.DataFrame, outcomes: dict[str, str])
         )
 
 
-def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> None:
+def _target_form(action_id: int, titles: dict[str, str], editor: Account | None) -> None:
     """Link the action to a gap (indicator and focus group) or to a value (all pupils)."""
     with st.form(f"target_{action_id}", clear_on_submit=True):
         indicator = st.selectbox(
@@ -274,7 +255,7 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
         target_period = right.text_input("Target year", placeholder="2010/11")
         target = right.number_input("Target (gap or value)", value=None, format="%.1f")
         saved = st.form_submit_button("Link")
-    if not saved or not named(name):
+    if not saved:
         return
     gap = group != "all"
     fields = {
@@ -288,14 +269,14 @@ def _target_form(action_id: int, titles: dict[str, str], name: str | None) -> No
         "target_value": None if gap else target,
     }
     _apply(
-        lambda: plan_edits.link_target(engine(), action_id, fields, name),
+        lambda: plan_edits.link_target(engine(), action_id, fields, editor),
         "Target linked.",
-        _plan_of(action_id),
+        editor,
     )
 
 
 def _unlink_form(
-    action_id: int, targets: pd.DataFrame, titles: dict[str, str], name: str | None
+    action_id: int, targets: pd.DataFrame, titles: dict[str, str], editor: Account | None
 ) -> None:
     """Remove one of the action's targets (the history keeps it as it was)."""
     words = {
@@ -306,18 +287,18 @@ def _unlink_form(
     with st.form(f"unlink_{action_id}"):
         target_id = st.selectbox("Target", list(words), format_func=words.get)
         removed = st.form_submit_button("Remove the target")
-    if removed and named(name):
+    if removed:
         _apply(
-            lambda: plan_edits.unlink_target(engine(), action_id, target_id, name),
+            lambda: plan_edits.unlink_target(engine(), action_id, target_id, editor),
             "Target removed.",
-            _plan_of(action_id),
+            editor,
         )
 
 
 def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame) -> None:
     """A form that adds an action to the plan (its values stay if it is refused)."""
     with st.expander("Add an action", icon=":material/add:"):
-        name = editor_name("new") or ""
+        editor = recorded_as()
         with st.form("new_action"):
             title = st.text_input("Title", max_chars=300)
             outcome = st.selectbox("Outcome", list(outcomes), format_func=outcomes.get)
@@ -328,7 +309,7 @@ def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame
             start = st.date_input("Start", plan["start_date"], format="DD/MM/YYYY")
             due = st.date_input("Due", plan["end_date"], format="DD/MM/YYYY")
             saved = st.form_submit_button("Add the action")
-        if saved and named(name.strip()):
+        if saved:
             fields = {
                 "title": title,
                 "outcome_code": outcome,
@@ -338,7 +319,7 @@ def draw_new_action(plan: dict, outcomes: dict[str, str], partners: pd.DataFrame
                 "due_date": due,
             }
             _apply(
-                lambda: plan_edits.create_action(engine(), plan["id"], fields, name.strip()),
+                lambda: plan_edits.create_action(engine(), plan["id"], fields, editor),
                 "Action added.",
-                plan["id"],
+                editor,
             )

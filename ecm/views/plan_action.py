@@ -86,7 +86,7 @@ def target_table(targets: pd.DataFrame, titles: dict[str, str], la_code: str) ->
 def history_table(history: pd.DataFrame) -> pd.DataFrame:
     """An action's audited changes in words, newest first: when, who, what, before, after."""
     if history.empty:
-        return pd.DataFrame(columns=["When (UTC)", "Who (name given)", "What", "Before", "After"])
+        return pd.DataFrame(columns=["When (UTC)", "Who", "What", "Before", "After"])
     what = {
         ("action", "insert"): "added the action",
         ("action", "update"): "edited the action",
@@ -98,7 +98,7 @@ def history_table(history: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "When (UTC)": pd.to_datetime(history["changed_at"]).dt.strftime("%d %b %Y %H:%M"),
-            "Who (name given)": history["user_name"],
+            "Who": history["user_name"],
             "What": [
                 what.get((t, c), f"{c} {t}")
                 for t, c in zip(history["table_name"], history["change"], strict=True)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 
+from ecm.access.accounts import Account
+from ecm.access.rights import may_edit_plan, require
 from ecm.errors import DataError, DataProblem
 from ecm.figures import queries
 from ecm.plan.io.export import plan_rows
@@ -38,7 +40,7 @@ def import_plan(
     engine: Engine,
     source: str | Path | bytes,
     la_code: str,
-    user: str,
+    editor: Account,
     file_name: str | None = None,
 ) -> PlanImportSummary:
     """Check a plan file and load it for an LA (ONS code or number), all or nothing.
@@ -50,11 +52,15 @@ def import_plan(
     the file whose ref an action of the plan already has updates that action (a new version
     when anything differs, its notes kept); other refs add actions; actions of the plan the
     file does not list are removed with their notes. One audit-log row (table ``plan``,
-    change ``import``) names the user and holds a summary of the plan as it was (or null),
-    the whole of it, and the plan loaded, with the file's name and SHA-256 checksum. Raises
-    :class:`ecm.figures.queries.UnknownArea` for an LA the store does not hold.
+    change ``import``) names the editor's username and holds a summary of the plan as it was
+    (or null), the whole of it, and the plan loaded, with the file's name and SHA-256
+    checksum. Raises :class:`ecm.figures.queries.UnknownArea` for an LA the store does not hold, and
+    :class:`ecm.access.rights.NotAllowed` (before the file is read) when ``editor`` may not
+    change the LA's plan.
     """
     la = queries.resolve_area(engine, "la", la_code)
+    require(may_edit_plan(editor, la["code"]), "change this authority's plan; nothing changed")
+    user = editor.username
     parsed = read_plan(source, file_name, engine=engine, la_code=la["code"])
     now = dt.datetime.now(dt.UTC)
     replaced = _replaced_record(engine, la["code"], parsed.plan["period_label"])
