@@ -36,6 +36,7 @@ else:
             "published": st.column_config.CheckboxColumn("Published openly"),
         },
     )
+    ui.undo_form(batches)
 st.subheader("Figures held by level")
 st.dataframe(readable(ui.count_observations()), hide_index=True)
 

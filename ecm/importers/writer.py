@@ -1,8 +1,9 @@
 """Writing one file's figures: one transaction, a provenance batch, supersession, no repeats.
 
 A file already imported (same SHA-256) adds nothing. A newer file with figures for the same
-indicator, place, group and period replaces the older figures; the older batch stays in the
-import history, marked superseded once none of its figures remain. A secondary file (a
+indicator, place, group and period replaces the older figures, which are kept aside so that
+the import can be undone (:mod:`ecm.importers.undo`); the older batch stays in the import
+history, marked superseded once none of its figures remain. A secondary file (a
 compendium such as LAIT) only fills gaps: figures another format has loaded stay.
 """
 
@@ -21,6 +22,7 @@ from ecm.figures.school_pools import refresh_school_benchmarks
 from ecm.importers.geography import ensure_las, ensure_schools
 from ecm.store.engine import bulk_insert, session_scope
 from ecm.store.models import OBSERVATION_COLUMNS, ImportBatch, Observation
+from ecm.store.replaced import keep_replaced
 
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0"
 
@@ -109,7 +111,12 @@ def write_parsed(
         )
     with session_scope(engine) as session:
         done = session.scalar(
-            select(exists().where(ImportBatch.checksum == digest, ImportBatch.status != "rejected"))
+            select(
+                exists().where(
+                    ImportBatch.checksum == digest,
+                    ImportBatch.status.notin_(("rejected", "undone")),
+                )
+            )
         )
         if done:
             return ImportOutcome(parsed.file_name, parsed.format, "already imported", 0)
@@ -142,7 +149,7 @@ def write_parsed(
                 notes.append(f"kept {kept:,} figures already loaded from their source files")
             batch.rows_loaded = len(figures)
             batch.note = "; ".join(notes) or None
-        superseded = _remove_older(connection, figures)
+        superseded = _remove_older(connection, figures, batch.id)
         frame = figures.reindex(columns=list(OBSERVATION_COLUMNS)).assign(batch_id=batch.id)
         bulk_insert(connection, "observation", frame)
         _mark_superseded(session, batch.id)
@@ -202,8 +209,9 @@ def _without_primary(connection, figures: pd.DataFrame, fmt: str) -> tuple[pd.Da
     return figures[fresh].reset_index(drop=True), int((~fresh).sum())
 
 
-def _remove_older(connection, figures: pd.DataFrame) -> int:  # noqa: ANN001
-    """Delete stored figures that the new file replaces; returns how many."""
+def _remove_older(connection, figures: pd.DataFrame, batch_id: int) -> int:  # noqa: ANN001
+    """Delete stored figures that the new file (batch ``batch_id``) replaces, each kept first
+    in ``replaced_observation`` so that the import can be undone; returns how many."""
     removed = 0
     if figures.empty:
         return removed
@@ -211,17 +219,15 @@ def _remove_older(connection, figures: pd.DataFrame) -> int:  # noqa: ANN001
     for (indicator, level, group, period), rows in figures.groupby(keys):
         areas = rows["area_code"].unique().tolist()
         for start in range(0, len(areas), 500):
-            result = connection.execute(
-                delete(Observation).where(
-                    and_(
-                        Observation.indicator_code == indicator,
-                        Observation.level == level,
-                        Observation.group_code == group,
-                        Observation.period == period,
-                        Observation.area_code.in_(areas[start : start + 500]),
-                    )
-                )
+            replaced = and_(
+                Observation.indicator_code == indicator,
+                Observation.level == level,
+                Observation.group_code == group,
+                Observation.period == period,
+                Observation.area_code.in_(areas[start : start + 500]),
             )
+            keep_replaced(connection, replaced, batch_id)
+            result = connection.execute(delete(Observation).where(replaced))
             removed += result.rowcount or 0
     return removed
 

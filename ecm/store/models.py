@@ -295,6 +295,32 @@ class Observation(Base):
     withheld_reason: Mapped[str | None] = mapped_column(String(12))
 
 
+class ReplacedObservation(Base):
+    """A figure an import replaced, kept so that the import can be undone: the figure as it
+    stood (its own batch kept) and the batch that replaced it (``replaced_by``)."""
+
+    __tablename__ = "replaced_observation"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    replaced_by: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    indicator_code: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(10))
+    area_code: Mapped[str] = mapped_column(String(12))
+    group_code: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(20))
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    numerator_low: Mapped[float | None] = mapped_column(Float)
+    numerator_high: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    lower_ci: Mapped[float | None] = mapped_column(Float)
+    upper_ci: Mapped[float | None] = mapped_column(Float)
+    marker: Mapped[str | None] = mapped_column(String(12))
+    pupils: Mapped[float | None] = mapped_column(Float)
+    published_vs_england: Mapped[str | None] = mapped_column(String(12))
+
+
 class DisclosureState(Base):
     """The thresholds the stored ``observation.withheld`` decisions were taken under (one
     row, or none when they have not been taken); reads trust the stored decisions only while

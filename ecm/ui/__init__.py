@@ -42,6 +42,7 @@ from ecm.ui.banners import (
 from ecm.ui.imports import (
     import_form,
     import_uploads,
+    undo_form,
 )
 from ecm.ui.loaders import (
     load_area_overview,
@@ -136,6 +137,7 @@ __all__ = [
     "holds_fictional_data",
     "import_form",
     "import_uploads",
+    "undo_form",
     "la_param",
     "link_column",
     "load_area_overview",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ecm.demo.build import DEMO_FORMAT
 from ecm.ui.signin import signed_in
 from ecm.ui.store import engine
 from ecm.views.markdown import escape_markdown
@@ -105,3 +106,55 @@ def import_form() -> None:
             submitted = st.form_submit_button("Import", type="primary")
         if submitted and uploads:
             import_uploads(uploads, restricted=restricted)
+
+
+_UNDONE = "ecm_import_undone"
+
+
+def undo_form(batches) -> None:  # noqa: ANN001 (the import history, a DataFrame)
+    """The Data sources page's "Undo an import", for an account that may import: a loaded
+    file's figures removed and those it replaced put back (:mod:`ecm.importers.undo`)."""
+    from ecm.access.rights import may_import
+
+    if message := st.session_state.pop(_UNDONE, None):
+        st.success(escape_markdown(message))
+    if not may_import(signed_in()):
+        return
+    undoable = batches[batches["status"].isin(["loaded"]) & (batches["format"] != DEMO_FORMAT)]
+    if undoable.empty:
+        return
+    words = {
+        int(row.id): f"{row.file_name} (batch {row.id}, {row.imported_at:%d %b %Y %H:%M}, "
+        f"{row.rows_loaded:,} figures)"
+        for row in undoable.itertuples()
+    }
+    with st.expander("Undo an import", icon=":material/undo:"):
+        st.caption(
+            "Removes the file's figures and puts back the figures it replaced, as if it had "
+            "never been loaded. A file whose figures a later file replaced is undone after "
+            "that one. The import history keeps it, marked undone; the same file can be "
+            "imported again."
+        )
+        with st.form("undo_import"):
+            chosen = st.selectbox("Import", list(words), format_func=words.get)
+            sure = st.checkbox("I have checked this is the import to undo")
+            submitted = st.form_submit_button("Undo the import")
+    if submitted:
+        _undo(chosen, sure)
+
+
+def _undo(batch_id: int, sure: bool) -> None:
+    from ecm.access.rights import NotAllowed
+    from ecm.importers.undo import UndoRefused, undo_import
+
+    if not sure:
+        st.error("Tick the box to confirm which import to undo; nothing changed.")
+        return
+    try:  # the service checks again that the account may undo imports
+        undone = undo_import(engine(), batch_id, signed_in())
+    except (UndoRefused, NotAllowed) as refused:
+        st.error(escape_markdown(f"{refused} Nothing changed."))
+        return
+    st.cache_data.clear()  # every figure, remit and summary is read afresh
+    st.session_state[_UNDONE] = undone.describe()
+    st.rerun()
