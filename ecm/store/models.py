@@ -247,7 +247,31 @@ OBSERVATION_COLUMNS = (
 )
 
 
-class Observation(Base):
+class FigureValues:
+    """A figure's value and what it rests on, as an import loads it (a stored figure's, and a
+    replaced figure's kept for undoing the import that replaced it)."""
+
+    value: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    # Where the numerator was derived from a rounded percentage and its denominator (DfE
+    # performance tables), the least and greatest whole numerators that percentage allows;
+    # NULL where the numerator was published as a count. Comparisons are called significant
+    # only if they hold at both ends (ecm.stats.rounding).
+    numerator_low: Mapped[float | None] = mapped_column(Float)
+    numerator_high: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    lower_ci: Mapped[float | None] = mapped_column(Float)
+    upper_ci: Mapped[float | None] = mapped_column(Float)
+    marker: Mapped[str | None] = mapped_column(String(12))  # SUPP, c, x, ... as published
+    # Pupils the figure rests on, where the denominator counts something else (absence is
+    # sessions missed out of possible sessions); disclosure control tests pupils, not sessions.
+    pupils: Mapped[float | None] = mapped_column(Float)
+    # The publisher's own test against England, where it publishes one (Fingertips): better,
+    # similar, worse, higher or lower; used when the figure has no interval to test it by.
+    published_vs_england: Mapped[str | None] = mapped_column(String(12))
+
+
+class Observation(FigureValues, Base):
     """One published or computed figure: an indicator for one area, group and period."""
 
     __tablename__ = "observation"
@@ -269,24 +293,6 @@ class Observation(Base):
     area_code: Mapped[str] = mapped_column(String(12))
     group_code: Mapped[str] = mapped_column(ForeignKey("pupil_group.code"))
     period: Mapped[str] = mapped_column(String(20))
-    value: Mapped[float | None] = mapped_column(Float)
-    numerator: Mapped[float | None] = mapped_column(Float)
-    # Where the numerator was derived from a rounded percentage and its denominator (DfE
-    # performance tables), the least and greatest whole numerators that percentage allows;
-    # NULL where the numerator was published as a count. Comparisons are called significant
-    # only if they hold at both ends (ecm.stats.rounding).
-    numerator_low: Mapped[float | None] = mapped_column(Float)
-    numerator_high: Mapped[float | None] = mapped_column(Float)
-    denominator: Mapped[float | None] = mapped_column(Float)
-    lower_ci: Mapped[float | None] = mapped_column(Float)
-    upper_ci: Mapped[float | None] = mapped_column(Float)
-    marker: Mapped[str | None] = mapped_column(String(12))  # SUPP, c, x, ... as published
-    # Pupils the figure rests on, where the denominator counts something else (absence is
-    # sessions missed out of possible sessions); disclosure control tests pupils, not sessions.
-    pupils: Mapped[float | None] = mapped_column(Float)
-    # The publisher's own test against England, where it publishes one (Fingertips): better,
-    # similar, worse, higher or lower; used when the figure has no interval to test it by.
-    published_vs_england: Mapped[str | None] = mapped_column(String(12))
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id"), index=True)
     # Disclosure control decided over the whole store after each load (ecm.disclosure.decisions):
     # True withheld, False shown, NULL not decided yet; the reason is a key of
@@ -295,7 +301,7 @@ class Observation(Base):
     withheld_reason: Mapped[str | None] = mapped_column(String(12))
 
 
-class ReplacedObservation(Base):
+class ReplacedObservation(FigureValues, Base):
     """A figure an import replaced, kept so that the import can be undone: the figure as it
     stood (its own batch kept) and the batch that replaced it (``replaced_by``)."""
 
@@ -309,16 +315,6 @@ class ReplacedObservation(Base):
     area_code: Mapped[str] = mapped_column(String(12))
     group_code: Mapped[str] = mapped_column(String(40))
     period: Mapped[str] = mapped_column(String(20))
-    value: Mapped[float | None] = mapped_column(Float)
-    numerator: Mapped[float | None] = mapped_column(Float)
-    numerator_low: Mapped[float | None] = mapped_column(Float)
-    numerator_high: Mapped[float | None] = mapped_column(Float)
-    denominator: Mapped[float | None] = mapped_column(Float)
-    lower_ci: Mapped[float | None] = mapped_column(Float)
-    upper_ci: Mapped[float | None] = mapped_column(Float)
-    marker: Mapped[str | None] = mapped_column(String(12))
-    pupils: Mapped[float | None] = mapped_column(Float)
-    published_vs_england: Mapped[str | None] = mapped_column(String(12))
 
 
 class DisclosureState(Base):
