@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ecm.access.accounts import (
     LOCK_MINUTES,
     MAX_FAILURES,
+    NOT_LINKED,
     WRONG,
     AccountError,
     add_user,
@@ -20,8 +21,10 @@ from ecm.access.accounts import (
     password_matches,
     reset_password,
     set_active,
+    set_email,
     set_role,
     sign_in,
+    sign_in_with_identity,
 )
 from ecm.store.engine import session_scope
 from ecm.store.models import AuditLog, LocalAuthority, Region, School, User
@@ -210,6 +213,16 @@ def test_the_users_command_never_takes_a_password_from_its_arguments(places) -> 
     assert sign_in(places, "chair", "another long one", now=NOON).message == (
         "This account is disabled; ask an administrator."
     )
+    linked = users("set-email", "chair", "Sam.Chair@Example.gov.uk")
+    assert linked.stdout.strip() == (
+        "linked chair: Sam Chair, board_member, scope Z10000001, signs in as "
+        "sam.chair@example.gov.uk (disabled)"
+    )
+    not_email = users("add", "ana", "--name", "Ana", "--role", "analyst", "--email", "ana",
+                      "--password-stdin", password=PASSWORD + "\n")  # fmt: skip
+    assert not_email.returncode == 2
+    assert not_email.stderr.strip() == "error: email: 'ana' is not an email address"
+    assert [a.username for a in list_users(places)] == ["chair"]
 
 
 def test_a_session_stands_while_used_and_ends_after_the_idle_limit(places, monkeypatch) -> None:  # noqa: ANN001
@@ -240,3 +253,51 @@ def test_a_session_stands_while_used_and_ends_after_the_idle_limit(places, monke
         token = start_session(places, "chair")
         end(token)
         assert resume_session(places, token).account is None
+
+
+def test_a_username_no_account_has_is_locked_out_the_same_way(places) -> None:  # noqa: ANN001
+    """Lock-out tells nobody whether a username exists: after as many failures, a missing
+    account reads exactly as a locked one, for as long."""
+    add_user(places, "chair", "Sam Chair", "board_member", "Z10000001", PASSWORD)
+    said = {}
+    for name in ("chair", "nobody"):
+        for _ in range(MAX_FAILURES):
+            sign_in(places, name, "wrong password!", now=NOON)
+        said[name] = [
+            sign_in(places, name, "wrong password!", now=NOON + dt.timedelta(minutes=m)).message
+            for m in (1, 2, LOCK_MINUTES + 1)
+        ]
+    assert said["nobody"] == said["chair"]
+    assert said["chair"][0].startswith("This account is locked") and said["chair"][2] == WRONG
+
+
+def test_an_identity_providers_verified_email_signs_in_its_linked_account(
+    places,
+) -> None:  # noqa: ANN001
+    add_user(places, "chair", "Sam Chair", "board_member", "Z10000001", PASSWORD)
+    assert set_email(places, "chair", " Sam.Chair@Example.gov.uk ").username == "chair"
+    signed = sign_in_with_identity(places, {"email": "sam.chair@example.gov.uk"})
+    assert signed.account is not None and signed.account.scope_code == "Z10000001"
+    assert sign_in_with_identity(places, {"email": "SAM.CHAIR@example.gov.uk"}).account
+    unverified = sign_in_with_identity(
+        places, {"email": "sam.chair@example.gov.uk", "email_verified": False}
+    )
+    assert unverified.account is None and "not verified" in unverified.message
+    stranger = sign_in_with_identity(places, {"email": "who@example.org"})
+    assert stranger.message == NOT_LINKED.format(email="who@example.org")
+    assert sign_in_with_identity(places, {}).account is None
+    set_active(places, "chair", False)
+    assert (
+        "disabled" in sign_in_with_identity(places, {"email": "sam.chair@example.gov.uk"}).message
+    )
+    # One address links one account; a malformed one is refused.
+    add_user(places, "other", "Other Person", "analyst", None, PASSWORD)
+    with pytest.raises(AccountError, match="linked to 'chair' already"):
+        set_email(places, "other", "sam.chair@example.gov.uk")
+    with pytest.raises(AccountError, match="not an email address"):
+        set_email(places, "other", "not an address")
+    outcomes = [after["outcome"] for _, change, after in _audit(places) if change == "sign-in"]
+    assert outcomes == [
+        "signed in", "signed in", "refused: email not verified", "failed: no linked account",
+        "refused: disabled",
+    ]  # fmt: skip

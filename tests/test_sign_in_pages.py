@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from ecm.access.accounts import WRONG
+from ecm.access.accounts import NOT_LINKED, WRONG, set_email
 from ecm.access.sessions import start_session
 from ecm.demo.accounts import DEMO_PASSWORD
 from ecm.store.models import LocalAuthority, School, User
@@ -150,3 +150,45 @@ def test_the_server_limits_uploads_and_keeps_its_forgery_protection() -> None:
 
     server = tomllib.loads((REPO_ROOT / ".streamlit" / "config.toml").read_text())["server"]
     assert server["maxUploadSize"] == 100 and server["enableXsrfProtection"] is True
+
+
+#: An identity provider set out as Streamlit's secrets would hold it (never reached here: the
+#: provider's answer is given to the app as ``st.user``'s claims).
+PROVIDER = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a cookie secret for the test only",
+    "client_id": "ecm-dashboard",
+    "client_secret": "a client secret for the test only",
+    "server_metadata_url": "https://idp.example.org/.well-known/openid-configuration",
+}
+
+
+def _with_provider(url: str, claims: dict) -> AppTest:
+    at = signed_in_app(url, None)
+    at.secrets["auth"] = PROVIDER
+    at.user = claims
+    at.run()
+    return at
+
+
+def test_an_identity_provider_signs_in_the_account_linked_to_its_verified_email(
+    use_demo_database,
+    demo_engine,  # noqa: ANN001
+) -> None:
+    set_email(demo_engine, "demo-board", "chair@example.gov.uk")
+    try:
+        offered = _with_provider(use_demo_database, {"is_logged_in": False})
+        assert [b.label for b in offered.button][:1] == ["Sign in with your organisation's account"]
+        claims = {"is_logged_in": True, "email": "Chair@example.gov.uk", "email_verified": True}
+        at = _with_provider(use_demo_database, claims)
+        assert not at.exception
+        assert at.title[0].value == "Every Child Matters outcomes dashboard"
+        assert "Signed in as Demo Board Member" in "\n".join(c.value for c in at.sidebar.caption)
+        stranger = _with_provider(
+            use_demo_database, {"is_logged_in": True, "email": "who@example.org"}
+        )
+        words = _signed_out_words(stranger).replace("\\", "")
+        assert NOT_LINKED.format(email="who@example.org") in words
+        assert [b.label for b in stranger.button][:1] == ["Sign out of your organisation's account"]
+    finally:
+        set_email(demo_engine, "demo-board", "")

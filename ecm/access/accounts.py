@@ -8,6 +8,10 @@ Roles and their scopes (the remit a role's account is tied to):
 - ``go_officer``: one region (its ONS code);
 - ``analyst`` and ``admin``: everything (no scope code).
 
+A deployment with an identity provider (OpenID Connect through Streamlit's ``st.login``) links
+an account to the email address the provider vouches for (:func:`set_email`); a person signed
+in there acts as that account (:func:`sign_in_with_identity`), with the same role and remit.
+
 Passwords are hashed with Argon2id (``argon2-cffi``'s defaults, RFC 9106's recommended
 parameters), never stored, logged or shown. An account is locked for :data:`LOCK_MINUTES` after
 :data:`MAX_FAILURES` failed sign-ins in a row; every sign-in, failed sign-in and change to an
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -27,7 +32,7 @@ from sqlalchemy import Engine, delete, select
 
 from ecm.store.audit import write_audit
 from ecm.store.engine import session_scope
-from ecm.store.models import LocalAuthority, Region, School, SignInSession, User
+from ecm.store.models import AuditLog, LocalAuthority, Region, School, SignInSession, User
 
 #: Each role and the level of place its scope names ("all": no scope code).
 ROLE_SCOPES = {
@@ -44,6 +49,8 @@ LOCK_MINUTES = 15
 #: Passwords shorter than this are refused (NCSC: length over complexity).
 MIN_PASSWORD_LENGTH = 12
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+#: An email address as far as linking needs: one '@', no spaces, a dot in the domain.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _HASHER = PasswordHasher()
 
 
@@ -61,6 +68,8 @@ class Account:
     scope_level: str
     scope_code: str | None
     active: bool
+    #: The address an identity provider signs the person in with (:func:`set_email`).
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,7 @@ def password_matches(password_hash: str, password: str) -> bool:
 def _account(user: User) -> Account:
     return Account(
         user.username, user.display_name, user.role, user.scope_level, user.scope_code,
-        bool(user.active),
+        bool(user.active), user.email,
     )  # fmt: skip
 
 
@@ -105,9 +114,13 @@ def _end_sessions(session, username: str) -> None:  # noqa: ANN001
     session.execute(delete(SignInSession).where(SignInSession.username == username))
 
 
-def _record(session, record_id: str, change: str, by: str, what: dict) -> None:  # noqa: ANN001
+def _record(  # noqa: ANN001 (an open store session)
+    session, record_id: str, change: str, by: str, what: dict, at: dt.datetime | None = None
+) -> None:
     """An audit entry for the account ``record_id`` (``what``: never the hash)."""
-    write_audit(session.connection(), by[:100], "app_user", record_id[:40], change, after=what)
+    write_audit(
+        session.connection(), by[:100], "app_user", record_id[:40], change, after=what, at=at
+    )
 
 
 def _scope(session, role: str, scope_code: str | None) -> tuple[str, str | None]:  # noqa: ANN001
@@ -146,9 +159,11 @@ def add_user(
     scope_code: str | None,
     password: str,
     by: str = "command line",
+    email: str | None = None,
 ) -> Account:
-    """Create an account; refuses a taken or malformed username, an unknown role, a scope
-    the store does not hold, or a short password, changing nothing."""
+    """Create an account (linked to ``email``, when given: :func:`set_email`); refuses a taken
+    or malformed username or address, an unknown role, a scope the store does not hold, or a
+    short password, changing nothing."""
     if not USERNAME_PATTERN.match(username):
         raise AccountError(
             "username: 2 to 40 characters, lower-case letters, digits, '.', '_' or '-', "
@@ -156,13 +171,16 @@ def add_user(
         )
     if not display_name.strip():
         raise AccountError("name: the person's name is needed")
+    address = _email_address(email or "")
     password_hash = hash_password(password)
     with session_scope(engine) as session:
         level, code = _scope(session, role, scope_code)
         if session.scalar(select(User.id).where(User.username == username)) is not None:
             raise AccountError(f"username: {username!r} is taken")
+        _check_email_free(session, address, username)
         user = User(
             username=username,
+            email=address,
             display_name=display_name.strip(),
             password_hash=password_hash,
             role=role,
@@ -192,6 +210,33 @@ def set_active(engine: Engine, username: str, active: bool, by: str = "command l
             _end_sessions(session, user.username)
         _record(session, user.username, "update", by, {"active": active})
         return _account(user)
+
+
+def set_email(engine: Engine, username: str, email: str, by: str = "command line") -> Account:
+    """Link an account to the email address an identity provider signs its person in with
+    (stored lower-case; "" unlinks it). An address links one account at most."""
+    address = _email_address(email)
+    with session_scope(engine) as session:
+        user = _user(session, username)
+        _check_email_free(session, address, user.username)
+        user.email = address
+        _record(session, user.username, "update", by, {"email": address})
+        return _account(user)
+
+
+def _email_address(email: str) -> str | None:
+    """``email`` as stored (lower-case; None for ""), refused when it is not an address."""
+    address = email.strip().lower() or None
+    if address is not None and (len(address) > 254 or not EMAIL_PATTERN.match(address)):
+        raise AccountError(f"email: {email!r} is not an email address")
+    return address
+
+
+def _check_email_free(session, address: str | None, username: str) -> None:  # noqa: ANN001
+    """Refuse ``address`` when another account than ``username`` is linked to it."""
+    taken = session.scalar(select(User.username).where(User.email == address))
+    if address is not None and taken not in (None, username):
+        raise AccountError(f"email: {address} is linked to {taken!r} already")
 
 
 def reset_password(
@@ -240,19 +285,23 @@ def sign_in(engine: Engine, username: str, password: str, now: dt.datetime | Non
     with session_scope(engine) as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            # Hash anyway, so that a missing account takes as long as a wrong password.
+            # Hash anyway, so that a missing account takes as long as a wrong password; and
+            # lock it as an account would be, so that the lock tells nobody it is missing.
             password_matches(_dummy_hash(), password)
-            _record(session, username, "sign-in", username, {"outcome": "failed: no such account"})
+            if (until := _unknown_locked_until(session, username, now)) is not None:
+                _record(session, username, "sign-in", username, {"outcome": "refused: locked"}, now)
+                return SignIn(None, _locked_words(until, now))
+            _record(
+                session, username, "sign-in", username,
+                {"outcome": "failed: no such account"}, now,
+            )  # fmt: skip
             return SignIn(None, WRONG)
         locked = _aware(user.locked_until)
         if locked is not None and locked > now:
-            _record(session, user.username, "sign-in", username, {"outcome": "refused: locked"})
-            minutes = max(1, -(-int((locked - now).total_seconds()) // 60))
-            return SignIn(
-                None,
-                f"This account is locked after {MAX_FAILURES} failed sign-ins; try again in "
-                f"{minutes} minute{'s' if minutes != 1 else ''} or ask an administrator.",
+            _record(
+                session, user.username, "sign-in", username, {"outcome": "refused: locked"}, now
             )
+            return SignIn(None, _locked_words(locked, now))
         if not password_matches(user.password_hash, password):
             user.failed_attempts = (user.failed_attempts or 0) + 1
             outcome = "failed"
@@ -260,13 +309,82 @@ def sign_in(engine: Engine, username: str, password: str, now: dt.datetime | Non
                 user.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
                 user.failed_attempts = 0
                 outcome = "failed: locked"
-            _record(session, user.username, "sign-in", username, {"outcome": outcome})
+            _record(session, user.username, "sign-in", username, {"outcome": outcome}, now)
             return SignIn(None, WRONG)
         if not user.active:
-            _record(session, user.username, "sign-in", username, {"outcome": "refused: disabled"})
+            _record(
+                session, user.username, "sign-in", username, {"outcome": "refused: disabled"}, now
+            )
             return SignIn(None, "This account is disabled; ask an administrator.")
         user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
-        _record(session, user.username, "sign-in", username, {"outcome": "signed in"})
+        _record(session, user.username, "sign-in", username, {"outcome": "signed in"}, now)
+        return SignIn(_account(user), "Signed in.")
+
+
+def _locked_words(until: dt.datetime, now: dt.datetime) -> str:
+    minutes = max(1, -(-int((until - now).total_seconds()) // 60))
+    return (
+        f"This account is locked after {MAX_FAILURES} failed sign-ins; try again in "
+        f"{minutes} minute{'s' if minutes != 1 else ''} or ask an administrator."
+    )
+
+
+def _unknown_locked_until(session, username: str, now: dt.datetime) -> dt.datetime | None:  # noqa: ANN001
+    """For a username no account has: when the lock an account would be under ends, from
+    the failed sign-ins under that name in the audit log (None when it would not be)."""
+    since = now - dt.timedelta(minutes=LOCK_MINUTES)
+    recent = session.execute(
+        select(AuditLog.changed_at)
+        .where(
+            AuditLog.table_name == "app_user",
+            AuditLog.record_id == username[:40],
+            AuditLog.change == "sign-in",
+            AuditLog.after.like('%"failed%'),
+        )
+        .order_by(AuditLog.id.desc())
+        .limit(MAX_FAILURES)
+    ).scalars()
+    failures = sorted(at for at in map(_aware, recent) if at >= since)
+    if len(failures) < MAX_FAILURES:
+        return None
+    until = failures[MAX_FAILURES - 1] + dt.timedelta(minutes=LOCK_MINUTES)
+    return until if until > now else None
+
+
+#: What a person signed in by the identity provider is told when no account is linked to them.
+NOT_LINKED = (
+    "Your organisation signed you in as {email}, but no account of this dashboard is linked "
+    "to that address. Ask an administrator to link it (python -m ecm users set-email)."
+)
+
+
+def sign_in_with_identity(
+    engine: Engine, claims: Mapping[str, object], now: dt.datetime | None = None
+) -> SignIn:
+    """Sign in the person an identity provider vouches for (``claims``: ``st.user``'s OpenID
+    Connect claims) as the active account linked to their verified email address. A provider
+    that says the address is not verified, an address no account is linked to, and a disabled
+    account are refused; every attempt is written to the audit log."""
+    now = now or dt.datetime.now(dt.UTC)
+    email = str(claims.get("email") or "").strip().lower()
+    if not email:
+        return SignIn(None, "Your organisation's sign-in gave no email address to match.")
+    with session_scope(engine) as session:
+        if claims.get("email_verified") is False:
+            _record(session, email, "sign-in", email, {"outcome": "refused: email not verified"})
+            return SignIn(None, f"Your organisation has not verified {email}; ask them.")
+        user = session.scalar(select(User).where(User.email == email))
+        if user is None:
+            _record(session, email, "sign-in", email, {"outcome": "failed: no linked account"})
+            return SignIn(None, NOT_LINKED.format(email=email))
+        if not user.active:
+            _record(session, user.username, "sign-in", email, {"outcome": "refused: disabled"})
+            return SignIn(None, "This account is disabled; ask an administrator.")
+        user.failed_attempts, user.locked_until, user.last_sign_in = 0, None, now
+        _record(
+            session, user.username, "sign-in", email,
+            {"outcome": "signed in", "by": "identity provider"},
+        )  # fmt: skip
         return SignIn(_account(user), "Signed in.")
 
 

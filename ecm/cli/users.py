@@ -1,7 +1,8 @@
 """``python -m ecm users ...``: add, list, disable and enable accounts, reset a password, change
-a role. Passwords are read from a prompt (asked twice) or, with ``--password-stdin``, from the
-first line of standard input; never from the arguments, which other users of the machine can
-read in its process list and which shells keep in their history."""
+a role, link an account to the email address an identity provider signs its person in with.
+Passwords are read from a prompt (asked twice) or, with ``--password-stdin``, from the first
+line of standard input; never from the arguments, which other users of the machine can read in
+its process list and which shells keep in their history."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def add_users_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--name", required=True, help="the person's name, as pages show it")
     add.add_argument("--role", required=True, help="headteacher, board_member, go_officer, ...")
     add.add_argument("--scope", metavar="CODE", help="the URN, LA or region the role covers")
+    add.add_argument("--email", help="the address an identity provider signs the person in with")
     _password_option(add)
     add.set_defaults(handler=run_add)
 
@@ -49,6 +51,15 @@ def add_users_commands(commands: argparse._SubParsersAction) -> None:
     role.add_argument("--role", required=True)
     role.add_argument("--scope", metavar="CODE")
     role.set_defaults(handler=run_set_role)
+
+    email = actions.add_parser(
+        "set-email",
+        help="link an account to the email address your identity provider (st.login) signs "
+        "its person in with ('' unlinks it)",
+    )
+    email.add_argument("username")
+    email.add_argument("email")
+    email.set_defaults(handler=run_set_email)
 
 
 def _password_option(parser: argparse.ArgumentParser) -> None:
@@ -73,8 +84,11 @@ def _read_password(args: argparse.Namespace) -> str:
 
 def _describe(account) -> str:  # noqa: ANN001
     scope = account.scope_code or "everything"
+    email = f", signs in as {account.email}" if account.email else ""
     state = "" if account.active else " (disabled)"
-    return f"{account.username}: {account.display_name}, {account.role}, scope {scope}{state}"
+    return (
+        f"{account.username}: {account.display_name}, {account.role}, scope {scope}{email}{state}"
+    )
 
 
 def _engine():  # noqa: ANN202
@@ -101,7 +115,10 @@ def run_add(args: argparse.Namespace) -> int:
 
     def add() -> str:
         password = _read_password(args)
-        account = add_user(_engine(), args.username, args.name, args.role, args.scope, password)
+        account = add_user(
+            _engine(), args.username, args.name, args.role, args.scope, password,
+            email=args.email,
+        )  # fmt: skip
         return f"added {_describe(account)}"
 
     return _run(add)
@@ -143,3 +160,10 @@ def run_set_role(args: argparse.Namespace) -> int:
     return _run(
         lambda: "changed " + _describe(set_role(_engine(), args.username, args.role, args.scope))
     )
+
+
+def run_set_email(args: argparse.Namespace) -> int:
+    """``users set-email``."""
+    from ecm.access.accounts import set_email
+
+    return _run(lambda: "linked " + _describe(set_email(_engine(), args.username, args.email)))

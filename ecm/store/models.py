@@ -511,9 +511,13 @@ class User(Base):
     too many."""
 
     __tablename__ = "app_user"
+    __table_args__ = (Index("ix_app_user_email", "email", unique=True),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(100), unique=True)
+    # The address an identity provider (OpenID Connect, ``st.login``) vouches for, lower-case:
+    # the person signing in that way acts as this account.
+    email: Mapped[str | None] = mapped_column(String(254))
     display_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))

@@ -5,6 +5,11 @@ and remit every run acts for, and the sidebar's "signed in as".
 Each run finds its account again from the token, never from anything else in the session: a
 value set in the session by hand, or a parameter in the address, cannot make a visitor anyone
 else. A browser following a link (a new Streamlit session) resumes from its cookie.
+
+Where the deployment configures an identity provider (an ``[auth]`` section in Streamlit's
+secrets: OpenID Connect through ``st.login``), the sign-in page also offers it; a person it
+signs in acts as the account linked to their verified email address
+(:func:`ecm.access.accounts.sign_in_with_identity`), with a session of ours like any other.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import TypeVar
 import streamlit as st
 
 from ecm.access import rights
-from ecm.access.accounts import Account, list_users, sign_in
+from ecm.access.accounts import Account, list_users, sign_in, sign_in_with_identity
 from ecm.access.scope import PUBLIC, Remit, acting_for, current_remit, remit_for
 from ecm.access.sessions import COOKIE, end_session, resume_session, start_session
 from ecm.catalogue import load_catalogue, restricted_indicators
@@ -42,6 +47,8 @@ T = TypeVar("T")
 TOKEN_KEY = "ecm_session_token"
 _COOKIE_TO_WRITE = "ecm_cookie_to_write"
 _MESSAGE = "ecm_sign_in_message"
+#: The address the identity provider vouched for that no account here is linked to (asked once).
+_IDENTITY_REFUSED = "ecm_identity_refused"
 
 ROLE_WORDS = {
     "headteacher": "Headteacher",
@@ -61,9 +68,46 @@ def current_account() -> Account | None:
         st.session_state.pop(TOKEN_KEY, None)
         if resumed.message:
             st.session_state[_MESSAGE] = resumed.message
-        return None
+        return _signed_in_by_provider()
     st.session_state[TOKEN_KEY] = token
     return resumed.account
+
+
+def _providers() -> list[str]:
+    """The identity providers the deployment configured (``[auth]`` in Streamlit's secrets):
+    "default" for one set out in ``[auth]`` itself, else each ``[auth.NAME]``; none without."""
+    if not st.secrets.load_if_toml_exists() or "auth" not in st.secrets:
+        return []
+    section = st.secrets["auth"]
+    named = [name for name, value in section.items() if hasattr(value, "items")]
+    return named or (["default"] if "client_id" in section else [])
+
+
+def _provider_user() -> dict:
+    """The identity provider's claims about the person in this browser ({} when none)."""
+    if not _providers() or not st.user.get("is_logged_in"):
+        return {}
+    return st.user.to_dict()
+
+
+def _signed_in_by_provider() -> Account | None:
+    """The account linked to the person the identity provider signed in, with a session of
+    ours started for it (its cookie written like a password sign-in's); None, with the reason
+    kept for the sign-in page, when there is no such person or no linked active account."""
+    claims = _provider_user()
+    email = str(claims.get("email") or "")
+    signing_out = st.session_state.get(_COOKIE_TO_WRITE) == ""
+    if not claims or signing_out or st.session_state.get(_IDENTITY_REFUSED) == email:
+        return None
+    outcome = sign_in_with_identity(engine(), claims)
+    if outcome.account is None:
+        st.session_state[_IDENTITY_REFUSED] = email
+        st.session_state[_MESSAGE] = outcome.message
+        return None
+    token = start_session(engine(), outcome.account.username)
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[_COOKIE_TO_WRITE] = token
+    return outcome.account
 
 
 def for_this_viewer(make: Callable[[], T]) -> Callable[[], T]:
@@ -119,6 +163,7 @@ def sign_in_form() -> None:
             f"{demo} with the password `{DEMO_PASSWORD}`.",
             icon=":material/science:",
         )
+    _provider_buttons()
     with st.form("sign_in", enter_to_submit=True):
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
@@ -132,6 +177,29 @@ def sign_in_form() -> None:
             st.session_state[TOKEN_KEY] = token
             st.session_state[_COOKIE_TO_WRITE] = token
         st.rerun()
+
+
+def _provider_buttons() -> None:
+    """Sign-in through each configured identity provider; and, for a person it signed in whom
+    no account here is linked to, a way to sign out of it and use another account."""
+    providers = _providers()
+    if _provider_user():
+        st.button(
+            "Sign out of your organisation's account", on_click=st.logout, key="provider_logout"
+        )
+        return
+    for provider in providers:
+        label = "your organisation's account" if provider == "default" else provider
+        st.button(
+            f"Sign in with {label}",
+            on_click=st.login,
+            args=(provider,),
+            type="primary",
+            icon=":material/badge:",
+            key=f"provider_login_{provider}",
+        )
+    if providers:
+        st.caption("Or with a username and password of this dashboard:")
 
 
 def _demo_accounts() -> str:
@@ -190,10 +258,13 @@ def _remit_name(account: Account) -> str:
 
 
 def clear_cookie_if_signed_out() -> None:
-    """After Sign out, tell the browser to forget its cookie."""
+    """After Sign out, tell the browser to forget its cookie, and sign the person out of the
+    identity provider too (else it would sign them straight in again)."""
     if st.session_state.get(_COOKIE_TO_WRITE) == "":
         st.session_state.pop(_COOKIE_TO_WRITE)
         _cookie_script("", 0)
+        if _provider_user():
+            st.logout()
 
 
 def signed_in() -> Account | None:
