@@ -146,3 +146,35 @@ def test_the_figure_readers_show_restricted_figures_only_inside_the_viewers_remi
     # Across many places: the school's own restricted figure and its LA's, no other place's.
     assert set(schools["area_code"]) == {school} and set(las["area_code"]) == {la.code}
     assert published["area_code"].nunique() > 10
+
+
+def test_a_plans_targets_on_restricted_figures_keep_their_numbers_within_the_remit(
+    demo_engine,  # noqa: ANN001
+) -> None:
+    """A target on NI 57 (restricted) in Z10000001's plan: its baseline is that LA's restricted
+    figure, so a viewer whose remit is another LA reads the target without its numbers, on
+    the page's reader and in the plan file; published targets keep theirs."""
+    from ecm.access.scope import acting_for
+    from ecm.plan.io.export import plan_rows
+    from ecm.plan.loaders import load_targets
+
+    outsider = Remit("la:Z10000002", las=frozenset({"Z10000002"}), england=True)
+    board = Remit("la:Z10000001", las=frozenset({"Z10000001"}), england=True)
+    numbers = ["baseline_value", "target_value", "baseline_gap", "target_gap"]
+    seen = {}
+    for name, remit in (("outsider", outsider), ("board", board), ("analyst", EVERYTHING)):
+        with acting_for(remit):
+            targets = load_targets(demo_engine, "Z10000001")
+            rows = plan_rows(demo_engine, "Z10000001")["Targets"]
+        restricted = targets[targets["indicator_code"] == "ni_57"]
+        published = targets[targets["indicator_code"] != "ni_57"]
+        seen[name] = (
+            restricted[numbers].notna().to_numpy().any(),
+            [r["baseline_value"] for r in rows if r["indicator"] == "ni_57"],
+        )
+        assert len(restricted) == 1 and published[numbers].notna().to_numpy().any()
+    assert seen == {
+        "outsider": (False, [None]),
+        "board": (True, [90.9]),
+        "analyst": (True, [90.9]),
+    }

@@ -61,6 +61,34 @@ def shown_to_viewer(figures: pd.DataFrame) -> pd.DataFrame:
     return remit.only_visible(figures, _restricted())
 
 
+#: A plan target's numbers: for a restricted indicator, the LA's restricted figures (its gap
+#: when the plan was written) and the figure it aims for.
+TARGET_NUMBERS = ("baseline_gap", "target_gap", "baseline_value", "target_value")
+
+
+def target_numbers_held_back(la_code: str, indicator_code: str) -> bool:
+    """Whether the numbers of an LA plan's target on ``indicator_code`` are held back from the
+    viewer the code runs for: a restricted indicator, in a plan of an LA outside their remit.
+    The target itself (what the action aims at) stays: the plan is the Board's document."""
+    remit = current_remit()
+    return (
+        not remit.everything and indicator_code in _restricted() and not remit.sees("la", la_code)
+    )
+
+
+def targets_shown_to_viewer(targets: pd.DataFrame, la_code: str) -> pd.DataFrame:
+    """An LA plan's ``targets`` (columns ``indicator_code`` and any of :data:`TARGET_NUMBERS`)
+    with the numbers held back from this viewer blanked (:func:`target_numbers_held_back`)."""
+    if targets.empty or current_remit().everything:
+        return targets
+    held = targets["indicator_code"].map(lambda code: target_numbers_held_back(la_code, code))
+    if not held.any():
+        return targets
+    shown = targets.copy()
+    shown.loc[held.to_numpy(), [c for c in TARGET_NUMBERS if c in shown.columns]] = None
+    return shown
+
+
 @functools.cache
 def _restricted() -> frozenset[str]:
     return restricted_indicators(load_catalogue())
@@ -637,7 +665,7 @@ def load_plan_targets(
         statement = statement.where((Action.scope != "schools") | listed)
     if plan_id is not None:
         statement = statement.where(Plan.id == plan_id)
-    return _frame(engine, statement).drop(columns="plan_id")
+    return targets_shown_to_viewer(_frame(engine, statement).drop(columns="plan_id"), la_code)
 
 
 def load_coverage(engine: Engine) -> pd.DataFrame:

@@ -83,9 +83,9 @@ def load_targets(engine: Engine, la_code: str, plan_id: int | None = None) -> pd
         .order_by(ActionTarget.action_id, ActionTarget.id)
     )  # fmt: skip
     frame = select_frame(engine, statement, TARGET_COLUMNS)
-    numbers = ["baseline_gap", "target_gap", "baseline_value", "target_value"]
+    numbers = list(queries.TARGET_NUMBERS)
     frame[numbers] = frame[numbers].astype(float)
-    return frame
+    return queries.targets_shown_to_viewer(frame, la_code)
 
 
 def load_spend(engine: Engine, la_code: str, plan_id: int | None = None) -> pd.DataFrame:

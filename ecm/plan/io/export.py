@@ -52,6 +52,9 @@ def plan_rows(engine: Engine, la_code: str, period_label: str | None = None) -> 
         targets = _of_actions(connection, ActionTarget, ids)
         spend = _of_actions(connection, ActionSpend, ids)
 
+    def held_back(target: Row) -> bool:  # a restricted figure outside the viewer's remit
+        return queries.target_numbers_held_back(la["code"], target.indicator_code)
+
     def order(action: Row) -> tuple[int, int, int, int]:
         priority = priorities.get(action.priority_id)
         if priority is None:
@@ -81,7 +84,8 @@ def plan_rows(engine: Engine, la_code: str, period_label: str | None = None) -> 
         ],
         "Targets": [
             {"action_ref": refs[t.action_id], "indicator": t.indicator_code, "group": t.group_code,
-             **{name: getattr(t, name) for name in TARGET_FIELDS[3:]}}
+             **{name: None if name in queries.TARGET_NUMBERS and held_back(t) else getattr(t, name)
+                for name in TARGET_FIELDS[3:]}}
             for t in sorted(targets, key=lambda t: (rank[t.action_id], t.id))
         ],
         "Spend": [
