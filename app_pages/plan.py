@@ -47,6 +47,7 @@ if page.plan is None:
     draw_plan_files(code, page.latest_plan, editing)
     st.stop()
 st.caption(plan_caption(page.plan, page.coverage.period))
+ui.remit_note("la", code, area["name"])  # restricted gaps and target numbers held back
 ui.page_link("area", f"{escape_markdown(area['name'])}: area overview", la=code)
 if region := area.get("region"):
     ui.page_link("region", f"{escape_markdown(region['name'])}: the region's authorities "

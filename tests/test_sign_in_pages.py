@@ -192,3 +192,16 @@ def test_an_identity_provider_signs_in_the_account_linked_to_its_verified_email(
         assert [b.label for b in stranger.button][:1] == ["Sign out of your organisation's account"]
     finally:
         set_email(demo_engine, "demo-board", "")
+
+
+def test_a_plan_outside_the_remit_says_its_restricted_numbers_are_held_back(
+    use_demo_database,  # noqa: ANN001
+) -> None:
+    """demo-board's LA is Z10000001: another LA's plan says what it holds back; its own
+    does not."""
+    other = open_app("app_pages/plan.py", user="demo-board", la="Z10000002")
+    own = open_app("app_pages/plan.py", user="demo-board", la="Z10000001")
+    assert not other.exception and not own.exception
+    held = [c.value for c in other.caption if c.value.startswith("Not available to your account")]
+    assert len(held) == 1 and PE_AND_SPORT in held[0].replace("\\", "")
+    assert not [c for c in own.caption if c.value.startswith("Not available to your account")]
