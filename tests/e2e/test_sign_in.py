@@ -69,3 +69,74 @@ def test_a_headteacher_signs_in_stays_signed_in_across_links_and_signs_out(
         )
     finally:
         context.close()
+
+
+def test_each_roles_downloads_hold_the_restricted_figures_of_its_remit_only(
+    browser: Browser, app_url: str, demo_database_url: str
+) -> None:
+    """The school page's "Be healthy" figures as CSV, downloaded in the browser by each role,
+    for the headteacher's own school and a school in another region (another LA where the
+    demo has one region): the restricted survey figure is in the file exactly when the
+    account's remit covers the school."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from tests.e2e.helpers import sign_in
+
+    engine = make_engine(demo_database_url)
+    with engine.connect() as connection:
+        own = connection.scalar(select(User.scope_code).where(User.username == "demo-head"))
+        la, region = connection.execute(
+            select(School.la_code, LocalAuthority.region_code)
+            .join(LocalAuthority, LocalAuthority.code == School.la_code)
+            .where(School.urn == own)
+        ).one()
+        others = connection.execute(
+            select(School.urn, LocalAuthority.region_code)
+            .join(LocalAuthority, LocalAuthority.code == School.la_code)
+            .where(School.la_code != la, School.phase == "primary")
+            .order_by(School.urn)
+        ).all()
+    engine.dispose()
+    other, other_region = next(((u, r) for u, r in others if r != region), others[0])
+    officer_sees_other = other_region == region
+    expected = {
+        ("demo-head", own): True, ("demo-head", other): False,
+        ("demo-board", own): True, ("demo-board", other): False,
+        ("demo-officer", own): True, ("demo-officer", other): officer_sees_other,
+        ("demo-analyst", own): True, ("demo-analyst", other): True,
+    }  # fmt: skip
+    found = {}
+    for user, urn in expected:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            sign_in(context, app_url, user)
+            page = context.new_page()
+            page.goto(f"{app_url}/school?urn={urn}", timeout=RUN_TIMEOUT_MS)
+            expect(page.get_by_role("heading", name="The five outcomes")).to_be_visible(
+                timeout=RUN_TIMEOUT_MS
+            )
+            wait_for_app_run(page)
+            # The published figures are there for everyone to download.
+            page.get_by_role("tab", name="Enjoy and achieve").click()
+            published = page.locator(".st-key-download_figures_Enjoy-and-achieve button")
+            with page.expect_download(timeout=RUN_TIMEOUT_MS) as download:
+                published.click()
+            rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+            assert rows[0][0] == "Indicator" and len(rows) > 1, (user, urn)
+            # Be healthy's figures here are all restricted: held back, the outcome has none.
+            button = page.locator(".st-key-download_figures_Be-healthy button")
+            if not button.count():
+                expect(page.get_by_text("Not available to your account").first).to_be_visible()
+                found[user, urn] = False
+                continue
+            page.get_by_role("tab", name="Be healthy").click()
+            with page.expect_download(timeout=RUN_TIMEOUT_MS) as download:
+                button.click()
+            text = Path(download.value.path()).read_text("utf-8-sig")
+            assert len(list(csv.reader(io.StringIO(text)))) > 1, (user, urn)
+            found[user, urn] = PE_AND_SPORT in text
+        finally:
+            context.close()
+    assert found == expected
