@@ -255,6 +255,26 @@ def test_a_session_stands_while_used_and_ends_after_the_idle_limit(places, monke
         assert resume_session(places, token).account is None
 
 
+def test_a_session_ends_twelve_hours_after_sign_in_and_ended_ones_are_cleared(places) -> None:  # noqa: ANN001
+    from ecm.access.sessions import LONGEST_HOURS, resume_session, start_session
+    from ecm.store.models import SignInSession
+
+    add_user(places, "chair", "Sam Chair", "board_member", "Z10000001", PASSWORD)
+    token = start_session(places, "chair", now=NOON)
+    moment = NOON
+    while moment < NOON + dt.timedelta(hours=LONGEST_HOURS) - dt.timedelta(minutes=20):
+        moment += dt.timedelta(minutes=20)  # in use all day, never idle for long
+        assert resume_session(places, token, now=moment).account is not None, moment
+    ended = resume_session(places, token, now=NOON + dt.timedelta(hours=LONGEST_HOURS, minutes=1))
+    assert ended.account is None and ended.message.startswith("You were signed out 12 hours")
+    # Sessions left behind (browsers closed without Sign out) go when another one starts.
+    start_session(places, "chair", now=NOON)
+    start_session(places, "chair", now=NOON + dt.timedelta(minutes=10))
+    start_session(places, "chair", now=NOON + dt.timedelta(hours=2))
+    with places.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(SignInSession)) == 1
+
+
 def test_a_username_no_account_has_is_locked_out_the_same_way(places) -> None:  # noqa: ANN001
     """Lock-out tells nobody whether a username exists: after as many failures, a missing
     account reads exactly as a locked one, for as long."""

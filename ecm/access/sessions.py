@@ -1,5 +1,7 @@
 """Signed-in browser sessions: a random token in the browser's cookie, its SHA-256 in the store
-(``sign_in_session``), ended by signing out or after ``ECM_SESSION_MINUTES`` without use.
+(``sign_in_session``), ended by signing out, after ``ECM_SESSION_MINUTES`` without use, or
+:data:`LONGEST_HOURS` after signing in however much it is used (a token copied from a shared
+machine stops working by the next day). Starting a session clears away the ended ones.
 
 The store, not one process's memory, holds them, so a browser stays signed in whichever app
 process serves it, and a session ended (or an account disabled) ends everywhere. Only the
@@ -26,6 +28,8 @@ COOKIE = "ecm_session"
 #: A session's last use is written again only after this long, so that every page opened
 #: does not write to the store.
 TOUCH_SECONDS = 60
+#: The longest a session lasts from signing in, in use or not.
+LONGEST_HOURS = 12
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,14 @@ def start_session(engine: Engine, username: str, now: dt.datetime | None = None)
     now = now or dt.datetime.now(dt.UTC)
     token = secrets.token_urlsafe(32)
     with session_scope(engine) as session:
+        # Sessions that ended without a Sign out (a browser closed) go, so the table holds
+        # only the live ones.
+        session.execute(
+            delete(SignInSession).where(
+                (SignInSession.last_seen < now - dt.timedelta(minutes=session_minutes()))
+                | (SignInSession.created_at < now - dt.timedelta(hours=LONGEST_HOURS))
+            )
+        )
         session.add(
             SignInSession(token_hash=_hash(token), username=username, created_at=now, last_seen=now)
         )
@@ -76,6 +88,13 @@ def resume_session(engine: Engine, token: str | None, now: dt.datetime | None = 
                 None,
                 f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} "
                 "without use. Sign in again to go on.",
+            )
+        if now - _aware(found.created_at) > dt.timedelta(hours=LONGEST_HOURS):
+            session.delete(found)
+            return Resumed(
+                None,
+                f"You were signed out {LONGEST_HOURS} hours after signing in. Sign in again "
+                "to go on.",
             )
         account = account_named(session, found.username)
         if account is None or not account.active:
