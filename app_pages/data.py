@@ -26,6 +26,7 @@ else:
         column_config={
             "id": st.column_config.NumberColumn("Batch"),
             "file_name": st.column_config.TextColumn("File", width="medium"),
+            "format": st.column_config.TextColumn("Format"),
             "checksum": st.column_config.TextColumn("SHA-256", width="small"),
             "imported_at": st.column_config.DatetimeColumn("Imported", format="D MMM YYYY, HH:mm"),
             "imported_by": st.column_config.TextColumn("By"),
