@@ -587,3 +587,20 @@ def test_the_headline_and_the_plan_page_agree_on_what_covers_a_gap() -> None:
     assert words.startswith(r"**\*\*Reading\*\* recovery** (")
     assert "lead: not named" in words and "from Children and Young People's Plan" in words
     assert plan_words(gap, {**profile, "plan": None}) == "**no plan is in force in 2018/19**"
+
+
+def test_a_long_list_of_authorities_is_presented_in_parts_that_fit_a_projector() -> None:
+    from ecm.views.region import PRESENTED_HEAT_ROWS, heat_parts
+
+    def cells(count: int) -> pd.DataFrame:
+        names = [f"Authority {n:02d}" for n in range(1, count + 1)]
+        return pd.DataFrame(
+            {"row": [n for n in names for _ in range(2)], "column": ["a", "b"] * count}
+        )
+
+    assert list(heat_parts(cells(PRESENTED_HEAT_ROWS))) == [""]
+    london = heat_parts(cells(33))  # London's 33 authorities: two parts of 17 and 16
+    assert list(london) == ["Authority 01 to Authority 17", "Authority 18 to Authority 33"]
+    assert [part["row"].nunique() for part in london.values()] == [17, 16]
+    assert sum(len(part) for part in london.values()) == 66
+    assert [p["row"].nunique() for p in heat_parts(cells(41)).values()] == [14, 14, 13]

@@ -33,6 +33,7 @@ from ecm.views.region import (
     gap_trend_sentence,
     gap_trend_table,
     heat_cells,
+    heat_parts,
     map_choices,
     rank_table,
     region_hexes,
@@ -96,6 +97,15 @@ def draw_red_reds(screen: RegionScreen) -> None:
 def draw_heat_map(screen: RegionScreen) -> None:
     """Authorities against England, indicator by indicator."""
     shown = heat_cells(screen.overview.cells, screen.outcome)
+    if screen.presenting and len(parts := heat_parts(shown)) > 1:
+        # On a projector the rows keep their size: a long list of authorities in parts.
+        names = list(parts)
+        part = st.segmented_control(
+            "Authorities", names, default=names[0], key="heat_part", required=True,
+            format_func=escape_markdown,  # names from data, never Markdown
+            label_visibility="collapsed",  # the parts name authorities; a screen reader hears it
+        )  # fmt: skip
+        shown = parts[part or names[0]]
     chart(
         charts.heat_map(shown, "Local authority", "Indicator", presentation=screen.presenting),
         charts.describe_heat_map(shown, "local authorities", "indicators"),

@@ -83,6 +83,24 @@ def heat_cells(cells: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+#: The most authorities a heat map shows at once on a projector: 24 px rows of them fit under
+#: the header at 768 lines (a region such as London is shown in parts).
+PRESENTED_HEAT_ROWS = 20
+
+
+def heat_parts(cells: pd.DataFrame, most: int = PRESENTED_HEAT_ROWS) -> dict[str, pd.DataFrame]:
+    """``cells`` (:func:`heat_cells`) in the fewest parts of about equal size with at most
+    ``most`` rows each, in row order, each named by its first and last row ("Barnet to
+    Hackney"); one part, named "", when all fit."""
+    rows = list(dict.fromkeys(cells["row"]))
+    count = max(1, -(-len(rows) // most))
+    if count == 1:
+        return {"": cells}
+    size = -(-len(rows) // count)
+    parts = [rows[start : start + size] for start in range(0, len(rows), size)]
+    return {f"{part[0]} to {part[-1]}": cells[cells["row"].isin(part)] for part in parts}
+
+
 def _numbers(cells: pd.DataFrame) -> list[str]:
     """Each cell's figure as every screen writes it (:func:`ecm.units.number`): its published
     precision, "withheld" or "no figure" where it has none."""
