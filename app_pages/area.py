@@ -35,6 +35,7 @@ if not presenting:  # the projector's one-line header says the place and the yea
     st.caption(f"Local authority · {escape_markdown(region.get('name', ''))} · {profile['period']}")
 period = ui.year_picker(profile["available_periods"] or [profile["period"]], profile["period"], bar)
 code = geography["code"]
+ui.pack_download("la", code, period)
 
 
 def draw_glance() -> None:

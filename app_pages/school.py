@@ -43,6 +43,7 @@ bar = ui.place_heading(
 geography = profile["geography"]
 headline = headline_gap(profile)
 period = school_top(profile, headline, bar)
+ui.pack_download("school", urn, period)
 
 figures, _ = screen_tables(profile)
 observations = pd.DataFrame(profile["observations"])

@@ -16,6 +16,7 @@ import pytest
 LAYERS = [
     {"ecm.ui", "ecm.cli"},
     {"ecm.bench"},
+    {"ecm.packs"},
     {"ecm.demo", "ecm.views"},
     {"ecm.plan"},
     {"ecm.places", "ecm.importers"},

@@ -105,11 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         "interval, significance, trend and plan actions, for one place and period (default: the "
         "latest). Small numbers are withheld as on screen.",
     )
-    place = profile.add_mutually_exclusive_group(required=True)
-    place.add_argument("--school", metavar="URN", help="a school's URN")
-    place.add_argument("--la", metavar="CODE", help="an LA's ONS code or 3-digit number")
-    place.add_argument("--region", metavar="CODE", help="a region's ONS code")
-    profile.add_argument("--period", help="an academic year such as 2008/09 (default: latest)")
+    _place_options(profile)
     profile.add_argument(
         "--format", choices=("json", "csv", "table"), default="table", help="output format"
     )
@@ -125,6 +121,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --format csv: write every table to DIR as its own file (figures.csv, gaps.csv)",
     )
     profile.set_defaults(handler=run_profile)
+
+    pack = commands.add_parser(
+        "pack",
+        help="a meeting pack of one school, LA or region for a period",
+        description="The figures and gaps behind the place's page, the plan's coverage of the "
+        "gaps (an LA's), and the definitions, one sheet each with provenance. Small numbers are "
+        "withheld as on screen. The same store gives the same file on the same day.",
+    )
+    _place_options(pack)
+    pack.add_argument("--format", choices=("xlsx",), default="xlsx", help="the file's format")
+    pack.add_argument("--output", metavar="FILE", required=True, help="the file to write")
+    pack.set_defaults(handler=run_pack)
 
     add_plan_commands(commands)
     add_audit_command(commands)
@@ -308,29 +316,47 @@ def _write_csv_tables(tables: dict[str, pd.DataFrame], table: str, folder: str |
     return 0
 
 
+def _place_options(parser: argparse.ArgumentParser) -> None:
+    """``--school``, ``--la`` or ``--region`` (one of them), and ``--period``."""
+    place = parser.add_mutually_exclusive_group(required=True)
+    place.add_argument("--school", metavar="URN", help="a school's URN")
+    place.add_argument("--la", metavar="CODE", help="an LA's ONS code or 3-digit number")
+    place.add_argument("--region", metavar="CODE", help="a region's ONS code")
+    parser.add_argument("--period", help="an academic year such as 2008/09 (default: latest)")
+
+
+def _chosen_place(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The level and code of ``--school``, ``--la`` or ``--region``; None (said on standard
+    error) when ``--period`` is not an academic year."""
+    from ecm.periods import is_academic_year
+
+    if args.period and not is_academic_year(args.period):
+        print(
+            f"error: --period {args.period!r}: write an academic year like 2008/09", file=sys.stderr
+        )
+        return None
+    return next(
+        (level, code)
+        for level, code in (("school", args.school), ("la", args.la), ("region", args.region))
+        if code
+    )
+
+
 def run_profile(args: argparse.Namespace) -> int:
     """``profile``: one place's profile as JSON, CSV (one table: figures or gaps; or each to
     its own file) or a table."""
     import json
 
     from ecm.figures.queries import UnknownArea
-    from ecm.periods import is_academic_year
     from ecm.places.profile import build_profile
     from ecm.views.profile_tables import profile_tables, profile_text
 
     if args.format != "csv" and (args.output or args.table != "figures"):
         print("error: --table and --output go with --format csv", file=sys.stderr)
         return 2
-    if args.period and not is_academic_year(args.period):
-        print(
-            f"error: --period {args.period!r}: write an academic year like 2008/09", file=sys.stderr
-        )
+    if (place := _chosen_place(args)) is None:
         return 2
-    level, code = next(
-        (lvl, value)
-        for lvl, value in (("school", args.school), ("la", args.la), ("region", args.region))
-        if value
-    )
+    level, code = place
     try:
         profile = build_profile(make_engine(), level, code, args.period)
     except UnknownArea as error:
@@ -351,6 +377,29 @@ def run_profile(args: argparse.Namespace) -> int:
     print()
     print("Gaps (positive: the focus group is worse off)")
     with_pandas_display(lambda: print(profile_text(gaps).to_string(index=False)))
+    return 0
+
+
+def run_pack(args: argparse.Namespace) -> int:
+    """``pack``: write one place's meeting pack; on any failure, no file."""
+    from pathlib import Path
+
+    from ecm.figures.queries import UnknownArea
+    from ecm.packs.workbook import EmptyPack, workbook_pack
+
+    if (place := _chosen_place(args)) is None:
+        return 2
+    level, code = place
+    try:
+        pack = workbook_pack(make_engine(), level, code, args.period)
+    except (UnknownArea, EmptyPack) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    output = Path(args.output)
+    partial = output.with_name(output.name + ".part")
+    partial.write_bytes(pack.content)
+    partial.replace(output)  # whole or not at all: never a broken file under the name
+    print(f"wrote {output} ({', '.join(pack.sheets)})")
     return 0
 
 

@@ -56,6 +56,7 @@ from ecm.ui.loaders import (
     load_turn_the_curve,
     plan_changed,
 )
+from ecm.ui.packs import pack_download
 from ecm.ui.presentation import (
     blank_missing,
     chart,
@@ -138,6 +139,7 @@ __all__ = [
     "header_bar",
     "holds_fictional_data",
     "import_form",
+    "pack_download",
     "import_uploads",
     "undo_form",
     "la_param",

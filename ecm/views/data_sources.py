@@ -8,6 +8,7 @@ import pandas as pd
 #: Readable headers for the columns of the Data sources page's tables.
 HEADERS = {
     "level": "Level",
+    "la_actions": "LA actions",
     "figures": "Figures",
     "indicator_code": "Indicator",
     "group_code": "Pupil group",

@@ -1,0 +1,1 @@
+"""Meeting packs: a place's page as a file to circulate (:mod:`ecm.packs.workbook`)."""
