@@ -59,7 +59,10 @@ def test_an_authoritys_pack_holds_its_figures_gaps_plan_and_definitions(
     gaps = sheet_rows(pack.content, "Gaps")
     assert len(gaps) == len(profile["gaps"])
     first = profile["gaps"][0]
-    assert (gaps[0]["Indicator"], gaps[0]["Focus group"]) == (first["indicator"], first["focus_group"])
+    assert (gaps[0]["Indicator"], gaps[0]["Focus group"]) == (
+        first["indicator"],
+        first["focus_group"],
+    )
     assert gaps[0]["Gap"] == pytest.approx(first["gap"], abs=0.05)
     # The plan's actions on its gaps, by title, and the gaps no action targets.
     coverage = la_plan_coverage(demo_engine, places["la"], profile["period"])

@@ -291,3 +291,33 @@ def test_every_write_checks_the_editors_rights_itself_and_changes_nothing_when_r
     board = _account("board_member", "la", la_code)
     assert save_action(plan_engine, action["id"], {"title": "Renamed"}, 1, board) == 2
     assert action_history(plan_engine, action["id"])["user_name"].iloc[0] == "board_member-1"
+
+
+def test_a_targets_restricted_numbers_are_held_back_in_the_history_outside_the_remit(
+    plan_engine,
+) -> None:
+    """NI 57 is restricted: the history of an action linked to it shows the target's numbers
+    only to viewers whose remit covers the plan's LA, as the Plan page and plan file do."""
+    from ecm.access.scope import EVERYTHING, Remit, acting_for
+    from ecm.plan.edits import HELD_BACK
+
+    action = first_action(plan_engine)
+    with plan_engine.connect() as connection:
+        la_code = connection.scalar(select(Plan.la_code).where(Plan.id == action["plan_id"]))
+    target = {
+        "indicator_code": "ni_57", "group_code": "all", "baseline_value": 90.0,
+        "target_value": 95.0, "baseline_period": "2008/09", "target_period": "2010/11",
+    }  # fmt: skip
+    link_target(plan_engine, action["id"], target, operator("Ann"))
+    outsider = Remit("la:elsewhere", las=frozenset({"elsewhere"}), england=True)
+    board = Remit(f"la:{la_code}", las=frozenset({la_code}), england=True)
+    seen = {}
+    for name, remit in (("outsider", outsider), ("board", board), ("analyst", EVERYTHING)):
+        with acting_for(remit):
+            linked = action_history(plan_engine, action["id"]).iloc[0]["after"]
+        seen[name] = (linked["indicator_code"], linked["baseline_value"], linked["target_value"])
+    assert seen == {
+        "outsider": ("ni_57", HELD_BACK, HELD_BACK),
+        "board": ("ni_57", 90.0, 95.0),
+        "analyst": ("ni_57", 90.0, 95.0),
+    }

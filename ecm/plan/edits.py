@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -22,6 +23,7 @@ from sqlalchemy import Engine, delete, insert, or_, select, update
 
 from ecm.access.accounts import Account
 from ecm.access.rights import may_edit_plan, require
+from ecm.figures import queries
 from ecm.plan.refs import next_ref
 from ecm.store.audit import write_audit
 from ecm.store.models import (
@@ -395,12 +397,42 @@ def action_history(engine: Engine, action_id: int) -> pd.DataFrame:
     )
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
+        la_code = connection.scalar(
+            select(Plan.la_code)
+            .join(Action, Action.plan_id == Plan.id)
+            .where(Action.id == action_id)
+        )
     records = [
-        (*row[:4], *(json.loads(text) if text else None for text in row[4:])) for row in rows
-    ]
+        (*row[:4], *(_shown(row[2], json.loads(text), la_code) if text else None
+                     for text in row[4:]))
+        for row in rows
+    ]  # fmt: skip
     return pd.DataFrame(
         records, columns=["changed_at", "user_name", "table_name", "change", "before", "after"]
     )
+
+
+#: What a history says in place of a target's numbers held back from the viewer.
+HELD_BACK = "held back (a figure not published by place)"
+
+
+def _shown(table: str, record: dict, la_code: str | None) -> dict:
+    """An audited record as the viewer may read it: the numbers of targets on restricted
+    indicators held back outside their remit, as on the Plan page and in the plan file
+    (:func:`ecm.figures.queries.target_numbers_held_back`); a plan import's targets, written
+    in words, held back whole when they name such an indicator."""
+    if la_code is None or not isinstance(record, dict):
+        return record
+    if table == "action_target" and queries.target_numbers_held_back(
+        la_code, str(record.get("indicator_code"))
+    ):
+        return {k: HELD_BACK if k in queries.TARGET_NUMBERS else v for k, v in record.items()}
+    words = record.get("targets")
+    if table == "action" and isinstance(words, str):
+        named = set(re.findall(r"[a-z]+_[a-z0-9_]+", words))
+        if any(queries.target_numbers_held_back(la_code, code) for code in named):
+            return {**record, "targets": HELD_BACK}
+    return record
 
 
 def load_notes(engine: Engine, action_id: int) -> pd.DataFrame:
