@@ -185,7 +185,8 @@ def test_an_identity_provider_signs_in_the_account_linked_to_its_verified_email(
         assert at.title[0].value == "Every Child Matters outcomes dashboard"
         assert "Signed in as Demo Board Member" in "\n".join(c.value for c in at.sidebar.caption)
         stranger = _with_provider(
-            use_demo_database, {"is_logged_in": True, "email": "who@example.org"}
+            use_demo_database,
+            {"is_logged_in": True, "email": "who@example.org", "email_verified": True},
         )
         words = _signed_out_words(stranger).replace("\\", "")
         assert NOT_LINKED.format(email="who@example.org") in words
