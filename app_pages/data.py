@@ -35,6 +35,7 @@ else:
             "status": st.column_config.TextColumn("Outcome"),
             "licence": st.column_config.TextColumn("Licence", width="large"),
             "published": st.column_config.CheckboxColumn("Published openly"),
+            "keeps_replaced": None,  # for undoing imports, not for reading
         },
     )
     ui.undo_form(batches)

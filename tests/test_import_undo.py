@@ -129,3 +129,39 @@ def test_the_data_sources_page_undoes_an_import_for_an_analyst_only(
     assert not at.exception and not at.error
     assert at.success[0].value.replace("\\", "").startswith(f"Undid the import of {KS2.name}")
     assert school_values(engine) == before
+
+
+def test_imports_that_cannot_be_put_back_are_refused_and_change_nothing(
+    catalogue_store,
+) -> None:
+    """An import made before the store kept what imports replace, and one that loaded no
+    figures (a register or neighbour file changes places), cannot be undone."""
+    from sqlalchemy import update
+
+    engine = catalogue_store
+    published = import_files(engine, [KS2], user="ann").files[0].outcome
+    before = school_values(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            update(ImportBatch)
+            .where(ImportBatch.id == published.batch_id)
+            .values(keeps_replaced=False)
+        )
+        no_figures = connection.execute(
+            ImportBatch.__table__.insert().values(
+                file_name="edubasealldata.csv",
+                checksum="0" * 64,
+                format="gias",
+                imported_by="ann",
+                rows_loaded=0,
+                rows_rejected=0,
+                status="loaded",
+                keeps_replaced=True,
+            )  # fmt: skip
+        ).inserted_primary_key[0]
+    with pytest.raises(UndoRefused, match="imported before the store kept"):
+        undo_import(engine, published.batch_id, operator("ann"))
+    with pytest.raises(UndoRefused, match="it loaded no figures"):
+        undo_import(engine, no_figures, operator("ann"))
+    assert school_values(engine) == before
+    assert statuses(engine) == ["loaded", "loaded"]

@@ -315,6 +315,7 @@ def load_import_batches(engine: Engine) -> pd.DataFrame:
         ImportBatch.status,
         ImportBatch.licence,
         ImportBatch.published,
+        ImportBatch.keeps_replaced,
     ).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
     return _frame(engine, statement)
 

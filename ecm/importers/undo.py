@@ -1,7 +1,9 @@
 """Undoing an import: its figures removed and the figures it replaced put back, in one
 transaction, as if the file had never been loaded.
 
-An import can be undone while every figure it loaded is still its own: once a later file has
+An import can be undone while every figure it loaded is still its own (and it was made
+since the store began keeping what imports replace, and loaded figures at all: a register or
+neighbour file changes places, which undoing figures cannot put back): once a later file has
 replaced some of them, undoing the earlier one would mix the two, so that later import must be
 undone first (the message says which). Places the file added (a new school, say) stay in the
 register: they hold no figures once the import is undone, and other files may name them.
@@ -18,7 +20,8 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 
 from ecm.access.accounts import Account
 from ecm.access.rights import may_import, require
-from ecm.disclosure.decisions import refresh_withholding
+from ecm.disclosure.decisions import refresh_withholding, stored_rules
+from ecm.disclosure.rules import DisclosureRules
 from ecm.figures.school_pools import refresh_school_benchmarks
 from ecm.store.audit import write_audit
 from ecm.store.engine import session_scope
@@ -61,6 +64,16 @@ def undo_import(engine: Engine, batch_id: int, account: Account) -> Undone:
         if batch is None or batch.status not in ("loaded", "superseded"):
             state = "no such import" if batch is None else f"it is {batch.status}"
             raise UndoRefused(f"Import {batch_id} cannot be undone: {state}.")
+        if not batch.rows_loaded:
+            raise UndoRefused(
+                f"{batch.file_name} cannot be undone: it loaded no figures (a register or "
+                "neighbour file changes places, not figures); import the earlier file again."
+            )
+        if not batch.keeps_replaced:
+            raise UndoRefused(
+                f"{batch.file_name} cannot be undone: it was imported before the store kept the "
+                "figures imports replace."
+            )
         status = batch.status
         later = connection.execute(
             select(ImportBatch.id, ImportBatch.file_name)
@@ -109,7 +122,10 @@ def undo_import(engine: Engine, batch_id: int, account: Account) -> Undone:
         batch.status = "undone"
         session.flush()
         if indicators:
-            refresh_withholding(connection, indicators)
+            # Every indicator decided again when the stored decisions were taken under other
+            # thresholds: a refresh stamps the store as decided under today's.
+            decided = stored_rules(connection) == DisclosureRules.from_environment()
+            refresh_withholding(connection, indicators if decided else None)
         if schools:
             refresh_school_benchmarks(connection)
         outcome = Undone(batch_id, batch.file_name, removed.rowcount or 0, restored.rowcount or 0)

@@ -139,6 +139,7 @@ def write_parsed(
             licence=parsed.licence,
             note="; ".join(parsed.notes) or None,
             published=parsed.published,
+            keeps_replaced=True,
         )
         session.add(batch)
         session.flush()

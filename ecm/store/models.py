@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
     true,
 )
@@ -225,6 +226,9 @@ class ImportBatch(Base):
     # Released openly by its publisher (real files): its figures keep the publisher's own
     # suppression and are not withheld again; False for data not published (the demo).
     published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The figures this import replaced were kept (``replaced_observation``), so it can be
+    # undone; False for imports made before the store kept them.
+    keeps_replaced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 #: The columns a load writes for each figure (the key and ``id`` aside, what an import sets).

@@ -120,7 +120,12 @@ def undo_form(batches) -> None:  # noqa: ANN001 (the import history, a DataFrame
         st.success(escape_markdown(message))
     if not may_import(signed_in()):
         return
-    undoable = batches[batches["status"].isin(["loaded"]) & (batches["format"] != DEMO_FORMAT)]
+    undoable = batches[
+        (batches["status"] == "loaded")
+        & (batches["format"] != DEMO_FORMAT)
+        & (batches["rows_loaded"] > 0)
+        & batches["keeps_replaced"].astype(bool)
+    ]
     if undoable.empty:
         return
     words = {

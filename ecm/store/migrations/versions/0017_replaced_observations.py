@@ -1,4 +1,5 @@
-"""Figures an import replaced, kept so that the import can be undone; "undone" batches.
+"""Figures an import replaced, kept so that the import can be undone; "undone" batches; which
+batches kept them (imports made before this revision did not, so cannot be undone).
 
 Revision ID: 0017
 Revises: 0016
@@ -42,9 +43,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_replaced_observation_replaced_by", "replaced_observation", ["replaced_by"])
     op.create_index("ix_replaced_observation_batch_id", "replaced_observation", ["batch_id"])
+    with op.batch_alter_table("import_batch") as table:
+        table.add_column(
+            sa.Column("keeps_replaced", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("import_batch") as table:
+        table.drop_column("keeps_replaced")
     op.drop_index("ix_replaced_observation_batch_id", table_name="replaced_observation")
     op.drop_index("ix_replaced_observation_replaced_by", table_name="replaced_observation")
     op.drop_table("replaced_observation")
