@@ -64,6 +64,9 @@ def test_an_authoritys_pack_holds_its_figures_gaps_plan_and_definitions(
         first["focus_group"],
     )
     assert gaps[0]["Gap"] == pytest.approx(first["gap"], abs=0.05)
+    # The year as the pages write it, in every sheet.
+    years = {row["Year"] for row in gaps} | {r["Year"] for r in sheet_rows(pack.content, "Figures")}
+    assert years == {profile["period"]}
     # The plan's actions on its gaps, by title, and the gaps no action targets.
     coverage = la_plan_coverage(demo_engine, places["la"], profile["period"])
     covered = sheet_rows(pack.content, "Plan coverage")

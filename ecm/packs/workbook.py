@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from ecm.access.scope import current_remit
 from ecm.catalogue import load_catalogue
 from ecm.disclosure.rules import DisclosureRules
+from ecm.periods import period_aliases
 from ecm.places.profile import build_profile
 from ecm.plan.loaders import la_plan_coverage
 from ecm.safe_text import neutralise_frame
@@ -57,7 +58,7 @@ def workbook_pack(
     profile = build_profile(engine, level, code, period)
     if not profile["observations"]:
         raise EmptyPack(f"{code} has no figures in {period or 'any year'}: no pack was made")
-    figures, gaps = profile_tables(profile)
+    figures, gaps = (_year_written(t, profile["period"]) for t in profile_tables(profile))
     geography = profile["geography"]
     sheets: dict[str, pd.DataFrame] = {
         "About": _about(profile, today),
@@ -72,6 +73,15 @@ def workbook_pack(
     content = _stable(_workbook(sheets, today), today)
     stem = f"{geography['code']}-{profile['period'].replace('/', '-')}-pack.xlsx"
     return Pack(content, stem, tuple(sheets))
+
+
+def _year_written(table: pd.DataFrame, period: str) -> pd.DataFrame:
+    """``table`` with the pack's year written as the About sheet and the pages write it
+    (``2009/10``, never the store's ``2009-10``)."""
+    if "period" not in table:
+        return table
+    same = table["period"].astype(str).isin(period_aliases(period))
+    return table.assign(period=table["period"].where(~same, period))
 
 
 def _about(profile: dict, today: dt.date) -> pd.DataFrame:
