@@ -22,6 +22,8 @@ def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
         "count schools",
         "school profile, whole (in process)",
         "school profile, command line (incl. start-up)",
+        "meeting pack, school (.xlsx)",
+        "meeting pack, LA (.xlsx)",
     } <= set(result.timings)
     gap_case = next(name for name in result.timings if "3 focus groups" in name)
     # Three kinds of gap for three focus groups in every primary school that has the groups.

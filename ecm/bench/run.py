@@ -207,6 +207,7 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
 def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
     """The analyses behind each page's server run (what a warm page computes, uncached):
     the area and region overviews and the national gap explorer at school level."""
+    from ecm.packs.workbook import workbook_pack
     from ecm.places.explorer import explore_gaps
     from ecm.places.overview import area_overview, region_overview
 
@@ -214,6 +215,7 @@ def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
     with engine.connect() as connection:
         las = connection.scalars(select(LocalAuthority.code)).all()
         regions = connection.scalars(select(LocalAuthority.region_code).distinct()).all()
+        urns = connection.scalars(select(School.urn)).all()
     cases = {
         "area page (LA overview)": (lambda code: area_overview(engine, code), las),
         "region page (region overview)": (lambda code: region_overview(engine, code), regions),
@@ -221,6 +223,9 @@ def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
             lambda _code: explore_gaps(engine, "ni_73", "disadvantaged", "school"),
             las,
         ),
+        # Meeting packs (issue targets on the small demo: LA under 20 s, school under 10 s).
+        "meeting pack, school (.xlsx)": (lambda urn: workbook_pack(engine, "school", urn), urns),
+        "meeting pack, LA (.xlsx)": (lambda code: workbook_pack(engine, "la", code), las),
     }
     return _time_cases(cases, rng, repeats)
 
