@@ -106,18 +106,23 @@ def undo_import(engine: Engine, batch_id: int, account: Account) -> Undone:
         kept = select(*(getattr(ReplacedObservation, name) for name in KEPT)).where(
             ReplacedObservation.replaced_by == batch_id
         )
-        restored = connection.execute(insert(Observation).from_select(list(KEPT), kept))
-        connection.execute(
-            delete(ReplacedObservation).where(ReplacedObservation.replaced_by == batch_id)
+        # Counted before the insert: an INSERT ... SELECT's row count is not reported on every
+        # driver (psycopg gives -1).
+        restored = connection.scalar(
+            select(func.count()).where(ReplacedObservation.replaced_by == batch_id)
         )
+        connection.execute(insert(Observation).from_select(list(KEPT), kept))
         # Batches whose figures came back are loaded again.
+        put_back = select(ReplacedObservation.batch_id).where(
+            ReplacedObservation.replaced_by == batch_id
+        )
         connection.execute(
             update(ImportBatch)
-            .where(
-                ImportBatch.status == "superseded",
-                ImportBatch.id.in_(select(Observation.batch_id).distinct()),
-            )
+            .where(ImportBatch.status == "superseded", ImportBatch.id.in_(put_back))
             .values(status="loaded")
+        )
+        connection.execute(
+            delete(ReplacedObservation).where(ReplacedObservation.replaced_by == batch_id)
         )
         batch.status = "undone"
         session.flush()
@@ -128,7 +133,7 @@ def undo_import(engine: Engine, batch_id: int, account: Account) -> Undone:
             refresh_withholding(connection, indicators if decided else None)
         if schools:
             refresh_school_benchmarks(connection)
-        outcome = Undone(batch_id, batch.file_name, removed.rowcount or 0, restored.rowcount or 0)
+        outcome = Undone(batch_id, batch.file_name, removed.rowcount or 0, restored or 0)
         write_audit(
             connection, account.username, "import_batch", str(batch_id), "undo",
             {"status": status, "figures": outcome.removed},
