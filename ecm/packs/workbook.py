@@ -71,8 +71,12 @@ def workbook_pack(
         sheets["Off track"] = readable(_flat(coverage.off_track))
     sheets["Definitions"] = _definitions(figures)
     content = _stable(_workbook(sheets, today), today)
-    stem = f"{geography['code']}-{profile['period'].replace('/', '-')}-pack.xlsx"
-    return Pack(content, stem, tuple(sheets))
+    return Pack(content, pack_file_name(geography["code"], profile["period"]), tuple(sheets))
+
+
+def pack_file_name(code: str, period: str) -> str:
+    """The name a place's pack is saved under: ``E10000014-2018-19-pack.xlsx``."""
+    return f"{code}-{period.replace('/', '-')}-pack.xlsx"
 
 
 def _year_written(table: pd.DataFrame, period: str) -> pd.DataFrame:

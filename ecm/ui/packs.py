@@ -17,13 +17,13 @@ def pack_download(level: str, code: str, period: str) -> None:
     Not while presenting (the shared screen shows; the pack is for circulating)."""
     if presenting():
         return
-    from ecm.packs.workbook import workbook_pack
+    from ecm.packs.workbook import pack_file_name, workbook_pack
 
     store = engine()
     st.download_button(
         "Meeting pack (.xlsx)",
         for_this_viewer(lambda: workbook_pack(store, level, code, period).content),
-        file_name=f"{code}-{period.replace('/', '-')}-pack.xlsx",
+        file_name=pack_file_name(code, period),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="download_pack",
         icon=":material/download:",
