@@ -1,6 +1,7 @@
-"""Meeting packs as Excel workbooks, on the fictional demo: each level's sheets, the figures
-and gaps exactly as the profile gives them, the plan's actions, the definitions; the viewer's
-remit honoured; the same file twice on the same day; the command line writes whole files."""
+"""Meeting packs as Excel workbooks, PDFs and slides, on the fictional demo: each level's
+sheets, pages and slides, the figures and gaps exactly as the profile gives them, the plan's
+actions, the definitions; the viewer's remit and disclosure control honoured; the same file
+twice on the same day; the command line writes whole files."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from pptx import Presentation
+from pypdf import PdfReader
 from sqlalchemy import select
 
+from ecm import units
 from ecm.access.scope import EVERYTHING, Remit, acting_for
 from ecm.figures.queries import UnknownArea
-from ecm.packs.workbook import workbook_pack
+from ecm.packs import make_pack
+from ecm.packs.content import OUTCOMES
 from ecm.places.profile import build_profile
 from ecm.plan.loaders import la_plan_coverage
 from ecm.store.models import LocalAuthority, Region, School
@@ -45,7 +50,7 @@ def test_an_authoritys_pack_holds_its_figures_gaps_plan_and_definitions(
     demo_engine,
     places,  # noqa: ANN001
 ) -> None:
-    pack = workbook_pack(demo_engine, "la", places["la"], today=DAY)
+    pack = make_pack(demo_engine, "la", places["la"], today=DAY)
     assert pack.sheets == (
         "About", "Figures", "Gaps", "Plan coverage", "Off track", "Definitions",
     )  # fmt: skip
@@ -78,11 +83,11 @@ def test_an_authoritys_pack_holds_its_figures_gaps_plan_and_definitions(
 
 def test_a_pack_is_the_same_file_when_made_again_the_same_day(demo_engine, places) -> None:  # noqa: ANN001
     for level in ("school", "la", "region"):
-        first = workbook_pack(demo_engine, level, places[level], today=DAY)
-        again = workbook_pack(demo_engine, level, places[level], today=DAY)
+        first = make_pack(demo_engine, level, places[level], today=DAY)
+        again = make_pack(demo_engine, level, places[level], today=DAY)
         assert first.content == again.content, level
         assert first.file_name.startswith(places[level]) and first.sheets[0] == "About"
-    later = workbook_pack(demo_engine, "school", places["school"], today=DAY + dt.timedelta(1))
+    later = make_pack(demo_engine, "school", places["school"], today=DAY + dt.timedelta(1))
     assert later.content != first.content  # the date made differs, and only it
 
 
@@ -92,7 +97,7 @@ def test_a_pack_reads_for_the_viewers_remit_as_the_screen_does(demo_engine, plac
     seen = {}
     for name, remit in (("own", EVERYTHING), ("other", other)):
         with acting_for(remit):
-            pack = workbook_pack(demo_engine, "school", school, today=DAY)
+            pack = make_pack(demo_engine, "school", school, today=DAY)
         titles = {row["Title"] for row in sheet_rows(pack.content, "Figures")}
         about = {row["Item"]: row["Detail"] for row in sheet_rows(pack.content, "About")}
         seen[name] = (PE_AND_SPORT in titles, about["Read for"].startswith("every place"))
@@ -108,11 +113,119 @@ def test_the_pack_command_writes_a_whole_file_or_none(
     output = tmp_path / "pack.xlsx"
     made = run("pack", "--la", places["la"], "--output", str(output), url=demo_database_url)
     assert made.returncode == 0, made.stderr
-    assert made.stdout.startswith(f"wrote {output} (About, Figures, Gaps, Plan coverage")
+    assert made.stdout.startswith(f"wrote {output}: Excel (About, Figures, Gaps, Plan coverage")
     assert openpyxl.load_workbook(output).sheetnames[0] == "About"
     missing = tmp_path / "none.xlsx"
     refused = run("pack", "--la", "Z99999999", "--output", str(missing), url=demo_database_url)
     assert refused.returncode == 2 and "no local authority" in refused.stderr
     assert list(tmp_path.iterdir()) == [output]
     with pytest.raises(UnknownArea):
-        workbook_pack(demo_engine, "school", "1")
+        make_pack(demo_engine, "school", "1")
+
+
+# --- PDF and PowerPoint ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def documents(demo_engine, places) -> dict[tuple[str, str], bytes]:  # noqa: ANN001
+    """Each level's PDF and PowerPoint pack, made once."""
+    return {
+        (level, fmt): make_pack(demo_engine, level, places[level], fmt=fmt, today=DAY).content
+        for level in ("school", "la", "region")
+        for fmt in ("pdf", "pptx")
+    }
+
+
+def pdf_text(content: bytes) -> tuple[list[str], str]:
+    """The PDF's pages' text, and all of it with its lines joined by spaces (a table cell's
+    words wrap over lines)."""
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+    return pages, " ".join(" ".join(pages).split())
+
+
+def test_each_levels_pdf_names_the_place_its_gaps_and_the_plans_actions(
+    demo_engine,
+    places,
+    documents,  # noqa: ANN001
+) -> None:
+    for level in ("school", "la", "region"):
+        profile = build_profile(demo_engine, level, places[level])
+        pages, text = pdf_text(documents[(level, "pdf")])
+        name = profile["geography"]["name"]
+        assert pages[0].startswith(name), level
+        assert f"Made on {DAY.isoformat()}" in text and f"Year {profile['period']}" in text
+        assert all(f"Page {n} of {len(pages)}" in page for n, page in enumerate(pages, 1))
+        for outcome in OUTCOMES:
+            assert outcome in text, (level, outcome)
+        # A known gap, with its interval, at its published precision.
+        gap = next(g for g in profile["gaps"] if g["significant"] is True)
+        unit = {o["indicator"]: o["unit"] for o in profile["observations"]}[gap["indicator"]]
+        span = units.interval(gap["lower"], gap["upper"], unit)
+        shown = f"{units.gap_text(gap['gap'], unit)} ({span})"
+        assert shown in text, (level, shown)
+    # An authority's pack: the plan's off-track actions by title, and the annex.
+    coverage = la_plan_coverage(demo_engine, places["la"])
+    _, text = pdf_text(documents[("la", "pdf")])
+    assert not coverage.off_track.empty
+    for title in coverage.off_track["title"]:
+        assert title in text
+    assert "Annex: definitions" in text and "Under-18 conception rate" in text
+    assert "invented" in text  # the demo says it is fictional
+
+
+def test_each_levels_slides_have_a_slide_per_outcome_and_the_gaps(documents) -> None:  # noqa: ANN001
+    for level in ("school", "la", "region"):
+        deck = Presentation(io.BytesIO(documents[(level, "pptx")]))
+        titles = [slide.shapes.title.text for slide in deck.slides]
+        plan = ["The plan: coverage of the gaps", "Actions off track"] if level == "la" else []
+        assert titles[1:] == [
+            "The five outcomes at a glance", *OUTCOMES, "Gaps between groups", *plan,
+            "Areas of interest", "Sources",
+        ], level  # fmt: skip
+        pictures = [
+            shape for slide in deck.slides for shape in slide.shapes if shape.shape_type == 13
+        ]
+        # Every chart carries its text alternative.
+        assert pictures and all(p._element.nvPicPr.cNvPr.get("descr") for p in pictures)
+
+
+def test_pdf_and_slides_are_the_same_file_when_made_again_the_same_day(
+    demo_engine,
+    places,
+    documents,  # noqa: ANN001
+) -> None:
+    for fmt in ("pdf", "pptx"):
+        again = make_pack(demo_engine, "la", places["la"], fmt=fmt, today=DAY).content
+        assert again == documents[("la", fmt)], fmt
+
+
+def test_a_pdf_reads_for_the_viewers_remit_and_withholds_small_numbers(
+    demo_engine,
+    places,
+    documents,  # noqa: ANN001
+) -> None:
+    school = places["school"]
+    other = Remit("school:other", schools=frozenset({"999999"}), england=True)
+    with acting_for(other):
+        outside = make_pack(demo_engine, "school", school, fmt="pdf", today=DAY).content
+    _, own_text = pdf_text(documents[("school", "pdf")])
+    _, other_text = pdf_text(outside)
+    assert PE_AND_SPORT in own_text and "Read for every place" in own_text
+    assert PE_AND_SPORT not in other_text and "Read for the remit school:other" in other_text
+    # A gap disclosure control withheld is said to be withheld, with no figure.
+    profile = build_profile(demo_engine, "school", school)
+    withheld = [g for g in profile["gaps"] if g["suppressed"]]
+    assert withheld and all(g["gap"] is None for g in withheld)
+    assert own_text.count("withheld (small numbers)") == len(withheld)
+
+
+def test_the_pack_command_takes_its_format_from_the_file_name(
+    demo_database_url,
+    places,
+    tmp_path: Path,  # noqa: ANN001
+) -> None:
+    output = tmp_path / "board.pptx"
+    made = run("pack", "--la", places["la"], "--output", str(output), url=demo_database_url)
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == f"wrote {output}: PowerPoint"
+    assert Presentation(str(output)).slides[1].shapes.title.text == "The five outcomes at a glance"

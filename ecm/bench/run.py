@@ -207,7 +207,7 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
 def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
     """The analyses behind each page's server run (what a warm page computes, uncached):
     the area and region overviews and the national gap explorer at school level."""
-    from ecm.packs.workbook import workbook_pack
+    from ecm.packs import make_pack
     from ecm.places.explorer import explore_gaps
     from ecm.places.overview import area_overview, region_overview
 
@@ -224,8 +224,14 @@ def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
             las,
         ),
         # Meeting packs (issue targets on the small demo: LA under 20 s, school under 10 s).
-        "meeting pack, school (.xlsx)": (lambda urn: workbook_pack(engine, "school", urn), urns),
-        "meeting pack, LA (.xlsx)": (lambda code: workbook_pack(engine, "la", code), las),
+        **{
+            f"meeting pack, {noun} (.{fmt})": (
+                lambda key, level=level, fmt=fmt: make_pack(engine, level, key, fmt=fmt),
+                keys,
+            )
+            for noun, level, keys in (("school", "school", urns), ("LA", "la", las))
+            for fmt in ("pdf", "pptx", "xlsx")
+        },
     }
     return _time_cases(cases, rng, repeats)
 

@@ -130,7 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         "withheld as on screen. The same store gives the same file on the same day.",
     )
     _place_options(pack)
-    pack.add_argument("--format", choices=("xlsx",), default="xlsx", help="the file's format")
+    pack.add_argument(
+        "--format",
+        choices=("pdf", "pptx", "xlsx"),
+        help="the file's format (default: the output's extension, else xlsx)",
+    )
     pack.add_argument("--output", metavar="FILE", required=True, help="the file to write")
     pack.set_defaults(handler=run_pack)
 
@@ -384,22 +388,26 @@ def run_pack(args: argparse.Namespace) -> int:
     """``pack``: write one place's meeting pack; on any failure, no file."""
     from pathlib import Path
 
+    from ecm.charts.images import ChartImageError
     from ecm.figures.queries import UnknownArea
-    from ecm.packs.workbook import EmptyPack, workbook_pack
+    from ecm.packs import FORMATS, EmptyPack, make_pack
 
     if (place := _chosen_place(args)) is None:
         return 2
     level, code = place
+    output = Path(args.output)
+    suffix = output.suffix.lstrip(".").lower()
+    fmt = args.format or (suffix if suffix in FORMATS else "xlsx")
     try:
-        pack = workbook_pack(make_engine(), level, code, args.period)
-    except (UnknownArea, EmptyPack) as error:
+        pack = make_pack(make_engine(), level, code, args.period, fmt)
+    except (UnknownArea, EmptyPack, ChartImageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    output = Path(args.output)
     partial = output.with_name(output.name + ".part")
     partial.write_bytes(pack.content)
     partial.replace(output)  # whole or not at all: never a broken file under the name
-    print(f"wrote {output} ({', '.join(pack.sheets)})")
+    parts = f" ({', '.join(pack.sheets)})" if pack.sheets else ""
+    print(f"wrote {output}: {FORMATS[fmt].label}{parts}")
     return 0
 
 

@@ -45,7 +45,9 @@ def profile_tables(profile: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "significant": "not tested"
                 if record["significant"] is None
                 else record["significant"],
-                "actions": "; ".join(f"{a['title']} ({a['status']})" for a in record["actions"]),
+                "actions": "; ".join(
+                    f"{a['title']} ({action_status_words(a['status'])})" for a in record["actions"]
+                ),
             }
             for record in profile["gaps"]
         ]

@@ -1,5 +1,6 @@
-"""The meeting pack downloaded from an authority's page in a real browser: one click, a
-workbook that opens, named for the place and year, with the authority's name on its cover."""
+"""The meeting pack downloaded from an authority's page in a real browser: one click each, a
+PDF and a workbook that open, named for the place and year, with the authority's name on
+their covers."""
 
 from __future__ import annotations
 
@@ -8,23 +9,40 @@ from pathlib import Path
 
 import openpyxl
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from tests.e2e.helpers import RUN_TIMEOUT_MS, wait_for_app_run
+
+
+def _download(page: Page, label: str) -> tuple[str, bytes]:
+    button = page.get_by_role("button", name=label)
+    expect(button).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    with page.expect_download(timeout=RUN_TIMEOUT_MS) as download:
+        button.click()
+    return download.value.suggested_filename, Path(download.value.path()).read_bytes()
 
 
 def test_a_board_secretary_downloads_the_authoritys_pack_in_one_click(
     page: Page, app_url: str
 ) -> None:
     page.goto(f"{app_url}/area?la=Z10000001", timeout=RUN_TIMEOUT_MS)
-    button = page.get_by_role("button", name="Meeting pack (.xlsx)")
-    expect(button).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="Meeting pack (PDF)")).to_be_visible(
+        timeout=RUN_TIMEOUT_MS
+    )
     wait_for_app_run(page)
     place = page.get_by_role("heading", level=1).first.inner_text()
-    with page.expect_download(timeout=RUN_TIMEOUT_MS) as download:
-        button.click()
-    assert download.value.suggested_filename.startswith("Z10000001-")
-    assert download.value.suggested_filename.endswith("-pack.xlsx")
-    workbook = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+
+    name, content = _download(page, "Meeting pack (PDF)")
+    assert name.startswith("Z10000001-") and name.endswith("-pack.pdf")
+    pdf = PdfReader(io.BytesIO(content))
+    cover = pdf.pages[0].extract_text()
+    assert cover.startswith(place) and "Local authority Z10000001" in cover
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "Actions off track" in text and f"Page {len(pdf.pages)} of {len(pdf.pages)}" in text
+
+    name, content = _download(page, "Meeting pack (Excel)")
+    assert name.startswith("Z10000001-") and name.endswith("-pack.xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
     assert workbook.sheetnames[:3] == ["About", "Figures", "Gaps"]
     assert "Plan coverage" in workbook.sheetnames
     assert workbook["About"]["B2"].value == place
