@@ -64,5 +64,5 @@ with st.sidebar:
 
 ui.begin_address()  # before the page: its malformed parameters named at the top
 # Every figure the page reads is read for this account's remit (ecm.access.scope).
-with ui.reading_for(account):
+with ui.reading_for(account), ui.page_provenance():
     navigation.run()

@@ -39,6 +39,12 @@ with bar.pickers if bar else st.container():
     )
 if period != page.coverage.period:  # a year with no figures: the picker's, read again
     page = ui.load_plan_page(la, period)
+ui.note_provenance(
+    place=area["name"],
+    period=page.coverage.period,
+    sources=tuple((profile or {}).get("sources", ())),
+    fictional=bool((profile or {}).get("geography", {}).get("fictional")),
+)
 if message := st.session_state.pop("plan_message", None):
     st.success(message)
 if page.plan is None:

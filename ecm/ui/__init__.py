@@ -61,6 +61,8 @@ from ecm.ui.presentation import (
     blank_missing,
     chart,
     csv_download,
+    note_provenance,
+    page_provenance,
     table_with_download,
 )
 from ecm.ui.presenting import (
@@ -115,6 +117,8 @@ __all__ = [
     "may_edit_plan",
     "may_import",
     "reading_for",
+    "page_provenance",
+    "note_provenance",
     "remit_note",
     "sign_in_form",
     "signed_in",

@@ -31,7 +31,7 @@ def pack_download(level: str, code: str, period: str) -> None:
 
     store = engine()
     plan = ", the plan's coverage and its actions off track" if level == "la" else ""
-    columns = st.columns([2, 2, 2, 3], gap="small", vertical_alignment="center")
+    columns = st.columns([2, 2.6, 2, 1.4], gap="small", vertical_alignment="center")
     for column, (fmt, kind) in zip(columns, FORMATS.items(), strict=False):
         column.download_button(
             f"Meeting pack ({kind.label})",

@@ -4,6 +4,12 @@ mode (:mod:`ecm.ui.presenting`), for the meeting-room projector.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
@@ -12,6 +18,7 @@ from ecm import units
 from ecm.safe_text import safe_csv
 from ecm.ui.address import link_column, presenting, with_carried_links
 from ecm.views.markdown import escape_markdown
+from ecm.views.provenance import Provenance, chart_footer
 
 #: Most rows of a table presentation mode writes as page text: a longer table shows its first
 #: rows and says how many more the CSV holds (the interactive grid draws on a canvas in small
@@ -75,12 +82,35 @@ def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | Non
     )
 
 
+#: Where the figures of the page being drawn come from (its place, year and sources), for the
+#: footer of its charts' image downloads; set by the place's heading and year picker.
+_PROVENANCE: ContextVar[Provenance | None] = ContextVar("page_provenance", default=None)
+
+
+@contextmanager
+def page_provenance() -> Iterator[None]:
+    """A block (the page's run) whose charts start with nothing known of their provenance, so
+    nothing from an earlier run can reach this page's footers."""
+    token = _PROVENANCE.set(Provenance())
+    try:
+        yield
+    finally:
+        _PROVENANCE.reset(token)
+
+
+def note_provenance(**known: object) -> None:
+    """Record what the page knows of its figures' provenance (``place``, ``period``,
+    ``sources``, ``fictional``), for its charts' image footers."""
+    _PROVENANCE.set(dataclasses.replace(_PROVENANCE.get() or Provenance(), **known))
+
+
 def chart(  # noqa: ANN001
     figure, alt: str, table: pd.DataFrame, key: str, file_name: str, keep_height: bool = False
 ) -> None:
     """A chart with its text alternative, and "view as table" with a CSV of exactly what it
-    shows, so nothing rests on seeing the chart. ``keep_height``: when presenting too, the
-    height its builder chose (a heat map's rows cannot be read squeezed into one screen)."""
+    shows, so nothing rests on seeing the chart, and the chart as PNG and SVG with a footer
+    naming the place, year, sources, licences and date. ``keep_height``: when presenting too,
+    the height its builder chose (a heat map's rows cannot be read squeezed into one screen)."""
     from ecm.charts import PLOTLY_CONFIG
 
     config, theme = PLOTLY_CONFIG, "streamlit"
@@ -95,6 +125,28 @@ def chart(  # noqa: ANN001
     st.caption(escape_markdown(alt))  # plain text, names from data in it
     with st.expander("View as table", icon=":material/table:"):
         table_with_download(table, key, file_name)
+        if not presenting():
+            image_downloads(figure, key, file_name)
+
+
+def image_downloads(figure, key: str, file_name: str) -> None:  # noqa: ANN001
+    """ "Download as PNG" and "as SVG": the chart as drawn on screen (Streamlit's theme aside),
+    with the page's provenance written below it, each made when pressed."""
+    from ecm.charts.images import IMAGE_FORMATS, chart_image, with_footer
+
+    footer = chart_footer(_PROVENANCE.get() or Provenance(), dt.date.today())
+    stem = file_name.rsplit(".", 1)[0]
+    columns = st.columns(len(IMAGE_FORMATS))
+    for column, (fmt, mime) in zip(columns, IMAGE_FORMATS.items(), strict=True):
+        column.download_button(
+            f"Download as {fmt.upper()}",
+            lambda fmt=fmt: chart_image(with_footer(figure, footer), fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=mime,
+            key=f"download_{key}_{fmt}",
+            on_click="ignore",
+            help="The chart with its place, year, sources, licences and today's date below it.",
+        )
 
 
 def blank_missing(frame: pd.DataFrame) -> pd.DataFrame | Styler:

@@ -26,6 +26,7 @@ from ecm.ui.address import (
     set_query_params,
 )
 from ecm.ui.banners import fictional_banner, not_found, source_banner
+from ecm.ui.presentation import note_provenance
 from ecm.ui.signin import remit_note
 from ecm.views.markdown import escape_markdown, shown_value
 
@@ -161,6 +162,12 @@ def place_heading(
         not_found(missing)
     geography = profile["geography"]
     fictional, sources = geography["fictional"], profile["sources"]
+    note_provenance(
+        place=geography["name"],
+        period=profile.get("period"),
+        sources=tuple(sources),
+        fictional=bool(fictional),
+    )
     bar = None
     if presenting():
         bar = header_bar(
@@ -193,6 +200,7 @@ def year_picker(periods: list[str], current: str, bar: HeaderBar | None) -> str:
         )
     if period != current:
         st.rerun()
+    note_provenance(period=period)
     return period
 
 

@@ -1,11 +1,12 @@
 """The meeting pack downloaded from an authority's page in a real browser: one click each, a
 PDF and a workbook that open, named for the place and year, with the authority's name on
-their covers."""
+their covers; and a chart downloaded as an image carrying its place, sources and date."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from xml.etree import ElementTree
 
 import openpyxl
 from playwright.sync_api import Page, expect
@@ -46,3 +47,18 @@ def test_a_board_secretary_downloads_the_authoritys_pack_in_one_click(
     assert workbook.sheetnames[:3] == ["About", "Figures", "Gaps"]
     assert "Plan coverage" in workbook.sheetnames
     assert workbook["About"]["B2"].value == place
+
+
+def test_a_headteacher_downloads_a_chart_as_svg_with_its_provenance(
+    page: Page, app_url: str
+) -> None:
+    page.goto(f"{app_url}/school?urn=900001", timeout=RUN_TIMEOUT_MS)
+    expect(page.get_by_text("View as table").first).to_be_visible(timeout=RUN_TIMEOUT_MS)
+    wait_for_app_run(page)
+    place = page.get_by_role("heading", level=1).first.inner_text()
+    page.get_by_text("View as table").first.click()
+    name, content = _download(page, "Download as SVG")
+    assert name.startswith("900001-") and name.endswith(".svg")
+    text = "".join(ElementTree.fromstring(content).itertext())
+    assert f"{place} · " in text and "Fictional demo data" in text
+    assert "ECM outcomes dashboard · downloaded " in text
