@@ -43,7 +43,9 @@ if overview.cells.empty:
 if not presenting:
     st.caption(region_caption(overview.cells, overview.period))
 period = ui.year_picker(overview.periods, overview.period, bar)
+ui.note_provenance(place=overview.region["name"], fictional=bool(overview.region.get("fictional")))
 ui.pack_download("region", code, period)
+ui.region_downloads(code, period)
 cells = overview.cells
 outcomes = outcome_choices(cells, list(ui.load_outcomes()["outcome"].drop_duplicates()))
 with bar.pickers if bar else st.container():

@@ -125,15 +125,26 @@ def build_parser() -> argparse.ArgumentParser:
     pack = commands.add_parser(
         "pack",
         help="a meeting pack of one school, LA or region for a period",
-        description="The figures and gaps behind the place's page, the plan's coverage of the "
-        "gaps (an LA's), and the definitions, one sheet each with provenance. Small numbers are "
-        "withheld as on screen. The same store gives the same file on the same day.",
+        description="The figures and gaps behind the place's page with their intervals, the "
+        "plan's coverage of the gaps and its actions off track (an LA's), areas of interest and "
+        "the definitions, as a PDF, PowerPoint slides or an Excel workbook. For a region, "
+        "--kind briefs writes every authority's priorities brief as one PDF, and --kind "
+        "over-time the authorities x indicators over every year with ranks and bands as one "
+        "workbook. Small numbers are withheld as on screen. The same store gives the same file "
+        "on the same day.",
     )
     _place_options(pack)
     pack.add_argument(
         "--format",
         choices=("pdf", "pptx", "xlsx"),
         help="the file's format (default: the output's extension, else xlsx)",
+    )
+    pack.add_argument(
+        "--kind",
+        choices=("pack", "briefs", "over-time"),
+        default="pack",
+        help="a region's priorities briefs (PDF) or authorities over time (xlsx) instead of "
+        "its pack",
     )
     pack.add_argument("--output", metavar="FILE", required=True, help="the file to write")
     pack.set_defaults(handler=run_pack)
@@ -398,17 +409,42 @@ def run_pack(args: argparse.Namespace) -> int:
     output = Path(args.output)
     suffix = output.suffix.lstrip(".").lower()
     fmt = args.format or (suffix if suffix in FORMATS else "xlsx")
+    if args.kind != "pack" and level != "region":
+        print(f"error: --kind {args.kind} is a region's: give --region", file=sys.stderr)
+        return 2
     try:
-        pack = make_pack(make_engine(), level, code, args.period, fmt)
+        if args.kind == "pack":
+            pack = make_pack(make_engine(), level, code, args.period, fmt)
+            content, label = pack.content, FORMATS[fmt].label
+            label += f" ({', '.join(pack.sheets)})" if pack.sheets else ""
+        else:
+            content, label = _region_file(args.kind, code, args.period)
     except (UnknownArea, EmptyPack, ChartImageError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     partial = output.with_name(output.name + ".part")
-    partial.write_bytes(pack.content)
+    partial.write_bytes(content)
     partial.replace(output)  # whole or not at all: never a broken file under the name
-    parts = f" ({', '.join(pack.sheets)})" if pack.sheets else ""
-    print(f"wrote {output}: {FORMATS[fmt].label}{parts}")
+    print(f"wrote {output}: {label}")
     return 0
+
+
+def _region_file(kind: str, code: str, period: str | None) -> tuple[bytes, str]:
+    """A region's priorities briefs (PDF) or its authorities over time (workbook), and what
+    the file is, in words."""
+    import datetime as dt
+
+    from ecm.packs.region import briefs_pdf, over_time_workbook
+    from ecm.places.overview import region_overview
+
+    engine, today = make_engine(), dt.date.today()
+    if kind == "briefs":
+        overview = region_overview(engine, code, period)
+        return briefs_pdf(
+            overview, today
+        ), f"priorities briefs of {len(overview.briefs)} authorities"
+    content, sheets = over_time_workbook(engine, code, today)
+    return content, f"authorities over time ({len(sheets) - 2} indicators)"
 
 
 def run_bench(args: argparse.Namespace) -> int:

@@ -44,7 +44,7 @@ MOST_INTEREST = 10
 Progress = Callable[[str], None]
 
 
-class _PackPdf(FPDF):
+class PackPdf(FPDF):
     """A4 portrait with the pack's running footer: place, year, date and page number."""
 
     def __init__(self, footer_text: str) -> None:
@@ -76,7 +76,7 @@ class _PackPdf(FPDF):
 def pdf_bytes(content: PackContent, progress: Progress | None = None) -> bytes:
     """The pack as a PDF. ``progress`` is told each part as it is drawn."""
     tell = progress or (lambda _part: None)
-    pdf = _PackPdf(f"{content.name} · {content.period} · made {content.today.isoformat()}")
+    pdf = PackPdf(f"{content.name} · {content.period} · made {content.today.isoformat()}")
     pdf.set_title(pdf.text_of(content.title))
     pdf.set_creation_date(dt.datetime.combine(content.today, dt.time(), tzinfo=dt.UTC))
     pdf.set_lang("en-GB")
@@ -100,16 +100,16 @@ def pdf_bytes(content: PackContent, progress: Progress | None = None) -> bytes:
 # --- parts ------------------------------------------------------------------------------
 
 
-def _cover(pdf: _PackPdf, content: PackContent) -> None:
+def _cover(pdf: PackPdf, content: PackContent) -> None:
     pdf.add_page()
     pdf.set_font(pdf.family, "B", 24)
     pdf.multi_cell(0, 11, pdf.text_of(content.name), new_x="LMARGIN")
     pdf.set_font(pdf.family, "", 14)
     pdf.multi_cell(0, 8, pdf.text_of(f"Meeting pack · {content.place_line} · {content.period}"))
     pdf.ln(4)
-    _table(pdf, content.about, widths=(30, 150))
+    write_table(pdf, content.about, widths=(30, 150))
     pdf.ln(3)
-    _paragraph(
+    write_paragraph(
         pdf,
         "Figures are shown with their 95% confidence intervals; 'better', 'similar' and "
         "'worse' say whether the interval excludes the comparator's figure. Gaps are "
@@ -117,74 +117,79 @@ def _cover(pdf: _PackPdf, content: PackContent) -> None:
     )
 
 
-def _glance(pdf: _PackPdf, content: PackContent) -> None:
+def _glance(pdf: PackPdf, content: PackContent) -> None:
     pdf.add_page()
-    _heading(pdf, "The five outcomes at a glance")
-    _paragraph(pdf, "All-pupil figures compared with England, by outcome.")
-    _table(pdf, outcome_counts(content), widths=(70, 27, 27, 27, 29))
+    write_heading(pdf, "The five outcomes at a glance")
+    write_paragraph(pdf, "All-pupil figures compared with England, by outcome.")
+    write_table(pdf, outcome_counts(content), widths=(70, 27, 27, 27, 29))
     pdf.ln(4)
-    _heading(pdf, "Areas of interest", size=13)
+    write_heading(pdf, "Areas of interest", size=13)
     interest = content.interest[:MOST_INTEREST]
     if not interest:
-        _paragraph(pdf, "Nothing stands out: no figure is below a floor, significantly worse "
+        write_paragraph(pdf, "Nothing stands out: no figure is below a floor, significantly worse "
                    "for three years, or a widening gap.")  # fmt: skip
     pdf.set_font(pdf.family, "", 10)
     for sentence in interest:
         pdf.multi_cell(0, 5, pdf.text_of(f"•  {sentence}"), align="L", new_x="LMARGIN")
         pdf.ln(1)
     if len(content.interest) > MOST_INTEREST:
-        _paragraph(pdf, f"And {len(content.interest) - MOST_INTEREST} more, in the workbook pack.")
+        write_paragraph(
+            pdf, f"And {len(content.interest) - MOST_INTEREST} more, in the workbook pack."
+        )
 
 
-def _outcome(pdf: _PackPdf, content: PackContent, outcome: str) -> None:
+def _outcome(pdf: PackPdf, content: PackContent, outcome: str) -> None:
     table = outcome_summary(content, outcome)
     pdf.add_page()
-    _heading(pdf, outcome)
+    write_heading(pdf, outcome)
     if table.empty:
-        _paragraph(pdf, f"No figure for this outcome in {content.period}.")
+        write_paragraph(pdf, f"No figure for this outcome in {content.period}.")
         return
     spine = content.spine[content.spine["outcome"] == outcome].drop(columns="outcome")
     if not spine.empty:
         _chart(pdf, charts.spine_chart(spine), charts.describe_spine_chart(spine))
-    _table(pdf, table, widths=(62, 40, 20, 28, 30))
+    write_table(pdf, table, widths=(62, 40, 20, 28, 30))
 
 
-def _gaps(pdf: _PackPdf, content: PackContent) -> None:
+def _gaps(pdf: PackPdf, content: PackContent) -> None:
     pdf.add_page()
-    _heading(pdf, "Gaps between groups")
+    write_heading(pdf, "Gaps between groups")
     rows = chart_gaps(content)
     if not rows.empty:
         x_title = "Gap (focus group minus comparison group)"
         _chart(pdf, charts.ranked_gaps(rows, x_title), chart_gaps_text(rows))
     table = gap_summary(content)
     if table.empty:
-        _paragraph(pdf, f"No gap between groups could be measured in {content.period}.")
+        write_paragraph(pdf, f"No gap between groups could be measured in {content.period}.")
         return
     widths = (45, 40, 35, 20, 40) if "Actions" not in table else (34, 30, 30, 20, 24, 42)
-    _table(pdf, table, widths=widths, size=7.5)
+    write_table(pdf, table, widths=widths, size=7.5)
 
 
-def _plan(pdf: _PackPdf, content: PackContent) -> None:
+def _plan(pdf: PackPdf, content: PackContent) -> None:
     coverage = content.coverage
     assert coverage is not None  # only an LA's pack has a plan part
     pdf.add_page()
-    _heading(pdf, "The plan: coverage of the gaps")
+    write_heading(pdf, "The plan: coverage of the gaps")
     if not coverage.plan_in_force:
-        _paragraph(pdf, f"No Children and Young People's Plan was in force in {content.period}: "
-                   "every gap of concern is without an action.")  # fmt: skip
+        write_paragraph(
+            pdf,
+            f"No Children and Young People's Plan was in force in {content.period}: every gap "
+            "of concern is without an action.",
+        )
     else:
         plan = coverage.plan or {}
-        _paragraph(
+        write_paragraph(
             pdf, f"The plan in force: {plan.get('title', '')} ({plan.get('period_label', '')})."
         )
     rows = coverage_rows(coverage)
     if not rows.empty:
         _chart(pdf, plan_charts.coverage_chart(rows), plan_charts.describe_coverage_chart(rows))
     pdf.ln(2)
-    _heading(pdf, "Actions off track", size=13)
+    write_heading(pdf, "Actions off track", size=13)
     off = coverage.off_track
     if off.empty:
-        _paragraph(pdf, "No action with a measurable target is off track.")
+        write_paragraph(pdf, "No action with a measurable target is off track.")
         return
     table = pd.DataFrame(
         {
@@ -206,33 +211,33 @@ def _plan(pdf: _PackPdf, content: PackContent) -> None:
             "Why off track": off["reason"].fillna(""),
         }
     )
-    _table(pdf, table, widths=(38, 25, 18, 22, 22, 55), size=7.5)
+    write_table(pdf, table, widths=(38, 25, 18, 22, 22, 55), size=7.5)
 
 
-def _definitions(pdf: _PackPdf, content: PackContent) -> None:
+def _definitions(pdf: PackPdf, content: PackContent) -> None:
     pdf.add_page()
-    _heading(pdf, "Annex: definitions")
+    write_heading(pdf, "Annex: definitions")
     frame = content.definitions[["Indicator", "Title", "Better when", "Definition"]].copy()
     frame["Indicator"] = frame["Indicator"].str.upper().str.replace("_", " ")
-    _table(pdf, frame, widths=(17, 45, 25, 93), size=7.5)
+    write_table(pdf, frame, widths=(17, 45, 25, 93), size=7.5)
 
 
 # --- drawing ----------------------------------------------------------------------------
 
 
-def _heading(pdf: _PackPdf, text: str, size: float = 16) -> None:
+def write_heading(pdf: PackPdf, text: str, size: float = 16) -> None:
     pdf.set_font(pdf.family, "B", size)
-    pdf.multi_cell(0, size * 0.5, pdf.text_of(text), new_x="LMARGIN")
+    pdf.multi_cell(0, size * 0.5, pdf.text_of(text), align="L", new_x="LMARGIN")
     pdf.ln(2)
 
 
-def _paragraph(pdf: _PackPdf, text: str) -> None:
+def write_paragraph(pdf: PackPdf, text: str) -> None:
     pdf.set_font(pdf.family, "", 10)
     pdf.multi_cell(0, 5, pdf.text_of(text), align="L", new_x="LMARGIN")
     pdf.ln(2)
 
 
-def _chart(pdf: _PackPdf, figure: object, alt: str) -> None:
+def _chart(pdf: PackPdf, figure: object, alt: str) -> None:
     """The chart as an image the page's width, with its text alternative, on a new page when
     it would not fit below what is there."""
     width_px = 1000
@@ -251,7 +256,9 @@ def _chart(pdf: _PackPdf, figure: object, alt: str) -> None:
     pdf.ln(2)
 
 
-def _table(pdf: _PackPdf, frame: pd.DataFrame, widths: Sequence[float], size: float = 8.5) -> None:
+def write_table(
+    pdf: PackPdf, frame: pd.DataFrame, widths: Sequence[float], size: float = 8.5
+) -> None:
     """``frame`` as a ruled table, headings repeated on each page it runs onto."""
     pdf.set_font(pdf.family, "", size)
     with pdf.table(

@@ -35,7 +35,7 @@ def workbook_bytes(content: PackContent) -> tuple[bytes, tuple[str, ...]]:
         sheets["Plan coverage"] = _coverage(content.coverage.covered, content.coverage.uncovered)
         sheets["Off track"] = readable(_flat(content.coverage.off_track))
     sheets["Definitions"] = content.definitions
-    return stable_zip(_workbook(sheets, content.today), content.today), tuple(sheets)
+    return stable_zip(write_workbook(sheets, content.today), content.today), tuple(sheets)
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -58,7 +58,7 @@ def _coverage(covered: pd.DataFrame, uncovered: pd.DataFrame) -> pd.DataFrame:
     return readable(both)
 
 
-def _workbook(sheets: dict[str, pd.DataFrame], today: dt.date) -> bytes:
+def write_workbook(sheets: dict[str, pd.DataFrame], today: dt.date) -> bytes:
     """The sheets as an .xlsx workbook, text neutralised against formula injection, with
     the made-on date as its created and modified times."""
     buffer = io.BytesIO()

@@ -56,7 +56,7 @@ from ecm.ui.loaders import (
     load_turn_the_curve,
     plan_changed,
 )
-from ecm.ui.packs import pack_download
+from ecm.ui.packs import pack_download, region_downloads
 from ecm.ui.presentation import (
     blank_missing,
     chart,
@@ -144,6 +144,7 @@ __all__ = [
     "holds_fictional_data",
     "import_form",
     "pack_download",
+    "region_downloads",
     "import_uploads",
     "undo_form",
     "la_param",

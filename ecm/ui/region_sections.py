@@ -17,6 +17,7 @@ from ecm.ui.address import page_link, select_param
 from ecm.ui.banners import definition
 from ecm.ui.loaders import load_region_gap_trends
 from ecm.ui.maps import draw_authority_map
+from ecm.ui.packs import brief_download
 from ecm.ui.presentation import chart, table_with_download
 from ecm.ui.store import load_indicators, load_local_authorities, load_pupil_groups
 from ecm.units import gap_unit
@@ -186,6 +187,7 @@ def draw_briefs(screen: RegionScreen) -> None:
     la = select_param("Authority", names, "brief")
     with st.container(border=True):
         st.markdown(brief_markdown(briefs[la], screen.overview.period))
+    brief_download(screen.code, la, names[la], screen.overview.period)
     name = escape_markdown(names[la])
     page_link("area", f"Open {name}'s area overview", la=la)
     page_link("plan", f"Open {name}'s plan", la=la)

@@ -3,6 +3,9 @@ and the priorities brief in words. Pure functions; the region page only lays the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -165,38 +168,43 @@ def region_hexes(
     )
 
 
-def brief_markdown(brief: dict, period: str) -> str:
-    """The priorities-meeting brief of one LA as markdown."""
+@dataclass(frozen=True)
+class BriefSection:
+    """One part of a priorities brief: its heading, its items (a name and what is said of it,
+    both plain text) and what it says when it has none."""
 
-    def items(rows: list[str], empty: str) -> str:
-        return "\n".join(f"- {r}" for r in rows) if rows else f"- {empty}"
+    heading: str
+    items: list[tuple[str, str]]
+    empty: str
 
+
+def brief_sections(brief: dict, period: str) -> list[BriefSection]:
+    """The priorities-meeting brief of one LA in parts, as plain text (the page writes it as
+    markdown, :func:`brief_markdown`; the briefs' PDF as it is)."""
     concerns = [
-        f"**{_md(c['title'])}**: {units.figure(c['value'], c.get('unit'))} against England's "
-        f"{units.figure(c['england'], c.get('unit'))}"
-        + (", and getting worse" if c["trend"] == "getting worse" else "")
+        (c["title"], f"{units.figure(c['value'], c.get('unit'))} against England's "
+         f"{units.figure(c['england'], c.get('unit'))}"
+         + (", and getting worse" if c["trend"] == "getting worse" else ""))
         for c in brief["concerns"]
-    ]
+    ]  # fmt: skip
     lagging = [
-        f"**{_md(c['title'])}**: {units.figure(c['value'], c.get('unit'))}, "
-        f"rank {int(c['rank'])} of {int(c['of'])}"
+        (c["title"], f"{units.figure(c['value'], c.get('unit'))}, "
+         f"rank {int(c['rank'])} of {int(c['of'])}")
         for c in brief.get("worst_quarter_worsening", [])
-    ]
+    ]  # fmt: skip
     better = [
-        f"**{_md(i['title'])}** ({units.figure(i['value'], i.get('unit'))}), {i['comparison']} "
-        "than England"
-        if i["comparison"] in ("better", "worse")
-        else f"**{_md(i['title'])}** ({units.figure(i['value'], i.get('unit'))})"
+        (i["title"], f"({units.figure(i['value'], i.get('unit'))}), {i['comparison']} than England"
+         if i["comparison"] in ("better", "worse")
+         else f"({units.figure(i['value'], i.get('unit'))})")
         for i in brief["improvements"]
-    ]
+    ]  # fmt: skip
     gaps = [
-        f"**{_md(g['title'])}**: {_md(group_title(g['focus_group']))}, "
-        f"gap {units.gap_text(g['gap'], g.get('unit'))}"
+        (g["title"],
+         f"{group_title(g['focus_group'])}, gap {units.gap_text(g['gap'], g.get('unit'))}")
         for g in brief["uncovered_gaps"]
-    ]
+    ]  # fmt: skip
     actions = [
-        f"**{_md(a['title'])}** ({action_status_words(a['status'])}; "
-        f"lead: {_md(a['lead_partner'])})"
+        (a["title"], f"({action_status_words(a['status'])}; lead: {a['lead_partner']})")
         for a in brief["off_track_actions"]
     ]
     if not brief.get("significant_gaps"):
@@ -204,19 +212,45 @@ def brief_markdown(brief: dict, period: str) -> str:
     else:
         no_gaps = "Every significant gap has an action."
     if not brief.get("has_plan", True):
-        gaps.insert(0, f"No plan was in force in {period}, so no gap is covered.")
-    return (
-        f"#### {_md(brief['la_name'])}: priorities brief, {period}\n\n"
-        f"**Top concerns** (worse than England, getting worse first)\n\n"
-        f"{items(concerns, 'None: no figure is significantly worse than England.')}\n\n"
-        f"**In the worst quarter of authorities and worsening** (no test possible: figures "
-        f"without counts; rank among all authorities, direction over recent years)\n\n"
-        f"{items(lagging, 'None.')}\n\n"
-        f"**Getting better**\n\n{items(better, 'No figure is significantly improving.')}\n\n"
-        f"**Significant gaps with no plan action**\n\n"
-        f"{items(gaps, no_gaps)}\n\n"
-        f"**Plan actions off track or at risk**\n\n{items(actions, 'None reported.')}"
-    )
+        gaps.insert(0, ("", f"No plan was in force in {period}, so no gap is covered."))
+    return [
+        BriefSection("Top concerns (worse than England, getting worse first)", concerns,
+                     "None: no figure is significantly worse than England."),
+        BriefSection("In the worst quarter of authorities and worsening (no test possible: "
+                     "figures without counts; rank among all authorities, direction over recent "
+                     "years)", lagging, "None."),
+        BriefSection("Getting better", better, "No figure is significantly improving."),
+        BriefSection("Significant gaps with no plan action", gaps, no_gaps),
+        BriefSection("Plan actions off track or at risk", actions, "None reported."),
+    ]  # fmt: skip
+
+
+def brief_item(name: str, detail: str, bold: Callable[[str], str] = str) -> str:
+    """One item of a brief as text: "Children in poverty: 28.8% against England's 20.7%", or
+    "Take-up of school lunches (49.5%), better than England"; ``bold`` writes the name."""
+    if not name:
+        return detail
+    return f"{bold(name)}{' ' if detail.startswith('(') else ': '}{detail}"
+
+
+def brief_title(brief: dict, period: str) -> str:
+    """A brief's title: "Osierholt: priorities brief, 2009/10"."""
+    return f"{brief['la_name']}: priorities brief, {period}"
+
+
+def brief_markdown(brief: dict, period: str) -> str:
+    """The priorities-meeting brief of one LA as markdown."""
+
+    def item(name: str, detail: str) -> str:
+        return "- " + brief_item(_md(name), _md(detail), bold=lambda text: f"**{text}**")
+
+    parts = [f"#### {_md(brief_title(brief, period))}"]
+    for section in brief_sections(brief, period):
+        heading, _, aside = section.heading.partition(" (")
+        parts.append(f"**{heading}**" + (f" ({aside}" if aside else ""))
+        lines = [item(name, detail) for name, detail in section.items]
+        parts.append("\n".join(lines) if lines else f"- {section.empty}")
+    return "\n\n".join(parts)
 
 
 def worse_and_worsening(cells: pd.DataFrame) -> pd.DataFrame:

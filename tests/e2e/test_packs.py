@@ -62,3 +62,17 @@ def test_a_headteacher_downloads_a_chart_as_svg_with_its_provenance(
     text = "".join(ElementTree.fromstring(content).itertext())
     assert f"{place} · " in text and "Fictional demo data" in text
     assert "ECM outcomes dashboard · downloaded " in text
+
+
+def test_an_officer_downloads_the_regions_briefs_as_one_document(page: Page, app_url: str) -> None:
+    page.goto(f"{app_url}/region?code=Z12000001", timeout=RUN_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="Priorities briefs (PDF)")).to_be_visible(
+        timeout=RUN_TIMEOUT_MS
+    )
+    wait_for_app_run(page)
+    region = page.get_by_role("heading", level=1).first.inner_text()
+    name, content = _download(page, "Priorities briefs (PDF)")
+    assert name.startswith("Z12000001-") and name.endswith("-priorities-briefs.pdf")
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(content)).pages]
+    assert pages[0].startswith(f"Priorities meeting briefs: {region}")
+    assert len(pages) > 2 and all(": priorities brief, " in p for p in pages[1:])
