@@ -30,6 +30,12 @@ pages = [
     ),
     st.Page("app_pages/plan.py", title="Plan", icon=":material/checklist:", url_path="plan"),
     st.Page(
+        "app_pages/changes.py",
+        title="What changed",
+        icon=":material/difference:",
+        url_path="changes",
+    ),
+    st.Page(
         "app_pages/profile.py", title="Profile", icon=":material/insights:", url_path="profile"
     ),
     st.Page(

@@ -23,6 +23,7 @@ PAGES = [
     "app_pages/area.py",
     "app_pages/region.py",
     "app_pages/gaps.py",
+    "app_pages/changes.py",
 ]
 TIMEOUT = 60
 

@@ -46,6 +46,7 @@ from ecm.ui.imports import (
 )
 from ecm.ui.loaders import (
     load_area_overview,
+    load_changes,
     load_gap_exploration,
     load_plan_page,
     load_profile,
@@ -167,6 +168,7 @@ __all__ = [
     "load_regions",
     "load_register_coverage",
     "load_school_distribution",
+    "load_changes",
     "load_school_spines",
     "load_school_summary",
     "load_schools",

@@ -133,9 +133,31 @@ def load_turn_the_curve(la: str, indicator: str, group: str, period: str | None)
 
 def plan_changed() -> None:
     """Forget every cached result that shows the plan, after an edit or an import."""
-    for cached in (_plan, _curve, _area, _region, _profile):
+    for cached in (_plan, _curve, _area, _region, _profile, _changes):
         cached.clear()
     clear_summaries()  # an LA's summary counts its plan's actions
+
+
+@st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Comparing the two years…")
+def _changes(url: str, viewer: str, level: str, code: str, before: str, after: str):  # noqa: ANN202
+    from ecm.plan.loaders import la_plan_coverage
+    from ecm.views.changes import compare_years
+
+    then = _profile(url, viewer, level, code, before)
+    now = _profile(url, viewer, level, code, after)
+    if then is None or now is None:
+        return None
+    if level != "la":
+        return compare_years(then, now)
+    engine = engine_for(url)
+    coverage = (la_plan_coverage(engine, code, before), la_plan_coverage(engine, code, after))
+    return compare_years(then, now, *coverage)
+
+
+def load_changes(level: str, code: str, before: str, after: str):  # noqa: ANN201
+    """The cached changes in a place from year ``before`` to year ``after``
+    (:class:`ecm.views.changes.Changes`; None for an unknown place)."""
+    return _changes(database_url(), _viewer(), level, code, before, after)
 
 
 def load_area_overview(la: str, period: str | None):  # noqa: ANN201

@@ -12,10 +12,12 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ecm.ui.address import presenting
+from ecm.ui.address import page_link, presenting
 from ecm.ui.signin import for_this_viewer
 from ecm.ui.store import engine
 
+#: The address parameter naming a place of each level (:func:`ecm.ui.address.selected_place`).
+PLACE_PARAMS = {"school": "urn", "la": "la", "region": "region"}
 LEVEL_NOUNS = {"school": "school's", "la": "authority's", "region": "region's"}
 #: What each format is for, said in its button's help.
 FORMAT_HELP = {
@@ -56,7 +58,7 @@ def pack_download(level: str, code: str, period: str) -> None:
 
     store = engine()
     plan = ", the plan's coverage and its actions off track" if level == "la" else ""
-    columns = st.columns([2, 2.6, 2, 1.4], gap="small", vertical_alignment="center")
+    columns = st.columns([2, 2.6, 2, 2.6], gap="small", vertical_alignment="center")
     for column, (fmt, kind) in zip(columns, FORMATS.items(), strict=False):
         _button(
             column, f"Meeting pack ({kind.label})",
@@ -65,6 +67,8 @@ def pack_download(level: str, code: str, period: str) -> None:
             f"The {LEVEL_NOUNS[level]} pack {FORMAT_HELP[fmt].format(plan=plan)}: the same "
             "figures as on screen, for your account.",
         )  # fmt: skip
+    with columns[-1]:  # the movement since the last meeting's pack
+        page_link("changes", "What changed since last year", **{PLACE_PARAMS[level]: code})
 
 
 def region_downloads(code: str, period: str) -> None:
