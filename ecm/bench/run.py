@@ -8,6 +8,8 @@ clock on this machine; run it twice and compare like with like.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 import statistics
 import tempfile
@@ -208,6 +210,7 @@ def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
     """The analyses behind each page's server run (what a warm page computes, uncached):
     the area and region overviews and the national gap explorer at school level."""
     from ecm.packs import make_pack
+    from ecm.packs.region import over_time_workbook
     from ecm.places.explorer import explore_gaps
     from ecm.places.overview import area_overview, region_overview
 
@@ -232,6 +235,10 @@ def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
             for noun, level, keys in (("school", "school", urns), ("LA", "la", las))
             for fmt in ("pdf", "pptx", "xlsx")
         },
+        "region's authorities over time (.xlsx)": (
+            lambda code: over_time_workbook(engine, code, dt.date.today()),
+            regions,
+        ),
     }
     return _time_cases(cases, rng, repeats)
 

@@ -167,6 +167,12 @@ def _table_slide(deck: Deck, title: str, frame: pd.DataFrame) -> None:
         Inches(0.4) * (len(shown) + 1),
     )  # fmt: skip
     table = shape.table
+    # The first column (a name) gets the room it needs to keep rows to one or two lines.
+    width = _WIDTH - Inches(1)
+    first = int(width * 0.4) if len(shown.columns) > 2 else int(width / 2)
+    table.columns[0].width = first
+    for column in range(1, len(shown.columns)):
+        table.columns[column].width = int((width - first) / (len(shown.columns) - 1))
     for column, name in enumerate(shown.columns):
         table.cell(0, column).text = str(name)
     for row, values in enumerate(shown.itertuples(index=False), start=1):
