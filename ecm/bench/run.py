@@ -9,7 +9,6 @@ clock on this machine; run it twice and compare like with like.
 from __future__ import annotations
 
 import datetime as dt
-
 import math
 import statistics
 import tempfile
