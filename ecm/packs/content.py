@@ -24,6 +24,7 @@ from ecm.places.overview import spine_rows
 from ecm.places.profile import profile_and_peers
 from ecm.plan.coverage import PlanCoverage
 from ecm.plan.loaders import la_plan_coverage
+from ecm.stats.benchmarks import QUARTER_WORDS
 from ecm.views.profile_tables import profile_tables
 
 LEVEL_WORDS = {"school": "School", "la": "Local authority", "region": "Region"}
@@ -179,7 +180,8 @@ def _definitions(figures: pd.DataFrame) -> pd.DataFrame:
 
 def outcome_summary(content: PackContent, outcome: str) -> pd.DataFrame:
     """One outcome's all-pupil figures in words: Indicator, Figure (with its 95% interval),
-    England, Compared with England, Trend. Withheld figures say so."""
+    England, Against England (the tested comparison, else the figure's quarter among all the
+    places ranked, untested, as the pages show it), Trend. Withheld figures say so."""
     figures = content.figures
     rows = figures[(figures["outcome"] == outcome) & (figures["group"] == "all")]
     return pd.DataFrame(
@@ -195,17 +197,17 @@ def outcome_summary(content: PackContent, outcome: str) -> pd.DataFrame:
                     _column(rows, "england_value"), rows["unit"], rows["indicator"], strict=True
                 )
             ],
-            "Compared with England": _column(rows, "vs_england").fillna("not compared"),
+            "Against England": [_standing_words(w) for w in _column(rows, "standing")],
             "Trend": rows["trend"].fillna(""),
         }
     )
 
 
 def outcome_counts(content: PackContent) -> pd.DataFrame:
-    """Per outcome: how many all-pupil figures are better, similar or worse than England, and
-    how many were not compared."""
+    """Per outcome: how many all-pupil figures are better, similar or worse than England, how
+    many could only be ranked (a quarter among all places, untested), and how many neither."""
     figures = content.figures[content.figures["group"] == "all"]
-    words = _column(figures, "vs_england").fillna("not compared")
+    words = _column(figures, "standing").fillna("not compared")
     rows = []
     for outcome in OUTCOMES:
         mine = words[figures["outcome"] == outcome]
@@ -215,7 +217,10 @@ def outcome_counts(content: PackContent) -> pd.DataFrame:
                 "Better": int((mine == "better").sum()),
                 "Similar": int((mine == "similar").sum()),
                 "Worse": int((mine == "worse").sum()),
-                "Not compared": int((~mine.isin(["better", "similar", "worse"])).sum()),
+                "Ranked only": int(mine.isin(QUARTER_WORDS.values()).sum()),
+                "Not compared": int(
+                    (~mine.isin(["better", "similar", "worse", *QUARTER_WORDS.values()])).sum()
+                ),
             }
         )
     return pd.DataFrame(rows)
@@ -253,13 +258,22 @@ def gap_summary(content: PackContent) -> pd.DataFrame:
     return frame
 
 
-def chart_gaps(content: PackContent, most: int = 15) -> pd.DataFrame:
+def chart_gaps(content: PackContent, most: int = 15) -> tuple[pd.DataFrame, str]:
     """The tested gaps as the ranked-gaps chart draws them (label, gap, lower, upper,
-    significant), significant ones first, at most ``most``."""
+    significant), significant ones first and widest first among them, at most ``most``, and
+    the chart's axis title. One axis holds one unit: the gaps in the unit most of them are
+    measured in (percentage points, where any are), the others being in the table below it."""
     gaps = content.gaps
+    columns = ["label", "gap", "lower", "upper", "significant"]
     if gaps.empty:
-        return pd.DataFrame(columns=["label", "gap", "lower", "upper", "significant"])
+        return pd.DataFrame(columns=columns), ""
     tested = gaps[gaps["gap"].notna() & gaps["lower"].notna() & ~gaps["suppressed"].astype(bool)]
+    unit_of = dict(zip(content.figures["indicator"], content.figures["unit"], strict=False))
+    tested_units = tested["indicator"].map(unit_of)
+    if tested.empty:
+        return pd.DataFrame(columns=columns), ""
+    unit = "%" if (tested_units == "%").any() else tested_units.mode().iloc[0]
+    tested = tested[tested_units == unit]
     titles = dict(zip(content.figures["indicator"], content.figures["title"], strict=False))
     frame = pd.DataFrame(
         {
@@ -275,7 +289,11 @@ def chart_gaps(content: PackContent, most: int = 15) -> pd.DataFrame:
             "significant": tested["significant"].map(lambda s: s is True),
         }
     )
-    return frame.sort_values("significant", ascending=False, kind="stable").head(most)
+    frame = frame.assign(size=frame["gap"].abs())
+    frame = frame.sort_values(["significant", "size"], ascending=False, kind="stable")
+    measured = units.gap_unit(unit)
+    x_title = f"Gap ({measured})" if measured else "Gap"
+    return frame.drop(columns="size").head(most), x_title
 
 
 #: How a gap's kind reads after its groups: a gap within the place needs no words.
@@ -298,6 +316,13 @@ def chart_gaps_text(rows: pd.DataFrame) -> str:
         widest = significant.loc[significant["gap"].abs().idxmax()]
         text += f" Widest significant: {widest['label']}, {widest['gap']:.1f}."
     return text
+
+
+def _standing_words(standing: object) -> str:
+    """A figure's standing as the pack writes it: a quarter says it is untested."""
+    if standing in QUARTER_WORDS.values():
+        return f"{standing} (untested)"
+    return "not compared" if standing is None or pd.isna(standing) else str(standing)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

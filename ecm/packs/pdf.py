@@ -120,8 +120,13 @@ def _cover(pdf: PackPdf, content: PackContent) -> None:
 def _glance(pdf: PackPdf, content: PackContent) -> None:
     pdf.add_page()
     write_heading(pdf, "The five outcomes at a glance")
-    write_paragraph(pdf, "All-pupil figures compared with England, by outcome.")
-    write_table(pdf, outcome_counts(content), widths=(70, 27, 27, 27, 29))
+    write_paragraph(
+        pdf,
+        "All-pupil figures compared with England, by outcome: better, similar or worse (tested "
+        "at 95%); ranked only (a figure published without the counts a test needs, placed by "
+        "its quarter among all places); not compared (neither possible).",
+    )
+    write_table(pdf, outcome_counts(content), widths=(62, 22, 22, 22, 26, 26))
     pdf.ln(4)
     write_heading(pdf, "Areas of interest", size=13)
     interest = content.interest[:MOST_INTEREST]
@@ -154,9 +159,8 @@ def _outcome(pdf: PackPdf, content: PackContent, outcome: str) -> None:
 def _gaps(pdf: PackPdf, content: PackContent) -> None:
     pdf.add_page()
     write_heading(pdf, "Gaps between groups")
-    rows = chart_gaps(content)
+    rows, x_title = chart_gaps(content)
     if not rows.empty:
-        x_title = "Gap (focus group minus comparison group)"
         _chart(pdf, charts.ranked_gaps(rows, x_title), chart_gaps_text(rows))
     table = gap_summary(content)
     if table.empty:

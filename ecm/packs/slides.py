@@ -51,8 +51,7 @@ def slides_bytes(content: PackContent, progress: Progress | None = None) -> byte
         tell(outcome)
         _outcome_slide(deck, content, outcome)
     tell("the gaps")
-    rows = chart_gaps(content)
-    x_title = "Gap (focus group minus comparison group)"
+    rows, x_title = chart_gaps(content)
     if rows.empty:
         _text_slide(deck, "Gaps between groups", [f"No gap could be tested in {content.period}."])
     else:
