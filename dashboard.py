@@ -18,6 +18,7 @@ st.set_page_config(
 )
 
 ui.ensure_store()
+ui.follow_store_changes()  # another process's import or plan edit: read afresh
 account = ui.current_account()
 
 pages = [

@@ -51,7 +51,7 @@ EXPECTED_TABLES = {
 def test_schema_is_created_from_empty_and_upgrade_is_repeatable(engine) -> None:
     assert current_revision(engine) is None
     upgrade_schema(engine)
-    assert current_revision(engine) == head_revision() == "0018"
+    assert current_revision(engine) == head_revision() == "0019"
     assert EXPECTED_TABLES <= table_names(engine)
     upgrade_schema(engine)  # a second run changes nothing and does not fail
     assert schema_is_current(engine)

@@ -21,6 +21,7 @@ from ecm.cli.users import add_users_commands
 from ecm.config import database_url
 from ecm.errors import DataError
 from ecm.safe_text import safe_csv
+from ecm.store.changes import note_store_change
 from ecm.store.engine import (
     current_revision,
     head_revision,
@@ -206,6 +207,7 @@ def run_init(_args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     with session_scope(engine) as session:
         sync_catalogue(session, catalogue)
+        note_store_change(session.connection(), "catalogue")  # its titles may have changed
     from ecm.disclosure.decisions import ensure_withholding
     from ecm.figures.school_pools import ensure_school_benchmarks
 

@@ -24,6 +24,7 @@ from ecm.demo.plans import build_plans
 from ecm.disclosure.decisions import refresh_withholding
 from ecm.disclosure.rules import apply_disclosure_control
 from ecm.figures.school_pools import refresh_school_benchmarks
+from ecm.store.changes import note_store_change
 from ecm.store.engine import bulk_insert, session_scope, upgrade_schema
 from ecm.store.models import (
     OBSERVATION_COLUMNS,
@@ -120,6 +121,7 @@ def build_demo(
         session.add(batch)
         session.flush()
         connection = session.connection()
+        note_store_change(connection, "demo")  # other app processes read afresh
         for table in ("region", "local_authority", "school"):
             bulk_insert(connection, table, geography[table])
         # Closed predecessors with no figures of their own, linked as the register links them.

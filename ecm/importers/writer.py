@@ -20,6 +20,7 @@ from ecm.disclosure.decisions import refresh_withholding, stored_rules, tree_par
 from ecm.disclosure.rules import DisclosureRules
 from ecm.figures.school_pools import refresh_school_benchmarks
 from ecm.importers.geography import ensure_las, ensure_schools
+from ecm.store.changes import note_store_change
 from ecm.store.engine import bulk_insert, session_scope
 from ecm.store.models import OBSERVATION_COLUMNS, ImportBatch, Observation
 from ecm.store.replaced import keep_replaced
@@ -162,6 +163,7 @@ def write_parsed(
         # After the decisions: similar-school pools are summed over shown figures only.
         if refresh_benchmarks and not figures.empty and (figures["level"] == "school").any():
             refresh_school_benchmarks(connection)
+        note_store_change(connection, "import")  # other app processes read afresh
         if before_commit is not None:
             before_commit()  # the transaction commits as this block ends
         return ImportOutcome(

@@ -8,7 +8,12 @@ import json
 
 from sqlalchemy import Connection, insert
 
+from ecm.store.changes import note_store_change
 from ecm.store.models import AuditLog
+
+#: Audit rows about people (accounts, sign-ins) rather than the figures or plans every page
+#: shows: they leave the store's version as it is.
+NOT_STORE_CHANGES = frozenset({"app_user"})
 
 
 def write_audit(
@@ -22,7 +27,10 @@ def write_audit(
     at: dt.datetime | None = None,
 ) -> None:
     """One audit row, in the caller's transaction (``before`` and ``after`` as JSON, dates as
-    text), stamped ``at`` (default: now; an import stamps all its rows alike)."""
+    text), stamped ``at`` (default: now; an import stamps all its rows alike). A change to a
+    plan or to imported figures moves the store's version (:mod:`ecm.store.changes`)."""
+    if table not in NOT_STORE_CHANGES:
+        note_store_change(connection, table)
     connection.execute(
         insert(AuditLog).values(
             changed_at=at or dt.datetime.now(dt.UTC),

@@ -504,6 +504,18 @@ class AuditLog(Base):
     after: Mapped[str | None] = mapped_column(Text)
 
 
+class StoreChange(Base):
+    """One change to the store's figures, catalogue or plans (an import, an undo, a plan edit
+    or import, the demo built): its newest id is the store's version, which every app process
+    reads to know when what it cached is out of date (``ecm.store.changes``)."""
+
+    __tablename__ = "store_change"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(40))
+
+
 # --- people ---------------------------------------------------------------------------------------
 
 

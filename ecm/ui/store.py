@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +85,40 @@ def _prepare_store() -> None:
             expanded=False,
         )
     st.cache_data.clear()
+
+
+#: How long a process trusts the store's version it last read, in seconds: a change made
+#: through another process is shown here within this (plus the page's next run).
+VERSION_CHECK_S = 2.0
+
+
+@st.cache_resource(show_spinner=False)
+def _seen_version(url: str) -> dict[str, float]:
+    """This process's memory of the store's version and when it last read it."""
+    return {"version": -1, "read_at": float("-inf")}
+
+
+_VERSION_LOCK = threading.Lock()
+
+
+def follow_store_changes() -> None:
+    """Before a page runs: when another process (or the command line) has changed the store
+    since this process last looked (``ecm.store.changes``), forget every cached read, so no
+    page here shows figures or a plan older than the store's. Reads the version at most once
+    every ``VERSION_CHECK_S`` seconds per process, whatever the number of sessions."""
+    from ecm.store.changes import store_version
+
+    seen = _seen_version(database_url())
+    now = time.monotonic()
+    with _VERSION_LOCK:
+        if now - seen["read_at"] < VERSION_CHECK_S:
+            return
+        seen["read_at"] = now
+        version = store_version(engine())
+        changed = seen["version"] not in (-1, version)
+        seen["version"] = version
+    if changed:
+        st.cache_data.clear()
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
