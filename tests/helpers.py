@@ -11,9 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -288,3 +293,54 @@ def address(at: AppTest) -> dict[str, str]:
         if found:
             shown.update(json.loads(found.group(1)))
     return shown
+
+
+@contextmanager
+def private_postgres() -> Iterator[tuple[str, Callable[[], None]]]:
+    """A throwaway PostgreSQL server of its own on loopback, for tests of the shared
+    deployment: the URL of an empty database on it, and a function that restarts the server
+    (what a database restart does to the app). Debian's packages under /usr/lib/postgresql;
+    as root, the server runs as the postgres user (it refuses to run as root)."""
+    binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    assert binaries, "no PostgreSQL under /usr/lib/postgresql: run scripts/setup --system"
+    bin_dir = binaries[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="ecm-pg-"))
+    data = folder / "data"
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    def pg_ctl(*args: str) -> None:
+        subprocess.run(
+            [*as_postgres, str(bin_dir / "pg_ctl"), "-w", "-D", str(data), "-l",
+             str(folder / "log"), *args],
+            check=True, cwd=folder, capture_output=True,
+        )  # fmt: skip
+
+    subprocess.run(
+        [*as_postgres, str(bin_dir / "initdb"), "-A", "trust", "-E", "UTF8",
+         "--locale=C.UTF-8", "-U", "postgres", "-D", str(data)],
+        check=True, cwd=folder, capture_output=True,
+    )  # fmt: skip
+    options = f"-p {port} -k {folder} -c fsync=off -c listen_addresses=127.0.0.1"
+    pg_ctl("-o", options, "start")
+    try:
+        subprocess.run(
+            [str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
+             "ecm"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        yield (
+            f"postgresql+psycopg://postgres@127.0.0.1:{port}/ecm",
+            lambda: pg_ctl("-o", options, "-m", "fast", "restart"),
+        )
+    finally:
+        subprocess.run(
+            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            cwd=folder, capture_output=True,
+        )  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)

@@ -173,6 +173,18 @@ def serve_dashboard(database_url: str, **env_extra: str) -> Iterator[str]:
 _STORES: dict[str, str] = {}
 
 
+@contextmanager
+def serving(database_url: str, *base_urls: str) -> Iterator[None]:
+    """A block in which dashboards started otherwise (deploy/start: its processes and nginx)
+    are known to serve ``database_url``, so :func:`sign_in` can sign a browser in to them."""
+    _STORES.update(dict.fromkeys(base_urls, database_url))
+    try:
+        yield
+    finally:
+        for base_url in base_urls:
+            _STORES.pop(base_url, None)
+
+
 def sign_in(target: Page | BrowserContext, url: str, user: str = "demo-admin") -> None:
     """Sign the browser context of ``target`` in to the dashboard serving ``url`` as ``user``
     (a demo account; on a store without it, an administrator of that name is made): its
@@ -219,3 +231,56 @@ def save_full_page_screenshot(page: Page, path: Path) -> Path:
         if original:
             page.set_viewport_size(original)
     return path
+
+
+# --- the Plan page's edit form ---------------------------------------------------------
+
+
+def open_action(page: Page, store: dict, user: str = "demo-admin") -> None:
+    """Open the action ``store["action"]`` of the plan of ``store["la"]`` on the dashboard
+    ``store["app"]``, signed in as ``user``."""
+    from playwright.sync_api import expect
+
+    sign_in(page, store["app"], user)
+    page.goto(
+        f"{store['app']}/plan?la={store['la']}&action={store['action']}", timeout=RUN_TIMEOUT_MS
+    )
+    expect(page.get_by_role("heading", name="Action", exact=True)).to_be_visible(
+        timeout=RUN_TIMEOUT_MS
+    )
+    wait_for_app_run(page)
+
+
+def save_status(page: Page, status: str) -> None:
+    """Open the edit form, choose a status and save.
+
+    A run that ends meanwhile (on a loaded machine) can close the list or put the form back
+    as it was; the app then says nothing changed, nothing was saved, and choosing and saving
+    again is safe.
+    """
+    nothing = page.get_by_text("Nothing changed, so nothing was saved.")
+    for _ in range(3):
+        if not page.get_by_role("button", name="Save changes").is_visible():
+            page.get_by_text("Edit this action").click()
+        _choose_status(page, status)
+        page.get_by_role("button", name="Save changes").click()
+        wait_for_app_run(page)
+        if not nothing.is_visible():
+            return
+
+
+def _choose_status(page: Page, status: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    box = page.get_by_role("combobox", name="Status", exact=True)
+    option = page.get_by_role("option", name=status, exact=True)
+    for attempt in range(3):  # a run that ends meanwhile can close the list: open it again
+        box.click()
+        box.fill(status)
+        try:
+            option.click(timeout=10_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            wait_for_app_run(page)

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import func, select
 
 from ecm.demo.build import build_demo
 from ecm.plan.edits import load_action
 from ecm.store.engine import make_engine
 from ecm.store.models import Action, Plan
-from tests.e2e.helpers import serve_dashboard, sign_in, wait_for_app_run
+from tests.e2e.helpers import open_action, save_status, serve_dashboard, sign_in, wait_for_app_run
 from tests.helpers import drop_database, new_database_url
 
 pytestmark = pytest.mark.e2e
@@ -51,46 +50,6 @@ def plan_store(tmp_path_factory) -> Iterator[dict]:
     finally:
         engine.dispose()
         drop_database(url)
-
-
-def open_action(page: Page, store: dict, user: str = "demo-admin") -> None:
-    sign_in(page, store["app"], user)
-    page.goto(f"{store['app']}/plan?la={store['la']}&action={store['action']}", timeout=RUN_MS)
-    expect(page.get_by_role("heading", name="Action", exact=True)).to_be_visible(timeout=RUN_MS)
-    wait_for_app_run(page)
-
-
-def save_status(page: Page, status: str) -> None:
-    """Open the edit form, choose a status and save.
-
-    A run that ends meanwhile (on a loaded machine) can close the list or put the form back
-    as it was; the app then says nothing changed, nothing was saved, and choosing and saving
-    again is safe.
-    """
-    nothing = page.get_by_text("Nothing changed, so nothing was saved.")
-    for _ in range(3):
-        if not page.get_by_role("button", name="Save changes").is_visible():
-            page.get_by_text("Edit this action").click()
-        _choose_status(page, status)
-        page.get_by_role("button", name="Save changes").click()
-        wait_for_app_run(page)
-        if not nothing.is_visible():
-            return
-
-
-def _choose_status(page: Page, status: str) -> None:
-    box = page.get_by_role("combobox", name="Status", exact=True)
-    option = page.get_by_role("option", name=status, exact=True)
-    for attempt in range(3):  # a run that ends meanwhile can close the list: open it again
-        box.click()
-        box.fill(status)
-        try:
-            option.click(timeout=10_000)
-            return
-        except PlaywrightTimeoutError:
-            if attempt == 2:
-                raise
-            wait_for_app_run(page)
 
 
 def test_the_second_of_two_editors_is_refused_and_sees_the_first_change(
