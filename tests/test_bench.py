@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ecm.bench.run import format_result, run_benchmark
-from tests.helpers import KS2, new_database_url, on_postgres
+from tests.helpers import KS2, new_database_url, on_postgres, run
 
 
 def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
@@ -31,8 +33,14 @@ def test_bench_builds_the_demo_and_times_every_read(tmp_path) -> None:
     assert all(
         t["median_ms"] >= 0 and t["p95_ms"] >= t["median_ms"] for t in result.timings.values()
     )
+    # Each page's server analysis beside its queries alone (no browser: no renders).
+    assert set(result.pages) == {"school", "area", "region", "gaps"}
+    for page in result.pages.values():
+        assert page["cold_s"] is None and page["warm_s"] is None
+        assert 0 < page["queries_s"] <= page["server_s"]
+    assert result.years == 5 and result.build_s > 0
     report = format_result(result)
-    assert report.startswith("demo build, scale tiny on ")
+    assert report.startswith("demo build, scale tiny (5 years) on ")
     assert "school profile" in report
 
 
@@ -53,9 +61,31 @@ def test_the_browser_option_times_each_page_cold_and_warm(demo_database_url, dem
 
     pages = bench_pages(demo_engine)
     assert set(pages) == {"school", "area", "region", "gaps"}
-    timings = time_first_renders(demo_database_url, pages, warm_repeats=1)
-    assert list(timings) == ["home (first page after start-up)", *pages]
-    assert all(set(t) == {"cold_s", "warm_s"} for t in timings.values())
-    assert all(0 < s < 120 for t in timings.values() for s in t.values())
-    report = format_result(BenchResult("tiny", "sqlite", browser=timings))
-    assert "first full render in Chromium" in report and "gaps" in report
+    run = time_first_renders(demo_database_url, pages, warm_repeats=2, sessions=3)
+    assert list(run.pages) == ["home (first page after start-up)", *pages]
+    assert all(set(t) == {"cold_s", "warm_s", "p95_s"} for t in run.pages.values())
+    assert all(0 < s < 120 for t in run.pages.values() for s in t.values())
+    assert all(t["p95_s"] >= t["warm_s"] for t in run.pages.values())
+    assert run.sessions["count"] == 3 and run.sessions["errors"] == 0
+    assert run.sessions["p95_s"] >= run.sessions["p50_s"] > 0
+    assert run.peak_rss_mb is not None and run.peak_rss_mb > 50  # a Streamlit process
+    report = format_result(
+        BenchResult("tiny", "sqlite", pages={"gaps": run.pages["gaps"]}, sessions=run.sessions,
+                    peak_rss_mb=run.peak_rss_mb)
+    )  # fmt: skip
+    assert "3 sessions at once" in report and "peak memory of the app process" in report
+
+
+@pytest.mark.e2e
+def test_the_bench_command_writes_its_measurements_as_json(tmp_path) -> None:  # noqa: ANN001
+    output = tmp_path / "bench.json"
+    made = run("bench", "--scale", "tiny", "--repeats", "3", "--browser", "--sessions", "2",
+               "--json", str(output))  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    measured = json.loads(output.read_text(encoding="utf-8"))
+    assert {"scale", "years", "database", "pages", "build_s", "peak_rss_mb",
+            "import_rows_per_s", "sessions"} <= set(measured)  # fmt: skip
+    assert (measured["scale"], measured["years"], measured["database"]) == ("tiny", 5, "sqlite")
+    assert set(measured["pages"]["area"]) == {"cold_s", "warm_s", "p95_s", "server_s", "queries_s"}
+    assert all(isinstance(v, float) for v in measured["pages"]["area"].values())
+    assert measured["sessions"]["count"] == 2 and measured["peak_rss_mb"] > 0

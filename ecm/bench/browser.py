@@ -10,6 +10,7 @@ again in fresh browser contexts (warm: the server's caches answer, the browser's
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import socket
@@ -22,6 +23,8 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import Engine, delete, select
 
@@ -71,42 +74,114 @@ def bench_pages(engine: Engine) -> dict[str, str]:
     }
 
 
+@dataclass
+class BrowserRun:
+    """What the browser part measured: each page's renders, the sessions opened at once, and
+    the app process's peak memory."""
+
+    #: Page -> ``cold_s`` (first visit since the server started), ``warm_s`` (median of the
+    #: later visits, each in a fresh browser context) and ``p95_s`` (of those visits).
+    pages: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: ``count`` sessions opened at once over the pages: ``p50_s``, ``p95_s`` and ``errors``.
+    sessions: dict[str, float] = field(default_factory=dict)
+    #: The app process's peak resident memory over the run (VmHWM), in MB.
+    peak_rss_mb: float | None = None
+
+
 def time_first_renders(
-    database_url: str, pages: dict[str, str], warm_repeats: int = 3
-) -> dict[str, dict[str, float]]:
-    """Seconds from opening each page to its first full render: ``cold`` (first visit since
-    the server started) and ``warm`` (median of ``warm_repeats`` later visits, each in a new
-    browser context). The home page is opened first, so the server's start-up (imports, the
-    store check) is measured there and not charged to the first page."""
+    database_url: str, pages: dict[str, str], warm_repeats: int = 5, sessions: int = 0
+) -> BrowserRun:
+    """Seconds from opening each page to its first full render: cold (first visit since the
+    server started), then ``warm_repeats`` later visits, each in a new browser context. The
+    home page is opened first, so the server's start-up (imports, the store check) is measured
+    there and not charged to the first page. Then ``sessions`` sessions are opened at once,
+    spread over the pages, and timed to their full renders; last, the process's peak memory."""
     from playwright.sync_api import sync_playwright
 
+    run = BrowserRun()
     with (
-        serve(database_url) as base,
+        serve(database_url) as (base, process),
         bench_account(database_url) as token,
         sync_playwright() as playwright,
     ):
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
+        cookie = {"name": COOKIE, "value": token, "url": base}
 
         def render(url: str) -> float:
-            return _render(browser, url, {"name": COOKIE, "value": token, "url": base})
+            return _render(browser, url, cookie)
 
         try:
-            timings = {"home (first page after start-up)": {"cold_s": render(base)}}
+            run.pages["home (first page after start-up)"] = {"cold_s": render(base)}
             for name, path in pages.items():
                 cold = render(base + path)
-                warm = [render(base + path) for _ in range(warm_repeats)]
-                timings[name] = {
+                run.pages[name] = {
                     "cold_s": round(cold, 2),
-                    "warm_s": round(statistics.median(warm), 2),
+                    **_warm(render, base + path, warm_repeats),
                 }
-            timings["home (first page after start-up)"]["warm_s"] = round(
-                statistics.median(render(base) for _ in range(warm_repeats)), 2
-            )
+            run.pages["home (first page after start-up)"].update(_warm(render, base, warm_repeats))
+            if sessions:
+                run.sessions = _at_once(
+                    browser, cookie, [base + p for p in pages.values()], sessions
+                )
         finally:
             browser.close()
-    return timings
+        run.peak_rss_mb = peak_rss_mb(process.pid)
+    return run
+
+
+def _warm(render, url: str, repeats: int) -> dict[str, float]:  # noqa: ANN001
+    """The median and 95th percentile (nearest rank) of ``repeats`` warm renders."""
+    samples = sorted(render(url) for _ in range(max(1, repeats)))
+    return {
+        "warm_s": round(statistics.median(samples), 2),
+        "p95_s": round(samples[math.ceil(0.95 * (len(samples) - 1))], 2),
+    }
+
+
+def _at_once(browser, cookie: dict, urls: list[str], count: int) -> dict[str, float]:  # noqa: ANN001
+    """Open ``count`` sessions at once (each its own browser context, the pages in turn), and
+    time each to its full render: p50, p95 and how many showed an error or never rendered."""
+    contexts, opened = [], []
+    try:
+        for number in range(count):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            context.add_cookies([cookie])
+            contexts.append(context)
+            page = context.new_page()
+            opened.append((page, time.perf_counter()))
+            page.goto(urls[number % len(urls)], wait_until="commit")  # the next asks at once
+        seconds, errors = [], 0
+        for page, started in opened:
+            try:
+                page.wait_for_function(RENDERED, timeout=RENDER_TIMEOUT_MS, polling=50)
+                seconds.append(time.perf_counter() - started)
+                errors += page.locator('[data-testid="stException"]').count() > 0
+            except Exception:  # noqa: BLE001 (a timeout or a crash: the page failed)
+                errors += 1
+        seconds.sort()
+        return {
+            "count": count,
+            "p50_s": round(statistics.median(seconds), 2) if seconds else None,
+            "p95_s": round(seconds[math.ceil(0.95 * (len(seconds) - 1))], 2) if seconds else None,
+            "errors": errors,
+        }
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    """A process's peak resident memory so far (Linux's VmHWM), in MB; None where unknown."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
 
 
 def _render(browser, url: str, cookie: dict) -> float:  # noqa: ANN001
@@ -158,8 +233,9 @@ def bench_account(database_url: str) -> Iterator[str]:
 
 
 @contextmanager
-def serve(database_url: str) -> Iterator[str]:
-    """Run the dashboard on ``database_url`` on a free local port; yield its base URL."""
+def serve(database_url: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run the dashboard on ``database_url`` on a free local port; yield its base URL and
+    its process."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -183,7 +259,7 @@ def serve(database_url: str) -> Iterator[str]:
                     log = output.read().decode(errors="replace")
                     raise RuntimeError(f"the dashboard did not start:\n{log}")
                 time.sleep(0.2)
-            yield base
+            yield base, process
         finally:
             process.terminate()
             try:

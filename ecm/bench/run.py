@@ -1,9 +1,11 @@
 """The benchmark behind ``python -m ecm bench``: how fast the store is built and read.
 
 Each run builds the demo at the chosen scale in a fresh database (a temporary SQLite file unless
-``--database-url`` names another), then times the reads the pages depend on; with ``--browser``
-also each page's first full render in Chromium (:mod:`ecm.bench.browser`). Figures are wall
-clock on this machine; run it twice and compare like with like.
+``--database-url`` names another), then times the reads the pages depend on and the analyses
+behind each page, with the time those spend inside the database driver (the page's queries
+alone: the floor); with ``--browser`` also each page's full render in Chromium, sessions opened
+at once and the app process's peak memory (:mod:`ecm.bench.browser`). Figures are wall clock on
+this machine; run it twice and compare like with like.
 """
 
 from __future__ import annotations
@@ -13,18 +15,29 @@ import math
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, event, func, select, text
 
 from ecm.config import ENV_DATABASE_URL
 from ecm.demo.build import build_demo
 from ecm.figures import queries
 from ecm.store.engine import make_engine
 from ecm.store.models import LocalAuthority, Observation, School
+
+#: Each page the browser part opens, and the analysis behind its server run.
+PAGE_ANALYSES = {
+    "school": "school profile, whole (in process)",
+    "area": "area page (LA overview)",
+    "region": "region page (region overview)",
+    "gaps": "gap explorer, all schools (ni_73, disadvantaged)",
+}
+#: The demo's years (2005/06 to 2009/10).
+DEMO_YEARS = 5
 
 
 @dataclass
@@ -33,13 +46,22 @@ class BenchResult:
 
     scale: str
     database: str
-    build_seconds: float = 0.0
+    years: int = DEMO_YEARS
+    build_s: float = 0.0
     database_bytes: int | None = None
     observations: int = 0
     schools: int = 0
+    #: Read or analysis -> ``median_ms``, ``p95_ms`` (and for analyses ``queries_ms``: the
+    #: median time inside the database driver).
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
-    #: Page -> seconds to first full render in the browser, ``cold_s`` and ``warm_s``.
-    browser: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: Page -> ``cold_s``, ``warm_s``, ``p95_s`` (full renders in Chromium, with --browser),
+    #: ``server_s`` (the analyses behind it, in process, uncached) and ``queries_s`` (their
+    #: time inside the database driver).
+    pages: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    #: Sessions opened at once (with --browser --sessions N): count, p50_s, p95_s, errors.
+    sessions: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: float | None = None
+    import_rows_per_s: float | None = None
 
     def as_dict(self) -> dict:
         """Plain data for JSON output."""
@@ -47,10 +69,17 @@ class BenchResult:
 
 
 def run_benchmark(
-    scale: str = "small", database_url: str | None = None, repeats: int = 50, browser: bool = False
+    scale: str = "small",
+    database_url: str | None = None,
+    repeats: int = 50,
+    browser: bool = False,
+    sessions: int = 0,
+    import_sample: Path | None = None,
 ) -> BenchResult:
-    """Build the demo at ``scale`` and time the hot reads (and, with ``browser``, each page's
-    first full render in Chromium); returns the measurements."""
+    """Build the demo at ``scale`` and time the hot reads and the pages' analyses (with
+    ``browser``, each page's full render in Chromium and ``sessions`` sessions at once; with
+    ``import_sample``, the import of a national-sized file of its shape); returns the
+    measurements."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         url = database_url or f"sqlite:///{path}"
@@ -58,18 +87,47 @@ def run_benchmark(
         result = BenchResult(scale=scale, database=engine.dialect.name)
         started = time.perf_counter()
         summary = build_demo(engine, scale=scale)
-        result.build_seconds = round(time.perf_counter() - started, 2)
+        result.build_s = round(time.perf_counter() - started, 2)
         result.observations = summary.observations
         result.schools = summary.schools
         result.database_bytes = _database_bytes(engine, path if database_url is None else None)
         result.timings = _time_reads(engine, repeats)
         result.timings.update(_time_analysis(engine, url, max(3, repeats // 10)))
+        rendered = {}
         if browser:
             from ecm.bench.browser import bench_pages, time_first_renders
 
-            result.browser = time_first_renders(url, bench_pages(engine))
+            run = time_first_renders(url, bench_pages(engine), sessions=sessions)
+            rendered, result.sessions, result.peak_rss_mb = run.pages, run.sessions, run.peak_rss_mb
+        result.pages = _pages(result.timings, rendered)
+        if import_sample is not None:
+            measured = run_import_benchmark(import_sample)
+            result.import_rows_per_s = round(measured["figures"] / measured["seconds"])
         engine.dispose()
     return result
+
+
+def _pages(
+    timings: dict[str, dict[str, float]], rendered: dict[str, dict[str, float]]
+) -> dict[str, dict[str, float | None]]:
+    """Each page: its renders in the browser (when timed) beside its server analysis and that
+    analysis's queries, in seconds."""
+    pages: dict[str, dict[str, float | None]] = {}
+    for page in dict.fromkeys([*rendered, *PAGE_ANALYSES]):
+        render = rendered.get(page, {})
+        analysis = timings.get(PAGE_ANALYSES.get(page, ""), {})
+        pages[page] = {
+            "cold_s": render.get("cold_s"),
+            "warm_s": render.get("warm_s"),
+            "p95_s": render.get("p95_s"),
+            "server_s": _seconds(analysis.get("median_ms")),
+            "queries_s": _seconds(analysis.get("queries_ms")),
+        }
+    return pages
+
+
+def _seconds(ms: float | None) -> float | None:
+    return None if ms is None else round(ms / 1000, 3)
 
 
 def _database_bytes(engine: Engine, path: Path | None) -> int | None:
@@ -134,7 +192,7 @@ def _time_reads(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
         "schools of one LA (register)": (schools_of_la, list(las)),
         "count schools": (count, list(las)),
     }
-    return _time_cases(cases, rng, repeats)
+    return _time_cases(cases, rng, repeats, engine)
 
 
 def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str, float]]:
@@ -183,12 +241,14 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
             samples
         )
     rng = np.random.default_rng(2)
-    profile_samples = []
+    profile_samples, profile_queries = [], []
     chosen = [str(u) for u in rng.choice(urns, size=repeats)]
     for urn in chosen:
-        started = time.perf_counter()
-        build_profile(engine, "school", urn)
-        profile_samples.append((time.perf_counter() - started) * 1000)
+        with query_time(engine) as spent:
+            started = time.perf_counter()
+            build_profile(engine, "school", urn)
+            profile_samples.append((time.perf_counter() - started) * 1000)
+        profile_queries.append(spent[0] * 1000)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "ecm", "profile", "--school", chosen[0], "--format", "json"],
@@ -200,7 +260,10 @@ def _time_analysis(engine: Engine, url: str, repeats: int) -> dict[str, dict[str
     return {
         **gap_cases,
         **_time_pages(engine, max(2, repeats // 10)),
-        "school profile, whole (in process)": _summary(profile_samples),
+        "school profile, whole (in process)": {
+            **_summary(profile_samples),
+            "queries_ms": round(statistics.median(profile_queries), 2),
+        },
         "school profile, command line (incl. start-up)": _summary([cli_ms]),
     }
 
@@ -239,24 +302,52 @@ def _time_pages(engine: Engine, repeats: int) -> dict[str, dict[str, float]]:
             regions,
         ),
     }
-    return _time_cases(cases, rng, repeats)
+    return _time_cases(cases, rng, repeats, engine)
 
 
 def _time_cases(
     cases: dict[str, tuple[Callable[[str], object], list[str]]],
     rng: np.random.Generator,
     repeats: int,
+    engine: Engine,
 ) -> dict[str, dict[str, float]]:
-    """Median and 95th-percentile milliseconds of each case, run on random keys."""
+    """Median and 95th-percentile milliseconds of each case, run on random keys, and the
+    median of the time each run spent inside the database driver on ``engine``."""
     timings = {}
     for name, (run, keys) in cases.items():
-        samples = []
+        samples, in_queries = [], []
         for key in rng.choice(keys, size=repeats):
-            started = time.perf_counter()
-            run(str(key))
-            samples.append((time.perf_counter() - started) * 1000)
-        timings[name] = _summary(samples)
+            with query_time(engine) as spent:
+                started = time.perf_counter()
+                run(str(key))
+                samples.append((time.perf_counter() - started) * 1000)
+            in_queries.append(spent[0] * 1000)
+        timings[name] = {**_summary(samples), "queries_ms": round(statistics.median(in_queries), 2)}
     return timings
+
+
+@contextmanager
+def query_time(engine: Engine) -> Iterator[list[float]]:
+    """A block whose statements on ``engine`` are timed: yields a one-item list holding the
+    seconds spent inside the driver's execute so far. PostgreSQL (psycopg) has every row by
+    the end of execute; SQLite steps through rows as they are fetched, so there it is a lower
+    bound of the queries' time."""
+    spent = [0.0]
+    key = "ecm_bench_started"
+
+    def before(connection, *_args) -> None:  # noqa: ANN001
+        connection.info.setdefault(key, []).append(time.perf_counter())
+
+    def after(connection, *_args) -> None:  # noqa: ANN001
+        spent[0] += time.perf_counter() - connection.info[key].pop()
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield spent
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
 
 
 def _summary(samples: list[float]) -> dict[str, float]:
@@ -272,16 +363,36 @@ def format_result(result: BenchResult) -> str:
     """A plain-text report of a benchmark run."""
     size = f"{result.database_bytes / 2**20:,.0f} MiB" if result.database_bytes else "unknown"
     lines = [
-        f"demo build, scale {result.scale} on {result.database}: {result.build_seconds:.1f} s, "
-        f"{result.schools:,} schools, {result.observations:,} figures, database {size}",
-        f"{'read':<60} {'median ms':>10} {'p95 ms':>10}",
+        f"demo build, scale {result.scale} ({result.years} years) on {result.database}: "
+        f"{result.build_s:.1f} s, {result.schools:,} schools, {result.observations:,} figures, "
+        f"database {size}",
+        f"{'read or analysis':<60} {'median ms':>10} {'p95 ms':>10} {'in db ms':>10}",
     ]
     for name, timing in result.timings.items():
-        lines.append(f"{name:<60} {timing['median_ms']:>10.2f} {timing['p95_ms']:>10.2f}")
-    if result.browser:
-        lines.append(f"{'first full render in Chromium':<60} {'cold s':>10} {'warm s':>10}")
-        for name, timing in result.browser.items():
-            lines.append(f"{name:<60} {timing['cold_s']:>10.2f} {timing['warm_s']:>10.2f}")
+        queries = timing.get("queries_ms")
+        lines.append(
+            f"{name:<60} {timing['median_ms']:>10.2f} {timing['p95_ms']:>10.2f} "
+            f"{'' if queries is None else f'{queries:.2f}':>10}"
+        )
+    lines.append(
+        f"{'page (seconds)':<36} {'cold':>8} {'warm':>8} {'p95':>8} {'server':>8} {'queries':>8}"
+    )
+    for name, page in result.pages.items():
+        cells = [
+            "" if page.get(k) is None else f"{page[k]:.2f}"
+            for k in ("cold_s", "warm_s", "p95_s", "server_s", "queries_s")
+        ]
+        lines.append(f"{name:<36} " + " ".join(f"{c:>8}" for c in cells))
+    if result.sessions:
+        s = result.sessions
+        lines.append(
+            f"{s['count']} sessions at once: p50 {s['p50_s']} s, p95 {s['p95_s']} s, "
+            f"{s['errors']} errors"
+        )
+    if result.peak_rss_mb is not None:
+        lines.append(f"peak memory of the app process: {result.peak_rss_mb:,.0f} MB")
+    if result.import_rows_per_s is not None:
+        lines.append(f"import: {result.import_rows_per_s:,.0f} figures per second")
     return "\n".join(lines)
 
 

@@ -165,7 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--database-url", help="an empty database to build in (default: temporary SQLite)"
     )
     bench.add_argument("--repeats", type=int, default=50, help="timed reads per case (default 50)")
-    bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    bench.add_argument(
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="write the measurements as JSON to FILE (without FILE: print them)",
+    )
+    bench.add_argument(
+        "--sessions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --browser: also open N sessions at once and time them",
+    )
     bench.add_argument(
         "--browser",
         action="store_true",
@@ -174,8 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--import-sample",
         metavar="FILE",
-        help="instead, time importing a national-sized performance-table file built from "
-        "FILE's shape (e.g. one LA's KS2 file)",
+        help="also time importing a national-sized performance-table file built from FILE's "
+        "shape (e.g. one LA's KS2 file): import_rows_per_s",
     )
     bench.add_argument(
         "--import-file",
@@ -454,22 +467,36 @@ def run_bench(args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from ecm.bench.run import format_result, run_benchmark, run_import_benchmark, time_file_import
+    from ecm.bench.run import format_result, run_benchmark, time_file_import
 
-    if args.import_sample or args.import_file:
-        measured = (
-            run_import_benchmark(Path(args.import_sample))
-            if args.import_sample
-            else time_file_import(Path(args.import_file))
-        )
+    if args.import_file:
+        measured = time_file_import(Path(args.import_file))
         print(
             json.dumps(measured, indent=2)
             if args.json
             else ", ".join(f"{k} {v}" for k, v in measured.items())
         )
         return 0
-    result = run_benchmark(args.scale, args.database_url, args.repeats, browser=args.browser)
-    print(json.dumps(result.as_dict(), indent=2) if args.json else format_result(result))
+    if args.sessions and not args.browser:
+        print("error: --sessions opens browser sessions: add --browser", file=sys.stderr)
+        return 2
+    result = run_benchmark(
+        args.scale,
+        args.database_url,
+        args.repeats,
+        browser=args.browser,
+        sessions=args.sessions,
+        import_sample=Path(args.import_sample) if args.import_sample else None,
+    )
+    if args.json in (None, "-"):
+        print(json.dumps(result.as_dict(), indent=2) if args.json else format_result(result))
+    else:
+        output = Path(args.json)
+        partial = output.with_name(output.name + ".part")
+        partial.write_text(json.dumps(result.as_dict(), indent=2) + "\n", encoding="utf-8")
+        partial.replace(output)
+        print(format_result(result))
+        print(f"wrote {output}")
     return 0
 
 
