@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from ecm.packs.content import EmptyPack, PackContent, pack_content
+from ecm.packs.content import EmptyPack, pack_content
 
 __all__ = ["FORMATS", "EmptyPack", "Pack", "make_pack", "pack_file_name"]
 
@@ -85,8 +85,3 @@ def make_pack(
 def pack_file_name(code: str, period: str, fmt: str = "xlsx") -> str:
     """The name a place's pack is saved under: ``E10000014-2018-19-pack.pdf``."""
     return f"{code}-{period.replace('/', '-')}-pack.{fmt}"
-
-
-def content_of(engine: Engine, level: str, code: str, period: str | None = None) -> PackContent:
-    """What a pack of the place would hold (for comparing two years' packs)."""
-    return pack_content(engine, level, code, period)

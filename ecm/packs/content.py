@@ -67,7 +67,7 @@ class PackContent:
 
     @property
     def place_line(self) -> str:
-        """The place in one line: "Local authority Z10000001 · Northmarch"."""
+        """The place's level and code: "Local authority Z10000001"."""
         return f"{LEVEL_WORDS[self.level]} {self.code}"
 
 

@@ -19,13 +19,10 @@ from ecm.packs.content import PackContent
 from ecm.safe_text import neutralise_frame
 from ecm.views.data_sources import readable
 
-#: The sheets of every pack, in order (an LA's adds "Plan coverage" and "Off track" after
-#: "Gaps").
-SHEETS = ("About", "Figures", "Gaps", "Definitions")
-
 
 def workbook_bytes(content: PackContent) -> tuple[bytes, tuple[str, ...]]:
-    """The pack as an .xlsx workbook, and its sheets' names."""
+    """The pack as an .xlsx workbook, and its sheets' names: About, Figures, Gaps, (an LA's)
+    Plan coverage and Off track, Definitions."""
     sheets: dict[str, pd.DataFrame] = {
         "About": content.about,
         "Figures": readable(content.figures),
