@@ -314,6 +314,32 @@ def test_gap_explorer_ranks_every_authority(use_demo_database, demo_engine) -> N
     assert address(at)["level"] == "la" and address(at)["period"] == result.period
 
 
+def _long_table() -> None:  # an app of its own (AppTest.from_function), drawing one table
+    import pandas as pd
+
+    from ecm.ui.presentation import table_with_download
+
+    rows = 2_500
+    table_with_download(
+        pd.DataFrame({"URN": [str(100000 + n) for n in range(rows)], "Gap": range(rows)}),
+        "long",
+        "long.csv",
+    )
+
+
+def test_a_table_longer_than_the_grid_shows_its_first_rows_and_says_so() -> None:
+    from ecm.ui.presentation import GRID_ROWS
+
+    at = AppTest.from_function(_long_table, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert shown.shape[0] == GRID_ROWS < 2_500
+    assert list(shown["URN"].head(2)) == ["100000", "100001"]
+    assert at.caption[0].value == (
+        f"The first {GRID_ROWS:,} of 2,500 rows, in the table's order: the CSV below has them all."
+    )
+
+
 def test_presentation_mode_shows_one_panel_and_moves_on(use_demo_database, demo_engine) -> None:
     from ecm.figures.queries import load_local_authorities
 

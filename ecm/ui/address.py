@@ -5,6 +5,7 @@ the URL, and links between pages that carry it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -211,13 +212,23 @@ def link_params(**target: str | None) -> dict[str, str]:
 def with_carried_links(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """``frame`` with each URL in its link ``columns`` carrying the year and presentation mode
     of this view (:func:`ecm.params.carried_link`), as :func:`page_link` does for a link."""
+    return link_carrier(columns)(frame)
+
+
+def link_carrier(columns: tuple[str, ...]) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    """:func:`with_carried_links` for this view's year and mode, read now, to apply later (a
+    download's file is written when pressed, outside the page's run)."""
     current = {name: query_param(name) for name in PARAMETERS}
-    present = [c for c in columns if c in frame.columns]
-    if not present:
-        return frame
-    return frame.assign(
-        **{c: frame[c].map(lambda url: carried_link(url, current)) for c in present}
-    )
+
+    def carry(frame: pd.DataFrame) -> pd.DataFrame:
+        present = [c for c in columns if c in frame.columns]
+        if not present:
+            return frame
+        return frame.assign(
+            **{c: frame[c].map(lambda url: carried_link(url, current)) for c in present}
+        )
+
+    return carry
 
 
 def selected_place() -> tuple[str, str] | None:

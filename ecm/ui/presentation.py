@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -16,7 +16,7 @@ from pandas.io.formats.style import Styler
 
 from ecm import units
 from ecm.safe_text import safe_csv
-from ecm.ui.address import link_column, presenting, with_carried_links
+from ecm.ui.address import link_carrier, link_column, presenting
 from ecm.views.markdown import escape_markdown
 from ecm.views.provenance import Provenance, chart_footer
 
@@ -28,6 +28,10 @@ PRESENTED_ROWS = 40
 #: panel's title and one row of pickers or tabs. (Sizing plotly to the viewport with CSS left
 #: Streamlit's element at its own height, cutting the drawing off at 1080 lines.)
 PRESENTED_CHART_PX = 400
+#: Most rows a table sends to the browser's grid: the gap explorer's every school in England
+#: (45,000 rows) took over a second of every run to format and send, and nobody scrolls
+#: through them; the first rows in the table's own order are shown, and its CSV has them all.
+GRID_ROWS = 1_000
 
 
 def table_with_download(
@@ -46,7 +50,7 @@ def table_with_download(
     if frame.empty and empty is not None:
         st.write(empty)
         return
-    frame = with_carried_links(frame, links)  # a link keeps the reader's year
+    carry = link_carrier(links)  # a link keeps the reader's year
     if presenting():
         # Each figure written as the grid writes it off the projector (units.column_writer).
         shown = frame.drop(columns=list(links)).head(PRESENTED_ROWS)
@@ -58,23 +62,34 @@ def table_with_download(
             )
     else:
         st.dataframe(
-            blank_missing(frame),
+            blank_missing(carry(frame.head(GRID_ROWS))),
             hide_index=True,
             width="stretch",
             key=f"table_{key}",
             # Each link says where it goes, not just "Open" (WCAG 2.4.4, link purpose).
             column_config={column: link_column(column, column) for column in links},
         )
-    csv_download(frame, "Download as CSV", file_name, key=f"download_{key}")
+        if len(frame) > GRID_ROWS:
+            st.caption(
+                f"The first {GRID_ROWS:,} of {len(frame):,} rows, in the table's order: the CSV "
+                "below has them all."
+            )
+    csv_download(frame, "Download as CSV", file_name, key=f"download_{key}", prepare=carry)
 
 
-def csv_download(frame: pd.DataFrame, label: str, file_name: str, key: str | None = None) -> None:
-    """A button downloading ``frame`` as CSV, written when pressed (deferred), not on every run
-    of the page; text a spreadsheet would run as a formula gets an apostrophe
-    (:func:`ecm.safe_text.safe_csv`)."""
+def csv_download(
+    frame: pd.DataFrame,
+    label: str,
+    file_name: str,
+    key: str | None = None,
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+) -> None:
+    """A button downloading ``frame`` (made ready by ``prepare`` when pressed) as CSV, written
+    when pressed (deferred), not on every run of the page; text a spreadsheet would run as a
+    formula gets an apostrophe (:func:`ecm.safe_text.safe_csv`)."""
     st.download_button(
         label,
-        lambda: safe_csv(frame).encode("utf-8"),
+        lambda: safe_csv(prepare(frame) if prepare else frame).encode("utf-8"),
         file_name=file_name,
         mime="text/csv",
         key=key,
