@@ -85,7 +85,9 @@ def compare_years(
     widening_now = both["trend"].eq(WIDENING)
     widening_then = both["trend_then"].eq(WIDENING)
     gone = then.merge(now, on=list(_GAP_KEY), how="left", suffixes=("_then", ""))
-    closed = gone[gone["significant_then"].eq(True) & ~gone["significant"].eq(True)]
+    # Closed only when this year's test says so: a gap measured without an interval this year
+    # (or not at all) is not known to have closed.
+    closed = gone[gone["significant_then"].eq(True) & gone["significant"].eq(False)]
     changes = Changes(
         before=before["period"],
         after=after["period"],
