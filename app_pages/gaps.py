@@ -82,6 +82,7 @@ with bar.pickers if bar else filters[2]:
     )
 if period != result.period:
     st.rerun()
+ui.note_provenance(place=f"{result.indicator['title']}: {focus_groups[group]} gap", period=period)
 
 ui.definition(indicator)
 comparator = titles.get(result.comparator_group, result.comparator_group)

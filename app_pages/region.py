@@ -45,7 +45,7 @@ if not presenting:
 period = ui.year_picker(overview.periods, overview.period, bar)
 ui.note_provenance(place=overview.region["name"], fictional=bool(overview.region.get("fictional")))
 ui.pack_download("region", code, period)
-ui.region_downloads(code, period)
+ui.region_downloads(overview)
 cells = overview.cells
 outcomes = outcome_choices(cells, list(ui.load_outcomes()["outcome"].drop_duplicates()))
 with bar.pickers if bar else st.container():

@@ -60,6 +60,10 @@ class PackContent:
     definitions: pd.DataFrame  # the catalogue's definition of each indicator shown
     coverage: PlanCoverage | None  # an LA's plan coverage of its gaps; None otherwise
 
+    def spine_of(self, outcome: str) -> pd.DataFrame:
+        """The spine chart's rows of one outcome (without the outcome column)."""
+        return self.spine[self.spine["outcome"] == outcome].drop(columns="outcome")
+
     @property
     def title(self) -> str:
         """The pack's title: "Meeting pack: Osierholt, 2009/10"."""
@@ -119,6 +123,14 @@ def _spine(engine: Engine, profile: dict, peers: pd.DataFrame) -> pd.DataFrame:
     return spine_rows(observations, many_places.la_distribution(peers))
 
 
+def read_for_words() -> str:
+    """Whose remit a file's figures were read for, as its cover says it."""
+    remit = current_remit()
+    if remit.everything:
+        return "every place (analyst or administrator)"
+    return f"the remit {remit.name}: restricted figures of other places are left out, as on screen"
+
+
 def _year_written(table: pd.DataFrame, period: str) -> pd.DataFrame:
     """``table`` with the pack's year written as the cover and the pages write it
     (``2009/10``, never the store's ``2009-10``)."""
@@ -133,19 +145,12 @@ def _about(profile: dict, today: dt.date) -> pd.DataFrame:
     control and the sources with their licences."""
     geography = profile["geography"]
     rules = DisclosureRules.from_environment()
-    remit = current_remit()
     lines = [
         ("Place", geography["name"]),
         (LEVEL_WORDS.get(geography["level"], geography["level"]), geography["code"]),
         ("Year", profile["period"]),
         ("Made on", today.isoformat()),
-        (
-            "Read for",
-            "every place (analyst or administrator)"
-            if remit.everything
-            else f"the remit {remit.name}: restricted figures of other places are left out, "
-            "as on screen",
-        ),
+        ("Read for", read_for_words()),
         (
             "Small numbers",
             f"counts below {rules.min_count} in data not published openly are withheld, with "
@@ -164,7 +169,14 @@ def _about(profile: dict, today: dt.date) -> pd.DataFrame:
 
 def _definitions(figures: pd.DataFrame) -> pd.DataFrame:
     """The catalogue's definition of each indicator in the pack."""
-    codes = set(figures.get("indicator_code", figures.get("indicator", pd.Series(dtype=str))))
+    return definitions(
+        set(figures.get("indicator_code", figures.get("indicator", pd.Series(dtype=str))))
+    )
+
+
+def definitions(codes: set[str]) -> pd.DataFrame:
+    """The catalogue's definition of each indicator of ``codes``, in the catalogue's order:
+    Indicator, Title, Unit, Better when, Source, Definition."""
     rows = [
         {"Indicator": row["code"], "Title": row["title"], "Unit": row["unit"],
          "Better when": row["polarity"].replace("_", " "), "Source": row["source"],

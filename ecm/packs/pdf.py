@@ -150,7 +150,7 @@ def _outcome(pdf: PackPdf, content: PackContent, outcome: str) -> None:
     if table.empty:
         write_paragraph(pdf, f"No figure for this outcome in {content.period}.")
         return
-    spine = content.spine[content.spine["outcome"] == outcome].drop(columns="outcome")
+    spine = content.spine_of(outcome)
     if not spine.empty:
         _chart(pdf, charts.spine_chart(spine), charts.describe_spine_chart(spine))
     write_table(pdf, table, widths=(62, 40, 20, 28, 30))

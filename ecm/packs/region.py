@@ -16,9 +16,8 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ecm import units
-from ecm.access.scope import current_remit
-from ecm.catalogue import load_catalogue
 from ecm.disclosure.rules import DisclosureRules
+from ecm.packs.content import definitions, read_for_words
 from ecm.packs.pdf import PackPdf, write_heading, write_paragraph, write_table
 from ecm.packs.workbook import stable_zip, write_workbook
 from ecm.places.overview import RegionOverview, region_overview
@@ -67,17 +66,15 @@ def briefs_pdf(overview: RegionOverview, today: dt.date, only: str | None = None
 
 
 def _about_line(overview: RegionOverview, today: dt.date, count: int) -> str:
-    remit = current_remit()
     rules = DisclosureRules.from_environment()
-    read_for = "every place" if remit.everything else f"the remit {remit.name}"
     fictional = " Fictional demo data: invented places and figures." if (
         overview.region.get("fictional")
     ) else ""  # fmt: skip
     return (
         f"{count} authorit{'y' if count == 1 else 'ies'}, {overview.period}; made "
-        f"{today.isoformat()}, read for {read_for}. Counts below {rules.min_count} in data not "
-        "published openly are withheld, as on screen. 'Worse' and 'better' are tested against "
-        f"England at 95%; ranks and quarters are among all authorities.{fictional}"
+        f"{today.isoformat()}, read for {read_for_words()}. Counts below {rules.min_count} in "
+        "data not published openly are withheld, as on screen. 'Worse' and 'better' are "
+        f"tested against England at 95%; ranks and quarters are among all authorities.{fictional}"
     )
 
 
@@ -96,7 +93,8 @@ def over_time_workbook(
     years = []
     for period in latest.periods:
         tell(period)
-        cells = region_overview(engine, region_code, period).cells
+        read = latest if period == latest.period else region_overview(engine, region_code, period)
+        cells = read.cells
         if not cells.empty:
             years.append(cells.assign(year=period))
     every = pd.concat(years, ignore_index=True) if years else pd.DataFrame()
@@ -105,19 +103,8 @@ def over_time_workbook(
     for indicator, rows in every.groupby("indicator", sort=True) if not every.empty else ():
         sheets[_sheet_name(indicator)] = _indicator_sheet(rows, latest.periods)
         titles[indicator] = rows["title"].iloc[0]
-    sheets["Definitions"] = pd.DataFrame(
-        [
-            {
-                "Sheet": _sheet_name(row["code"]),
-                "Indicator": row["title"],
-                "Unit": row["unit"],
-                "Better when": row["polarity"].replace("_", " "),
-                "Definition": row["definition"],
-            }
-            for row in load_catalogue().indicators
-            if row["code"] in titles
-        ]  # fmt: skip
-    )
+    defined = definitions(set(titles))
+    sheets["Definitions"] = defined.assign(Indicator=defined["Indicator"].map(_sheet_name))
     content = stable_zip(write_workbook(sheets, today), today)
     return content, tuple(sheets)
 
@@ -159,14 +146,13 @@ def _indicator_sheet(rows: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
 
 
 def _over_time_about(overview: RegionOverview, today: dt.date) -> pd.DataFrame:
-    remit = current_remit()
     rules = DisclosureRules.from_environment()
     lines = [
         ("Region", overview.region["name"]),
         ("Code", overview.region["code"]),
         ("Years", ", ".join(overview.periods)),
         ("Made on", today.isoformat()),
-        ("Read for", "every place" if remit.everything else f"the remit {remit.name}"),
+        ("Read for", read_for_words()),
         (
             "Small numbers",
             f"counts below {rules.min_count} in data not published openly are "

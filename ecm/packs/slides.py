@@ -86,7 +86,7 @@ def _title_slide(deck: Deck, content: PackContent) -> None:
 
 
 def _outcome_slide(deck: Deck, content: PackContent, outcome: str) -> None:
-    spine = content.spine[content.spine["outcome"] == outcome].drop(columns="outcome")
+    spine = content.spine_of(outcome)
     if not spine.empty:
         _chart_slide(
             deck, outcome, charts.spine_chart(spine, presentation=True),

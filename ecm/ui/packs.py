@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -15,6 +16,9 @@ from streamlit.delta_generator import DeltaGenerator
 from ecm.ui.address import page_link, presenting
 from ecm.ui.signin import for_this_viewer
 from ecm.ui.store import engine
+
+if TYPE_CHECKING:
+    from ecm.places.overview import RegionOverview
 
 #: The address parameter naming a place of each level (:func:`ecm.ui.address.selected_place`).
 PLACE_PARAMS = {"school": "urn", "la": "la", "region": "region"}
@@ -27,8 +31,6 @@ FORMAT_HELP = {
     "xlsx": "the data behind every table, one sheet each, with the definitions and the "
     "source files",
 }
-PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _button(
@@ -71,43 +73,46 @@ def pack_download(level: str, code: str, period: str) -> None:
         page_link("changes", "What changed since last year", **{PLACE_PARAMS[level]: code})
 
 
-def region_downloads(code: str, period: str) -> None:
-    """For a priorities meeting: every authority's brief as one PDF, and the authorities x
-    indicators over every year with ranks and bands as one workbook (LAIT's layout)."""
+def region_downloads(overview: RegionOverview) -> None:
+    """For a priorities meeting: every authority's brief as one PDF, from the overview the page
+    shows, and the authorities x indicators over every year with ranks and bands as one
+    workbook (LAIT's layout)."""
     if presenting():
         return
+    from ecm.packs import FORMATS
     from ecm.packs.region import briefs_pdf, over_time_workbook
-    from ecm.places.overview import region_overview
 
-    store = engine()
+    store, code, period = engine(), overview.region["code"], overview.period or ""
     left, right, _ = st.columns([3, 3.4, 2.6], gap="small", vertical_alignment="center")
     _button(
         left, "Priorities briefs (PDF)",
-        lambda: briefs_pdf(region_overview(store, code, period), dt.date.today()),
-        f"{code}-{period.replace('/', '-')}-priorities-briefs.pdf", PDF, "download_briefs",
+        lambda: briefs_pdf(overview, dt.date.today()),
+        f"{code}-{period.replace('/', '-')}-priorities-briefs.pdf", FORMATS["pdf"].mime,
+        "download_briefs",
         "Every authority's priorities brief for the year, one to a page, for the meeting.",
     )  # fmt: skip
     _button(
         right, "Authorities over time (Excel)",
         lambda: over_time_workbook(store, code, dt.date.today())[0],
-        f"{code}-authorities-over-time.xlsx", XLSX, "download_over_time",
+        f"{code}-authorities-over-time.xlsx", FORMATS["xlsx"].mime, "download_over_time",
         "One sheet per indicator: each authority's figure, national rank, quartile band and "
         "comparison with England in every year held, as in LAIT.",
     )  # fmt: skip
 
 
-def brief_download(code: str, la: str, la_name: str, period: str) -> None:
+def brief_download(overview: RegionOverview, la: str, la_name: str) -> None:
     """ "This brief (PDF)": the authority's priorities brief as shown, to send on."""
     if presenting():
         return
+    from ecm.packs import FORMATS
     from ecm.packs.region import briefs_pdf
-    from ecm.places.overview import region_overview
 
-    store = engine()
+    period = overview.period or ""
     left, _ = st.columns([1, 3])
     _button(
         left, "This brief (PDF)",
-        lambda: briefs_pdf(region_overview(store, code, period), dt.date.today(), only=la),
-        f"{la}-{period.replace('/', '-')}-priorities-brief.pdf", PDF, "download_brief",
+        lambda: briefs_pdf(overview, dt.date.today(), only=la),
+        f"{la}-{period.replace('/', '-')}-priorities-brief.pdf", FORMATS["pdf"].mime,
+        "download_brief",
         f"{la_name}'s priorities brief, as shown, on one page.",
     )  # fmt: skip

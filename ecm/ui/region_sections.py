@@ -187,7 +187,7 @@ def draw_briefs(screen: RegionScreen) -> None:
     la = select_param("Authority", names, "brief")
     with st.container(border=True):
         st.markdown(brief_markdown(briefs[la], screen.overview.period))
-    brief_download(screen.code, la, names[la], screen.overview.period)
+    brief_download(screen.overview, la, names[la])
     name = escape_markdown(names[la])
     page_link("area", f"Open {name}'s area overview", la=la)
     page_link("plan", f"Open {name}'s plan", la=la)
