@@ -32,8 +32,9 @@ def test_init_creates_the_schema_then_reports_it_current(database_url: str) -> N
 def test_demo_builds_the_tiny_demo_and_says_what_it_made(database_url: str) -> None:
     result = run("demo", "--scale", "tiny", url=database_url)
     assert result.returncode == 0, result.stderr
-    assert "fictional demo data built (scale tiny, seed 2008): 2 regions, 4 local authorities" in (
-        result.stdout
+    assert (
+        "fictional demo data built (scale tiny, seed 2008, 5 years): 2 regions, 4 local authorities"
+        in (result.stdout)
     )
     assert "demo accounts, one per role: demo-head, demo-board, demo-officer, demo-analyst, " in (
         result.stdout

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from ecm.config import DEMO_ENGLAND_CODE
 from ecm.demo.build import build_demo
+from ecm.demo.parameters import demo_periods, over_years
 from ecm.demo.simulate import calibrate
 from ecm.store.engine import make_engine
 from tests.helpers import new_database_url
@@ -60,6 +61,52 @@ def test_another_seed_gives_other_data(tmp_path, demo_engine) -> None:
         assert frame(engine, query)["total"][0] != frame(demo_engine, query)["total"][0]
     finally:
         engine.dispose()
+
+
+def test_ten_years_end_in_2009_10_and_hold_the_first_level_before_2005_06(tmp_path) -> None:
+    engine = make_engine(new_database_url(tmp_path))
+    try:
+        summary = build_demo(engine, scale="tiny", years=10, accounts=False)
+        periods = frame(
+            engine,
+            "SELECT indicator_code, COUNT(DISTINCT period) AS n, MIN(period) AS first, "
+            "MAX(period) AS last FROM observation GROUP BY indicator_code",
+        ).set_index("indicator_code")
+        england = frame(
+            engine,
+            "SELECT period, value FROM observation WHERE indicator_code = 'ni_73' "
+            "AND level = 'england' AND group_code = 'all' ORDER BY period",
+        )
+    finally:
+        engine.dispose()
+    assert summary.years == 10
+    assert set(periods["n"]) == {10}
+    assert periods.loc["ni_73", ["first", "last"]].tolist() == ["2000/01", "2009/10"]
+    assert periods.loc["ni_111", ["first", "last"]].tolist() == ["2000-01", "2009-10"]
+    assert periods.loc["ni_112", ["first", "last"]].tolist() == ["2001", "2010"]
+    # The reference gives 71% for 2005/06; the five years before it are drawn at that level.
+    assert england["value"].iloc[:6].tolist() == pytest.approx([71.0] * 6, abs=1.0)
+
+
+@pytest.mark.parametrize(
+    ("period_type", "years", "expected"),
+    [
+        ("academic_year", 5, ("2005/06", "2006/07", "2007/08", "2008/09", "2009/10")),
+        ("financial_year", 5, ("2005-06", "2006-07", "2007-08", "2008-09", "2009-10")),
+        ("snapshot_march", 5, ("2006", "2007", "2008", "2009", "2010")),
+        ("academic_year", 10, ("2000/01", "2001/02", "2002/03", "2003/04", "2004/05",
+                               "2005/06", "2006/07", "2007/08", "2008/09", "2009/10")),
+    ],
+)  # fmt: skip
+def test_demo_periods_end_in_2009_10(period_type, years, expected) -> None:
+    assert demo_periods(period_type, years) == expected
+
+
+def test_the_demo_refuses_other_spans() -> None:
+    with pytest.raises(ValueError, match="5 or 10 years, not 7"):
+        demo_periods("academic_year", 7)
+    assert over_years((44.0, 46.0), 4) == (44.0, 44.0, 44.0, 46.0)
+    assert over_years((), 10) == ()
 
 
 def test_numerators_lie_within_denominators(observations) -> None:

@@ -131,7 +131,7 @@ def test_data_page_lists_the_demo_build_as_a_batch(use_demo_database) -> None:
     at = open_app("app_pages/data.py")
     batches = at.dataframe[0].value
     assert batches["format"].tolist() == ["demo"]
-    assert batches["file_name"][0] == "fictional demo: scale tiny, seed 2008"
+    assert batches["file_name"][0] == "fictional demo: scale tiny, seed 2008, 5 years"
     assert "Fictional demo data" in batches["licence"][0]
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import Engine, event, func, select, text
 
 from ecm.config import ENV_DATABASE_URL
 from ecm.demo.build import build_demo
+from ecm.demo.parameters import LEVEL_YEARS
 from ecm.figures import queries
 from ecm.store.engine import make_engine
 from ecm.store.models import LocalAuthority, Observation, School
@@ -36,8 +37,6 @@ PAGE_ANALYSES = {
     "region": "region page (region overview)",
     "gaps": "gap explorer, all schools (ni_73, disadvantaged)",
 }
-#: The demo's years (2005/06 to 2009/10).
-DEMO_YEARS = 5
 
 
 @dataclass
@@ -46,7 +45,7 @@ class BenchResult:
 
     scale: str
     database: str
-    years: int = DEMO_YEARS
+    years: int = LEVEL_YEARS
     build_s: float = 0.0
     database_bytes: int | None = None
     observations: int = 0
@@ -72,6 +71,7 @@ def run_benchmark(
     scale: str = "small",
     database_url: str | None = None,
     repeats: int = 50,
+    years: int = LEVEL_YEARS,
     browser: bool = False,
     sessions: int = 0,
     import_sample: Path | None = None,
@@ -84,9 +84,9 @@ def run_benchmark(
         path = Path(folder) / "bench.db"
         url = database_url or f"sqlite:///{path}"
         engine = make_engine(url)
-        result = BenchResult(scale=scale, database=engine.dialect.name)
+        result = BenchResult(scale=scale, database=engine.dialect.name, years=years)
         started = time.perf_counter()
-        summary = build_demo(engine, scale=scale)
+        summary = build_demo(engine, scale=scale, years=years)
         result.build_s = round(time.perf_counter() - started, 2)
         result.observations = summary.observations
         result.schools = summary.schools

@@ -19,6 +19,7 @@ from ecm.cli.output import clear_progress, one_line, terminal_progress, with_pan
 from ecm.cli.plan import add_plan_commands
 from ecm.cli.users import add_users_commands
 from ecm.config import database_url
+from ecm.demo.parameters import DEMO_YEARS
 from ecm.errors import DataError
 from ecm.safe_text import safe_csv
 from ecm.store.changes import note_store_change
@@ -69,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
         "~21,500 schools; tiny: 2 regions, 4 LAs, ~120 schools (for tests)",
     )
     demo.add_argument("--seed", type=int, default=2008, help="random seed (default 2008)")
+    demo.add_argument(
+        "--years",
+        type=int,
+        choices=DEMO_YEARS,
+        default=DEMO_YEARS[0],
+        help="years of figures, ending in 2009/10 (default 5; with 10, the five years before "
+        "2005/06 hold 2005/06's national levels)",
+    )
     demo.set_defaults(handler=run_demo)
 
     imports = commands.add_parser(
@@ -161,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         "unless --database-url names an empty one) and time the reads the pages depend on.",
     )
     bench.add_argument("--scale", choices=("tiny", "small", "national"), default="small")
+    bench.add_argument(
+        "--years", type=int, choices=DEMO_YEARS, default=DEMO_YEARS[0], help="years of figures"
+    )
     bench.add_argument(
         "--database-url", help="an empty database to build in (default: temporary SQLite)"
     )
@@ -257,11 +269,14 @@ def run_demo(args: argparse.Namespace) -> int:
         else:
             print(f"{fraction:4.0%} {message}", file=sys.stderr)
 
-    summary = build_demo(engine, scale=args.scale, seed=args.seed, progress=progress)
+    summary = build_demo(
+        engine, scale=args.scale, seed=args.seed, progress=progress, years=args.years
+    )
     if sys.stderr.isatty():
         print(file=sys.stderr)
     print(
-        f"fictional demo data built (scale {summary.scale}, seed {summary.seed}): "
+        f"fictional demo data built (scale {summary.scale}, seed {summary.seed}, "
+        f"{summary.years} years): "
         f"{summary.regions} regions, {summary.las} local authorities, {summary.schools:,} schools, "
         f"{summary.observations:,} figures, {summary.actions} plan actions "
         f"in {time.perf_counter() - started:.1f} s ({_safe_url(database_url())})"
@@ -484,6 +499,7 @@ def run_bench(args: argparse.Namespace) -> int:
         args.scale,
         args.database_url,
         args.repeats,
+        years=args.years,
         browser=args.browser,
         sessions=args.sessions,
         import_sample=Path(args.import_sample) if args.import_sample else None,

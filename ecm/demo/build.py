@@ -20,6 +20,7 @@ from ecm.demo.accounts import create_demo_accounts, remove_demo_accounts
 from ecm.demo.country import simulate_country
 from ecm.demo.geography import SCALES
 from ecm.demo.links import predecessors
+from ecm.demo.parameters import LEVEL_YEARS
 from ecm.demo.plans import build_plans
 from ecm.disclosure.decisions import refresh_withholding
 from ecm.disclosure.rules import apply_disclosure_control
@@ -57,6 +58,7 @@ class DemoSummary:
 
     scale: str
     seed: int
+    years: int
     regions: int
     las: int
     schools: int
@@ -70,9 +72,11 @@ def build_demo(
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
     accounts: bool = True,
+    years: int = LEVEL_YEARS,
 ) -> DemoSummary:
-    """Create (or replace) the fictional demo data in the store at ``engine``; with
-    ``accounts``, one account per role with the demo password (``ecm.demo.accounts``)."""
+    """Create (or replace) the fictional demo data, ``years`` years ending in 2009/10, in the
+    store at ``engine``; with ``accounts``, one account per role with the demo password
+    (``ecm.demo.accounts``)."""
     report = progress or (lambda _fraction, _message: None)
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
@@ -83,7 +87,7 @@ def build_demo(
     indicators = {row["code"]: row for row in catalogue.indicators}
 
     report(0.05, "Inventing regions, local authorities and schools")
-    country = simulate_country(SCALES[scale], rng, indicators, report)
+    country = simulate_country(SCALES[scale], rng, indicators, report, years)
     geography, observations, region_of = (
         country.geography,
         country.observations,
@@ -105,9 +109,9 @@ def build_demo(
         sync_catalogue(session, catalogue)
         remove_demo(session)
         batch = ImportBatch(
-            file_name=f"fictional demo: scale {scale}, seed {seed}",
+            file_name=f"fictional demo: scale {scale}, seed {seed}, {years} years",
             checksum=hashlib.sha256(
-                f"demo:{scale}:{seed}:{GENERATOR_VERSION}".encode()
+                f"demo:{scale}:{seed}:{years}:{GENERATOR_VERSION}".encode()
             ).hexdigest(),
             format=DEMO_FORMAT,
             imported_by="python -m ecm demo",
@@ -146,6 +150,7 @@ def build_demo(
     return DemoSummary(
         scale=scale,
         seed=seed,
+        years=years,
         regions=len(geography["region"]),
         las=len(las),
         schools=len(schools),

@@ -8,14 +8,20 @@ writes (the build draws from the same generator in the same order).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from ecm.config import DEMO_ENGLAND_CODE
 from ecm.demo.geography import Scale, build_geography
-from ecm.demo.parameters import AREA_MEASURES, PERIODS, SCHOOL_MEASURES
+from ecm.demo.parameters import (
+    AREA_MEASURES,
+    LEVEL_YEARS,
+    SCHOOL_MEASURES,
+    demo_periods,
+    over_years,
+)
 from ecm.demo.simulate import (
     GROUP_CELLS,
     gap_trends,
@@ -46,8 +52,10 @@ def simulate_country(
     rng: np.random.Generator,
     indicators: dict[str, dict[str, str]],
     progress: Progress | None = None,
+    years: int = LEVEL_YEARS,
 ) -> Country:
-    """Invent the places and draw every school, LA, region and national figure.
+    """Invent the places and draw every school, LA, region and national figure, for ``years``
+    years ending in 2009/10.
 
     ``indicators`` is the catalogue by code (period type and multiplier are read from it).
     School figures are drawn in pupil cells and areas' figures as a whole; LA, region and
@@ -60,18 +68,19 @@ def simulate_country(
 
     report(0.10, "Simulating school results")
     school_frames = []
-    cohorts = school_cohorts(schools, rng)
+    cohorts = school_cohorts(schools, rng, years)
     for k, measure in enumerate(SCHOOL_MEASURES):
+        measure = replace(measure, levels=over_years(measure.levels, years))
         rows, numerators, denominators, pupils = simulate_school_measure(
             measure, schools, cohorts, la_effects, rng
         )
         groups = GROUP_CELLS if measure.by_group else {"all": GROUP_CELLS["all"]}
         frame = _school_long(
-            measure.code, indicators, schools.iloc[rows], numerators, denominators, groups
+            measure.code, indicators, years, schools.iloc[rows], numerators, denominators, groups
         )
         if measure.units_per_pupil != 1:
             counts = _school_long(
-                measure.code, indicators, schools.iloc[rows], pupils, pupils, groups
+                measure.code, indicators, years, schools.iloc[rows], pupils, pupils, groups
             )
             frame["pupils"] = counts["denominator"].to_numpy()
         school_frames.append(frame)
@@ -88,8 +97,13 @@ def simulate_country(
     fsm_share = fsm_share["fsm"] / fsm_share["number_on_roll"]
     area_frames = []
     for measure in AREA_MEASURES:
+        measure = replace(
+            measure,
+            levels=over_years(measure.levels, years),
+            focus_levels=over_years(measure.focus_levels, years),
+        )
         results = simulate_area_measure(measure, las, population, fsm_share, la_effects, rng)
-        periods = PERIODS[indicators[measure.code]["period_type"]]
+        periods = demo_periods(indicators[measure.code]["period_type"], years)
         for group, (numerators, denominators) in results.items():
             area_frames.append(
                 _long(
@@ -123,13 +137,14 @@ def simulate_country(
 def _school_long(
     code: str,
     indicators: dict[str, dict[str, str]],
+    years: int,
     schools: pd.DataFrame,
     numerators: np.ndarray,
     denominators: np.ndarray,
     groups: dict[str, np.ndarray],
 ) -> pd.DataFrame:
     """School x year x group rows (with the school's LA kept for rolling up)."""
-    periods = PERIODS[indicators[code]["period_type"]]
+    periods = demo_periods(indicators[code]["period_type"], years)
     frames = []
     for group, mask in groups.items():
         frame = _long(

@@ -11,16 +11,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Academic years of the demo, and the same five years as financial and calendar years.
-ACADEMIC_YEARS = ("2005/06", "2006/07", "2007/08", "2008/09", "2009/10")
-FINANCIAL_YEARS = ("2005-06", "2006-07", "2007-08", "2008-09", "2009-10")
-CALENDAR_YEARS = ("2006", "2007", "2008", "2009", "2010")
-PERIODS = {
-    "academic_year": ACADEMIC_YEARS,
-    "financial_year": FINANCIAL_YEARS,
-    "calendar_year": CALENDAR_YEARS,
-    "snapshot_march": CALENDAR_YEARS,
-}
+#: The demo's last year (2009/10) and how many years it can hold, ending there.
+LAST_ACADEMIC_YEAR = 2009
+DEMO_YEARS = (5, 10)
+#: The five years whose national levels the measures below give (2005/06 to 2009/10).
+LEVEL_YEARS = 5
+
+
+def demo_periods(period_type: str, years: int = LEVEL_YEARS) -> tuple[str, ...]:
+    """The demo's periods of one type, oldest first, ending in 2009/10 (or its financial and
+    calendar equivalents, 2009-10 and 2010)."""
+    if years not in DEMO_YEARS:
+        raise ValueError(f"the demo holds {' or '.join(map(str, DEMO_YEARS))} years, not {years}")
+    starts = range(LAST_ACADEMIC_YEAR - years + 1, LAST_ACADEMIC_YEAR + 1)
+    if period_type == "academic_year":
+        return tuple(f"{y}/{(y + 1) % 100:02d}" for y in starts)
+    if period_type == "financial_year":
+        return tuple(f"{y}-{(y + 1) % 100:02d}" for y in starts)
+    if period_type in ("calendar_year", "snapshot_march"):
+        return tuple(str(y + 1) for y in starts)
+    raise ValueError(f"the demo has no periods of type {period_type!r}")
+
+
+def over_years(levels: tuple[float, ...], years: int) -> tuple[float, ...]:
+    """National levels for ``years`` years ending in 2009/10: the reference gives five, and the
+    years before them hold the first one's level rather than an invented trend."""
+    if not levels:
+        return levels
+    return (levels[0],) * (years - len(levels)) + levels
 
 
 @dataclass(frozen=True)

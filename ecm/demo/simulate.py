@@ -15,8 +15,6 @@ from scipy.special import expit, logit
 
 from ecm.demo.parameters import POPULATION_SHARES, AreaMeasure, SchoolMeasure
 
-YEARS = 5
-CENTRE = (YEARS - 1) / 2
 #: Pupil cells: (disadvantaged, SEN, boy) flags for each of the 8 cells.
 CELLS = np.array([(d, s, b) for d in (0, 1) for s in (0, 1) for b in (0, 1)])
 #: Which cells make up each published group.
@@ -68,7 +66,9 @@ def calibrate(offsets: np.ndarray, weights: np.ndarray, target: float) -> float:
     return float(brentq(error, low, high, xtol=1e-12))
 
 
-def school_cohorts(schools: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def school_cohorts(
+    schools: pd.DataFrame, rng: np.random.Generator, years: int
+) -> dict[str, np.ndarray]:
     """Pupil counts per school, year and cell for each cohort (reception, year 6, year 11, roll).
 
     Shape (schools, years, 8). Measures that share a cohort share its pupils, as ni_73, ni_93
@@ -76,7 +76,7 @@ def school_cohorts(schools: pd.DataFrame, rng: np.random.Generator) -> dict[str,
     """
     n = len(schools)
     roll = schools["number_on_roll"].to_numpy(float)
-    growth = rng.normal(0.0, 0.02, n)[:, None] * (np.arange(YEARS) - CENTRE)
+    growth = rng.normal(0.0, 0.02, n)[:, None] * _centred_years(years)
     fsm = schools["percent_fsm"].to_numpy(float) / 100
     special = (schools["phase"] == "special").to_numpy()
     sen = np.where(special, 0.98, rng.uniform(0.14, 0.24, n))
@@ -97,7 +97,7 @@ def school_cohorts(schools: pd.DataFrame, rng: np.random.Generator) -> dict[str,
             sizes = np.round(expected).astype(np.int64)
         else:
             sizes = rng.poisson(expected)
-        cells = rng.multinomial(sizes, probs[:, None, :].repeat(YEARS, axis=1))
+        cells = rng.multinomial(sizes, probs[:, None, :].repeat(years, axis=1))
         cohorts[name] = cells
     return cohorts
 
@@ -121,7 +121,8 @@ def simulate_school_measure(
     units = pupils * measure.units_per_pupil
     la = la_effects.set_index("la_code").loc[subset["la_code"]]
     n = len(rows)
-    t = np.arange(YEARS) - CENTRE
+    years = len(measure.levels)
+    t = _centred_years(years)
 
     la_effect = rng.normal(0.0, measure.la_sd, len(la_effects))
     la_effect = pd.Series(la_effect, index=la_effects["la_code"]).loc[subset["la_code"]].to_numpy()
@@ -141,14 +142,19 @@ def simulate_school_measure(
         + CELLS[None, None, :, 0] * dis_shift[:, :, None]
         + CELLS[None, None, :, 1] * measure.sen
         + CELLS[None, None, :, 2] * measure.boy
-        + rng.normal(0.0, measure.cell_sd, (n, YEARS, 8))
+        + rng.normal(0.0, measure.cell_sd, (n, years, 8))
     )
     numerators = np.zeros_like(units)
-    for year in range(YEARS):
+    for year in range(years):
         c = calibrate(offsets[:, year], units[:, year], measure.levels[year] / 100)
         p = expit(c + offsets[:, year])
         numerators[:, year] = rng.binomial(units[:, year].astype(np.int64), p)
     return rows, numerators, units, pupils
+
+
+def _centred_years(years: int) -> np.ndarray:
+    """Years counted from the middle of the span, so trends pivot on its centre."""
+    return np.arange(years) - (years - 1) / 2
 
 
 def la_populations(schools: pd.DataFrame, las: pd.DataFrame) -> pd.Series:
@@ -170,12 +176,13 @@ def simulate_area_measure(
     The all-pupils group is always the sum of the simulated cells, so groups add up.
     """
     n = len(las)
-    t = np.arange(YEARS) - CENTRE
+    years = len(measure.levels)
+    t = _centred_years(years)
     if measure.population == "survey":
-        sizes = rng.integers(600, 2000, (n, YEARS)).astype(float)
+        sizes = rng.integers(600, 2000, (n, years)).astype(float)
     else:
         share = POPULATION_SHARES[measure.population]
-        sizes = population.to_numpy()[:, None] * share * rng.lognormal(0.0, 0.04, (n, YEARS))
+        sizes = population.to_numpy()[:, None] * share * rng.lognormal(0.0, 0.04, (n, years))
         sizes = np.maximum(np.round(sizes), 1.0)
     gaps = la_effects.set_index("la_code").loc[las["code"]]
     base = (measure.dep * las["deprivation_score"].to_numpy() + rng.normal(0.0, measure.la_sd, n))[
@@ -192,7 +199,7 @@ def simulate_area_measure(
         offsets.append(offset)
         weights.append(np.round(sizes * share))
     numerators = [np.zeros_like(w) for w in weights]
-    for year in range(YEARS):
+    for year in range(years):
         off = np.concatenate([o[:, year] for o in offsets])
         wts = np.concatenate([w[:, year] for w in weights])
         if measure.statistic == "proportion":
