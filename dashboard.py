@@ -73,3 +73,4 @@ ui.begin_address()  # before the page: its malformed parameters named at the top
 # Every figure the page reads is read for this account's remit (ecm.access.scope).
 with ui.reading_for(account), ui.page_provenance():
     navigation.run()
+ui.rerun_if_store_changed()  # a change committed during the run: never leave a mixed page

@@ -369,7 +369,7 @@ def test_a_change_to_the_plan_refreshes_the_authoritys_summary_on_the_home_page(
               "start_date": plan["start_date"], "due_date": plan["end_date"]}  # fmt: skip
     create_action(writable_store, plan["id"], fields, operator("Ann Analyst"))
     assert ui.load_la_summary(la)["actions"] == before  # still the cached count
-    ui.plan_changed()  # what every edit on the Plan page calls
+    ui.forget_cached_reads()  # what every edit on the Plan page calls
     assert ui.load_la_summary(la)["actions"] == before + 1
 
 

@@ -1,5 +1,5 @@
 """The store's version: every change to its figures, catalogue or plans adds a row to
-``store_change`` in the change's own transaction, and the newest row's id is the version.
+``store_change`` in the change's own transaction, and the number of rows is the version.
 
 Several app processes share one database; each caches what it has read. A process reads the
 version (one lookup on a primary key) and forgets its cached reads when another process has
@@ -24,6 +24,11 @@ def note_store_change(connection: Connection, kind: str) -> None:
 
 
 def store_version(engine: Engine) -> int:
-    """The store's version: the newest change's id (0 before any)."""
+    """The store's version: how many changes it has seen (0 before any).
+
+    A count, not the newest id: ids are handed out when a row is inserted, so a long import
+    that took id 10 and commits after a plan edit that took id 11 would leave the newest id
+    at 11 and go unseen. Rows are never deleted, so every commit moves the count by one.
+    """
     with engine.connect() as connection:
-        return connection.scalar(select(func.max(StoreChange.id))) or 0
+        return connection.scalar(select(func.count()).select_from(StoreChange)) or 0

@@ -55,7 +55,6 @@ from ecm.ui.loaders import (
     load_school_distribution,
     load_school_spines,
     load_turn_the_curve,
-    plan_changed,
 )
 from ecm.ui.packs import pack_download, region_downloads
 from ecm.ui.presentation import (
@@ -96,6 +95,7 @@ from ecm.ui.store import (
     engine_for,
     ensure_store,
     follow_store_changes,
+    forget_cached_reads,
     holds_fictional_data,
     load_coverage,
     load_import_batches,
@@ -110,6 +110,7 @@ from ecm.ui.store import (
     load_register_coverage,
     load_school_summary,
     load_schools,
+    rerun_if_store_changed,
 )
 
 __all__ = [
@@ -141,6 +142,7 @@ __all__ = [
     "engine_for",
     "ensure_store",
     "follow_store_changes",
+    "rerun_if_store_changed",
     "fictional_banner",
     "HeaderBar",
     "header_bar",
@@ -180,7 +182,7 @@ __all__ = [
     "not_found",
     "page_heading",
     "place_heading",
-    "plan_changed",
+    "forget_cached_reads",
     "presentation_mode",
     "register_notes",
     "search_box",

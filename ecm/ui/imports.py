@@ -6,7 +6,7 @@ import streamlit as st
 
 from ecm.demo.build import DEMO_FORMAT
 from ecm.ui.signin import signed_in
-from ecm.ui.store import engine
+from ecm.ui.store import engine, forget_cached_reads
 from ecm.views.markdown import escape_markdown
 
 #: How many of a rejected file's problems the page lists (a broken file can have thousands).
@@ -70,7 +70,7 @@ def import_uploads(files: list, restricted: bool = False) -> None:  # noqa: ANN0
                 engine(), paths, user=user, progress=progress, on_result=show, restricted=restricted
             )
         finally:
-            st.cache_data.clear()  # whatever was stored before a failure is shown
+            forget_cached_reads()  # whatever was stored before a failure is shown
 
 
 def import_form() -> None:
@@ -160,6 +160,6 @@ def _undo(batch_id: int, sure: bool) -> None:
     except (UndoRefused, NotAllowed) as refused:
         st.error(escape_markdown(f"{refused} Nothing changed."))
         return
-    st.cache_data.clear()  # every figure, remit and summary is read afresh
+    forget_cached_reads()  # every figure, remit and summary is read afresh
     st.session_state[_UNDONE] = undone.describe()
     st.rerun()

@@ -1,6 +1,6 @@
 """Cached loaders of the analyses behind each page (profile, overviews, gap explorer, plan),
-keyed by the store's URL, the viewer's remit (whose restricted figures they may see:
-``ecm.access.scope``), the place and the period; a change to the plan clears them."""
+keyed by the store's URL and data version, the viewer's remit (whose restricted figures they
+may see: ``ecm.access.scope``), the place and the period."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ import streamlit as st
 from ecm.access.scope import current_remit
 from ecm.config import database_url
 from ecm.store.school_types import MAINSTREAM, STATE_FUNDED
-from ecm.ui.store import CACHE_TTL, clear_summaries, engine_for
+from ecm.ui.store import CACHE_TTL, engine_for, run_version
 
 
-def _viewer() -> str:
-    """The remit this run reads for, as part of each cache key: a result computed for one
-    viewer is never served to another with a different remit."""
-    return current_remit().name
+def _reading() -> tuple[str, int, str]:
+    """The first three keys of every cached analysis: the store's URL, the version of its data
+    this run reads as of (``ecm.ui.store.run_version``), and the remit this run reads for, so
+    a result computed for one viewer is never served to another with a different remit."""
+    return database_url(), run_version(), current_remit().name
 
 
 if TYPE_CHECKING:  # the analyses load when a page first needs them
@@ -27,7 +28,13 @@ if TYPE_CHECKING:  # the analyses load when a page first needs them
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=128, show_spinner="Computing the profile…")
 def _profile(
-    url: str, viewer: str, level: str, code: str, period: str | None, schools: str = STATE_FUNDED
+    url: str,
+    version: int,
+    viewer: str,
+    level: str,
+    code: str,
+    period: str | None,
+    schools: str = STATE_FUNDED,
 ) -> dict | None:
     from ecm.figures.queries import UnknownArea
     from ecm.places.profile import build_profile
@@ -48,11 +55,11 @@ def load_profile(
 
     if period and not is_academic_year(period):
         period = None
-    return _profile(database_url(), _viewer(), level, code, period, schools)
+    return _profile(*_reading(), level, code, period, schools)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the area overview…")
-def _area(url: str, viewer: str, la: str, period: str | None):  # noqa: ANN202
+def _area(url: str, version: int, viewer: str, la: str, period: str | None):  # noqa: ANN202
     from ecm.figures.queries import UnknownArea
     from ecm.places.overview import area_overview
 
@@ -63,7 +70,7 @@ def _area(url: str, viewer: str, la: str, period: str | None):  # noqa: ANN202
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Computing the region overview…")
-def _region(url: str, viewer: str, code: str, period: str | None):  # noqa: ANN202
+def _region(url: str, version: int, viewer: str, code: str, period: str | None):  # noqa: ANN202
     from ecm.figures.queries import UnknownArea
     from ecm.places.overview import region_overview
 
@@ -76,6 +83,7 @@ def _region(url: str, viewer: str, code: str, period: str | None):  # noqa: ANN2
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gaps…")
 def _gaps(
     url: str,
+    version: int,
     viewer: str,
     indicator: str,
     group: str,
@@ -91,7 +99,9 @@ def _gaps(
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Computing the gap trends…")
-def _region_gaps(url: str, viewer: str, code: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
+def _region_gaps(
+    url: str, version: int, viewer: str, code: str, indicator: str, group: str, period: str | None
+):  # noqa: ANN202
     from ecm.places.region_gaps import region_gap_trends
 
     return region_gap_trends(engine_for(url), code, indicator, group, period)
@@ -99,11 +109,11 @@ def _region_gaps(url: str, viewer: str, code: str, indicator: str, group: str, p
 
 def load_region_gap_trends(code: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
     """The cached gap trends of a region's authorities for one indicator and focus group."""
-    return _region_gaps(database_url(), _viewer(), code, indicator, group, period)
+    return _region_gaps(*_reading(), code, indicator, group, period)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner="Reading the plan…")
-def _plan(url: str, viewer: str, la: str, period: str | None) -> PlanPage | None:
+def _plan(url: str, version: int, viewer: str, la: str, period: str | None) -> PlanPage | None:
     from ecm.figures.queries import UnknownArea
     from ecm.plan.page import plan_page
 
@@ -114,7 +124,9 @@ def _plan(url: str, viewer: str, la: str, period: str | None) -> PlanPage | None
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Drawing the curve…")
-def _curve(url: str, viewer: str, la: str, indicator: str, group: str, period: str | None):  # noqa: ANN202
+def _curve(
+    url: str, version: int, viewer: str, la: str, indicator: str, group: str, period: str | None
+):  # noqa: ANN202
     from ecm.plan.loaders import gap_turn_the_curve
 
     return gap_turn_the_curve(engine_for(url), la, indicator, group, period)
@@ -123,28 +135,21 @@ def _curve(url: str, viewer: str, la: str, indicator: str, group: str, period: s
 def load_plan_page(la: str, period: str | None) -> PlanPage | None:
     """The cached Plan page of an LA: :class:`ecm.plan.page.PlanPage` (None for an unknown LA
     code)."""
-    return _plan(database_url(), _viewer(), la, period)
+    return _plan(*_reading(), la, period)
 
 
 def load_turn_the_curve(la: str, indicator: str, group: str, period: str | None):  # noqa: ANN201
     """The cached turn-the-curve picture of one of an LA's gaps (or values) up to a year."""
-    return _curve(database_url(), _viewer(), la, indicator, group, period)
-
-
-def plan_changed() -> None:
-    """Forget every cached result that shows the plan, after an edit or an import."""
-    for cached in (_plan, _curve, _area, _region, _profile, _changes):
-        cached.clear()
-    clear_summaries()  # an LA's summary counts its plan's actions
+    return _curve(*_reading(), la, indicator, group, period)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner="Comparing the two years…")
-def _changes(url: str, viewer: str, level: str, code: str, before: str, after: str):  # noqa: ANN202
+def _changes(url: str, version: int, viewer: str, level: str, code: str, before: str, after: str):  # noqa: ANN202
     from ecm.plan.loaders import la_plan_coverage
     from ecm.views.changes import compare_years
 
-    then = _profile(url, viewer, level, code, before)
-    now = _profile(url, viewer, level, code, after)
+    then = _profile(url, version, viewer, level, code, before)
+    now = _profile(url, version, viewer, level, code, after)
     if then is None or now is None:
         return None
     if level != "la":
@@ -157,17 +162,17 @@ def _changes(url: str, viewer: str, level: str, code: str, before: str, after: s
 def load_changes(level: str, code: str, before: str, after: str):  # noqa: ANN201
     """The cached changes in a place from year ``before`` to year ``after``
     (:class:`ecm.views.changes.Changes`; None for an unknown place)."""
-    return _changes(database_url(), _viewer(), level, code, before, after)
+    return _changes(*_reading(), level, code, before, after)
 
 
 def load_area_overview(la: str, period: str | None):  # noqa: ANN201
     """The cached area overview of an LA (None for an unknown code)."""
-    return _area(database_url(), _viewer(), la, period)
+    return _area(*_reading(), la, period)
 
 
 def load_region_overview(code: str, period: str | None):  # noqa: ANN201
     """The cached region overview (None for an unknown code)."""
-    return _region(database_url(), _viewer(), code, period)
+    return _region(*_reading(), code, period)
 
 
 def load_gap_exploration(  # noqa: ANN201
@@ -181,11 +186,22 @@ def load_gap_exploration(  # noqa: ANN201
 ):
     """The cached gap explorer result; schools among the set ``schools``, of the ``kind``
     mainstream or special."""
-    return _gaps(database_url(), _viewer(), indicator, group, level, period, within, schools, kind)
+    return _gaps(
+        *_reading(),
+        indicator,
+        group,
+        level,
+        period,
+        within,
+        schools,
+        kind,
+    )
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=32, show_spinner=False)
-def _school_distribution(url: str, period: str, phase: str, schools: str) -> pd.DataFrame:
+def _school_distribution(
+    url: str, version: int, period: str, phase: str, schools: str
+) -> pd.DataFrame:
     from ecm.figures import many_places
     from ecm.periods import period_aliases
 
@@ -196,19 +212,19 @@ def _school_distribution(url: str, period: str, phase: str, schools: str) -> pd.
 def load_school_distribution(phase: str, period: str, schools: str = STATE_FUNDED) -> pd.DataFrame:
     """Every indicator's spread across the schools of a phase in the period (state-funded
     ones, or ``all``)."""
-    return _school_distribution(database_url(), period, phase, schools)
+    return _school_distribution(database_url(), run_version(), period, phase, schools)
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=64, show_spinner=False)
 def _school_spines(
-    url: str, viewer: str, urn: str, period: str, phase: str | None, schools: str
+    url: str, version: int, viewer: str, urn: str, period: str, phase: str | None, schools: str
 ) -> pd.DataFrame:
     from ecm.places.overview import spine_rows
 
-    profile = _profile(url, viewer, "school", urn, period, schools)
+    profile = _profile(url, version, viewer, "school", urn, period, schools)
     if profile is None:
         return pd.DataFrame()
-    spread = _school_distribution(url, period, phase, schools) if phase else pd.DataFrame()
+    spread = _school_distribution(url, version, period, phase, schools) if phase else pd.DataFrame()
     return spine_rows(pd.DataFrame(profile["observations"]), spread)
 
 
@@ -217,4 +233,4 @@ def load_school_spines(
 ) -> pd.DataFrame:
     """A school's figures placed on the spread of the schools of its phase in England (the
     set ``schools``), for the spine charts (cached, as the area page's spines are)."""
-    return _school_spines(database_url(), _viewer(), urn, period, phase, schools)
+    return _school_spines(*_reading(), urn, period, phase, schools)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from ecm.access.rights import NotAllowed
 from ecm.errors import DataError
-from ecm.ui import engine, plan_changed
+from ecm.ui import engine, forget_cached_reads
 from ecm.ui.editor import SIGNED_OUT, recorded_as
 from ecm.ui.signin import for_this_viewer
 from ecm.views.markdown import escape_markdown
@@ -97,7 +97,7 @@ def draw_plan_files(la_code: str, plan: dict | None, editing: bool) -> None:
             st.error(f"{escape_markdown(upload.name)} was not imported; nothing changed.")
             st.markdown("\n".join(f"- {escape_markdown(p)}" for p in error.problems))
             return
-        plan_changed()
+        forget_cached_reads()
         st.session_state["plan_message"] = (
             summary.describe()[0].upper() + summary.describe()[1:] + "."
         )

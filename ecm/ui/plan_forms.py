@@ -17,7 +17,7 @@ from ecm.access.rights import NotAllowed
 from ecm.catalogue import group_label, group_title
 from ecm.plan import edits as plan_edits
 from ecm.store.models import ACTION_STATUS_WORDS
-from ecm.ui import engine, link_column, plan_changed, table_with_download
+from ecm.ui import engine, forget_cached_reads, link_column, table_with_download
 from ecm.ui.address import with_carried_links
 from ecm.ui.editor import SIGNED_OUT, recorded_as
 from ecm.ui.signin import signed_in
@@ -136,7 +136,7 @@ def _apply(change, done: str, editor: Account | None) -> None:  # noqa: ANN001
     except (plan_edits.EditError, NotAllowed) as error:
         st.error(escape_markdown(str(error)))
         return
-    plan_changed()
+    forget_cached_reads()
     st.session_state["plan_message"] = done
     st.rerun()
 
@@ -179,7 +179,7 @@ def _save_from_form(action_id: int, version: int) -> None:
     except (plan_edits.EditError, NotAllowed) as error:
         state[f"edit_error_{action_id}"] = str(error)
         return
-    plan_changed()
+    forget_cached_reads()
     state["plan_message"] = (
         "Action saved." if saved != version else "Nothing changed, so nothing was saved."
     )

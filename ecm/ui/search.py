@@ -8,7 +8,7 @@ import streamlit as st
 from ecm.config import database_url
 from ecm.places.search import SearchResults, search_places
 from ecm.ui.address import page_link
-from ecm.ui.store import CACHE_TTL, engine_for
+from ecm.ui.store import CACHE_TTL, engine_for, run_version
 from ecm.views.search import more_line, nothing_found, result_address, result_label
 
 # A result's label names the place, its kind, code, phase, authority and status; cut to one
@@ -26,7 +26,7 @@ WRAPPED_RESULTS_CSS = """
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
-def _search(url: str, text: str) -> SearchResults:
+def _search(url: str, version: int, text: str) -> SearchResults:
     return search_places(engine_for(url), text)
 
 
@@ -42,7 +42,7 @@ def search_box() -> None:
     )
     if not text.strip():
         return
-    results = _search(database_url(), text.strip())
+    results = _search(database_url(), run_version(), text.strip())
     if results.matches.empty:
         st.caption(nothing_found(text))
         return

@@ -37,6 +37,7 @@ from ecm.ui.store import (
     load_la_summary,
     load_region_summary,
     load_school_summary,
+    run_version,
 )
 from ecm.views.markdown import escape_markdown
 from ecm.views.missing import not_in_remit
@@ -131,7 +132,7 @@ _RUN_ACCOUNT: ContextVar[Account | None] = ContextVar("run_account", default=Non
 def reading_for(account: Account | None) -> Iterator[Remit]:
     """A block (the page's run) acting for ``account``: every figure is read for its remit,
     the places whose restricted figures it may see (``ecm.access.scope``)."""
-    remit = PUBLIC if account is None else _remit(database_url(), account)
+    remit = PUBLIC if account is None else _remit(database_url(), run_version(), account)
     token = _RUN_ACCOUNT.set(account)
     try:
         with acting_for(remit):
@@ -141,7 +142,7 @@ def reading_for(account: Account | None) -> Iterator[Remit]:
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
-def _remit(url: str, account: Account) -> Remit:
+def _remit(url: str, version: int, account: Account) -> Remit:
     """The remit of ``account`` on the store at ``url``, read once (a region's is every school
     in it); imports clear it with the other cached reads."""
     return remit_for(engine_for(url), account)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 import streamlit as st
@@ -99,46 +100,78 @@ def _seen_version(url: str) -> dict[str, float]:
 
 
 _VERSION_LOCK = threading.Lock()
+#: The store's version this run began with: a key of every cached read, so that a read made
+#: before a change is never served to a run that began after it.
+_RUN_VERSION: ContextVar[int] = ContextVar("ecm_run_version", default=-1)
+
+
+def run_version() -> int:
+    """The store's version this run reads as of (-1 outside a page run); part of every cached
+    read's key."""
+    return _RUN_VERSION.get()
 
 
 def follow_store_changes() -> None:
     """Before a page runs: when another process (or the command line) has changed the store
     since this process last looked (``ecm.store.changes``), forget every cached read, so no
     page here shows figures or a plan older than the store's. Reads the version at most once
-    every ``VERSION_CHECK_S`` seconds per process, whatever the number of sessions."""
+    every ``VERSION_CHECK_S`` seconds per process, whatever the number of sessions, and keys
+    this run's cached reads by it."""
     from ecm.store.changes import store_version
 
     seen = _seen_version(database_url())
     now = time.monotonic()
     with _VERSION_LOCK:
-        if now - seen["read_at"] < VERSION_CHECK_S:
-            return
-        seen["read_at"] = now
-        version = store_version(engine())
-        changed = seen["version"] not in (-1, version)
-        seen["version"] = version
+        if now - seen["read_at"] >= VERSION_CHECK_S:
+            version = store_version(engine())
+            changed = seen["version"] not in (-1, version)
+            seen.update(version=version, read_at=now)
+        else:
+            changed = False
+        _RUN_VERSION.set(int(seen["version"]))
     if changed:
         st.cache_data.clear()
 
 
-@st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
-def _load(url: str, name: str, *args: object) -> object:
-    """Run ``queries.<name>`` on the store at ``url``; the name is part of the cache key."""
-    return getattr(queries, name)(engine_for(url), *args)
+def forget_cached_reads() -> None:
+    """After this process changed the store (an import, an undo, a plan edit or import):
+    forget every cached read, and read the store's version afresh before the next run."""
+    with _VERSION_LOCK:
+        _seen_version(database_url())["read_at"] = float("-inf")
+    st.cache_data.clear()
+
+
+def rerun_if_store_changed() -> None:
+    """After a page has run: when the store changed while it ran (an import or plan change
+    committed between two of its reads, or before a version this process read up to
+    ``VERSION_CHECK_S`` ago), run it again as of the new version, so the page left on screen
+    never mixes figures from before and after a change. One lookup per run, never cached."""
+    from ecm.store.changes import store_version
+
+    began = _RUN_VERSION.get()
+    if began < 0:
+        return
+    version = store_version(engine())
+    if version == began:
+        return
+    with _VERSION_LOCK:
+        _seen_version(database_url()).update(version=version, read_at=time.monotonic())
+    st.cache_data.clear()
+    st.rerun()
 
 
 @st.cache_data(ttl=CACHE_TTL, max_entries=256, show_spinner=False)
-def _load_summary(url: str, name: str, *args: object) -> object:
-    """:func:`_load` for the places' summaries, kept apart: an LA's counts its plan's actions,
-    so a change to the plan clears these (``ecm.ui.loaders.plan_changed``) and no more."""
+def _load(url: str, version: int, name: str, *args: object) -> object:
+    """Run ``queries.<name>`` on the store at ``url`` (as of ``version``: see
+    :func:`run_version`); the name is part of the cache key."""
     return getattr(queries, name)(engine_for(url), *args)
 
 
-def _cached(name: str, runner: Callable[..., object] = _load) -> Callable[..., Any]:
+def _cached(name: str) -> Callable[..., Any]:
     """A cached version of the ``queries`` function ``name`` that needs no engine."""
 
     def call(*args: object) -> Any:  # noqa: ANN401 (what the query returns)
-        return runner(database_url(), name, *args)
+        return _load(database_url(), run_version(), name, *args)
 
     call.__name__ = name
     call.__doc__ = getattr(queries, name).__doc__
@@ -178,18 +211,13 @@ load_reconciliation = _cached("load_reconciliation")
 load_register_coverage = _cached("load_register_coverage")
 
 
-load_school_summary = _cached("school_summary", _load_summary)
+load_school_summary = _cached("school_summary")
 
 
-load_la_summary = _cached("la_summary", _load_summary)
+load_la_summary = _cached("la_summary")
 
 
-load_region_summary = _cached("region_summary", _load_summary)
-
-
-def clear_summaries() -> None:
-    """Forget the places' cached summaries (after a change to a plan)."""
-    _load_summary.clear()
+load_region_summary = _cached("region_summary")
 
 
 def holds_fictional_data() -> bool:
