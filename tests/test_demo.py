@@ -265,3 +265,21 @@ def test_demo_schools_reconcile_exactly_with_their_las(demo_engine) -> None:
     assert len(ks2) == 4 * 5  # four LAs, five years
     assert (ks2["value_difference"].abs() < 1e-6).all()
     assert (ks2["pupils_not_in_school_rows"] == 0).all()
+
+
+def test_the_demo_stores_the_decisions_a_load_would_take(demo_engine) -> None:
+    """The demo decides disclosure control in memory before writing; deciding again over the
+    stored tree (what every load does) changes no figure's decision."""
+    from ecm.disclosure.decisions import decisions_current, refresh_withholding
+
+    query = text("SELECT id, withheld, withheld_reason FROM observation ORDER BY id")
+    assert decisions_current(demo_engine)
+    with demo_engine.connect() as connection:
+        stored = pd.DataFrame(connection.execute(query).all())
+    with demo_engine.connect() as connection:
+        withheld = refresh_withholding(connection)
+        again = pd.DataFrame(connection.execute(query).all())
+        connection.rollback()  # the shared demo store stays as it was
+    assert stored["withheld"].isna().sum() == 0
+    assert withheld == int(stored["withheld"].astype(bool).sum()) > 0
+    pd.testing.assert_frame_equal(stored, again)

@@ -102,6 +102,13 @@ def refresh_withholding(
     withheld = 0
     for indicator in chosen:
         withheld += _decide(connection, indicator, statistics, parents, rules)
+    record_decisions(connection, rules)
+    return withheld
+
+
+def record_decisions(connection: Connection, rules: DisclosureRules) -> None:
+    """Record, in the caller's transaction, that every figure in the store now carries its
+    decision under ``rules`` (so reads trust them)."""
     forget_decisions(connection)
     connection.execute(
         insert(DisclosureState).values(
@@ -111,7 +118,23 @@ def refresh_withholding(
             decided_at=dt.datetime.now(dt.UTC),
         )
     )
-    return withheld
+
+
+def decide_tree(
+    figures: pd.DataFrame,
+    statistics: dict[str, str],
+    parents: pd.Series,
+    rules: DisclosureRules,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Decide one indicator's figures at every level together: (withheld, reason) per row.
+
+    ``figures`` holds each figure's ``level``, its place's own ``area_code``, ``published``
+    (whether its file was released openly) and its values; ``parents`` is
+    :func:`tree_parents`' map of ``level:code`` keys.
+    """
+    tree = figures.assign(area_code=figures["level"] + ":" + figures["area_code"])
+    decided = apply_disclosure_control(tree, statistics, rules, parents, reasons=True)
+    return decided["suppressed"].to_numpy(bool), decided["withheld_reason"].to_numpy(object)
 
 
 def tree_parents(connection: Connection) -> pd.Series:
@@ -160,13 +183,8 @@ def _decide(
             .values(withheld=False, withheld_reason=None)
         )
     stored = pd.to_numeric(stored).fillna(0).astype(bool).to_numpy()
-    tree = figures.assign(
-        area_code=figures["level"] + ":" + figures["area_code"],
-        published=figures["batch_id"].map(published_batches(connection)),
-    )
-    decided = apply_disclosure_control(tree, statistics, rules, parents, reasons=True)
-    hidden = decided["suppressed"].to_numpy(bool)
-    reason = decided["withheld_reason"].to_numpy(object)
+    published = figures["batch_id"].map(published_batches(connection))
+    hidden, reason = decide_tree(figures.assign(published=published), statistics, parents, rules)
     ids = figures["id"].to_numpy()
     old_reason = figures["withheld_reason"].fillna("").to_numpy(object)
     changed_reason = pd.Series(reason).fillna("").to_numpy(object) != old_reason
