@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ecm.catalogue import load_catalogue, sync_catalogue
 from ecm.cli.audit import add_audit_command
+from ecm.cli.load import add_load_command
 from ecm.cli.output import clear_progress, one_line, terminal_progress, with_pandas_display
 from ecm.cli.plan import add_plan_commands
 from ecm.cli.users import add_users_commands
@@ -208,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="instead, time importing FILE as it is into a fresh store (e.g. the LAIT parquet)",
     )
     bench.set_defaults(handler=run_bench)
+    add_load_command(commands)
     return parser
 
 

@@ -136,6 +136,10 @@ def forget_decisions(connection: Connection) -> None:
     connection.execute(delete(DisclosureState))
 
 
+#: Rows per slice of a PostgreSQL COPY.
+COPY_ROWS = 200_000
+
+
 def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: ANN001
     """Append ``frame``'s rows to ``table`` inside the caller's transaction; return the count.
 
@@ -152,7 +156,6 @@ def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: AN
     columns = list(frame.columns)
     raw = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        buffer = io.StringIO()
         # Whole numbers in float columns (pandas' way of holding integers with gaps) are
         # written without ".0", which PostgreSQL's COPY refuses for integer columns.
         frame = frame.apply(
@@ -162,13 +165,19 @@ def bulk_insert(connection, table: str, frame: pd.DataFrame) -> int:  # noqa: AN
                 else c
             )
         )
-        frame.to_csv(buffer, index=False, header=False, na_rep="\\N")
-        buffer.seek(0)
         column_list = ", ".join(columns)
         sql = f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        with raw.cursor() as cursor, cursor.copy(sql) as copy:
-            while chunk := buffer.read(1 << 20):
-                copy.write(chunk)
+        from psycopg.copy import QueuedLibpqWriter
+
+        with raw.cursor() as cursor, cursor.copy(sql, writer=QueuedLibpqWriter(cursor)) as copy:
+            # In slices, handed to a writer thread: the server stores one slice while the
+            # next is written out, and the text of millions of rows is never held at once.
+            for start in range(0, len(frame), COPY_ROWS):
+                buffer = io.StringIO()
+                frame.iloc[start : start + COPY_ROWS].to_csv(
+                    buffer, index=False, header=False, na_rep="\\N"
+                )
+                copy.write(buffer.getvalue())
         return len(frame)
     placeholders = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"

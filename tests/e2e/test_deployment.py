@@ -144,6 +144,34 @@ def test_sessions_at_once_through_nginx_all_get_their_pages(
         expect(page.get_by_role("heading", level=1).first).to_be_visible()
 
 
+def test_sessions_keep_getting_their_pages_while_a_file_and_a_plan_import(
+    deployment: dict, tmp_path
+) -> None:
+    """The bounded load of ``python -m ecm load`` through nginx: six sessions over both
+    processes, round after round, while a performance-tables file and the LA's plan (as
+    exported) import, each by its own process. No page shows an error, both changes are made,
+    and each moves the store's version."""
+    from ecm.bench.load import run_load
+    from ecm.plan.io import export_plan
+    from ecm.store.changes import store_version
+    from tests.helpers import KS2
+
+    engine, la = deployment["engine"], deployment["la"]
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(export_plan(engine, la, "xlsx"))
+    before = store_version(engine)
+    paths = [f"/area?la={la}", "/region", "/gaps", f"/plan?la={la}", "/", "/data"]
+    result = run_load(
+        deployment["nginx"], deployment["env"]["ECM_DATABASE_URL"], paths, sessions=6,
+        rounds=2, changes=[["import", str(KS2)], ["plan", "import", str(plan), "--la", la]],
+    )  # fmt: skip
+    assert [c["exit_status"] for c in result.changes] == [0, 0], result.changes
+    assert result.errors == 0
+    assert result.rounds_run >= 2 and result.renders == 6 * result.rounds_run
+    assert result.p50_s is not None and result.p50_s <= result.p95_s <= result.max_s
+    assert store_version(engine) >= before + 2
+
+
 def test_the_processes_recover_when_postgresql_restarts(browser: Browser, deployment: dict) -> None:
     deployment["restart"]()
     for app in deployment["apps"]:

@@ -1,0 +1,156 @@
+"""``python -m ecm load``: a bounded load on a running dashboard, while the store changes.
+
+Opens ``sessions`` browser sessions (Playwright contexts in Debian's Chromium, signed in as a
+benchmark account made for the run) on a dashboard already serving, usually nginx in front
+of several processes (``deploy/``). In each round every session asks for its page at once,
+and each is timed to its full render (as ``ecm.bench.browser`` defines it). There are at
+least ``rounds`` rounds, and more while the changes asked for still run, one after another
+as other clients would make them: ``python -m ecm import FILE`` and ``python -m ecm plan
+import FILE --la CODE``, each its own process. The result is the renders' p50 and p95, how
+many pages showed an error or never rendered, and how each change went.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+
+from ecm.access.sessions import COOKIE
+from ecm.bench.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RENDER_TIMEOUT_MS,
+    RENDERED,
+    bench_account,
+)
+from ecm.config import ENV_DATABASE_URL
+from ecm.config import ROOT as REPO_ROOT
+
+#: Seconds a change may take before the load gives up on it.
+CHANGE_TIMEOUT_S = 1800
+
+
+@dataclass
+class LoadResult:
+    """What a load run measured (seconds)."""
+
+    sessions: int
+    rounds: int
+    rounds_run: int = 0
+    renders: int = 0
+    p50_s: float | None = None
+    p95_s: float | None = None
+    max_s: float | None = None
+    #: Pages that showed an error or did not render within the timeout.
+    errors: int = 0
+    seconds: float = 0.0
+    #: Each change made during the load: its command, seconds taken and exit status.
+    changes: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """Plain data for JSON output."""
+        return asdict(self)
+
+
+def run_load(
+    base: str,
+    database_url: str,
+    paths: list[str],
+    sessions: int,
+    rounds: int,
+    changes: list[list[str]] | None = None,
+) -> LoadResult:
+    """Run the load on the dashboard at ``base`` (its store at ``database_url``): ``sessions``
+    sessions over ``paths`` in turn, ``rounds`` times, while each of ``changes`` (arguments of
+    ``python -m ecm``) runs in turn."""
+    from playwright.sync_api import sync_playwright
+
+    result = LoadResult(sessions=sessions, rounds=rounds)
+    worker = _ChangeRunner(changes or [], database_url)
+    started = time.perf_counter()
+    with bench_account(database_url) as token, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        cookie = {"name": COOKIE, "value": token, "url": base}
+        try:
+            contexts = []
+            for _ in range(sessions):
+                context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                context.add_cookies([cookie])
+                contexts.append(context)
+            worker.start()
+            seconds: list[float] = []
+            # At least ``rounds`` rounds, and more while a change is still running, so that
+            # every change is made under load.
+            while result.rounds_run < rounds or worker.is_alive():
+                taken, errors = _round(contexts, [base + p for p in paths])
+                seconds += taken
+                result.errors += errors
+                result.rounds_run += 1
+            worker.join()
+        finally:
+            browser.close()
+    result.seconds = round(time.perf_counter() - started, 1)
+    result.changes = worker.results
+    seconds.sort()
+    result.renders = len(seconds)
+    if seconds:
+        result.p50_s = round(statistics.median(seconds), 2)
+        result.p95_s = round(seconds[math.ceil(0.95 * (len(seconds) - 1))], 2)
+        result.max_s = round(seconds[-1], 2)
+    return result
+
+
+def _round(contexts: list, urls: list[str]) -> tuple[list[float], int]:
+    """Every session asks for its page at once; each is timed to its full render."""
+    opened = []
+    for number, context in enumerate(contexts):
+        page = context.new_page()
+        opened.append((page, time.perf_counter()))
+        page.goto(urls[number % len(urls)], wait_until="commit")  # the next asks at once
+    seconds, errors = [], 0
+    for page, asked in opened:
+        try:
+            page.wait_for_function(RENDERED, timeout=RENDER_TIMEOUT_MS, polling=50)
+            seconds.append(time.perf_counter() - asked)
+            shown_error = page.locator('[data-testid="stException"]').count() > 0
+            signed_out = page.locator('input[type="password"]').count() > 0
+            errors += shown_error or signed_out
+        except Exception:  # noqa: BLE001 (a timeout or a crash: the page failed)
+            errors += 1
+        finally:
+            page.close()
+    return seconds, errors
+
+
+class _ChangeRunner(threading.Thread):
+    """Runs the changes one after another, each as its own ``python -m ecm`` process."""
+
+    def __init__(self, changes: list[list[str]], database_url: str) -> None:
+        super().__init__(daemon=True)
+        self.changes, self.database_url = changes, database_url
+        self.results: list[dict] = []
+
+    def run(self) -> None:
+        env = {**os.environ, ENV_DATABASE_URL: self.database_url}
+        for arguments in self.changes:
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "ecm", *arguments], cwd=REPO_ROOT, env=env,
+                capture_output=True, text=True, timeout=CHANGE_TIMEOUT_S,
+            )  # fmt: skip
+            self.results.append(
+                {
+                    "command": " ".join(arguments),
+                    "seconds": round(time.perf_counter() - started, 1),
+                    "exit_status": done.returncode,
+                    "output": (done.stdout + done.stderr).strip()[-500:],
+                }
+            )
