@@ -15,6 +15,7 @@ from ecm.store.engine import (
     bulk_insert,
     current_revision,
     head_revision,
+    loading_into_empty,
     make_engine,
     schema_is_current,
     session_scope,
@@ -111,6 +112,58 @@ def test_a_failed_transaction_leaves_nothing_behind(engine) -> None:
         pass
     with engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM region")).scalar() == 0
+
+
+def _keys_of(engine, table: str) -> tuple:  # noqa: ANN001
+    inspector = inspect(engine)
+    return (
+        sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
+               for i in inspector.get_indexes(table)),
+        sorted((u["name"], tuple(u["column_names"]))
+               for u in inspector.get_unique_constraints(table)),
+        sorted((f["name"], tuple(f["constrained_columns"]), f["referred_table"])
+               for f in inspector.get_foreign_keys(table)),
+    )  # fmt: skip
+
+
+def test_loading_into_an_empty_table_leaves_its_indexes_and_constraints_as_they_were(
+    catalogue_store,
+) -> None:
+    """On PostgreSQL the load drops the secondary indexes and constraints and makes them again
+    from their own definitions; afterwards the table is as the schema made it, and they hold."""
+    from ecm.store.models import ImportBatch
+
+    engine = catalogue_store
+    before = _keys_of(engine, "observation")
+    with session_scope(engine) as session:
+        batch = ImportBatch(file_name="f", checksum="c", format="demo", imported_by="test",
+                            status="loaded", rows_loaded=1)  # fmt: skip
+        session.add(batch)
+        session.flush()
+        figures = pd.DataFrame(
+            {
+                "indicator_code": ["ni_56"],
+                "level": ["region"],
+                "area_code": ["Z12000001"],
+                "group_code": ["all"],
+                "period": ["2009/10"],
+                "value": [18.7],
+                "batch_id": [batch.id],
+            }
+        )
+        with loading_into_empty(session.connection(), "observation"):
+            bulk_insert(session.connection(), "observation", figures)
+    assert _keys_of(engine, "observation") == before
+    assert any(u[0] == "uq_observation" for u in before[1]) and len(before[2]) == 3
+    refused = engine.dialect.dbapi.IntegrityError  # bulk_insert writes through the driver
+    with pytest.raises(refused), session_scope(engine) as session:
+        bulk_insert(session.connection(), "observation", figures)  # the same figure again
+    with pytest.raises(refused), session_scope(engine) as session:
+        bulk_insert(
+            session.connection(),
+            "observation",
+            figures.assign(period="2008/09", indicator_code="none"),
+        )
 
 
 def test_upgrade_runs_each_migration_in_turn(engine) -> None:

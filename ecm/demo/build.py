@@ -31,7 +31,7 @@ from ecm.disclosure.decisions import (
 from ecm.disclosure.rules import DisclosureRules, apply_disclosure_control
 from ecm.figures.school_pools import refresh_school_benchmarks
 from ecm.store.changes import note_store_change
-from ecm.store.engine import bulk_insert, session_scope, upgrade_schema
+from ecm.store.engine import bulk_insert, loading_into_empty, session_scope, upgrade_schema
 from ecm.store.models import (
     OBSERVATION_COLUMNS,
     Action,
@@ -144,7 +144,8 @@ def build_demo(
         others_decided = _others_decided(connection, rules)
         observations["batch_id"] = batch.id
         columns = [c for c in OBSERVATION_COLUMNS if c in observations]
-        bulk_insert(connection, "observation", observations[[*columns, *DECIDED_COLUMNS]])
+        with loading_into_empty(connection, "observation"):
+            bulk_insert(connection, "observation", observations[[*columns, *DECIDED_COLUMNS]])
         _insert_plans(session, plan_frames)
         bulk_insert(connection, "statistical_neighbour", statistical_neighbours(las))
         report(0.9, "Deciding disclosure control over every place")
