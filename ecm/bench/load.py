@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from ecm.access.sessions import COOKIE
 from ecm.bench.browser import (
@@ -31,6 +32,9 @@ from ecm.bench.browser import (
 )
 from ecm.config import ENV_DATABASE_URL
 from ecm.config import ROOT as REPO_ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 #: Seconds a change may take before the load gives up on it.
 CHANGE_TIMEOUT_S = 1800
@@ -65,28 +69,35 @@ def run_load(
     sessions: int,
     rounds: int,
     changes: list[list[str]] | None = None,
+    browser: Browser | None = None,
 ) -> LoadResult:
     """Run the load on the dashboard at ``base`` (its store at ``database_url``): ``sessions``
     sessions over ``paths`` in turn, ``rounds`` times, while each of ``changes`` (arguments of
-    ``python -m ecm``) runs in turn."""
-    from playwright.sync_api import sync_playwright
+    ``python -m ecm``) runs in turn; in ``browser`` (default: a Chromium of its own)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                return run_load(base, database_url, paths, sessions, rounds, changes, own)
+            finally:
+                own.close()
     result = LoadResult(sessions=sessions, rounds=rounds)
     worker = _ChangeRunner(changes or [], database_url)
     started = time.perf_counter()
-    with bench_account(database_url) as token, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    seconds: list[float] = []
+    with bench_account(database_url) as token:
         cookie = {"name": COOKIE, "value": token, "url": base}
+        contexts = []
         try:
-            contexts = []
             for _ in range(sessions):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 context.add_cookies([cookie])
                 contexts.append(context)
             worker.start()
-            seconds: list[float] = []
             # At least ``rounds`` rounds, and more while a change is still running, so that
             # every change is made under load.
             while result.rounds_run < rounds or worker.is_alive():
@@ -96,7 +107,8 @@ def run_load(
                 result.rounds_run += 1
             worker.join()
         finally:
-            browser.close()
+            for context in contexts:
+                context.close()
     result.seconds = round(time.perf_counter() - started, 1)
     result.changes = worker.results
     seconds.sort()

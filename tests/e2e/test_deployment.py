@@ -145,7 +145,7 @@ def test_sessions_at_once_through_nginx_all_get_their_pages(
 
 
 def test_sessions_keep_getting_their_pages_while_a_file_and_a_plan_import(
-    deployment: dict, tmp_path
+    browser: Browser, deployment: dict, tmp_path
 ) -> None:
     """The bounded load of ``python -m ecm load`` through nginx: six sessions over both
     processes, round after round, while a performance-tables file and the LA's plan (as
@@ -164,6 +164,7 @@ def test_sessions_keep_getting_their_pages_while_a_file_and_a_plan_import(
     result = run_load(
         deployment["nginx"], deployment["env"]["ECM_DATABASE_URL"], paths, sessions=6,
         rounds=2, changes=[["import", str(KS2)], ["plan", "import", str(plan), "--la", la]],
+        browser=browser,
     )  # fmt: skip
     assert [c["exit_status"] for c in result.changes] == [0, 0], result.changes
     assert result.errors == 0
