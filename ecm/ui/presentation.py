@@ -138,10 +138,16 @@ def chart(  # noqa: ANN001
         theme = None
     st.plotly_chart(figure, key=f"chart_{key}", alt=alt, config=config, theme=theme)
     st.caption(escape_markdown(alt))  # plain text, names from data in it
-    with st.expander("View as table", icon=":material/table:"):
-        table_with_download(table, key, file_name)
-        if not presenting():
-            image_downloads(figure, key, file_name)
+    # Drawn only when opened (a run of its own): a closed panel's grid and buttons would be
+    # formatted and sent with every run of the page for nobody to see.
+    panel = st.expander(
+        "View as table", icon=":material/table:", key=f"view_table_{key}", on_change="rerun"
+    )
+    if panel.open:
+        with panel:
+            table_with_download(table, key, file_name)
+            if not presenting():
+                image_downloads(figure, key, file_name)
 
 
 def image_downloads(figure, key: str, file_name: str) -> None:  # noqa: ANN001
