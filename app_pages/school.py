@@ -63,8 +63,14 @@ def draw_interest() -> None:
 
 def draw_outcomes() -> None:
     spines = ui.load_school_spines(geography["code"], period, phase, compared)
-    tabs = st.tabs(list(figures["Outcome"].drop_duplicates()))
+    # Only the chosen outcome's chart and table are drawn (a run of their own when another is
+    # chosen): five spine charts and tables in every run cost the browser more than the page.
+    tabs = st.tabs(
+        list(figures["Outcome"].drop_duplicates()), key="school_outcome", on_change="rerun"
+    )
     for tab, (outcome, rows) in zip(tabs, figures.groupby("Outcome", sort=False), strict=False):
+        if not tab.open:
+            continue
         with tab:
             part = spines[spines["outcome"] == outcome].drop(columns="outcome")
             if not part.empty:

@@ -148,7 +148,7 @@ def build_demo(
             bulk_insert(connection, "observation", observations[[*columns, *DECIDED_COLUMNS]])
         _insert_plans(session, plan_frames)
         bulk_insert(connection, "statistical_neighbour", statistical_neighbours(las))
-        report(0.9, "Deciding disclosure control over every place")
+        report(0.9, "Recording the disclosure decisions")
         if others_decided:  # the demo's figures were decided before they were written
             record_decisions(connection, rules)
         else:
@@ -260,7 +260,8 @@ def _insert_plans(session, frames: dict[str, pd.DataFrame]) -> None:  # noqa: AN
             )
 
 
-#: The demo writes its figures with their disclosure decisions already taken.
+#: Besides the figures' own columns, the demo writes their batch and their disclosure decisions,
+#: taken before writing.
 DECIDED_COLUMNS = ["batch_id", "withheld", "withheld_reason"]
 
 
