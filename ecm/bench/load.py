@@ -154,15 +154,19 @@ class _ChangeRunner(threading.Thread):
         env = {**os.environ, ENV_DATABASE_URL: self.database_url}
         for arguments in self.changes:
             started = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-m", "ecm", *arguments], cwd=REPO_ROOT, env=env,
-                capture_output=True, text=True, timeout=CHANGE_TIMEOUT_S,
-            )  # fmt: skip
+            try:
+                done = subprocess.run(
+                    [sys.executable, "-m", "ecm", *arguments], cwd=REPO_ROOT, env=env,
+                    capture_output=True, text=True, timeout=CHANGE_TIMEOUT_S,
+                )  # fmt: skip
+                status, output = done.returncode, done.stdout + done.stderr
+            except subprocess.TimeoutExpired:
+                status, output = None, f"stopped after {CHANGE_TIMEOUT_S} s"
             self.results.append(
                 {
                     "command": " ".join(arguments),
                     "seconds": round(time.perf_counter() - started, 1),
-                    "exit_status": done.returncode,
-                    "output": (done.stdout + done.stderr).strip()[-500:],
+                    "exit_status": status,  # None: it did not finish in time
+                    "output": output.strip()[-500:],
                 }
             )
