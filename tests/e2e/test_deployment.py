@@ -2,7 +2,8 @@
 processes and nginx in front, started and stopped by deploy/start and deploy/stop. nginx
 spreads browsers over both processes and keeps each browser on one; a plan change made
 through one process is seen through the other within 5 s; a few sessions at once through
-nginx all get their pages; a restart of PostgreSQL leaves the processes serving."""
+nginx all get their pages, also while a file and a plan import (``python -m ecm load``); a
+restart of PostgreSQL leaves the processes serving."""
 
 from __future__ import annotations
 
