@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, delete, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, delete, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from ecm.config import database_url
@@ -145,8 +145,6 @@ def loading_into_empty(connection: Connection, table: str) -> Iterator[None]:
     from their own definitions, each built in one sort instead of one row at a time (a
     foreign key added again checks every row). Elsewhere, or into a table with rows, nothing
     changes."""
-    from sqlalchemy import text
-
     if (
         connection.dialect.name != "postgresql"
         or connection.execute(text(f"SELECT EXISTS (SELECT 1 FROM {table})")).scalar()
