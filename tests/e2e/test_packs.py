@@ -57,7 +57,10 @@ def test_a_headteacher_downloads_a_chart_as_svg_with_its_provenance(
     wait_for_app_run(page)
     place = page.get_by_role("heading", level=1).first.inner_text()
     page.get_by_text("View as table").first.click()  # the panel is drawn when opened
-    wait_for_app_run(page)
+    expect(page.get_by_role("button", name="Download as SVG").first).to_be_visible(
+        timeout=RUN_TIMEOUT_MS
+    )
+    wait_for_app_run(page)  # the run that drew it has ended: its buttons are live
     name, content = _download(page, "Download as SVG")
     assert name.startswith("900001-") and name.endswith(".svg")
     text = "".join(ElementTree.fromstring(content).itertext())
