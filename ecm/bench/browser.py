@@ -145,43 +145,57 @@ def time_first_renders(
 
 def _warm(render, url: str, repeats: int) -> dict[str, float]:  # noqa: ANN001
     """The median and 95th percentile (nearest rank) of ``repeats`` warm renders."""
-    samples = sorted(render(url) for _ in range(max(1, repeats)))
-    return {
-        "warm_s": round(statistics.median(samples), 2),
-        "p95_s": round(samples[math.ceil(0.95 * (len(samples) - 1))], 2),
-    }
+    warm, p95 = median_and_p95([render(url) for _ in range(max(1, repeats))])
+    return {"warm_s": warm, "p95_s": p95}
 
 
 def _at_once(browser, cookie: dict, urls: list[str], count: int) -> dict[str, float]:  # noqa: ANN001
     """Open ``count`` sessions at once (each its own browser context, the pages in turn), and
     time each to its full render: p50, p95 and how many showed an error or never rendered."""
-    contexts, opened = [], []
+    contexts = []
     try:
-        for number in range(count):
+        for _ in range(count):
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             context.add_cookies([cookie])
             contexts.append(context)
-            page = context.new_page()
-            opened.append((page, time.perf_counter()))
-            page.goto(urls[number % len(urls)], wait_until="commit")  # the next asks at once
-        seconds, errors = [], 0
-        for page, started in opened:
-            try:
-                page.wait_for_function(RENDERED, timeout=RENDER_TIMEOUT_MS, polling=50)
-                seconds.append(time.perf_counter() - started)
-                errors += page.locator('[data-testid="stException"]').count() > 0
-            except Exception:  # noqa: BLE001 (a timeout or a crash: the page failed)
-                errors += 1
-        seconds.sort()
-        return {
-            "count": count,
-            "p50_s": round(statistics.median(seconds), 2) if seconds else None,
-            "p95_s": round(seconds[math.ceil(0.95 * (len(seconds) - 1))], 2) if seconds else None,
-            "errors": errors,
-        }
+        seconds, errors = open_at_once(contexts, urls)
+        p50, p95 = median_and_p95(seconds)
+        return {"count": count, "p50_s": p50, "p95_s": p95, "errors": errors}
     finally:
         for context in contexts:
             context.close()
+
+
+def open_at_once(contexts: list, urls: list[str]) -> tuple[list[float], int]:
+    """Every context asks for its page (``urls`` in turn) at once; returns each one's seconds
+    to its full render and how many showed an error, the sign-in page, or never rendered."""
+    opened = []
+    for number, context in enumerate(contexts):
+        page = context.new_page()
+        opened.append((page, time.perf_counter()))
+        page.goto(urls[number % len(urls)], wait_until="commit")  # the next asks at once
+    seconds, errors = [], 0
+    for page, asked in opened:
+        try:
+            page.wait_for_function(RENDERED, timeout=RENDER_TIMEOUT_MS, polling=50)
+            seconds.append(time.perf_counter() - asked)
+            shown_error = page.locator('[data-testid="stException"]').count() > 0
+            signed_out = page.locator('input[type="password"]').count() > 0
+            errors += shown_error or signed_out
+        except Exception:  # noqa: BLE001 (a timeout or a crash: the page failed)
+            errors += 1
+        finally:
+            page.close()
+    return seconds, errors
+
+
+def median_and_p95(seconds: list[float]) -> tuple[float | None, float | None]:
+    """The median and 95th percentile (nearest rank) of ``seconds``, rounded; None if empty."""
+    if not seconds:
+        return None, None
+    ordered = sorted(seconds)
+    p95 = ordered[math.ceil(0.95 * (len(ordered) - 1))]
+    return round(statistics.median(ordered), 2), round(p95, 2)
 
 
 def peak_rss_mb(pid: int) -> float | None:

@@ -12,9 +12,7 @@ many pages showed an error or never rendered, and how each change went.
 
 from __future__ import annotations
 
-import math
 import os
-import statistics
 import subprocess
 import sys
 import threading
@@ -26,9 +24,9 @@ from ecm.access.sessions import COOKIE
 from ecm.bench.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    RENDER_TIMEOUT_MS,
-    RENDERED,
     bench_account,
+    median_and_p95,
+    open_at_once,
 )
 from ecm.config import ENV_DATABASE_URL
 from ecm.config import ROOT as REPO_ROOT
@@ -101,7 +99,7 @@ def run_load(
             # At least ``rounds`` rounds, and more while a change is still running, so that
             # every change is made under load.
             while result.rounds_run < rounds or worker.is_alive():
-                taken, errors = _round(contexts, [base + p for p in paths])
+                taken, errors = open_at_once(contexts, [base + p for p in paths])
                 seconds += taken
                 result.errors += errors
                 result.rounds_run += 1
@@ -111,35 +109,10 @@ def run_load(
                 context.close()
     result.seconds = round(time.perf_counter() - started, 1)
     result.changes = worker.results
-    seconds.sort()
     result.renders = len(seconds)
-    if seconds:
-        result.p50_s = round(statistics.median(seconds), 2)
-        result.p95_s = round(seconds[math.ceil(0.95 * (len(seconds) - 1))], 2)
-        result.max_s = round(seconds[-1], 2)
+    result.p50_s, result.p95_s = median_and_p95(seconds)
+    result.max_s = round(max(seconds), 2) if seconds else None
     return result
-
-
-def _round(contexts: list, urls: list[str]) -> tuple[list[float], int]:
-    """Every session asks for its page at once; each is timed to its full render."""
-    opened = []
-    for number, context in enumerate(contexts):
-        page = context.new_page()
-        opened.append((page, time.perf_counter()))
-        page.goto(urls[number % len(urls)], wait_until="commit")  # the next asks at once
-    seconds, errors = [], 0
-    for page, asked in opened:
-        try:
-            page.wait_for_function(RENDERED, timeout=RENDER_TIMEOUT_MS, polling=50)
-            seconds.append(time.perf_counter() - asked)
-            shown_error = page.locator('[data-testid="stException"]').count() > 0
-            signed_out = page.locator('input[type="password"]').count() > 0
-            errors += shown_error or signed_out
-        except Exception:  # noqa: BLE001 (a timeout or a crash: the page failed)
-            errors += 1
-        finally:
-            page.close()
-    return seconds, errors
 
 
 class _ChangeRunner(threading.Thread):
